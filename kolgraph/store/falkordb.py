@@ -1,0 +1,116 @@
+"""The FalkorDB backend: kolgraph's named statements over FalkorDB's native protocol."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+
+from kolgraph import schema
+from kolgraph.errors import StoreError, StoreUnavailable
+from kolgraph.store.base import GraphStore
+from kolgraph.store.embedded import EmbeddedFalkorDB
+
+logger = logging.getLogger(__name__)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (Node, Edge)):
+        return dict(value.properties)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class FalkorDBStore(GraphStore):
+    """A graph in a FalkorDB server, normally the embedded one.
+
+    Parameters
+    ----------
+    server : EmbeddedFalkorDB
+        The server to talk to; it is restarted once if it died under us.
+    graph : str
+        The graph's key in the server.
+    """
+
+    dialect = "falkordb"
+
+    def __init__(self, server: EmbeddedFalkorDB, graph: str = "kolgraph", batch_size: int = 5000):
+        self.server = server
+        self.graph_name = graph
+        self.batch_size = batch_size
+        self._connect()
+
+    def _connect(self) -> None:
+        self._db = FalkorDB(unix_socket_path=str(self.server.socket_path))
+        self._graph = self._db.select_graph(self.graph_name)
+
+    @property
+    def location(self) -> str:
+        return f"falkordb+unix://{self.server.socket_path} (data dir {self.server.data_dir})"
+
+    def execute(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        try:
+            return self._query(cypher, params)
+        except (redis.ConnectionError, OSError) as exc:
+            if self.server.is_running():
+                raise StoreUnavailable(f"lost the connection to FalkorDB: {exc}") from exc
+            logger.warning("embedded FalkorDB is down; restarting it from %s", self.server.data_dir)
+            self.server.start()
+            self._connect()
+            try:
+                return self._query(cypher, params)
+            except (redis.ConnectionError, OSError) as again:
+                raise StoreUnavailable(
+                    f"the embedded FalkorDB server at {self.server.socket_path} is down and did "
+                    f"not come back; see {self.server.log_file} or run 'kolgraph status'"
+                ) from again
+
+    def _query(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        try:
+            result = self._graph.query(cypher, dict(params) if params else None)
+        except redis.ResponseError as exc:
+            raise StoreError(f"FalkorDB refused the statement: {exc}") from exc
+        if not result.header:
+            return []
+        names = [column[1] if isinstance(column, list) else column for column in result.header]
+        names = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+        return [dict(zip(names, (_plain(v) for v in row), strict=True)) for row in result.result_set]
+
+    def apply_schema(self) -> None:
+        existing = self._existing_indexes()
+        for label in schema.NODE_LABELS.values():
+            wanted = [("create_unique_id", "id"), *(("create_index", p) for p in label.indexed)]
+            for statement, prop in wanted:
+                if (label.name, prop) in existing:
+                    continue
+                template = {"label": label.name} | ({"prop": prop} if statement == "create_index" else {})
+                self.run(statement, template)
+            self._unique_constraint(label.name)
+
+    def _existing_indexes(self) -> set[tuple[str, str]]:
+        rows = self._graph.query("CALL db.indexes()").result_set
+        return {(row[0], prop) for row in rows for prop in row[1]}
+
+    def _unique_constraint(self, label: str) -> None:
+        try:
+            self._db.connection.execute_command(
+                "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
+                "PROPERTIES", 1, "id",
+            )
+        except redis.ResponseError as exc:
+            if "already exists" not in str(exc).lower():
+                raise StoreError(f"cannot create the uniqueness constraint on {label}.id: {exc}") from exc
+
+    def close(self) -> None:
+        try:
+            self._db.connection.close()
+        except Exception:  # noqa: BLE001 - closing a dead connection must not fail
+            pass

@@ -1,0 +1,1 @@
+"""Named Cypher statements, shipped as package data (``*.cypher``)."""
