@@ -1,0 +1,41 @@
+"""The ``kolgraph`` command: the composition root, the one place that wires core, ingest and api.
+
+Each command group lives in its own module and registers itself on :data:`app`.
+User mistakes print one ``error:`` line and exit 1; no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from kolgraph.cli.app import app, console
+from kolgraph.errors import KolgraphError
+
+# Command modules register themselves on `app` when imported.
+from kolgraph.cli import store_cmds  # noqa: E402,F401  isort: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; translate kolgraph errors into one line and exit status 1."""
+    try:
+        app(args=argv, standalone_mode=False, prog_name="kolgraph")
+    except KolgraphError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        return 1
+    except SystemExit as exc:  # typer's own exits (--help, bad options)
+        return int(exc.code or 0)
+    except Exception as exc:  # click usage errors and friends
+        from click.exceptions import Abort, ClickException
+
+        if isinstance(exc, ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, Abort):
+            console.print("aborted")
+            return 1
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
