@@ -1,0 +1,34 @@
+"""Every loader by its source name, as ``kolgraph ingest <source> <path>`` knows them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kolgraph.errors import IngestError
+from kolgraph.ingest.runner import Loader
+
+
+def _referrals() -> Loader:
+    from kolgraph.ingest.referrals import ReferralLoader
+
+    return ReferralLoader()
+
+
+LOADERS: dict[str, Callable[[], Loader]] = {
+    "referrals": _referrals,
+}
+
+
+def loader_for(source: str) -> Loader:
+    """The loader for ``source``.
+
+    Raises
+    ------
+    IngestError
+        If no loader has that name (the message lists the known ones).
+    """
+    try:
+        return LOADERS[source]()
+    except KeyError:
+        known = ", ".join(sorted(LOADERS))
+        raise IngestError(f"unknown source {source!r}; known sources: {known}") from None

@@ -1,0 +1,50 @@
+"""Opening text sources: gzip or plain, UTF-8 (with or without BOM) or a declared fallback."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+from pathlib import Path
+from typing import IO
+
+from kolgraph.errors import IngestError
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """Open ``path`` for reading bytes, transparently un-gzipping ``.gz`` files."""
+    with path.open("rb") as probe:
+        magic = probe.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def detect_encoding(path: Path, fallbacks: tuple[str, ...] = ("cp1252",)) -> str:
+    """The encoding to read a text file with: UTF-8 (BOM-aware) if the start decodes, else
+    the first fallback that does.
+
+    Raises
+    ------
+    IngestError
+        If no candidate decodes the first megabyte.
+    """
+    with open_binary(path) as handle:
+        head = handle.read(1 << 20)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for encoding in ("utf-8", *fallbacks):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and exc.start >= len(head) - 3:
+                return "utf-8"  # a multi-byte character cut by the probe's end
+            continue
+        return encoding
+    raise IngestError(f"{path}: not UTF-8 text and not {', '.join(fallbacks)} either")
+
+
+def open_text(path: Path, encoding: str | None = None) -> IO[str]:
+    """Open a (possibly gzipped) text file; newline='' so CSV readers see embedded newlines."""
+    encoding = encoding or detect_encoding(path)
+    return io.TextIOWrapper(open_binary(path), encoding=encoding, newline="")
