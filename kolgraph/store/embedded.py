@@ -123,7 +123,13 @@ class EmbeddedFalkorDB:
         if self.is_running():
             logger.info("reusing embedded FalkorDB at %s", self.socket_path)
             return self
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"cannot use {self.data_dir} as the embedded store's data directory: {exc}; "
+                "choose another with --data-dir or KOLGRAPH_DATA_DIR"
+            ) from exc
         if self.socket_path.exists():
             self.socket_path.unlink()  # stale socket from a killed server
         server, module = _binaries()

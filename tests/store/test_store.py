@@ -1,0 +1,168 @@
+"""The graph store on a real embedded FalkorDB (and Neo4j when configured)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from kolgraph import schema
+from kolgraph.config import Settings
+from kolgraph.errors import StatementNotFound, StoreUnavailable, UnknownIdentifier
+from kolgraph.store import EmbeddedFalkorDB, GraphStore, open_store
+from kolgraph.store.falkordb import FalkorDBStore
+
+
+def _node_rows(label: str, n: int = 3) -> list[dict]:
+    return [{"id": f"{label.lower()}:{i}", "props": {"name": f"{label} {i}", "rank": i,
+                                                      "source": "test", "tags": ["a", "b"]}}
+            for i in range(n)]
+
+
+def test_every_label_and_relationship_type_round_trips(store: GraphStore) -> None:
+    for label in schema.NODE_LABELS:
+        assert store.upsert_nodes(label, _node_rows(label)) == 3
+    for rel in schema.REL_TYPES.values():
+        start, end = rel.start[0], rel.end[0]
+        rows = [{"start": f"{start.lower()}:0", "end": f"{end.lower()}:1",
+                 "props": {"weight": 2.5, "source": "test"}}]
+        assert store.upsert_relationships(start, rel.name, end, rows) == 1
+    counts = store.counts()
+    assert counts["nodes"] == {label: 3 for label in schema.NODE_LABELS}
+    assert counts["relationships"] == {rel: 1 for rel in schema.REL_TYPES}
+    [hcp] = store.run("node_by_id", {"label": "HCP"}, id="hcp:2")
+    assert hcp["props"] == {"id": "hcp:2", "name": "HCP 2", "rank": 2, "source": "test",
+                            "tags": ["a", "b"]}
+    [tie] = store.run("relationships_of_type",
+                      {"start": "HCP", "type": "REFERS_TO", "end": "HCP"})
+    assert (tie["start"], tie["end"], tie["props"]["weight"]) == ("hcp:0", "hcp:1", 2.5)
+
+
+def test_writing_the_same_batch_twice_changes_no_counts(store: GraphStore) -> None:
+    hcps = [{"id": f"npi:{1000000000 + i}", "props": {"npi": str(1000000000 + i)}}
+            for i in range(250)]
+    ties = [{"start": hcps[i]["id"], "end": hcps[i + 1]["id"], "props": {"pair_count": i}}
+            for i in range(249)]
+    for _ in range(2):
+        store.upsert_nodes("HCP", hcps)
+        store.upsert_relationships("HCP", "REFERS_TO", "HCP", ties)
+        assert store.counts() == {"nodes": {"HCP": 250}, "relationships": {"REFERS_TO": 249}}
+
+
+def test_properties_merge_rather_than_replace(store: GraphStore) -> None:
+    store.upsert_nodes("HCP", [{"id": "npi:1", "props": {"npi": "1", "name": "A. Nguyen"}}])
+    store.upsert_nodes("HCP", [{"id": "npi:1", "props": {"orcid": "0000-0002-1825-0097"}}])
+    [row] = store.run("node_by_id", {"label": "HCP"}, id="npi:1")
+    assert row["props"]["name"] == "A. Nguyen" and row["props"]["orcid"].endswith("0097")
+
+
+def test_values_are_parameters_not_cypher(store: GraphStore) -> None:
+    evil = "x'}) MATCH (n) DETACH DELETE n //"
+    store.upsert_nodes("HCP", [{"id": "npi:2", "props": {"name": evil}}])
+    store.upsert_nodes("HCP", [{"id": evil, "props": {}}])
+    assert store.counts()["nodes"]["HCP"] == 2
+    assert store.run("node_by_id", {"label": "HCP"}, id="npi:2")[0]["props"]["name"] == evil
+
+
+def test_labels_outside_the_allow_list_are_refused(store: GraphStore) -> None:
+    with pytest.raises(UnknownIdentifier, match="allowed: "):
+        store.upsert_nodes("HCP {id: 1}) DETACH DELETE (x", [{"id": "a", "props": {}}])
+    with pytest.raises(UnknownIdentifier, match="unknown relationship type"):
+        store.upsert_relationships("HCP", "KNOWS", "HCP", [])
+
+
+def test_unknown_statement_lists_the_known_ones(store: GraphStore) -> None:
+    with pytest.raises(StatementNotFound, match="upsert_nodes"):
+        store.run("no_such_statement")
+
+
+def test_writes_are_batched(falkor_store: FalkorDBStore) -> None:
+    falkor_store.batch_size = 100
+    sent = falkor_store.upsert_nodes("Topic", ({"id": f"mesh:{i}", "props": {}} for i in range(1050)))
+    assert sent == 1050
+    assert falkor_store.run("count_label", {"label": "Topic"})[0]["n"] == 1050
+
+
+def test_schema_is_idempotent_and_enforces_unique_ids(falkor_store: FalkorDBStore) -> None:
+    falkor_store.apply_schema()
+    indexes = falkor_store._existing_indexes()
+    assert ("HCP", "id") in indexes and ("HCP", "npi") in indexes
+    assert ("Engagement", "crm_id") in indexes
+
+
+def test_restart_keeps_the_data(settings: Settings) -> None:
+    store = open_store(settings)
+    try:
+        store.apply_schema()
+        store.upsert_nodes("HCP", [{"id": "npi:1234567893", "props": {"name": "Ngô Bảo Châu"}}])
+        assert isinstance(store, FalkorDBStore)
+        assert store.server.stop()
+        assert not store.server.is_running()
+    finally:
+        store.close()
+    again = open_store(settings)
+    try:
+        [row] = again.run("node_by_id", {"label": "HCP"}, id="npi:1234567893")
+        assert row["props"]["name"] == "Ngô Bảo Châu"
+    finally:
+        again.close()
+        EmbeddedFalkorDB(settings.data_dir).stop()
+
+
+def test_a_running_server_is_reused(settings: Settings) -> None:
+    first = EmbeddedFalkorDB(settings.data_dir).start()
+    second = EmbeddedFalkorDB(settings.data_dir).start()
+    try:
+        assert first.started_here and not second.started_here
+        assert first.pid() == second.pid()
+    finally:
+        first.stop()
+
+
+def test_a_killed_server_is_restarted_with_its_data(tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path / "kg", appendfsync="always")
+    store = open_store(settings)
+    assert isinstance(store, FalkorDBStore)
+    try:
+        store.upsert_nodes("HCP", [{"id": f"npi:{i}", "props": {}} for i in range(500)])
+        pid = store.server.pid()
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while store.server.is_running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert store.run("count_label", {"label": "HCP"})[0]["n"] == 500
+        assert store.server.pid() not in (None, pid)
+    finally:
+        store.close()
+        store.server.stop()
+
+
+def test_a_server_that_cannot_come_back_is_reported(tmp_path) -> None:
+    data_dir = tmp_path / "kg"
+    store = open_store(Settings(data_dir=data_dir))
+    assert isinstance(store, FalkorDBStore)
+    pid = store.server.pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.3)
+    for path in sorted(data_dir.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() or path.is_socket() else path.rmdir()
+    data_dir.rmdir()
+    data_dir.write_text("not a directory")
+    with pytest.raises(StoreUnavailable, match="--data-dir or KOLGRAPH_DATA_DIR"):
+        store.run("ping")
+    store.close()
+
+
+def test_neo4j_unreachable_is_a_clear_error() -> None:
+    settings = Settings(backend="neo4j", neo4j_uri="neo4j://127.0.0.1:1")
+    with pytest.raises(StoreUnavailable, match="KOLGRAPH_NEO4J_URI"):
+        open_store(settings)
+
+
+def test_neo4j_without_uri_is_a_configuration_error() -> None:
+    with pytest.raises(ValueError, match="KOLGRAPH_NEO4J_URI is not set"):
+        Settings(backend="neo4j")
