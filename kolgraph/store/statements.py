@@ -85,7 +85,10 @@ def all_statements() -> dict[tuple[str, str | None], Statement]:
         for stmt in _parse(entry.read_text(encoding="utf-8"), entry.name):
             key = (stmt.name, stmt.dialect)
             if key in found:
-                raise ValueError(f"statement {stmt.name!r} defined twice ({stmt.source})")
+                raise StatementNotFound(
+                    f"statement {stmt.name!r} is defined in both {found[key].source} and "
+                    f"{stmt.source}; statement names are global, rename one"
+                )
             found[key] = stmt
     return found
 
