@@ -7,6 +7,10 @@
     - StatementNotFound
     - UnknownIdentifier
   + UnknownHcp
+  + UnknownObject
+  + AccessDenied
+    - InvalidApiKey
+  + InvalidRequest
   + IngestError
   + ScoringError
 """
@@ -40,6 +44,26 @@ class UnknownIdentifier(StoreError):
 
 class UnknownHcp(KolgraphError):
     """No physician matches the given identifier."""
+
+
+class UnknownObject(KolgraphError):
+    """No plan, community, key or score run matches the given identifier."""
+
+
+class AccessDenied(KolgraphError):
+    """The caller's role or department may not do this."""
+
+
+class InvalidApiKey(AccessDenied):
+    """No key was presented, or the key is unknown or revoked."""
+
+
+class InvalidRequest(KolgraphError):
+    """A request value is wrong; ``field`` names it (dotted path) for the caller."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class IngestError(KolgraphError):

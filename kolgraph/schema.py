@@ -65,6 +65,10 @@ _LABELS = [
     NodeLabel("IngestRun", "one loader run over one file", ("source",)),
     NodeLabel("Manufacturer", "a paying manufacturer or GPO (Open Payments)", ()),
     NodeLabel("Product", "a drug, biological or device", ()),
+    NodeLabel("ApiKey", "a service API key: role, department; only its sha256 is stored",
+              ("key_id",)),
+    NodeLabel("AuditEvent", "one append-only audit record of a service read or write",
+              ("at", "actor", "target")),
 ]
 
 _RELS = [

@@ -1,0 +1,245 @@
+"""Engagements from the CRM: validated, recorded idempotently, listed behind the firewall."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kolgraph.errors import AccessDenied, InvalidRequest
+from kolgraph.krm import audit
+from kolgraph.krm.access import DEPARTMENTS, Permission, Viewer, redact
+from kolgraph.krm.cursors import decode_cursor, encode_cursor
+from kolgraph.krm.profiles import hcp_node
+from kolgraph.store import GraphStore
+
+EngagementType = Literal[
+    "visit", "call", "email", "meeting", "advisory_board", "speaker_programme",
+    "research_collaboration", "sample_drop", "congress_invitation", "payment",
+]
+Department = Literal[
+    "sales", "marketing", "medical_affairs", "clinical_research", "market_access", "compliance",
+]
+MAX_BULK = 1000
+MAX_PAGE = 200
+_CRM_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
+
+
+class EngagementIn(BaseModel):
+    """One engagement as the CRM sends it; ``crm_id`` makes a retry harmless.
+
+    Identify the HCP by exactly one of ``hcp_id`` (kolgraph id), ``npi`` or ``hcp_crm_id``.
+
+    Examples
+    --------
+    >>> EngagementIn(crm_id="A-1", npi="1234567893", department="sales", type="visit",
+    ...              date="2024-03-01").engagement_id
+    'eng:crm:A-1'
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    crm_id: str = Field(pattern=_CRM_ID, description="The CRM's own engagement id.")
+    hcp_id: str | None = Field(None, min_length=1, max_length=128)
+    npi: str | None = Field(None, pattern=r"^\d{10}$")
+    hcp_crm_id: str | None = Field(None, min_length=1, max_length=128)
+    department: Department
+    type: EngagementType
+    date: date
+    datetime: str | None = Field(None, max_length=40)
+    channel: str | None = Field(None, max_length=40)
+    employee_id: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    objective: str | None = Field(None, max_length=500)
+    product: str | None = Field(None, max_length=200)
+    key_messages: list[str] = Field(default_factory=list, max_length=20)
+    outcome: str | None = Field(None, max_length=100)
+    cost: float | None = Field(None, ge=0, le=10_000_000)
+    amount: float | None = Field(None, ge=0, le=10_000_000)
+    nature_of_payment: str | None = Field(None, max_length=200)
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    notes: str | None = Field(None, max_length=4000)
+    planned: bool = False
+
+    @model_validator(mode="after")
+    def _one_hcp_identifier(self) -> EngagementIn:
+        given = [n for n in ("hcp_id", "npi", "hcp_crm_id") if getattr(self, n)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of hcp_id, npi or hcp_crm_id")
+        if any(len(m) > 500 for m in self.key_messages):
+            raise ValueError("key_messages: each message at most 500 characters")
+        return self
+
+    @property
+    def engagement_id(self) -> str:
+        """The node id: ``eng:crm:<crm_id>``."""
+        return f"eng:crm:{self.crm_id}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _resolve_hcps(store: GraphStore, items: list[EngagementIn]) -> list[str | None]:
+    """kolgraph HCP id per item (None when unknown), with one query per identifier kind."""
+    wanted: dict[str, set[str]] = {"id": set(), "npi": set(), "crm_id": set()}
+    for item in items:
+        if item.hcp_id:
+            wanted["id"].add(item.hcp_id)
+        elif item.npi:
+            wanted["npi"].add(item.npi)
+        else:
+            wanted["crm_id"].add(item.hcp_crm_id or "")
+    known: dict[tuple[str, str], str] = {}
+    for kind, values in wanted.items():
+        if values:
+            for row in store.run("hcps_by_identifier", {"prop": kind}, values=sorted(values)):
+                known[(kind, str(row["value"]))] = row["hcp"]["id"]
+    out: list[str | None] = []
+    for item in items:
+        if item.hcp_id:
+            out.append(known.get(("id", item.hcp_id)))
+        elif item.npi:
+            out.append(known.get(("npi", item.npi)))
+        else:
+            out.append(known.get(("crm_id", item.hcp_crm_id or "")))
+    return out
+
+
+def _field_of(item: EngagementIn) -> str:
+    return "hcp_id" if item.hcp_id else "npi" if item.npi else "hcp_crm_id"
+
+
+def record_engagements(
+    store: GraphStore, viewer: Viewer, items: list[EngagementIn], *, prefix: str = ""
+) -> list[dict[str, str]]:
+    """Record engagements (all or none); return ``{"crm_id", "id", "hcp_id", "status"}`` each.
+
+    A ``crm_id`` seen before updates that engagement instead of adding one, so a retried
+    call never doubles a record.
+
+    Parameters
+    ----------
+    prefix : str
+        Field-path prefix for error messages (e.g. ``"engagements"`` for bulk bodies).
+
+    Raises
+    ------
+    AccessDenied
+        If the role may not write engagements or not for that department.
+    InvalidRequest
+        If an HCP is unknown, more than 1,000 items come at once, a crm_id repeats within
+        the call or an engagement already belongs to another HCP or department
+        (the message names the field, e.g. ``engagements.3.npi``).
+    """
+    viewer.require(Permission.WRITE_ENGAGEMENTS)
+    if len(items) > MAX_BULK:
+        raise InvalidRequest(f"at most {MAX_BULK} engagements per call, got {len(items)}",
+                             prefix or "body")
+
+    def where(i: int, field: str) -> str:
+        return ".".join(p for p in (prefix, str(i) if prefix else "", field) if p)
+
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if not viewer.may_write_for(item.department):
+            raise AccessDenied(
+                f"a {viewer.role} key of department {viewer.department!r} may not record "
+                f"engagements for {item.department!r} ({where(i, 'department')})"
+            )
+        if item.crm_id in seen:
+            raise InvalidRequest(
+                f"crm_id {item.crm_id!r} appears twice in one call (items {seen[item.crm_id]} "
+                f"and {i})", where(i, "crm_id"))
+        seen[item.crm_id] = i
+    hcp_ids = _resolve_hcps(store, items)
+    for i, (item, hcp_id) in enumerate(zip(items, hcp_ids, strict=True)):
+        if hcp_id is None:
+            field = _field_of(item)
+            raise InvalidRequest(
+                f"no HCP with {field} {getattr(item, field)!r}; look it up with GET /hcps/lookup",
+                where(i, field))
+    existing = {r["id"]: r for r in store.run(
+        "engagement_ids_existing", ids=[item.engagement_id for item in items])}
+    for i, (item, hcp_id) in enumerate(zip(items, hcp_ids, strict=True)):
+        old = existing.get(item.engagement_id)
+        if old and old.get("hcp_id") not in (None, hcp_id):
+            raise InvalidRequest(
+                f"engagement {item.crm_id!r} is already recorded for another HCP; "
+                "send a new crm_id", where(i, _field_of(item)))
+        if old and old.get("department") not in (None, item.department):
+            raise InvalidRequest(
+                f"engagement {item.crm_id!r} already belongs to department "
+                f"{old['department']!r}", where(i, "department"))
+    now = _now()
+    rows = []
+    for item, hcp_id in zip(items, hcp_ids, strict=True):
+        props = item.model_dump(exclude={"hcp_id", "npi", "hcp_crm_id"}, mode="json")
+        props.update(hcp_id=hcp_id, source="crm", source_id=item.crm_id, loaded_at=now,
+                     recorded_by=viewer.key_id)
+        props = {k: v for k, v in props.items() if v is not None}
+        rows.append({
+            "id": item.engagement_id, "hcp_id": hcp_id, "props": props,
+            "department": item.department, "department_id": f"dept:{item.department}",
+            "employee_node_id": f"emp:{item.employee_id}" if item.employee_id else None,
+        })
+    store.write("record_engagements", rows)
+    with_employee = [r for r in rows if r["employee_node_id"]]
+    if with_employee:
+        store.write("link_engagement_employees", with_employee)
+    results = [
+        {"crm_id": item.crm_id, "id": row["id"], "hcp_id": row["hcp_id"],
+         "status": "updated" if row["id"] in existing else "created"}
+        for item, row in zip(items, rows, strict=True)
+    ]
+    audit.append_events(store, [
+        audit.audit_event(viewer, "engagement.record", r["id"],
+                          {"hcp_id": r["hcp_id"], "status": r["status"]})
+        for r in results
+    ])
+    return results
+
+
+def engagement_history(
+    store: GraphStore,
+    viewer: Viewer,
+    hcp_id: str,
+    *,
+    department: str | None = None,
+    type: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    employee_id: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Every department's engagements with an HCP, newest first, behind the firewall.
+
+    Another department's notes, objectives, key messages and outcome are blanked
+    (``redacted`` is true) unless the role may see them; spend needs its own permission.
+
+    Raises
+    ------
+    UnknownHcp
+        If no HCP has id ``hcp_id``.
+    """
+    viewer.require(Permission.READ_ENGAGEMENTS)
+    if department is not None and department not in DEPARTMENTS:
+        raise InvalidRequest(f"unknown department {department!r}", "department")
+    hcp_node(store, hcp_id)
+    after_date, after_id = decode_cursor(cursor, "cursor") if cursor else (None, None)
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = store.run(
+        "engagements_of_hcp", id=hcp_id, department=department, type=type,
+        date_from=date_from.isoformat() if date_from else None,
+        date_to=date_to.isoformat() if date_to else None, employee_id=employee_id,
+        after_date=after_date, after_id=after_id, limit=limit,
+    )
+    items = [redact(r["engagement"], viewer, r["engagement"].get("department")) for r in rows]
+    last = rows[-1]["engagement"] if rows else None
+    next_cursor = (
+        encode_cursor([last.get("date") or "", last["id"]])
+        if last is not None and len(rows) == limit else None
+    )
+    return items, next_cursor

@@ -1,0 +1,131 @@
+"""Ego networks and communities, shaped as nodes and edges for a visualisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kolgraph.errors import InvalidRequest, UnknownObject
+from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.profiles import hcp_node
+from kolgraph.store import GraphStore
+
+# layer -> statements returning (source, target, weight) for a list of seed ids
+LAYERS: dict[str, tuple[str, ...]] = {
+    "coauthor": ("ego_coauthor_edges",),
+    "referral": ("ego_referral_edges", "ego_referral_in_edges"),
+    "congress": ("ego_congress_edges",),
+    "trial": ("ego_trial_edges",),
+}
+DIRECTED = {"referral"}
+MAX_NODES = 500
+
+
+def _key(layer: str, source: str, target: str) -> tuple[str, str, str]:
+    if layer in DIRECTED:
+        return layer, source, target
+    return (layer, *sorted((source, target)))  # type: ignore[return-value]
+
+
+def ego_network(
+    store: GraphStore,
+    viewer: Viewer,
+    hcp_id: str,
+    *,
+    hops: int = 1,
+    layers: list[str] | None = None,
+    max_nodes: int = 200,
+) -> dict[str, Any]:
+    """The HCP's neighbours within ``hops`` (1 or 2) on the chosen layers.
+
+    Returns
+    -------
+    dict
+        ``nodes`` (with ``hop``: 0 for the centre) and ``edges`` (``source``, ``target``,
+        ``layer``, ``weight``; co-authorship, congress and trial ties are undirected and
+        listed once), plus ``truncated`` when ``max_nodes`` cut the network.
+
+    Raises
+    ------
+    UnknownHcp
+        If the centre does not exist.
+    InvalidRequest
+        If ``hops`` is not 1 or 2, or a layer is unknown.
+    """
+    viewer.require(Permission.READ_HCPS)
+    if hops not in (1, 2):
+        raise InvalidRequest("hops must be 1 or 2", "hops")
+    layers = layers or list(LAYERS)
+    for layer in layers:
+        if layer not in LAYERS:
+            raise InvalidRequest(f"unknown layer {layer!r}; use {', '.join(LAYERS)}", "layers")
+    max_nodes = max(1, min(max_nodes, MAX_NODES))
+    hcp_node(store, hcp_id)
+    hop_of: dict[str, int] = {hcp_id: 0}
+    edges: dict[tuple[str, str, str], float] = {}
+    frontier = [hcp_id]
+    truncated = False
+    for hop in range(1, hops + 1):
+        found: list[str] = []
+        for layer in layers:
+            for name in LAYERS[layer]:
+                for row in store.run(name, ids=frontier, limit=max_nodes * 4):
+                    source, target = row["source"], row["target"]
+                    other = target if source in frontier else source
+                    if other not in hop_of:
+                        if len(hop_of) >= max_nodes:
+                            truncated = True
+                            continue
+                        hop_of[other] = hop
+                        found.append(other)
+                    edges[_key(layer, source, target)] = float(row["weight"] or 1)
+        frontier = found
+        if not frontier:
+            break
+    nodes = {r["id"]: r for r in store.run("network_nodes", ids=list(hop_of))}
+    return {
+        "center": hcp_id,
+        "hops": hops,
+        "layers": layers,
+        "nodes": [{**nodes[i], "hop": h} for i, h in hop_of.items() if i in nodes],
+        "edges": [
+            {"source": s, "target": t, "layer": layer, "weight": w}
+            for (layer, s, t), w in edges.items() if s in hop_of and t in hop_of
+        ],
+        "truncated": truncated,
+    }
+
+
+def community(
+    store: GraphStore, viewer: Viewer, community_id: str, *, limit: int = 200
+) -> dict[str, Any]:
+    """A community's members (most influential first), its hubs and its bridges.
+
+    Hubs are members whose ``community_role`` says so, else the five most influential;
+    bridges are members tied (referral, co-authorship, shared session) to other communities.
+
+    Raises
+    ------
+    UnknownObject
+        If no HCP belongs to ``community_id``.
+    """
+    viewer.require(Permission.READ_HCPS)
+    size = store.run("community_size", community=community_id)[0]["n"]
+    if not size:
+        raise UnknownObject(
+            f"no community {community_id!r}; community ids are on HCP profiles after scoring"
+        )
+    limit = max(1, min(limit, MAX_NODES))
+    members = store.run("community_members", community=community_id, limit=limit)
+    hubs = [m for m in members if (m.get("community_role") or "").lower() in ("hub", "leader")]
+    if not hubs:
+        hubs = [m for m in members if m.get("influence") is not None][:5]
+    bridges = store.run("community_bridges", community=community_id, limit=20)
+    names = {m["id"]: m for m in members}
+    return {
+        "community": community_id,
+        "size": size,
+        "members": members,
+        "hubs": hubs,
+        "bridges": [{**names.get(b["id"], {"id": b["id"]}), **b} for b in bridges],
+        "truncated": size > len(members),
+    }

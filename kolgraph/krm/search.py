@@ -1,0 +1,138 @@
+"""Find KOLs: filtered, ranked search with keyset cursors, and lookups by CRM identifiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kolgraph.errors import InvalidRequest, UnknownHcp
+from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.cursors import decode_cursor, encode_cursor
+from kolgraph.schema import SCORE_PROPERTIES
+from kolgraph.store import GraphStore
+
+IdKind = Literal["id", "npi", "orcid", "crm_id", "profile_id"]
+ID_KINDS: tuple[str, ...] = ("id", "npi", "orcid", "crm_id", "profile_id")
+SORTABLE: tuple[str, ...] = SCORE_PROPERTIES
+MAX_PAGE = 200
+MAX_BULK = 1000
+_TOPIC_CAP = 100_000
+
+
+@dataclass(frozen=True)
+class HcpFilters:
+    """What to search for; every field is optional and they combine with AND."""
+
+    q: str | None = None
+    specialty: str | None = None
+    topic: str | None = None
+    institution: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    tier: str | None = None
+    segment: str | None = None
+    scope: str | None = None
+    community: str | None = None
+    min_influence: float | None = None
+    rising_star: bool | None = None
+
+
+def _lower(value: str | None) -> str | None:
+    value = (value or "").strip().lower()
+    return value or None
+
+
+def search_hcps(
+    store: GraphStore,
+    viewer: Viewer,
+    filters: HcpFilters,
+    *,
+    sort: str = "influence",
+    order: Literal["asc", "desc"] = "desc",
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """HCPs matching ``filters`` ranked by the score ``sort``; return a page and the next cursor.
+
+    HCPs without that score sort last (descending) or first (ascending).
+
+    Raises
+    ------
+    InvalidRequest
+        If ``sort`` is not a score or the cursor is not one this service issued.
+    """
+    viewer.require(Permission.READ_HCPS)
+    if sort not in SORTABLE:
+        raise InvalidRequest(f"cannot sort by {sort!r}; use one of {', '.join(SORTABLE)}", "sort")
+    after_value, after_id = decode_cursor(cursor, "cursor") if cursor else (None, None)
+    ids: list[str] | None = None
+    if _lower(filters.topic):
+        ids = [r["id"] for r in store.run("hcp_ids_by_topic", topic=_lower(filters.topic),
+                                          limit=_TOPIC_CAP)]
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = store.run(
+        f"search_hcps_{order}", {"sort": sort},
+        ids=ids, q=_lower(filters.q), specialty=_lower(filters.specialty),
+        institution=_lower(filters.institution), city=_lower(filters.city),
+        state=filters.state, country=filters.country, tier=filters.tier,
+        segment=filters.segment, scope=filters.scope, community=filters.community,
+        min_influence=filters.min_influence, rising_star=filters.rising_star,
+        after_value=after_value, after_id=after_id, limit=limit,
+    )
+    items = [row["hcp"] for row in rows]
+    next_cursor = (
+        encode_cursor([rows[-1]["sv"], rows[-1]["hcp"]["id"]]) if len(rows) == limit else None
+    )
+    return items, next_cursor
+
+
+def lookup_hcp(store: GraphStore, viewer: Viewer, kind: str, value: str) -> dict[str, Any]:
+    """The one HCP whose ``kind`` identifier (id, npi, orcid, crm_id, profile_id) is ``value``.
+
+    Raises
+    ------
+    UnknownHcp
+        If none has it.
+    """
+    found, missing = lookup_hcps(store, viewer, {kind: [value]})
+    if missing:
+        raise UnknownHcp(f"no HCP with {kind} {value!r}; search with GET /hcps?q=...")
+    return found[0]["hcp"]
+
+
+def lookup_hcps(
+    store: GraphStore, viewer: Viewer, identifiers: dict[str, list[str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Resolve up to 1,000 identifiers of any kinds; return matches and the ones not found.
+
+    Returns
+    -------
+    tuple
+        ``[{"kind", "value", "hcp"}]`` in request order, and ``[{"kind", "value"}]`` missing.
+
+    Raises
+    ------
+    InvalidRequest
+        If a kind is unknown or more than 1,000 identifiers are asked for.
+    """
+    viewer.require(Permission.READ_HCPS)
+    total = sum(len(v) for v in identifiers.values())
+    if total > MAX_BULK:
+        raise InvalidRequest(f"at most {MAX_BULK} identifiers per call, got {total}", "body")
+    found: list[dict[str, Any]] = []
+    missing: list[dict[str, str]] = []
+    for kind, values in identifiers.items():
+        if kind not in ID_KINDS:
+            raise InvalidRequest(f"unknown identifier kind {kind!r}; use {', '.join(ID_KINDS)}",
+                                 kind)
+        if not values:
+            continue
+        rows = store.run("hcps_by_identifier", {"prop": kind}, values=list(values))
+        by_value = {str(r["value"]): r["hcp"] for r in rows}
+        for value in values:
+            if value in by_value:
+                found.append({"kind": kind, "value": value, "hcp": by_value[value]})
+            else:
+                missing.append({"kind": kind, "value": value})
+    return found, missing

@@ -1,0 +1,36 @@
+// The service's own bookkeeping: API keys (stored hashed) and the append-only audit log.
+// Audit events are only ever CREATEd here; no statement updates or deletes them.
+
+// name: create_api_key
+CREATE (k:ApiKey {id: $id})
+SET k += $props
+
+// name: api_key_by_id
+MATCH (k:ApiKey {id: $id})
+RETURN properties(k) AS key
+
+// name: api_keys
+MATCH (k:ApiKey)
+RETURN properties(k) AS key
+ORDER BY k.created_at
+
+// name: revoke_api_key
+MATCH (k:ApiKey {key_id: $key_id})
+SET k.revoked = true, k.revoked_at = $at
+RETURN properties(k) AS key
+
+// name: append_audit_events
+UNWIND $rows AS row
+CREATE (a:AuditEvent {id: row.id})
+SET a += row.props
+
+// name: audit_events
+MATCH (a:AuditEvent)
+WHERE a.at >= $date_from AND a.at < $date_to
+  AND ($actor IS NULL OR a.actor = $actor)
+  AND ($action IS NULL OR a.action = $action)
+  AND ($target IS NULL OR a.target = $target)
+  AND ($after IS NULL OR a.id > $after)
+RETURN properties(a) AS event
+ORDER BY a.id
+LIMIT $limit

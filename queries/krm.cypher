@@ -1,0 +1,340 @@
+// KOL relationship management: find, profile, network, engagements, contacts, plans, KPIs.
+// Read by kolgraph.krm; labels and relationship types are those of kolgraph/schema.py.
+
+// ---------------------------------------------------------------- find and look up
+
+// name: search_hcps_desc
+MATCH (h:HCP)
+WHERE ($ids IS NULL OR h.id IN $ids)
+  AND ($q IS NULL OR toLower(coalesce(h.name, '')) CONTAINS $q OR h.name_key STARTS WITH $q)
+  AND ($specialty IS NULL OR toLower(coalesce(h.specialty, '')) CONTAINS $specialty)
+  AND ($institution IS NULL OR toLower(coalesce(h.institution, '')) CONTAINS $institution)
+  AND ($city IS NULL OR toLower(coalesce(h.city, '')) = $city)
+  AND ($state IS NULL OR h.state = $state)
+  AND ($country IS NULL OR h.country = $country)
+  AND ($tier IS NULL OR h.tier = $tier)
+  AND ($segment IS NULL OR h.segment = $segment)
+  AND ($scope IS NULL OR h.scope = $scope)
+  AND ($community IS NULL OR toString(h.community) = $community)
+  AND ($min_influence IS NULL OR h.influence >= $min_influence)
+  AND ($rising_star IS NULL OR h.rising_star = $rising_star)
+WITH h, coalesce(h.{{sort}}, -1.0) AS sv
+WHERE $after_value IS NULL OR sv < $after_value OR (sv = $after_value AND h.id > $after_id)
+RETURN properties(h) AS hcp, sv
+ORDER BY sv DESC, h.id
+LIMIT $limit
+
+// name: search_hcps_asc
+MATCH (h:HCP)
+WHERE ($ids IS NULL OR h.id IN $ids)
+  AND ($q IS NULL OR toLower(coalesce(h.name, '')) CONTAINS $q OR h.name_key STARTS WITH $q)
+  AND ($specialty IS NULL OR toLower(coalesce(h.specialty, '')) CONTAINS $specialty)
+  AND ($institution IS NULL OR toLower(coalesce(h.institution, '')) CONTAINS $institution)
+  AND ($city IS NULL OR toLower(coalesce(h.city, '')) = $city)
+  AND ($state IS NULL OR h.state = $state)
+  AND ($country IS NULL OR h.country = $country)
+  AND ($tier IS NULL OR h.tier = $tier)
+  AND ($segment IS NULL OR h.segment = $segment)
+  AND ($scope IS NULL OR h.scope = $scope)
+  AND ($community IS NULL OR toString(h.community) = $community)
+  AND ($min_influence IS NULL OR h.influence >= $min_influence)
+  AND ($rising_star IS NULL OR h.rising_star = $rising_star)
+WITH h, coalesce(h.{{sort}}, -1.0) AS sv
+WHERE $after_value IS NULL OR sv > $after_value OR (sv = $after_value AND h.id > $after_id)
+RETURN properties(h) AS hcp, sv
+ORDER BY sv ASC, h.id
+LIMIT $limit
+
+// name: hcp_ids_by_topic
+MATCH (t:Topic)
+WHERE toLower(t.name) CONTAINS $topic
+MATCH (t)<-[:HAS_TOPIC]-(x)<-[:AUTHORED|INVESTIGATOR_OF|PRESENTED_AT]-(h:HCP)
+RETURN DISTINCT h.id AS id
+LIMIT $limit
+
+// name: hcps_by_identifier
+UNWIND $values AS value
+MATCH (h:HCP)
+WHERE h.{{prop}} = value
+RETURN value, properties(h) AS hcp
+
+// name: hcp_ids_existing
+UNWIND $ids AS id
+MATCH (h:HCP {id: id})
+RETURN h.id AS id
+
+// ---------------------------------------------------------------- profile
+
+// name: hcp_latest_score
+MATCH (s:Score)-[:SCORES]->(h:HCP {id: $id})
+OPTIONAL MATCH (s)-[:IN_RUN]->(r:ScoreRun)
+RETURN properties(s) AS score, properties(r) AS run,
+       CASE WHEN s.run_id = h.score_run THEN 1 ELSE 0 END AS current
+ORDER BY current DESC, r.created_at DESC
+LIMIT 1
+
+// name: hcp_affiliations
+MATCH (h:HCP {id: $id})-[a:AFFILIATED_WITH]->(i:Institution)
+RETURN i.id AS id, i.name AS name, i.city AS city, i.country AS country, a.year AS year
+ORDER BY year DESC, name
+LIMIT 20
+
+// name: hcp_publication_summary
+MATCH (h:HCP {id: $id})-[a:AUTHORED]->(p:Publication)
+RETURN count(p) AS publications,
+       sum(CASE WHEN a.role = 'first' OR a.role = 'single' THEN 1 ELSE 0 END) AS first_author,
+       sum(CASE WHEN a.role = 'last' THEN 1 ELSE 0 END) AS last_author,
+       min(p.year) AS first_year, max(p.year) AS last_year
+
+// name: hcp_recent_publications
+MATCH (h:HCP {id: $id})-[a:AUTHORED]->(p:Publication)
+RETURN p.id AS id, p.title AS title, p.year AS year, p.journal AS journal, a.role AS role
+ORDER BY year DESC, id
+LIMIT 5
+
+// name: hcp_top_topics
+MATCH (h:HCP {id: $id})-[:AUTHORED]->(p:Publication)-[:HAS_TOPIC]->(t:Topic)
+RETURN t.name AS name, count(p) AS n
+ORDER BY n DESC, name
+LIMIT 10
+
+// name: hcp_congress_summary
+MATCH (h:HCP {id: $id})-[r:PRESENTED_AT]->(s:Session)
+OPTIONAL MATCH (s)-[:PART_OF]->(c:Congress)
+RETURN count(s) AS sessions, count(DISTINCT c) AS congresses, collect(DISTINCT r.role) AS roles,
+       max(c.year) AS last_year
+
+// name: hcp_trial_count
+MATCH (h:HCP {id: $id})-[:INVESTIGATOR_OF]->(t:Trial)
+RETURN count(t) AS trials
+
+// name: hcp_referrals_out
+MATCH (h:HCP {id: $id})-[r:REFERS_TO]->(o:HCP)
+RETURN o.id AS id, o.name AS name, coalesce(r.pair_count, 0) AS pair_count
+ORDER BY pair_count DESC, id
+
+// name: hcp_referrals_in
+MATCH (h:HCP {id: $id})<-[r:REFERS_TO]-(o:HCP)
+RETURN o.id AS id, o.name AS name, coalesce(r.pair_count, 0) AS pair_count
+ORDER BY pair_count DESC, id
+
+// name: hcp_top_collaborators
+MATCH (h:HCP {id: $id})-[:AUTHORED]->(p:Publication)<-[:AUTHORED]-(c:HCP)
+WHERE c.id <> $id
+RETURN c.id AS id, c.name AS name, count(p) AS shared_publications
+ORDER BY shared_publications DESC, id
+LIMIT 10
+
+// name: hcp_engagement_summary
+MATCH (h:HCP {id: $id})<-[:WITH_HCP]-(e:Engagement)
+RETURN e.department AS department, count(e) AS engagements, max(e.date) AS last_date,
+       sum(coalesce(e.amount, e.cost, 0.0)) AS spend
+
+// ---------------------------------------------------------------- network
+
+// name: ego_coauthor_edges
+UNWIND $ids AS sid
+MATCH (a:HCP {id: sid})-[:AUTHORED]->(p:Publication)<-[:AUTHORED]-(b:HCP)
+WHERE b.id <> sid
+RETURN sid AS source, b.id AS target, count(p) AS weight
+ORDER BY weight DESC, target
+LIMIT $limit
+
+// name: ego_referral_edges
+UNWIND $ids AS sid
+MATCH (a:HCP {id: sid})-[r:REFERS_TO]->(b:HCP)
+RETURN sid AS source, b.id AS target, coalesce(r.pair_count, 1) AS weight
+ORDER BY weight DESC, target
+LIMIT $limit
+
+// name: ego_referral_in_edges
+UNWIND $ids AS sid
+MATCH (a:HCP {id: sid})<-[r:REFERS_TO]-(b:HCP)
+RETURN b.id AS source, sid AS target, coalesce(r.pair_count, 1) AS weight
+ORDER BY weight DESC, source
+LIMIT $limit
+
+// name: ego_congress_edges
+UNWIND $ids AS sid
+MATCH (a:HCP {id: sid})-[:PRESENTED_AT]->(s:Session)<-[:PRESENTED_AT]-(b:HCP)
+WHERE b.id <> sid
+RETURN sid AS source, b.id AS target, count(s) AS weight
+ORDER BY weight DESC, target
+LIMIT $limit
+
+// name: ego_trial_edges
+UNWIND $ids AS sid
+MATCH (a:HCP {id: sid})-[:INVESTIGATOR_OF]->(t:Trial)<-[:INVESTIGATOR_OF]-(b:HCP)
+WHERE b.id <> sid
+RETURN sid AS source, b.id AS target, count(t) AS weight
+ORDER BY weight DESC, target
+LIMIT $limit
+
+// name: network_nodes
+UNWIND $ids AS id
+MATCH (h:HCP {id: id})
+RETURN h.id AS id, h.name AS name, h.specialty AS specialty, h.influence AS influence,
+       h.tier AS tier, h.segment AS segment, h.community AS community,
+       h.community_role AS community_role
+
+// name: community_members
+MATCH (h:HCP)
+WHERE toString(h.community) = $community
+RETURN h.id AS id, h.name AS name, h.specialty AS specialty, h.influence AS influence,
+       h.tier AS tier, h.segment AS segment, h.community AS community,
+       h.community_role AS community_role
+ORDER BY coalesce(h.influence, -1.0) DESC, id
+LIMIT $limit
+
+// name: community_size
+MATCH (h:HCP)
+WHERE toString(h.community) = $community
+RETURN count(h) AS n
+
+// name: community_bridges
+MATCH (h:HCP)
+WHERE toString(h.community) = $community
+MATCH (h)-[:REFERS_TO|AUTHORED|PRESENTED_AT]-(x)
+MATCH (x)-[:REFERS_TO|AUTHORED|PRESENTED_AT]-(o:HCP)
+WHERE o.community IS NOT NULL AND toString(o.community) <> $community
+RETURN h.id AS id, count(DISTINCT o.community) AS other_communities, count(DISTINCT o) AS ties
+ORDER BY other_communities DESC, ties DESC, id
+LIMIT $limit
+
+// ---------------------------------------------------------------- engagements
+
+// name: record_engagements
+UNWIND $rows AS row
+MATCH (h:HCP {id: row.hcp_id})
+MERGE (e:Engagement {id: row.id})
+SET e += row.props
+MERGE (d:Department {id: row.department_id})
+ON CREATE SET d.name = row.department
+MERGE (e)-[:WITH_HCP]->(h)
+MERGE (e)-[:OWNED_BY]->(d)
+
+// name: link_engagement_employees
+UNWIND $rows AS row
+MATCH (e:Engagement {id: row.id})
+MATCH (d:Department {id: row.department_id})
+MERGE (m:Employee {id: row.employee_node_id})
+ON CREATE SET m.department = row.department
+MERGE (m)-[:MEMBER_OF]->(d)
+MERGE (e)-[:BY]->(m)
+
+// name: engagement_ids_existing
+UNWIND $ids AS id
+MATCH (e:Engagement {id: id})
+RETURN e.id AS id, e.hcp_id AS hcp_id, e.department AS department
+
+// name: engagements_of_hcp
+MATCH (h:HCP {id: $id})<-[:WITH_HCP]-(e:Engagement)
+WITH e, coalesce(e.date, '') AS d
+WHERE ($department IS NULL OR e.department = $department)
+  AND ($type IS NULL OR e.type = $type)
+  AND ($date_from IS NULL OR d >= $date_from)
+  AND ($date_to IS NULL OR d <= $date_to)
+  AND ($employee_id IS NULL OR e.employee_id = $employee_id)
+  AND ($after_date IS NULL OR d < $after_date OR (d = $after_date AND e.id > $after_id))
+RETURN properties(e) AS engagement
+ORDER BY d DESC, e.id
+LIMIT $limit
+
+// ---------------------------------------------------------------- contact tracking
+
+// name: contacts_of_hcp
+MATCH (h:HCP {id: $id})<-[:WITH_HCP]-(e:Engagement)
+WHERE e.date >= $since
+OPTIONAL MATCH (e)-[:BY]->(m:Employee)
+RETURN properties(e) AS engagement, m.name AS employee_name
+ORDER BY e.date DESC, e.id
+
+// name: multi_department_kols
+MATCH (e:Engagement)
+WHERE e.date >= $since AND e.department IS NOT NULL
+MATCH (e)-[:WITH_HCP]->(h:HCP)
+WITH h, collect(DISTINCT e.department) AS departments, count(e) AS engagements,
+     max(e.date) AS last_date
+WHERE size(departments) >= $min_departments
+RETURN h.id AS id, h.name AS name, h.tier AS tier, h.influence AS influence,
+       departments, engagements, last_date
+ORDER BY size(departments) DESC, engagements DESC, id
+LIMIT $limit
+
+// name: uncontacted_kols
+MATCH (h:HCP)
+WHERE h.tier = $tier
+OPTIONAL MATCH (h)<-[:WITH_HCP]-(e:Engagement)
+WITH h, max(e.date) AS last_date
+WHERE last_date IS NULL OR last_date < $since
+RETURN h.id AS id, h.name AS name, h.tier AS tier, h.influence AS influence, last_date
+ORDER BY coalesce(h.influence, -1.0) DESC, id
+LIMIT $limit
+
+// ---------------------------------------------------------------- plans
+
+// name: save_plan
+MATCH (h:HCP {id: $hcp_id})
+MERGE (p:Plan {id: $id})
+SET p += $props
+MERGE (d:Department {id: $department_id})
+ON CREATE SET d.name = $department
+MERGE (p)-[:FOR_HCP]->(h)
+MERGE (p)-[:OWNED_BY]->(d)
+RETURN properties(p) AS plan
+
+// name: plan_by_id
+MATCH (p:Plan {id: $id})
+RETURN properties(p) AS plan
+
+// name: plans_of_hcp
+MATCH (p:Plan)-[:FOR_HCP]->(h:HCP {id: $id})
+RETURN properties(p) AS plan
+ORDER BY p.period_start DESC, p.id
+
+// name: plan_actuals
+MATCH (h:HCP {id: $hcp_id})<-[:WITH_HCP]-(e:Engagement)
+WHERE e.department = $department AND e.date >= $period_start AND e.date <= $period_end
+RETURN e.type AS type, count(e) AS engagements, sum(coalesce(e.amount, e.cost, 0.0)) AS spend,
+       max(e.date) AS last_date
+ORDER BY type
+
+// name: plans_in_period
+MATCH (p:Plan)
+WHERE p.period_start <= $period_end AND p.period_end >= $period_start
+  AND ($department IS NULL OR p.department = $department)
+RETURN p.id AS id, p.hcp_id AS hcp_id, p.department AS department,
+       coalesce(p.planned_engagements, 0) AS planned_engagements
+
+// ---------------------------------------------------------------- KPIs
+
+// name: kpi_engagements
+MATCH (e:Engagement)
+WHERE e.date >= $period_start AND e.date <= $period_end
+  AND ($department IS NULL OR e.department = $department)
+  AND ($employee_id IS NULL OR e.employee_id = $employee_id)
+MATCH (e)-[:WITH_HCP]->(h:HCP)
+WHERE $segment IS NULL OR h.segment = $segment
+OPTIONAL MATCH (e)-[:BY]->(m:Employee)
+WITH e, h, m
+WHERE $territory IS NULL OR m.territory = $territory
+RETURN e.id AS id, e.type AS type, e.date AS date, e.department AS department,
+       e.employee_id AS employee_id, e.outcome AS outcome,
+       e.notes IS NOT NULL AND e.notes <> '' AS has_notes,
+       e.objective IS NOT NULL AND e.objective <> '' AS has_objective,
+       size(coalesce(e.key_messages, [])) AS key_messages,
+       e.lat AS lat, e.lon AS lon, h.id AS hcp_id, h.lat AS hcp_lat, h.lon AS hcp_lon,
+       h.segment AS segment
+
+// name: segment_sizes
+MATCH (h:HCP)
+WHERE h.segment IN ['A', 'B', 'C']
+RETURN h.segment AS segment, count(h) AS n
+
+// ---------------------------------------------------------------- score runs
+
+// name: score_runs
+MATCH (r:ScoreRun)
+RETURN properties(r) AS run
+ORDER BY r.created_at DESC, r.id
+LIMIT $limit
