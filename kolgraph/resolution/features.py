@@ -1,0 +1,108 @@
+"""Pair features: how alike two person mentions are, as a vector of numbers.
+
+Examples
+--------
+>>> from kolgraph.resolution.profiles import Profile
+>>> a = Profile("a", "stenkamp", ("deborah", "l"), coauthors=frozenset({"hu m"}))
+>>> b = Profile("b", "stenkamp", ("d", "l"), coauthors=frozenset({"hu m", "li x"}))
+>>> f = dict(zip(FEATURES, pair_features(a, b, AffiliationIdf({}, 1.0))))
+>>> f["given_compatible"], f["middle_match"], f["coauthor_jaccard"]
+(1.0, 1.0, 0.5)
+>>> conflict(a, Profile("c", "stenkamp", ("dana",)))
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+from kolgraph.resolution.affiliations import AffiliationIdf
+from kolgraph.resolution.profiles import Profile
+
+FEATURES: tuple[str, ...] = (
+    "family_equal",
+    "given_full_equal",
+    "given_compatible",
+    "given_initial_only",
+    "given_both_full",
+    "middle_match",
+    "middle_conflict",
+    "affiliation_similarity",
+    "affiliation_missing",
+    "email_equal",
+    "shared_coauthors",
+    "coauthor_jaccard",
+    "shared_topics",
+    "topic_jaccard",
+    "topics_missing",
+    "journal_equal",
+    "year_gap",
+    "year_missing",
+    "language_equal",
+    "country_equal",
+    "orcid_equal",
+)
+
+
+def _first_names_compatible(x: str, y: str) -> bool:
+    if len(x) == 1 or len(y) == 1:
+        return x[0] == y[0]
+    return x == y or x.startswith(y) or y.startswith(x)
+
+
+def conflict(a: Profile, b: Profile) -> bool:
+    """True when two mentions cannot be one person: different ORCIDs or NPIs, different
+    family names, or first names that are both written out and incompatible."""
+    if a.orcid and b.orcid and a.orcid != b.orcid:
+        return True
+    if a.npi and b.npi and a.npi != b.npi:
+        return True
+    if a.family and b.family and a.family != b.family:
+        return True
+    if a.given and b.given and not _first_names_compatible(a.given[0], b.given[0]):
+        return True
+    return False
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def pair_features(a: Profile, b: Profile, idf: AffiliationIdf) -> list[float]:
+    """The :data:`FEATURES` of the pair (a, b); symmetric in a and b."""
+    ga, gb = a.given, b.given
+    first_a, first_b = (ga[0] if ga else ""), (gb[0] if gb else "")
+    both_full = len(first_a) > 1 and len(first_b) > 1
+    compatible = bool(first_a and first_b) and _first_names_compatible(first_a, first_b)
+    mid_a = "".join(t[0] for t in ga[1:])
+    mid_b = "".join(t[0] for t in gb[1:])
+    middle_match = float(bool(mid_a and mid_b) and mid_a == mid_b)
+    middle_conflict = float(bool(mid_a and mid_b) and mid_a[0] != mid_b[0])
+    has_aff = bool(a.affiliations and b.affiliations)
+    shared = len(a.coauthors & b.coauthors)
+    shared_topics = len(a.topics & b.topics)
+    year_gap = abs(a.year - b.year) if a.year and b.year else 0
+    return [
+        float(a.family == b.family),
+        float(both_full and first_a == first_b),
+        float(compatible),
+        float(not both_full),
+        float(both_full),
+        middle_match,
+        middle_conflict,
+        idf.best_similarity(a.affiliations, b.affiliations) if has_aff else 0.0,
+        float(not has_aff),
+        float(bool(a.emails & b.emails)),
+        math.log1p(shared),
+        _jaccard(a.coauthors, b.coauthors),
+        math.log1p(shared_topics),
+        _jaccard(a.topics, b.topics),
+        float(not (a.topics and b.topics)),
+        float(bool(a.journal) and a.journal == b.journal),
+        min(year_gap, 40) / 10.0,
+        float(not (a.year and b.year)),
+        float(bool(a.language) and a.language == b.language),
+        float(bool(a.country) and a.country == b.country),
+        float(bool(a.orcid) and a.orcid == b.orcid),
+    ]

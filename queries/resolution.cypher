@@ -1,0 +1,23 @@
+// Identity resolution: candidate lookups for the resolver and the review list.
+// Templates: {{label}} Mention, {{type}} RESOLVED_TO, {{end}} HCP unless said otherwise.
+
+// name: mention_resolutions
+UNWIND $ids AS id
+MATCH (m:{{label}} {id: id})-[r:{{type}}]->(h:{{end}})
+RETURN m.id AS mention_id, h.id AS hcp_id, h.merged_into AS merged_into, r.score AS score,
+       r.method AS method, m.review_candidate AS review_candidate,
+       m.review_score AS review_score
+
+// name: hcps_with_identifier
+// template: label HCP, prop one of npi / orcid / crm_id / profile_id
+UNWIND $values AS value
+MATCH (h:{{label}})
+WHERE h.{{prop}} = value
+RETURN value, h.id AS hcp_id, h.name_key AS name_key, h.merged_into AS merged_into
+
+// name: mentions_in_blocks
+UNWIND $keys AS key
+MATCH (m:{{label}} {name_key: key})-[:{{type}}]->(h:{{end}})
+RETURN m.id AS mention_id, properties(m) AS props, h.id AS hcp_id,
+       h.merged_into AS merged_into, h.npi AS hcp_npi, h.orcid AS hcp_orcid,
+       h.crm_id AS hcp_crm_id, h.profile_id AS hcp_profile_id
