@@ -14,6 +14,7 @@ from typing import Any
 
 from kolgraph.errors import InvalidRequest
 from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.dates import checked
 from kolgraph.store import GraphStore
 
 MAX_PAGE = 1000
@@ -62,8 +63,8 @@ def record(
 
 
 def _bounds(date_from: date | None, date_to: date | None) -> tuple[str, str]:
-    start = (date_from or date(1970, 1, 1)).isoformat()
-    end = ((date_to or date(9998, 12, 31)) + timedelta(days=1)).isoformat()
+    start = (checked(date_from, "date_from") or date(1970, 1, 1)).isoformat()
+    end = ((checked(date_to, "date_to") or date(2199, 12, 31)) + timedelta(days=1)).isoformat()
     if start >= end:
         raise InvalidRequest("date_from must not be after date_to", "date_from")
     return start, end

@@ -15,6 +15,7 @@ from itertools import combinations
 from typing import Any
 
 from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.dates import checked
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.krm.profiles import hcp_node
 from kolgraph.store import GraphStore
@@ -126,8 +127,8 @@ def contact_tracking(
         If no HCP has id ``hcp_id``.
     """
     viewer.require(Permission.READ_CONTACTS)
+    as_of = checked(as_of, "as_of") or date.today()
     hcp = hcp_node(store, hcp_id)
-    as_of = as_of or date.today()
     since = min(as_of - timedelta(days=policy.lookback_days), date(as_of.year, 1, 1))
     rows = store.run("contacts_of_hcp", id=hcp_id, since=since.isoformat())
     engagements = [{**r["engagement"], "employee_name": r["employee_name"]} for r in rows]
@@ -225,7 +226,7 @@ def portfolio(
         Unless the role may read the portfolio (KRM manager, medical affairs, compliance, admin).
     """
     viewer.require(Permission.READ_PORTFOLIO)
-    as_of = as_of or date.today()
+    as_of = checked(as_of, "as_of") or date.today()
     limit = max(1, min(limit, 500))
     since_multi = (as_of - timedelta(days=policy.lookback_days)).isoformat()
     since_stale = (as_of - timedelta(days=policy.stale_days)).isoformat()

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from kolgraph.errors import AccessDenied, InvalidRequest
 from kolgraph.krm import audit
 from kolgraph.krm.access import DEPARTMENTS, Permission, Viewer, redact
+from kolgraph.krm.dates import checked
 from kolgraph.krm.cursors import decode_cursor, encode_cursor
 from kolgraph.krm.profiles import hcp_node
 from kolgraph.store import GraphStore
@@ -227,6 +228,8 @@ def engagement_history(
     viewer.require(Permission.READ_ENGAGEMENTS)
     if department is not None and department not in DEPARTMENTS:
         raise InvalidRequest(f"unknown department {department!r}", "department")
+    checked(date_from, "date_from")
+    checked(date_to, "date_to")
     hcp_node(store, hcp_id)
     after_date, after_id = decode_cursor(cursor, "cursor") if cursor else (None, None)
     limit = max(1, min(limit, MAX_PAGE))

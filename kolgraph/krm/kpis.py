@@ -9,6 +9,7 @@ from typing import Any
 
 from kolgraph.errors import AccessDenied, InvalidRequest
 from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.dates import checked
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore
 
@@ -90,6 +91,8 @@ def kpis(
             raise AccessDenied(f"a {viewer.role} key sees KPIs of its own department "
                                f"({viewer.department!r}) only")
         department = viewer.department
+    checked(period_start, "period_start")
+    checked(period_end, "period_end")
     if period_end < period_start:
         raise InvalidRequest("period_end must not be before period_start", "period_end")
     if (period_end - period_start).days > MAX_PERIOD_DAYS:

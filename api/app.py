@@ -1,0 +1,126 @@
+"""The HTTP service: ``create_app(settings)`` builds it, ``kolgraph serve`` runs it.
+
+The app opens the graph store in its lifespan (or uses the one it is given), checks
+every caller's API key, caps request bodies and answers errors as problem+json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kolgraph.api import errors
+from kolgraph.api.routes import audit, contacts, engagements, hcps, health, kpis, plans, runs
+from kolgraph.api.schemas import Problem
+from kolgraph.config import Settings
+from kolgraph.krm.policy import KrmPolicy
+from kolgraph.store import GraphStore, open_store
+
+MAX_BODY_BYTES = 4 * 1024 * 1024  # a bulk of 1,000 engagements fits with room to spare
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or {}).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = errors.problem(413, f"request body over {self.limit} bytes; split bulk "
+                                       "calls into batches of at most 1,000 items",
+                                  instance=scope.get("path"))
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: GraphStore | None = None,
+    policy: KrmPolicy | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """Build the service.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Where the store is; defaults to the environment's settings.
+    store : GraphStore, optional
+        Use this open store instead of opening one (tests); the app then leaves it open.
+    policy : KrmPolicy, optional
+        Contact-tracking and KPI thresholds; defaults to ``KOLGRAPH_KRM_*``.
+    """
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = store is None
+        app.state.store = store if store is not None else open_store(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="kolgraph",
+        summary="KOL profiles, networks, engagements, cross-department contact tracking, "
+                "KRM plans and KPIs for the CRM.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.policy = policy or KrmPolicy()
+    if store is not None:
+        app.state.store = store
+    errors.register(app)
+    for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, limit=max_body_bytes)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, summary=app.summary,
+                                 routes=app.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}")
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,37 @@
+"""Dependencies shared by the routes: the store, the KRM policy, the caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from kolgraph.api.security import ViewerDep, current_viewer
+from kolgraph.config import Settings
+from kolgraph.krm.policy import KrmPolicy
+from kolgraph.store import GraphStore
+
+
+def get_store(request: Request) -> GraphStore:
+    """The store the app opened in its lifespan."""
+    store: GraphStore = request.app.state.store
+    return store
+
+
+def get_policy(request: Request) -> KrmPolicy:
+    """The contact-tracking and KPI thresholds the app was created with."""
+    policy: KrmPolicy = request.app.state.policy
+    return policy
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+PolicyDep = Annotated[KrmPolicy, Depends(get_policy)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+__all__ = ["PolicyDep", "SettingsDep", "StoreDep", "ViewerDep", "current_viewer"]

@@ -1,0 +1,131 @@
+"""Every error leaves the service as ``application/problem+json``; no stack trace ever does.
+
+kolgraph's exceptions map to statuses here, in one place: unknown HCP or object -> 404,
+bad key -> 401, role or department not allowed -> 403, invalid value -> 422 naming the
+field, store unreachable -> 503, anything unexpected -> 500 with a generic message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kolgraph.errors import (
+    AccessDenied,
+    InvalidApiKey,
+    InvalidRequest,
+    KolgraphError,
+    StoreUnavailable,
+    UnknownHcp,
+    UnknownObject,
+)
+
+logger = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+_TITLES = {
+    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 413: "Request body too large", 415: "Unsupported media type",
+    422: "Invalid request", 500: "Internal server error", 503: "Service unavailable",
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    instance: str | None = None,
+    field: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A problem+json response."""
+    body: dict[str, Any] = {
+        "type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
+        "detail": detail, "instance": instance,
+    }
+    if field is not None:
+        body["field"] = field
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    """``("body", "engagements", 3, "npi")`` -> ``"engagements.3.npi"``.
+
+    Examples
+    --------
+    >>> field_path(("query", "limit")), field_path(("body",))
+    ('limit', 'body')
+    """
+    parts = [str(p) for p in loc]
+    if len(parts) > 1 and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"field": field_path(e.get("loc", ())),
+         "message": str(e.get("msg", "invalid")).removeprefix("Value error, ")}
+        for e in exc.errors()
+    ]
+    first = errors[0] if errors else {"field": "body", "message": "invalid request"}
+    detail = f"{first['field']}: {first['message']}"
+    if len(errors) > 1:
+        detail += f" (and {len(errors) - 1} more)"
+    return problem(422, detail, instance=request.url.path, field=first["field"], errors=errors)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
+    return problem(exc.status_code, detail, instance=request.url.path,
+                   headers=getattr(exc, "headers", None))
+
+
+async def _kolgraph(request: Request, exc: Exception) -> JSONResponse:
+    path = request.url.path
+    if isinstance(exc, UnknownHcp | UnknownObject):
+        return problem(404, str(exc), instance=path)
+    if isinstance(exc, InvalidApiKey):
+        return problem(401, str(exc), instance=path, headers={"WWW-Authenticate": "Bearer"})
+    if isinstance(exc, AccessDenied):
+        return problem(403, str(exc), instance=path)
+    if isinstance(exc, InvalidRequest):
+        field = exc.field or "body"
+        return problem(422, f"{field}: {exc}", instance=path, field=field,
+                       errors=[{"field": field, "message": str(exc)}])
+    if isinstance(exc, StoreUnavailable):
+        logger.error("store unavailable: %s", exc)
+        return problem(503, "the graph store is unavailable; retry shortly or check "
+                            "'kolgraph status'", instance=path, headers={"Retry-After": "5"})
+    logger.error("kolgraph error on %s: %s", path, type(exc).__name__, exc_info=exc)
+    return problem(500, "internal error; the server log has the details", instance=path)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unexpected error on %s", request.url.path, exc_info=exc)
+    return problem(500, "internal error; the server log has the details",
+                   instance=request.url.path)
+
+
+def register(app: FastAPI) -> None:
+    """Install the problem+json handlers on ``app``."""
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(KolgraphError, _kolgraph)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries documenting problem+json for ``statuses``."""
+    return {
+        s: {"description": _TITLES.get(s, "Error"),
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        for s in statuses
+    }

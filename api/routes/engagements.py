@@ -1,0 +1,71 @@
+"""Engagement history and recording engagements from the CRM (single and bulk)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from kolgraph.api.deps import StoreDep, ViewerDep
+from kolgraph.api.errors import responses
+from kolgraph.api.schemas import (
+    BulkEngagements,
+    BulkResult,
+    Engagement,
+    EngagementCreate,
+    EngagementPage,
+    RecordResult,
+)
+from kolgraph.krm import engagements
+from kolgraph.krm.engagements import Department, EngagementType
+
+router = APIRouter(tags=["engagements"])
+HcpId = Annotated[str, Path(min_length=1, max_length=128)]
+WRITE_ERRORS = responses(401, 403, 413, 422, 503)
+
+
+@router.get("/hcps/{hcp_id}/engagements", response_model=EngagementPage,
+            responses=responses(401, 403, 404, 422, 503))
+def read_engagements(
+    hcp_id: HcpId,
+    store: StoreDep,
+    viewer: ViewerDep,
+    department: Department | None = None,
+    type: EngagementType | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    employee_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=engagements.MAX_PAGE)] = 50,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None,
+) -> EngagementPage:
+    """Every department's engagements with the HCP, newest first; content behind the firewall."""
+    items, next_cursor = engagements.engagement_history(
+        store, viewer, hcp_id, department=department, type=type, date_from=date_from,
+        date_to=date_to, employee_id=employee_id, limit=limit, cursor=cursor)
+    return EngagementPage(items=[Engagement(**i) for i in items], next_cursor=next_cursor)
+
+
+@router.post("/engagements", response_model=RecordResult, status_code=201,
+             responses={200: {"model": RecordResult, "description": "Already recorded; updated."},
+                        **WRITE_ERRORS})
+def record_engagement(
+    body: EngagementCreate, response: Response, store: StoreDep, viewer: ViewerDep
+) -> RecordResult:
+    """Record one engagement; resending the same crm_id updates it (200) instead of adding one."""
+    (result,) = engagements.record_engagements(store, viewer, [body])
+    if result["status"] == "updated":
+        response.status_code = 200
+    return RecordResult(**result)
+
+
+@router.post("/engagements/bulk", response_model=BulkResult, responses=WRITE_ERRORS)
+def record_engagements(body: BulkEngagements, store: StoreDep, viewer: ViewerDep) -> BulkResult:
+    """Record up to 1,000 engagements, all or none; idempotent on each crm_id."""
+    results = engagements.record_engagements(store, viewer, list(body.engagements),
+                                             prefix="engagements")
+    return BulkResult(
+        created=sum(r["status"] == "created" for r in results),
+        updated=sum(r["status"] == "updated" for r in results),
+        results=[RecordResult(**r) for r in results],
+    )

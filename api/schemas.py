@@ -1,0 +1,406 @@
+"""Response and request bodies of the HTTP API (pydantic; they make the OpenAPI spec)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kolgraph.krm.engagements import EngagementIn
+from kolgraph.krm.plans import PlanIn
+
+Scalar = str | int | float | bool | None
+
+
+class Open(BaseModel):
+    """A record that may carry more properties than the ones listed."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem: what went wrong and what to do about it."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    field: str | None = Field(None, description="The request field at fault, dotted.")
+    errors: list[dict[str, Any]] | None = Field(None, description="Every invalid field.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+
+
+class Readiness(BaseModel):
+    ready: bool
+    hcps: int
+    score_runs: int
+
+
+class Me(BaseModel):
+    key_id: str
+    role: str
+    department: str
+    employee_id: str | None = None
+    permissions: list[str]
+
+
+class Hcp(Open):
+    """An HCP node's properties; scores appear after scoring has run."""
+
+    id: str
+    name: str | None = None
+    npi: Scalar = None
+    orcid: Scalar = None
+    crm_id: Scalar = None
+    specialty: Scalar = None
+    institution: Scalar = None
+    city: Scalar = None
+    state: Scalar = None
+    country: Scalar = None
+    influence: float | None = None
+    tier: Scalar = None
+    segment: Scalar = None
+    community: Scalar = None
+    rising_star: bool | None = None
+
+
+class HcpPage(BaseModel):
+    items: list[Hcp]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+
+
+class LookupRequest(BaseModel):
+    """Up to 1,000 identifiers in total, of any kinds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: list[str] = Field(default_factory=list, max_length=1000)
+    npi: list[str] = Field(default_factory=list, max_length=1000)
+    orcid: list[str] = Field(default_factory=list, max_length=1000)
+    crm_id: list[str] = Field(default_factory=list, max_length=1000)
+    profile_id: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class LookupHit(BaseModel):
+    kind: str
+    value: str
+    hcp: Hcp
+
+
+class LookupMiss(BaseModel):
+    kind: str
+    value: str
+
+
+class LookupResult(BaseModel):
+    found: list[LookupHit]
+    missing: list[LookupMiss]
+
+
+class Named(Open):
+    id: str | None = None
+    name: Scalar = None
+
+
+class PublicationSummary(BaseModel):
+    count: int
+    first_author: int
+    last_author: int
+    first_year: Scalar = None
+    last_year: Scalar = None
+    recent: list[Open]
+    top_topics: list[Open]
+
+
+class CongressSummary(BaseModel):
+    sessions: int
+    congresses: int
+    roles: list[str]
+    last_year: Scalar = None
+
+
+class ReferralSide(BaseModel):
+    partners: int
+    pair_count: int
+    top: list[Open]
+
+
+class Referrals(BaseModel):
+    outgoing: ReferralSide
+    incoming: ReferralSide
+
+
+class DepartmentEngagements(BaseModel):
+    department: str | None
+    engagements: int
+    last_date: str | None
+    spend: float | None = Field(None, description="Only for roles that may see spend.")
+
+
+class EngagementSummary(BaseModel):
+    engagements: int
+    last_date: str | None
+    total_spend: float | None
+    departments: list[DepartmentEngagements]
+
+
+class Profile(BaseModel):
+    """Identity, scores and why, activity, network and engagement summary."""
+
+    identity: dict[str, Scalar]
+    affiliations: list[Open]
+    scores: dict[str, Scalar]
+    classification: dict[str, Scalar]
+    explanation: dict[str, Any] | None = Field(
+        None, description="The score explanation of the latest run (why this tier/segment).")
+    score_run: Open | None
+    publications: PublicationSummary
+    congresses: CongressSummary
+    trials: int
+    referrals: Referrals
+    top_collaborators: list[Open]
+    engagement_summary: EngagementSummary
+
+
+class NetworkNode(Open):
+    id: str
+    hop: int
+    name: Scalar = None
+    influence: float | None = None
+    community: Scalar = None
+
+
+class NetworkEdge(BaseModel):
+    source: str
+    target: str
+    layer: str
+    weight: float
+
+
+class Network(BaseModel):
+    center: str
+    hops: int
+    layers: list[str]
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    truncated: bool
+
+
+class Community(BaseModel):
+    community: str
+    size: int
+    members: list[Open]
+    hubs: list[Open]
+    bridges: list[Open]
+    truncated: bool
+
+
+class Engagement(Open):
+    """An engagement; another department's content fields are null when `redacted`."""
+
+    id: str
+    crm_id: Scalar = None
+    type: Scalar = None
+    date: Scalar = None
+    department: Scalar = None
+    employee_id: Scalar = None
+    hcp_id: Scalar = None
+    objective: Scalar = None
+    notes: Scalar = None
+    key_messages: list[Any] | None = None
+    outcome: Scalar = None
+    cost: float | None = None
+    amount: float | None = None
+    redacted: bool = False
+
+
+class EngagementPage(BaseModel):
+    items: list[Engagement]
+    next_cursor: str | None = None
+
+
+class EngagementCreate(EngagementIn):
+    """One engagement from the CRM; `crm_id` makes retries harmless."""
+
+
+class BulkEngagements(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    engagements: list[EngagementCreate] = Field(min_length=1, max_length=1000)
+
+
+class RecordResult(BaseModel):
+    crm_id: str
+    id: str
+    hcp_id: str
+    status: Literal["created", "updated"]
+
+
+class BulkResult(BaseModel):
+    created: int
+    updated: int
+    results: list[RecordResult]
+
+
+class LastContact(BaseModel):
+    date: str | None
+    type: str | None
+    employee_id: str | None
+    employee_name: str | None
+
+
+class DepartmentContacts(BaseModel):
+    department: str
+    contacts: int
+    last_contact: LastContact | None
+    types: dict[str, int]
+    open_objectives: list[str] | None
+    spend: float | None
+    redacted: bool
+
+
+class YearSpend(BaseModel):
+    year: int
+    spend: float | None
+    cap: float | None
+    over_cap: bool
+
+
+class Conflict(BaseModel):
+    kind: Literal["window", "objective_overlap"]
+    departments: list[str]
+    occurrences: int | None = None
+    min_days_apart: int | None = None
+    first_date: str | None = None
+    last_date: str | None = None
+    engagement_ids: list[str] | None = None
+    overlap: float | None = None
+    shared_terms: list[str] | None = None
+    shared_products: list[str] | None = None
+    redacted: bool = False
+
+
+class Contacts(BaseModel):
+    """Who contacted this KOL, per department, with conflicts and spend-cap flags."""
+
+    hcp_id: str
+    name: Scalar = None
+    as_of: str
+    window_start: str
+    conflict_window_days: int
+    total_contacts: int
+    total_spend: float | None
+    departments: list[DepartmentContacts]
+    spend_by_year: list[YearSpend]
+    over_cap: bool
+    conflicts: list[Conflict]
+
+
+class PortfolioKol(Open):
+    id: str
+    name: Scalar = None
+    tier: Scalar = None
+    influence: float | None = None
+    last_date: str | None = None
+
+
+class Portfolio(BaseModel):
+    as_of: str
+    since: str
+    stale_since: str
+    multi_department: list[PortfolioKol]
+    uncontacted: list[PortfolioKol]
+
+
+class PlanCreate(PlanIn):
+    """A KRM plan for one KOL and department."""
+
+
+class Plan(Open):
+    id: str
+    hcp_id: str
+    department: str
+    owner: str | None = None
+    objectives: list[str] | None = Field(None, description="Null across the firewall.")
+    period_start: str
+    period_end: str
+    planned_engagements: int
+    planned_by_type: dict[str, int]
+    budget: float | None = None
+    status: str
+    redacted: bool = False
+
+
+class PlanTypeActual(BaseModel):
+    type: str
+    planned: int | None
+    actual: int
+
+
+class PlanVsActual(BaseModel):
+    plan: Plan
+    planned_engagements: int
+    actual_engagements: int
+    adherence: float | None
+    by_type: list[PlanTypeActual]
+    last_engagement: str | None
+    budget: float | None
+    spend: float | None
+    budget_used: float | None
+
+
+class SegmentCoverage(BaseModel):
+    segment: str
+    hcps: int
+    contacted: int
+    coverage: float | None
+
+
+class Kpis(BaseModel):
+    period_start: str
+    period_end: str
+    department: str | None
+    territory: str | None
+    employee_id: str | None
+    segment: str | None
+    engagements: int
+    hcps_engaged: int
+    targets: int
+    target_coverage_rate: float | None
+    plan_adherence: float | None
+    working_days: int
+    call_rate: float | None
+    call_rate_per_employee: float | None
+    visits: int
+    verified_visit_rate: float | None
+    call_report_completeness: float | None
+    key_message_delivery_rate: float | None
+    outcome_mix: dict[str, int]
+    segment_coverage: list[SegmentCoverage]
+
+
+class ScoreRun(Open):
+    id: str
+    created_at: Scalar = None
+    parameters: Any = None
+
+
+class AuditEvent(BaseModel):
+    id: str
+    at: str
+    actor: str
+    role: str
+    department: str
+    action: str
+    target: str | None = None
+    detail: dict[str, Any]
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEvent]
+    next_cursor: str | None = None

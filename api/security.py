@@ -1,0 +1,42 @@
+"""Authentication: an API key in ``X-API-Key`` or as an OAuth2-style bearer token."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from kolgraph.errors import InvalidApiKey
+from kolgraph.krm import keys
+from kolgraph.krm.access import Viewer
+
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                              description="A key from 'kolgraph keys create'.")
+bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
+
+
+def current_viewer(
+    request: Request,
+    api_key: Annotated[str | None, Depends(api_key_header)],
+    token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Viewer:
+    """The caller behind the presented key.
+
+    Raises
+    ------
+    InvalidApiKey
+        If no key is presented, or it is unknown or revoked (-> 401).
+    """
+    presented = api_key or (token.credentials if token else None)
+    if not presented:
+        raise InvalidApiKey("missing API key; send it as 'X-API-Key: <key>' or "
+                            "'Authorization: Bearer <key>' (create one with 'kolgraph keys create')")
+    if len(presented) > 200:
+        raise InvalidApiKey("unknown API key; create one with 'kolgraph keys create'")
+    viewer = keys.authenticate(request.app.state.store, presented)
+    request.state.viewer = viewer
+    return viewer
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
