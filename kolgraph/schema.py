@@ -69,6 +69,12 @@ _LABELS = [
               ("key_id",)),
     NodeLabel("AuditEvent", "one append-only audit record of a service read or write",
               ("at", "actor", "target")),
+    NodeLabel("PrescribingYear", "one prescriber's claims for one drug in one year "
+              "(Medicare Part D prescribers by provider and drug)", ("npi", "year")),
+    NodeLabel("QuizResult", "one HCP's quiz or survey score on one knowledge dimension",
+              ("hcp_id", "dimension")),
+    NodeLabel("SpeakerProposal", "a recorded speaker proposal: the HCP, its rank and why",
+              ("hcp_id",)),
 ]
 
 _RELS = [
@@ -97,6 +103,10 @@ _RELS = [
     RelType("PAID_BY", ("Engagement",), ("Manufacturer",), "payer of a payment"),
     RelType("ABOUT_PRODUCT", ("Engagement",), ("Product",), "product discussed or paid for"),
     RelType("SAME_AS", ("HCP",), ("HCP",), "a decided merge kept for undo"),
+    RelType("PRESCRIBED", ("HCP",), ("PrescribingYear",), "a prescriber's yearly claims record"),
+    RelType("OF_PRODUCT", ("PrescribingYear",), ("Product",), "the drug a claims record counts"),
+    RelType("ANSWERED", ("HCP",), ("QuizResult",), "a quiz or survey result of an HCP"),
+    RelType("PROPOSES", ("SpeakerProposal",), ("HCP",), "the HCP a speaker proposal names"),
 ]
 
 NODE_LABELS: dict[str, NodeLabel] = {label.name: label for label in _LABELS}
