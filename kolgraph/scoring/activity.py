@@ -1,0 +1,137 @@
+"""Scientific, congress and trial activity per HCP, weighted and dampened.
+
+A paper counts ``position weight x recency x citation factor``: first, last and single
+authors 1.0, middle authors 0.5 (shrunk by ``min(1, crowded_paper / n_authors)`` on
+crowded papers); recency halves every ``half_life_years`` before the reference year;
+citations multiply by ``1 + log1p(cited_by) / log1p(citation_scale)``. Congress roles
+count ``role weight x congress scope weight x recency``, trial roles ``role weight x
+recency``. An HCP's total is dampened with ``log1p`` so that hyper-prolific authors do
+not drown everyone else (100 papers score about twice 10, not ten times).
+
+Examples
+--------
+>>> author_role(1, 5, None), author_role(5, 5, None), author_role(3, 5, None), author_role(1, 1, None)
+('first', 'last', 'middle', 'single')
+>>> recency(2020, 2020, 5.0), recency(2015, 2020, 5.0)
+(1.0, 0.5)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kolgraph.scoring.params import ScoringParams
+
+__all__ = ["Activity", "activity", "author_role", "paper_weights", "recency", "reference_year"]
+
+EVIDENCE_ITEMS = 5
+_ROLES = ("first", "last", "middle", "single")
+
+
+def author_role(position: Any, n_authors: Any, role: Any) -> str:
+    """The authorship role: the stored one if valid, else derived from position."""
+    if isinstance(role, str) and role in _ROLES:
+        return role
+    try:
+        pos, n = int(position), int(n_authors)
+    except (TypeError, ValueError):
+        return "middle"
+    if n <= 1:
+        return "single"
+    return "first" if pos == 1 else "last" if pos == n else "middle"
+
+
+def recency(year: float | None, reference: int, half_life: float) -> float:
+    """``0.5 ** (age / half_life)``; future years count 1, unknown years one half-life."""
+    if year is None or pd.isna(year):
+        return 0.5
+    return float(0.5 ** (max(reference - float(year), 0.0) / half_life))
+
+
+def _recency(years: pd.Series, reference: int, half_life: float) -> np.ndarray:
+    age = np.maximum(reference - years.to_numpy(dtype=float), 0.0)
+    value = 0.5 ** (age / half_life)
+    return np.where(np.isnan(value), 0.5, value)
+
+
+def reference_year(params: ScoringParams, *frames: pd.DataFrame) -> int:
+    """The year recency counts from: ``reference_year``, else ``until``, else latest in data.
+
+    Taking it from the data (never from the clock) keeps scores reproducible.
+    """
+    if params.reference_year is not None:
+        return params.reference_year
+    if params.until is not None:
+        return params.until
+    years = [frame["year"].max() for frame in frames if len(frame) and frame["year"].notna().any()]
+    return int(max(years)) if years else 2000
+
+
+def paper_weights(authorships: pd.DataFrame, params: ScoringParams, reference: int) -> pd.DataFrame:
+    """Authorships with ``role``, ``position_weight``, ``recency`` and ``value`` columns."""
+    frame = authorships.copy()
+    n_in_store = frame.groupby("pub")["hcp"].transform("size") if len(frame) else frame["pub"]
+    n_authors = pd.to_numeric(frame["n_authors"], errors="coerce")
+    frame["n_authors"] = np.fmax(n_authors.to_numpy(dtype=float), n_in_store.to_numpy(dtype=float))
+    frame["role"] = [author_role(p, n, r) for p, n, r in
+                     zip(frame["position"], frame["n_authors"], frame["role"], strict=True)]
+    pw = frame["role"].map(params.position_weights).fillna(0.0).to_numpy(dtype=float)
+    crowd = np.minimum(1.0, params.crowded_paper / np.maximum(frame["n_authors"].to_numpy(), 1.0))
+    frame["position_weight"] = np.where(frame["role"] == "middle", pw * crowd, pw)
+    frame["recency"] = _recency(frame["year"], reference, params.half_life_years)
+    cited = pd.to_numeric(frame["cited_by"], errors="coerce").fillna(0.0).clip(lower=0)
+    frame["citation_factor"] = 1.0 + np.log1p(cited.to_numpy()) / np.log1p(params.citation_scale)
+    frame["value"] = frame["position_weight"] * frame["recency"] * frame["citation_factor"]
+    return frame
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Raw (dampened) activity per HCP and the evidence behind it."""
+
+    scientific: pd.Series
+    congress: pd.Series
+    trials: pd.Series
+    evidence: dict[str, dict[str, list[dict[str, Any]]]]
+    papers: pd.DataFrame
+
+
+def _top(frame: pd.DataFrame, columns: list[str], into: dict[str, dict[str, list[dict[str, Any]]]],
+         kind: str) -> None:
+    if frame.empty:
+        return
+    ranked = frame.sort_values(["hcp", "value", columns[0]], ascending=[True, False, True])
+    for hcp, group in ranked.groupby("hcp", sort=False):
+        items = group.head(EVIDENCE_ITEMS)[[*columns, "value"]]
+        into.setdefault(str(hcp), {})[kind] = [
+            {k: (None if pd.isna(v) else (round(float(v), 4) if k == "value" else v))
+             for k, v in row.items()} for row in items.to_dict("records")]
+
+
+def activity(data: Any, params: ScoringParams, reference: int) -> Activity:
+    """Scientific, congress and trial activity of every HCP in ``data`` (a ScoringData)."""
+    papers = paper_weights(data.authorships, params, reference)
+    scientific = np.log1p(papers.groupby("hcp")["value"].sum())
+
+    pres = data.presentations.copy()
+    role_w = pres["role"].map(params.congress_role_weights).fillna(0.25)
+    scope_w = pres["congress_scope"].map(params.congress_scope_weights).fillna(
+        params.congress_scope_weights.get("regional", 0.4))
+    pres["value"] = role_w.to_numpy() * scope_w.to_numpy() * _recency(
+        pres["year"], reference, params.half_life_years)
+    congress = np.log1p(pres.groupby("hcp")["value"].sum())
+
+    trials = data.investigators.copy()
+    trials["value"] = trials["role"].map(params.trial_role_weights).fillna(0.5).to_numpy() * (
+        _recency(trials["year"], reference, params.half_life_years))
+    trial_score = np.log1p(trials.groupby("hcp")["value"].sum())
+
+    evidence: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    _top(papers, ["pmid", "doi", "pub", "year", "role"], evidence, "papers")
+    _top(pres, ["session", "role", "congress", "congress_scope", "year"], evidence, "congress_roles")
+    _top(trials, ["nct_id", "trial", "role", "year"], evidence, "trials")
+    return Activity(scientific, congress, trial_score, evidence, papers)

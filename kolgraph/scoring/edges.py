@@ -1,0 +1,156 @@
+"""Compact edge arrays: the form in which heavy metrics leave NetworkX.
+
+NetworkX is kolgraph's graph model, but a ``networkx.Graph`` costs about 1 kB per
+edge and its pure-Python algorithms take minutes on a million ties. Scoring turns a
+graph into :class:`EdgeArrays` once (node ids plus integer ``src``/``dst``/``weight``
+arrays) and hands those to igraph, NetworKit or scipy. Large generated graphs can start
+as arrays and never become NetworkX objects at all.
+
+Examples
+--------
+>>> import networkx as nx
+>>> arrays = EdgeArrays.from_networkx(nx.Graph([("a", "b", {"weight": 2.0}), ("b", "c")]))
+>>> arrays.n_nodes, arrays.n_edges, arrays.weight.tolist()
+(3, 2, [2.0, 1.0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["EdgeArrays"]
+
+
+@dataclass(frozen=True)
+class EdgeArrays:
+    """A weighted graph as node ids and parallel edge arrays.
+
+    Parameters
+    ----------
+    nodes : sequence of str
+        Node ids; position ``i`` is node ``i`` in ``src``/``dst``.
+    src, dst : numpy.ndarray
+        Integer endpoints of each edge (one row per undirected edge).
+    weight : numpy.ndarray
+        Positive tie strength of each edge.
+    directed : bool
+        Whether ``src -> dst`` has a direction (referrals) or not (co-authorship).
+    """
+
+    nodes: Sequence[str]
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    directed: bool = False
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes, isolated ones included."""
+        return len(self.nodes)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of edges."""
+        return int(self.src.shape[0])
+
+    @classmethod
+    def from_networkx(cls, graph: nx.Graph[Any], weight: str = "weight") -> EdgeArrays:
+        """Arrays of ``graph`` in its node order; a missing weight counts as 1.
+
+        Examples
+        --------
+        >>> EdgeArrays.from_networkx(nx.DiGraph([(1, 2)])).directed
+        True
+        """
+        nodes = [str(n) for n in graph.nodes]
+        index = {n: i for i, n in enumerate(graph.nodes)}
+        m = graph.number_of_edges()
+        src = np.empty(m, dtype=np.int64)
+        dst = np.empty(m, dtype=np.int64)
+        w = np.empty(m, dtype=np.float64)
+        for i, (u, v, d) in enumerate(graph.edges(data=weight, default=1.0)):
+            src[i], dst[i], w[i] = index[u], index[v], d
+        return cls(nodes, src, dst, w, graph.is_directed())
+
+    @classmethod
+    def from_arrays(
+        cls,
+        nodes: Sequence[str],
+        src: np.ndarray,
+        dst: np.ndarray,
+        weight: np.ndarray | None = None,
+        *,
+        directed: bool = False,
+    ) -> EdgeArrays:
+        """Arrays from endpoint indices; ``weight`` defaults to all ones."""
+        src = np.asarray(src, dtype=np.int64)
+        dst = np.asarray(dst, dtype=np.int64)
+        w = np.ones(src.shape[0]) if weight is None else np.asarray(weight, dtype=np.float64)
+        return cls(list(nodes), src, dst, w, directed)
+
+    def to_networkx(self) -> nx.Graph[str]:
+        """The same graph as a NetworkX (Di)Graph with a ``weight`` attribute."""
+        graph: nx.Graph[str] = nx.DiGraph() if self.directed else nx.Graph()
+        graph.add_nodes_from(self.nodes)
+        names = self.nodes
+        graph.add_weighted_edges_from(
+            (names[u], names[v], float(w))
+            for u, v, w in zip(self.src.tolist(), self.dst.tolist(), self.weight.tolist(),
+                               strict=True)
+        )
+        return graph
+
+    def igraph(self) -> ig.Graph:
+        """An igraph Graph (cached) with ``weight`` and ``distance`` (1/weight) edge attributes."""
+        if "igraph" not in self._cache:
+            edges = np.column_stack([self.src, self.dst])
+            graph = ig.Graph(n=self.n_nodes, edges=edges, directed=self.directed)
+            graph.es["weight"] = self.weight
+            graph.es["distance"] = 1.0 / self.weight
+            self._cache["igraph"] = graph
+        return self._cache["igraph"]
+
+    def adjacency(self, *, symmetric: bool | None = None) -> sp.csr_matrix:
+        """Weighted adjacency (row = source); undirected graphs are symmetrised."""
+        symmetric = (not self.directed) if symmetric is None else symmetric
+        key = f"adjacency:{symmetric}"
+        if key not in self._cache:
+            n = self.n_nodes
+            if symmetric:
+                rows = np.concatenate([self.src, self.dst])
+                cols = np.concatenate([self.dst, self.src])
+                data = np.concatenate([self.weight, self.weight])
+            else:
+                rows, cols, data = self.src, self.dst, self.weight
+            matrix = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
+            matrix.sum_duplicates()
+            self._cache[key] = matrix
+        return self._cache[key]
+
+    def undirected(self) -> EdgeArrays:
+        """The undirected view: reciprocal ties merged, their weights added."""
+        if not self.directed:
+            return self
+        lo = np.minimum(self.src, self.dst)
+        hi = np.maximum(self.src, self.dst)
+        keep = lo != hi
+        n = self.n_nodes
+        matrix = sp.coo_matrix((self.weight[keep], (lo[keep], hi[keep])), shape=(n, n)).tocsr()
+        matrix.sum_duplicates()
+        coo = matrix.tocoo()
+        return EdgeArrays(self.nodes, coo.row.astype(np.int64), coo.col.astype(np.int64),
+                          coo.data.astype(np.float64), False)
+
+    def index(self) -> dict[str, int]:
+        """Node id -> position (cached)."""
+        if "index" not in self._cache:
+            self._cache["index"] = {n: i for i, n in enumerate(self.nodes)}
+        return self._cache["index"]

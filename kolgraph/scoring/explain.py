@@ -1,0 +1,133 @@
+"""Explanations: why an HCP has its score, down to the papers, congress roles and ties.
+
+An explanation is a plain dict (stored as JSON on the HCP's Score node):
+
+* ``influence`` and ``rank``;
+* ``components``: for each component its raw value, scaled value (0-1), weight,
+  ``contribution`` (points of influence) and rank among all HCPs; the contributions
+  sum to ``influence``;
+* ``network``: the centralities behind the network component, community and role;
+* ``evidence``: top papers (pmid/doi, year, role, value), congress roles, trials and the
+  strongest ties with their per-layer weights and joint pmids;
+* ``tier``/``segment`` with the rule that assigned them, ``scope`` with the evidence
+  count per level, and the rising-star trend with its yearly series.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from kolgraph.scoring.params import COMPONENTS
+from kolgraph.scoring.pipeline import METRICS, ScoreResult
+from kolgraph.scoring.scope import LEVELS
+from kolgraph.scoring.tiering import segment_of, tier_of
+
+__all__ = ["explain", "explanations"]
+
+TOP_TIES = 5
+
+
+def _num(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) or hasattr(value, "item"):
+        number = value.item() if hasattr(value, "item") else value
+        if isinstance(number, float):
+            return None if math.isnan(number) else round(number, 6)
+        return number
+    return value
+
+
+def _ties(result: ScoreResult, hcp: str) -> list[dict[str, Any]]:
+    layers = result.layers
+    if layers is None or hcp not in layers.combined:
+        return []
+    ranked = sorted(layers.combined[hcp].items(), key=lambda item: (-item[1]["weight"], item[0]))
+    ties = []
+    for other, data in ranked[:TOP_TIES]:
+        tie: dict[str, Any] = {"hcp": other, "weight": _num(data["weight"])}
+        for layer in ("coauthorship", "referral", "congress"):
+            if layer in data:
+                tie[layer] = _num(data[layer])
+        co = layers.coauthorship.get_edge_data(hcp, other)
+        if co:
+            tie["papers"] = co["papers"]
+            tie["pmids"] = co["pmids"]
+        for u, v in ((hcp, other), (other, hcp)):
+            ref = layers.referral.get_edge_data(u, v)
+            if ref:
+                tie[f"referrals_{'out' if u == hcp else 'in'}"] = {
+                    "pair_count": ref["pair_count"], "bene_count": ref["bene_count"]}
+        con = layers.congress.get_edge_data(hcp, other)
+        if con:
+            tie["shared_sessions"] = con["sessions"]
+            if con["chaired_by"]:
+                tie["chaired_by"] = con["chaired_by"]
+        ties.append(tie)
+    return ties
+
+
+def explain(result: ScoreResult, hcp: str) -> dict[str, Any]:
+    """The explanation of one HCP's scores (see the module docstring for its fields)."""
+    row = result.frame.loc[hcp]
+    weights = result.info["component_weights"]
+    components = [{
+        "component": c,
+        "raw": _num(row[f"{c}_raw"]),
+        "scaled": _num(row[c]),
+        "weight": _num(weights.get(c, 0.0)),
+        "contribution": _num(row[f"contribution_{c}"]),
+        "rank": _num(row[f"rank_{c}"]),
+    } for c in COMPONENTS]
+    params = result.params
+    potential = float(row["prescribing_potential"])
+    tier, tier_reason = tier_of(float(row["influence"]), potential, float(row["cooperation"]),
+                                params)
+    segment, segment_reason = segment_of(float(row["influence"]), potential, params)
+    evidence = dict(result.activity.evidence.get(hcp, {})) if result.activity else {}
+    evidence["ties"] = _ties(result, hcp)
+    out: dict[str, Any] = {
+        "hcp_id": hcp,
+        "influence": _num(row["influence"]),
+        "rank": _num(row["rank"]),
+        "components": components,
+        "network": {m: _num(row[m]) for m in (*METRICS, "degree", "strength", "reach_1",
+                                               "reach_2", "spread", "community",
+                                               "community_role", "participation", "within_z")},
+        "evidence": evidence,
+        "tier": {"tier": tier, "reason": tier_reason,
+                 "prescribing_potential": _num(potential), "cooperation": _num(row["cooperation"]),
+                 "accepted": _num(row["accepted"]), "declined": _num(row["declined"])},
+        "segment": {"segment": segment, "reason": segment_reason},
+        "scope": {"scope": row["scope"],
+                  "evidence": {lv: _num(row.get(f"scope_{lv}", 0)) for lv in LEVELS}},
+    }
+    if result.trends is not None:
+        years = result.trends.attrs["years"]
+        out["rising"] = {
+            "rising_star": bool(row["rising_star"]),
+            "rising_score": _num(row["rising_score"]),
+            "output_slope": _num(row["output_slope"]),
+            "centrality_slope": _num(row["centrality_slope"]),
+            "years": years,
+            "output": [_num(v) for v in result.trends.attrs["output"].loc[hcp].tolist()],
+            "centrality": [_num(v) for v in result.trends.attrs["centrality"].loc[hcp].tolist()],
+        }
+    return out
+
+
+def explanations(result: ScoreResult) -> dict[str, dict[str, Any]]:
+    """Explanations of every scored HCP, keyed by HCP id."""
+    return {hcp: explain(result, hcp) for hcp in result.frame.index}
+
+
+def contributions_frame(result: ScoreResult) -> pd.DataFrame:
+    """Contribution of every component per HCP (columns) plus ``influence``."""
+    columns = [f"contribution_{c}" for c in COMPONENTS]
+    return result.frame[[*columns, "influence"]].rename(
+        columns=lambda c: c.removeprefix("contribution_"))

@@ -1,0 +1,99 @@
+"""pandas DataFrames for notebooks: scores, runs, rank history and the HCP export.
+
+.. code-block:: python
+
+    from kolgraph import open_store, Settings
+    from kolgraph.scoring.frame import score_frame, history_frame
+
+    with open_store(Settings()) as store:
+        scores = score_frame(store, area="D003920", since=2018)   # computed, not stored
+        history = history_frame(store, hcp_id="npi:1234567890")   # rank across runs
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kolgraph.errors import ScoringError
+from kolgraph.scoring.params import COMPONENTS, ScoringParams
+from kolgraph.scoring.pipeline import score_hcps
+from kolgraph.store import GraphStore
+
+__all__ = ["EXPORT_COLUMNS", "export_hcps", "history_frame", "hcp_frame", "run_frame",
+           "score_frame"]
+
+EXPORT_COLUMNS = ("id", "name", "npi", "orcid", "influence", *COMPONENTS, "pagerank",
+                  "eigenvector", "betweenness", "harmonic", "reach_1", "reach_2", "spread",
+                  "prescribing_potential", "cooperation", "tier", "segment", "scope",
+                  "community", "community_role", "rising_star", "rising_score", "score_run")
+
+
+def score_frame(store: GraphStore, **params: Any) -> pd.DataFrame:
+    """Score every HCP now (nothing written) and return one row per HCP, best first.
+
+    Keyword arguments are :class:`~kolgraph.scoring.params.ScoringParams` fields.
+    """
+    result = score_hcps(store, ScoringParams(**params))
+    return result.frame.sort_values("rank")
+
+
+def run_frame(store: GraphStore) -> pd.DataFrame:
+    """Every stored ScoreRun, oldest first."""
+    return pd.DataFrame(store.run("scoring_runs"))
+
+
+def history_frame(store: GraphStore, hcp_id: str | None = None) -> pd.DataFrame:
+    """Influence, rank, tier and segment of one HCP (or all) in every stored run."""
+    columns = ["hcp_id", "run_id", "created_at", "area", "influence", "rank", "tier", "segment"]
+    return pd.DataFrame(store.run("scoring_history", hcp_id=hcp_id), columns=columns)
+
+
+def hcp_frame(store: GraphStore) -> pd.DataFrame:
+    """One row per HCP with the latest stored scores (the export's content).
+
+    Raises
+    ------
+    ScoringError
+        If no HCP has been scored yet (run ``kolgraph score`` first).
+    """
+    rows = [r["props"] for r in store.run("scoring_hcp_properties")]
+    frame = pd.DataFrame(rows)
+    if frame.empty or "influence" not in frame or frame["influence"].isna().all():
+        raise ScoringError("no HCP has scores yet; run 'kolgraph score' first")
+    for column in EXPORT_COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    return frame[list(EXPORT_COLUMNS)]
+
+
+def export_hcps(store: GraphStore, path: Path, fmt: str) -> int:
+    """Write :func:`hcp_frame` to ``path`` as ``csv`` or ``parquet``; return the row count.
+
+    Raises
+    ------
+    ScoringError
+        If ``fmt`` is neither csv nor parquet, or nothing has been scored.
+    """
+    if fmt not in ("csv", "parquet"):
+        raise ScoringError(f"unknown export format {fmt!r}; use csv or parquet")
+    frame = hcp_frame(store)
+    frame["rising_star"] = frame["rising_star"].astype("boolean")
+    for column in ("npi", "orcid", "name", "tier", "segment", "scope", "community_role"):
+        frame[column] = frame[column].astype("string")
+    if fmt == "csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    return len(frame)
+
+
+def explanation_of(store: GraphStore, run_id: str, hcp_id: str) -> dict[str, Any]:
+    """The stored explanation of ``hcp_id`` in run ``run_id``."""
+    for row in store.run("scoring_run_scores", run_id=run_id):
+        if row["props"].get("hcp_id") == hcp_id:
+            return dict(json.loads(row["props"]["explanation"]))
+    raise ScoringError(f"no score for {hcp_id!r} in run {run_id!r}; see run_frame(store)")

@@ -1,0 +1,195 @@
+"""The rows scoring reads from the store, and their restriction to an area and a window.
+
+:func:`load_scoring_data` runs the read statements of ``queries/scoring.cypher`` once and
+keeps the answers as pandas DataFrames; :func:`restrict` keeps only the evidence of one
+therapeutic area and one span of years. An area is a MeSH descriptor id (``D003920`` or
+``mesh:D003920``, its whole subtree included), a MeSH tree number prefix (``C18.452``)
+or a topic name/term (case-insensitive; also matched in session titles and trial
+conditions).
+
+Examples
+--------
+>>> year_of("2019-05-01"), year_of(2020), year_of("n/a")
+(2019, 2020, None)
+>>> area_kind("D003920"), area_kind("C18.452"), area_kind("diabetes")
+('mesh_id', 'tree', 'term')
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import pandas as pd
+
+from kolgraph.errors import ScoringError
+from kolgraph.store import GraphStore
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ScoringData", "area_kind", "load_scoring_data", "restrict", "year_of"]
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "hcps": ("id", "name", "npi", "orcid", "city", "state", "country", "prescribing_claims"),
+    "authorships": ("hcp", "pub", "pmid", "doi", "year", "date", "position", "role", "n_authors",
+                    "cited_by", "journal"),
+    "pub_topics": ("item", "topic", "name", "tree_numbers"),
+    "referrals": ("src", "dst", "pair_count", "bene_count", "same_day_count", "period"),
+    "presentations": ("hcp", "session", "role", "date", "title", "congress", "congress_name",
+                      "congress_year", "congress_scope", "congress_country"),
+    "session_topics": ("item", "topic", "name", "tree_numbers"),
+    "investigators": ("hcp", "trial", "nct_id", "role", "start_date", "title", "conditions"),
+    "trial_topics": ("item", "topic", "name", "tree_numbers"),
+    "affiliations": ("hcp", "institution", "city", "country", "year"),
+    "engagements": ("hcp", "engagement", "type", "outcome", "date"),
+}
+_MESH_ID = re.compile(r"^(mesh:)?D\d{6,9}$", re.I)
+_TREE = re.compile(r"^[A-Z]\d{2}(\.\d{3})*$")
+
+
+def year_of(value: Any) -> int | None:
+    """The year in an int, ISO date or ``YYYY...`` string; None when there is none."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    match = re.match(r"^\s*(\d{4})", str(value))
+    return int(match.group(1)) if match else None
+
+
+def area_kind(area: str) -> str:
+    """How an area string is matched: ``mesh_id``, ``tree`` or ``term``."""
+    if _MESH_ID.match(area.strip()):
+        return "mesh_id"
+    if _TREE.match(area.strip()):
+        return "tree"
+    return "term"
+
+
+@dataclass(frozen=True)
+class ScoringData:
+    """Everything scoring reads, one DataFrame per relationship family."""
+
+    hcps: pd.DataFrame
+    authorships: pd.DataFrame
+    pub_topics: pd.DataFrame
+    referrals: pd.DataFrame
+    presentations: pd.DataFrame
+    session_topics: pd.DataFrame
+    investigators: pd.DataFrame
+    trial_topics: pd.DataFrame
+    affiliations: pd.DataFrame
+    engagements: pd.DataFrame
+
+    @classmethod
+    def from_rows(cls, **rows: list[dict[str, Any]]) -> ScoringData:
+        """Build from lists of dicts (missing tables are empty); adds a ``year`` column."""
+        frames = {name: pd.DataFrame(rows.get(name) or [], columns=list(cols))
+                  for name, cols in _COLUMNS.items()}
+        for name, column in (("authorships", "year"), ("presentations", "date"),
+                             ("investigators", "start_date")):
+            frame = frames[name]
+            years = frame[column].map(year_of) if len(frame) else pd.Series(dtype=float)
+            if name == "authorships" and len(frame):
+                years = years.where(years.notna(), frame["date"].map(year_of))
+            if name == "presentations" and len(frame):
+                years = years.where(years.notna(), frame["congress_year"].map(year_of))
+            frame["year"] = pd.to_numeric(years, errors="coerce")
+        return cls(**frames)
+
+
+def load_scoring_data(store: GraphStore) -> ScoringData:
+    """Read HCPs and every relationship scoring uses from ``store``."""
+    return ScoringData.from_rows(
+        hcps=store.run("scoring_hcps"),
+        authorships=store.run("scoring_authorships"),
+        pub_topics=store.run("scoring_topics", {"label": "Publication"}),
+        referrals=store.run("scoring_referrals"),
+        presentations=store.run("scoring_presentations"),
+        session_topics=store.run("scoring_topics", {"label": "Session"}),
+        investigators=store.run("scoring_investigators"),
+        trial_topics=store.run("scoring_topics", {"label": "Trial"}),
+        affiliations=store.run("scoring_affiliations"),
+        engagements=store.run("scoring_engagements"),
+    )
+
+
+def _topic_items(topics: pd.DataFrame, area: str) -> set[str]:
+    if topics.empty:
+        return set()
+    kind = area_kind(area)
+    trees = topics["tree_numbers"].map(lambda t: list(t) if isinstance(t, (list, tuple)) else [])
+    if kind == "mesh_id":
+        wanted = area.split(":")[-1].upper()
+        ids = topics["topic"].astype(str).str.split(":").str[-1].str.upper()
+        roots = {t for tl in trees[ids == wanted] for t in tl}
+        hit = ids == wanted
+    elif kind == "tree":
+        roots = {area.strip()}
+        hit = pd.Series(False, index=topics.index)
+    else:
+        hit = topics["name"].astype(str).str.lower() == area.strip().lower()
+        roots = {t for tl in trees[hit] for t in tl}
+    if roots:
+        hit = hit | trees.map(lambda tl: any(t == r or t.startswith(r + ".") for t in tl
+                                            for r in roots))
+    return set(topics.loc[hit, "item"])
+
+
+def _text_hit(values: pd.Series, term: str) -> pd.Series:
+    def match(value: Any) -> bool:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        return any(isinstance(v, str) and term in v.lower() for v in items)
+
+    return values.map(match).astype(bool)
+
+
+def restrict(data: ScoringData, *, area: str | None = None, since: int | None = None,
+             until: int | None = None) -> ScoringData:
+    """Keep only the evidence of ``area`` within years ``since``..``until`` (inclusive).
+
+    Items without a known year are left out when a window is given (logged with a count).
+
+    Raises
+    ------
+    ScoringError
+        If nothing in the store matches ``area``.
+    """
+    out = data
+    if area:
+        pubs = _topic_items(data.pub_topics, area)
+        sessions = _topic_items(data.session_topics, area)
+        trials = _topic_items(data.trial_topics, area)
+        term = area.strip().lower()
+        keep_pres = data.presentations["session"].isin(sessions)
+        keep_trials = data.investigators["trial"].isin(trials)
+        if area_kind(area) == "term":
+            keep_pres |= _text_hit(data.presentations["title"], term)
+            keep_trials |= _text_hit(data.investigators["conditions"], term)
+            keep_trials |= _text_hit(data.investigators["title"], term)
+        out = replace(out, authorships=data.authorships[data.authorships["pub"].isin(pubs)],
+                      presentations=data.presentations[keep_pres],
+                      investigators=data.investigators[keep_trials])
+        if out.authorships.empty and out.presentations.empty and out.investigators.empty:
+            raise ScoringError(
+                f"no publication, session or trial matches area {area!r}; give a MeSH id "
+                "(D003920), a tree number (C18.452) or a topic name present in the store")
+    if since is not None or until is not None:
+        lo = since if since is not None else -10**9
+        hi = until if until is not None else 10**9
+        changes = {}
+        for name in ("authorships", "presentations", "investigators"):
+            frame = getattr(out, name)
+            unknown = int(frame["year"].isna().sum())
+            if unknown:
+                logger.info("window: %d %s without a year left out", unknown, name)
+            changes[name] = frame[frame["year"].between(lo, hi)]
+        out = replace(out, **changes)
+    return out
+
+
+def table_names() -> list[str]:
+    """Names of the tables in :class:`ScoringData`."""
+    return [f.name for f in fields(ScoringData)]

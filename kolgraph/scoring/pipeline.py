@@ -1,0 +1,240 @@
+"""One scoring run in memory: network metrics, components, influence, reach, tiers, trends.
+
+:func:`score_hcps` reads the store (or a :class:`ScoringData`), projects the layers and
+calls :func:`assemble`, which works on edge arrays only; the benchmarks call
+:func:`assemble` directly on generated million-edge networks. Nothing here writes:
+:mod:`kolgraph.scoring.runs` stores a result.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kolgraph.errors import ScoringError
+from kolgraph.projection import Layers, project_layers
+from kolgraph.scoring import centrality, communities, reach, roles
+from kolgraph.scoring.activity import Activity, activity
+from kolgraph.scoring.edges import EdgeArrays
+from kolgraph.scoring.influence import active_weights, composite, robust_scale
+from kolgraph.scoring.inputs import ScoringData
+from kolgraph.scoring.params import COMPONENTS, ScoringParams
+from kolgraph.scoring.portfolio import select_portfolio
+from kolgraph.scoring.scope import places, scope_frame
+from kolgraph.scoring.tiering import cooperation, prescribing_potential, tier_frame
+from kolgraph.scoring.trends import rising_frame, yearly_series
+from kolgraph.store import GraphStore
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ScoreResult", "assemble", "network_scores", "score_hcps"]
+
+METRICS = ("pagerank", "eigenvector", "betweenness", "harmonic")
+
+
+@dataclass
+class ScoreResult:
+    """Scores of every HCP (``frame``, indexed by HCP id) and run-level facts (``info``)."""
+
+    frame: pd.DataFrame
+    info: dict[str, Any]
+    params: ScoringParams
+    layers: Layers | None = None
+    activity: Activity | None = None
+    trends: pd.DataFrame | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _samples(requested: int | None, n: int, m: int, per_edges: float, cap: int) -> int | None:
+    if requested is not None:
+        return requested if requested < n else None
+    return max(16, min(cap, int(per_edges / max(m, 1))))
+
+
+def network_scores(arrays: EdgeArrays, params: ScoringParams, timings: dict[str, float] | None = None
+                   ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Degree, strength, centralities, community, role and reach of every node of ``arrays``."""
+    timings = {} if timings is None else timings
+    n, m = arrays.n_nodes, arrays.n_edges
+    out = pd.DataFrame(index=pd.Index(list(arrays.nodes), name="id"))
+    info: dict[str, Any] = {"nodes": n, "ties": m}
+
+    def timed(name: str, fn: Any) -> Any:
+        start = time.perf_counter()
+        value = fn()
+        timings[name] = time.perf_counter() - start
+        return value
+
+    out["degree"] = centrality.degree_array(arrays)
+    out["strength"] = centrality.strength_array(arrays)
+    out["pagerank"] = timed("pagerank", lambda: centrality.pagerank_array(
+        arrays, alpha=params.pagerank_alpha))
+    out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
+    exact = n <= params.exact_limit
+    k_bt = None if exact else _samples(params.betweenness_samples, n, m, 2.5e8, 256)
+    out["betweenness"] = timed("betweenness", lambda: centrality.betweenness_array(
+        arrays, k=k_bt, seed=params.seed))
+    k_h = None if exact else _samples(params.harmonic_samples, n, m, 6e7, 64)
+    sources = centrality.sample_sources(n, k_h, params.seed)
+    out["harmonic"] = timed("harmonic", lambda: centrality.harmonic_array(arrays, sources=sources))
+    info["betweenness_sources"] = "all" if k_bt is None else k_bt
+    info["harmonic_sources"] = "all" if sources is None else len(sources)
+
+    membership = timed("communities", lambda: communities.membership_array(
+        arrays, method=params.community_method, seed=params.seed, resolution=params.resolution))
+    out["community"] = membership
+    info["community_method"] = params.community_method
+    info["n_communities"] = int(membership.max()) + 1 if n else 0
+    info["modularity"] = timed("modularity", lambda: communities.modularity_array(
+        arrays, membership, params.resolution))
+    participation, z = roles.participation_and_z(arrays, membership)
+    out["participation"] = participation
+    out["within_z"] = z
+    out["community_role"] = roles.role_names(participation, z)
+
+    r1, r2, how = timed("reach", lambda: reach.reach_counts(
+        arrays, exact_work=params.reach_exact_work, seed=params.seed))
+    out["reach_1"] = r1
+    out["reach_2"] = r2
+    info["reach_2_method"] = how
+    out["spread"] = timed("spread", lambda: reach.spread_array(
+        arrays, scale=params.cascade_scale, reach_2=r2))
+    start = time.perf_counter()
+    info["portfolio"] = select_portfolio(arrays, params.portfolio_k)
+    info["portfolio_communities"] = select_portfolio(
+        arrays, params.portfolio_k, membership=membership, cover_communities=True)
+    timings["portfolio"] = time.perf_counter() - start
+    return out, info
+
+
+def assemble(
+    nodes: list[str], combined: EdgeArrays, params: ScoringParams, *,
+    referral: EdgeArrays | None = None, raw_activity: pd.DataFrame | None = None,
+    potential: pd.Series | None = None, coop: pd.DataFrame | None = None,
+    scope: pd.DataFrame | None = None, series: pd.DataFrame | None = None, reference: int = 2000,
+) -> ScoreResult:
+    """Score ``nodes`` from their combined network and per-HCP inputs (all indexed by id)."""
+    timings: dict[str, float] = {}
+    if not nodes:
+        raise ScoringError("no HCPs to score; load data first (kolgraph ingest ...) or widen "
+                           "--area/--since/--until")
+    if list(combined.nodes) != list(nodes):
+        raise ScoringError("combined network nodes must be the scored HCPs in the same order")
+    frame, info = network_scores(combined, params, timings)
+    raw = pd.DataFrame(index=frame.index)
+    raw_activity = raw_activity if raw_activity is not None else pd.DataFrame(index=frame.index)
+    for column in ("scientific", "congress", "trials"):
+        values = raw_activity[column] if column in raw_activity else pd.Series(dtype=float)
+        raw[column] = values.reindex(frame.index).fillna(0.0).to_numpy(dtype=float)
+    start = time.perf_counter()
+    metric_w = {k: v for k, v in params.network_weights.items() if v}
+    total = sum(metric_w.values()) or 1.0
+    for metric in METRICS:
+        frame[f"{metric}_scaled"] = robust_scale(frame[metric].to_numpy(), params.scale_quantiles,
+                                                 params.saturation)
+    raw["network"] = sum(frame[f"{m}_scaled"].to_numpy() * w for m, w in metric_w.items()) / total
+    if referral is not None and referral.n_edges:
+        pr = centrality.pagerank_array(referral, alpha=params.pagerank_alpha)
+        indeg = np.bincount(referral.dst, minlength=referral.n_nodes)
+        raw["referral"] = np.where(indeg > 0, pr * referral.n_nodes, 0.0)
+        frame["referral_pagerank"] = pr
+    else:
+        raw["referral"] = 0.0
+    scaled = pd.DataFrame(index=frame.index)
+    for column in COMPONENTS:
+        values = raw[column].to_numpy()
+        scaled[column] = values if column == "network" else robust_scale(
+            values, params.scale_quantiles, params.saturation)
+    weights = active_weights(raw, params.component_weights)
+    parts = composite(scaled, weights)
+    for column in COMPONENTS:
+        frame[f"{column}_raw"] = raw[column].to_numpy()
+        frame[column] = scaled[column].to_numpy()
+    frame = frame.join(parts)
+    frame["influence"] = frame["influence"].round(10)
+    order = np.lexsort((frame.index.to_numpy(dtype=str), -frame["influence"].to_numpy()))
+    rank = np.empty(len(frame), dtype=np.int64)
+    rank[order] = np.arange(1, len(frame) + 1)
+    frame["rank"] = rank
+    for column in COMPONENTS:
+        values = frame[column].to_numpy()
+        comp_order = np.lexsort((frame.index.to_numpy(dtype=str), -values))
+        comp_rank = np.empty(len(frame), dtype=np.int64)
+        comp_rank[comp_order] = np.arange(1, len(frame) + 1)
+        frame[f"rank_{column}"] = comp_rank
+    timings["composite"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    frame["prescribing_potential"] = (potential.reindex(frame.index) if potential is not None
+                                      else np.nan)
+    coop = coop if coop is not None else pd.DataFrame(index=frame.index)
+    for column, default in (("cooperation", 0.5), ("accepted", 0), ("declined", 0)):
+        values = coop[column] if column in coop else pd.Series(dtype=float)
+        frame[column] = values.reindex(frame.index).fillna(default).to_numpy()
+    frame = frame.join(tier_frame(frame["influence"], frame["prescribing_potential"],
+                                  frame["cooperation"], params))
+    if scope is not None:
+        frame = frame.join(scope)
+    else:
+        frame["scope"] = "local"
+    trends = None
+    if series is not None:
+        trends = rising_frame(nodes, series, reference, params)
+        frame = frame.join(trends[["output_slope", "centrality_slope", "rising_score",
+                                   "window_papers", "rising_star"]])
+    else:
+        frame["rising_score"] = 0.0
+        frame["rising_star"] = False
+    timings["tiers_scope_trends"] = time.perf_counter() - start
+    info["component_weights"] = weights
+    info["reference_year"] = reference
+    return ScoreResult(frame, info, params, trends=trends, timings=timings)
+
+
+def score_hcps(source: GraphStore | ScoringData, params: ScoringParams | None = None) -> ScoreResult:
+    """Score every HCP in the store (or in ``source`` data) with ``params``.
+
+    Raises
+    ------
+    ScoringError
+        If there are no HCPs to score, or ``params.area`` matches nothing.
+    """
+    params = params or ScoringParams()
+    layers = project_layers(source, params)
+    nodes = layers.nodes
+    combined = _arrays_in_order(layers.combined, nodes)
+    referral = _arrays_in_order(layers.referral, nodes)
+    data = layers.data
+    acts = activity(data, params, layers.reference_year)
+    raw = pd.DataFrame({"scientific": acts.scientific, "congress": acts.congress,
+                        "trials": acts.trials})
+    potential = prescribing_potential(nodes, data.referrals, data.hcps, params)
+    coop = cooperation(nodes, data.engagements, params)
+    where = places(data.hcps, data.affiliations)
+    scope = scope_frame(nodes, where, [_arrays_in_order(layers.coauthorship, nodes), referral],
+                        data.presentations, params.scope_share)
+    series = yearly_series(acts.papers, data.presentations, params)
+    result = assemble(nodes, combined, params, referral=referral, raw_activity=raw,
+                      potential=potential, coop=coop, scope=scope, series=series,
+                      reference=layers.reference_year)
+    hcps = data.hcps.set_index("id")
+    for column in ("name", "npi", "orcid"):
+        result.frame[column] = hcps[column].reindex(result.frame.index).to_numpy()
+    result.layers = layers
+    result.activity = acts
+    return result
+
+
+def _arrays_in_order(graph: Any, nodes: list[str]) -> EdgeArrays:
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [(index[u], index[v], float(w)) for u, v, w in graph.edges(data="weight", default=1.0)
+             if u in index and v in index]
+    src = np.asarray([e[0] for e in edges], dtype=np.int64)
+    dst = np.asarray([e[1] for e in edges], dtype=np.int64)
+    weight = np.asarray([e[2] for e in edges], dtype=np.float64)
+    return EdgeArrays.from_arrays(nodes, src, dst, weight, directed=graph.is_directed())

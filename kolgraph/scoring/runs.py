@@ -1,0 +1,85 @@
+"""Store a scoring run: a ScoreRun node, one Score node per HCP, latest scores on HCPs.
+
+Earlier runs are never touched, so rank history and trends can be read back
+(:func:`kolgraph.scoring.frame.history_frame`). Only a run over all evidence (no area,
+no window) copies its scores onto the HCP nodes' properties; area and window runs are
+kept as runs only, so an HCP's properties always mean the same thing. All writes go
+through ``UNWIND $rows`` batches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+from kolgraph.scoring.explain import explanations
+from kolgraph.scoring.pipeline import ScoreResult
+from kolgraph.store import GraphStore
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["HCP_PROPERTIES", "data_version", "write_run"]
+
+HCP_PROPERTIES = (
+    "influence", "scientific", "congress", "trials", "network", "referral", "pagerank",
+    "eigenvector", "betweenness", "harmonic", "degree", "strength", "reach_1", "reach_2",
+    "spread", "prescribing_potential", "cooperation", "rising_score", "tier", "segment", "scope",
+    "community", "community_role", "rising_star",
+)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def data_version(store: GraphStore) -> str:
+    """A fingerprint of the data: node and relationship counts and the latest load time."""
+    row = store.run("scoring_data_version")[0]
+    rels = sum(store.counts()["relationships"].values())
+    return f"nodes={row['nodes']};relationships={rels};loaded_at={row['loaded_at']}"
+
+
+def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None = None) -> str:
+    """Write ``result`` under a new ScoreRun; return the run id."""
+    created = created_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    params = result.params
+    parameters = params.to_json()
+    digest = hashlib.sha256(parameters.encode()).hexdigest()[:8]
+    run_id = f"run:{created}:{digest}"
+    frame = result.frame
+    info = result.info
+    run_props = {
+        "created_at": created, "parameters": parameters, "seed": params.seed,
+        "data_version": data_version(store), "area": params.area,
+        "window_start": params.since, "window_end": params.until, "n_hcps": len(frame),
+        "reference_year": info.get("reference_year"), "modularity": info.get("modularity"),
+        "n_communities": info.get("n_communities"),
+        "component_weights": json.dumps(info.get("component_weights"), sort_keys=True),
+        "portfolio": json.dumps(info.get("portfolio"), sort_keys=True),
+        "portfolio_communities": json.dumps(info.get("portfolio_communities"), sort_keys=True),
+    }
+    store.upsert_nodes("ScoreRun", [{"id": run_id, "props": run_props}])
+    explained = explanations(result)
+    score_rows = []
+    hcp_rows = []
+    for hcp, row in frame.iterrows():
+        props = {name: _plain(row[name]) for name in HCP_PROPERTIES}
+        score_rows.append({"id": f"score:{run_id}:{hcp}", "props": {
+            **props, "run_id": run_id, "hcp_id": hcp, "rank": _plain(row["rank"]),
+            "explanation": json.dumps(explained[hcp], sort_keys=True, default=str)}})
+        hcp_rows.append({"id": hcp, "props": {**props, "score_run": run_id}})
+    store.upsert_nodes("Score", score_rows)
+    store.write("scoring_link_scores",
+                ({"score": r["id"], "hcp": r["props"]["hcp_id"], "run": run_id} for r in score_rows))
+    if params.area is None and params.since is None and params.until is None:
+        store.write("scoring_set_hcps", hcp_rows)
+    logger.info("stored score run %s for %d HCPs", run_id, len(frame))
+    return run_id
