@@ -13,6 +13,7 @@ from kolgraph.errors import KolgraphError
 
 # Command modules register themselves on `app` when imported.
 from kolgraph.cli import store_cmds  # noqa: E402,F401  isort: skip
+from kolgraph.cli import api_cmds  # noqa: E402,F401  isort: skip
 from kolgraph.cli import ingest_cmds  # noqa: E402,F401  isort: skip
 from kolgraph.cli import demo_cmds  # noqa: E402,F401  isort: skip
 
