@@ -14,8 +14,22 @@ def _referrals() -> Loader:
     return ReferralLoader()
 
 
+def _partd() -> Loader:
+    from kolgraph.ingest.partd import PartDLoader
+
+    return PartDLoader()
+
+
+def _quiz() -> Loader:
+    from kolgraph.ingest.quiz import QuizLoader
+
+    return QuizLoader()
+
+
 LOADERS: dict[str, Callable[[], Loader]] = {
     "referrals": _referrals,
+    "partd": _partd,
+    "quiz": _quiz,
 }
 
 
