@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import networkx as nx
+
 from kolgraph.errors import InvalidRequest, UnknownObject
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.profiles import hcp_node
@@ -18,6 +20,30 @@ LAYERS: dict[str, tuple[str, ...]] = {
 }
 DIRECTED = {"referral"}
 MAX_NODES = 500
+LAYOUT_SEED = 7
+
+
+def layout_positions(
+    nodes: list[str], edges: list[tuple[str, str]], *, center: str, seed: int = LAYOUT_SEED
+) -> dict[str, tuple[float, float]]:
+    """Spring-layout coordinates in [-1, 1] with ``center`` at the origin; same input, same picture.
+
+    Examples
+    --------
+    >>> pos = layout_positions(["a", "b", "c"], [("a", "b"), ("a", "c")], center="a")
+    >>> pos["a"], all(-1.0 <= v <= 1.0 for xy in pos.values() for v in xy)
+    ((0.0, 0.0), True)
+    """
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)
+    raw = nx.spring_layout(graph, seed=seed, weight=None) if len(nodes) > 1 else {}
+    cx, cy = raw.get(center, (0.0, 0.0))
+    shifted = {n: (float(raw[n][0] - cx), float(raw[n][1] - cy)) if n in raw else (0.0, 0.0)
+               for n in nodes}
+    span = max((max(abs(x), abs(y)) for x, y in shifted.values()), default=0.0) or 1.0
+    return {n: (round(x / span, 4) + 0.0, round(y / span, 4) + 0.0)
+            for n, (x, y) in shifted.items()}
 
 
 def _key(layer: str, source: str, target: str) -> tuple[str, str, str]:
@@ -42,7 +68,8 @@ def ego_network(
     dict
         ``nodes`` (with ``hop``: 0 for the centre) and ``edges`` (``source``, ``target``,
         ``layer``, ``weight``; co-authorship, congress and trial ties are undirected and
-        listed once), plus ``truncated`` when ``max_nodes`` cut the network.
+        listed once), plus ``truncated`` when ``max_nodes`` cut the network. Each node
+        has ``x``/``y`` in [-1, 1] from a seeded spring layout, the centre at (0, 0).
 
     Raises
     ------
@@ -82,11 +109,15 @@ def ego_network(
         if not frontier:
             break
     nodes = {r["id"]: r for r in store.run("network_nodes", ids=list(hop_of))}
+    shown = [i for i in hop_of if i in nodes]
+    pos = layout_positions(shown, [(s, t) for (_, s, t) in edges if s in nodes and t in nodes],
+                           center=hcp_id)
     return {
         "center": hcp_id,
         "hops": hops,
         "layers": layers,
-        "nodes": [{**nodes[i], "hop": h} for i, h in hop_of.items() if i in nodes],
+        "nodes": [{**nodes[i], "hop": h, "x": pos[i][0], "y": pos[i][1]}
+                  for i, h in hop_of.items() if i in nodes],
         "edges": [
             {"source": s, "target": t, "layer": layer, "weight": w}
             for (layer, s, t), w in edges.items() if s in hop_of and t in hop_of
