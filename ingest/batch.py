@@ -35,6 +35,9 @@ class GraphBatch:
     rels: dict[RelKey, dict[tuple[str, str], dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
+    statements: list[tuple[str, dict[str, str], list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
 
     def node(self, label: str, node_id: str, **props: Any) -> None:
         """Add (or merge into) node ``node_id`` with label ``label``."""
@@ -50,6 +53,11 @@ class GraphBatch:
         current = self.rels[(start, rel_type, end)].setdefault((start_id, end_id), {})
         current.update({k: v for k, v in props.items() if v is not None})
 
+    def statement(self, name: str, template: dict[str, str], rows: list[dict[str, Any]]) -> None:
+        """Run the named ``UNWIND $rows`` statement after the nodes and relationships
+        (e.g. deletions); it must be idempotent, as a resumed run may send it again."""
+        self.statements.append((name, template, rows))
+
     @property
     def size(self) -> int:
         """Number of nodes plus relationships held."""
@@ -63,7 +71,8 @@ class GraphBatch:
                     props.setdefault(key, value)
 
     def write(self, store: GraphStore) -> tuple[int, int]:
-        """MERGE all nodes, then all relationships; return (nodes, relationships) sent."""
+        """MERGE all nodes, then all relationships, then run the extra statements;
+        return (nodes, relationships) sent."""
         n_nodes = n_rels = 0
         for label, table in self.nodes.items():
             rows = [{"id": node_id, "props": props} for node_id, props in table.items()]
@@ -73,4 +82,6 @@ class GraphBatch:
                 {"start": s, "end": e, "props": props} for (s, e), props in table.items()
             ]
             n_rels += store.upsert_relationships(start, rel_type, end, rows)
+        for name, template, statement_rows in self.statements:
+            store.write(name, statement_rows, template)
         return n_nodes, n_rels

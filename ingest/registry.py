@@ -14,6 +14,24 @@ def _referrals() -> Loader:
     return ReferralLoader()
 
 
+def _pubmed() -> Loader:
+    from kolgraph.ingest.pubmed import PubmedLoader
+
+    return PubmedLoader()
+
+
+def _crossref() -> Loader:
+    from kolgraph.ingest.crossref import CrossrefLoader
+
+    return CrossrefLoader()
+
+
+def _openalex() -> Loader:
+    from kolgraph.ingest.openalex import OpenAlexLoader
+
+    return OpenAlexLoader()
+
+
 def _partd() -> Loader:
     from kolgraph.ingest.partd import PartDLoader
 
@@ -27,6 +45,9 @@ def _quiz() -> Loader:
 
 
 LOADERS: dict[str, Callable[[], Loader]] = {
+    "pubmed": _pubmed,
+    "crossref": _crossref,
+    "openalex": _openalex,
     "referrals": _referrals,
     "partd": _partd,
     "quiz": _quiz,

@@ -29,6 +29,7 @@ class RejectLog:
         self.source = source
         self.file = file
         self.count = 0
+        self.notes = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._handle = self.path.open("w", encoding="utf-8")
 
@@ -43,6 +44,20 @@ class RejectLog:
         }
         self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self.count += 1
+
+    def note(self, record: Any, field: str | None, reason: str) -> None:
+        """Record a problem in a record that was still loaded (e.g. a malformed ORCID
+        dropped); notes do not count as rejected records."""
+        entry = {
+            "source": self.source,
+            "file": self.file,
+            "record": str(record),
+            "field": field,
+            "reason": reason,
+            "kind": "note",
+        }
+        self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.notes += 1
 
     def flush(self) -> None:
         """Push what was written to disk (done at every checkpoint)."""

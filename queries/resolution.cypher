@@ -21,3 +21,34 @@ MATCH (m:{{label}} {name_key: key})-[:{{type}}]->(h:{{end}})
 RETURN m.id AS mention_id, properties(m) AS props, h.id AS hcp_id,
        h.merged_into AS merged_into, h.npi AS hcp_npi, h.orcid AS hcp_orcid,
        h.crm_id AS hcp_crm_id, h.profile_id AS hcp_profile_id
+
+// name: open_reviews
+MATCH (m:{{label}} {review_status: 'open'})-[:{{type}}]->(h:{{end}})
+OPTIONAL MATCH (c:{{end}} {id: m.review_candidate})
+RETURN m.id AS mention_id, m.name AS name, h.id AS hcp_id, m.review_candidate AS candidate_id,
+       c.name AS candidate_name, m.review_score AS score
+ORDER BY score DESC, mention_id
+LIMIT $limit
+
+// name: review_entry
+MATCH (m:{{label}} {id: $id})-[r:{{type}}]->(h:{{end}})
+OPTIONAL MATCH (c:{{end}} {id: m.review_candidate})
+RETURN h.id AS hcp_id, m.review_status AS status, m.review_candidate AS candidate_id,
+       c.merged_into AS candidate_survivor, r.merged_from AS merged_from
+
+// name: mentions_of_hcp
+MATCH (m:{{label}})-[r:{{type}}]->(h:{{end}} {id: $id})
+RETURN m.id AS mention_id, properties(r) AS props
+ORDER BY mention_id
+
+// name: hcp_relationships_out
+MATCH (h:{{start}} {id: $id})-[r:{{type}}]->(b:{{end}})
+RETURN b.id AS other, properties(r) AS props
+
+// name: hcp_relationships_in
+MATCH (a:{{start}})-[r:{{type}}]->(h:{{end}} {id: $id})
+RETURN a.id AS other, properties(r) AS props
+
+// name: clear_merged_into
+MATCH (h:{{label}} {id: $id})
+REMOVE h.merged_into

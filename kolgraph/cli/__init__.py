@@ -15,6 +15,7 @@ from kolgraph.errors import KolgraphError
 from kolgraph.cli import store_cmds  # noqa: E402,F401  isort: skip
 from kolgraph.cli import api_cmds  # noqa: E402,F401  isort: skip
 from kolgraph.cli import ingest_cmds  # noqa: E402,F401  isort: skip
+from kolgraph.cli import resolve_cmds  # noqa: E402,F401  isort: skip
 from kolgraph.cli import demo_cmds  # noqa: E402,F401  isort: skip
 
 

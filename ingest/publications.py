@@ -1,0 +1,224 @@
+"""Papers from any bibliographic source (PubMed, Crossref, OpenAlex) into the graph.
+
+A source parser yields :class:`Paper` values; :class:`PaperLoader` turns a batch of
+them into Publications, Journals, Topics, Institutions, author Mentions resolved to
+HCPs, and AUTHORED links.
+
+Publication ids: a paper keeps the id of the first source that loaded it. Before
+minting one (``pmid:<PMID>``, else ``doi:<doi>``, else ``openalex:<W…>``) the loader looks
+for an existing Publication with the same PMID or DOI, so a paper loaded from PubMed
+and from Crossref is ONE node.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from kolgraph.ingest.batch import GraphBatch
+from kolgraph.ingest.mentions import add_mention
+from kolgraph.ingest.runner import Loader, Record
+from kolgraph.resolution import MentionIn, Resolution, name_key, resolve_mentions
+from kolgraph.resolution.names import fold
+from kolgraph.store import GraphStore
+
+
+@dataclass
+class Author:
+    """One entry of an author list, in order."""
+
+    family: str | None = None
+    given: str | None = None
+    initials: str | None = None
+    collective: str | None = None
+    orcid: str | None = None
+    affiliations: list[str] = field(default_factory=list)
+    institutions: list[tuple[str | None, str]] = field(default_factory=list)  # (ror, name)
+    equal_contrib: bool = False
+
+    @property
+    def key(self) -> str:
+        return name_key(self.family, self.given or self.initials)
+
+
+@dataclass
+class Topic:
+    """A MeSH heading or an OpenAlex topic/concept."""
+
+    id: str
+    name: str
+    scheme: str
+    major: bool = False
+
+
+@dataclass
+class Paper:
+    """One publication as a source describes it."""
+
+    source: str
+    record_id: str
+    pmid: str | None = None
+    doi: str | None = None
+    openalex: str | None = None
+    title: str | None = None
+    journal: str | None = None
+    issn: str | None = None
+    iso_abbreviation: str | None = None
+    year: int | None = None
+    date: str | None = None
+    language: str | None = None
+    publication_types: list[str] = field(default_factory=list)
+    cited_by: int | None = None
+    authors: list[Author] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+
+
+@dataclass
+class Deletion:
+    """A PubMed ``DeleteCitation`` entry: this PMID is withdrawn."""
+
+    pmid: str
+
+
+def institution_id(name: str, ror: str | None = None) -> str:
+    """Stable Institution id: ``ror:<id>`` when known, else a hash of the folded name.
+
+    Examples
+    --------
+    >>> institution_id("Univ. of Iowa"), institution_id("X", "https://ror.org/036jqmy94")
+    ('inst:13e784852e84d280', 'ror:036jqmy94')
+    """
+    if ror:
+        return "ror:" + ror.rstrip("/").rsplit("/", 1)[-1]
+    return "inst:" + hashlib.sha256(" ".join(fold(name).split()).encode()).hexdigest()[:16]
+
+
+def journal_id(paper: Paper) -> str | None:
+    """``journal:issn:<ISSN>``, else ``journal:name:<folded name>``, else None."""
+    if paper.issn:
+        return f"journal:issn:{paper.issn.upper()}"
+    if paper.journal:
+        return "journal:name:" + " ".join(fold(paper.journal).split())
+    return None
+
+
+def author_role(position: int, n_authors: int) -> str:
+    """``single``, ``first``, ``last`` or ``middle``.
+
+    Examples
+    --------
+    >>> [author_role(p, 3) for p in (1, 2, 3)], author_role(1, 1)
+    (['first', 'middle', 'last'], 'single')
+    """
+    if n_authors == 1:
+        return "single"
+    if position == 1:
+        return "first"
+    return "last" if position == n_authors else "middle"
+
+
+def publication_ids(store: GraphStore, papers: list[Paper]) -> dict[str, str]:
+    """Existing Publication ids by ``pmid:``/``doi:``/``openalex:`` key for ``papers``."""
+    found: dict[str, str] = {}
+    for kind in ("pmid", "doi", "openalex"):
+        values = sorted({v for p in papers if (v := getattr(p, kind))})
+        if not values:
+            continue
+        rows = store.run(f"publications_by_{kind}", {"label": "Publication"}, values=values)
+        for row in rows:
+            found.setdefault(f"{kind}:{row['value']}", row["id"])
+    return found
+
+
+def paper_id(paper: Paper, existing: dict[str, str]) -> str:
+    """The Publication id for ``paper``: an existing node's, else a new one."""
+    for kind in ("pmid", "doi", "openalex"):
+        value = getattr(paper, kind)
+        if value and f"{kind}:{value}" in existing:
+            return existing[f"{kind}:{value}"]
+    for kind in ("pmid", "doi", "openalex"):
+        value = getattr(paper, kind)
+        if value:
+            return f"{kind}:{value}"
+    return f"{paper.source}:{paper.record_id}"
+
+
+def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
+    """(position, mention) per author; collective authors give ``None``."""
+    keys = [a.key for a in paper.authors if not a.collective]
+    topics = [t.id for t in paper.topics]
+    result: list[tuple[int, MentionIn | None]] = []
+    for position, author in enumerate(paper.authors, start=1):
+        if author.collective:
+            result.append((position, None))
+            continue
+        result.append((position, MentionIn(
+            id=f"mention:{paper.source}:{paper.record_id}:{position}", source=paper.source,
+            family=author.family, given=author.given or author.initials, orcid=author.orcid,
+            affiliations=author.affiliations, coauthors=keys, topics=topics,
+            journal=paper.journal, year=paper.year, language=paper.language,
+        )))
+    return result
+
+
+class PaperLoader(Loader):
+    """Shared ``build`` for bibliographic loaders; subclasses parse their format."""
+
+    def build(self, records: list[Record], store: GraphStore) -> GraphBatch:
+        batch = GraphBatch()
+        papers = [r.value for r in records if isinstance(r.value, Paper)]
+        deletions = [r.value.pmid for r in records if isinstance(r.value, Deletion)]
+        if deletions:
+            batch.statement("delete_publications",
+                            {"label": "Publication", "start": "Mention", "type": "APPEARS_IN"},
+                            [{"pmid": p} for p in deletions])
+        existing = publication_ids(store, papers)
+        per_paper = [paper_mentions(p) for p in papers]
+        mentions = [m for items in per_paper for _, m in items if m is not None]
+        resolved = iter(resolve_mentions(store, mentions))
+        for paper, items in zip(papers, per_paper, strict=True):
+            self._add_paper(batch, paper, paper_id(paper, existing), items, resolved)
+        return batch
+
+    def _add_paper(self, batch: GraphBatch, paper: Paper, pub_id: str,
+                   items: list[tuple[int, MentionIn | None]], resolved: object) -> None:
+        n_authors = len(paper.authors)
+        batch.node("Publication", pub_id, source_id=paper.record_id, pmid=paper.pmid,
+                   doi=paper.doi, openalex=paper.openalex, title=paper.title, year=paper.year,
+                   date=paper.date, journal=paper.journal, language=paper.language,
+                   publication_types=paper.publication_types or None, cited_by=paper.cited_by,
+                   n_authors=n_authors)
+        jid = journal_id(paper)
+        if jid:
+            batch.node("Journal", jid, name=paper.journal, issn=paper.issn,
+                       iso_abbreviation=paper.iso_abbreviation)
+            batch.rel("Publication", pub_id, "PUBLISHED_IN", "Journal", jid)
+        for topic in paper.topics:
+            batch.node("Topic", topic.id, name=topic.name, scheme=topic.scheme)
+            batch.rel("Publication", pub_id, "HAS_TOPIC", "Topic", topic.id, major=topic.major)
+        for (position, mention), author in zip(items, paper.authors, strict=True):
+            role = author_role(position, n_authors)
+            if mention is None:
+                mid = f"mention:{paper.source}:{paper.record_id}:{position}"
+                batch.node("Mention", mid, source=paper.source, source_id=paper.record_id,
+                           name=author.collective, collective=True, position=position,
+                           role="collective")
+                batch.rel("Mention", mid, "APPEARS_IN", "Publication", pub_id,
+                          position=position, role="collective")
+                continue
+            resolution: Resolution = next(resolved)  # type: ignore[call-overload]
+            add_mention(batch, mention, resolution)
+            batch.node("Mention", mention.id, position=position, role=role,
+                       source_id=paper.record_id)
+            batch.rel("Mention", mention.id, "APPEARS_IN", "Publication", pub_id,
+                      position=position, role=role)
+            batch.rel("HCP", resolution.hcp_id, "AUTHORED", "Publication", pub_id,
+                      position=position, role=role, n_authors=n_authors,
+                      equal_contrib=author.equal_contrib or None)
+            institutions = author.institutions or [(None, a) for a in author.affiliations]
+            for ror, name in institutions:
+                iid = institution_id(name, ror)
+                batch.node("Institution", iid, name=name, ror=ror)
+                batch.rel("Mention", mention.id, "AFFILIATED_WITH", "Institution", iid)
+                batch.rel("HCP", resolution.hcp_id, "AFFILIATED_WITH", "Institution", iid,
+                          year=paper.year)

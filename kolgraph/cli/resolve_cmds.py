@@ -1,0 +1,175 @@
+"""``kolgraph review ...``, ``kolgraph evaluate disambiguation`` and ``kolgraph resolution train``."""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kolgraph.cli.app import DataDir, JsonFlag, app, console, print_json, store_for
+from kolgraph.errors import KolgraphError
+from kolgraph.ingest.publications import paper_mentions
+from kolgraph.ingest.pubmed import PubmedLoader
+from kolgraph.ingest.rejects import RejectLog
+from kolgraph.resolution import MentionIn
+from kolgraph.resolution import review as review_list
+from kolgraph.resolution.model import MODEL_FILE, default_model
+from kolgraph.resolution.names import family_key, given_tokens
+from kolgraph.resolution.training import (
+    cross_validate,
+    evaluate_resolver,
+    fit_match_model,
+    pair_mentions,
+    read_pairs,
+)
+
+evaluate_app = typer.Typer(help="Measure kolgraph against labelled data.", no_args_is_help=True)
+resolution_app = typer.Typer(help="Train the identity-resolution match model.",
+                             no_args_is_help=True)
+review_app = typer.Typer(help="Uncertain identity matches waiting for a decision.",
+                         no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(resolution_app, name="resolution")
+app.add_typer(review_app, name="review")
+
+Articles = Annotated[Path, typer.Option("--articles", help="PubMed XML (plain or .gz).")]
+Pairs = Annotated[Path, typer.Option("--pairs", help="Labelled pairs (';'-separated CSV).")]
+
+
+class _ArticleAuthors:
+    """Author mentions of a PubMed file, found by PMID and the name a pair gives."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise KolgraphError(f"{path}: no such file")
+        loader = PubmedLoader()
+        loader.check(path)
+        self.by_pmid: dict[str, list[MentionIn]] = {}
+        self.affiliations: list[str] = []
+        with tempfile.TemporaryDirectory() as tmp, \
+                RejectLog(Path(tmp) / "rejects.jsonl", source="pubmed", file=path.name) as rej:
+            for record in loader.records(path, rej):
+                paper = record.value
+                if not hasattr(paper, "authors"):
+                    continue
+                mentions = [m for _, m in paper_mentions(paper) if m is not None]
+                self.by_pmid[paper.record_id] = mentions
+                for m in mentions:
+                    self.affiliations.extend(m.affiliations)
+
+    def find(self, pmid: str, family: str, initials: str, given: str) -> MentionIn | None:
+        candidates = self.by_pmid.get(pmid, [])
+        want = family_key(family.replace("\ufffd", ""))
+        first = (given_tokens(given) or given_tokens(initials) or [""])[0][:1]
+        exact = [m for m in candidates if family_key(m.family) == want]
+        if not exact:
+            scored = [(difflib.SequenceMatcher(None, want, family_key(m.family)).ratio(), m)
+                      for m in candidates]
+            exact = [m for r, m in sorted(scored, key=lambda s: -s[0]) if r >= 0.8][:3]
+        for m in exact:
+            tokens = given_tokens(m.given)
+            if not first or (tokens and tokens[0][:1] == first):
+                return m
+        return exact[0] if exact else None
+
+
+def _triples(articles: Path, pairs: Path) -> tuple[list, int, int, _ArticleAuthors]:
+    labelled, skipped = read_pairs(pairs)
+    authors = _ArticleAuthors(articles)
+    triples, missing = pair_mentions(labelled, authors.find)
+    return triples, skipped, missing, authors
+
+
+@evaluate_app.command("disambiguation")
+def evaluate_disambiguation(articles: Articles, pairs: Pairs, as_json: JsonFlag = False) -> None:
+    """Resolve the pairs' authors with the shipped model; print pairwise precision/recall/F1."""
+    triples, skipped, missing, _ = _triples(articles, pairs)
+    scores = evaluate_resolver(triples, default_model()).as_dict()
+    result = {**scores, "skipped_rows": skipped, "authors_not_found": missing}
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title="author disambiguation (pairwise)")
+    for key in result:
+        table.add_column(key, justify="right")
+    table.add_row(*(str(v) for v in result.values()))
+    console.print(table)
+
+
+@resolution_app.command("train")
+def train(
+    articles: Articles,
+    pairs: Pairs,
+    out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
+        "kolgraph/resolution") / MODEL_FILE,
+    kind: Annotated[str, typer.Option(help="boosting or logistic.")] = "boosting",
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (0: none).")] = 5,
+    seed: int = 0,
+    accept: Annotated[float, typer.Option(help="Merge at or above this probability.")] = 0.9,
+    review: Annotated[float, typer.Option(help="Review list from this probability.")] = 0.5,
+    as_json: JsonFlag = False,
+) -> None:
+    """Fit the match model on labelled pairs; report out-of-fold pair scores first."""
+    triples, skipped, missing, authors = _triples(articles, pairs)
+    result: dict[str, object] = {"pairs": len(triples), "skipped_rows": skipped,
+                                 "authors_not_found": missing}
+    if folds > 1:
+        cv = cross_validate(triples, authors.affiliations, folds=folds, seed=seed, kind=kind,
+                            accept=accept, review=review)
+        result["cross_validated"] = cv.as_dict()
+    model = fit_match_model(triples, authors.affiliations, kind=kind, seed=seed, accept=accept,
+                            review=review)
+    model.meta["cross_validated"] = result.get("cross_validated")
+    model.save(out)
+    result["model"] = str(out)
+    if as_json:
+        print_json(result)
+    else:
+        console.print(result)
+
+
+@review_app.command("list")
+def review_show(data_dir: DataDir = None, limit: int = 50, as_json: JsonFlag = False) -> None:
+    """Open review entries: a mention, the HCP it may be, and the match score."""
+    with store_for(data_dir) as store:
+        items = review_list.open_reviews(store, limit=limit)
+    if as_json:
+        print_json(items)
+        return
+    table = Table(title="identity matches to review")
+    for column in ("mention", "name", "candidate", "candidate name", "score"):
+        table.add_column(column)
+    for item in items:
+        table.add_row(item["mention_id"], item["name"] or "", item["candidate_id"],
+                      item["candidate_name"] or "", f"{item['score']:.3f}")
+    console.print(table)
+
+
+@review_app.command("accept")
+def review_accept(mention_id: str, data_dir: DataDir = None, by: str = "cli",
+                  as_json: JsonFlag = False) -> None:
+    """Merge the mention's HCP into the candidate HCP (undo with 'review undo')."""
+    with store_for(data_dir) as store:
+        result = review_list.accept(store, mention_id, decided_by=by)
+    print_json(result) if as_json else console.print(result)
+
+
+@review_app.command("reject")
+def review_reject(mention_id: str, data_dir: DataDir = None, by: str = "cli",
+                  as_json: JsonFlag = False) -> None:
+    """Keep the mention's HCP separate from the candidate, for good."""
+    with store_for(data_dir) as store:
+        result = review_list.reject(store, mention_id, decided_by=by)
+    print_json(result) if as_json else console.print(result)
+
+
+@review_app.command("undo")
+def review_undo(mention_id: str, data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
+    """Undo the decision on a mention's review entry (splits an accepted merge again)."""
+    with store_for(data_dir) as store:
+        result = review_list.undo(store, mention_id)
+    print_json(result) if as_json else console.print(result)

@@ -1,0 +1,240 @@
+"""Labelled pairs: reading them, fitting the match model, measuring the resolver.
+
+The gold standard is a ``;``-separated file of pairs of PubMed records sharing an
+author's last name and first initial, labelled same person (``YES``) or not (``NO``)::
+
+    PMID1;Last_name1;Initials1;First_name1;PMID2;Last_name2;Initials2;First_name2;Authorship
+
+Labels are read forgivingly (``'YES '``, ``' no'``, ``N0``); rows with no label are skipped
+and counted. A pair is *predicted* same when the resolver puts both mentions on one HCP.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kolgraph.errors import KolgraphError
+from kolgraph.resolution.affiliations import AffiliationIdf
+from kolgraph.resolution.features import FEATURES, conflict, pair_features
+from kolgraph.resolution.mentions import MentionIn
+from kolgraph.resolution.model import MatchModel, _Tree
+from kolgraph.resolution.profiles import Profile
+from kolgraph.resolution.resolver import resolve_offline
+
+_YES = {"YES", "Y", "1", "TRUE", "SAME"}
+_NO = {"NO", "N", "N0", "0", "FALSE", "DIFFERENT"}
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    """Two author mentions (PMID + name as listed) and whether they are one person."""
+
+    pmid1: str
+    family1: str
+    initials1: str
+    given1: str
+    pmid2: str
+    family2: str
+    initials2: str
+    given2: str
+    same: bool
+
+
+def parse_label(value: str) -> bool | None:
+    """True/False for a yes/no label, None when there is none.
+
+    Examples
+    --------
+    >>> parse_label("YES "), parse_label("N0"), parse_label(" no"), parse_label("")
+    (True, False, False, None)
+    """
+    text = value.strip().upper()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    return None
+
+
+def read_pairs(path: Path) -> tuple[list[LabelledPair], int]:
+    """The labelled pairs of ``path`` and the number of rows skipped (no label / bad PMIDs).
+
+    Raises
+    ------
+    KolgraphError
+        If the file lacks the gold-standard columns.
+    """
+    raw = Path(path).read_bytes()
+    text = raw.decode("utf-8-sig", errors="replace")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    if not rows or len(rows[0]) < 9 or "pmid" not in rows[0][0].lower():
+        raise KolgraphError(f"{path}: expected ';'-separated columns PMID1;Last_name1;Initials1;"
+                            "First_name1;PMID2;Last_name2;Initials2;First_name2;Authorship")
+    pairs: list[LabelledPair] = []
+    skipped = 0
+    for row in rows[1:]:
+        if len(row) < 9:
+            skipped += 1
+            continue
+        label = parse_label(row[8])
+        cells = [c.strip() for c in row[:8]]
+        if label is None or not cells[0].isdigit() or not cells[4].isdigit():
+            skipped += 1
+            continue
+        pairs.append(LabelledPair(*cells, same=label))
+    return pairs, skipped
+
+
+@dataclass
+class PairScores:
+    """Pairwise confusion counts and the measures they give."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    @property
+    def pairs(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, predicted: bool, actual: bool) -> None:
+        """Count one pair."""
+        if predicted and actual:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif actual:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    def as_dict(self) -> dict[str, float | int]:
+        """``{"pairs", "precision", "recall", "f1"}`` rounded to 4 places, plus counts."""
+        return {"pairs": self.pairs, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
+
+
+MentionLookup = Callable[[str, str, str, str], MentionIn | None]
+
+
+def pair_mentions(pairs: Sequence[LabelledPair], lookup: MentionLookup
+                  ) -> tuple[list[tuple[MentionIn, MentionIn, bool]], int]:
+    """The two mentions of each pair (found with ``lookup(pmid, family, initials, given)``)
+    and the number of pairs whose author could not be found in the articles."""
+    found: list[tuple[MentionIn, MentionIn, bool]] = []
+    missing = 0
+    for pair in pairs:
+        a = lookup(pair.pmid1, pair.family1, pair.initials1, pair.given1)
+        b = lookup(pair.pmid2, pair.family2, pair.initials2, pair.given2)
+        if a is None or b is None or a.id == b.id:
+            missing += 1
+            continue
+        found.append((a, b, pair.same))
+    return found, missing
+
+
+def evaluate_resolver(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+                      model: MatchModel) -> PairScores:
+    """Resolve every mention of ``triples`` together; score the pairs."""
+    mentions = {m.id: m for a, b, _ in triples for m in (a, b)}
+    ordered = [mentions[k] for k in sorted(mentions)]
+    hcp = {r.mention_id: r.hcp_id for r in resolve_offline(ordered, model=model)}
+    scores = PairScores()
+    for a, b, same in triples:
+        scores.add(hcp[a.id] == hcp[b.id], same)
+    return scores
+
+
+def _design(triples: Iterable[tuple[MentionIn, MentionIn, bool]], idf: AffiliationIdf
+            ) -> tuple[list[list[float]], list[int]]:
+    xs: list[list[float]] = []
+    ys: list[int] = []
+    for a, b, same in triples:
+        pa, pb = Profile.from_mention(a), Profile.from_mention(b)
+        if conflict(pa, pb):
+            continue  # decided by rule, never by the model
+        xs.append(pair_features(pa, pb, idf))
+        ys.append(int(same))
+    return xs, ys
+
+
+def fit_match_model(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+                    affiliations: Iterable[str], *, kind: str = "boosting", seed: int = 0,
+                    accept: float = 0.9, review: float = 0.5) -> MatchModel:
+    """Fit the pair classifier (scikit-learn) and export it as a :class:`MatchModel`."""
+    import numpy as np
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+
+    idf = AffiliationIdf.fit(affiliations)
+    xs, ys = _design(triples, idf)
+    if len(set(ys)) < 2:
+        raise KolgraphError("training needs both same-person and different-person pairs")
+    x, y = np.array(xs), np.array(ys)
+    meta = {"pairs": len(ys), "positives": int(y.sum()), "seed": seed, "kind": kind}
+    if kind == "logistic":
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale == 0] = 1.0
+        lr = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+        lr.fit((x - mean) / scale, y)
+        return MatchModel(kind="logistic", intercept=float(lr.intercept_[0]),
+                          coef=[float(c) for c in lr.coef_[0]], mean=mean.tolist(),
+                          scale=scale.tolist(), idf=idf, accept=accept, review=review, meta=meta)
+    gb = GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.1,
+                                    subsample=0.8, random_state=seed)
+    gb.fit(x, y)
+    prior = float(gb.init_.class_prior_[1])
+    trees = []
+    for (estimator,) in gb.estimators_:
+        t = estimator.tree_
+        trees.append(_Tree(left=t.children_left.tolist(), right=t.children_right.tolist(),
+                           feature=t.feature.tolist(),
+                           threshold=[round(v, 6) for v in t.threshold.tolist()],
+                           value=[round(float(v[0][0]), 6) for v in t.value]))
+    import math
+    return MatchModel(kind="boosting", intercept=math.log(prior / (1 - prior)),
+                      learning_rate=gb.learning_rate, trees=trees, idf=idf, accept=accept,
+                      review=review, meta=meta)
+
+
+def cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+                   affiliations: Sequence[str], *, folds: int = 5, seed: int = 0,
+                   kind: str = "boosting", accept: float = 0.9,
+                   review: float = 0.5) -> PairScores:
+    """Out-of-fold pair scores: each fold is resolved by a model fitted on the others."""
+    order = list(range(len(triples)))
+    random.Random(seed).shuffle(order)
+    total = PairScores()
+    for k in range(folds):
+        test = [triples[i] for i in order[k::folds]]
+        train = [triples[i] for j, i in enumerate(order) if j % folds != k]
+        model = fit_match_model(train, affiliations, kind=kind, seed=seed, accept=accept,
+                                review=review)
+        scores = evaluate_resolver(test, model)
+        for name in ("tp", "fp", "fn", "tn"):
+            setattr(total, name, getattr(total, name) + getattr(scores, name))
+    return total
+
+
+__all__ = ["FEATURES", "LabelledPair", "PairScores", "cross_validate", "evaluate_resolver",
+           "fit_match_model", "pair_mentions", "parse_label", "read_pairs"]
