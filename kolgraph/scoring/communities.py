@@ -34,6 +34,7 @@ __all__ = ["Method", "communities", "membership_array", "modularity", "modularit
 
 Method = Literal["leiden", "louvain", "label_propagation"]
 METHODS: tuple[str, ...] = ("leiden", "louvain", "label_propagation")
+LOUVAIN_RESTARTS = 5
 
 
 @contextmanager
@@ -67,10 +68,25 @@ def membership_array(
             found = graph.community_leiden(objective_function="modularity", weights=weights,
                                            resolution=resolution, n_iterations=-1)
         elif method == "louvain":
-            found = graph.community_multilevel(weights=weights, resolution=resolution)
+            found = _best_louvain(graph, weights, resolution, seed)
         else:
             found = graph.community_label_propagation(weights=weights)
     return _canonical(np.asarray(found.membership, dtype=np.int64))
+
+
+def _best_louvain(graph: ig.Graph, weights: str | None, resolution: float, seed: int) -> Any:
+    """The most modular of ``LOUVAIN_RESTARTS`` multilevel runs seeded ``seed, seed+1, ...``.
+
+    One multilevel run depends on the visiting order (on the karate club it ranges from
+    Q = 0.418 to 0.445); restarts make the method reliable and stay deterministic.
+    """
+    best = None
+    for offset in range(LOUVAIN_RESTARTS):
+        ig.set_random_number_generator(random.Random(seed + offset))
+        found = graph.community_multilevel(weights=weights, resolution=resolution)
+        if best is None or found.modularity > best.modularity + 1e-12:
+            best = found
+    return best
 
 
 def _canonical(labels: np.ndarray) -> np.ndarray:

@@ -65,7 +65,8 @@ def rising_frame(nodes: list[str], series: pd.DataFrame, reference: int, params:
                  ) -> pd.DataFrame:
     """Slopes, ``rising_score``, ``rising_star`` and the yearly series per HCP."""
     years = np.arange(reference - params.trend_years + 1, reference + 1)
-    window = series[series["year"].between(years[0], years[-1])]
+    window = series[series["year"].between(years[0], years[-1])].astype(
+        {"output": float, "centrality": float, "papers": float})
     out = pd.DataFrame(index=pd.Index(nodes, name="id"))
     tables = {}
     for column in ("output", "centrality", "papers"):

@@ -1,0 +1,158 @@
+"""A full scoring run on a seeded store: explanations, reproducibility, areas, history."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import spearmanr
+
+from kolgraph.errors import ScoringError
+from kolgraph.scoring import COMPONENTS, ScoringParams, explain, score_hcps, write_run
+from kolgraph.scoring.frame import EXPORT_COLUMNS, explanation_of, export_hcps, history_frame, \
+    hcp_frame, run_frame
+from kolgraph.store import GraphStore
+from tests.scoring.conftest import physicians
+
+ADA, BO, CY, DI, ED = (f"npi:100000000{i}" for i in range(1, 6))
+FLO = "orcid:0000-0001-0000-0006"
+
+
+def test_every_explanation_sums_to_the_score(world):
+    result = score_hcps(world)
+    for hcp in result.frame.index:
+        why = explain(result, hcp)
+        total = sum(c["contribution"] for c in why["components"])
+        assert total == pytest.approx(why["influence"], abs=1e-5)
+        assert 0.0 <= why["influence"] <= 100.0
+    parts = result.frame[[f"contribution_{c}" for c in COMPONENTS]].sum(axis=1)
+    assert np.allclose(parts.to_numpy(), result.frame["influence"].to_numpy(), atol=1e-9)
+
+
+def test_explanation_names_the_evidence(world):
+    why = explain(score_hcps(world), ADA)
+    assert {p["pmid"] for p in why["evidence"]["papers"]} == {"101", "102", "103", "104"}
+    assert why["evidence"]["congress_roles"][0]["role"] == "chair"
+    assert why["evidence"]["trials"][0]["nct_id"] == "NCT00000001"
+    strongest = why["evidence"]["ties"][0]
+    assert strongest["hcp"] == CY and set(strongest["pmids"]) == {"102", "104"}
+    assert strongest["chaired_by"] == [ADA]
+    assert why["tier"]["accepted"] == 2
+
+
+def test_same_data_params_and_seed_give_identical_scores(world):
+    params = ScoringParams(seed=3, exact_limit=3, betweenness_samples=3, harmonic_samples=2)
+    first = score_hcps(world, params).frame
+    second = score_hcps(world, params).frame
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_ada_leads_and_isolated_ed_trails(world):
+    frame = score_hcps(world).frame
+    assert frame.loc[[ADA, CY], "rank"].max() <= 2
+    assert frame.loc[ED, "scientific"] == 0.0 and frame.loc[ED, "referral"] == 0.0
+    # hyper-prolific dampening: scientific raw is log1p of the weighted paper sum
+    assert frame.loc[ADA, "scientific_raw"] < 2.0
+
+
+def test_tiers_use_cooperation_and_potential(world):
+    frame = score_hcps(world).frame
+    assert frame.loc[ADA, "cooperation"] == pytest.approx(3 / 4)
+    assert frame.loc[CY, "cooperation"] == pytest.approx(1 / 5)
+    assert frame.loc[ADA, "tier"] == "strategic"
+    # Cy is influential but declined every engagement: not strategic
+    assert frame.loc[CY, "influence"] >= 60 and frame.loc[CY, "tier"] == "potential"
+    assert set(frame["segment"]) <= {"A", "B", "C"}
+
+
+def test_scope_from_ties_congresses_and_institutions(world):
+    frame = score_hcps(world).frame
+    assert frame.loc[DI, "scope"] == "international"  # co-authors in the US
+    assert frame.loc[FLO, "scope"] == "international"  # Paris institution, US co-author, ADA
+    assert frame.loc[ED, "scope"] == "local"  # refers within Boston only
+    assert frame.loc[BO, "scope_local"] == 2
+
+
+def test_area_keeps_the_mesh_subtree(world):
+    diabetes = score_hcps(world, ScoringParams(area="D003920")).frame
+    assert set(diabetes.index) == {ADA, BO, CY, DI, FLO}  # D003924 is under D003920
+    cancer = score_hcps(world, ScoringParams(area="Neoplasms")).frame
+    assert set(cancer.index) == {ADA, DI, FLO}
+    by_tree = score_hcps(world, ScoringParams(area="C18.452")).frame
+    assert set(by_tree.index) == set(diabetes.index)
+
+
+def test_unknown_area_says_what_to_give(world):
+    with pytest.raises(ScoringError, match="MeSH id"):
+        score_hcps(world, ScoringParams(area="D999999"))
+
+
+def test_window_drops_older_papers(world):
+    recent = score_hcps(world, ScoringParams(since=2021))
+    assert recent.info["reference_year"] == 2023
+    papers = recent.activity.papers
+    assert set(papers["pmid"]) == {"104", "105", "106", "107"}
+
+
+def test_rising_star_is_flagged_with_its_series(world):
+    result = score_hcps(world, ScoringParams(rising_quantile=0.5))
+    frame = result.frame
+    assert bool(frame.loc[FLO, "rising_star"])  # 0, 0, 0, 1, 2 papers with growing ties
+    assert not bool(frame.loc[ED, "rising_star"])
+    why = explain(result, FLO)["rising"]
+    assert why["years"] == [2019, 2020, 2021, 2022, 2023] and why["output"][-1] > 0
+
+
+def test_run_is_stored_with_history_and_hcp_properties(world):
+    first = write_run(world, score_hcps(world), created_at="2024-01-01T00:00:00Z")
+    second = write_run(world, score_hcps(world, ScoringParams(area="D003920")),
+                       created_at="2024-02-01T00:00:00Z")
+    runs = run_frame(world)
+    assert runs["id"].tolist() == [first, second]
+    assert json.loads(runs.loc[0, "parameters"])["seed"] == 0
+    history = history_frame(world, ADA)
+    assert history["run_id"].tolist() == [first, second]
+    assert history["rank"].notna().all()
+    hcps = hcp_frame(world).set_index("id")
+    assert hcps.loc[ADA, "score_run"] == first  # the area run leaves HCP properties alone
+    stored = explanation_of(world, first, ADA)
+    assert sum(c["contribution"] for c in stored["components"]) == pytest.approx(
+        stored["influence"], abs=1e-5)
+
+
+def test_export_writes_every_required_column(world, tmp_path):
+    write_run(world, score_hcps(world))
+    for fmt in ("csv", "parquet"):
+        path = tmp_path / f"hcps.{fmt}"
+        assert export_hcps(world, path, fmt) == 6
+        frame = pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path)
+        assert list(frame.columns) == list(EXPORT_COLUMNS)
+        assert frame["influence"].between(0, 100).all()
+
+
+def test_export_before_scoring_says_what_to_run(store):
+    with pytest.raises(ScoringError, match="kolgraph score"):
+        hcp_frame(store)
+
+
+def test_physicians_referral_network_through_the_store(store: GraphStore):
+    graph = physicians()
+    store.upsert_nodes("HCP", [{"id": f"hcp:{n}", "props": {"name": f"Physician {n}"}}
+                               for n in graph])
+    store.upsert_relationships("HCP", "REFERS_TO", "HCP", [
+        {"start": f"hcp:{u}", "end": f"hcp:{v}", "props": {"pair_count": 11}} for u, v in graph.edges])
+    result = score_hcps(store)
+    frame = result.frame
+    ref = nx.pagerank(nx.relabel_nodes(graph, lambda n: f"hcp:{n}"), tol=1e-10)
+    nodes = list(ref)
+    rho = spearmanr(frame.loc[nodes, "referral_pagerank"], [ref[n] for n in nodes]).statistic
+    assert rho >= 0.999
+    assert result.info["n_communities"] >= 4  # four towns
+    assert result.info["modularity"] > 0.6
+    assert [p["node"] for p in result.info["portfolio_communities"][:4]] and len(
+        {p["community"] for p in result.info["portfolio_communities"]}) == min(
+        10, result.info["n_communities"])
+    assert np.isfinite(frame["influence"]).all()
