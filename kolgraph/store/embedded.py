@@ -8,6 +8,7 @@ that ``kolgraph ingest`` and ``kolgraph serve`` share it; ``kolgraph stop`` ends
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -18,6 +19,8 @@ import time
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from kolgraph.errors import StoreUnavailable
 
@@ -107,7 +110,10 @@ class EmbeddedFalkorDB:
         if not self.socket_path.exists():
             return False
         try:
-            conn = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2)
+            # No retries: a dead server's socket refuses at once, and the default
+            # back-off would make every probe of a dead server take seconds.
+            conn = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2,
+                               retry=Retry(NoBackoff(), 0))
             try:
                 return bool(conn.ping())
             finally:
@@ -119,17 +125,29 @@ class EmbeddedFalkorDB:
             return False
 
     def start(self) -> EmbeddedFalkorDB:
-        """Start the server, or reuse the one already serving this data directory."""
+        """Start the server, or reuse the one already serving this data directory.
+
+        Starts are serialised by a lock file in the data directory, so threads or
+        processes that find the server dead at the same moment start exactly one.
+        """
         if self.is_running():
             logger.info("reusing embedded FalkorDB at %s", self.socket_path)
             return self
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
+            lock = (self.data_dir / "falkordb.lock").open("a")
         except OSError as exc:
             raise StoreUnavailable(
                 f"cannot use {self.data_dir} as the embedded store's data directory: {exc}; "
                 "choose another with --data-dir or KOLGRAPH_DATA_DIR"
             ) from exc
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.is_running():  # another thread or process started it meanwhile
+                return self
+            return self._launch()
+
+    def _launch(self) -> EmbeddedFalkorDB:
         if self.socket_path.exists():
             self.socket_path.unlink()  # stale socket from a killed server
         server, module = _binaries()
