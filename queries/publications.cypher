@@ -22,3 +22,14 @@ UNWIND $rows AS row
 MATCH (p:{{label}} {pmid: row.pmid})
 OPTIONAL MATCH (m:{{start}})-[:{{type}}]->(p)
 DETACH DELETE m, p
+
+// name: mentions_of_source
+MATCH (m:{{label}} {source: $source})
+RETURN m.id AS id, properties(m) AS props
+ORDER BY id
+
+// name: publication_authorships
+// template: label Mention, type APPEARS_IN, end Publication
+MATCH (m:{{label}})-[a:{{type}}]->(p:{{end}} {id: $id})
+RETURN m.id AS mention_id, properties(m) AS mention, a.position AS position, a.role AS role
+ORDER BY position
