@@ -8,10 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from kolgraph.cli.api_cmds import serve as serve_api
 from kolgraph.cli.app import DataDir, app, console, settings_for
+from kolgraph.cli.score_cmds import score
 from kolgraph.errors import ConfigError
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import LOADERS, loader_for
+from kolgraph.krm.keys import create_key
 from kolgraph.store import open_store
 
 # (source, sample file relative to the samples folder), in load order: registry identities
@@ -67,3 +70,13 @@ def demo(
     console.print(f"graph: {sum(counts['nodes'].values()):,} nodes, "
                   f"{sum(counts['relationships'].values()):,} relationships "
                   f"in {settings.data_dir}")
+    score(data_dir=settings.data_dir, area=None, since=None, until=None, seed=0, top=top,
+          as_json=False)
+    if not serve:
+        return
+    with open_store(settings) as store:
+        key, _ = create_key(store, "admin", "medical_affairs", label="kolgraph demo")
+    console.print("API key for the demo (role admin, department medical_affairs); send it as "
+                  "the X-API-Key header or sign in with it at /ui/:")
+    typer.echo(key)
+    serve_api(data_dir=settings.data_dir, host="127.0.0.1", port=port, workers=1)
