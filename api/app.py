@@ -10,12 +10,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kolgraph.api import errors
-from kolgraph.api.routes import audit, contacts, engagements, hcps, health, kpis, plans, runs
+from kolgraph.api.deps import no_nul_characters
+from kolgraph.api.routes import audit, contacts, engagements, hcps, health, kpis, plans, runs, ui
 from kolgraph.api.schemas import Problem
 from kolgraph.config import Settings
 from kolgraph.krm.policy import KrmPolicy
@@ -102,13 +103,14 @@ def create_app(
                 "KRM plans and KPIs for the CRM.",
         version="1",
         lifespan=lifespan,
+        dependencies=[Depends(no_nul_characters)],
     )
     app.state.settings = settings
     app.state.policy = policy or KrmPolicy()
     if store is not None:
         app.state.store = store
     errors.register(app)
-    for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit):
+    for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, ui):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
 

@@ -8,8 +8,16 @@ from fastapi import Depends, Request
 
 from kolgraph.api.security import ViewerDep, current_viewer
 from kolgraph.config import Settings
+from kolgraph.errors import InvalidRequest
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore
+
+
+def no_nul_characters(request: Request) -> None:
+    """Refuse query or path values holding a NUL character, which no field may contain."""
+    for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
+        if "\x00" in str(value):
+            raise InvalidRequest("NUL characters are not allowed", name)
 
 
 def get_store(request: Request) -> GraphStore:

@@ -82,10 +82,22 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
     return problem(422, detail, instance=request.url.path, field=first["field"], errors=errors)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method any route serves on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
-    return problem(exc.status_code, detail, instance=request.url.path,
-                   headers=getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return problem(exc.status_code, detail, instance=request.url.path, headers=headers or None)
 
 
 async def _kolgraph(request: Request, exc: Exception) -> JSONResponse:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kolgraph.krm.engagements import EngagementIn
+from kolgraph.krm.engagements import EngagementIn, no_nul
 from kolgraph.krm.plans import PlanIn
 
 Scalar = str | int | float | bool | None
@@ -84,6 +84,11 @@ class LookupRequest(BaseModel):
     orcid: list[str] = Field(default_factory=list, max_length=1000)
     crm_id: list[str] = Field(default_factory=list, max_length=1000)
     profile_id: list[str] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return no_nul(value)
 
 
 class LookupHit(BaseModel):

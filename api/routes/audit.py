@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
+from kolgraph.krm.dates import IsoDate
 from kolgraph.api.schemas import AuditEvent, AuditPage
 from kolgraph.krm import audit
 
@@ -27,8 +28,8 @@ COLUMNS = ("id", "at", "actor", "role", "department", "action", "target", "detai
 def read_audit(
     store: StoreDep,
     viewer: ViewerDep,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
     actor: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     action: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     target: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
@@ -48,7 +49,7 @@ def read_audit(
     200: {"description": "CSV, one event per line.",
           "content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS})
 def export_audit(
-    store: StoreDep, viewer: ViewerDep, date_from: date | None = None, date_to: date | None = None
+    store: StoreDep, viewer: ViewerDep, date_from: IsoDate | None = None, date_to: IsoDate | None = None
 ) -> StreamingResponse:
     """Every audit event in the date range as CSV."""
     events = audit.export_events(store, viewer, date_from=date_from, date_to=date_to)

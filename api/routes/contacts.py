@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
+from kolgraph.krm.dates import IsoDate
 from kolgraph.api.schemas import Contacts, Portfolio
 from kolgraph.krm import contacts
 
@@ -22,7 +23,7 @@ def read_contacts(
     store: StoreDep,
     viewer: ViewerDep,
     policy: PolicyDep,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
     window_days: Annotated[int | None, Query(ge=0, le=365,
                                              description="Conflict window override.")] = None,
     annual_cap: Annotated[float | None, Query(ge=0, le=100_000_000,
@@ -41,7 +42,7 @@ def read_portfolio(
     store: StoreDep,
     viewer: ViewerDep,
     policy: PolicyDep,
-    as_of: date | None = None,
+    as_of: IsoDate | None = None,
     min_departments: Annotated[int, Query(ge=2, le=6)] = 2,
     tier: Literal["strategic", "potential", "basic"] = "strategic",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,

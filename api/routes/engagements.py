@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
+from kolgraph.krm.dates import IsoDate
 from kolgraph.api.schemas import (
     BulkEngagements,
     BulkResult,
@@ -22,7 +23,7 @@ from kolgraph.krm.engagements import Department, EngagementType
 
 router = APIRouter(tags=["engagements"])
 HcpId = Annotated[str, Path(min_length=1, max_length=128)]
-WRITE_ERRORS = responses(401, 403, 413, 422, 503)
+WRITE_ERRORS = responses(400, 401, 403, 413, 422, 503)
 
 
 @router.get("/hcps/{hcp_id}/engagements", response_model=EngagementPage,
@@ -33,8 +34,8 @@ def read_engagements(
     viewer: ViewerDep,
     department: Department | None = None,
     type: EngagementType | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
     employee_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=engagements.MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None,

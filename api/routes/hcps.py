@@ -81,7 +81,7 @@ def lookup_hcp(
 
 
 @router.post("/hcps/lookup", response_model=LookupResult, responses=responses(
-    401, 403, 413, 422, 503))
+    400, 401, 403, 413, 422, 503))
 def lookup_hcps(body: LookupRequest, store: StoreDep, viewer: ViewerDep) -> LookupResult:
     """Resolve up to 1,000 CRM identifiers in one call; unknown ones are listed as missing."""
     found, missing = search.lookup_hcps(store, viewer, body.model_dump())

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
+from kolgraph.krm.dates import IsoDate
 from kolgraph.api.schemas import Kpis
 from kolgraph.krm import kpis
 from kolgraph.krm.engagements import Department
@@ -21,8 +22,8 @@ def read_kpis(
     store: StoreDep,
     viewer: ViewerDep,
     policy: PolicyDep,
-    period_start: date,
-    period_end: date,
+    period_start: IsoDate,
+    period_end: IsoDate,
     department: Department | None = None,
     territory: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     employee_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,

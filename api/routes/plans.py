@@ -14,7 +14,7 @@ from kolgraph.krm import plans
 router = APIRouter(tags=["plans"])
 PlanId = Annotated[str, Path(min_length=1, max_length=64, description="e.g. plan:0f1e2d3c4b5a6978")]
 ERRORS = responses(401, 403, 404, 422, 503)
-WRITE_ERRORS = responses(401, 403, 404, 413, 422, 503)
+WRITE_ERRORS = responses(400, 401, 403, 404, 413, 422, 503)
 
 
 @router.post("/plans", response_model=Plan, status_code=201, responses=WRITE_ERRORS)

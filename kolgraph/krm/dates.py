@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from kolgraph.errors import InvalidRequest
 
@@ -21,3 +25,24 @@ def checked(value: date | None, field: str) -> date | None:
     if value is not None and not EARLIEST <= value <= LATEST:
         raise InvalidRequest(f"{field} must lie between {EARLIEST} and {LATEST}", field)
     return value
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date_only(value: Any) -> Any:
+    """Accept dates only as ``YYYY-MM-DD`` text (or date objects), never as numbers.
+
+    Examples
+    --------
+    >>> iso_date_only("2024-02-29")
+    '2024-02-29'
+    """
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("use an ISO date, YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(iso_date_only)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kolgraph.errors import AccessDenied, InvalidRequest
 from kolgraph.krm import audit
 from kolgraph.krm.access import DEPARTMENTS, Permission, Viewer, redact
-from kolgraph.krm.dates import checked
+from kolgraph.krm.dates import IsoDate, checked
 from kolgraph.krm.cursors import decode_cursor, encode_cursor
 from kolgraph.krm.profiles import hcp_node
 from kolgraph.store import GraphStore
@@ -47,7 +47,7 @@ class EngagementIn(BaseModel):
     hcp_crm_id: str | None = Field(None, min_length=1, max_length=128)
     department: Department
     type: EngagementType
-    date: date
+    date: IsoDate
     datetime: str | None = Field(None, max_length=40)
     channel: str | None = Field(None, max_length=40)
     employee_id: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -63,6 +63,11 @@ class EngagementIn(BaseModel):
     notes: str | None = Field(None, max_length=4000)
     planned: bool = False
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return no_nul(value)
+
     @model_validator(mode="after")
     def _one_hcp_identifier(self) -> EngagementIn:
         given = [n for n in ("hcp_id", "npi", "hcp_crm_id") if getattr(self, n)]
@@ -76,6 +81,20 @@ class EngagementIn(BaseModel):
     def engagement_id(self) -> str:
         """The node id: ``eng:crm:<crm_id>``."""
         return f"eng:crm:{self.crm_id}"
+
+
+def no_nul(value: Any) -> Any:
+    """Refuse text holding a NUL character (no field may contain one).
+
+    Examples
+    --------
+    >>> no_nul(["ok"])
+    ['ok']
+    """
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(t, str) and "\x00" in t for t in texts):
+        raise ValueError("NUL characters are not allowed")
+    return value
 
 
 def _now() -> str:
@@ -185,8 +204,9 @@ def record_engagements(
             "department": item.department, "department_id": f"dept:{item.department}",
             "employee_node_id": f"emp:{item.employee_id}" if item.employee_id else None,
         })
-    store.write("record_engagements", rows)
-    with_employee = [r for r in rows if r["employee_node_id"]]
+    written = {r["id"] for r in store.run("record_engagements", rows=rows)}
+    kept = [r for r in rows if r["id"] in written]
+    with_employee = [r for r in kept if r["employee_node_id"]]
     if with_employee:
         store.write("link_engagement_employees", with_employee)
     results = [
@@ -197,8 +217,13 @@ def record_engagements(
     audit.append_events(store, [
         audit.audit_event(viewer, "engagement.record", r["id"],
                           {"hcp_id": r["hcp_id"], "status": r["status"]})
-        for r in results
+        for r in results if r["id"] in written
     ])
+    for i, (item, row) in enumerate(zip(items, rows, strict=True)):
+        if row["id"] not in written:  # lost a race with a writer for another HCP/department
+            raise InvalidRequest(
+                f"engagement {item.crm_id!r} was recorded meanwhile for another HCP or "
+                "department; send a new crm_id", where(i, _field_of(item)))
     return results
 
 

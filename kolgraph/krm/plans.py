@@ -7,12 +7,13 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kolgraph.errors import AccessDenied, UnknownObject
 from kolgraph.krm import audit
 from kolgraph.krm.access import Permission, Viewer, redact
-from kolgraph.krm.engagements import Department, EngagementType
+from kolgraph.krm.dates import IsoDate
+from kolgraph.krm.engagements import Department, EngagementType, no_nul
 from kolgraph.krm.profiles import hcp_node, parse_json
 from kolgraph.store import GraphStore
 
@@ -35,12 +36,17 @@ class PlanIn(BaseModel):
     department: Department
     owner: str | None = Field(None, max_length=128, description="Responsible employee id.")
     objectives: list[str] = Field(default_factory=list, max_length=20)
-    period_start: date
-    period_end: date
+    period_start: IsoDate
+    period_end: IsoDate
     planned_engagements: int = Field(0, ge=0, le=10_000)
     planned_by_type: dict[EngagementType, int] = Field(default_factory=dict)
     budget: float | None = Field(None, ge=0, le=100_000_000)
     status: PlanStatus = "active"
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return no_nul(value)
 
     @model_validator(mode="after")
     def _sane(self) -> PlanIn:
