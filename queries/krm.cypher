@@ -204,14 +204,21 @@ LIMIT $limit
 // ---------------------------------------------------------------- engagements
 
 // name: record_engagements
+// An engagement already recorded for another HCP or department is left alone (checked
+// inside the statement, so racing writers cannot attach one engagement to two HCPs);
+// the caller compares the returned ids with the rows it sent.
 UNWIND $rows AS row
 MATCH (h:HCP {id: row.hcp_id})
 MERGE (e:Engagement {id: row.id})
+WITH row, h, e
+WHERE coalesce(e.hcp_id, row.hcp_id) = row.hcp_id
+  AND coalesce(e.department, row.department) = row.department
 SET e += row.props
 MERGE (d:Department {id: row.department_id})
 ON CREATE SET d.name = row.department
 MERGE (e)-[:WITH_HCP]->(h)
 MERGE (e)-[:OWNED_BY]->(d)
+RETURN e.id AS id
 
 // name: link_engagement_employees
 UNWIND $rows AS row
