@@ -1,0 +1,42 @@
+"""OpenAlex loader: real result pages counted independently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kolgraph.ingest import run_ingest
+from kolgraph.ingest.openalex import OpenAlexLoader
+from kolgraph.resolution.identifiers import orcid
+
+PAGE = Path(__file__).resolve().parents[2] / "data" / "samples" / "openalex" / \
+    "works_results_page_chunk1.json"
+
+
+def _expected_id(work):
+    """pmid first, then DOI, then the OpenAlex id (docs/schema.md)."""
+    pmid = (work.get("ids") or {}).get("pmid")
+    if pmid:
+        return "pmid:" + pmid.rstrip("/").rsplit("/", 1)[1]
+    if work.get("doi"):
+        return "doi:" + work["doi"].split("doi.org/")[1].lower()
+    return "openalex:" + work["id"].rsplit("/", 1)[1]
+
+
+def test_counts_equal_the_json(store, tmp_path):
+    works = json.loads(PAGE.read_text())["results"]
+    summary = run_ingest(store, OpenAlexLoader(), PAGE, rejects_dir=tmp_path)
+    assert summary.loaded == len(works)
+    counts = store.counts()
+    ships = [s for w in works for s in w["authorships"]]
+    assert counts["nodes"]["Publication"] == len(works)
+    assert counts["relationships"]["RESOLVED_TO"] == len(ships)
+    mentions = [r["props"] for r in store.run("mentions_of_source", {"label": "Mention"},
+                                              source="openalex")]
+    assert sum(1 for m in mentions if m.get("orcid")) == sum(
+        1 for s in ships if orcid((s.get("author") or {}).get("orcid")))
+    assert counts["nodes"]["Topic"] == len({t["id"] for w in works for t in w["topics"]})
+    cited = {r["props"]["openalex"]: r["props"]["cited_by"] for r in store.run(
+        "nodes_by_ids", {"label": "Publication"},
+        ids=[_expected_id(w) for w in works])}
+    assert cited == {w["id"].rsplit("/", 1)[1]: w["cited_by_count"] for w in works}
