@@ -13,6 +13,7 @@
   + InvalidRequest
   + IngestError
   + ScoringError
+  + ExchangeError
 """
 
 from __future__ import annotations
@@ -72,3 +73,7 @@ class IngestError(KolgraphError):
 
 class ScoringError(KolgraphError):
     """Scoring cannot run on the data in the store."""
+
+
+class ExchangeError(KolgraphError):
+    """An export cannot be written, or an import file is malformed (the message names it)."""

@@ -1,0 +1,141 @@
+"""``kolgraph export graph|table`` and ``kolgraph import neo4j-csv``: moving the graph in and out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kolgraph.cli.app import DataDir, JsonFlag, app, console, print_json, store_for
+from kolgraph.errors import ExchangeError
+from kolgraph.exchange import (
+    export_neo4j_csv,
+    hcp_subgraph,
+    import_neo4j_csv,
+    property_graph,
+    table,
+    write_graph,
+    write_table,
+)
+
+
+def _group(name: str, help_text: str) -> typer.Typer:
+    """The sub-app ``name`` if another module registered it already, else a new one."""
+    for info in app.registered_groups:
+        if info.name == name and info.typer_instance is not None:
+            return info.typer_instance
+    group = typer.Typer(help=help_text, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
+
+export_app = _group("export", "Export tables from the store.")
+import_app = _group("import", "Load graph files into the store.")
+
+
+class GraphFormatOpt(StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+    neo4j_csv = "neo4j-csv"
+
+
+class TableName(StrEnum):
+    engagements = "engagements"
+    contacts = "contacts"
+
+
+class TableFormatOpt(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+@export_app.command("graph")
+def export_graph(
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                         help="File (graphml, gexf) or directory (neo4j-csv).")],
+    fmt: Annotated[GraphFormatOpt, typer.Option("--format", help="Output format.")] =
+    GraphFormatOpt.graphml,
+    label: Annotated[list[str] | None, typer.Option(
+        "--label", help="Only these node labels (repeat the option); all by default.")] = None,
+    tier: Annotated[list[str] | None, typer.Option(
+        "--tier", help="GraphML/GEXF: only HCPs of this tier, with their neighbours.")] = None,
+    segment: Annotated[list[str] | None, typer.Option("--segment", help="... of this segment.")]
+    = None,
+    community: Annotated[list[str] | None, typer.Option(
+        "--community", help="... of this community.")] = None,
+    min_influence: Annotated[float | None, typer.Option(
+        "--min-influence", help="... with at least this influence (0-100).")] = None,
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The whole graph (or a filtered HCP subgraph) for Gephi, or as a Neo4j bulk-import set."""
+    filtered = any(v is not None for v in (tier, segment, community, min_influence))
+    with store_for(data_dir) as store:
+        if fmt is GraphFormatOpt.neo4j_csv:
+            if filtered:
+                raise ExchangeError("--tier/--segment/--community/--min-influence apply to "
+                                    "graphml and gexf; for neo4j-csv use --label")
+            summary = export_neo4j_csv(store, output, labels=label or None)
+            result = {"format": fmt.value, "output": str(output), "nodes": summary.nodes,
+                      "relationships": summary.relationships, "lossy": summary.lossy,
+                      "not_exported": summary.notes}
+        else:
+            graph = property_graph(store, labels=label or None)
+            if filtered:
+                graph = hcp_subgraph(graph, tiers=tier, segments=segment,
+                                     communities=community, min_influence=min_influence)
+            write_graph(graph, output, fmt.value)  # type: ignore[arg-type]
+            result = {"format": fmt.value, "output": str(output),
+                      "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    if as_json:
+        print_json(result)
+        return
+    if fmt is GraphFormatOpt.neo4j_csv:
+        console.print(f"wrote {sum(summary.nodes.values()):,} nodes and "
+                      f"{sum(summary.relationships.values()):,} relationships to {output}; "
+                      f"the import command is in {output / 'README.txt'}")
+        for note in summary.notes:
+            console.print(f"[yellow]not exported:[/yellow] {note}")
+        if summary.lossy:
+            console.print(f"[yellow]written as text (mixed types):[/yellow] "
+                          f"{', '.join(summary.lossy)}")
+    else:
+        console.print(f"wrote {result['nodes']:,} nodes and {result['edges']:,} edges to {output}")
+
+
+@export_app.command("table")
+def export_table(
+    name: Annotated[TableName, typer.Argument(help="Which table (HCPs: 'kolgraph export hcps').")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[TableFormatOpt | None, typer.Option(
+        "--format", help="csv or parquet (default: from the file extension).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Engagements (one row each) or contacts (one row per HCP and department) as a table."""
+    with store_for(data_dir) as store:
+        frame = table(store, name.value)
+    write_table(frame, output, fmt.value if fmt else None)  # type: ignore[arg-type]
+    console.print(f"wrote {len(frame):,} {name.value} rows to {output}")
+
+
+@import_app.command("neo4j-csv")
+def import_neo4j(
+    directory: Annotated[Path, typer.Argument(help="Folder of a Neo4j bulk-import CSV set.")],
+    array_delimiter: Annotated[str | None, typer.Option(
+        "--array-delimiter", help="Between list items (default: manifest's, else ';').")] = None,
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Load a Neo4j bulk-import CSV set (a kolgraph or Neo4j export) into the store."""
+    with store_for(data_dir) as store:
+        store.apply_schema()
+        summary = import_neo4j_csv(store, directory, array_delimiter=array_delimiter)
+    if as_json:
+        print_json({"nodes": summary.nodes, "relationships": summary.relationships,
+                    "files": summary.files})
+        return
+    console.print(f"imported {sum(summary.nodes.values()):,} nodes and "
+                  f"{sum(summary.relationships.values()):,} relationships from "
+                  f"{len(summary.files)} files")

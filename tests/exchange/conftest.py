@@ -1,0 +1,31 @@
+"""Fixtures of the exchange tests: a seeded store on the real embedded FalkorDB."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from kolgraph.store import EmbeddedFalkorDB, GraphStore
+from kolgraph.store.falkordb import FalkorDBStore
+from tests.exchange.seed import seed
+
+
+@pytest.fixture
+def seeded(store: GraphStore) -> GraphStore:
+    """The seed graph in a fresh graph of each available backend."""
+    seed(store)
+    return store
+
+
+@pytest.fixture
+def fresh_graph(falkordb: EmbeddedFalkorDB) -> Iterator[FalkorDBStore]:
+    """A second, empty graph on the embedded server to import into."""
+    graph = FalkorDBStore(falkordb, graph=f"import_{uuid.uuid4().hex[:12]}")
+    graph.apply_schema()
+    try:
+        yield graph
+    finally:
+        graph.clear()
+        graph.close()
