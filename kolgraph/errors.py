@@ -77,3 +77,8 @@ class ScoringError(KolgraphError):
 
 class ExchangeError(KolgraphError):
     """An export cannot be written, or an import file is malformed (the message names it)."""
+
+
+class ComplianceViolation(KolgraphError):
+    """An analysis would read data a compliance rule forbids it (e.g. prescribing data
+    in speaker selection)."""

@@ -25,3 +25,126 @@ MATCH (h:HCP)
 WHERE h.{{prop}} = value
 RETURN value, h.id AS id
 ORDER BY value, id
+
+// ---------------------------------------------------------------- coverage
+
+// name: coverage_contacts
+MATCH (h:HCP)
+WHERE h.influence IS NOT NULL
+OPTIONAL MATCH (h)<-[:WITH_HCP]-(e:Engagement)
+WHERE e.date >= $since AND e.date <= $until AND e.department IS NOT NULL
+  AND coalesce(e.planned, false) = false
+RETURN h.id AS id, h.name AS name, h.influence AS influence, h.tier AS tier,
+       h.segment AS segment, e.department AS department, count(e) AS engagements,
+       sum(coalesce(e.amount, e.cost, 0.0)) AS spend, max(e.date) AS last_date
+
+// name: coverage_last_contacts
+MATCH (h:HCP)<-[:WITH_HCP]-(e:Engagement)
+WHERE h.influence IS NOT NULL AND e.date <= $until AND e.department IS NOT NULL
+  AND coalesce(e.planned, false) = false
+RETURN h.id AS id, max(e.date) AS last_date
+
+// ---------------------------------------------------------------- speakers
+// Only the prescribing-free features of kolgraph.analytics.speakers.SPEAKER_FEATURES.
+
+// name: speaker_profiles
+MATCH (h:HCP)
+WHERE h.rising_star = true OR h.scientific IS NOT NULL OR h.congress IS NOT NULL
+   OR h.trials IS NOT NULL OR h.network IS NOT NULL
+RETURN h.id AS id, h.name AS name, h.specialty AS specialty, h.scientific AS scientific,
+       h.congress AS congress, h.trials AS trials, h.network AS network,
+       coalesce(h.rising_star, false) AS rising_star, h.rising_score AS rising_score
+ORDER BY id
+
+// name: speaker_publication_years
+MATCH (h:HCP)-[:AUTHORED]->(p:Publication)
+WHERE p.year >= $since_year AND p.year <= $until_year
+RETURN h.id AS id, p.year AS year, count(DISTINCT p) AS publications
+ORDER BY id, year
+
+// name: speaker_congress_roles
+MATCH (h:HCP)-[r:PRESENTED_AT]->(s:Session)
+OPTIONAL MATCH (s)-[:PART_OF]->(c:Congress)
+RETURN h.id AS id, s.id AS session, s.date AS date, c.year AS year, r.role AS role,
+       c.scope AS scope
+ORDER BY id, session
+
+// name: speaker_history
+MATCH (e:Engagement)-[:WITH_HCP]->(h:HCP)
+WHERE e.type = 'speaker_programme' AND coalesce(e.planned, false) = false
+RETURN h.id AS id, count(e) AS programmes, max(e.date) AS last_date
+ORDER BY id
+
+// name: record_speaker_proposals
+UNWIND $rows AS row
+MATCH (h:HCP {id: row.hcp_id})
+MERGE (s:SpeakerProposal {id: row.id})
+SET s += row.props
+MERGE (s)-[:PROPOSES]->(h)
+
+// ---------------------------------------------------------------- field activity
+
+// name: field_activity_engagements
+MATCH (e:Engagement)
+WHERE e.date >= $since AND e.date <= $until AND e.employee_id IS NOT NULL
+  AND coalesce(e.planned, false) = false
+  AND ($department IS NULL OR e.department = $department)
+OPTIONAL MATCH (e)-[:WITH_HCP]->(h:HCP)
+OPTIONAL MATCH (h)-[:AFFILIATED_WITH]->(i:Institution)
+RETURN e.id AS id, e.employee_id AS employee_id, e.department AS department, e.type AS type,
+       e.date AS date, e.datetime AS datetime, e.lat AS lat, e.lon AS lon, e.notes AS notes,
+       e.objective AS objective, e.outcome AS outcome,
+       size(coalesce(e.key_messages, [])) AS key_messages, h.id AS hcp_id, h.lat AS hcp_lat,
+       h.lon AS hcp_lon, collect(i.closed_dates) AS closed_dates
+ORDER BY employee_id, date, id
+
+// ---------------------------------------------------------------- knowledge
+
+// name: knowledge_results
+MATCH (h:HCP)-[:ANSWERED]->(q:QuizResult)
+WHERE ($hcp_id IS NULL OR h.id = $hcp_id) AND ($segment IS NULL OR h.segment = $segment)
+  AND q.date <= $until
+RETURN h.id AS hcp_id, h.name AS name, h.segment AS segment, q.dimension AS dimension,
+       q.date AS date, q.score AS score, q.product AS product
+ORDER BY hcp_id, date, dimension
+
+// name: knowledge_messages
+MATCH (h:HCP)<-[:WITH_HCP]-(e:Engagement)
+WHERE e.date >= $since AND e.date <= $until AND ($hcp_id IS NULL OR h.id = $hcp_id)
+  AND size(coalesce(e.key_messages, [])) > 0 AND coalesce(e.planned, false) = false
+RETURN h.id AS hcp_id, e.department AS department, e.date AS date,
+       e.key_messages AS key_messages
+ORDER BY hcp_id, date
+
+// ---------------------------------------------------------------- prescribing
+
+// name: prescribing_records
+MATCH (h:HCP)-[:PRESCRIBED]->(p:PrescribingYear)
+OPTIONAL MATCH (p)-[:OF_PRODUCT]->(d:Product)
+RETURN h.id AS hcp_id, h.name AS name, h.npi AS npi, p.year AS year,
+       p.brand_name AS brand_name, p.generic_name AS generic_name, p.claims AS claims,
+       p.beneficiaries AS beneficiaries, p.drug_cost AS drug_cost, d.id AS product_id,
+       coalesce(d.company_product, false) AS company_product,
+       d.therapeutic_area AS therapeutic_area
+ORDER BY hcp_id, brand_name, year
+
+// ---------------------------------------------------------------- return on engagement
+
+// name: roi_engagements
+MATCH (e:Engagement)-[:WITH_HCP]->(h:HCP)
+WHERE e.date >= $since AND e.date <= $until AND e.department IS NOT NULL
+  AND coalesce(e.planned, false) = false
+OPTIONAL MATCH (e)-[:ABOUT_PRODUCT]->(p:Product)
+WITH e, h, head(collect(p)) AS p
+RETURN e.id AS id, e.date AS date, e.department AS department, e.type AS type,
+       e.outcome AS outcome, coalesce(e.amount, e.cost, 0.0) AS spend, h.id AS hcp_id,
+       h.name AS name, coalesce(p.name, e.product) AS product,
+       p.therapeutic_area AS therapeutic_area
+ORDER BY id
+
+// name: roi_products
+MATCH (p:Product)
+WHERE p.budget IS NOT NULL OR p.therapeutic_area IS NOT NULL OR p.company_product = true
+RETURN p.id AS id, p.name AS name, p.therapeutic_area AS therapeutic_area,
+       p.budget AS budget
+ORDER BY id

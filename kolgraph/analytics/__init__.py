@@ -1,0 +1,18 @@
+"""KRM analytics: coverage gaps, speaker development, field-activity checks, knowledge gaps,
+prescribing fluctuations and return on engagement (see docs/analytics.md)."""
+
+from __future__ import annotations
+
+from kolgraph.analytics.coverage import CoverageParams, coverage_gaps
+from kolgraph.analytics.fabrication import suspicious_activity
+from kolgraph.analytics.field_activity import FieldActivityParams
+from kolgraph.analytics.knowledge import knowledge_gaps
+from kolgraph.analytics.prescribing import prescribing_report
+from kolgraph.analytics.roi import return_on_engagement
+from kolgraph.analytics.speakers import SPEAKER_FEATURES, record_proposals, speaker_candidates
+
+__all__ = [
+    "SPEAKER_FEATURES", "CoverageParams", "FieldActivityParams", "coverage_gaps",
+    "knowledge_gaps", "prescribing_report", "record_proposals",
+    "return_on_engagement", "speaker_candidates", "suspicious_activity",
+]
