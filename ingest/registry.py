@@ -44,6 +44,18 @@ def _quiz() -> Loader:
     return QuizLoader()
 
 
+def _nppes() -> Loader:
+    from kolgraph.ingest.nppes import NppesLoader
+
+    return NppesLoader()
+
+
+def _payments() -> Loader:
+    from kolgraph.ingest.payments import PaymentsLoader
+
+    return PaymentsLoader()
+
+
 LOADERS: dict[str, Callable[[], Loader]] = {
     "pubmed": _pubmed,
     "crossref": _crossref,
@@ -51,6 +63,8 @@ LOADERS: dict[str, Callable[[], Loader]] = {
     "referrals": _referrals,
     "partd": _partd,
     "quiz": _quiz,
+    "nppes": _nppes,
+    "payments": _payments,
 }
 
 
