@@ -63,73 +63,6 @@ UNWIND $ids AS id
 MATCH (h:HCP {id: id})
 RETURN h.id AS id
 
-// ---------------------------------------------------------------- profile
-
-// name: hcp_latest_score
-MATCH (s:Score)-[:SCORES]->(h:HCP {id: $id})
-OPTIONAL MATCH (s)-[:IN_RUN]->(r:ScoreRun)
-RETURN properties(s) AS score, properties(r) AS run,
-       CASE WHEN s.run_id = h.score_run THEN 1 ELSE 0 END AS current
-ORDER BY current DESC, r.created_at DESC
-LIMIT 1
-
-// name: hcp_affiliations
-MATCH (h:HCP {id: $id})-[a:AFFILIATED_WITH]->(i:Institution)
-RETURN i.id AS id, i.name AS name, i.city AS city, i.country AS country, a.year AS year
-ORDER BY year DESC, name
-LIMIT 20
-
-// name: hcp_publication_summary
-MATCH (h:HCP {id: $id})-[a:AUTHORED]->(p:Publication)
-RETURN count(p) AS publications,
-       sum(CASE WHEN a.role = 'first' OR a.role = 'single' THEN 1 ELSE 0 END) AS first_author,
-       sum(CASE WHEN a.role = 'last' THEN 1 ELSE 0 END) AS last_author,
-       min(p.year) AS first_year, max(p.year) AS last_year
-
-// name: hcp_recent_publications
-MATCH (h:HCP {id: $id})-[a:AUTHORED]->(p:Publication)
-RETURN p.id AS id, p.title AS title, p.year AS year, p.journal AS journal, a.role AS role
-ORDER BY year DESC, id
-LIMIT 5
-
-// name: hcp_top_topics
-MATCH (h:HCP {id: $id})-[:AUTHORED]->(p:Publication)-[:HAS_TOPIC]->(t:Topic)
-RETURN t.name AS name, count(p) AS n
-ORDER BY n DESC, name
-LIMIT 10
-
-// name: hcp_congress_summary
-MATCH (h:HCP {id: $id})-[r:PRESENTED_AT]->(s:Session)
-OPTIONAL MATCH (s)-[:PART_OF]->(c:Congress)
-RETURN count(s) AS sessions, count(DISTINCT c) AS congresses, collect(DISTINCT r.role) AS roles,
-       max(c.year) AS last_year
-
-// name: hcp_trial_count
-MATCH (h:HCP {id: $id})-[:INVESTIGATOR_OF]->(t:Trial)
-RETURN count(t) AS trials
-
-// name: hcp_referrals_out
-MATCH (h:HCP {id: $id})-[r:REFERS_TO]->(o:HCP)
-RETURN o.id AS id, o.name AS name, coalesce(r.pair_count, 0) AS pair_count
-ORDER BY pair_count DESC, id
-
-// name: hcp_referrals_in
-MATCH (h:HCP {id: $id})<-[r:REFERS_TO]-(o:HCP)
-RETURN o.id AS id, o.name AS name, coalesce(r.pair_count, 0) AS pair_count
-ORDER BY pair_count DESC, id
-
-// name: hcp_top_collaborators
-MATCH (h:HCP {id: $id})-[:AUTHORED]->(p:Publication)<-[:AUTHORED]-(c:HCP)
-WHERE c.id <> $id
-RETURN c.id AS id, c.name AS name, count(p) AS shared_publications
-ORDER BY shared_publications DESC, id
-LIMIT 10
-
-// name: hcp_engagement_summary
-MATCH (h:HCP {id: $id})<-[:WITH_HCP]-(e:Engagement)
-RETURN e.department AS department, count(e) AS engagements, max(e.date) AS last_date,
-       sum(coalesce(e.amount, e.cost, 0.0)) AS spend
-
 // ---------------------------------------------------------------- network
 
 // name: ego_coauthor_edges
@@ -235,7 +168,9 @@ MATCH (e:Engagement {id: id})
 RETURN e.id AS id, e.hcp_id AS hcp_id, e.department AS department
 
 // name: engagements_of_hcp
-MATCH (h:HCP {id: $id})<-[:WITH_HCP]-(e:Engagement)
+MATCH (h:HCP {id: $id})
+WITH h
+MATCH (h)<-[:WITH_HCP]-(e:Engagement)
 WITH e, coalesce(e.date, '') AS d
 WHERE ($department IS NULL OR e.department = $department)
   AND ($type IS NULL OR e.type = $type)
@@ -250,8 +185,10 @@ LIMIT $limit
 // ---------------------------------------------------------------- contact tracking
 
 // name: contacts_of_hcp
-MATCH (h:HCP {id: $id})<-[:WITH_HCP]-(e:Engagement)
-WHERE e.date >= $since
+MATCH (h:HCP {id: $id})
+WITH h
+MATCH (h)<-[:WITH_HCP]-(e:Engagement)
+WHERE coalesce(e.date, '') >= $since
 OPTIONAL MATCH (e)-[:BY]->(m:Employee)
 RETURN properties(e) AS engagement, m.name AS employee_name
 ORDER BY e.date DESC, e.id
@@ -295,12 +232,16 @@ MATCH (p:Plan {id: $id})
 RETURN properties(p) AS plan
 
 // name: plans_of_hcp
-MATCH (p:Plan)-[:FOR_HCP]->(h:HCP {id: $id})
+MATCH (h:HCP {id: $id})
+WITH h
+MATCH (p:Plan)-[:FOR_HCP]->(h)
 RETURN properties(p) AS plan
 ORDER BY p.period_start DESC, p.id
 
 // name: plan_actuals
-MATCH (h:HCP {id: $hcp_id})<-[:WITH_HCP]-(e:Engagement)
+MATCH (h:HCP {id: $hcp_id})
+WITH h
+MATCH (h)<-[:WITH_HCP]-(e:Engagement)
 WHERE e.department = $department AND e.date >= $period_start AND e.date <= $period_end
 RETURN e.type AS type, count(e) AS engagements, sum(coalesce(e.amount, e.cost, 0.0)) AS spend,
        max(e.date) AS last_date
@@ -345,3 +286,59 @@ MATCH (r:ScoreRun)
 RETURN properties(r) AS run
 ORDER BY r.created_at DESC, r.id
 LIMIT $limit
+
+// ---------------------------------------------------------------- profile in one round trip
+
+// name: hcp_profile_bundle
+MATCH (h:HCP {id: $id})
+OPTIONAL MATCH (s:Score)-[:SCORES]->(h)
+OPTIONAL MATCH (s)-[:IN_RUN]->(run:ScoreRun)
+WITH h, s, run
+ORDER BY CASE WHEN s.run_id = h.score_run THEN 1 ELSE 0 END DESC, run.created_at DESC
+WITH h, collect(CASE WHEN s IS NULL THEN null ELSE [properties(s), properties(run)] END)[0] AS score
+OPTIONAL MATCH (h)-[af:AFFILIATED_WITH]->(i:Institution)
+WITH h, score, collect(CASE WHEN i IS NULL THEN null ELSE
+  {id: i.id, name: i.name, city: i.city, country: i.country, year: af.year} END) AS affiliations
+OPTIONAL MATCH (h)-[a:AUTHORED]->(p:Publication)
+WITH h, score, affiliations, collect(CASE WHEN p IS NULL THEN null ELSE
+  {id: p.id, title: p.title, year: p.year, journal: p.journal, role: a.role} END) AS publications
+OPTIONAL MATCH (h)-[:AUTHORED]->(:Publication)-[:HAS_TOPIC]->(tp:Topic)
+WITH h, score, affiliations, publications, tp.name AS topic, count(tp) AS n
+ORDER BY n DESC, topic
+WITH h, score, affiliations, publications,
+     collect(CASE WHEN n = 0 THEN null ELSE {name: topic, n: n} END)[0..10] AS top_topics
+OPTIONAL MATCH (h)-[:AUTHORED]->(p2:Publication)<-[:AUTHORED]-(co:HCP)
+WITH h, score, affiliations, publications, top_topics, co.id AS co_id, co.name AS co_name,
+     count(p2) AS shared
+ORDER BY shared DESC, co_id
+WITH h, score, affiliations, publications, top_topics,
+     collect(CASE WHEN shared = 0 OR co_id = h.id THEN null ELSE
+       {id: co_id, name: co_name, shared_publications: shared} END)[0..10] AS collaborators
+OPTIONAL MATCH (h)-[pr:PRESENTED_AT]->(se:Session)
+OPTIONAL MATCH (se)-[:PART_OF]->(c:Congress)
+WITH h, score, affiliations, publications, top_topics, collaborators, count(se) AS sessions,
+     count(DISTINCT c) AS congresses, collect(DISTINCT pr.role) AS congress_roles,
+     max(c.year) AS congress_last_year
+OPTIONAL MATCH (h)-[:INVESTIGATOR_OF]->(t:Trial)
+WITH h, score, affiliations, publications, top_topics, collaborators, sessions, congresses,
+     congress_roles, congress_last_year, count(t) AS trials
+OPTIONAL MATCH (h)-[ro:REFERS_TO]->(o:HCP)
+WITH h, score, affiliations, publications, top_topics, collaborators, sessions, congresses,
+     congress_roles, congress_last_year, trials, collect(CASE WHEN o IS NULL THEN null ELSE
+       {id: o.id, name: o.name, pair_count: coalesce(ro.pair_count, 0)} END) AS referrals_out
+OPTIONAL MATCH (h)<-[ri:REFERS_TO]-(q:HCP)
+WITH h, score, affiliations, publications, top_topics, collaborators, sessions, congresses,
+     congress_roles, congress_last_year, trials, referrals_out,
+     collect(CASE WHEN q IS NULL THEN null ELSE
+       {id: q.id, name: q.name, pair_count: coalesce(ri.pair_count, 0)} END) AS referrals_in
+OPTIONAL MATCH (h)<-[:WITH_HCP]-(e:Engagement)
+WITH h, score, affiliations, publications, top_topics, collaborators, sessions, congresses,
+     congress_roles, congress_last_year, trials, referrals_out, referrals_in,
+     e.department AS department, count(e) AS engagements, max(e.date) AS last_date,
+     sum(coalesce(e.amount, e.cost, 0.0)) AS spend
+RETURN properties(h) AS hcp, score, affiliations, publications, top_topics, collaborators,
+       sessions, congresses, congress_roles, congress_last_year, trials, referrals_out,
+       referrals_in,
+       collect(CASE WHEN engagements = 0 THEN null ELSE
+         {department: department, engagements: engagements, last_date: last_date, spend: spend}
+       END) AS engagement_departments

@@ -42,6 +42,7 @@ class Permission(StrEnum):
     SEE_SPEND = "see_spend"
     SEE_OTHER_DEPARTMENTS_CONTENT = "see_other_departments_content"
     READ_AUDIT = "read_audit"
+    HANDLE_PRIVACY_REQUESTS = "handle_privacy_requests"
 
 
 P = Permission
@@ -59,7 +60,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "field": frozenset(_READ | {P.WRITE_ENGAGEMENTS, P.READ_KPIS}),
     "compliance": frozenset(
         _READ | {P.READ_PORTFOLIO, P.READ_KPIS, P.READ_ANY_DEPARTMENT_KPIS, P.SEE_SPEND,
-                 P.SEE_OTHER_DEPARTMENTS_CONTENT, P.READ_AUDIT}
+                 P.SEE_OTHER_DEPARTMENTS_CONTENT, P.READ_AUDIT, P.HANDLE_PRIVACY_REQUESTS}
     ),
     "crm_integration": frozenset(
         {P.READ_HCPS, P.READ_ENGAGEMENTS, P.WRITE_ENGAGEMENTS, P.WRITE_ANY_DEPARTMENT}

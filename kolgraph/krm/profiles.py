@@ -55,25 +55,16 @@ def parse_json(text: Any) -> Any:
         return None
 
 
-def _one(store: GraphStore, name: str, hcp_id: str) -> dict[str, Any]:
-    rows = store.run(name, id=hcp_id)
-    return rows[0] if rows else {}
-
-
 def _referrals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    rows = sorted(rows, key=lambda r: (-(r["pair_count"] or 0), str(r["id"])))
     return {
         "partners": len(rows),
         "pair_count": int(sum(r["pair_count"] or 0 for r in rows)),
-        "top": [{"id": r["id"], "name": r["name"], "pair_count": r["pair_count"]}
-                for r in rows[:5]],
+        "top": rows[:5],
     }
 
 
-def engagement_summary(
-    store: GraphStore, viewer: Viewer, hcp_id: str
-) -> dict[str, Any]:
-    """Engagements with one HCP per department: count, last date, spend (if the role sees it)."""
-    rows = store.run("hcp_engagement_summary", id=hcp_id)
+def _engagements(rows: list[dict[str, Any]], viewer: Viewer) -> dict[str, Any]:
     spend_ok = viewer.can(Permission.SEE_SPEND)
     departments = [
         {
@@ -91,8 +82,22 @@ def engagement_summary(
     }
 
 
+def _publications(pubs: list[dict[str, Any]], topics: list[dict[str, Any]]) -> dict[str, Any]:
+    years = [p["year"] for p in pubs if isinstance(p.get("year"), int | float)]
+    recent = sorted(pubs, key=lambda p: (-(p.get("year") or 0), str(p["id"])))[:5]
+    return {
+        "count": len(pubs),
+        "first_author": sum(p.get("role") in ("first", "single") for p in pubs),
+        "last_author": sum(p.get("role") == "last" for p in pubs),
+        "first_year": min(years, default=None), "last_year": max(years, default=None),
+        "recent": recent, "top_topics": topics,
+    }
+
+
 def hcp_profile(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, Any]:
     """Everything the KRM team needs on one HCP; the read is recorded in the audit log.
+
+    One round trip to the store (``hcp_profile_bundle``) plus the audit event.
 
     Raises
     ------
@@ -100,44 +105,35 @@ def hcp_profile(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, Any
         If no HCP has id ``hcp_id``.
     """
     viewer.require(Permission.READ_HCPS)
-    node = hcp_node(store, hcp_id)
-    score_row = _one(store, "hcp_latest_score", hcp_id)
-    score = score_row.get("score") or {}
+    rows = store.run("hcp_profile_bundle", id=hcp_id)
+    if not rows:
+        hcp_node(store, hcp_id)  # raises UnknownHcp with the hint
+    b = rows[0]
+    node = b["hcp"]
+    score, run = (b["score"] or [{}, None])
+    score = score or {}
     explanation = parse_json(score.get("explanation"))
-    pubs = _one(store, "hcp_publication_summary", hcp_id)
-    congress = _one(store, "hcp_congress_summary", hcp_id)
+    if run is not None:
+        run = {**run, "parameters": parse_json(run.get("parameters"))}
     profile = {
         "identity": {k: node.get(k) for k in IDENTITY},
-        "affiliations": store.run("hcp_affiliations", id=hcp_id),
+        "affiliations": sorted(b["affiliations"],
+                               key=lambda a: (-(a.get("year") or 0), str(a.get("name")))),
         "scores": {k: node.get(k, score.get(k)) for k in SCORES},
         "classification": {k: node.get(k, score.get(k)) for k in CLASSIFICATION},
         "explanation": explanation if isinstance(explanation, dict) else None,
-        "score_run": score_row.get("run"),
-        "publications": {
-            "count": pubs.get("publications", 0) or 0,
-            "first_author": pubs.get("first_author", 0) or 0,
-            "last_author": pubs.get("last_author", 0) or 0,
-            "first_year": pubs.get("first_year"), "last_year": pubs.get("last_year"),
-            "recent": store.run("hcp_recent_publications", id=hcp_id),
-            "top_topics": store.run("hcp_top_topics", id=hcp_id),
-        },
+        "score_run": run,
+        "publications": _publications(b["publications"], b["top_topics"]),
         "congresses": {
-            "sessions": congress.get("sessions", 0) or 0,
-            "congresses": congress.get("congresses", 0) or 0,
-            "roles": sorted(r for r in congress.get("roles", []) or [] if r),
-            "last_year": congress.get("last_year"),
+            "sessions": b["sessions"], "congresses": b["congresses"],
+            "roles": sorted(r for r in b["congress_roles"] or [] if r),
+            "last_year": b["congress_last_year"],
         },
-        "trials": (_one(store, "hcp_trial_count", hcp_id).get("trials") or 0),
-        "referrals": {
-            "outgoing": _referrals(store.run("hcp_referrals_out", id=hcp_id)),
-            "incoming": _referrals(store.run("hcp_referrals_in", id=hcp_id)),
-        },
-        "top_collaborators": store.run("hcp_top_collaborators", id=hcp_id),
-        "engagement_summary": engagement_summary(store, viewer, hcp_id),
+        "trials": b["trials"],
+        "referrals": {"outgoing": _referrals(b["referrals_out"]),
+                      "incoming": _referrals(b["referrals_in"])},
+        "top_collaborators": b["collaborators"],
+        "engagement_summary": _engagements(b["engagement_departments"], viewer),
     }
-    if profile["score_run"] is not None:
-        run = dict(profile["score_run"])
-        run["parameters"] = parse_json(run.get("parameters"))
-        profile["score_run"] = run
     audit.record(store, viewer, "hcp.profile.read", hcp_id)
     return profile
