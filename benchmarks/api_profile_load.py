@@ -1,0 +1,172 @@
+"""Profile lookups and contact tracking over HTTP on a store with 100k HCPs and 1M engagements.
+
+The store is generated directly through ``store.write`` (kept between runs in the data
+directory), ``kolgraph serve`` runs as a separate process on 127.0.0.1, and this process
+drives it open-loop at a fixed rate: request *i* is due at ``t0 + i / rate`` and its
+latency counts from that due time, so a slow server cannot hide queueing (no coordinated
+omission). Prints throughput and p50/p99 per scenario, as Markdown rows.
+
+    python benchmarks/api_profile_load.py --data-dir /tmp/kolgraph-bench --rate 200 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+from kolgraph.config import Settings
+from kolgraph.krm import keys
+from kolgraph.store import open_store
+
+DEPARTMENTS = ("sales", "marketing", "medical_affairs", "clinical_research", "market_access")
+TYPES = ("visit", "call", "email", "meeting", "advisory_board", "payment")
+TIERS = ("strategic", "potential", "basic")
+
+
+def generate(store, n_hcps: int, n_engagements: int, seed: int) -> None:
+    rng = random.Random(seed)
+    have = store.run("count_label", {"label": "Engagement"})[0]["n"]
+    if have >= n_engagements:
+        print(f"reusing store: {have:,} engagements")
+        return
+    store.apply_schema()
+    t = time.perf_counter()
+    store.upsert_nodes("HCP", ({"id": f"npi:{1000000000 + i}", "props": {
+        "npi": str(1000000000 + i), "name": f"Hcp {i}", "name_key": f"hcp {i}",
+        "specialty": rng.choice(("oncology", "cardiology", "neurology")),
+        "influence": round(rng.random() * 100, 2), "tier": rng.choice(TIERS),
+        "segment": rng.choice("ABC"), "community": str(i % 500), "state": "CA",
+        "lat": 37.0 + rng.random(), "lon": -122.0 + rng.random()}} for i in range(n_hcps)))
+    print(f"{n_hcps:,} HCPs in {time.perf_counter() - t:.1f} s")
+    today = date.today()
+
+    def rows():
+        for j in range(n_engagements):
+            dept = rng.choice(DEPARTMENTS)
+            hcp = f"npi:{1000000000 + rng.randrange(n_hcps)}"
+            kind = rng.choice(TYPES)
+            yield {"id": f"eng:crm:B{j}", "hcp_id": hcp, "department": dept,
+                   "department_id": f"dept:{dept}", "employee_node_id": None,
+                   "props": {"crm_id": f"B{j}", "hcp_id": hcp, "department": dept, "type": kind,
+                             "date": (today - timedelta(days=rng.randrange(730))).isoformat(),
+                             "employee_id": f"e{rng.randrange(2000)}",
+                             "objective": rng.choice(("oncology data", "formulary access",
+                                                      "trial sites")),
+                             "notes": "call notes", "key_messages": ["efficacy"],
+                             "cost": round(rng.random() * 400, 2), "source": "bench"}}
+
+    t = time.perf_counter()
+    sent = store.write("record_engagements", rows(), batch_size=5000)
+    print(f"{sent:,} engagements in {time.perf_counter() - t:.1f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def drive(base: str, key: str, paths: list[str], rate: float, seconds: float) -> dict:
+    total = int(rate * seconds)
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    local = threading.local()
+
+    def client() -> httpx.Client:
+        if not hasattr(local, "c"):
+            local.c = httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=30)
+        return local.c
+
+    def one(i: int, due: float) -> None:
+        nonlocal errors
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        r = client().get(paths[i % len(paths)])
+        done = time.perf_counter()
+        with lock:
+            latencies.append(done - due)
+            if r.status_code != 200:
+                errors += 1
+
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        t0 = time.perf_counter() + 0.2
+        for i in range(total):
+            pool.submit(one, i, t0 + i / rate)
+    elapsed = time.perf_counter() - t0
+    latencies.sort()
+    return {
+        "requests": total, "errors": errors, "throughput": total / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+        "max_ms": 1000 * latencies[-1],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/kolgraph-bench"))
+    parser.add_argument("--hcps", type=int, default=100_000)
+    parser.add_argument("--engagements", type=int, default=1_000_000)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+
+    settings = Settings(data_dir=args.data_dir, appendfsync="everysec")
+    with open_store(settings) as store:
+        generate(store, args.hcps, args.engagements, args.seed)
+        key, _ = keys.create_key(store, "krm_manager", "marketing", label="benchmark")
+        counts = store.counts()["nodes"]
+    print(f"store: {counts.get('HCP', 0):,} HCPs, {counts.get('Engagement', 0):,} engagements")
+
+    port = free_port()
+    env = {**os.environ, "KOLGRAPH_APPENDFSYNC": "everysec"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kolgraph.cli", "serve", "--data-dir", str(args.data_dir),
+         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        rng = random.Random(args.seed + 1)
+        ids = [f"npi:{1000000000 + rng.randrange(args.hcps)}" for _ in range(5000)]
+        drive(base, key, [f"/hcps/{i}" for i in ids[:200]], 50, 2)  # warm-up
+        scenarios = {
+            "profile": [f"/hcps/{i}" for i in ids],
+            "contacts": [f"/hcps/{i}/contacts" for i in ids],
+            "history": [f"/hcps/{i}/engagements" for i in ids],
+        }
+        print("| scenario | target req/s | achieved req/s | requests | errors | p50 ms | p99 ms "
+              "| max ms |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, paths in scenarios.items():
+            r = drive(base, key, paths, args.rate, args.seconds)
+            print(f"| {name} | {args.rate:.0f} | {r['throughput']:.1f} | {r['requests']} | "
+                  f"{r['errors']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} |",
+                  flush=True)
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
