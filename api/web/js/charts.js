@@ -6,9 +6,9 @@ import { h, s } from "./dom.js";
  * items: [{label, value, display, className}]; options: {max, cap, capLabel, id}.
  */
 export function barChart(title, items, { max = null, cap = null, capLabel = "cap", id = null } = {}) {
-  const width = 560;
-  const labelWidth = 150;
-  const valueWidth = 80;
+  const width = 440;
+  const labelWidth = 140;
+  const valueWidth = 110;
   const row = 26;
   const top = cap === null ? 6 : 20;
   const height = top + Math.max(items.length, 1) * row + 6;

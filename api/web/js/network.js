@@ -89,8 +89,11 @@ export function drawNetwork(figure, network, layer, onOpen) {
     s("title", {}, label),
     s("circle", { class: "node", cx: px(n.x), cy: py(n.y), r: r.toFixed(1), fill: colour }));
     if (labelled.has(n.id)) {
-      group.append(s("text", { class: "label", x: px(n.x) + r + 3, y: py(n.y) + 4 },
-        String(name).slice(0, 28)));
+      const right = px(n.x) > WIDTH * 0.7;
+      group.append(s("text", {
+        class: "label", x: right ? px(n.x) - r - 3 : px(n.x) + r + 3, y: py(n.y) + 4,
+        "text-anchor": right ? "end" : "start",
+      }, String(name).slice(0, 28)));
     }
     const open = () => { if (n.id !== network.center) onOpen(n.id); };
     group.addEventListener("click", open);

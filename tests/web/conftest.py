@@ -1,0 +1,127 @@
+"""Browser-test fixtures: a seeded store served by a real ``kolgraph serve``, and Chromium.
+
+The browser is Debian's ``chromium`` package (``tests/web/install_chromium.sh`` installs
+it), driven by Playwright; Playwright's own browser download is never used.
+Screenshots land in ``tests/web/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from kolgraph.config import Settings
+from kolgraph.store import open_store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from seed import seed_store  # noqa: E402
+
+CHROMIUM = Path(os.environ.get("KOLGRAPH_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The seeded, scored store's data directory, ids and API keys."""
+    data_dir = tmp_path_factory.mktemp("web") / "kg"
+    settings = Settings(data_dir=data_dir, appendfsync="everysec")
+    with open_store(settings) as store:
+        ids = seed_store(store)
+    return {**ids, "data_dir": data_dir}
+
+
+@pytest.fixture(scope="session")
+def server(scenario: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``kolgraph serve`` on 127.0.0.1 over the scenario; yields its base URL."""
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kolgraph.cli", "serve", "--data-dir", str(scenario["data_dir"]),
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"kolgraph serve exited with {process.returncode}; "
+                                   f"see {log.name}")
+            try:
+                if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"kolgraph serve did not become ready; see {log.name}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium under Playwright."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing; install it with 'sh tests/web/install_chromium.sh' "
+                    "(or point KOLGRAPH_TEST_CHROMIUM at a Chromium binary)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """A fresh tab at laptop size; fails the test on any page error or CSP violation."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, base_url=server)
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    tab.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+           if msg.type == "error" and "status of 40" not in msg.text else None)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not problems, problems
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots go (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+

@@ -1,0 +1,277 @@
+"""The web pages in headless Chromium against a real ``kolgraph serve`` over scored samples."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from seed import MEDICAL_NOTE, SALES_NOTE
+
+pytestmark = pytest.mark.timeout(300)
+
+LAYERS = ["coauthor", "referral", "congress", "trial"]
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+def save_docs_screenshot(source: Path, name: str) -> None:
+    """Copy ``source`` to docs/img/``name`` when KOLGRAPH_UPDATE_DOCS_IMG=1 (the README's)."""
+    if os.environ.get("KOLGRAPH_UPDATE_DOCS_IMG") == "1":
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, DOCS_IMG / name)
+
+
+def sign_in(page: Any, key: str) -> None:
+    page.goto("/ui/")
+    page.get_by_label("API key").fill(key)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("#results tbody tr")
+
+
+def open_profile(page: Any, hcp_id: str) -> None:
+    page.goto(f"/ui/#/hcp/{hcp_id}")
+    page.wait_for_selector("svg.network circle.node")
+    page.wait_for_selector("#timeline li")
+
+
+def network_json(server: str, key: str, hcp_id: str, hops: int = 1) -> dict[str, Any]:
+    response = httpx.get(f"{server}/hcps/{hcp_id}/network", headers={"X-API-Key": key},
+                         params={"hops": hops, "layers": LAYERS, "max_nodes": 150})
+    response.raise_for_status()
+    return response.json()
+
+
+def test_sign_in_search_profile_network_and_timeline(page, server, scenario, artifacts):
+    key, star = scenario["keys"]["krm"], scenario["star"]
+    page.goto("/ui/")
+    page.wait_for_selector("#api-key")
+    page.screenshot(path=artifacts / "signin.png")
+    page.get_by_label("API key").fill(key)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("#results tbody tr")
+    assert "KRM manager, Marketing" in page.locator("#who-text").inner_text()
+
+    family = scenario["star_name"].split()[-1]
+    page.get_by_label("Name", exact=True).fill(family)
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile(r"#/search\?q="))
+    row = page.locator(f"#results tbody tr[data-id='{star}']")
+    row.wait_for()
+    assert "strategic" in row.inner_text()
+    assert row.locator("td.why").inner_text().strip() not in ("", "not scored yet")
+    page.screenshot(path=artifacts / "search.png", full_page=True)
+
+    row.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"#/hcp/"))
+    page.wait_for_selector("svg.network circle.node")
+    page.wait_for_selector("#timeline li")
+    assert page.locator("h1").inner_text() == scenario["star_name"]
+
+    # the ego network: as many circles as the API returns nodes, drawn with a real size
+    expected = network_json(server, key, star)
+    circles = page.locator("svg.network circle.node")
+    assert circles.count() == len(expected["nodes"]) > 5
+    assert page.locator("svg.network line.edge").count() == len(expected["edges"])
+    box = page.locator("svg.network").bounding_box()
+    assert box["width"] > 300 and box["height"] > 200
+    radii = {float(r) for r in circles.evaluate_all("cs => cs.map(c => c.getAttribute('r'))")}
+    assert len(radii) > 1  # sized by influence
+    fills = set(circles.evaluate_all("cs => cs.map(c => c.getAttribute('fill'))"))
+    assert len(fills) >= 2  # coloured by community
+
+    # influence components with evidence one click away
+    components = page.locator("#influence li[data-component]")
+    assert components.count() == 5
+    first = components.first.locator("details")
+    first.locator("summary").click()
+    assert first.locator("li").count() >= 1
+
+    # the timeline: sales and medical affairs, the conflict badged on both sides
+    timeline = page.locator("#timeline li")
+    departments = set(timeline.evaluate_all("ls => ls.map(l => l.dataset.department)"))
+    assert {"sales", "medical_affairs"} <= departments
+    badged = page.locator("#timeline li:has(.badge.conflict)")
+    badged_departments = set(badged.evaluate_all("ls => ls.map(l => l.dataset.department)"))
+    assert badged_departments == {"sales", "medical_affairs"}
+    assert "Medical affairs and Sales" in page.locator("#conflicts").inner_text()
+    assert page.locator("#spend .badge.over").count() == 1  # 5,305 USD over the 5,000 cap
+    assert page.locator("#plans article.plan").count() == 2
+    page.screenshot(path=artifacts / "profile.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 1700})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=artifacts / "profile-top.png")
+    save_docs_screenshot(artifacts / "profile-top.png", "profile.png")
+
+
+def test_layer_switch_redraws_the_network(page, server, scenario):
+    key, star = scenario["keys"]["krm"], scenario["star"]
+    sign_in(page, key)
+    open_profile(page, star)
+    data = network_json(server, key, star)
+    for layer in ("referral", "congress", "coauthor"):
+        page.locator(f"input[name=network-layer][value={layer}]").check()
+        ends = {star} | {e[k] for e in data["edges"] if e["layer"] == layer
+                         for k in ("source", "target")}
+        svg = page.locator("svg.network")
+        assert svg.get_attribute("data-layer") == layer
+        assert page.locator("svg.network circle.node").count() == len(ends)
+        assert page.locator("svg.network line.edge").count() == sum(
+            e["layer"] == layer for e in data["edges"])
+    page.get_by_label("Reach").select_option("2")
+    page.wait_for_selector("#network-summary:has-text('2 hops')")
+    two = network_json(server, key, star, hops=2)
+    page.locator("input[name=network-layer][value=all]").check()
+    assert page.locator("svg.network circle.node").count() == len(two["nodes"]) > len(data["nodes"])
+
+
+def test_field_rep_does_not_see_other_departments_notes(page, scenario, artifacts):
+    sign_in(page, scenario["keys"]["rep"])
+    open_profile(page, scenario["star"])
+    sales = page.locator("#timeline li[data-department=sales]")
+    medical = page.locator("#timeline li[data-department=medical_affairs]")
+    assert medical.count() == 2
+    assert SALES_NOTE in sales.first.inner_text()
+    assert all(v == "true" for v in medical.evaluate_all("ls => ls.map(l => l.dataset.redacted)"))
+    assert "content hidden" in medical.first.inner_text()
+    assert "meeting" in medical.first.inner_text()  # when, department and type still show
+    body = page.locator("main").inner_text()
+    assert MEDICAL_NOTE not in body and "investigator recruitment" not in body
+    assert "Spend is visible to KRM managers" in page.locator("#spend").inner_text()
+    assert page.locator("#timeline .badge.conflict").count() == 2
+    page.screenshot(path=artifacts / "profile-field-rep.png", full_page=True)
+
+
+@pytest.mark.parametrize(("persona", "sees_sales", "sees_medical"), [
+    ("msl", False, True), ("compliance", True, True),
+], ids=["medical-field-role", "compliance"])
+def test_the_role_decides_whose_notes_show(page, scenario, persona, sees_sales, sees_medical):
+    sign_in(page, scenario["keys"][persona])
+    open_profile(page, scenario["star"])
+    text = page.locator("#timeline").inner_text()
+    assert (SALES_NOTE in text) is sees_sales
+    assert (MEDICAL_NOTE in text) is sees_medical
+
+
+def test_dashboard_kpis_collisions_and_gaps(page, scenario, artifacts):
+    sign_in(page, scenario["keys"]["krm"])
+    page.get_by_role("link", name="KRM dashboard").click()
+    page.wait_for_selector("#kpi-departments svg.bars")
+    page.get_by_label("Territories").fill("US-NE, US-W")
+    page.get_by_role("button", name="Update").click()
+    page.wait_for_selector("#kpi-territories svg.bars")
+    depts = page.locator("#kpi-departments table tbody tr")
+    assert depts.count() == 6
+    sales_row = page.locator("#kpi-departments table tbody tr", has_text="Sales")
+    assert re.search(r"\b1[0-9]\b", sales_row.inner_text())  # the seeded sales engagements
+    assert page.locator("#kpi-departments svg.bars rect.bar").count() >= 6
+    assert page.locator("#kpi-territories table tbody tr").count() == 2
+    collisions = page.locator("#collisions")
+    assert scenario["star_name"] in collisions.inner_text()
+    assert "Medical affairs" in collisions.inner_text()
+    stale = page.locator("#uncontacted tbody a").evaluate_all(
+        "links => links.map(a => decodeURIComponent(a.hash.slice(6)))")
+    assert set(scenario["outer"][:2]) <= set(stale)  # the second group's hubs, never contacted
+    assert scenario["star"] not in stale
+    gaps = page.locator("#coverage-gaps tbody").inner_text()
+    assert "Segment C" in gaps and "not contacted in the period" in gaps
+    page.screenshot(path=artifacts / "dashboard.png", full_page=True)
+
+
+def test_field_rep_dashboard_shows_own_department_only(page, scenario):
+    sign_in(page, scenario["keys"]["rep"])
+    page.goto("/ui/#/dashboard")
+    page.wait_for_selector("#kpi-departments table")
+    rows = page.locator("#kpi-departments table tbody tr")
+    assert rows.count() == 1 and "Sales" in rows.first.inner_text()
+    assert "may not" in page.locator("#collisions").inner_text()
+
+
+def test_keyboard_only_sign_in_and_navigation(page, scenario):
+    page.goto("/ui/")
+    page.wait_for_selector("#api-key:focus")
+    page.keyboard.type(scenario["keys"]["medical"])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#results tbody tr")
+    link = page.locator("#results tbody a.hcp-link").first
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("svg.network circle.node")
+    first_url = page.url
+    other = page.locator("svg.network g.node:not(.center)").first
+    other.focus()
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "link"
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url != first_url)
+    page.wait_for_selector("svg.network circle.node")
+    assert page.evaluate("document.activeElement.tagName") == "H1"  # focus moved to the page
+
+
+def test_pages_have_labels_live_region_and_table_headers(page, scenario):
+    sign_in(page, scenario["keys"]["krm"])
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select')]
+        .filter(el => el.type !== 'hidden' && el.type !== 'radio' && !(el.labels && el.labels.length)
+                && !el.getAttribute('aria-label')).map(el => el.id || el.name)""")
+    assert unlabelled == []
+    assert page.locator("#status[aria-live=polite]").count() == 1
+    assert page.locator("#results thead th[scope=col]").count() == 11
+    assert page.locator("#results th[aria-sort=descending]").count() == 1
+    page.get_by_role("button", name=re.compile("Sort by publications")).click()
+    page.wait_for_url(re.compile("sort=scientific"))
+    page.wait_for_selector("#results th[aria-sort=descending] >> text=Publications")
+
+
+def test_pagination_follows_the_api_cursor(page, scenario):
+    sign_in(page, scenario["keys"]["krm"])
+    first = page.locator("#results tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)")
+    assert len(first) == 20
+    page.get_by_role("button", name="Next page").click()
+    page.wait_for_selector("text=Page 2")
+    second = page.locator("#results tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)")
+    assert second and not set(first) & set(second)
+    assert page.locator("#results tbody tr td.num").first.inner_text() == "21"
+    page.get_by_role("button", name="Previous page").click()
+    page.wait_for_selector("text=Page 1")
+
+
+def test_filters_narrow_the_ranking(page, scenario):
+    sign_in(page, scenario["keys"]["krm"])
+    page.get_by_label("Tier").select_option("strategic")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile("tier=strategic"))
+    page.wait_for_selector("#results-summary")
+    tiers = page.locator("#results tbody tr td .badge").evaluate_all(
+        "bs => bs.filter(b => b.className.includes('tier-')).map(b => b.textContent)")
+    assert tiers and set(tiers) == {"strategic"}
+    influences = [float(v) for v in page.locator("#results tbody tr").evaluate_all(
+        "rs => rs.map(r => r.children[4].textContent)")]
+    assert influences == sorted(influences, reverse=True)
+
+
+def test_errors_show_the_api_message_never_a_stack_trace(page, scenario):
+    page.goto("/ui/")
+    page.get_by_label("API key").fill("kg_not-a-real-key")
+    page.get_by_role("button", name="Sign in").click()
+    alert = page.locator("#signin-error .notice")
+    alert.wait_for()
+    assert "unknown API key" in alert.inner_text()
+    sign_in(page, scenario["keys"]["krm"])
+    page.goto("/ui/#/hcp/npi:0000000000")
+    notice = page.locator("main [role=alert]")
+    notice.wait_for()
+    text = page.locator("main").inner_text()
+    assert "no HCP with id 'npi:0000000000'" in text
+    assert "Traceback" not in text and "Error:" not in text
+
+
+def test_tablet_width_has_no_horizontal_scroll(page, scenario, artifacts):
+    page.set_viewport_size({"width": 820, "height": 1180})
+    sign_in(page, scenario["keys"]["krm"])
+    open_profile(page, scenario["star"])
+    overflow = page.evaluate("document.documentElement.scrollWidth - "
+                             "document.documentElement.clientWidth")
+    assert overflow <= 1
+    page.screenshot(path=artifacts / "profile-tablet.png", full_page=True)
