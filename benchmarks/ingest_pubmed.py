@@ -1,0 +1,158 @@
+"""End-to-end PubMed ingest: generated PubMed XML with >= 1M authorship rows.
+
+Usage: python benchmarks/ingest_pubmed.py [--authorships 1000000] [--data-dir DIR]
+
+Writes a realistic ``PubmedArticleSet`` (.xml.gz; 1-20 authors per paper, affiliations,
+ORCIDs on ~10 % of authors, MeSH headings, MedlineDate on some papers, names drawn
+from a pool so that people recur across papers), then runs ``run_ingest`` with the
+PubMed loader (resolution included) into a fresh embedded FalkorDB and prints
+authorship rows/s and peak memory (ru_maxrss of this process, and RSS sampled during
+the run to show it stays flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import resource
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from kolgraph.config import Settings
+from kolgraph.ingest import run_ingest
+from kolgraph.ingest.pubmed import PubmedLoader
+from kolgraph.store import EmbeddedFalkorDB, open_store
+
+FAMILIES = [f"{a}{b}" for a in ("Sm", "Mü", "Ng", "Wa", "Ko", "Ga", "Ro", "Be", "Da", "Li",
+                                "Ch", "Pe", "Ha", "Ta", "Yo", "Ki", "Fe", "Ol", "Za", "Ví")
+            for b in ("ith", "ller", "uyen", "ng", "walski", "rcía", "ssi", "rger", "vies",
+                      "u", "en", "rez", "nsen", "naka", "shida", "m", "rreira", "son", "hra",
+                      "dal", "ström", "ber", "cker", "mond", "ford", "ley", "ton", "ski",
+                      "ić", "ová")]
+GIVEN = ["Anna", "James", "Wei", "Maria", "John", "Yuki", "Ahmed", "Elena", "David", "Li",
+         "Sofia", "Raj", "Olga", "Peter", "Fatima", "Kenji", "Laura", "Jan", "Chen", "Álvaro"]
+CITIES = ["Boston, MA, USA", "Paris, France", "Tokyo, Japan", "Berlin, Germany",
+          "Toronto, Canada", "São Paulo, Brazil", "Seoul, Korea", "Madrid, Spain"]
+
+
+def _orcid(rng: random.Random) -> str:
+    digits = "".join(str(rng.randint(0, 9)) for _ in range(15))
+    total = 0
+    for char in digits:
+        total = (total + int(char)) * 2
+    check = (12 - total % 11) % 11
+    full = digits + ("X" if check == 10 else str(check))
+    return "-".join(full[i:i + 4] for i in range(0, 16, 4))
+
+
+def generate(path: Path, authorships: int, seed: int = 7) -> tuple[int, int]:
+    """Write the file; return (articles, authorship rows)."""
+    rng = random.Random(seed)
+    people = []
+    for i in range(max(1000, authorships // 12)):
+        family = f"{rng.choice(FAMILIES)}{'' if i % 3 else rng.choice(['', '-Lee', 'a'])}"
+        people.append((family, f"{rng.choice(GIVEN)} {rng.choice('ABCDEFGHJKLMNPRSTW')}",
+                       f"Department {i % 40} of Medicine, University {i % 500}, "
+                       f"{rng.choice(CITIES)}", _orcid(rng) if rng.random() < 0.1 else None))
+    articles = rows = 0
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
+        out.write('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE PubmedArticleSet PUBLIC '
+                  '"-//NLM//DTD PubMedArticle, 1st January 2019//EN" '
+                  '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">\n'
+                  "<PubmedArticleSet>\n")
+        pmid = 30_000_000
+        while rows < authorships:
+            pmid += 1
+            articles += 1
+            n = min(rng.randint(1, 20), authorships - rows)
+            team = rng.sample(people, n)
+            date = ("<MedlineDate>2019 Jul-Aug</MedlineDate>" if pmid % 50 == 0 else
+                    f"<Year>{rng.randint(1990, 2023)}</Year><Month>{rng.choice(['Jan', 'Mar', '06'])}</Month>")
+            authors = []
+            for family, given, aff, orcid in team:
+                ident = f'<Identifier Source="ORCID">https://orcid.org/{orcid}</Identifier>' if orcid else ""
+                affs = f"<AffiliationInfo><Affiliation>{aff}</Affiliation></AffiliationInfo>"
+                if rng.random() < 0.1:
+                    affs += "<AffiliationInfo><Affiliation>Institute of Health, Lyon, France</Affiliation></AffiliationInfo>"
+                authors.append(f'<Author ValidYN="Y"><LastName>{family}</LastName><ForeName>{given}</ForeName>'
+                               f"<Initials>{given[0]}{given[-1]}</Initials>{ident}{affs}</Author>")
+            mesh = "".join(f'<MeshHeading><DescriptorName UI="D{rng.randint(1, 3000):06d}" MajorTopicYN="{"Y" if k == 0 else "N"}">Term {k}</DescriptorName></MeshHeading>'
+                           for k in range(rng.randint(0, 12)))
+            out.write(
+                f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}</PMID>'
+                f'<Article PubModel="Print"><Journal><ISSN IssnType="Print">{1000 + pmid % 900}-{pmid % 9000:04d}</ISSN>'
+                f"<JournalIssue><PubDate>{date}</PubDate></JournalIssue><Title>Journal {pmid % 900}</Title></Journal>"
+                f"<ArticleTitle>Study <i>{pmid}</i> of things.</ArticleTitle>"
+                f'<AuthorList CompleteYN="Y">{"".join(authors)}</AuthorList><Language>eng</Language>'
+                f'<PublicationTypeList><PublicationType UI="D016428">Journal Article</PublicationType></PublicationTypeList>'
+                f"</Article><MeshHeadingList>{mesh}</MeshHeadingList></MedlineCitation>"
+                f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId></ArticleIdList></PubmedData></PubmedArticle>\n')
+            rows += n
+        out.write("</PubmedArticleSet>\n")
+    return articles, rows
+
+
+def rss(pid: int | str = "self") -> int:
+    """Resident set size in bytes, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--authorships", type=int, default=1_000_000)
+    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    data_dir = args.data_dir or work / "kg"
+    xml = work / "pubmed_bench.xml.gz"
+    started = time.monotonic()
+    articles, rows = generate(xml, args.authorships)
+    print(f"generated {articles:,} articles, {rows:,} authorships, "
+          f"{xml.stat().st_size / 1e6:.1f} MB gz in {time.monotonic() - started:.0f}s", flush=True)
+    samples: list[int] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(2.0):
+            samples.append(rss())
+
+    settings = Settings(data_dir=data_dir, appendfsync="everysec")
+    thread = threading.Thread(target=sample, daemon=True)
+    try:
+        with open_store(settings) as store:
+            store.apply_schema()
+            thread.start()
+            started = time.monotonic()
+            summary = run_ingest(store, PubmedLoader(), xml, rejects_dir=work / "rejects",
+                                 batch_size=args.batch_size)
+            seconds = time.monotonic() - started
+            stop.set()
+            counts = store.counts()
+        server_rss = rss(EmbeddedFalkorDB(data_dir).pid() or "self")
+    finally:
+        EmbeddedFalkorDB(data_dir).stop()
+    quarter = max(1, len(samples) // 4)
+    result = {
+        "articles": articles, "authorship_rows": rows, "seconds": round(seconds, 1),
+        "authorship_rows_per_s": round(rows / seconds), "articles_per_s": round(articles / seconds),
+        "peak_rss_mb_loader": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_mb_first_quarter": round(max(samples[:quarter], default=0) / 2**20),
+        "rss_mb_last_quarter": round(max(samples[-quarter:], default=0) / 2**20),
+        "falkordb_rss_mb_end": round(server_rss / 2**20),
+        "loaded": summary.loaded, "rejected": summary.rejected,
+        "authored": counts["relationships"].get("AUTHORED"),
+        "hcps": counts["nodes"].get("HCP"), "mentions": counts["nodes"].get("Mention"),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
