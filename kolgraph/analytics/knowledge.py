@@ -35,7 +35,7 @@ DIMENSIONS = ("diagnosis", "treatment", "drug_class_choice", "brand_choice", "pr
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "diagnosis": ("diagnos", "screen", "symptom", "detect", "biomarker", "test"),
     "treatment": ("treat", "guideline", "therapy", "regimen", "outcome", "efficacy"),
-    "drug_class_choice": ("class", "mechanism", "inhibitor", "agonist", "antagonist"),
+    "drug_class_choice": ("drug class", "class of", "mechanism", "inhibitor", "agonist"),
     "brand_choice": ("brand", "versus", " vs ", "differentiat", "compared", "superior"),
     "product_use": ("dose", "dosing", "administ", "titrat", "switch", "adherence", "storage"),
 }
