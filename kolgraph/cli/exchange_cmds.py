@@ -1,7 +1,8 @@
-"""``kolgraph export graph|table`` and ``kolgraph import neo4j-csv``: moving the graph in and out."""
+"""``kolgraph export graph|table``, ``kolgraph import neo4j-csv`` and ``kolgraph report``."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +20,8 @@ from kolgraph.exchange import (
     write_graph,
     write_table,
 )
+from kolgraph.krm.access import Viewer, check_role
+from kolgraph.report import REPORT_VIEWER, report_content, write_html, write_pdf
 
 
 def _group(name: str, help_text: str) -> typer.Typer:
@@ -139,3 +142,42 @@ def import_neo4j(
     console.print(f"imported {sum(summary.nodes.values()):,} nodes and "
                   f"{sum(summary.relationships.values()):,} relationships from "
                   f"{len(summary.files)} files")
+
+
+@app.command()
+def report(
+    hcp: Annotated[str, typer.Argument(help="kolgraph id (npi:..., orcid:..., hcp:...), NPI or ORCID.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="HTML file (default: <hcp>.html here).")] = None,
+    pdf: Annotated[Path | None, typer.Option(
+        "--pdf", help="Also write a PDF here (needs WeasyPrint: the pdf extra).")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Contacts and conflicts up to this date (YYYY-MM-DD; default today).")]
+    = None,
+    role: Annotated[str, typer.Option(
+        "--role", help="Read as this role: the firewall and spend rules follow it.")]
+    = REPORT_VIEWER.role,
+    department: Annotated[str, typer.Option(
+        "--department", help="... of this department.")] = REPORT_VIEWER.department,
+    data_dir: DataDir = None,
+) -> None:
+    """A one-page profile for a KRM meeting: scores explained, ego network, contacts, conflicts."""
+    when = _iso_date(as_of)
+    viewer = Viewer("cli:report", check_role(role), department)
+    with store_for(data_dir) as store:
+        content = report_content(store, hcp, viewer=viewer, as_of=when)
+    target = output or Path(f"{content.hcp_id.replace(':', '_')}.html")
+    write_html(content, target)
+    console.print(f"wrote {target}")
+    if pdf is not None:
+        write_pdf(content, pdf)
+        console.print(f"wrote {pdf}")
+
+
+def _iso_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ExchangeError(f"--as-of {text!r} is not a date; use YYYY-MM-DD") from exc

@@ -77,3 +77,12 @@ def test_import_of_a_bad_set_is_one_error_line(data_dir: Path, tmp_path: Path) -
     assert done.returncode == 1
     assert done.stdout.startswith("error: n.csv: row 2, column 'influence'")
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_report_writes_the_html_page(data_dir: Path, tmp_path: Path) -> None:
+    page = tmp_path / "ada.html"
+    done = kolgraph("report", "1000000001", "--output", str(page), "--as-of", "2024-03-20",
+                    "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stdout + done.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "Ada Lovelace" in html and "<svg" in html

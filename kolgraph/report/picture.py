@@ -1,0 +1,96 @@
+"""The ego-network picture: the KOL in the centre, ties by layer, size by influence.
+
+Drawn with matplotlib's Agg backend (no display needed) and returned as SVG text that
+can sit inline in HTML, or saved as PNG.
+
+Examples
+--------
+>>> net = {"center": "a", "nodes": [
+...     {"id": "a", "name": "Ada", "x": 0.0, "y": 0.0, "influence": 90, "community": "1"},
+...     {"id": "b", "name": "Bo", "x": 1.0, "y": 0.5, "influence": 10, "community": "2"}],
+...     "edges": [{"source": "a", "target": "b", "layer": "coauthor", "weight": 2.0}]}
+>>> svg = network_svg(net)
+>>> svg.startswith("<svg") and "Ada" in svg
+True
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+LAYER_COLOURS = {"coauthor": "#4c72b0", "referral": "#dd8452", "congress": "#55a868",
+                 "trial": "#c44e52"}
+_PALETTE = plt.get_cmap("tab10")
+
+
+def community_colour(community: Any, order: list[Any]) -> Any:
+    """A stable colour per community (grey when there is none)."""
+    if community is None:
+        return "#b0b0b0"
+    return _PALETTE(order.index(community) % 10)
+
+
+def network_figure(network: dict[str, Any], *, size: tuple[float, float] = (5.2, 4.2)) -> Figure:
+    """A matplotlib figure of an ego network from :func:`kolgraph.krm.network.ego_network`."""
+    fig, ax = plt.subplots(figsize=size)
+    nodes = {n["id"]: n for n in network["nodes"]}
+    for edge in network["edges"]:
+        a, b = nodes.get(edge["source"]), nodes.get(edge["target"])
+        if a is None or b is None:
+            continue
+        ax.plot([a["x"], b["x"]], [a["y"], b["y"]], color=LAYER_COLOURS.get(edge["layer"], "#999"),
+                linewidth=0.6 + min(float(edge.get("weight") or 1.0), 5.0) * 0.4, alpha=0.6,
+                zorder=1)
+    order = sorted({n.get("community") for n in nodes.values() if n.get("community") is not None},
+                   key=str)
+    for node in nodes.values():
+        centre = node["id"] == network["center"]
+        influence = float(node.get("influence") or 0.0)
+        ax.scatter([node["x"]], [node["y"]], s=40 + influence * 6 + (200 if centre else 0),
+                   color=community_colour(node.get("community"), order),
+                   edgecolors="black" if centre else "white", linewidths=2 if centre else 0.8,
+                   zorder=3)
+        if centre or influence >= 50 or len(nodes) <= 12:
+            ax.annotate(str(node.get("name") or node["id"]), (node["x"], node["y"]),
+                        textcoords="offset points", xytext=(0, 9), ha="center",
+                        fontsize=8 if centre else 6.5, zorder=4,
+                        fontweight="bold" if centre else "normal")
+    layers = sorted({e["layer"] for e in network["edges"]})
+    if layers:
+        ax.legend(handles=[Line2D([0], [0], color=LAYER_COLOURS.get(x, "#999"), label=x)
+                           for x in layers], loc="best", fontsize=7, frameon=False)
+    if len(nodes) <= 1:
+        ax.text(0.5, 0.2, "no ties recorded yet", transform=ax.transAxes, ha="center",
+                color="#777")
+    ax.set_axis_off()
+    ax.margins(0.15)
+    fig.tight_layout()
+    return fig
+
+
+def network_svg(network: dict[str, Any]) -> str:
+    """The picture as an inline ``<svg>`` element (no XML prolog)."""
+    fig = network_figure(network)
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def save_network_png(network: dict[str, Any], path: Path, *, dpi: int = 150) -> Path:
+    """The picture as a PNG file."""
+    fig = network_figure(network)
+    fig.savefig(path, format="png", dpi=dpi)
+    plt.close(fig)
+    return path
