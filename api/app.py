@@ -16,7 +16,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kolgraph.api import errors
 from kolgraph.api.deps import no_nul_characters
-from kolgraph.api.routes import audit, contacts, engagements, hcps, health, kpis, plans, runs, ui
+from kolgraph.api.routes import (
+    audit, contacts, engagements, hcps, health, kpis, plans, privacy, runs, ui,
+)
 from kolgraph.api.schemas import Problem
 from kolgraph.config import Settings
 from kolgraph.krm.policy import KrmPolicy
@@ -110,7 +112,7 @@ def create_app(
     if store is not None:
         app.state.store = store
     errors.register(app)
-    for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, ui):
+    for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, privacy, ui):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
 

@@ -51,8 +51,19 @@ def pseudonym(hcp_id: str) -> str:
     return "erased:" + hashlib.sha256(f"kolgraph-erasure:{hcp_id}".encode()).hexdigest()[:16]
 
 
+# Records about the person, exported whole; other neighbours (papers, sessions) as links.
+PERSONAL_RECORDS = ("Engagement", "Plan", "Score", "Mention", "PrescribingYear", "QuizResult",
+                    "SpeakerProposal")
+_CLEARED = {"Mention": MENTION_PERSONAL, "Engagement": ENGAGEMENT_PERSONAL,
+            "PrescribingYear": PRESCRIBING_PERSONAL}
+
+
+def _linked(store: GraphStore, hcp_id: str) -> list[dict[str, Any]]:
+    return [*store.run("subject_links_in", id=hcp_id), *store.run("subject_links_out", id=hcp_id)]
+
+
 def subject_export(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, Any]:
-    """Everything held about one HCP: the node, what points at it, its links, its audit trail.
+    """Everything held about one HCP: the node, records about it, its links, its audit trail.
 
     The audit trail holds the events on the HCP and on its engagements and plans.
 
@@ -65,15 +76,17 @@ def subject_export(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, 
     """
     viewer.require(Permission.HANDLE_PRIVACY_REQUESTS)
     node = hcp_node(store, hcp_id)
-    incoming = store.run("subject_links_in", id=hcp_id)
     records: dict[str, list[dict[str, Any]]] = {}
-    for row in incoming:
-        records.setdefault(row["label"], []).append(
-            {"relationship": row["type"], **dict(row["node"]), "link": row["props"]})
-    links = [{"type": r["type"], "label": r["label"], "id": r["id"], "props": r["props"]}
-             for r in store.run("subject_links_out", id=hcp_id)]
-    targets = [hcp_id, *sorted({r["id"] for r in incoming
-                                if r["label"] in ("Engagement", "Plan") and r["id"]})]
+    links: list[dict[str, Any]] = []
+    for row in _linked(store, hcp_id):
+        if row["label"] in PERSONAL_RECORDS:
+            records.setdefault(row["label"], []).append(
+                {"relationship": row["type"], **dict(row["node"]), "link": row["props"]})
+        else:
+            links.append({"type": row["type"], "label": row["label"], "id": row["id"],
+                          "props": row["props"]})
+    targets = [hcp_id, *sorted({r["id"] for label in ("Engagement", "Plan")
+                                for r in records.get(label, [])})]
     trail = [event for target in targets for event in _audit_trail(store, viewer, target)]
     audit.record(store, viewer, "privacy.export", hcp_id,
                  {"records": sum(len(v) for v in records.values()), "links": len(links)})
@@ -104,26 +117,34 @@ def erase_subject(
     ------
     AccessDenied
         Unless the role handles data-subject requests (compliance, admin).
+    InvalidRequest
+        If the HCP was erased before.
     UnknownHcp
-        If no HCP has id ``hcp_id`` (an erased HCP is only found by its new id).
+        If no HCP has id ``hcp_id``.
     """
     viewer.require(Permission.HANDLE_PRIVACY_REQUESTS)
     if hcp_id.startswith("erased:"):
         raise InvalidRequest(f"HCP {hcp_id!r} is already erased", "hcp_id")
-    hcp_node(store, hcp_id)
+    node = hcp_node(store, hcp_id)
     new_id = pseudonym(hcp_id)
     at = audit.audit_event(viewer, "privacy.erase", new_id)["props"]["at"]
-    props: dict[str, Any] = dict.fromkeys(HCP_PERSONAL)
-    props.update(name="[erased]", erased=True, erased_at=at)
-    store.run("erase_hcp_properties", id=hcp_id, new_id=new_id, props=props)
-    references = store.run("erase_hcp_references", id=hcp_id, new_id=new_id)[0]["n"]
-    cleared = sum(
-        int(store.run("erase_linked_personal_data", {"label": label}, new_id=new_id,
-                      props=dict.fromkeys(fields))[0]["n"])
-        for label, fields in (("Mention", MENTION_PERSONAL), ("Engagement", ENGAGEMENT_PERSONAL),
-                              ("PrescribingYear", PRESCRIBING_PERSONAL)))
-    summary = {"hcp_id": new_id, "references_updated": int(references),
-               "records_cleared": int(cleared), "erased_at": at}
-    audit.record(store, viewer, "privacy.erase", new_id, {
-        "request_reference": (reference or "")[:200], "records_cleared": cleared})
+    per_label: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in _linked(store, hcp_id):
+        label, props = row["label"], dict(row["node"])
+        if label == "HCP" or row["id"] is None:
+            continue  # other physicians (referral partners) are not this person's records
+        cleared = {k: v for k, v in props.items() if k not in _CLEARED.get(label, ())}
+        if cleared.get("hcp_id") == hcp_id:
+            cleared["hcp_id"] = new_id
+        if cleared != props:
+            per_label.setdefault(label, {})[row["id"]] = {"id": row["id"], "props": cleared}
+    kept = {k: v for k, v in node.items() if k not in HCP_PERSONAL}
+    kept.update(id=new_id, name="[erased]", erased=True, erased_at=at)
+    store.run("replace_node_properties", {"label": "HCP"}, rows=[{"id": hcp_id, "props": kept}])
+    changed = 0
+    for label, rows in sorted(per_label.items()):
+        changed += store.write("replace_node_properties", list(rows.values()), {"label": label})
+    summary = {"hcp_id": new_id, "records_cleared": changed, "erased_at": at}
+    audit.record(store, viewer, "privacy.erase", new_id,
+                 {"request_reference": (reference or "")[:200], "records_cleared": changed})
     return summary
