@@ -15,6 +15,9 @@ from seed import MEDICAL_NOTE, SALES_NOTE
 pytestmark = pytest.mark.timeout(300)
 
 LAYERS = ["coauthor", "referral", "congress", "trial"]
+UNLABELLED = """() => [...document.querySelectorAll('input, select')]
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+    .map(el => el.id || el.name)"""
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
@@ -212,16 +215,23 @@ def test_keyboard_only_sign_in_and_navigation(page, scenario):
 
 def test_pages_have_labels_live_region_and_table_headers(page, scenario):
     sign_in(page, scenario["keys"]["krm"])
-    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select')]
-        .filter(el => el.type !== 'hidden' && el.type !== 'radio' && !(el.labels && el.labels.length)
-                && !el.getAttribute('aria-label')).map(el => el.id || el.name)""")
-    assert unlabelled == []
+    assert page.evaluate(UNLABELLED) == []
     assert page.locator("#status[aria-live=polite]").count() == 1
     assert page.locator("#results thead th[scope=col]").count() == 11
     assert page.locator("#results th[aria-sort=descending]").count() == 1
     page.get_by_role("button", name=re.compile("Sort by publications")).click()
     page.wait_for_url(re.compile("sort=scientific"))
     page.wait_for_selector("#results th[aria-sort=descending] >> text=Publications")
+
+
+def test_profile_controls_are_labelled_and_nodes_named(page, scenario):
+    sign_in(page, scenario["keys"]["krm"])
+    open_profile(page, scenario["star"])
+    assert page.evaluate(UNLABELLED) == []
+    names = page.locator("svg.network g.node").evaluate_all(
+        "gs => gs.map(g => g.getAttribute('aria-label') || '')")
+    assert names and all("influence" in n for n in names)
+    assert page.locator("#network details table th[scope=col]").count() == 4
 
 
 def test_pagination_follows_the_api_cursor(page, scenario):

@@ -6,8 +6,8 @@ import { h, s } from "./dom.js";
  * items: [{label, value, display, className}]; options: {max, cap, capLabel, id}.
  */
 export function barChart(title, items, { max = null, cap = null, capLabel = "cap", id = null } = {}) {
-  const width = 440;
-  const labelWidth = 140;
+  const width = 470;
+  const labelWidth = 170;
   const valueWidth = 110;
   const row = 26;
   const top = cap === null ? 6 : 20;

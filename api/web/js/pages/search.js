@@ -136,14 +136,18 @@ export async function searchPage({ main, params, current, navigate }) {
         "Previous page");
       const next = h("button", { type: "button", class: "secondary", disabled: !page.next_cursor },
         "Next page");
-      prev.addEventListener("click", () => results.load(cursors.slice(0, -1)));
-      next.addEventListener("click", () => results.load([...cursors, page.next_cursor]));
+      const turn = async (to) => {
+        await results.load(to);
+        region.querySelector("#results-summary")?.focus(); // keep keyboard users in the results
+      };
+      prev.addEventListener("click", () => turn(cursors.slice(0, -1)));
+      next.addEventListener("click", () => turn([...cursors, page.next_cursor]));
       const shown = page.items.length
         ? `KOLs ${start + 1}–${start + page.items.length}${page.next_cursor ? "" : " (last page)"}`
         : "No KOL matches these filters.";
       fill(region,
         h("h2", { id: "results-title" }, "Results"),
-        h("p", { id: "results-summary" }, shown),
+        h("p", { id: "results-summary", tabindex: "-1" }, shown),
         h("div", { class: "table-wrap" }, h("table", { id: "results" },
           h("caption", { class: "visually-hidden" },
             `KOLs ranked by ${sort}, ${order === "desc" ? "highest" : "lowest"} first`),
