@@ -35,6 +35,9 @@ __all__ = ["Method", "communities", "membership_array", "modularity", "modularit
 Method = Literal["leiden", "louvain", "label_propagation"]
 METHODS: tuple[str, ...] = ("leiden", "louvain", "label_propagation")
 LOUVAIN_RESTARTS = 5
+# Leiden iterates until the partition is stable up to this many ties; above, two passes
+# (igraph's default), which recovers almost all the modularity at a fraction of the time.
+LEIDEN_CONVERGE_UP_TO = 2_000_000
 
 
 @contextmanager
@@ -66,7 +69,9 @@ def membership_array(
     with _seeded(seed):
         if method == "leiden":
             found = graph.community_leiden(objective_function="modularity", weights=weights,
-                                           resolution=resolution, n_iterations=-1)
+                                           resolution=resolution,
+                                           n_iterations=-1 if graph.ecount() <= LEIDEN_CONVERGE_UP_TO
+                                           else 2)
         elif method == "louvain":
             found = _best_louvain(graph, weights, resolution, seed)
         else:

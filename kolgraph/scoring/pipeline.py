@@ -76,10 +76,10 @@ def network_scores(arrays: EdgeArrays, params: ScoringParams, timings: dict[str,
         arrays, alpha=params.pagerank_alpha))
     out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
     exact = n <= params.exact_limit
-    k_bt = None if exact else _samples(params.betweenness_samples, n, m, 2.5e8, 256)
+    k_bt = None if exact else _samples(params.betweenness_samples, n, m, 3.2e7, 256)
     out["betweenness"] = timed("betweenness", lambda: centrality.betweenness_array(
         arrays, k=k_bt, seed=params.seed))
-    k_h = None if exact else _samples(params.harmonic_samples, n, m, 6e7, 64)
+    k_h = None if exact else _samples(params.harmonic_samples, n, m, 3.2e7, 64)
     sources = centrality.sample_sources(n, k_h, params.seed)
     out["harmonic"] = timed("harmonic", lambda: centrality.harmonic_array(arrays, sources=sources))
     info["betweenness_sources"] = "all" if k_bt is None else k_bt

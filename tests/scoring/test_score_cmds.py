@@ -1,0 +1,62 @@
+"""``kolgraph score`` and ``kolgraph export hcps`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kolgraph.config import Settings
+from kolgraph.store import open_store
+from tests.scoring.conftest import seed_world
+
+
+def kolgraph(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kolgraph.cli", *args], capture_output=True,
+                          text=True, timeout=300, env=dict(os.environ))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path):
+    path = tmp_path / "kg"
+    with open_store(Settings(data_dir=path)) as store:
+        store.apply_schema()
+        seed_world(store)
+    yield path
+    kolgraph("stop", "--data-dir", str(path))
+
+
+def test_score_then_export(data_dir: Path, tmp_path: Path) -> None:
+    done = kolgraph("score", "--json", "--seed", "1", "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stdout + done.stderr
+    run = json.loads(done.stdout)
+    assert run["n_hcps"] == 6 and run["run_id"].startswith("run:")
+    assert run["top"][0]["rank"] == 1 and 0 <= run["top"][0]["influence"] <= 100
+    again = json.loads(kolgraph("score", "--json", "--seed", "1", "--data-dir",
+                                str(data_dir)).stdout)
+    assert again["top"] == run["top"]
+    out = tmp_path / "hcps.parquet"
+    done = kolgraph("export", "hcps", "--format", "parquet", "--output", str(out),
+                    "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stdout
+    frame = pd.read_parquet(out)
+    assert {"id", "name", "npi", "orcid", "influence", "tier", "segment", "scope", "community",
+            "rising_star", "scientific", "network"} <= set(frame.columns)
+
+
+@pytest.mark.parametrize(("args", "hint"), [
+    (("score", "--since", "last year"), "give YYYY"),
+    (("score", "--since", "2023", "--until", "2020"), "swap them"),
+    (("score", "--area", "D999999"), "MeSH id"),
+    (("export", "hcps", "--format", "xlsx", "--output", "x.xlsx"), "use csv or parquet"),
+])
+def test_user_mistakes_are_one_error_line(data_dir: Path, args: tuple[str, ...], hint: str) -> None:
+    done = kolgraph(*args, "--data-dir", str(data_dir))
+    assert done.returncode == 1
+    assert done.stdout.startswith("error:") and hint in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
