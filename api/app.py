@@ -12,14 +12,23 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from kolgraph.api import errors
 from kolgraph.api.deps import no_nul_characters
 from kolgraph.api.routes import (
-    audit, contacts, engagements, hcps, health, kpis, plans, privacy, runs, ui,
+    audit,
+    contacts,
+    engagements,
+    hcps,
+    health,
+    kpis,
+    plans,
+    privacy,
+    runs,
+    ui,
 )
 from kolgraph.api.schemas import Problem
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from kolgraph.config import Settings
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore, open_store

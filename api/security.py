@@ -30,8 +30,9 @@ def current_viewer(
     """
     presented = api_key or (token.credentials if token else None)
     if not presented:
-        raise InvalidApiKey("missing API key; send it as 'X-API-Key: <key>' or "
-                            "'Authorization: Bearer <key>' (create one with 'kolgraph keys create')")
+        raise InvalidApiKey(
+            "missing API key; send it as 'X-API-Key: <key>' or 'Authorization: Bearer <key>' "
+            "(create one with 'kolgraph keys create')")
     if len(presented) > 200:
         raise InvalidApiKey("unknown API key; create one with 'kolgraph keys create'")
     viewer = keys.authenticate(request.app.state.store, presented)

@@ -7,17 +7,16 @@ import io
 import json
 from collections.abc import Iterator
 from itertools import chain
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
-from kolgraph.krm.dates import IsoDate
 from kolgraph.api.schemas import AuditEvent, AuditPage
+
 from kolgraph.krm import audit
+from kolgraph.krm.dates import IsoDate
 
 router = APIRouter(tags=["audit"])
 ERRORS = responses(401, 403, 422, 503)
@@ -49,7 +48,10 @@ def read_audit(
     200: {"description": "CSV, one event per line.",
           "content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS})
 def export_audit(
-    store: StoreDep, viewer: ViewerDep, date_from: IsoDate | None = None, date_to: IsoDate | None = None
+    store: StoreDep,
+    viewer: ViewerDep,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
 ) -> StreamingResponse:
     """Every audit event in the date range as CSV."""
     events = audit.export_events(store, viewer, date_from=date_from, date_to=date_to)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
-
 from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
-from kolgraph.krm.dates import IsoDate
 from kolgraph.api.schemas import Contacts, Portfolio
+
 from kolgraph.krm import contacts
+from kolgraph.krm.dates import IsoDate
 
 router = APIRouter(tags=["contacts"])
 ERRORS = responses(401, 403, 404, 422, 503)

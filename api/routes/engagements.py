@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
-from kolgraph.krm.dates import IsoDate
 from kolgraph.api.schemas import (
     BulkEngagements,
     BulkResult,
@@ -18,7 +15,9 @@ from kolgraph.api.schemas import (
     EngagementPage,
     RecordResult,
 )
+
 from kolgraph.krm import engagements
+from kolgraph.krm.dates import IsoDate
 from kolgraph.krm.engagements import Department, EngagementType
 
 router = APIRouter(tags=["engagements"])

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-
 from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
-from kolgraph.krm.dates import IsoDate
 from kolgraph.api.schemas import Kpis
+
 from kolgraph.krm import kpis
+from kolgraph.krm.dates import IsoDate
 from kolgraph.krm.engagements import Department
 
 router = APIRouter(tags=["kpis"])

@@ -7,8 +7,8 @@ objectives, key messages, outcome) while still showing *that* it had contact.
 Examples
 --------
 >>> rep = Viewer("k1", "field", "sales")
->>> rep.can(Permission.SEE_SPEND), rep.sees_content_of("sales"), rep.sees_content_of("medical_affairs")
-(False, True, False)
+>>> rep.can(Permission.SEE_SPEND), rep.sees_content_of("medical_affairs")
+(False, False)
 >>> Viewer("k2", "compliance", "compliance").sees_content_of("sales")
 True
 """

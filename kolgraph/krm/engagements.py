@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from kolgraph.errors import AccessDenied, InvalidRequest
 from kolgraph.krm import audit
 from kolgraph.krm.access import DEPARTMENTS, Permission, Viewer, redact
-from kolgraph.krm.dates import IsoDate, checked
 from kolgraph.krm.cursors import decode_cursor, encode_cursor
+from kolgraph.krm.dates import IsoDate, checked
 from kolgraph.krm.profiles import hcp_node
 from kolgraph.store import GraphStore
 

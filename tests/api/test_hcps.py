@@ -99,7 +99,8 @@ def test_profile_has_scores_explanation_activity_and_is_audited(client, ids, as_
     assert p["classification"]["tier"] == "strategic"
     assert p["explanation"]["tier"]["because"] == ["top 5% influence"]
     assert p["score_run"]["parameters"] == {"alpha": 0.85}
-    assert p["publications"]["count"] == 2 and p["publications"]["top_topics"][0]["name"] == "Neoplasms"
+    assert p["publications"]["count"] == 2
+    assert p["publications"]["top_topics"][0]["name"] == "Neoplasms"
     assert p["congresses"]["roles"] == ["chair"]
     assert p["referrals"]["incoming"]["pair_count"] == 40
     assert p["top_collaborators"][0] == {"id": ids["a"], "name": p["top_collaborators"][0]["name"],

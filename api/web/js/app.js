@@ -80,6 +80,11 @@ window.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
   announce("Something went wrong. Reload the page and try again.");
 });
+document.querySelector(".skip").addEventListener("click", (event) => {
+  event.preventDefault(); // the hash is the route: move focus without navigating
+  const main = document.getElementById("main");
+  (main.querySelector("h1") || main).focus();
+});
 document.getElementById("sign-out").addEventListener("click", () => {
   session.signOut();
   announce("Signed out.");
