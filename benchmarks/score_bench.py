@@ -81,42 +81,87 @@ def fast(n: int, m: int, seed: int) -> dict[str, Any]:
     t_gen = time.perf_counter() - t0
     rng = np.random.default_rng(seed + 1)
     idx = pd.Index(nodes)
-    raw = pd.DataFrame({"scientific": np.log1p(rng.pareto(1.5, n) * (rng.random(n) < 0.6)),
-                        "congress": np.log1p(rng.pareto(2.0, n) * (rng.random(n) < 0.2)),
-                        "trials": np.log1p(rng.pareto(2.0, n) * (rng.random(n) < 0.05))}, index=idx)
+    raw = pd.DataFrame(
+        {
+            "scientific": np.log1p(rng.pareto(1.5, n) * (rng.random(n) < 0.6)),
+            "congress": np.log1p(rng.pareto(2.0, n) * (rng.random(n) < 0.2)),
+            "trials": np.log1p(rng.pareto(2.0, n) * (rng.random(n) < 0.05)),
+        },
+        index=idx,
+    )
     potential = pd.Series(rng.random(n), index=idx)
     coop = pd.DataFrame({"cooperation": rng.beta(2, 2, n)}, index=idx)
     years = np.repeat(np.arange(2019, 2024), n)
-    series = pd.DataFrame({"hcp": np.tile(np.asarray(nodes, dtype=object), 5), "year": years,
-                           "output": rng.pareto(2.0, 5 * n), "centrality": rng.pareto(2.0, 5 * n),
-                           "papers": rng.poisson(1.0, 5 * n)})
+    series = pd.DataFrame(
+        {
+            "hcp": np.tile(np.asarray(nodes, dtype=object), 5),
+            "year": years,
+            "output": rng.pareto(2.0, 5 * n),
+            "centrality": rng.pareto(2.0, 5 * n),
+            "papers": rng.poisson(1.0, 5 * n),
+        }
+    )
     series = series[series["papers"] > 0]
     t1 = time.perf_counter()
     arrays = EdgeArrays.from_arrays(nodes, src, dst, weight)
     referral_mask = rng.random(src.shape[0]) < 0.1
-    referral = EdgeArrays.from_arrays(nodes, src[referral_mask], dst[referral_mask],
-                                      weight[referral_mask] * 10, directed=True)
+    referral = EdgeArrays.from_arrays(
+        nodes, src[referral_mask], dst[referral_mask], weight[referral_mask] * 10, directed=True
+    )
     arrays.igraph()
     t_build = time.perf_counter() - t1
     from kolgraph.scoring.scope import scope_frame
 
     t2 = time.perf_counter()
     cities = rng.integers(0, 500, n)
-    where = {h: (f"c{c}", f"s{c // 10}", f"k{c // 100}") for h, c in zip(nodes, cities.tolist(),
-                                                                      strict=True)}
-    scope = scope_frame(nodes, where, [arrays, referral], pd.DataFrame(
-        columns=["hcp", "congress_scope", "congress_country"]), 0.25)
+    where = {
+        h: (f"c{c}", f"s{c // 10}", f"k{c // 100}")
+        for h, c in zip(nodes, cities.tolist(), strict=True)
+    }
+    scope = scope_frame(
+        nodes,
+        where,
+        [arrays, referral],
+        pd.DataFrame(columns=["hcp", "congress_scope", "congress_country"]),
+        0.25,
+    )
     t_scope = time.perf_counter() - t2
     t3 = time.perf_counter()
-    result = assemble(nodes, arrays, ScoringParams(), referral=referral, raw_activity=raw,
-                      potential=potential, coop=coop, scope=scope, series=series, reference=2023)
+    result = assemble(
+        nodes,
+        arrays,
+        ScoringParams(),
+        referral=referral,
+        raw_activity=raw,
+        potential=potential,
+        coop=coop,
+        scope=scope,
+        series=series,
+        reference=2023,
+    )
     t_score = time.perf_counter() - t3
-    return {"phase": "kolgraph", "nodes": n, "edges": int(src.shape[0]), "generate_s": t_gen,
-            "build_s": t_build, "scope_s": t_scope, "assemble_s": t_score,
-            "total_s": t_build + t_scope + t_score, "peak_mb": _peak_mb(),
-            "steps": {k: round(v, 2) for k, v in result.timings.items()},
-            "info": {k: result.info[k] for k in ("betweenness_sources", "harmonic_sources",
-                                                 "n_communities", "modularity", "reach_2_method")}}
+    return {
+        "phase": "kolgraph",
+        "nodes": n,
+        "edges": int(src.shape[0]),
+        "generate_s": t_gen,
+        "build_s": t_build,
+        "scope_s": t_scope,
+        "assemble_s": t_score,
+        "total_s": t_build + t_scope + t_score,
+        "peak_mb": _peak_mb(),
+        "steps": {k: round(v, 2) for k, v in result.timings.items()},
+        "info": {
+            k: result.info[k]
+            for k in (
+                "betweenness_sources",
+                "harmonic_sources",
+                "n_communities",
+                "modularity",
+                "reach_2_method",
+            )
+        },
+    }
 
 
 def baseline(n: int, m: int, seed: int, bt_sources: int) -> dict[str, Any]:
@@ -128,8 +173,14 @@ def baseline(n: int, m: int, seed: int, bt_sources: int) -> dict[str, Any]:
     t = time.perf_counter()
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
-    graph.add_weighted_edges_from(zip([nodes[i] for i in src.tolist()],
-                                      [nodes[i] for i in dst.tolist()], weight.tolist(), strict=True))
+    graph.add_weighted_edges_from(
+        zip(
+            [nodes[i] for i in src.tolist()],
+            [nodes[i] for i in dst.tolist()],
+            weight.tolist(),
+            strict=True,
+        )
+    )
     steps["build"] = time.perf_counter() - t
     t = time.perf_counter()
     nx.pagerank(graph, weight="weight")
@@ -142,16 +193,26 @@ def baseline(n: int, m: int, seed: int, bt_sources: int) -> dict[str, Any]:
     measured = time.perf_counter() - t
     steps[f"betweenness_{bt_sources}_sources"] = measured
     steps["betweenness_256_sources_extrapolated"] = measured * 256 / bt_sources
-    total = steps["build"] + steps["pagerank"] + steps["louvain"] + steps[
-        "betweenness_256_sources_extrapolated"]
-    return {"phase": "networkx", "nodes": n, "edges": int(src.shape[0]),
-            "steps": {k: round(v, 2) for k, v in steps.items()}, "total_s": total,
-            "peak_mb": _peak_mb()}
+    total = (
+        steps["build"]
+        + steps["pagerank"]
+        + steps["louvain"]
+        + steps["betweenness_256_sources_extrapolated"]
+    )
+    return {
+        "phase": "networkx",
+        "nodes": n,
+        "edges": int(src.shape[0]),
+        "steps": {k: round(v, 2) for k, v in steps.items()},
+        "total_s": total,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def _child(args: list[str]) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -161,8 +222,12 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", action="store_true", help="also run plain NetworkX")
-    parser.add_argument("--bt-sources", type=int, default=8,
-                        help="sources NetworkX's betweenness really runs (extrapolated to 256)")
+    parser.add_argument(
+        "--bt-sources",
+        type=int,
+        default=8,
+        help="sources NetworkX's betweenness really runs (extrapolated to 256)",
+    )
     parser.add_argument("--phase", choices=["kolgraph", "networkx"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     common = ["--nodes", str(args.nodes), "--edges", str(args.edges), "--seed", str(args.seed)]
@@ -175,8 +240,9 @@ def main() -> None:
     results = [_child([*common, "--phase", "kolgraph"])]
     print(json.dumps(results[-1]), flush=True)
     if args.baseline:
-        results.append(_child([*common, "--phase", "networkx", "--bt-sources",
-                               str(args.bt_sources)]))
+        results.append(
+            _child([*common, "--phase", "networkx", "--bt-sources", str(args.bt_sources)])
+        )
         print(json.dumps(results[-1]), flush=True)
         ratio = results[1]["total_s"] / results[0]["total_s"]
         print(json.dumps({"speedup_vs_networkx": round(ratio, 1)}))

@@ -44,15 +44,22 @@ from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Layers", "coauthorship_graph", "combined_graph", "congress_graph", "project_layers",
-           "referral_graph"]
+__all__ = [
+    "Layers",
+    "coauthorship_graph",
+    "combined_graph",
+    "congress_graph",
+    "project_layers",
+    "referral_graph",
+]
 
 LAYERS = ("coauthorship", "referral", "congress")
 _CHAIRS = ("chair", "moderator")
 
 
-def coauthorship_graph(authorships: pd.DataFrame, params: ScoringParams, *, reference: int,
-                       nodes: Iterable[str] = ()) -> nx.Graph[str]:
+def coauthorship_graph(
+    authorships: pd.DataFrame, params: ScoringParams, *, reference: int, nodes: Iterable[str] = ()
+) -> nx.Graph[str]:
     """HCPs linked by joint papers, weighted by recency and authorship position."""
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(nodes)
@@ -61,11 +68,13 @@ def coauthorship_graph(authorships: pd.DataFrame, params: ScoringParams, *, refe
     papers = paper_weights(authorships, params, reference)
     papers = papers[papers["n_authors"] <= params.max_coauthors]
     cols = ["pub", "hcp", "position_weight", "recency", "year", "pmid"]
-    pairs = papers[cols].merge(papers[["pub", "hcp", "position_weight"]], on="pub",
-                               suffixes=("", "_b"))
+    pairs = papers[cols].merge(
+        papers[["pub", "hcp", "position_weight"]], on="pub", suffixes=("", "_b")
+    )
     pairs = pairs[pairs["hcp"] < pairs["hcp_b"]]
-    pairs = pairs.assign(w=pairs["recency"] * (pairs["position_weight"] +
-                                               pairs["position_weight_b"]) / 2.0)
+    pairs = pairs.assign(
+        w=pairs["recency"] * (pairs["position_weight"] + pairs["position_weight_b"]) / 2.0
+    )
     pairs = pairs.sort_values(["hcp", "hcp_b", "year", "pub"], ascending=[True, True, False, True])
     for (u, v), group in pairs.groupby(["hcp", "hcp_b"], sort=True):
         pmids = [p for p in group["pmid"].head(5).tolist() if isinstance(p, str) and p]
@@ -73,9 +82,10 @@ def coauthorship_graph(authorships: pd.DataFrame, params: ScoringParams, *, refe
     return graph
 
 
-def referral_graph(referrals: pd.DataFrame, params: ScoringParams, *,
-                   nodes: Iterable[str] = ()) -> nx.DiGraph[str]:
-    """Directed referral ties weighted by ``pair_count`` or ``bene_count`` (missing -> the other)."""
+def referral_graph(
+    referrals: pd.DataFrame, params: ScoringParams, *, nodes: Iterable[str] = ()
+) -> nx.DiGraph[str]:
+    """Directed referral ties weighted by ``pair_count`` or ``bene_count`` (or the other)."""
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(nodes)
     other = "bene_count" if params.referral_weight == "pair_count" else "pair_count"
@@ -89,18 +99,23 @@ def referral_graph(referrals: pd.DataFrame, params: ScoringParams, *,
         weight = values[other] if pd.isna(weight) else weight
         weight = 1.0 if pd.isna(weight) or weight <= 0 else float(weight)
         previous = graph.get_edge_data(row.src, row.dst, {})
-        graph.add_edge(row.src, row.dst, weight=previous.get("weight", 0.0) + weight,
-                       pair_count=previous.get("pair_count", 0) + (0 if pd.isna(pair) else int(pair)),
-                       bene_count=previous.get("bene_count", 0) + (0 if pd.isna(bene) else int(bene)))
+        graph.add_edge(
+            row.src,
+            row.dst,
+            weight=previous.get("weight", 0.0) + weight,
+            pair_count=previous.get("pair_count", 0) + (0 if pd.isna(pair) else int(pair)),
+            bene_count=previous.get("bene_count", 0) + (0 if pd.isna(bene) else int(bene)),
+        )
     return graph
 
 
-def congress_graph(presentations: pd.DataFrame, params: ScoringParams, *,
-                   nodes: Iterable[str] = ()) -> nx.Graph[str]:
+def congress_graph(
+    presentations: pd.DataFrame, params: ScoringParams, *, nodes: Iterable[str] = ()
+) -> nx.Graph[str]:
     """HCPs sharing congress sessions, plus chair -> speaker ties."""
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(nodes)
-    for session, group in presentations.groupby("session", sort=True):
+    for _, group in presentations.groupby("session", sort=True):
         roles = group.drop_duplicates("hcp").set_index("hcp")["role"].to_dict()
         members = sorted(roles)
         if len(members) < 2:
@@ -108,18 +123,25 @@ def congress_graph(presentations: pd.DataFrame, params: ScoringParams, *,
         chairs = [m for m in members if roles[m] in _CHAIRS]
         shared = 1.0 / (len(members) - 1) if len(members) <= params.max_session_size else 0.0
         for i, u in enumerate(members):
-            for v in members[i + 1:]:
+            for v in members[i + 1 :]:
                 bonus = params.chair_tie if (u in chairs) != (v in chairs) else 0.0
                 if shared == 0.0 and bonus == 0.0:
                     continue
                 data = graph.get_edge_data(u, v, {"weight": 0.0, "sessions": 0, "chaired_by": []})
                 chaired = list(data["chaired_by"]) + ([u if u in chairs else v] if bonus else [])
-                graph.add_edge(u, v, weight=data["weight"] + shared + bonus,
-                               sessions=data["sessions"] + 1, chaired_by=sorted(set(chaired)))
+                graph.add_edge(
+                    u,
+                    v,
+                    weight=data["weight"] + shared + bonus,
+                    sessions=data["sessions"] + 1,
+                    chaired_by=sorted(set(chaired)),
+                )
     return graph
 
 
-def combined_graph(layers: Mapping[str, nx.Graph[str]], weights: Mapping[str, float]) -> nx.Graph[str]:
+def combined_graph(
+    layers: Mapping[str, nx.Graph[str]], weights: Mapping[str, float]
+) -> nx.Graph[str]:
     """Weighted sum of layers (directed ones read as undirected), each scaled by its mean weight.
 
     Examples
@@ -140,8 +162,9 @@ def combined_graph(layers: Mapping[str, nx.Graph[str]], weights: Mapping[str, fl
         mean = float(np.mean(values)) or 1.0
         for u, v, w in layer.edges(data="weight", default=1.0):
             data = combined.get_edge_data(u, v, {"weight": 0.0})
-            combined.add_edge(u, v, weight=data["weight"] + factor * w / mean,
-                              **{name: data.get(name, 0.0) + w})
+            combined.add_edge(
+                u, v, weight=data["weight"] + factor * w / mean, **{name: data.get(name, 0.0) + w}
+            )
     return combined
 
 
@@ -166,8 +189,11 @@ def population(data: ScoringData, area: str | None) -> list[str]:
     """HCPs scored: all of them, or with an area only those with evidence in it."""
     if not area:
         return sorted(str(i) for i in data.hcps["id"])
-    ids: set[Any] = set(data.authorships["hcp"]) | set(data.presentations["hcp"]) | set(
-        data.investigators["hcp"])
+    ids: set[Any] = (
+        set(data.authorships["hcp"])
+        | set(data.presentations["hcp"])
+        | set(data.investigators["hcp"])
+    )
     return sorted(str(i) for i in ids)
 
 
@@ -182,9 +208,15 @@ def project_layers(source: GraphStore | ScoringData, params: ScoringParams) -> L
     co = coauthorship_graph(data.authorships, params, reference=reference, nodes=nodes)
     ref = referral_graph(refs, params, nodes=nodes)
     con = congress_graph(data.presentations, params, nodes=nodes)
-    combined = combined_graph({"coauthorship": co, "referral": ref, "congress": con},
-                              params.layer_weights)
+    combined = combined_graph(
+        {"coauthorship": co, "referral": ref, "congress": con}, params.layer_weights
+    )
     combined.add_nodes_from(nodes)
-    logger.info("projected %d HCPs: %d co-authorship, %d referral, %d congress ties",
-                len(nodes), co.number_of_edges(), ref.number_of_edges(), con.number_of_edges())
+    logger.info(
+        "projected %d HCPs: %d co-authorship, %d referral, %d congress ties",
+        len(nodes),
+        co.number_of_edges(),
+        ref.number_of_edges(),
+        con.number_of_edges(),
+    )
     return Layers(nodes, co, ref, con, combined, data, reference)

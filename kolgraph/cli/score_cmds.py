@@ -30,8 +30,12 @@ def _year(value: str | None, option: str) -> int | None:
 @app.command()
 def score(
     data_dir: DataDir = None,
-    area: Annotated[str | None, typer.Option(
-        "--area", help="Therapeutic area: MeSH id (D003920), tree number (C18.452) or term.")] = None,
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area", help="Therapeutic area: MeSH id (D003920), tree number (C18.452) or term."
+        ),
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="First year (YYYY).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Last year (YYYY).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
@@ -40,8 +44,9 @@ def score(
 ) -> None:
     """Score every HCP, store the run (ScoreRun + Score nodes) and print the top KOLs."""
     try:
-        params = ScoringParams(area=area, since=_year(since, "--since"),
-                               until=_year(until, "--until"), seed=seed)
+        params = ScoringParams(
+            area=area, since=_year(since, "--since"), until=_year(until, "--until"), seed=seed
+        )
     except ValidationError as exc:
         problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
         raise ScoringError(f"invalid scoring options: {problem}") from exc
@@ -51,24 +56,34 @@ def score(
     best = result.frame.sort_values("rank").head(top)
     columns = ["name", "influence", "tier", "segment", "scope", "community", "rising_star"]
     if as_json:
-        print_json({
-            "run_id": run_id, "n_hcps": len(result.frame),
-            "modularity": result.info["modularity"],
-            "n_communities": result.info["n_communities"],
-            "component_weights": result.info["component_weights"],
-            "portfolio": [p["node"] for p in result.info["portfolio"]],
-            "top": [{"id": hcp, **{c: row[c] for c in columns}, "rank": int(row["rank"])}
-                    for hcp, row in best.iterrows()],
-        })
+        print_json(
+            {
+                "run_id": run_id,
+                "n_hcps": len(result.frame),
+                "modularity": result.info["modularity"],
+                "n_communities": result.info["n_communities"],
+                "component_weights": result.info["component_weights"],
+                "portfolio": [p["node"] for p in result.info["portfolio"]],
+                "top": [
+                    {"id": hcp, **{c: row[c] for c in columns}, "rank": int(row["rank"])}
+                    for hcp, row in best.iterrows()
+                ],
+            }
+        )
         return
-    table = Table(title=f"{run_id}: {len(result.frame)} HCPs, "
-                        f"{result.info['n_communities']} communities "
-                        f"(Q = {result.info['modularity']:.3f})")
+    table = Table(
+        title=f"{run_id}: {len(result.frame)} HCPs, "
+        f"{result.info['n_communities']} communities "
+        f"(Q = {result.info['modularity']:.3f})"
+    )
     for column in ("rank", "id", *columns):
         table.add_column(column)
     for hcp, row in best.iterrows():
-        table.add_row(str(row["rank"]), hcp, *(
-            f"{row[c]:.1f}" if c == "influence" else str(row[c]) for c in columns))
+        table.add_row(
+            str(row["rank"]),
+            hcp,
+            *(f"{row[c]:.1f}" if c == "influence" else str(row[c]) for c in columns),
+        )
     console.print(table)
 
 

@@ -14,5 +14,13 @@ from kolgraph.scoring.params import COMPONENTS, ScoringParams
 from kolgraph.scoring.pipeline import ScoreResult, assemble, score_hcps
 from kolgraph.scoring.runs import write_run
 
-__all__ = ["COMPONENTS", "ScoreResult", "ScoringParams", "assemble", "explain", "explanations",
-           "score_hcps", "write_run"]
+__all__ = [
+    "COMPONENTS",
+    "ScoreResult",
+    "ScoringParams",
+    "assemble",
+    "explain",
+    "explanations",
+    "score_hcps",
+    "write_run",
+]

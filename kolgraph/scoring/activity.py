@@ -10,8 +10,8 @@ not drown everyone else (100 papers score about twice 10, not ten times).
 
 Examples
 --------
->>> author_role(1, 5, None), author_role(5, 5, None), author_role(3, 5, None), author_role(1, 1, None)
-('first', 'last', 'middle', 'single')
+>>> [author_role(p, n, None) for p, n in ((1, 5), (5, 5), (3, 5), (1, 1))]
+['first', 'last', 'middle', 'single']
 >>> recency(2020, 2020, 5.0), recency(2015, 2020, 5.0)
 (1.0, 0.5)
 """
@@ -77,8 +77,10 @@ def paper_weights(authorships: pd.DataFrame, params: ScoringParams, reference: i
     n_in_store = frame.groupby("pub")["hcp"].transform("size") if len(frame) else frame["pub"]
     n_authors = pd.to_numeric(frame["n_authors"], errors="coerce")
     frame["n_authors"] = np.fmax(n_authors.to_numpy(dtype=float), n_in_store.to_numpy(dtype=float))
-    frame["role"] = [author_role(p, n, r) for p, n, r in
-                     zip(frame["position"], frame["n_authors"], frame["role"], strict=True)]
+    frame["role"] = [
+        author_role(p, n, r)
+        for p, n, r in zip(frame["position"], frame["n_authors"], frame["role"], strict=True)
+    ]
     pw = frame["role"].map(params.position_weights).fillna(0.0).to_numpy(dtype=float)
     crowd = np.minimum(1.0, params.crowded_paper / np.maximum(frame["n_authors"].to_numpy(), 1.0))
     frame["position_weight"] = np.where(frame["role"] == "middle", pw * crowd, pw)
@@ -100,16 +102,24 @@ class Activity:
     papers: pd.DataFrame
 
 
-def _top(frame: pd.DataFrame, columns: list[str], into: dict[str, dict[str, list[dict[str, Any]]]],
-         kind: str) -> None:
+def _top(
+    frame: pd.DataFrame,
+    columns: list[str],
+    into: dict[str, dict[str, list[dict[str, Any]]]],
+    kind: str,
+) -> None:
     if frame.empty:
         return
     ranked = frame.sort_values(["hcp", "value", columns[0]], ascending=[True, False, True])
     for hcp, group in ranked.groupby("hcp", sort=False):
         items = group.head(EVIDENCE_ITEMS)[[*columns, "value"]]
         into.setdefault(str(hcp), {})[kind] = [
-            {k: (None if pd.isna(v) else (round(float(v), 4) if k == "value" else v))
-             for k, v in row.items()} for row in items.to_dict("records")]
+            {
+                k: (None if pd.isna(v) else (round(float(v), 4) if k == "value" else v))
+                for k, v in row.items()
+            }
+            for row in items.to_dict("records")
+        ]
 
 
 def activity(data: Any, params: ScoringParams, reference: int) -> Activity:
@@ -119,19 +129,28 @@ def activity(data: Any, params: ScoringParams, reference: int) -> Activity:
 
     pres = data.presentations.copy()
     role_w = pres["role"].map(params.congress_role_weights).fillna(0.25)
-    scope_w = pres["congress_scope"].map(params.congress_scope_weights).fillna(
-        params.congress_scope_weights.get("regional", 0.4))
-    pres["value"] = role_w.to_numpy() * scope_w.to_numpy() * _recency(
-        pres["year"], reference, params.half_life_years)
+    scope_w = (
+        pres["congress_scope"]
+        .map(params.congress_scope_weights)
+        .fillna(params.congress_scope_weights.get("regional", 0.4))
+    )
+    pres["value"] = (
+        role_w.to_numpy()
+        * scope_w.to_numpy()
+        * _recency(pres["year"], reference, params.half_life_years)
+    )
     congress = np.log1p(pres.groupby("hcp")["value"].sum())
 
     trials = data.investigators.copy()
     trials["value"] = trials["role"].map(params.trial_role_weights).fillna(0.5).to_numpy() * (
-        _recency(trials["year"], reference, params.half_life_years))
+        _recency(trials["year"], reference, params.half_life_years)
+    )
     trial_score = np.log1p(trials.groupby("hcp")["value"].sum())
 
     evidence: dict[str, dict[str, list[dict[str, Any]]]] = {}
     _top(papers, ["pmid", "doi", "pub", "year", "role"], evidence, "papers")
-    _top(pres, ["session", "role", "congress", "congress_scope", "year"], evidence, "congress_roles")
+    _top(
+        pres, ["session", "role", "congress", "congress_scope", "year"], evidence, "congress_roles"
+    )
     _top(trials, ["nct_id", "trial", "role", "year"], evidence, "trials")
     return Activity(scientific, congress, trial_score, evidence, papers)

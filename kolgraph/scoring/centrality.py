@@ -94,12 +94,15 @@ def pagerank_array(arrays: EdgeArrays, *, alpha: float = 0.85) -> np.ndarray:
     if arrays.n_nodes == 0:
         return np.zeros(0)
     graph = arrays.igraph()
-    values = graph.pagerank(weights="weight", damping=alpha, directed=arrays.directed,
-                            implementation="prpack")
+    values = graph.pagerank(
+        weights="weight", damping=alpha, directed=arrays.directed, implementation="prpack"
+    )
     return np.asarray(values, dtype=np.float64)
 
 
-def pagerank(graph: GraphLike, alpha: float = 0.85, weight: str | None = "weight") -> dict[Any, float]:
+def pagerank(
+    graph: GraphLike, alpha: float = 0.85, weight: str | None = "weight"
+) -> dict[Any, float]:
     """Weighted PageRank, as :func:`networkx.pagerank` defines it.
 
     Parameters
@@ -161,8 +164,9 @@ def _principal_symmetric(matrix: sp.csr_matrix) -> np.ndarray | None:
         vector = vectors[:, -1]
     else:
         try:
-            values, vectors = eigsh(matrix.astype(np.float64), k=1, which="LA",
-                                    v0=np.ones(n), maxiter=5000, tol=1e-10)
+            values, vectors = eigsh(
+                matrix.astype(np.float64), k=1, which="LA", v0=np.ones(n), maxiter=5000, tol=1e-10
+            )
         except ArpackNoConvergence:
             return None
         vector = vectors[:, 0]
@@ -199,7 +203,11 @@ def sample_sources(n: int, k: int | None, seed: int) -> list[int] | None:
 
 
 def betweenness_array(
-    arrays: EdgeArrays, *, k: int | None = None, seed: int = 0, normalized: bool = True,
+    arrays: EdgeArrays,
+    *,
+    k: int | None = None,
+    seed: int = 0,
+    normalized: bool = True,
     weighted: bool = True,
 ) -> np.ndarray:
     """Betweenness in node order: exact, or estimated from ``k`` sampled sources.
@@ -214,8 +222,10 @@ def betweenness_array(
     graph = arrays.igraph()
     weights = "distance" if weighted else None
     sources = sample_sources(n, k, seed)
-    raw = np.asarray(graph.betweenness(directed=arrays.directed, weights=weights, sources=sources),
-                     dtype=np.float64)
+    raw = np.asarray(
+        graph.betweenness(directed=arrays.directed, weights=weights, sources=sources),
+        dtype=np.float64,
+    )
     if not arrays.directed:
         raw *= 2.0  # igraph counts each unordered pair once; NetworkX's sum is over ordered pairs
     if sources is None:
@@ -235,8 +245,11 @@ def betweenness_array(
 
 
 def betweenness(
-    graph: GraphLike, k: int | None = None, normalized: bool = True,
-    weight: str | None = "weight", seed: int = 0,
+    graph: GraphLike,
+    k: int | None = None,
+    normalized: bool = True,
+    weight: str | None = "weight",
+    seed: int = 0,
 ) -> dict[Any, float]:
     """Betweenness centrality, as :func:`networkx.betweenness_centrality` defines it.
 
@@ -264,13 +277,17 @@ def betweenness(
     1.0
     """
     arrays = _arrays(graph, weight)
-    values = betweenness_array(arrays, k=k, seed=seed, normalized=normalized,
-                               weighted=weight is not None)
+    values = betweenness_array(
+        arrays, k=k, seed=seed, normalized=normalized, weighted=weight is not None
+    )
     return _keyed(graph, arrays, values)
 
 
 def harmonic_array(
-    arrays: EdgeArrays, *, sources: list[int] | None = None, weighted: bool = True,
+    arrays: EdgeArrays,
+    *,
+    sources: list[int] | None = None,
+    weighted: bool = True,
     chunk: int = 8,
 ) -> np.ndarray:
     """Harmonic closeness (sum of 1/distance from the other nodes), exact or estimated.
@@ -289,7 +306,7 @@ def harmonic_array(
     picked = list(range(n)) if sources is None else list(sources)
     total = np.zeros(n)
     for start in range(0, len(picked), chunk):
-        rows = picked[start:start + chunk]
+        rows = picked[start : start + chunk]
         dist = csgraph.dijkstra(lengths, directed=arrays.directed, indices=rows)
         with np.errstate(divide="ignore"):
             inverse = np.where(np.isfinite(dist) & (dist > 0), 1.0 / dist, 0.0)

@@ -50,7 +50,11 @@ def _seeded(seed: int) -> Iterator[None]:
 
 
 def membership_array(
-    arrays: EdgeArrays, *, method: str = "leiden", seed: int = 0, resolution: float = 1.0,
+    arrays: EdgeArrays,
+    *,
+    method: str = "leiden",
+    seed: int = 0,
+    resolution: float = 1.0,
 ) -> np.ndarray:
     """Community label of every node (0 = largest community), undirected view.
 
@@ -68,10 +72,12 @@ def membership_array(
     weights = "weight" if graph.ecount() else None
     with _seeded(seed):
         if method == "leiden":
-            found = graph.community_leiden(objective_function="modularity", weights=weights,
-                                           resolution=resolution,
-                                           n_iterations=-1 if graph.ecount() <= LEIDEN_CONVERGE_UP_TO
-                                           else 2)
+            found = graph.community_leiden(
+                objective_function="modularity",
+                weights=weights,
+                resolution=resolution,
+                n_iterations=-1 if graph.ecount() <= LEIDEN_CONVERGE_UP_TO else 2,
+            )
         elif method == "louvain":
             found = _best_louvain(graph, weights, resolution, seed)
         else:
@@ -98,8 +104,9 @@ def _canonical(labels: np.ndarray) -> np.ndarray:
     """Renumber labels by descending size, ties by first member."""
     if labels.size == 0:
         return labels
-    _, first, inverse, sizes = np.unique(labels, return_index=True, return_inverse=True,
-                                         return_counts=True)
+    _, first, inverse, sizes = np.unique(
+        labels, return_index=True, return_inverse=True, return_counts=True
+    )
     order = np.lexsort((first, -sizes))
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
@@ -115,8 +122,12 @@ def modularity_array(arrays: EdgeArrays, membership: np.ndarray, resolution: flo
 
 
 def communities(
-    graph: nx.Graph[Any] | EdgeArrays, *, weight: str = "weight", method: str = "leiden",
-    seed: int = 0, resolution: float = 1.0,
+    graph: nx.Graph[Any] | EdgeArrays,
+    *,
+    weight: str = "weight",
+    method: str = "leiden",
+    seed: int = 0,
+    resolution: float = 1.0,
 ) -> list[set[Any]]:
     """Communities as a list of node sets, largest first.
 
@@ -148,7 +159,9 @@ def communities(
 
 
 def modularity(
-    graph: nx.Graph[Any] | EdgeArrays, parts: list[set[Any]], weight: str = "weight",
+    graph: nx.Graph[Any] | EdgeArrays,
+    parts: list[set[Any]],
+    weight: str = "weight",
     resolution: float = 1.0,
 ) -> float:
     """Weighted modularity of a partition, as :func:`networkx.community.modularity`.

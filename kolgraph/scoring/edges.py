@@ -103,8 +103,9 @@ class EdgeArrays:
         names = self.nodes
         graph.add_weighted_edges_from(
             (names[u], names[v], float(w))
-            for u, v, w in zip(self.src.tolist(), self.dst.tolist(), self.weight.tolist(),
-                               strict=True)
+            for u, v, w in zip(
+                self.src.tolist(), self.dst.tolist(), self.weight.tolist(), strict=True
+            )
         )
         return graph
 
@@ -146,8 +147,13 @@ class EdgeArrays:
         matrix = sp.coo_matrix((self.weight[keep], (lo[keep], hi[keep])), shape=(n, n)).tocsr()
         matrix.sum_duplicates()
         coo = matrix.tocoo()
-        return EdgeArrays(self.nodes, coo.row.astype(np.int64), coo.col.astype(np.int64),
-                          coo.data.astype(np.float64), False)
+        return EdgeArrays(
+            self.nodes,
+            coo.row.astype(np.int64),
+            coo.col.astype(np.int64),
+            coo.data.astype(np.float64),
+            False,
+        )
 
     def index(self) -> dict[str, int]:
         """Node id -> position (cached)."""

@@ -62,7 +62,9 @@ def _ties(result: ScoreResult, hcp: str) -> list[dict[str, Any]]:
             ref = layers.referral.get_edge_data(u, v)
             if ref:
                 tie[f"referrals_{'out' if u == hcp else 'in'}"] = {
-                    "pair_count": ref["pair_count"], "bene_count": ref["bene_count"]}
+                    "pair_count": ref["pair_count"],
+                    "bene_count": ref["bene_count"],
+                }
         con = layers.congress.get_edge_data(hcp, other)
         if con:
             tie["shared_sessions"] = con["sessions"]
@@ -76,18 +78,22 @@ def explain(result: ScoreResult, hcp: str) -> dict[str, Any]:
     """The explanation of one HCP's scores (see the module docstring for its fields)."""
     row = result.frame.loc[hcp]
     weights = result.info["component_weights"]
-    components = [{
-        "component": c,
-        "raw": _num(row[f"{c}_raw"]),
-        "scaled": _num(row[c]),
-        "weight": _num(weights.get(c, 0.0)),
-        "contribution": _num(row[f"contribution_{c}"]),
-        "rank": _num(row[f"rank_{c}"]),
-    } for c in COMPONENTS]
+    components = [
+        {
+            "component": c,
+            "raw": _num(row[f"{c}_raw"]),
+            "scaled": _num(row[c]),
+            "weight": _num(weights.get(c, 0.0)),
+            "contribution": _num(row[f"contribution_{c}"]),
+            "rank": _num(row[f"rank_{c}"]),
+        }
+        for c in COMPONENTS
+    ]
     params = result.params
     potential = float(row["prescribing_potential"])
-    tier, tier_reason = tier_of(float(row["influence"]), potential, float(row["cooperation"]),
-                                params)
+    tier, tier_reason = tier_of(
+        float(row["influence"]), potential, float(row["cooperation"]), params
+    )
     segment, segment_reason = segment_of(float(row["influence"]), potential, params)
     evidence = dict(result.activity.evidence.get(hcp, {})) if result.activity else {}
     evidence["ties"] = _ties(result, hcp)
@@ -96,16 +102,35 @@ def explain(result: ScoreResult, hcp: str) -> dict[str, Any]:
         "influence": _num(row["influence"]),
         "rank": _num(row["rank"]),
         "components": components,
-        "network": {m: _num(row[m]) for m in (*METRICS, "degree", "strength", "reach_1",
-                                               "reach_2", "spread", "community",
-                                               "community_role", "participation", "within_z")},
+        "network": {
+            m: _num(row[m])
+            for m in (
+                *METRICS,
+                "degree",
+                "strength",
+                "reach_1",
+                "reach_2",
+                "spread",
+                "community",
+                "community_role",
+                "participation",
+                "within_z",
+            )
+        },
         "evidence": evidence,
-        "tier": {"tier": tier, "reason": tier_reason,
-                 "prescribing_potential": _num(potential), "cooperation": _num(row["cooperation"]),
-                 "accepted": _num(row["accepted"]), "declined": _num(row["declined"])},
+        "tier": {
+            "tier": tier,
+            "reason": tier_reason,
+            "prescribing_potential": _num(potential),
+            "cooperation": _num(row["cooperation"]),
+            "accepted": _num(row["accepted"]),
+            "declined": _num(row["declined"]),
+        },
         "segment": {"segment": segment, "reason": segment_reason},
-        "scope": {"scope": row["scope"],
-                  "evidence": {lv: _num(row.get(f"scope_{lv}", 0)) for lv in LEVELS}},
+        "scope": {
+            "scope": row["scope"],
+            "evidence": {lv: _num(row.get(f"scope_{lv}", 0)) for lv in LEVELS},
+        },
     }
     if result.trends is not None:
         years = result.trends.attrs["years"]
@@ -130,4 +155,5 @@ def contributions_frame(result: ScoreResult) -> pd.DataFrame:
     """Contribution of every component per HCP (columns) plus ``influence``."""
     columns = [f"contribution_{c}" for c in COMPONENTS]
     return result.frame[[*columns, "influence"]].rename(
-        columns=lambda c: c.removeprefix("contribution_"))
+        columns=lambda c: c.removeprefix("contribution_")
+    )

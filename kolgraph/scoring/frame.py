@@ -23,13 +23,40 @@ from kolgraph.scoring.params import COMPONENTS, ScoringParams
 from kolgraph.scoring.pipeline import score_hcps
 from kolgraph.store import GraphStore
 
-__all__ = ["EXPORT_COLUMNS", "export_hcps", "history_frame", "hcp_frame", "run_frame",
-           "score_frame"]
+__all__ = [
+    "EXPORT_COLUMNS",
+    "export_hcps",
+    "history_frame",
+    "hcp_frame",
+    "run_frame",
+    "score_frame",
+]
 
-EXPORT_COLUMNS = ("id", "name", "npi", "orcid", "influence", *COMPONENTS, "pagerank",
-                  "eigenvector", "betweenness", "harmonic", "reach_1", "reach_2", "spread",
-                  "prescribing_potential", "cooperation", "tier", "segment", "scope",
-                  "community", "community_role", "rising_star", "rising_score", "score_run")
+EXPORT_COLUMNS = (
+    "id",
+    "name",
+    "npi",
+    "orcid",
+    "influence",
+    *COMPONENTS,
+    "pagerank",
+    "eigenvector",
+    "betweenness",
+    "harmonic",
+    "reach_1",
+    "reach_2",
+    "spread",
+    "prescribing_potential",
+    "cooperation",
+    "tier",
+    "segment",
+    "scope",
+    "community",
+    "community_role",
+    "rising_star",
+    "rising_score",
+    "score_run",
+)
 
 
 def score_frame(store: GraphStore, **params: Any) -> pd.DataFrame:

@@ -30,7 +30,9 @@ from sklearn.preprocessing import RobustScaler
 __all__ = ["active_weights", "composite", "robust_scale"]
 
 
-def robust_scale(values: np.ndarray, quantiles: tuple[float, float], saturation: float) -> np.ndarray:
+def robust_scale(
+    values: np.ndarray, quantiles: tuple[float, float], saturation: float
+) -> np.ndarray:
     """Scale non-negative ``values`` into ``[0, 1)``, robustly to outliers.
 
     Parameters
@@ -73,8 +75,11 @@ def active_weights(raw: pd.DataFrame, weights: Mapping[str, float]) -> dict[str,
     >>> active_weights(raw, {"a": 0.5, "b": 0.5})
     {'a': 1.0, 'b': 0.0}
     """
-    present = {c: float(w) for c, w in weights.items()
-               if c in raw and float(np.nan_to_num(raw[c].to_numpy(dtype=float)).max(initial=0)) > 0}
+    present = {
+        c: float(w)
+        for c, w in weights.items()
+        if c in raw and float(np.nan_to_num(raw[c].to_numpy(dtype=float)).max(initial=0)) > 0
+    }
     total = sum(present.values())
     return {c: (present.get(c, 0.0) / total if total else 0.0) for c in weights}
 
@@ -92,8 +97,11 @@ def composite(scaled: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFram
     out = pd.DataFrame(index=scaled.index)
     total = np.zeros(len(scaled))
     for component, weight in weights.items():
-        column = 100.0 * weight * scaled[component].to_numpy(dtype=float) if weight else np.zeros(
-            len(scaled))
+        column = (
+            100.0 * weight * scaled[component].to_numpy(dtype=float)
+            if weight
+            else np.zeros(len(scaled))
+        )
         out[f"contribution_{component}"] = column
         total = total + column
     out["influence"] = total

@@ -33,12 +33,33 @@ __all__ = ["ScoringData", "area_kind", "load_scoring_data", "restrict", "year_of
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "hcps": ("id", "name", "npi", "orcid", "city", "state", "country", "prescribing_claims"),
-    "authorships": ("hcp", "pub", "pmid", "doi", "year", "date", "position", "role", "n_authors",
-                    "cited_by", "journal"),
+    "authorships": (
+        "hcp",
+        "pub",
+        "pmid",
+        "doi",
+        "year",
+        "date",
+        "position",
+        "role",
+        "n_authors",
+        "cited_by",
+        "journal",
+    ),
     "pub_topics": ("item", "topic", "name", "tree_numbers"),
     "referrals": ("src", "dst", "pair_count", "bene_count", "same_day_count", "period"),
-    "presentations": ("hcp", "session", "role", "date", "title", "congress", "congress_name",
-                      "congress_year", "congress_scope", "congress_country"),
+    "presentations": (
+        "hcp",
+        "session",
+        "role",
+        "date",
+        "title",
+        "congress",
+        "congress_name",
+        "congress_year",
+        "congress_scope",
+        "congress_country",
+    ),
     "session_topics": ("item", "topic", "name", "tree_numbers"),
     "investigators": ("hcp", "trial", "nct_id", "role", "start_date", "title", "conditions"),
     "trial_topics": ("item", "topic", "name", "tree_numbers"),
@@ -86,10 +107,15 @@ class ScoringData:
     @classmethod
     def from_rows(cls, **rows: list[dict[str, Any]]) -> ScoringData:
         """Build from lists of dicts (missing tables are empty); adds a ``year`` column."""
-        frames = {name: pd.DataFrame(rows.get(name) or [], columns=list(cols))
-                  for name, cols in _COLUMNS.items()}
-        for name, column in (("authorships", "year"), ("presentations", "date"),
-                             ("investigators", "start_date")):
+        frames = {
+            name: pd.DataFrame(rows.get(name) or [], columns=list(cols))
+            for name, cols in _COLUMNS.items()
+        }
+        for name, column in (
+            ("authorships", "year"),
+            ("presentations", "date"),
+            ("investigators", "start_date"),
+        ):
             frame = frames[name]
             years = frame[column].map(year_of) if len(frame) else pd.Series(dtype=float)
             if name == "authorships" and len(frame):
@@ -133,8 +159,9 @@ def _topic_items(topics: pd.DataFrame, area: str) -> set[str]:
         hit = topics["name"].astype(str).str.lower() == area.strip().lower()
         roots = {t for tl in trees[hit] for t in tl}
     if roots:
-        hit = hit | trees.map(lambda tl: any(t == r or t.startswith(r + ".") for t in tl
-                                            for r in roots))
+        hit = hit | trees.map(
+            lambda tl: any(t == r or t.startswith(r + ".") for t in tl for r in roots)
+        )
     return set(topics.loc[hit, "item"])
 
 
@@ -146,8 +173,13 @@ def _text_hit(values: pd.Series, term: str) -> pd.Series:
     return values.map(match).astype(bool)
 
 
-def restrict(data: ScoringData, *, area: str | None = None, since: int | None = None,
-             until: int | None = None) -> ScoringData:
+def restrict(
+    data: ScoringData,
+    *,
+    area: str | None = None,
+    since: int | None = None,
+    until: int | None = None,
+) -> ScoringData:
     """Keep only the evidence of ``area`` within years ``since``..``until`` (inclusive).
 
     Items without a known year are left out when a window is given (logged with a count).
@@ -169,15 +201,19 @@ def restrict(data: ScoringData, *, area: str | None = None, since: int | None = 
             keep_pres |= _text_hit(data.presentations["title"], term)
             keep_trials |= _text_hit(data.investigators["conditions"], term)
             keep_trials |= _text_hit(data.investigators["title"], term)
-        out = replace(out, authorships=data.authorships[data.authorships["pub"].isin(pubs)],
-                      presentations=data.presentations[keep_pres],
-                      investigators=data.investigators[keep_trials])
+        out = replace(
+            out,
+            authorships=data.authorships[data.authorships["pub"].isin(pubs)],
+            presentations=data.presentations[keep_pres],
+            investigators=data.investigators[keep_trials],
+        )
         if out.authorships.empty and out.presentations.empty and out.investigators.empty:
             raise ScoringError(
                 f"no publication, session or trial matches area {area!r}; give a MeSH id "
-                "(D003920), a tree number (C18.452) or a topic name present in the store")
+                "(D003920), a tree number (C18.452) or a topic name present in the store"
+            )
     if since is not None or until is not None:
-        lo = since if since is not None else -10**9
+        lo = since if since is not None else -(10**9)
         hi = until if until is not None else 10**9
         changes = {}
         for name in ("authorships", "presentations", "investigators"):

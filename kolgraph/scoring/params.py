@@ -44,7 +44,8 @@ class ScoringParams(BaseModel):
     since: int | None = Field(None, description="first year of the window (inclusive)")
     until: int | None = Field(None, description="last year of the window (inclusive)")
     reference_year: int | None = Field(
-        None, description="year recency is measured from; default: until, else latest in data")
+        None, description="year recency is measured from; default: until, else latest in data"
+    )
     half_life_years: float = Field(5.0, gt=0)
 
     # Co-authorship layer and scientific activity.
@@ -55,24 +56,44 @@ class ScoringParams(BaseModel):
 
     # Layers.
     referral_weight: Literal["pair_count", "bene_count"] = "pair_count"
-    max_session_size: int = Field(50, ge=2, description="bigger sessions add no shared-session ties")
+    max_session_size: int = Field(
+        50, ge=2, description="bigger sessions add no shared-session ties"
+    )
     chair_tie: float = Field(1.0, ge=0)
     layer_weights: Weights = {"coauthorship": 1.0, "referral": 1.0, "congress": 0.5}
 
     # Congress and trial roles.
     congress_role_weights: Weights = {
-        "chair": 1.0, "moderator": 0.8, "invited_speaker": 0.8, "panelist": 0.6,
-        "abstract": 0.4, "poster": 0.25}
+        "chair": 1.0,
+        "moderator": 0.8,
+        "invited_speaker": 0.8,
+        "panelist": 0.6,
+        "abstract": 0.4,
+        "poster": 0.25,
+    }
     congress_scope_weights: Weights = {"international": 1.0, "national": 0.7, "regional": 0.4}
     trial_role_weights: Weights = {
-        "principal_investigator": 1.0, "study_chair": 1.0, "study_director": 0.8,
-        "sub_investigator": 0.5, "site_investigator": 0.5}
+        "principal_investigator": 1.0,
+        "study_chair": 1.0,
+        "study_director": 0.8,
+        "sub_investigator": 0.5,
+        "site_investigator": 0.5,
+    }
 
     # Composite.
     component_weights: Weights = {
-        "scientific": 0.30, "network": 0.25, "congress": 0.20, "referral": 0.15, "trials": 0.10}
+        "scientific": 0.30,
+        "network": 0.25,
+        "congress": 0.20,
+        "referral": 0.15,
+        "trials": 0.10,
+    }
     network_weights: Weights = {
-        "pagerank": 0.4, "eigenvector": 0.2, "betweenness": 0.2, "harmonic": 0.2}
+        "pagerank": 0.4,
+        "eigenvector": 0.2,
+        "betweenness": 0.2,
+        "harmonic": 0.2,
+    }
     scale_quantiles: tuple[float, float] = (5.0, 95.0)
     saturation: float = Field(0.95, gt=0, lt=1, description="scaled score at the upper quantile")
 
@@ -94,7 +115,13 @@ class ScoringParams(BaseModel):
     high_potential: float = Field(0.5, ge=0, le=1)
     min_cooperation: float = Field(0.3, ge=0, le=1)
     positive_outcomes: tuple[str, ...] = ("accepted", "completed", "positive", "attended", "agreed")
-    negative_outcomes: tuple[str, ...] = ("declined", "rejected", "negative", "no_show", "cancelled")
+    negative_outcomes: tuple[str, ...] = (
+        "declined",
+        "rejected",
+        "negative",
+        "no_show",
+        "cancelled",
+    )
     trend_years: int = Field(5, ge=2)
     rising_quantile: float = Field(0.9, gt=0, lt=1)
     min_rising_papers: int = Field(2, ge=0)
@@ -103,9 +130,15 @@ class ScoringParams(BaseModel):
     def _check(self) -> ScoringParams:
         if self.since is not None and self.until is not None and self.since > self.until:
             raise ValueError(f"since ({self.since}) is after until ({self.until}); swap them")
-        for name in ("position_weights", "layer_weights", "congress_role_weights",
-                     "congress_scope_weights", "trial_role_weights", "component_weights",
-                     "network_weights"):
+        for name in (
+            "position_weights",
+            "layer_weights",
+            "congress_role_weights",
+            "congress_scope_weights",
+            "trial_role_weights",
+            "component_weights",
+            "network_weights",
+        ):
             _nonnegative(name, getattr(self, name))
         unknown = set(self.component_weights) - set(COMPONENTS)
         if unknown:

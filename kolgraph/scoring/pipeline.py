@@ -56,8 +56,9 @@ def _samples(requested: int | None, n: int, m: int, per_edges: float, cap: int) 
     return max(16, min(cap, int(per_edges / max(m, 1))))
 
 
-def network_scores(arrays: EdgeArrays, params: ScoringParams, timings: dict[str, float] | None = None
-                   ) -> tuple[pd.DataFrame, dict[str, Any]]:
+def network_scores(
+    arrays: EdgeArrays, params: ScoringParams, timings: dict[str, float] | None = None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Degree, strength, centralities, community, role and reach of every node of ``arrays``."""
     timings = {} if timings is None else timings
     n, m = arrays.n_nodes, arrays.n_edges
@@ -72,57 +73,77 @@ def network_scores(arrays: EdgeArrays, params: ScoringParams, timings: dict[str,
 
     out["degree"] = centrality.degree_array(arrays)
     out["strength"] = centrality.strength_array(arrays)
-    out["pagerank"] = timed("pagerank", lambda: centrality.pagerank_array(
-        arrays, alpha=params.pagerank_alpha))
+    out["pagerank"] = timed(
+        "pagerank", lambda: centrality.pagerank_array(arrays, alpha=params.pagerank_alpha)
+    )
     out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
     exact = n <= params.exact_limit
     k_bt = None if exact else _samples(params.betweenness_samples, n, m, 3.2e7, 256)
-    out["betweenness"] = timed("betweenness", lambda: centrality.betweenness_array(
-        arrays, k=k_bt, seed=params.seed))
+    out["betweenness"] = timed(
+        "betweenness", lambda: centrality.betweenness_array(arrays, k=k_bt, seed=params.seed)
+    )
     k_h = None if exact else _samples(params.harmonic_samples, n, m, 3.2e7, 64)
     sources = centrality.sample_sources(n, k_h, params.seed)
     out["harmonic"] = timed("harmonic", lambda: centrality.harmonic_array(arrays, sources=sources))
     info["betweenness_sources"] = "all" if k_bt is None else k_bt
     info["harmonic_sources"] = "all" if sources is None else len(sources)
 
-    membership = timed("communities", lambda: communities.membership_array(
-        arrays, method=params.community_method, seed=params.seed, resolution=params.resolution))
+    membership = timed(
+        "communities",
+        lambda: communities.membership_array(
+            arrays, method=params.community_method, seed=params.seed, resolution=params.resolution
+        ),
+    )
     out["community"] = membership
     info["community_method"] = params.community_method
     info["n_communities"] = int(membership.max()) + 1 if n else 0
-    info["modularity"] = timed("modularity", lambda: communities.modularity_array(
-        arrays, membership, params.resolution))
+    info["modularity"] = timed(
+        "modularity", lambda: communities.modularity_array(arrays, membership, params.resolution)
+    )
     participation, z = roles.participation_and_z(arrays, membership)
     out["participation"] = participation
     out["within_z"] = z
     out["community_role"] = roles.role_names(participation, z)
 
-    r1, r2, how = timed("reach", lambda: reach.reach_counts(
-        arrays, exact_work=params.reach_exact_work, seed=params.seed))
+    r1, r2, how = timed(
+        "reach",
+        lambda: reach.reach_counts(arrays, exact_work=params.reach_exact_work, seed=params.seed),
+    )
     out["reach_1"] = r1
     out["reach_2"] = r2
     info["reach_2_method"] = how
-    out["spread"] = timed("spread", lambda: reach.spread_array(
-        arrays, scale=params.cascade_scale, reach_2=r2))
+    out["spread"] = timed(
+        "spread", lambda: reach.spread_array(arrays, scale=params.cascade_scale, reach_2=r2)
+    )
     start = time.perf_counter()
     info["portfolio"] = select_portfolio(arrays, params.portfolio_k)
     info["portfolio_communities"] = select_portfolio(
-        arrays, params.portfolio_k, membership=membership, cover_communities=True)
+        arrays, params.portfolio_k, membership=membership, cover_communities=True
+    )
     timings["portfolio"] = time.perf_counter() - start
     return out, info
 
 
 def assemble(
-    nodes: list[str], combined: EdgeArrays, params: ScoringParams, *,
-    referral: EdgeArrays | None = None, raw_activity: pd.DataFrame | None = None,
-    potential: pd.Series | None = None, coop: pd.DataFrame | None = None,
-    scope: pd.DataFrame | None = None, series: pd.DataFrame | None = None, reference: int = 2000,
+    nodes: list[str],
+    combined: EdgeArrays,
+    params: ScoringParams,
+    *,
+    referral: EdgeArrays | None = None,
+    raw_activity: pd.DataFrame | None = None,
+    potential: pd.Series | None = None,
+    coop: pd.DataFrame | None = None,
+    scope: pd.DataFrame | None = None,
+    series: pd.DataFrame | None = None,
+    reference: int = 2000,
 ) -> ScoreResult:
     """Score ``nodes`` from their combined network and per-HCP inputs (all indexed by id)."""
     timings: dict[str, float] = {}
     if not nodes:
-        raise ScoringError("no HCPs to score; load data first (kolgraph ingest ...) or widen "
-                           "--area/--since/--until")
+        raise ScoringError(
+            "no HCPs to score; load data first (kolgraph ingest ...) or widen "
+            "--area/--since/--until"
+        )
     if list(combined.nodes) != list(nodes):
         raise ScoringError("combined network nodes must be the scored HCPs in the same order")
     frame, info = network_scores(combined, params, timings)
@@ -135,8 +156,9 @@ def assemble(
     metric_w = {k: v for k, v in params.network_weights.items() if v}
     total = sum(metric_w.values()) or 1.0
     for metric in METRICS:
-        frame[f"{metric}_scaled"] = robust_scale(frame[metric].to_numpy(), params.scale_quantiles,
-                                                 params.saturation)
+        frame[f"{metric}_scaled"] = robust_scale(
+            frame[metric].to_numpy(), params.scale_quantiles, params.saturation
+        )
     raw["network"] = sum(frame[f"{m}_scaled"].to_numpy() * w for m, w in metric_w.items()) / total
     if referral is not None and referral.n_edges:
         pr = centrality.pagerank_array(referral, alpha=params.pagerank_alpha)
@@ -148,8 +170,11 @@ def assemble(
     scaled = pd.DataFrame(index=frame.index)
     for column in COMPONENTS:
         values = raw[column].to_numpy()
-        scaled[column] = values if column == "network" else robust_scale(
-            values, params.scale_quantiles, params.saturation)
+        scaled[column] = (
+            values
+            if column == "network"
+            else robust_scale(values, params.scale_quantiles, params.saturation)
+        )
     weights = active_weights(raw, params.component_weights)
     parts = composite(scaled, weights)
     for column in COMPONENTS:
@@ -170,14 +195,16 @@ def assemble(
     timings["composite"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    frame["prescribing_potential"] = (potential.reindex(frame.index) if potential is not None
-                                      else np.nan)
+    frame["prescribing_potential"] = (
+        potential.reindex(frame.index) if potential is not None else np.nan
+    )
     coop = coop if coop is not None else pd.DataFrame(index=frame.index)
     for column, default in (("cooperation", 0.5), ("accepted", 0), ("declined", 0)):
         values = coop[column] if column in coop else pd.Series(dtype=float)
         frame[column] = values.reindex(frame.index).fillna(default).to_numpy()
-    frame = frame.join(tier_frame(frame["influence"], frame["prescribing_potential"],
-                                  frame["cooperation"], params))
+    frame = frame.join(
+        tier_frame(frame["influence"], frame["prescribing_potential"], frame["cooperation"], params)
+    )
     if scope is not None:
         frame = frame.join(scope)
     else:
@@ -185,8 +212,11 @@ def assemble(
     trends = None
     if series is not None:
         trends = rising_frame(nodes, series, reference, params)
-        frame = frame.join(trends[["output_slope", "centrality_slope", "rising_score",
-                                   "window_papers", "rising_star"]])
+        frame = frame.join(
+            trends[
+                ["output_slope", "centrality_slope", "rising_score", "window_papers", "rising_star"]
+            ]
+        )
     else:
         frame["rising_score"] = 0.0
         frame["rising_star"] = False
@@ -196,7 +226,9 @@ def assemble(
     return ScoreResult(frame, info, params, trends=trends, timings=timings)
 
 
-def score_hcps(source: GraphStore | ScoringData, params: ScoringParams | None = None) -> ScoreResult:
+def score_hcps(
+    source: GraphStore | ScoringData, params: ScoringParams | None = None
+) -> ScoreResult:
     """Score every HCP in the store (or in ``source`` data) with ``params``.
 
     Raises
@@ -211,17 +243,32 @@ def score_hcps(source: GraphStore | ScoringData, params: ScoringParams | None = 
     referral = _arrays_in_order(layers.referral, nodes)
     data = layers.data
     acts = activity(data, params, layers.reference_year)
-    raw = pd.DataFrame({"scientific": acts.scientific, "congress": acts.congress,
-                        "trials": acts.trials})
+    raw = pd.DataFrame(
+        {"scientific": acts.scientific, "congress": acts.congress, "trials": acts.trials}
+    )
     potential = prescribing_potential(nodes, data.referrals, data.hcps, params)
     coop = cooperation(nodes, data.engagements, params)
     where = places(data.hcps, data.affiliations)
-    scope = scope_frame(nodes, where, [_arrays_in_order(layers.coauthorship, nodes), referral],
-                        data.presentations, params.scope_share)
+    scope = scope_frame(
+        nodes,
+        where,
+        [_arrays_in_order(layers.coauthorship, nodes), referral],
+        data.presentations,
+        params.scope_share,
+    )
     series = yearly_series(acts.papers, data.presentations, params)
-    result = assemble(nodes, combined, params, referral=referral, raw_activity=raw,
-                      potential=potential, coop=coop, scope=scope, series=series,
-                      reference=layers.reference_year)
+    result = assemble(
+        nodes,
+        combined,
+        params,
+        referral=referral,
+        raw_activity=raw,
+        potential=potential,
+        coop=coop,
+        scope=scope,
+        series=series,
+        reference=layers.reference_year,
+    )
     hcps = data.hcps.set_index("id")
     for column in ("name", "npi", "orcid"):
         result.frame[column] = hcps[column].reindex(result.frame.index).to_numpy()
@@ -232,8 +279,11 @@ def score_hcps(source: GraphStore | ScoringData, params: ScoringParams | None = 
 
 def _arrays_in_order(graph: Any, nodes: list[str]) -> EdgeArrays:
     index = {n: i for i, n in enumerate(nodes)}
-    edges = [(index[u], index[v], float(w)) for u, v, w in graph.edges(data="weight", default=1.0)
-             if u in index and v in index]
+    edges = [
+        (index[u], index[v], float(w))
+        for u, v, w in graph.edges(data="weight", default=1.0)
+        if u in index and v in index
+    ]
     src = np.asarray([e[0] for e in edges], dtype=np.int64)
     dst = np.asarray([e[1] for e in edges], dtype=np.int64)
     weight = np.asarray([e[2] for e in edges], dtype=np.float64)

@@ -41,8 +41,13 @@ def _coverage(arrays: EdgeArrays, hops: int) -> sp.csr_matrix:
 
 
 def select_portfolio(
-    arrays: EdgeArrays, k: int, *, hops: int = 1, membership: np.ndarray | None = None,
-    cover_communities: bool = False, candidates: np.ndarray | None = None,
+    arrays: EdgeArrays,
+    k: int,
+    *,
+    hops: int = 1,
+    membership: np.ndarray | None = None,
+    cover_communities: bool = False,
+    candidates: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
     """Greedy lazy selection of ``k`` KOLs maximising the HCPs they reach.
 
@@ -78,7 +83,7 @@ def select_portfolio(
     bonus = n + 1
 
     def gain(v: int) -> int:
-        new = int(np.count_nonzero(~covered[indices[indptr[v]:indptr[v + 1]]]))
+        new = int(np.count_nonzero(~covered[indices[indptr[v] : indptr[v + 1]]]))
         if use_comm and int(membership[v]) not in represented:  # type: ignore[index]
             new += bonus
         return new
@@ -97,10 +102,16 @@ def select_portfolio(
         if fresh == 0:
             break  # everyone reachable is covered (and every community represented)
         new_nodes = fresh - (bonus if use_comm and int(membership[v]) not in represented else 0)  # type: ignore[index]
-        covered[indices[indptr[v]:indptr[v + 1]]] = True
+        covered[indices[indptr[v] : indptr[v + 1]]] = True
         total += new_nodes
         if membership is not None:
             represented.add(int(membership[v]))
-        picked.append({"node": arrays.nodes[v], "gain": new_nodes, "covered": total,
-                       "community": None if membership is None else int(membership[v])})
+        picked.append(
+            {
+                "node": arrays.nodes[v],
+                "gain": new_nodes,
+                "covered": total,
+                "community": None if membership is None else int(membership[v]),
+            }
+        )
     return picked

@@ -42,8 +42,9 @@ def _binary(arrays: EdgeArrays, min_weight: float) -> sp.csr_matrix:
     return matrix
 
 
-def reach_counts(arrays: EdgeArrays, *, min_weight: float = 0.0, exact_work: float = 5e7,
-                 seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
+def reach_counts(
+    arrays: EdgeArrays, *, min_weight: float = 0.0, exact_work: float = 5e7, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, str]:
     """``reach_1``, ``reach_2`` per node and the method used (``exact`` or ``sketch``)."""
     adj = _binary(arrays, min_weight)
     n = adj.shape[0]
@@ -67,12 +68,14 @@ def _sketch_reach2(adj: sp.csr_matrix, seed: int) -> np.ndarray:
         h = rng.random(n)
         one = h.copy()  # min over the closed neighbourhood N[v]
         if adj.nnz:
-            one[nonempty] = np.minimum(one[nonempty],
-                                       np.minimum.reduceat(h[adj.indices], starts[nonempty]))
+            one[nonempty] = np.minimum(
+                one[nonempty], np.minimum.reduceat(h[adj.indices], starts[nonempty])
+            )
         two = one.copy()  # min over N[N[v]]
         if adj.nnz:
-            two[nonempty] = np.minimum(two[nonempty],
-                                       np.minimum.reduceat(one[adj.indices], starts[nonempty]))
+            two[nonempty] = np.minimum(
+                two[nonempty], np.minimum.reduceat(one[adj.indices], starts[nonempty])
+            )
         sums += two
     estimate = (_SKETCH - 1) / sums  # cardinality of N2[v], self included
     degree = np.diff(adj.indptr)
@@ -88,8 +91,9 @@ def tie_probabilities(arrays: EdgeArrays, scale: float = 1.0) -> sp.csr_matrix:
     return matrix
 
 
-def spread_array(arrays: EdgeArrays, *, scale: float = 1.0, reach_2: np.ndarray | None = None
-                 ) -> np.ndarray:
+def spread_array(
+    arrays: EdgeArrays, *, scale: float = 1.0, reach_2: np.ndarray | None = None
+) -> np.ndarray:
     """Two-hop independent-cascade estimate of each HCP's expected spread (self included).
 
     ``1 + sum_u p_vu + sum_u p_vu sum_{x != v} p_ux``, capped by ``1 + reach_2``.
@@ -103,8 +107,9 @@ def spread_array(arrays: EdgeArrays, *, scale: float = 1.0, reach_2: np.ndarray 
     return spread
 
 
-def cascade_spread(arrays: EdgeArrays, seeds: list[int], *, scale: float = 1.0, runs: int = 200,
-                   seed: int = 0) -> float:
+def cascade_spread(
+    arrays: EdgeArrays, seeds: list[int], *, scale: float = 1.0, runs: int = 200, seed: int = 0
+) -> float:
     """Mean number of nodes activated by ``seeds`` over ``runs`` independent cascades.
 
     Examples

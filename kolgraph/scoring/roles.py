@@ -25,11 +25,17 @@ __all__ = ["HUB_Z", "participation_and_z", "role_names"]
 
 HUB_Z = 2.5
 _HUB_ROLES = ((0.30, "provincial_hub"), (0.75, "connector_hub"), (1.01, "kinless_hub"))
-_NODE_ROLES = ((0.05, "ultra_peripheral"), (0.62, "peripheral"), (0.80, "connector"),
-               (1.01, "kinless"))
+_NODE_ROLES = (
+    (0.05, "ultra_peripheral"),
+    (0.62, "peripheral"),
+    (0.80, "connector"),
+    (1.01, "kinless"),
+)
 
 
-def participation_and_z(arrays: EdgeArrays, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def participation_and_z(
+    arrays: EdgeArrays, membership: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Participation coefficient and within-community strength z-score per node.
 
     Nodes without ties get ``P = 0``; communities whose members all have the same

@@ -25,10 +25,30 @@ logger = logging.getLogger(__name__)
 __all__ = ["HCP_PROPERTIES", "data_version", "write_run"]
 
 HCP_PROPERTIES = (
-    "influence", "scientific", "congress", "trials", "network", "referral", "pagerank",
-    "eigenvector", "betweenness", "harmonic", "degree", "strength", "reach_1", "reach_2",
-    "spread", "prescribing_potential", "cooperation", "rising_score", "tier", "segment", "scope",
-    "community", "community_role", "rising_star",
+    "influence",
+    "scientific",
+    "congress",
+    "trials",
+    "network",
+    "referral",
+    "pagerank",
+    "eigenvector",
+    "betweenness",
+    "harmonic",
+    "degree",
+    "strength",
+    "reach_1",
+    "reach_2",
+    "spread",
+    "prescribing_potential",
+    "cooperation",
+    "rising_score",
+    "tier",
+    "segment",
+    "scope",
+    "community",
+    "community_role",
+    "rising_star",
 )
 
 
@@ -57,10 +77,16 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
     frame = result.frame
     info = result.info
     run_props = {
-        "created_at": created, "parameters": parameters, "seed": params.seed,
-        "data_version": data_version(store), "area": params.area,
-        "window_start": params.since, "window_end": params.until, "n_hcps": len(frame),
-        "reference_year": info.get("reference_year"), "modularity": info.get("modularity"),
+        "created_at": created,
+        "parameters": parameters,
+        "seed": params.seed,
+        "data_version": data_version(store),
+        "area": params.area,
+        "window_start": params.since,
+        "window_end": params.until,
+        "n_hcps": len(frame),
+        "reference_year": info.get("reference_year"),
+        "modularity": info.get("modularity"),
         "n_communities": info.get("n_communities"),
         "component_weights": json.dumps(info.get("component_weights"), sort_keys=True),
         "portfolio": json.dumps(info.get("portfolio"), sort_keys=True),
@@ -72,13 +98,24 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
     hcp_rows = []
     for hcp, row in frame.iterrows():
         props = {name: _plain(row[name]) for name in HCP_PROPERTIES}
-        score_rows.append({"id": f"score:{run_id}:{hcp}", "props": {
-            **props, "run_id": run_id, "hcp_id": hcp, "rank": _plain(row["rank"]),
-            "explanation": json.dumps(explained[hcp], sort_keys=True, default=str)}})
+        score_rows.append(
+            {
+                "id": f"score:{run_id}:{hcp}",
+                "props": {
+                    **props,
+                    "run_id": run_id,
+                    "hcp_id": hcp,
+                    "rank": _plain(row["rank"]),
+                    "explanation": json.dumps(explained[hcp], sort_keys=True, default=str),
+                },
+            }
+        )
         hcp_rows.append({"id": hcp, "props": {**props, "score_run": run_id}})
     store.upsert_nodes("Score", score_rows)
-    store.write("scoring_link_scores",
-                ({"score": r["id"], "hcp": r["props"]["hcp_id"], "run": run_id} for r in score_rows))
+    store.write(
+        "scoring_link_scores",
+        ({"score": r["id"], "hcp": r["props"]["hcp_id"], "run": run_id} for r in score_rows),
+    )
     if params.area is None and params.since is None and params.until is None:
         store.write("scoring_set_hcps", hcp_rows)
     logger.info("stored score run %s for %d HCPs", run_id, len(frame))

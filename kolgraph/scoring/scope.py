@@ -70,14 +70,19 @@ def places(hcps: pd.DataFrame, affiliations: pd.DataFrame) -> dict[str, Place]:
     """Each HCP's place, its own fields first, then its most recent institution's."""
     inst: dict[str, tuple[str | None, str | None]] = {}
     if not affiliations.empty:
-        ordered = affiliations.sort_values(["hcp", "year", "institution"],
-                                           ascending=[True, False, True], na_position="last")
+        ordered = affiliations.sort_values(
+            ["hcp", "year", "institution"], ascending=[True, False, True], na_position="last"
+        )
         for row in ordered.itertuples(index=False):
             inst.setdefault(str(row.hcp), (_norm(row.city), _norm(row.country)))
     out: dict[str, Place] = {}
     for row in hcps.itertuples(index=False):
         city, country = inst.get(str(row.id), (None, None))
-        out[str(row.id)] = (_norm(row.city) or city, _norm(row.state), _norm(row.country) or country)
+        out[str(row.id)] = (
+            _norm(row.city) or city,
+            _norm(row.state),
+            _norm(row.country) or country,
+        )
     return out
 
 
@@ -97,12 +102,16 @@ def tie_levels(codes: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarra
     a, b = codes[src], codes[dst]
     both = (a >= 0) & (b >= 0)
     differ = both & (a != b)
-    return np.select(
-        [differ[:, 2], differ[:, 1], differ[:, 0], both[:, 0]], [3, 2, 1, 0], -1)
+    return np.select([differ[:, 2], differ[:, 1], differ[:, 0], both[:, 0]], [3, 2, 1, 0], -1)
 
 
-def scope_frame(nodes: list[str], where: Mapping[str, Place], ties: list[EdgeArrays],
-                presentations: pd.DataFrame, share: float) -> pd.DataFrame:
+def scope_frame(
+    nodes: list[str],
+    where: Mapping[str, Place],
+    ties: list[EdgeArrays],
+    presentations: pd.DataFrame,
+    share: float,
+) -> pd.DataFrame:
     """Scope and evidence counts per level for every HCP in ``nodes``.
 
     ``ties`` are EdgeArrays over ``nodes`` (same order), e.g. co-authorship and referral.
@@ -134,7 +143,8 @@ def scope_frame(nodes: list[str], where: Mapping[str, Place], ties: list[EdgeArr
         reached = (wider / np.maximum(total, 1)[:, None]) >= share
     reached[:, 0] = True
     widest = np.where(total > 0, len(LEVELS) - 1 - np.argmax(reached[:, ::-1], axis=1), 0)
-    frame = pd.DataFrame(counts, index=pd.Index(nodes, name="id"),
-                         columns=[f"scope_{level}" for level in LEVELS])
+    frame = pd.DataFrame(
+        counts, index=pd.Index(nodes, name="id"), columns=[f"scope_{level}" for level in LEVELS]
+    )
     frame["scope"] = np.asarray(LEVELS, dtype=object)[widest]
     return frame

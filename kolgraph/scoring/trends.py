@@ -36,8 +36,9 @@ def slopes(values: np.ndarray, years: np.ndarray) -> np.ndarray:
     return (values - values.mean(axis=1, keepdims=True)) @ x / denom
 
 
-def yearly_series(papers: pd.DataFrame, presentations: pd.DataFrame, params: ScoringParams
-                  ) -> pd.DataFrame:
+def yearly_series(
+    papers: pd.DataFrame, presentations: pd.DataFrame, params: ScoringParams
+) -> pd.DataFrame:
     """Long table ``hcp, year, output, centrality, papers`` from weighted paper rows."""
     frames = []
     if not papers.empty:
@@ -50,7 +51,8 @@ def yearly_series(papers: pd.DataFrame, presentations: pd.DataFrame, params: Sco
     if not presentations.empty:
         c = presentations.copy()
         c["output"] = c["role"].map(params.congress_role_weights).fillna(0.25) * c[
-            "congress_scope"].map(params.congress_scope_weights).fillna(0.4)
+            "congress_scope"
+        ].map(params.congress_scope_weights).fillna(0.4)
         c["centrality"] = 0.0
         c["papers"] = 0
         frames.append(c[["hcp", "year", "output", "centrality", "papers"]])
@@ -61,24 +63,30 @@ def yearly_series(papers: pd.DataFrame, presentations: pd.DataFrame, params: Sco
     return long.groupby(["hcp", "year"], as_index=False)[["output", "centrality", "papers"]].sum()
 
 
-def rising_frame(nodes: list[str], series: pd.DataFrame, reference: int, params: ScoringParams
-                 ) -> pd.DataFrame:
+def rising_frame(
+    nodes: list[str], series: pd.DataFrame, reference: int, params: ScoringParams
+) -> pd.DataFrame:
     """Slopes, ``rising_score``, ``rising_star`` and the yearly series per HCP."""
     years = np.arange(reference - params.trend_years + 1, reference + 1)
     window = series[series["year"].between(years[0], years[-1])].astype(
-        {"output": float, "centrality": float, "papers": float})
+        {"output": float, "centrality": float, "papers": float}
+    )
     out = pd.DataFrame(index=pd.Index(nodes, name="id"))
     tables = {}
     for column in ("output", "centrality", "papers"):
-        table = window.pivot_table(index="hcp", columns="year", values=column, aggfunc="sum",
-                                   fill_value=0.0)
+        table = window.pivot_table(
+            index="hcp", columns="year", values=column, aggfunc="sum", fill_value=0.0
+        )
         tables[column] = table.reindex(index=nodes, columns=years, fill_value=0.0).fillna(0.0)
     out["output_slope"] = slopes(np.log1p(tables["output"].to_numpy()), years)
     out["centrality_slope"] = slopes(np.log1p(tables["centrality"].to_numpy()), years)
     out["rising_score"] = 0.5 * (out["output_slope"] + out["centrality_slope"])
     out["window_papers"] = tables["papers"].sum(axis=1).to_numpy().astype(int)
-    eligible = ((out["output_slope"] > 0) & (out["centrality_slope"] > 0)
-                & (out["window_papers"] >= params.min_rising_papers))
+    eligible = (
+        (out["output_slope"] > 0)
+        & (out["centrality_slope"] > 0)
+        & (out["window_papers"] >= params.min_rising_papers)
+    )
     positive = out.loc[out["rising_score"] > 0, "rising_score"]
     cut = float(np.quantile(positive, params.rising_quantile)) if len(positive) else np.inf
     out["rising_star"] = eligible & (out["rising_score"] >= cut)

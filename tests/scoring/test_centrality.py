@@ -13,7 +13,7 @@ from tests.scoring.conftest import ca_grqc, physicians
 
 def _with_distance(graph: nx.Graph) -> nx.Graph:
     graph = graph.copy()
-    for u, v, d in graph.edges(data=True):
+    for _, _, d in graph.edges(data=True):
         d["distance"] = 1.0 / d.get("weight", 1.0)
     return graph
 
@@ -50,12 +50,16 @@ def test_karate_club_published_values():
     assert ev[33] == pytest.approx(0.373371, abs=1e-5)
 
 
-@pytest.mark.parametrize("graph", [
-    nx.karate_club_graph(),
-    nx.florentine_families_graph(),
-    nx.gnp_random_graph(60, 0.08, seed=3, directed=True),
-    nx.les_miserables_graph(),
-], ids=["karate", "florentine", "random-directed", "les-miserables"])
+@pytest.mark.parametrize(
+    "graph",
+    [
+        nx.karate_club_graph(),
+        nx.florentine_families_graph(),
+        nx.gnp_random_graph(60, 0.08, seed=3, directed=True),
+        nx.les_miserables_graph(),
+    ],
+    ids=["karate", "florentine", "random-directed", "les-miserables"],
+)
 def test_fast_path_matches_networkx_on_small_graphs(graph):
     weighted = "weight" if nx.get_edge_attributes(graph, "weight") else None
     g = _with_distance(graph)

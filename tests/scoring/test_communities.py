@@ -32,15 +32,17 @@ def test_same_seed_same_partition():
     assert a == b
 
 
-@pytest.mark.parametrize("loader", [physicians, ca_grqc, nx.karate_club_graph],
-                         ids=["physicians", "ca-GrQc", "karate"])
+@pytest.mark.parametrize(
+    "loader", [physicians, ca_grqc, nx.karate_club_graph], ids=["physicians", "ca-GrQc", "karate"]
+)
 @pytest.mark.parametrize("method", ["leiden", "louvain"])
 def test_modularity_within_one_percent_of_networkx_louvain(loader, method):
     graph = loader()
     undirected = nx.Graph(graph.to_undirected()) if graph.is_directed() else graph
     ref = nx.community.modularity(undirected, nx.community.louvain_communities(undirected, seed=0))
-    ours = communities.modularity(undirected, communities.communities(undirected, method=method,
-                                                                        seed=0))
+    ours = communities.modularity(
+        undirected, communities.communities(undirected, method=method, seed=0)
+    )
     assert ours >= ref * 0.99
 
 

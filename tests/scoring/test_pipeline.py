@@ -12,8 +12,14 @@ from scipy.stats import spearmanr
 
 from kolgraph.errors import ScoringError
 from kolgraph.scoring import COMPONENTS, ScoringParams, explain, score_hcps, write_run
-from kolgraph.scoring.frame import EXPORT_COLUMNS, explanation_of, export_hcps, history_frame, \
-    hcp_frame, run_frame
+from kolgraph.scoring.frame import (
+    EXPORT_COLUMNS,
+    explanation_of,
+    export_hcps,
+    hcp_frame,
+    history_frame,
+    run_frame,
+)
 from kolgraph.store import GraphStore
 from tests.scoring.conftest import physicians
 
@@ -108,8 +114,9 @@ def test_rising_star_is_flagged_with_its_series(world):
 
 def test_run_is_stored_with_history_and_hcp_properties(world):
     first = write_run(world, score_hcps(world), created_at="2024-01-01T00:00:00Z")
-    second = write_run(world, score_hcps(world, ScoringParams(area="D003920")),
-                       created_at="2024-02-01T00:00:00Z")
+    second = write_run(
+        world, score_hcps(world, ScoringParams(area="D003920")), created_at="2024-02-01T00:00:00Z"
+    )
     runs = run_frame(world)
     assert runs["id"].tolist() == [first, second]
     assert json.loads(runs.loc[0, "parameters"])["seed"] == 0
@@ -120,7 +127,8 @@ def test_run_is_stored_with_history_and_hcp_properties(world):
     assert hcps.loc[ADA, "score_run"] == first  # the area run leaves HCP properties alone
     stored = explanation_of(world, first, ADA)
     assert sum(c["contribution"] for c in stored["components"]) == pytest.approx(
-        stored["influence"], abs=1e-5)
+        stored["influence"], abs=1e-5
+    )
 
 
 def test_export_writes_every_required_column(world, tmp_path):
@@ -140,10 +148,18 @@ def test_export_before_scoring_says_what_to_run(store):
 
 def test_physicians_referral_network_through_the_store(store: GraphStore):
     graph = physicians()
-    store.upsert_nodes("HCP", [{"id": f"hcp:{n}", "props": {"name": f"Physician {n}"}}
-                               for n in graph])
-    store.upsert_relationships("HCP", "REFERS_TO", "HCP", [
-        {"start": f"hcp:{u}", "end": f"hcp:{v}", "props": {"pair_count": 11}} for u, v in graph.edges])
+    store.upsert_nodes(
+        "HCP", [{"id": f"hcp:{n}", "props": {"name": f"Physician {n}"}} for n in graph]
+    )
+    store.upsert_relationships(
+        "HCP",
+        "REFERS_TO",
+        "HCP",
+        [
+            {"start": f"hcp:{u}", "end": f"hcp:{v}", "props": {"pair_count": 11}}
+            for u, v in graph.edges
+        ],
+    )
     result = score_hcps(store)
     frame = result.frame
     ref = nx.pagerank(nx.relabel_nodes(graph, lambda n: f"hcp:{n}"), tol=1e-10)
@@ -153,6 +169,6 @@ def test_physicians_referral_network_through_the_store(store: GraphStore):
     assert result.info["n_communities"] >= 4  # four towns
     assert result.info["modularity"] > 0.6
     assert [p["node"] for p in result.info["portfolio_communities"][:4]] and len(
-        {p["community"] for p in result.info["portfolio_communities"]}) == min(
-        10, result.info["n_communities"])
+        {p["community"] for p in result.info["portfolio_communities"]}
+    ) == min(10, result.info["n_communities"])
     assert np.isfinite(frame["influence"]).all()

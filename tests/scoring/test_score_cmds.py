@@ -17,8 +17,13 @@ from tests.scoring.conftest import seed_world
 
 
 def kolgraph(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kolgraph.cli", *args], capture_output=True,
-                          text=True, timeout=300, env=dict(os.environ))
+    return subprocess.run(
+        [sys.executable, "-m", "kolgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
+    )
 
 
 @pytest.fixture
@@ -37,24 +42,41 @@ def test_score_then_export(data_dir: Path, tmp_path: Path) -> None:
     run = json.loads(done.stdout)
     assert run["n_hcps"] == 6 and run["run_id"].startswith("run:")
     assert run["top"][0]["rank"] == 1 and 0 <= run["top"][0]["influence"] <= 100
-    again = json.loads(kolgraph("score", "--json", "--seed", "1", "--data-dir",
-                                str(data_dir)).stdout)
+    again = json.loads(
+        kolgraph("score", "--json", "--seed", "1", "--data-dir", str(data_dir)).stdout
+    )
     assert again["top"] == run["top"]
     out = tmp_path / "hcps.parquet"
-    done = kolgraph("export", "hcps", "--format", "parquet", "--output", str(out),
-                    "--data-dir", str(data_dir))
+    done = kolgraph(
+        "export", "hcps", "--format", "parquet", "--output", str(out), "--data-dir", str(data_dir)
+    )
     assert done.returncode == 0, done.stdout
     frame = pd.read_parquet(out)
-    assert {"id", "name", "npi", "orcid", "influence", "tier", "segment", "scope", "community",
-            "rising_star", "scientific", "network"} <= set(frame.columns)
+    assert {
+        "id",
+        "name",
+        "npi",
+        "orcid",
+        "influence",
+        "tier",
+        "segment",
+        "scope",
+        "community",
+        "rising_star",
+        "scientific",
+        "network",
+    } <= set(frame.columns)
 
 
-@pytest.mark.parametrize(("args", "hint"), [
-    (("score", "--since", "last year"), "give YYYY"),
-    (("score", "--since", "2023", "--until", "2020"), "swap them"),
-    (("score", "--area", "D999999"), "MeSH id"),
-    (("export", "hcps", "--format", "xlsx", "--output", "x.xlsx"), "use csv or parquet"),
-])
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (("score", "--since", "last year"), "give YYYY"),
+        (("score", "--since", "2023", "--until", "2020"), "swap them"),
+        (("score", "--area", "D999999"), "MeSH id"),
+        (("export", "hcps", "--format", "xlsx", "--output", "x.xlsx"), "use csv or parquet"),
+    ],
+)
 def test_user_mistakes_are_one_error_line(data_dir: Path, args: tuple[str, ...], hint: str) -> None:
     done = kolgraph(*args, "--data-dir", str(data_dir))
     assert done.returncode == 1
