@@ -215,6 +215,11 @@ def test_keyboard_only_sign_in_and_navigation(page, scenario):
 
 def test_pages_have_labels_live_region_and_table_headers(page, scenario):
     sign_in(page, scenario["keys"]["krm"])
+    url = page.url
+    page.locator(".skip").focus()
+    page.keyboard.press("Enter")
+    assert page.url == url  # the skip link moves focus, it does not change the route
+    assert page.evaluate("document.activeElement.tagName") == "H1"
     assert page.evaluate(UNLABELLED) == []
     assert page.locator("#status[aria-live=polite]").count() == 1
     assert page.locator("#results thead th[scope=col]").count() == 11
@@ -259,6 +264,19 @@ def test_filters_narrow_the_ranking(page, scenario):
     influences = [float(v) for v in page.locator("#results tbody tr").evaluate_all(
         "rs => rs.map(r => r.children[4].textContent)")]
     assert influences == sorted(influences, reverse=True)
+
+
+def test_topic_filter_asks_the_api_and_shows_its_answer(page, server, scenario):
+    key = scenario["keys"]["krm"]
+    sign_in(page, key)
+    page.get_by_label("Therapeutic area or topic").fill("Aged")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile("topic=Aged"))
+    page.wait_for_selector("#results-summary:has-text('last page')")
+    shown = page.locator("#results tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)")
+    api = httpx.get(f"{server}/hcps", headers={"X-API-Key": key},
+                    params={"topic": "Aged", "limit": 200}).json()["items"]
+    assert shown == [h["id"] for h in api] and 0 < len(shown) < 60
 
 
 def test_errors_show_the_api_message_never_a_stack_trace(page, scenario):
