@@ -14,6 +14,7 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from kolgraph.api import errors
 from kolgraph.api.deps import no_nul_characters
+from kolgraph.api.routes import analytics as analytics_routes
 from kolgraph.api.routes import (
     audit,
     contacts,
@@ -123,6 +124,7 @@ def create_app(
     errors.register(app)
     for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, privacy, ui):
         app.include_router(module.router)
+    app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
 
     def openapi() -> dict[str, Any]:

@@ -20,6 +20,7 @@ from kolgraph.cli import demo_cmds  # noqa: E402,F401  isort: skip
 from kolgraph.cli import score_cmds  # noqa: E402,F401  isort: skip
 from kolgraph.cli import privacy_cmds  # noqa: E402,F401  isort: skip
 from kolgraph.cli import exchange_cmds  # noqa: E402,F401  isort: skip
+from kolgraph.cli import analytics_cmds  # noqa: E402,F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> int:
