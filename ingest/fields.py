@@ -131,8 +131,10 @@ def _parse_date(cleaned: str) -> datetime:
     raise ValueError(f"not a date (expected MM/DD/YYYY or YYYY-MM-DD): {cleaned!r}")
 
 
-def timestamp(value: object, *, today: date | None = None) -> datetime | None:
-    """A date or date-time between 1900-01-01 and tomorrow.
+def timestamp(value: object, *, today: date | None = None,
+              allow_future: bool = False) -> datetime | None:
+    """A date or date-time from 1900-01-01 on and, unless ``allow_future`` (planned dates
+    such as a trial's anticipated start), no later than tomorrow.
 
     Raises
     ------
@@ -155,12 +157,13 @@ def timestamp(value: object, *, today: date | None = None) -> datetime | None:
     limit = (today or datetime.now(UTC).date()) + timedelta(days=1)
     if parsed.date() < EARLIEST:
         raise ValueError(f"date before 1900: {cleaned!r}")
-    if parsed.date() > limit:
+    if parsed.date() > limit and not allow_future:
         raise ValueError(f"date in the future: {cleaned!r}")
     return parsed
 
 
-def iso_date(value: object, *, today: date | None = None) -> str | None:
+def iso_date(value: object, *, today: date | None = None,
+             allow_future: bool = False) -> str | None:
     """An ISO date string (``YYYY-MM-DD``) from any accepted date shape.
 
     Examples
@@ -168,7 +171,7 @@ def iso_date(value: object, *, today: date | None = None) -> str | None:
     >>> iso_date("02/12/2016"), iso_date("2016-02-12T09:30:00")
     ('2016-02-12', '2016-02-12')
     """
-    parsed = timestamp(value, today=today)
+    parsed = timestamp(value, today=today, allow_future=allow_future)
     return parsed.date().isoformat() if parsed else None
 
 

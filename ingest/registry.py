@@ -56,6 +56,12 @@ def _payments() -> Loader:
     return PaymentsLoader()
 
 
+def _trials() -> Loader:
+    from kolgraph.ingest.trials import TrialsLoader
+
+    return TrialsLoader()
+
+
 LOADERS: dict[str, Callable[[], Loader]] = {
     "pubmed": _pubmed,
     "crossref": _crossref,
@@ -65,6 +71,7 @@ LOADERS: dict[str, Callable[[], Loader]] = {
     "quiz": _quiz,
     "nppes": _nppes,
     "payments": _payments,
+    "trials": _trials,
 }
 
 
