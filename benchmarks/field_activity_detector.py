@@ -10,7 +10,6 @@ import argparse
 import json
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 from kolgraph.analytics.fabrication import suspicious_activity

@@ -46,7 +46,7 @@ def require(analysis: str, viewer: Viewer) -> None:
     >>> require("roi", Viewer("k", "field", "sales"))
     Traceback (most recent call last):
     ...
-    kolgraph.errors.AccessDenied: role 'field' may not run the roi analysis; it needs one of admin, compliance, krm_manager
+    kolgraph.errors.AccessDenied: role 'field' may not run the roi analysis; it needs one of ...
     """
     if not allowed(analysis, viewer):
         roles = ", ".join(sorted(ANALYSES[analysis]))

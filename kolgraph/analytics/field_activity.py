@@ -20,7 +20,7 @@ Features (one row per employee and calendar month, or week):
 
 Examples
 --------
->>> note_tokens("Discussed the  2 new trials with Dr. Smith!") == note_tokens("discussed the new trials with dr smith")
+>>> note_tokens("Saw the  2 new trials, Dr. Smith!") == note_tokens("saw the new trials dr smith")
 True
 >>> round(jaccard({"a", "b"}, {"a", "b", "c"}), 2)
 0.67

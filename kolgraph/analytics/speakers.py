@@ -98,7 +98,7 @@ def check_statement(name: str, text: str) -> None:
     >>> check_statement("x", "MATCH (h:HCP) RETURN h.prescribing_claims")
     Traceback (most recent call last):
     ...
-    kolgraph.errors.ComplianceViolation: speaker statement 'x' reads 'prescrib'; speaker selection must not use prescribing data
+    kolgraph.errors.ComplianceViolation: speaker statement 'x' reads 'prescrib'; ...
     """
     lowered = text.lower()
     for term in FORBIDDEN_TERMS:

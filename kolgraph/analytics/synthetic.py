@@ -91,7 +91,8 @@ def field_force(
         mine = []
         for k in range(hcps_per_territory):
             hid = f"hcp:{emp.lower()}-{k:03d}"
-            lat, lon = city[0] + rng.uniform(-spread, spread), city[1] + rng.uniform(-spread, spread)
+            lat = city[0] + rng.uniform(-spread, spread)
+            lon = city[1] + rng.uniform(-spread, spread)
             inst = f"inst:{emp.lower()}-{k // 4:03d}"
             hcps.append({"id": hid, "props": {"name": f"HCP {emp}-{k}", "lat": lat, "lon": lon},
                          "institution": inst})

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-
 from kolgraph.api.app import create_app
+
 from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.store.falkordb import FalkorDBStore
@@ -81,7 +81,8 @@ def test_planted_answers_over_http(client):
     assert speakers["candidates"][0]["id"] == "npi:1"
     assert "prescribing_claims" not in speakers["features_used"]
     swings = get(client, "compliance", "/analytics/prescribing").json()
-    assert swings["fluctuations"][0]["reason"] == "Eliquis claims rose from 30 in 2022 to 300 in 2023"
+    assert swings["fluctuations"][0]["reason"] == (
+        "Eliquis claims rose from 30 in 2022 to 300 in 2023")
     knowledge = get(client, "rep", "/analytics/knowledge", until="2024-06-30").json()
     assert knowledge["hcps"][0]["weak"] == ["diagnosis"]
     assert knowledge["hcps"][0]["delivered"][0]["dimensions"] == ["diagnosis"]

@@ -33,7 +33,8 @@ def planted(store):
         {"hcp_id": "npi:1", "type": "payment", "date": "2024-05-01", "amount": 900.0},
         {"hcp_id": "npi:2", "type": "call", "date": "2024-05-02", "department": "marketing"},
         *({"hcp_id": "npi:3", "type": "visit", "date": f"2024-0{m}-10",
-           "department": d} for m, d in zip(range(1, 7), ["sales", "medical_affairs"] * 3)),
+           "department": d}
+          for m, d in zip(range(1, 7), ["sales", "medical_affairs"] * 3, strict=True)),
         *({"hcp_id": "npi:4", "type": "visit", "date": f"2024-0{m}-1{k}",
            "department": "sales", "cost": 100.0} for m in range(2, 6) for k in range(2)),
         *({"hcp_id": "npi:5", "type": "email", "date": "2024-04-0" + str(k),

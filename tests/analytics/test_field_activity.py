@@ -15,8 +15,8 @@ from .conftest import add_engagements, add_hcps
 
 # Which rule or driver feature each planted pattern should surface as.
 EXPECTED = {"impossible_travel": {"impossible_travel"}, "templated_notes": {"duplicate_notes"},
-            "off_hours": {"off_hours", "closed_days"}, "too_many": {"too_many_per_day",
-                                                                   "per_working_day", "max_per_day"},
+            "off_hours": {"off_hours", "closed_days"},
+            "too_many": {"too_many_per_day", "per_working_day", "max_per_day"},
             "identical_outcomes": {"identical_outcomes", "dominant_outcome"},
             "gps_elsewhere": {"unverified_visits", "verified_share"}}
 

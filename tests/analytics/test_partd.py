@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from kolgraph.errors import IngestError
 from kolgraph.ingest.partd import PartDLoader
 from kolgraph.ingest.runner import run_ingest
+
+from kolgraph.errors import IngestError
 
 HEADER = ("Prscrbr_NPI,Prscrbr_Last_Org_Name,Prscrbr_First_Name,Prscrbr_City,"
           "Prscrbr_State_Abrvtn,Prscrbr_Type,Brnd_Name,Gnrc_Name,Tot_Clms,Tot_30day_Fills,"
@@ -51,7 +51,8 @@ def test_rows_become_yearly_records_and_latest_year_totals(store, tmp_path):
     assert new["specialty"] == "Cardiology"
     rx = store.run("node_by_id", {"label": "PrescribingYear"},
                    id="rx:partd:1003000126:atorvastatin-calcium:2022")[0]["props"]
-    assert rx.get("beneficiaries") is None and rx["claims"] == 80 and rx["hcp_id"] == "orcid:0000-0001"
+    assert rx.get("beneficiaries") is None and rx["claims"] == 80
+    assert rx["hcp_id"] == "orcid:0000-0001"
     links = store.run("relationships_of_type",
                       {"start": "PrescribingYear", "type": "OF_PRODUCT", "end": "Product"})
     assert {r["end"] for r in links} == {"product:eliquis", "product:atorvastatin-calcium"}
