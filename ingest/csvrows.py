@@ -11,10 +11,9 @@ import csv
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kolgraph.errors import IngestError
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.textfiles import open_text
-
-from kolgraph.errors import IngestError
 
 csv.field_size_limit(1 << 24)
 

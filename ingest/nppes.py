@@ -20,6 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
+from kolgraph.errors import IngestError
 from kolgraph.ingest import fields
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.csvrows import csv_rows, read_header, require_columns
@@ -28,9 +31,6 @@ from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.taxonomy import specialty_for
 from kolgraph.ingest.textfiles import open_binary
-from pydantic import BaseModel
-
-from kolgraph.errors import IngestError
 from kolgraph.resolution import MentionIn
 from kolgraph.store import GraphStore
 

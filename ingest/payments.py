@@ -22,6 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
+from kolgraph.errors import IngestError
 from kolgraph.ingest import fields
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.csvrows import csv_rows, read_header
@@ -30,9 +33,6 @@ from kolgraph.ingest.people import mention_id, resolve_people
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.taxonomy import specialty_from_path
-from pydantic import BaseModel
-
-from kolgraph.errors import IngestError
 from kolgraph.resolution import MentionIn
 from kolgraph.store import GraphStore
 

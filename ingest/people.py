@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.mentions import add_mention
-
 from kolgraph.resolution import MentionIn, resolve_mentions
 from kolgraph.store import GraphStore
 

@@ -62,6 +62,12 @@ def _trials() -> Loader:
     return TrialsLoader()
 
 
+def _congress() -> Loader:
+    from kolgraph.ingest.congress import CongressLoader
+
+    return CongressLoader()
+
+
 LOADERS: dict[str, Callable[[], Loader]] = {
     "pubmed": _pubmed,
     "crossref": _crossref,
@@ -72,6 +78,7 @@ LOADERS: dict[str, Callable[[], Loader]] = {
     "nppes": _nppes,
     "payments": _payments,
     "trials": _trials,
+    "congress": _congress,
 }
 
 

@@ -24,16 +24,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+from pydantic import BaseModel
+
+from kolgraph.errors import IngestError
 from kolgraph.ingest import fields
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.people import mention_id, resolve_people
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.textfiles import open_binary
-from lxml import etree
-from pydantic import BaseModel
-
-from kolgraph.errors import IngestError
 from kolgraph.resolution import MentionIn
 from kolgraph.store import GraphStore
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from kolgraph.ingest import run_ingest
-from kolgraph.ingest.registry import loader_for
 
 from kolgraph.errors import IngestError
+from kolgraph.ingest import run_ingest
+from kolgraph.ingest.registry import loader_for
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"

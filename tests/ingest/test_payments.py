@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from kolgraph.ingest import run_ingest
-from kolgraph.ingest.registry import loader_for
 
 from kolgraph.config import Settings
 from kolgraph.errors import IngestError
+from kolgraph.ingest import run_ingest
+from kolgraph.ingest.registry import loader_for
 from kolgraph.store import EmbeddedFalkorDB, open_store
 
 OP = Path(__file__).resolve().parents[2] / "data" / "samples" / "open-payments"

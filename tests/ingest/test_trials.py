@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from kolgraph.ingest import run_ingest
-from kolgraph.ingest.registry import loader_for
 from lxml import etree
 
 from kolgraph.errors import IngestError
+from kolgraph.ingest import run_ingest
+from kolgraph.ingest.registry import loader_for
 
 CT = Path(__file__).resolve().parents[2] / "data" / "samples" / "clinicaltrials-gov"
 V2 = sorted((CT / "api_v2_study").glob("NCT*.json"))
