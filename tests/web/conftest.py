@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from kolgraph.config import Settings
-from kolgraph.store import open_store
+from kolgraph.store import EmbeddedFalkorDB, open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from seed import seed_store  # noqa: E402
@@ -41,13 +41,21 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The seeded, scored store's data directory, ids and API keys."""
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The seeded, scored store's data directory, ids and API keys.
+
+    The embedded server outlives a store handle (as for ``kolgraph init``), so it is
+    stopped after seeding, leaving the data to ``kolgraph serve``, and again at the end.
+    """
     data_dir = tmp_path_factory.mktemp("web") / "kg"
     settings = Settings(data_dir=data_dir, appendfsync="everysec")
-    with open_store(settings) as store:
-        ids = seed_store(store)
-    return {**ids, "data_dir": data_dir}
+    try:
+        with open_store(settings) as store:
+            ids = seed_store(store)
+        EmbeddedFalkorDB(data_dir).stop()
+        yield {**ids, "data_dir": data_dir}
+    finally:
+        EmbeddedFalkorDB(data_dir).stop()
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +90,7 @@ def server(scenario: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        EmbeddedFalkorDB(scenario["data_dir"]).stop()  # the one serve started
         log.close()
 
 
