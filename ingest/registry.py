@@ -68,6 +68,12 @@ def _congress() -> Loader:
     return CongressLoader()
 
 
+def _crm() -> Loader:
+    from kolgraph.ingest.crm import CrmLoader
+
+    return CrmLoader()
+
+
 LOADERS: dict[str, Callable[[], Loader]] = {
     "pubmed": _pubmed,
     "crossref": _crossref,
@@ -79,6 +85,7 @@ LOADERS: dict[str, Callable[[], Loader]] = {
     "payments": _payments,
     "trials": _trials,
     "congress": _congress,
+    "crm": _crm,
 }
 
 

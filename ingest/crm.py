@@ -1,0 +1,244 @@
+"""The company's own CRM engagements (CSV or JSON, see docs/formats/crm.md).
+
+Each engagement becomes ``(:Engagement {id: "eng:crm:<engagement_id>"})`` with
+``WITH_HCP`` the HCP (a Mention resolved by CRM id, NPI, Open Payments profile id, else by
+name and affiliation), ``BY`` the employee (``emp:<employee_id>``, ``MEMBER_OF`` their
+department), ``OWNED_BY`` the department and ``ABOUT_PRODUCT`` the product.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from kolgraph.errors import IngestError
+from kolgraph.ingest import fields
+from kolgraph.ingest.batch import GraphBatch
+from kolgraph.ingest.csvrows import csv_rows, read_header, require_columns
+from kolgraph.ingest.departments import DEPARTMENTS
+from kolgraph.ingest.people import mention_id, resolve_people
+from kolgraph.ingest.rejects import RejectLog
+from kolgraph.ingest.runner import Loader, Record
+from kolgraph.ingest.textfiles import open_text
+from kolgraph.resolution import MentionIn
+from kolgraph.store import GraphStore
+
+TYPES = ("visit", "call", "email", "meeting", "advisory_board", "speaker_programme",
+         "research_collaboration", "sample_drop", "congress_invitation")
+_TYPE_ALIASES = {"e-mail": "email", "advisory board": "advisory_board",
+                 "speaker programme": "speaker_programme", "speaker program": "speaker_programme",
+                 "speaker_program": "speaker_programme", "research collaboration":
+                 "research_collaboration", "sample drop": "sample_drop",
+                 "congress invitation": "congress_invitation"}
+CHANNELS = ("in_person", "phone", "email", "video", "web", "event", "letter")
+ROLES = ("rep", "msl", "manager")
+COLUMNS = ("engagement_id", "hcp_crm_id", "hcp_npi", "hcp_profile_id", "hcp_name",
+           "hcp_affiliation", "hcp_city", "hcp_state", "employee_id", "employee_name",
+           "employee_role", "department", "territory", "type", "channel", "datetime",
+           "objective", "product", "key_messages", "outcome", "cost", "lat", "lon", "notes",
+           "planned")
+REQUIRED = ("engagement_id", "employee_id", "department", "type", "datetime")
+
+
+class Engagement(BaseModel):
+    """One CRM engagement."""
+
+    engagement_id: str
+    hcp_crm_id: str | None = None
+    hcp_npi: str | None = None
+    hcp_profile_id: str | None = None
+    hcp_name: str | None = None
+    hcp_affiliation: str | None = None
+    hcp_city: str | None = None
+    hcp_state: str | None = None
+    employee_id: str
+    employee_name: str | None = None
+    employee_role: str | None = None
+    department: str
+    territory: str | None = None
+    type: str
+    channel: str | None = None
+    datetime: str
+    date: str
+    objective: str | None = None
+    product: str | None = None
+    key_messages: list[str] = []
+    outcome: str | None = None
+    cost: float | None = None
+    lat: float | None = None
+    lon: float | None = None
+    notes: str | None = None
+    planned: bool | None = None
+
+
+def _choice(value: Any, allowed: tuple[str, ...], aliases: dict[str, str],
+            field: str) -> str | None:
+    cleaned = fields.text(value)
+    if cleaned is None:
+        return None
+    lowered = cleaned.lower()
+    result = aliases.get(lowered, lowered.replace(" ", "_").replace("-", "_"))
+    if result not in allowed:
+        raise ValueError(f"{field}: {cleaned!r} is not one of {', '.join(allowed)}")
+    return result
+
+
+def _coordinate(value: Any, field: str, limit: float) -> float | None:
+    cleaned = fields.text(value)
+    if cleaned is None:
+        return None
+    try:
+        number = float(cleaned)
+    except ValueError:
+        raise ValueError(f"{field}: not a number: {cleaned!r}") from None
+    if not -limit <= number <= limit:
+        raise ValueError(f"{field}: {number} is outside -{limit:g}..{limit:g}")
+    return number
+
+
+def _messages(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [m for m in (fields.text(v) for v in value) if m]
+    text = fields.text(value)
+    return [m for m in (fields.text(p) for p in text.split("|")) if m] if text else []
+
+
+def engagement_from_row(row: dict[str, Any]) -> Engagement:
+    """Parse one CRM row (CSV strings or JSON values).
+
+    Raises
+    ------
+    ValueError
+        ``field: reason`` for an unusable row.
+
+    Examples
+    --------
+    >>> e = engagement_from_row({"engagement_id": "E1", "hcp_npi": "1234567893",
+    ...     "employee_id": "S01", "department": "Sales", "type": "Sample drop",
+    ...     "datetime": "2024-03-05T10:30:00", "key_messages": "efficacy|safety"})
+    >>> e.type, e.department, e.date, e.key_messages
+    ('sample_drop', 'sales', '2024-03-05', ['efficacy', 'safety'])
+    """
+    def parse(field: str, parser: Any) -> Any:
+        try:
+            return parser(row.get(field))
+        except ValueError as exc:
+            raise ValueError(f"{field}: {exc}") from None
+
+    engagement_id = fields.identifier(row.get("engagement_id"))
+    if engagement_id is None:
+        raise ValueError("engagement_id: missing")
+    employee = fields.text(row.get("employee_id"))
+    if employee is None:
+        raise ValueError("employee_id: missing")
+    department = _choice(row.get("department"), DEPARTMENTS, {"medical affairs":
+                                                              "medical_affairs"}, "department")
+    if department is None:
+        raise ValueError("department: missing")
+    kind = _choice(row.get("type"), TYPES, _TYPE_ALIASES, "type")
+    if kind is None:
+        raise ValueError("type: missing")
+    when = parse("datetime", fields.timestamp)
+    if when is None:
+        raise ValueError("datetime: missing")
+    npi = parse("hcp_npi", fields.npi)
+    crm_id, name = fields.text(row.get("hcp_crm_id")), fields.text(row.get("hcp_name"))
+    profile = fields.identifier(row.get("hcp_profile_id"))
+    if not (crm_id or npi or profile or name):
+        raise ValueError("hcp_crm_id: no HCP reference (give hcp_crm_id, hcp_npi or hcp_name)")
+    return Engagement(
+        engagement_id=engagement_id, hcp_crm_id=crm_id, hcp_npi=npi, hcp_profile_id=profile,
+        hcp_name=name, hcp_affiliation=fields.text(row.get("hcp_affiliation")),
+        hcp_city=fields.text(row.get("hcp_city")), hcp_state=fields.text(row.get("hcp_state")),
+        employee_id=employee, employee_name=fields.text(row.get("employee_name")),
+        employee_role=_choice(row.get("employee_role"), ROLES, {}, "employee_role"),
+        department=department, territory=fields.text(row.get("territory")), type=kind,
+        channel=_choice(row.get("channel"), CHANNELS, {"in person": "in_person",
+                                                       "e-mail": "email"}, "channel"),
+        datetime=when.isoformat(timespec="minutes"), date=when.date().isoformat(),
+        objective=fields.text(row.get("objective")), product=fields.text(row.get("product")),
+        key_messages=_messages(row.get("key_messages")), outcome=fields.text(row.get("outcome")),
+        cost=parse("cost", fields.amount), lat=_coordinate(row.get("lat"), "lat", 90),
+        lon=_coordinate(row.get("lon"), "lon", 180), notes=fields.text(row.get("notes")),
+        planned=parse("planned", fields.flag))
+
+
+class CrmLoader(Loader):
+    """Loads CRM engagement exports (CSV or JSON)."""
+
+    source = "crm"
+
+    def _is_json(self, path: Path) -> bool:
+        with open_text(path) as handle:
+            return handle.read(64).lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
+
+    def check(self, path: Path) -> None:
+        if self._is_json(path):
+            try:
+                with open_text(path) as handle:
+                    body = json.load(handle)
+            except json.JSONDecodeError as exc:
+                raise IngestError(f"{path}: not valid JSON ({exc})") from exc
+            if not isinstance(body, list) and not isinstance(body.get("engagements"), list):
+                raise IngestError(f'{path}: expected a list of engagements or '
+                                  '{"engagements": [...]} (docs/formats/crm.md)')
+            return
+        header = read_header(path, what="CRM engagements")
+        require_columns(path, header, REQUIRED, what="CRM engagements",
+                        hint=" (see docs/formats/crm.md)")
+
+    def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
+        rows: Iterator[tuple[str, dict[str, Any]]]
+        if self._is_json(path):
+            with open_text(path) as handle:
+                body = json.load(handle)
+            items = body if isinstance(body, list) else body["engagements"]
+            rows = ((f"item {n}", item) for n, item in enumerate(items, start=1))
+        else:
+            rows = csv_rows(path, rejects)
+        for where, row in rows:
+            try:
+                engagement = engagement_from_row(row)
+            except ValueError as exc:
+                field, _, reason = str(exc).partition(": ")
+                rejects.add(fields.text(row.get("engagement_id")) or where, field, reason)
+                continue
+            yield Record(engagement.engagement_id, engagement)
+
+    def build(self, records: list[Record], store: GraphStore) -> GraphBatch:
+        batch = GraphBatch()
+        mentions = [MentionIn(
+            id=mention_id("crm", r.id), source="crm", name=e.hcp_name, crm_id=e.hcp_crm_id,
+            npi=e.hcp_npi, profile_id=e.hcp_profile_id, affiliation=e.hcp_affiliation,
+            city=e.hcp_city, state=e.hcp_state)
+            for r in records for e in [r.value]]
+        hcp_ids = resolve_people(store, batch, mentions)
+        for record in records:
+            e: Engagement = record.value
+            eng_id, mid = f"eng:crm:{e.engagement_id}", mention_id("crm", record.id)
+            hcp_id, dept, emp = hcp_ids[mid], f"dept:{e.department}", f"emp:{e.employee_id}"
+            batch.node("Engagement", eng_id, crm_id=e.engagement_id, type=e.type,
+                       channel=e.channel, date=e.date, datetime=e.datetime,
+                       department=e.department, employee_id=e.employee_id, hcp_id=hcp_id,
+                       objective=e.objective, product=e.product,
+                       key_messages=e.key_messages or None, outcome=e.outcome, cost=e.cost,
+                       lat=e.lat, lon=e.lon, notes=e.notes, planned=e.planned,
+                       source_id=e.engagement_id)
+            batch.node("Department", dept, name=e.department, source_id=e.department)
+            batch.node("Employee", emp, name=e.employee_name, role=e.employee_role,
+                       department=e.department, territory=e.territory, source_id=e.employee_id)
+            batch.rel("Employee", emp, "MEMBER_OF", "Department", dept)
+            batch.rel("Engagement", eng_id, "WITH_HCP", "HCP", hcp_id)
+            batch.rel("Engagement", eng_id, "BY", "Employee", emp)
+            batch.rel("Engagement", eng_id, "OWNED_BY", "Department", dept)
+            batch.rel("Mention", mid, "APPEARS_IN", "Engagement", eng_id, position=1, role="hcp")
+            if e.product:
+                product = f"product:{fields.slug(e.product)}"
+                batch.node("Product", product, name=e.product, company_product=True,
+                           source_id=e.product)
+                batch.rel("Engagement", eng_id, "ABOUT_PRODUCT", "Product", product)
+        return batch
