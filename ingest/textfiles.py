@@ -44,7 +44,21 @@ def detect_encoding(path: Path, fallbacks: tuple[str, ...] = ("cp1252",)) -> str
     raise IngestError(f"{path}: not UTF-8 text and not {', '.join(fallbacks)} either")
 
 
+def _undecodable(exc: UnicodeError) -> tuple[str, int]:
+    raise IngestError(
+        f"the file is not valid {exc.encoding} text further on ({exc.reason}); its start "
+        "decoded, so it mixes encodings or is corrupt: re-export it as UTF-8") from exc
+
+
+codecs.register_error("kolgraph-ingest", _undecodable)
+
+
 def open_text(path: Path, encoding: str | None = None) -> IO[str]:
-    """Open a (possibly gzipped) text file; newline='' so CSV readers see embedded newlines."""
+    """Open a (possibly gzipped) text file; newline='' so CSV readers see embedded newlines.
+
+    A byte that does not decode after the probed start raises :class:`IngestError`
+    (never a bare ``UnicodeDecodeError``), so the run stops with a clear message.
+    """
     encoding = encoding or detect_encoding(path)
-    return io.TextIOWrapper(open_binary(path), encoding=encoding, newline="")
+    return io.TextIOWrapper(open_binary(path), encoding=encoding, newline="",
+                            errors="kolgraph-ingest")
