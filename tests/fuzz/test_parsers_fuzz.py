@@ -1,0 +1,31 @@
+"""Bounded fuzzing of every loader's parser (longer runs: benchmarks/fuzz_parsers.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from parsers import fuzzable, mutations, parse_or_refuse, seed_bytes, _mutate
+
+EXAMPLES = int(os.environ.get("KOLGRAPH_FUZZ_EXAMPLES", "15"))
+
+
+@pytest.mark.parametrize("source", fuzzable())
+def test_unmutated_seed_parses(source):
+    data = seed_bytes(source)
+    assert data is not None
+    parse_or_refuse(source, data)
+
+
+@pytest.mark.parametrize("source", fuzzable())
+def test_mutated_input_parses_or_is_refused_cleanly(source):
+    seed = seed_bytes(source)
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(mutations)
+    def check(ops):
+        parse_or_refuse(source, _mutate(seed, ops))
+
+    check()
