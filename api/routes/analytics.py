@@ -6,7 +6,6 @@ records an audit event and calls one core function.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -19,6 +18,7 @@ from kolgraph.analytics.fabrication import suspicious_activity
 from kolgraph.analytics.field_activity import FieldActivityParams
 from kolgraph.krm import audit
 from kolgraph.krm.access import Viewer
+from kolgraph.krm.dates import IsoDate
 from kolgraph.krm.engagements import Department
 from kolgraph.store import GraphStore
 
@@ -36,7 +36,7 @@ def _allow(store: GraphStore, viewer: Viewer, analysis: str, detail: dict[str, A
 
 
 @router.get("/coverage", response_model=Report, responses=ERRORS)
-def read_coverage(store: StoreDep, viewer: ViewerDep, until: date | None = None,
+def read_coverage(store: StoreDep, viewer: ViewerDep, until: IsoDate | None = None,
                   days: Days = 180, limit: Limit = 50) -> Report:
     """Influential HCPs with too little engagement, and effort on low-influence HCPs."""
     _allow(store, viewer, "coverage", {"days": days})
@@ -46,7 +46,7 @@ def read_coverage(store: StoreDep, viewer: ViewerDep, until: date | None = None,
 
 @router.get("/speakers", response_model=Report, responses=ERRORS)
 def read_speakers(
-    store: StoreDep, viewer: ViewerDep, until: date | None = None,
+    store: StoreDep, viewer: ViewerDep, until: IsoDate | None = None,
     years: Annotated[int, Query(ge=1, le=10)] = 2,
     min_expertise: Annotated[float, Query(ge=0, le=1)] = 0.5, limit: Limit = 50,
 ) -> Report:
@@ -59,7 +59,7 @@ def read_speakers(
 @router.post("/speakers/proposals", response_model=Report, status_code=201,
              responses=responses(401, 403, 422, 503))
 def record_speakers(
-    store: StoreDep, viewer: ViewerDep, until: date | None = None,
+    store: StoreDep, viewer: ViewerDep, until: IsoDate | None = None,
     years: Annotated[int, Query(ge=1, le=10)] = 2,
     min_expertise: Annotated[float, Query(ge=0, le=1)] = 0.5, limit: Limit = 50,
 ) -> Report:
@@ -73,7 +73,7 @@ def record_speakers(
 
 @router.get("/field-activity", response_model=Report, responses=ERRORS)
 def read_field_activity(
-    store: StoreDep, viewer: ViewerDep, until: date | None = None, days: Days = 180,
+    store: StoreDep, viewer: ViewerDep, until: IsoDate | None = None, days: Days = 180,
     period: Literal["month", "week", "all"] = "month", department: Department | None = None,
     contamination: Annotated[float, Query(gt=0, le=0.5)] = 0.1,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
@@ -90,7 +90,7 @@ def read_field_activity(
 def read_knowledge(
     store: StoreDep, viewer: ViewerDep,
     hcp_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
-    segment: Literal["A", "B", "C"] | None = None, until: date | None = None,
+    segment: Literal["A", "B", "C"] | None = None, until: IsoDate | None = None,
     days: Days = 365, weak_below: Annotated[float, Query(gt=0, le=1)] = 0.6,
     limit: Limit = 100,
 ) -> Report:
@@ -114,7 +114,7 @@ def read_prescribing(
 
 
 @router.get("/roi", response_model=Report, responses=ERRORS)
-def read_roi(store: StoreDep, viewer: ViewerDep, until: date | None = None, days: Days = 365,
+def read_roi(store: StoreDep, viewer: ViewerDep, until: IsoDate | None = None, days: Days = 365,
              limit: Limit = 100) -> Report:
     """Spend versus change in KOL outcomes per KOL, department, therapeutic area, product."""
     _allow(store, viewer, "roi", {"days": days})
