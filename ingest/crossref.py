@@ -77,6 +77,7 @@ class CrossrefLoader(PaperLoader):
     source = "crossref"
 
     def check(self, path: Path) -> None:
+        self.start_run()
         with open_text(path) as handle:
             head = handle.read(4096).lstrip()
         if not head.startswith("{"):

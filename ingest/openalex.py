@@ -88,6 +88,7 @@ class OpenAlexLoader(PaperLoader):
     source = "openalex"
 
     def check(self, path: Path) -> None:
+        self.start_run()
         with open_text(path) as handle:
             head = handle.read(4096).lstrip()
         if not head.startswith(("{", "[")):

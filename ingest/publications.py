@@ -18,8 +18,15 @@ from dataclasses import dataclass, field
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.mentions import add_mention
 from kolgraph.ingest.runner import Loader, Record
-from kolgraph.resolution import MentionIn, Resolution, name_key, resolve_mentions
+from kolgraph.resolution import (
+    MentionIn,
+    Resolution,
+    ResolutionIndex,
+    name_key,
+    resolve_mentions,
+)
 from kolgraph.resolution.names import fold
+from kolgraph.resolution.vocabulary import content_words
 from kolgraph.store import GraphStore
 
 
@@ -61,6 +68,7 @@ class Paper:
     doi: str | None = None
     openalex: str | None = None
     title: str | None = None
+    abstract: str | None = None  # used for identity resolution only; not stored
     journal: str | None = None
     issn: str | None = None
     iso_abbreviation: str | None = None
@@ -147,6 +155,7 @@ def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
     """(position, mention) per author; collective authors give ``None``."""
     keys = [a.key for a in paper.authors if not a.collective]
     topics = [t.id for t in paper.topics]
+    words = content_words(paper.title, paper.abstract)
     result: list[tuple[int, MentionIn | None]] = []
     for position, author in enumerate(paper.authors, start=1):
         if author.collective:
@@ -155,14 +164,32 @@ def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
         result.append((position, MentionIn(
             id=f"mention:{paper.source}:{paper.record_id}:{position}", source=paper.source,
             family=author.family, given=author.given or author.initials, orcid=author.orcid,
-            affiliations=author.affiliations, coauthors=keys, topics=topics,
+            affiliations=author.affiliations, coauthors=keys, topics=topics, words=words,
             journal=paper.journal, year=paper.year, language=paper.language,
         )))
     return result
 
 
 class PaperLoader(Loader):
-    """Shared ``build`` for bibliographic loaders; subclasses parse their format."""
+    """Shared ``build`` for bibliographic loaders; subclasses parse their format.
+
+    The resolver's index is kept for the whole run (blocks of stored mentions are read
+    once per run, not once per batch); ``start_run`` (called by each subclass's
+    ``check``, i.e. at the start of every ``run_ingest``) drops it, so a new run never
+    trusts what an earlier, possibly failed, run held in memory."""
+
+    _index: ResolutionIndex | None = None
+    _index_store: int | None = None
+
+    def start_run(self) -> None:
+        """Forget the in-run resolution index."""
+        self._index = None
+        self._index_store = None
+
+    def _resolution_index(self, store: GraphStore) -> ResolutionIndex:
+        if self._index is None or self._index_store != id(store):
+            self._index, self._index_store = ResolutionIndex(), id(store)
+        return self._index
 
     def build(self, records: list[Record], store: GraphStore) -> GraphBatch:
         batch = GraphBatch()
@@ -175,7 +202,7 @@ class PaperLoader(Loader):
         existing = publication_ids(store, papers)
         per_paper = [paper_mentions(p) for p in papers]
         mentions = [m for items in per_paper for _, m in items if m is not None]
-        resolved = iter(resolve_mentions(store, mentions))
+        resolved = iter(resolve_mentions(store, mentions, index=self._resolution_index(store)))
         for paper, items in zip(papers, per_paper, strict=True):
             self._add_paper(batch, paper, paper_id(paper, existing), items, resolved)
         return batch

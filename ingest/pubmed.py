@@ -135,6 +135,8 @@ def parse_article(element: etree._Element, rejects: RejectLog) -> Paper:
         raise ValueError("no Article element")
     paper = Paper(source="pubmed", record_id=pmid, pmid=pmid)
     paper.title = _text(article.find("ArticleTitle")) or _text(article.find("VernacularTitle"))
+    paper.abstract = " ".join(t for t in (_text(e) for e in
+                                          article.iterfind("Abstract/AbstractText")) if t) or None
     journal = article.find("Journal")
     if journal is not None:
         paper.journal = _text(journal.find("Title"))
@@ -194,6 +196,7 @@ class PubmedLoader(PaperLoader):
     source = "pubmed"
 
     def check(self, path: Path) -> None:
+        self.start_run()
         with open_binary(path) as handle:
             try:
                 head = handle.read(4096)

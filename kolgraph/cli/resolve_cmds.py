@@ -23,6 +23,7 @@ from kolgraph.resolution.training import (
     cross_validate,
     evaluate_resolver,
     fit_match_model,
+    fit_vocabulary,
     pair_mentions,
     read_pairs,
 )
@@ -117,12 +118,14 @@ def train(
     triples, skipped, missing, authors = _triples(articles, pairs)
     result: dict[str, object] = {"pairs": len(triples), "skipped_rows": skipped,
                                  "authors_not_found": missing}
+    vocabulary = fit_vocabulary(authors.by_pmid.values(),
+                                {m.id for a, b, _ in triples for m in (a, b)})
     if folds > 1:
         cv = cross_validate(triples, authors.affiliations, folds=folds, seed=seed, kind=kind,
-                            accept=accept, review=review)
+                            accept=accept, review=review, vocabulary=vocabulary)
         result["cross_validated"] = cv.as_dict()
     model = fit_match_model(triples, authors.affiliations, kind=kind, seed=seed, accept=accept,
-                            review=review)
+                            review=review, vocabulary=vocabulary)
     model.meta["cross_validated"] = result.get("cross_validated")
     model.save(out)
     result["model"] = str(out)

@@ -18,6 +18,9 @@ import math
 
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.profiles import Profile
+from kolgraph.resolution.vocabulary import Vocabulary
+
+_EMPTY = Vocabulary()
 
 FEATURES: tuple[str, ...] = (
     "family_equal",
@@ -41,6 +44,12 @@ FEATURES: tuple[str, ...] = (
     "language_equal",
     "country_equal",
     "orcid_equal",
+    "text_similarity",
+    "text_missing",
+    "family_frequency",
+    "given_frequency",
+    "coauthors_listed",
+    "family_length",
 )
 
 
@@ -69,8 +78,12 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def pair_features(a: Profile, b: Profile, idf: AffiliationIdf) -> list[float]:
-    """The :data:`FEATURES` of the pair (a, b); symmetric in a and b."""
+def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
+                  vocabulary: Vocabulary | None = None) -> list[float]:
+    """The :data:`FEATURES` of the pair (a, b); symmetric in a and b.
+
+    ``vocabulary`` gives name frequencies and word weights (empty when omitted)."""
+    vocab = vocabulary or _EMPTY
     ga, gb = a.given, b.given
     first_a, first_b = (ga[0] if ga else ""), (gb[0] if gb else "")
     both_full = len(first_a) > 1 and len(first_b) > 1
@@ -83,6 +96,8 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf) -> list[float]:
     shared = len(a.coauthors & b.coauthors)
     shared_topics = len(a.topics & b.topics)
     year_gap = abs(a.year - b.year) if a.year and b.year else 0
+    full = first_a if len(first_a) > 1 else first_b
+    given_count = math.log1p(vocab.given_count(a.family, full)) if len(full) > 1 else -1.0
     return [
         float(a.family == b.family),
         float(both_full and first_a == first_b),
@@ -105,4 +120,10 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf) -> list[float]:
         float(bool(a.language) and a.language == b.language),
         float(bool(a.country) and a.country == b.country),
         float(bool(a.orcid) and a.orcid == b.orcid),
+        vocab.text_similarity(a.words, b.words),
+        float(not (a.words and b.words)),
+        math.log1p(vocab.family_count(a.family)),
+        given_count,
+        float(len(a.coauthors) + len(b.coauthors)),
+        float(len(a.family)),
     ]

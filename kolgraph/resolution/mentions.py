@@ -37,7 +37,8 @@ class MentionIn(BaseModel):
     ``id`` is ``mention:<source>:<record>:<n>`` (``n`` the 1-based position in the record).
     Give ``family``/``given`` when the source separates them, else ``name`` alone (its
     order is guessed). ``coauthors`` are the other people's ``name_key``s in the same
-    record; ``topics`` any topic ids (MeSH, OpenAlex, specialty).
+    record; ``topics`` any topic ids (MeSH, OpenAlex, specialty); ``words`` content words of
+    the record's title/abstract (``vocabulary.content_words``).
 
     Examples
     --------
@@ -66,6 +67,7 @@ class MentionIn(BaseModel):
     postal_code: str | None = None
     coauthors: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
     journal: str | None = None
     year: int | None = None
     language: str | None = None
@@ -173,6 +175,7 @@ def mention_properties(mention: MentionIn, resolution: Resolution) -> dict[str, 
         "postal_code": mention.postal_code,
         "coauthors": mention.coauthors or None,
         "topics": mention.topics or None,
+        "words": mention.words or None,
         "journal": mention.journal,
         "year": mention.year,
         "language": mention.language,

@@ -24,6 +24,7 @@ from kolgraph.errors import KolgraphError
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.features import FEATURES, conflict, pair_features
 from kolgraph.resolution.profiles import Profile
+from kolgraph.resolution.vocabulary import Vocabulary
 
 MODEL_FILE = "model.json"
 
@@ -69,6 +70,53 @@ class MatchModel:
     accept: float = 0.9
     review: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    _arrays: Any = field(default=None, repr=False, compare=False)
+
+    def _tree_arrays(self) -> Any:
+        """The trees as padded numpy arrays (built once) for :meth:`probabilities`."""
+        if self._arrays is None:
+            import numpy as np
+
+            width = max((len(t.left) for t in self.trees), default=1)
+            depth = 1
+            shape = (len(self.trees), width)
+            left = np.full(shape, -1, dtype=np.int64)
+            right = np.full(shape, -1, dtype=np.int64)
+            feature = np.zeros(shape, dtype=np.int64)
+            threshold = np.zeros(shape)
+            value = np.zeros(shape)
+            for i, t in enumerate(self.trees):
+                n = len(t.left)
+                left[i, :n], right[i, :n] = t.left, t.right
+                feature[i, :n] = [max(f, 0) for f in t.feature]
+                threshold[i, :n], value[i, :n] = t.threshold, t.value
+                depth = max(depth, _depth(t))
+            self._arrays = (left, right, feature, threshold, value, depth)
+        return self._arrays
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """Match probabilities for many feature vectors at once (numpy)."""
+        import numpy as np
+
+        if not rows:
+            return []
+        x = np.asarray(rows, dtype=float)
+        if self.kind == "boosting":
+            left, right, feature, threshold, value, depth = self._tree_arrays()
+            trees = np.arange(len(self.trees))[None, :]
+            node = np.zeros((len(x), len(self.trees)), dtype=np.int64)
+            cols = np.arange(len(x))[:, None]
+            for _ in range(depth):
+                go_left = x[cols, feature[trees, node]] <= threshold[trees, node]
+                nxt = np.where(go_left, left[trees, node], right[trees, node])
+                node = np.where(nxt == -1, node, nxt)
+            z = self.intercept + self.learning_rate * value[trees, node].sum(axis=1)
+        else:
+            if self.mean:
+                x = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+            z = self.intercept + x @ np.asarray(self.coef)
+        return (1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))).tolist()
 
     def raw(self, x: Sequence[float]) -> float:
         """The decision function (log-odds) for one feature vector."""
@@ -87,7 +135,11 @@ class MatchModel:
         """Probability that ``a`` and ``b`` are one person (0 when they conflict)."""
         if conflict(a, b):
             return 0.0
-        return self.probability_of(pair_features(a, b, self.idf))
+        return self.probability_of(pair_features(a, b, self.idf, self.vocabulary))
+
+    def features(self, a: Profile, b: Profile) -> list[float]:
+        """The pair's feature vector under this model's IDF tables."""
+        return pair_features(a, b, self.idf, self.vocabulary)
 
     def to_json(self) -> dict[str, Any]:
         """Plain parameters, as written to ``model.json``."""
@@ -105,6 +157,7 @@ class MatchModel:
             "idf": self.idf.idf,
             "idf_default": self.idf.default,
             "meta": self.meta,
+            "vocabulary": self.vocabulary.to_json(),
         }
 
     @classmethod
@@ -124,12 +177,23 @@ class MatchModel:
             mean=data["mean"], scale=data["scale"], learning_rate=data["learning_rate"],
             trees=[_Tree(**t) for t in data["trees"]], accept=data["accept"],
             review=data["review"], idf=AffiliationIdf(data["idf"], data["idf_default"]),
-            meta=data.get("meta", {}),
+            meta=data.get("meta", {}), vocabulary=Vocabulary.from_json(data.get("vocabulary")),
         )
 
     def save(self, path: Path) -> None:
         """Write the parameters as JSON."""
         Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":")), encoding="utf-8")
+
+
+def _depth(tree: _Tree) -> int:
+    deepest, stack = 0, [(0, 0)]
+    while stack:
+        node, d = stack.pop()
+        if tree.left[node] == -1:
+            deepest = max(deepest, d)
+        else:
+            stack += [(tree.left[node], d + 1), (tree.right[node], d + 1)]
+    return deepest
 
 
 @cache

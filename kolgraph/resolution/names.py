@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 PARTICLES = frozenset({
     "van", "von", "der", "den", "de", "del", "della", "delle", "dei", "di", "da", "das", "do",
@@ -43,6 +44,7 @@ def is_cjk(text: str) -> bool:
     return bool(_CJK.search(text or ""))
 
 
+@lru_cache(maxsize=100_000)
 def fold(text: str | None) -> str:
     """Lower-case ASCII-folded text: diacritics removed, special letters spelled out.
 
@@ -72,6 +74,7 @@ def tokens(text: str | None) -> list[str]:
     return [t for t in _NON_ALNUM.split(fold(text).replace("_", " ")) if t]
 
 
+@lru_cache(maxsize=100_000)
 def family_key(family: str | None) -> str:
     """The family name as one comparable token: folded, particles and separators removed.
 
@@ -96,11 +99,16 @@ def given_tokens(given: str | None) -> list[str]:
     >>> given_tokens("Deborah L"), given_tokens("DL"), given_tokens("Jean-Pierre")
     (['deborah', 'l'], ['d', 'l'], ['jean', 'pierre'])
     """
+    return list(_given_tokens(given))
+
+
+@lru_cache(maxsize=100_000)
+def _given_tokens(given: str | None) -> tuple[str, ...]:
     raw = (given or "").strip()
     if not raw:
-        return []
+        return ()
     if is_cjk(raw):
-        return [c for c in raw if not c.isspace()]
+        return tuple(c for c in raw if not c.isspace())
     result: list[str] = []
     for token in re.split(r"[\s.\-‐'’]+", raw):
         if not token:
@@ -109,9 +117,10 @@ def given_tokens(given: str | None) -> list[str]:
             result.extend(fold(c) for c in token)  # "DL" written as initials
         else:
             result.append(fold(token))
-    return [t for t in result if t]
+    return tuple(t for t in result if t)
 
 
+@lru_cache(maxsize=100_000)
 def initials_of(given: str | None) -> str:
     """Upper-case initials of the given names.
 
@@ -123,6 +132,7 @@ def initials_of(given: str | None) -> str:
     return "".join(t[0] for t in given_tokens(given)).upper()
 
 
+@lru_cache(maxsize=100_000)
 def name_key(family: str | None, given: str | None) -> str:
     """The blocking key: ``"<family key> <first initial>"`` (folded, lower case).
 

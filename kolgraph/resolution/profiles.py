@@ -36,6 +36,7 @@ class Profile:
     coauthors: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
     emails: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
     orcid: str | None = None
     npi: str | None = None
     country: str | None = None
@@ -54,6 +55,7 @@ class Profile:
             affiliations=affiliations,
             coauthors=frozenset(mention.coauthors) - {mention.key},
             topics=frozenset(mention.topics),
+            words=frozenset(mention.words),
             emails=_emails(affiliations, mention.email),
             orcid=mention.orcid,
             npi=mention.npi,
@@ -75,6 +77,7 @@ class Profile:
             affiliations=affiliations,
             coauthors=frozenset(props.get("coauthors") or ()) - {key},
             topics=frozenset(props.get("topics") or ()),
+            words=frozenset(props.get("words") or ()),
             emails=_emails(affiliations, props.get("email")),
             orcid=props.get("orcid"),
             npi=props.get("npi"),

@@ -19,7 +19,7 @@ resumed run mints the same ids. An HCP merged away by a review decision carries
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,12 +31,21 @@ from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)
 
-MAX_PROFILES_PER_HCP = 50
+MAX_PROFILES_PER_HCP = 20
+MAX_CACHED_PROFILES = 400_000
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 
 
 class ResolutionIndex:
     """Known HCPs by identifier and by block, with their mentions' profiles.
+
+    One index may serve a whole ingest run (pass it to :func:`resolve_mentions` for every
+    batch): a block is read from the store the first time a batch needs it and kept up to
+    date from then on by the run's own resolutions, so stored mentions are not read
+    again. Whole blocks are dropped, least recently used first, once more than
+    ``max_profiles`` profiles are held (memory stays flat); a dropped block is read again
+    from the store when needed. Only safe while every batch resolved with the index is
+    written before the next one is resolved (what ``run_ingest`` does).
 
     Examples
     --------
@@ -50,13 +59,17 @@ class ResolutionIndex:
     'orcid'
     """
 
-    def __init__(self, model: MatchModel | None = None) -> None:
+    def __init__(self, model: MatchModel | None = None, *,
+                 max_profiles: int = MAX_CACHED_PROFILES) -> None:
         self._model = model
+        self.max_profiles = max_profiles
         self.by_key: dict[tuple[str, str], str] = {}
-        self.blocks: dict[str, set[str]] = defaultdict(set)
-        self.profiles: dict[str, list[Profile]] = defaultdict(list)
+        # block -> HCP -> mention id -> profile (insertion order = least recently used first)
+        self.blocks: OrderedDict[str, dict[str, dict[str, Profile]]] = OrderedDict()
+        self.loaded: set[str] = set()
         self.identifiers: dict[str, dict[str, str]] = defaultdict(dict)
         self.merged_into: dict[str, str] = {}
+        self.n_profiles = 0
 
     @property
     def model(self) -> MatchModel:
@@ -74,35 +87,69 @@ class ResolutionIndex:
             seen.add(hcp_id)
         return hcp_id
 
+    def _block(self, block: str) -> dict[str, dict[str, Profile]]:
+        members = self.blocks.get(block)
+        if members is None:
+            members = self.blocks[block] = {}
+        else:
+            self.blocks.move_to_end(block)
+        return members
+
     def add(self, hcp_id: str, block: str, profile: Profile | None = None,
             identifiers: Mapping[str, Any] | None = None) -> None:
         """Register a known HCP (and one of its mentions) in the index."""
         hcp_id = self.survivor(hcp_id)
         if block:
-            self.blocks[block].add(hcp_id)
-        if profile is not None and len(self.profiles[hcp_id]) < MAX_PROFILES_PER_HCP:
-            self.profiles[hcp_id].append(profile)
+            profiles = self._block(block).setdefault(hcp_id, {})
+            if (profile is not None and profile.id not in profiles
+                    and len(profiles) < MAX_PROFILES_PER_HCP):
+                profiles[profile.id] = profile
+                self.n_profiles += 1
         for kind, value in (identifiers or {}).items():
             if value and kind in KEYS:
                 self.by_key.setdefault((kind, str(value)), hcp_id)
                 self.identifiers[hcp_id].setdefault(kind, str(value))
 
+    def evict(self, keep: set[str]) -> None:
+        """Drop least recently used blocks (not in ``keep``) while over ``max_profiles``."""
+        for block in list(self.blocks):
+            if self.n_profiles <= self.max_profiles:
+                return
+            if block in keep:
+                continue
+            members = self.blocks.pop(block)
+            self.loaded.discard(block)
+            self.n_profiles -= sum(map(len, members.values()))
+
     def _identifier_clash(self, hcp_id: str, mention: MentionIn) -> bool:
-        known = self.identifiers.get(hcp_id, {})
+        known = self.identifiers.get(hcp_id)
+        if not known:
+            return False
         return any(getattr(mention, k) and known.get(k) and known[k] != getattr(mention, k)
                    for k in KEYS)
 
     def best_candidate(self, mention: MentionIn, profile: Profile) -> tuple[str | None, float]:
-        """The HCP in the mention's block scoring highest, and its score."""
-        best: tuple[str | None, float] = (None, 0.0)
-        for hcp_id in sorted(self.blocks.get(mention.key, ())):
+        """The HCP in the mention's block scoring highest, and its score.
+
+        A candidate is the best pair probability over its mentions; an HCP with any
+        mention that cannot be this person (see ``features.conflict``) is no candidate.
+        All pairs of the block are scored in one vectorised model call."""
+        owners: list[str] = []
+        rows: list[list[float]] = []
+        model = self.model
+        members = self.blocks.get(mention.key, {})
+        for hcp_id in sorted(members):
             if self._identifier_clash(hcp_id, mention):
                 continue
-            others = [p for p in self.profiles.get(hcp_id, ()) if not conflict(profile, p)]
-            if len(others) < len(self.profiles.get(hcp_id, ())):
-                continue  # one of its mentions cannot be this person
-            score = max((self.model.probability(profile, p) for p in others), default=0.0)
-            if score > best[1]:
+            profiles = list(members[hcp_id].values())
+            if not profiles or any(conflict(profile, p) for p in profiles):
+                continue
+            for p in profiles:
+                rows.append(model.features(profile, p))
+                owners.append(hcp_id)
+        best: tuple[str | None, float] = (None, 0.0)
+        for hcp_id, score in zip(owners, model.probabilities(rows), strict=True):
+            if score > best[1]:  # ties: the first in id order
                 best = (hcp_id, score)
         return best
 
@@ -141,7 +188,9 @@ def _chunks(values: list[Any], size: int = 2000) -> Iterable[list[Any]]:
 
 def load_candidates(store: GraphStore, index: ResolutionIndex,
                     mentions: Sequence[MentionIn]) -> dict[str, Resolution]:
-    """Fill ``index`` from the store for ``mentions``; return the mentions already resolved."""
+    """Fill ``index`` from the store for ``mentions``; return the mentions already resolved.
+
+    Blocks and identifiers the index already holds are not read again."""
     done: dict[str, Resolution] = {}
     for chunk in _chunks([m.id for m in mentions]):
         for row in store.run("mention_resolutions", _MENTION, ids=chunk):
@@ -152,13 +201,16 @@ def load_candidates(store: GraphStore, index: ResolutionIndex,
                 candidate_id=row["review_candidate"], candidate_score=row["review_score"])
     for kind in KEYS:
         values = sorted({str(getattr(m, kind)) for m in mentions
-                         if getattr(m, kind) and m.id not in done})
+                         if getattr(m, kind) and m.id not in done
+                         and (kind, str(getattr(m, kind))) not in index.by_key})
         for chunk in _chunks(values):
             for row in store.run("hcps_with_identifier", {"label": "HCP", "prop": kind},
                                  values=chunk):
                 hcp_id = row["merged_into"] or row["hcp_id"]
                 index.add(hcp_id, row["name_key"] or "", None, {kind: row["value"]})
-    keys = sorted({m.key for m in mentions if m.key and m.id not in done})
+    wanted = {m.key for m in mentions if m.key}
+    index.evict(wanted)
+    keys = sorted(k for k in wanted if k not in index.loaded)
     for chunk in _chunks(keys, 500):
         for row in store.run("mentions_in_blocks", _MENTION, keys=chunk):
             if row["merged_into"]:
@@ -167,11 +219,13 @@ def load_candidates(store: GraphStore, index: ResolutionIndex,
             index.add(row["hcp_id"], props.get("name_key") or "",
                       Profile.from_properties(row["mention_id"], props),
                       {k: row.get(f"hcp_{k}") for k in KEYS})
+    index.loaded.update(keys)
     return done
 
 
 def resolve_mentions(store: GraphStore, mentions: Sequence[MentionIn], *,
-                     model: MatchModel | None = None) -> list[Resolution]:
+                     model: MatchModel | None = None,
+                     index: ResolutionIndex | None = None) -> list[Resolution]:
     """Resolve ``mentions`` against the HCPs in ``store`` and against each other.
 
     Parameters
@@ -182,6 +236,10 @@ def resolve_mentions(store: GraphStore, mentions: Sequence[MentionIn], *,
         In source order; ids must be stable (``mention:<source>:<record>:<n>``).
     model : MatchModel, optional
         Defaults to the shipped model (:func:`default_model`).
+    index : ResolutionIndex, optional
+        An index kept for a whole ingest run (see :class:`ResolutionIndex`): blocks read
+        once per run instead of once per batch. Each batch resolved with it must be
+        written before the next call. Default: a fresh index for this call.
 
     Returns
     -------
@@ -189,7 +247,7 @@ def resolve_mentions(store: GraphStore, mentions: Sequence[MentionIn], *,
         One per mention, in the same order. The loader writes them (see
         :mod:`kolgraph.resolution.mentions`); nothing is written here.
     """
-    index = ResolutionIndex(model)
+    index = index if index is not None else ResolutionIndex(model)
     done = load_candidates(store, index, mentions)
     results: list[Resolution] = []
     for mention in mentions:

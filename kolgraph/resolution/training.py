@@ -25,6 +25,7 @@ from kolgraph.resolution.mentions import MentionIn
 from kolgraph.resolution.model import MatchModel, _Tree
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.resolver import resolve_offline
+from kolgraph.resolution.vocabulary import Vocabulary
 
 _YES = {"YES", "Y", "1", "TRUE", "SAME"}
 _NO = {"NO", "N", "N0", "0", "FALSE", "DIFFERENT"}
@@ -165,29 +166,50 @@ def evaluate_resolver(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
     return scores
 
 
-def _design(triples: Iterable[tuple[MentionIn, MentionIn, bool]], idf: AffiliationIdf
-            ) -> tuple[list[list[float]], list[int]]:
+def fit_vocabulary(records: Iterable[Sequence[MentionIn]], labelled: Iterable[str] = ()
+                   ) -> Vocabulary:
+    """Name counts and word frequencies of a corpus: ``records`` are the author mentions
+    of each article; mentions whose id is in ``labelled`` (the pairs' own authors) are
+    left out of the name counts, so that the counts describe the corpus, not the sample."""
+    skip = set(labelled)
+    names: list[tuple[str, str]] = []
+    documents: list[list[str]] = []
+    for mentions in records:
+        for m in mentions:
+            if m.id in skip:
+                continue
+            p = Profile.from_mention(m)
+            names.append((p.family, p.given[0] if p.given else ""))
+        if mentions:
+            documents.append(mentions[0].words)
+    return Vocabulary.fit(names, documents)
+
+
+def _design(triples: Iterable[tuple[MentionIn, MentionIn, bool]], idf: AffiliationIdf,
+            vocabulary: Vocabulary | None = None) -> tuple[list[list[float]], list[int]]:
     xs: list[list[float]] = []
     ys: list[int] = []
     for a, b, same in triples:
         pa, pb = Profile.from_mention(a), Profile.from_mention(b)
         if conflict(pa, pb):
             continue  # decided by rule, never by the model
-        xs.append(pair_features(pa, pb, idf))
+        xs.append(pair_features(pa, pb, idf, vocabulary))
         ys.append(int(same))
     return xs, ys
 
 
 def fit_match_model(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
                     affiliations: Iterable[str], *, kind: str = "boosting", seed: int = 0,
-                    accept: float = 0.9, review: float = 0.5) -> MatchModel:
+                    accept: float = 0.9, review: float = 0.5,
+                    vocabulary: Vocabulary | None = None) -> MatchModel:
     """Fit the pair classifier (scikit-learn) and export it as a :class:`MatchModel`."""
     import numpy as np
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
 
     idf = AffiliationIdf.fit(affiliations)
-    xs, ys = _design(triples, idf)
+    vocabulary = vocabulary or Vocabulary()
+    xs, ys = _design(triples, idf, vocabulary)
     if len(set(ys)) < 2:
         raise KolgraphError("training needs both same-person and different-person pairs")
     x, y = np.array(xs), np.array(ys)
@@ -199,8 +221,9 @@ def fit_match_model(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
         lr.fit((x - mean) / scale, y)
         return MatchModel(kind="logistic", intercept=float(lr.intercept_[0]),
                           coef=[float(c) for c in lr.coef_[0]], mean=mean.tolist(),
-                          scale=scale.tolist(), idf=idf, accept=accept, review=review, meta=meta)
-    gb = GradientBoostingClassifier(n_estimators=150, max_depth=3, learning_rate=0.1,
+                          scale=scale.tolist(), idf=idf, accept=accept, review=review, meta=meta,
+                          vocabulary=vocabulary)
+    gb = GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.05,
                                     subsample=0.8, random_state=seed)
     gb.fit(x, y)
     prior = float(gb.init_.class_prior_[1])
@@ -214,14 +237,17 @@ def fit_match_model(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
     import math
     return MatchModel(kind="boosting", intercept=math.log(prior / (1 - prior)),
                       learning_rate=gb.learning_rate, trees=trees, idf=idf, accept=accept,
-                      review=review, meta=meta)
+                      review=review, meta=meta, vocabulary=vocabulary)
 
 
 def cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
                    affiliations: Sequence[str], *, folds: int = 5, seed: int = 0,
                    kind: str = "boosting", accept: float = 0.9,
-                   review: float = 0.5) -> PairScores:
-    """Out-of-fold pair scores: each fold is resolved by a model fitted on the others."""
+                   review: float = 0.5, vocabulary: Vocabulary | None = None) -> PairScores:
+    """Out-of-fold pair scores: each fold is resolved by a model fitted on the others.
+
+    ``vocabulary`` (name counts, word frequencies) is label-free corpus statistics and is
+    shared by all folds."""
     order = list(range(len(triples)))
     random.Random(seed).shuffle(order)
     total = PairScores()
@@ -229,7 +255,7 @@ def cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
         test = [triples[i] for i in order[k::folds]]
         train = [triples[i] for j, i in enumerate(order) if j % folds != k]
         model = fit_match_model(train, affiliations, kind=kind, seed=seed, accept=accept,
-                                review=review)
+                                review=review, vocabulary=vocabulary)
         scores = evaluate_resolver(test, model)
         for name in ("tp", "fp", "fn", "tn"):
             setattr(total, name, getattr(total, name) + getattr(scores, name))
@@ -237,4 +263,4 @@ def cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
 
 
 __all__ = ["FEATURES", "LabelledPair", "PairScores", "cross_validate", "evaluate_resolver",
-           "fit_match_model", "pair_mentions", "parse_label", "read_pairs"]
+           "fit_match_model", "fit_vocabulary", "pair_mentions", "parse_label", "read_pairs"]
