@@ -31,8 +31,8 @@ from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)
 
-MAX_PROFILES_PER_HCP = 20
-MAX_CACHED_PROFILES = 400_000
+MAX_PROFILES_PER_HCP = 5
+MAX_CACHED_PROFILES = 100_000
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 
 
@@ -101,10 +101,12 @@ class ResolutionIndex:
         hcp_id = self.survivor(hcp_id)
         if block:
             profiles = self._block(block).setdefault(hcp_id, {})
-            if (profile is not None and profile.id not in profiles
-                    and len(profiles) < MAX_PROFILES_PER_HCP):
-                profiles[profile.id] = profile
+            if profile is not None and profile.id not in profiles:
+                profiles[profile.id] = profile  # the latest MAX_PROFILES_PER_HCP are kept
                 self.n_profiles += 1
+                if len(profiles) > MAX_PROFILES_PER_HCP:
+                    del profiles[next(iter(profiles))]
+                    self.n_profiles -= 1
         for kind, value in (identifiers or {}).items():
             if value and kind in KEYS:
                 self.by_key.setdefault((kind, str(value)), hcp_id)
