@@ -240,6 +240,13 @@ def test_latin1_file_is_read(store, load, tmp_path):
     assert nodes(store, "HCP")["npi:1234567893"]["family"] == "Núñez"
 
 
+def test_bom_header_is_read(store, load, tmp_path):
+    path = newer_layout(tmp_path / "bom.csv", [payment("1")])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load("payments", path).loaded == 1
+    assert nodes(store, "Engagement")["eng:op:1"]["amount"] == 150.0
+
+
 def _ingest(data_dir: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "kolgraph.cli", "ingest", "payments", str(RESEARCH_2015),
