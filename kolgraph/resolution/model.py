@@ -74,25 +74,33 @@ class MatchModel:
     _arrays: Any = field(default=None, repr=False, compare=False)
 
     def _tree_arrays(self) -> Any:
-        """The trees as padded numpy arrays (built once) for :meth:`probabilities`."""
+        """The trees as complete binary trees in heap layout (numpy; built once).
+
+        A leaf above the deepest level becomes a node that always goes left (threshold
+        +inf) with the leaf's value copied down, so every tree has the same shape."""
         if self._arrays is None:
             import numpy as np
 
-            width = max((len(t.left) for t in self.trees), default=1)
-            depth = 1
-            shape = (len(self.trees), width)
-            left = np.full(shape, -1, dtype=np.int64)
-            right = np.full(shape, -1, dtype=np.int64)
-            feature = np.zeros(shape, dtype=np.int64)
-            threshold = np.zeros(shape)
-            value = np.zeros(shape)
+            depth = max((_depth(t) for t in self.trees), default=0)
+            inner, leaves = 2 ** depth - 1, 2 ** depth
+            feature = np.zeros((len(self.trees), max(inner, 1)), dtype=np.int64)
+            threshold = np.full((len(self.trees), max(inner, 1)), np.inf)
+            value = np.zeros((len(self.trees), leaves))
             for i, t in enumerate(self.trees):
-                n = len(t.left)
-                left[i, :n], right[i, :n] = t.left, t.right
-                feature[i, :n] = [max(f, 0) for f in t.feature]
-                threshold[i, :n], value[i, :n] = t.threshold, t.value
-                depth = max(depth, _depth(t))
-            self._arrays = (left, right, feature, threshold, value, depth)
+                stack = [(0, 0)]  # (sklearn node, heap position)
+                while stack:
+                    node, pos = stack.pop()
+                    if t.left[node] == -1:
+                        # fill every heap leaf below pos with this value
+                        level = pos
+                        first, count = level, 1
+                        while first < inner:
+                            first, count = 2 * first + 1, count * 2
+                        value[i, first - inner:first - inner + count] = t.value[node]
+                        continue
+                    feature[i, pos], threshold[i, pos] = t.feature[node], t.threshold[node]
+                    stack += [(t.left[node], 2 * pos + 1), (t.right[node], 2 * pos + 2)]
+            self._arrays = (feature.ravel(), threshold.ravel(), value, depth)
         return self._arrays
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
@@ -103,15 +111,15 @@ class MatchModel:
             return []
         x = np.asarray(rows, dtype=float)
         if self.kind == "boosting":
-            left, right, feature, threshold, value, depth = self._tree_arrays()
-            trees = np.arange(len(self.trees))[None, :]
-            node = np.zeros((len(x), len(self.trees)), dtype=np.int64)
-            cols = np.arange(len(x))[:, None]
+            feature, threshold, value, depth = self._tree_arrays()
+            n_trees = len(self.trees)
+            right = (x[:, feature] > threshold).reshape(len(x), n_trees, -1)
+            pos = np.zeros((len(x), n_trees, 1), dtype=np.int64)
             for _ in range(depth):
-                go_left = x[cols, feature[trees, node]] <= threshold[trees, node]
-                nxt = np.where(go_left, left[trees, node], right[trees, node])
-                node = np.where(nxt == -1, node, nxt)
-            z = self.intercept + self.learning_rate * value[trees, node].sum(axis=1)
+                pos = 2 * pos + 1 + np.take_along_axis(right, pos, axis=2)
+            leaf = pos[:, :, 0] - (2 ** depth - 1)
+            z = self.intercept + self.learning_rate * np.take_along_axis(
+                value[None, :, :], leaf[:, :, None], axis=2).sum(axis=(1, 2))
         else:
             if self.mean:
                 x = (x - np.asarray(self.mean)) / np.asarray(self.scale)

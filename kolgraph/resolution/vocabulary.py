@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kolgraph.resolution.names import tokens
 
@@ -65,6 +66,10 @@ class Vocabulary:
     word_df: dict[str, int] = field(default_factory=dict)
     documents: int = 0
 
+    def __post_init__(self) -> None:
+        self._idf = lru_cache(maxsize=200_000)(self._word_idf)
+        self._norm = lru_cache(maxsize=100_000)(self._set_norm)
+
     @classmethod
     def fit(cls, names: Iterable[tuple[str, str]], documents: Iterable[Iterable[str]],
             min_df: int = 2) -> Vocabulary:
@@ -95,7 +100,14 @@ class Vocabulary:
 
     def idf(self, word: str) -> float:
         """Inverse document frequency; a word never seen twice gets the highest."""
+        return self._idf(word)
+
+    def _word_idf(self, word: str) -> float:
         return math.log((self.documents + 1) / (self.word_df.get(word, 0) + 1)) + 1.0
+
+    def _set_norm(self, words: frozenset[str]) -> float:
+        idf = self._idf
+        return math.sqrt(sum(idf(w) ** 2 for w in words))
 
     def text_similarity(self, a: frozenset[str], b: frozenset[str]) -> float:
         """IDF-weighted cosine of two word sets (0 when either is empty)."""
@@ -104,11 +116,9 @@ class Vocabulary:
         shared = a & b
         if not shared:
             return 0.0
-        idf = self.idf
+        idf = self._idf
         dot = sum(idf(w) ** 2 for w in shared)
-        na = math.sqrt(sum(idf(w) ** 2 for w in a))
-        nb = math.sqrt(sum(idf(w) ** 2 for w in b))
-        return min(1.0, dot / (na * nb))
+        return min(1.0, dot / (self._norm(a) * self._norm(b)))
 
     def to_json(self) -> dict[str, object]:
         """Plain numbers for ``model.json``."""
