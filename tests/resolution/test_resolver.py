@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.mentions import add_mention
-from kolgraph.resolution import MentionIn, resolve_mentions
+from kolgraph.resolution import MentionIn, ResolutionIndex, resolve_mentions
+from kolgraph.resolution.model import default_model
+from kolgraph.resolution.profiles import Profile
 
 
 def _write(store, mentions, resolutions):
@@ -52,3 +56,54 @@ def test_identifier_seen_earlier_in_the_same_batch_is_reused(store):
     results = resolve_mentions(store, mentions)
     assert {r.hcp_id for r in results} == {results[0].hcp_id}
     assert [r.method for r in results] == ["new", "crm_id", "crm_id"]
+
+
+def _paper_mentions(pmid: int, coauthor: str, given: str = "Deborah L") -> list[MentionIn]:
+    return [MentionIn(id=f"mention:pubmed:{pmid}:1", source="pubmed", family="Stenkamp",
+                      given=given, coauthors=["stenkamp d", coauthor], topics=["mesh:D012160"],
+                      words=["retina", "zebrafish", "photoreceptor"], journal="Dev Biol",
+                      year=2010, affiliations=["Department of Biology, University of Idaho"]),
+            MentionIn(id=f"mention:pubmed:{pmid}:2", source="pubmed", family="Kaye",
+                      given="Mary", coauthors=["stenkamp d", coauthor], year=2010)]
+
+
+def test_a_run_index_resolves_like_fresh_reads_of_the_store(store, falkor_store):
+    batches = [_paper_mentions(1, "hu m"), _paper_mentions(2, "hu m"),
+               _paper_mentions(3, "li x", given="D")]
+    shared = ResolutionIndex()
+    with_index, fresh = [], []
+    for batch in batches:
+        r = resolve_mentions(store, batch, index=shared)
+        _write(store, batch, r)
+        with_index += [x.hcp_id for x in r]
+    for batch in batches:
+        r = resolve_mentions(falkor_store, batch)
+        _write(falkor_store, batch, r)
+        fresh += [x.hcp_id for x in r]
+    assert with_index == fresh
+    assert with_index[0] == with_index[2]  # the same Deborah L Stenkamp in papers 1 and 2
+
+
+def test_an_evicted_block_is_read_again_from_the_store(store):
+    index = ResolutionIndex(max_profiles=1)
+    first = _paper_mentions(1, "hu m")
+    r1 = resolve_mentions(store, first, index=index)
+    _write(store, first, r1)
+    other = [MentionIn(id="mention:pubmed:9:1", source="pubmed", family="Zhou", given="Wen")]
+    _write(store, other, resolve_mentions(store, other, index=index))
+    assert "stenkamp d" not in index.blocks  # dropped to stay under max_profiles
+    again = _paper_mentions(2, "hu m")
+    r2 = resolve_mentions(store, again, index=index)
+    assert r2[0].hcp_id == r1[0].hcp_id and r2[0].method == "model"
+
+
+def test_vectorised_scores_equal_one_pair_at_a_time():
+    model = default_model()
+    pairs = [(Profile("a", "stenkamp", ("deborah", "l"), coauthors=frozenset({"hu m"})),
+              Profile("b", "stenkamp", ("d", "l"), coauthors=frozenset({"hu m", "li x"}))),
+             (Profile("c", "wang", ("wei",)), Profile("d", "wang", ("wei",))),
+             (Profile("e", "nakamura", ("y",), year=1970), Profile("f", "nakamura", ("y",)))]
+    rows = [model.features(a, b) for a, b in pairs]
+    assert model.probabilities(rows) == pytest.approx([model.probability_of(r) for r in rows],
+                                                      abs=1e-12)
+    assert model.probabilities([]) == []
