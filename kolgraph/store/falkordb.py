@@ -21,8 +21,8 @@ from kolgraph.store.embedded import EmbeddedFalkorDB
 logger = logging.getLogger(__name__)
 
 
-_JSON_KEY = re.compile(r'(?<=[{,])"(\w+)":')
-_LEFT_QUOTED_KEY = re.compile(r'(?<=[{,])"(?:[^"\\]|\\.)*":')
+_JSON_KEY = re.compile(r'[{,]"((?:[^"\\]|\\.)*)":')
+_IDENTIFIER = re.compile(r"\w+")
 
 
 def params_header(params: Mapping[str, Any]) -> str | None:
@@ -51,9 +51,12 @@ def params_header(params: Mapping[str, Any]) -> str | None:
             return None
         if "\\u00" in text:
             return None
-        text = _JSON_KEY.sub(r"`\1`:", text)
-        if _LEFT_QUOTED_KEY.search(text):
-            return None
+        # A quote inside a JSON string is always escaped, so '{"k":' and ',"k":' can only
+        # be map keys: swap their quotes for backticks, one distinct key at a time.
+        for key in set(_JSON_KEY.findall(text)):
+            if not _IDENTIFIER.fullmatch(key):
+                return None
+            text = text.replace(f'{{"{key}":', f"{{`{key}`:").replace(f',"{key}":', f",`{key}`:")
         parts.append(f"{name}={text}")
     return "CYPHER " + " ".join(parts) + " "
 
