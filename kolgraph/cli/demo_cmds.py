@@ -27,7 +27,7 @@ DEMO_PLAN: list[tuple[str, str]] = [
     ("pubmed", "pubmed/efetch/biopython_pubmed4.xml"),
     ("crossref", "crossref/crossref_works.jsonl"),
     ("openalex", "openalex/works_results_page_chunk1.json"),
-    ("congress-midl", "conference-midl"),
+    ("congress", "conference-midl/midl2020_scientific-program.md"),
     ("trials", "clinicaltrials-gov/api_v2_study/NCT02210780.json"),
     ("payments", "open-payments/general_payments_PY2013_SanFrancisco_socrata_part1.csv"),
     ("payments", "open-payments/OP_DTL_RSRCH_PGYR2015_IowaSubset.csv"),
