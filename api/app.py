@@ -31,6 +31,7 @@ from kolgraph.api.schemas import Problem
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kolgraph.config import Settings
+from kolgraph.krm.audit import AuditBuffer
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore, open_store
 
@@ -103,9 +104,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else open_store(settings)
+        app.state.audit_buffer = AuditBuffer(app.state.store)
         try:
             yield
         finally:
+            app.state.audit_buffer.close()  # pending audit events reach the store
+            app.state.audit_buffer = None
             if owned:
                 app.state.store.close()
 

@@ -1,4 +1,8 @@
-"""Dependencies shared by the routes: the store, the KRM policy, the caller."""
+"""Dependencies shared by the routes: the store, the KRM policy, the caller.
+
+They are ``async`` because they never block: a plain ``def`` dependency costs a hop
+through the threadpool on every request.
+"""
 
 from __future__ import annotations
 
@@ -9,37 +13,45 @@ from kolgraph.api.security import ViewerDep, current_viewer
 
 from kolgraph.config import Settings
 from kolgraph.errors import InvalidRequest
+from kolgraph.krm.audit import AuditBuffer
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore
 
 
-def no_nul_characters(request: Request) -> None:
+async def no_nul_characters(request: Request) -> None:
     """Refuse query or path values holding a NUL character, which no field may contain."""
     for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
         if "\x00" in str(value):
             raise InvalidRequest("NUL characters are not allowed", name)
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     """The store the app opened in its lifespan."""
     store: GraphStore = request.app.state.store
     return store
 
 
-def get_policy(request: Request) -> KrmPolicy:
+async def get_audit_buffer(request: Request) -> AuditBuffer | None:
+    """The app's batched audit writer for profile reads (None: write each event at once)."""
+    buffer: AuditBuffer | None = getattr(request.app.state, "audit_buffer", None)
+    return buffer
+
+
+async def get_policy(request: Request) -> KrmPolicy:
     """The contact-tracking and KPI thresholds the app was created with."""
     policy: KrmPolicy = request.app.state.policy
     return policy
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+AuditBufferDep = Annotated[AuditBuffer | None, Depends(get_audit_buffer)]
 PolicyDep = Annotated[KrmPolicy, Depends(get_policy)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
-__all__ = ["PolicyDep", "SettingsDep", "StoreDep", "ViewerDep", "current_viewer"]
+__all__ = ["AuditBufferDep", "PolicyDep", "SettingsDep", "StoreDep", "ViewerDep", "current_viewer"]

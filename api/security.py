@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from kolgraph.errors import InvalidApiKey
 from kolgraph.krm import keys
@@ -16,12 +17,15 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
 bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
 
 
-def current_viewer(
+async def current_viewer(
     request: Request,
     api_key: Annotated[str | None, Depends(api_key_header)],
     token: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Viewer:
     """The caller behind the presented key.
+
+    A key verified recently is answered from the in-process cache without leaving the
+    event loop; otherwise the store is read in the threadpool.
 
     Raises
     ------
@@ -35,7 +39,10 @@ def current_viewer(
             "(create one with 'kolgraph keys create')")
     if len(presented) > 200:
         raise InvalidApiKey("unknown API key; create one with 'kolgraph keys create'")
-    viewer = keys.authenticate(request.app.state.store, presented)
+    store = request.app.state.store
+    viewer = keys.cached_viewer(store, presented)
+    if viewer is None:
+        viewer = await run_in_threadpool(keys.authenticate, store, presented)
     request.state.viewer = viewer
     return viewer
 

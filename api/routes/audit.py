@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from kolgraph.api.deps import StoreDep, ViewerDep
+from kolgraph.api.deps import AuditBufferDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import AuditEvent, AuditPage
 
@@ -27,6 +27,7 @@ COLUMNS = ("id", "at", "actor", "role", "department", "action", "target", "detai
 def read_audit(
     store: StoreDep,
     viewer: ViewerDep,
+    audit_log: AuditBufferDep,
     date_from: IsoDate | None = None,
     date_to: IsoDate | None = None,
     actor: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
@@ -38,6 +39,8 @@ def read_audit(
     = None,
 ) -> AuditPage:
     """Audit events in a date range (inclusive), oldest first."""
+    if audit_log is not None:
+        audit_log.flush()  # include profile reads still waiting in this process
     items = audit.query_events(store, viewer, date_from=date_from, date_to=date_to, actor=actor,
                                action=action, target=target, after=cursor, limit=limit)
     return AuditPage(items=[AuditEvent.model_validate(i) for i in items],
@@ -50,10 +53,13 @@ def read_audit(
 def export_audit(
     store: StoreDep,
     viewer: ViewerDep,
+    audit_log: AuditBufferDep,
     date_from: IsoDate | None = None,
     date_to: IsoDate | None = None,
 ) -> StreamingResponse:
     """Every audit event in the date range as CSV."""
+    if audit_log is not None:
+        audit_log.flush()
     events = audit.export_events(store, viewer, date_from=date_from, date_to=date_to)
     first = next(events, None)  # raise permission and date errors before streaming starts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
-from kolgraph.api.deps import StoreDep, ViewerDep
+from kolgraph.api.deps import AuditBufferDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import (
     Community,
@@ -89,9 +89,12 @@ def lookup_hcps(body: LookupRequest, store: StoreDep, viewer: ViewerDep) -> Look
 
 
 @router.get("/hcps/{hcp_id}", response_model=Profile, responses=ERRORS)
-def read_profile(hcp_id: HcpId, store: StoreDep, viewer: ViewerDep) -> Profile:
+def read_profile(
+    hcp_id: HcpId, store: StoreDep, viewer: ViewerDep, audit_log: AuditBufferDep
+) -> Profile:
     """One KOL's profile: identity, scores and why, activity, network and engagements."""
-    return Profile.model_validate(profiles.hcp_profile(store, viewer, hcp_id))
+    return Profile.model_validate(profiles.hcp_profile(store, viewer, hcp_id,
+                                                       audit_log=audit_log))
 
 
 @router.get("/hcps/{hcp_id}/network", response_model=Network, responses=ERRORS)

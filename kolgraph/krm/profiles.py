@@ -94,10 +94,13 @@ def _publications(pubs: list[dict[str, Any]], topics: list[dict[str, Any]]) -> d
     }
 
 
-def hcp_profile(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, Any]:
+def hcp_profile(
+    store: GraphStore, viewer: Viewer, hcp_id: str, *, audit_log: audit.AuditBuffer | None = None
+) -> dict[str, Any]:
     """Everything the KRM team needs on one HCP; the read is recorded in the audit log.
 
-    One round trip to the store (``hcp_profile_bundle``) plus the audit event.
+    One round trip to the store (``hcp_profile_bundle``) plus the audit event, written
+    at once or, given ``audit_log``, queued there and written with the next batch.
 
     Raises
     ------
@@ -135,5 +138,9 @@ def hcp_profile(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, Any
         "top_collaborators": b["collaborators"],
         "engagement_summary": _engagements(b["engagement_departments"], viewer),
     }
-    audit.record(store, viewer, "hcp.profile.read", hcp_id)
+    event = audit.audit_event(viewer, "hcp.profile.read", hcp_id)
+    if audit_log is not None:
+        audit_log.add(event)
+    else:
+        audit.append_events(store, [event])
     return profile
