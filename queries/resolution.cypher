@@ -18,7 +18,12 @@ RETURN value, h.id AS hcp_id, h.name_key AS name_key, h.merged_into AS merged_in
 // name: mentions_in_blocks
 UNWIND $keys AS key
 MATCH (m:{{label}} {name_key: key})-[:{{type}}]->(h:{{end}})
-RETURN m.id AS mention_id, properties(m) AS props, h.id AS hcp_id,
+RETURN m.id AS mention_id,
+       {name_key: m.name_key, family: m.family, given: m.given, affiliations: m.affiliations,
+        coauthors: m.coauthors, topics: m.topics, words: m.words, email: m.email,
+        orcid: m.orcid, npi: m.npi, country: m.country, journal: m.journal, year: m.year,
+        language: m.language} AS props,
+       h.id AS hcp_id,
        h.merged_into AS merged_into, h.npi AS hcp_npi, h.orcid AS hcp_orcid,
        h.crm_id AS hcp_crm_id, h.profile_id AS hcp_profile_id
 
