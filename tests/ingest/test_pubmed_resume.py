@@ -33,16 +33,23 @@ def _counts_and_checkpoint(data_dir: Path):
         return counts, runs, len(rows)
 
 
+def _publications(data_dir: Path) -> int:
+    server = EmbeddedFalkorDB(data_dir)
+    if not server.is_running():
+        return 0
+    with open_store(Settings(data_dir=data_dir), start=False) as store:
+        return store.counts()["nodes"].get("Publication", 0)
+
+
 def test_killed_run_resumes_to_the_counts_of_a_clean_run(tmp_path):
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     try:
         proc = _ingest(killed)
-        deadline = time.monotonic() + 120
-        rejects = killed / "rejects"
-        # wait until some batches are written (the reject file exists once the run started)
+        # Kill once some batches are in the store, so the kill lands mid-file.
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.5)
-            if rejects.exists() and time.monotonic() > deadline - 114:
+            time.sleep(0.2)
+            if _publications(killed) > 0:
                 break
         assert proc.poll() is None, "the run finished before it could be killed"
         proc.send_signal(signal.SIGKILL)
