@@ -6,6 +6,9 @@ from datetime import date, timedelta
 
 from kolgraph.errors import InvalidRequest
 
+# A window and the one before it must both fit in the calendar: 2 x 3660 days after year 1.
+_EARLIEST = date(1, 1, 1) + timedelta(days=2 * 3660 + 1)
+
 
 def window(until: date | None, days: int, field: str = "days") -> tuple[date, date]:
     """``(since, until)`` covering ``days`` days that end on ``until`` (default: today).
@@ -13,7 +16,8 @@ def window(until: date | None, days: int, field: str = "days") -> tuple[date, da
     Raises
     ------
     InvalidRequest
-        If ``days`` is not between 1 and 3660.
+        If ``days`` is not between 1 and 3660, or ``until`` is too early for a window and
+        the one before it to fit in the calendar.
 
     Examples
     --------
@@ -23,6 +27,8 @@ def window(until: date | None, days: int, field: str = "days") -> tuple[date, da
     if not 1 <= days <= 3660:
         raise InvalidRequest(f"{field} must be between 1 and 3660, got {days}", field)
     end = until or date.today()
+    if end < _EARLIEST:
+        raise InvalidRequest(f"until must be {_EARLIEST.isoformat()} or later, got {end}", "until")
     return end - timedelta(days=days - 1), end
 
 
