@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from kolgraph.config import Settings
 from kolgraph.store import EmbeddedFalkorDB, GraphStore
-from kolgraph.store.falkordb import FalkorDBStore
+from kolgraph.store.falkordb import FalkorDBStore, scratch_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -51,10 +50,11 @@ def _neo4j_store() -> GraphStore:
 @pytest.fixture(params=["falkordb", pytest.param("neo4j", marks=needs_neo4j)])
 def store(request: pytest.FixtureRequest, falkordb: EmbeddedFalkorDB) -> Iterator[GraphStore]:
     """An empty graph with the schema applied, on each available backend."""
-    if request.param == "neo4j":
-        graph: GraphStore = _neo4j_store()
-    else:
-        graph = FalkorDBStore(falkordb, graph=f"test_{uuid.uuid4().hex[:12]}")
+    if request.param == "falkordb":
+        with scratch_graph(falkordb, "test") as scratch:
+            yield scratch
+        return
+    graph = _neo4j_store()
     graph.apply_schema()
     try:
         yield graph
@@ -66,13 +66,8 @@ def store(request: pytest.FixtureRequest, falkordb: EmbeddedFalkorDB) -> Iterato
 @pytest.fixture
 def falkor_store(falkordb: EmbeddedFalkorDB) -> Iterator[FalkorDBStore]:
     """An empty graph on the embedded FalkorDB only (for tests of embedded behaviour)."""
-    graph = FalkorDBStore(falkordb, graph=f"test_{uuid.uuid4().hex[:12]}")
-    graph.apply_schema()
-    try:
+    with scratch_graph(falkordb, "test") as graph:
         yield graph
-    finally:
-        graph.clear()
-        graph.close()
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import redis
@@ -160,3 +162,25 @@ class FalkorDBStore(GraphStore):
             self._db.connection.close()
         except Exception:  # noqa: BLE001 - closing a dead connection must not fail
             pass
+
+
+@contextmanager
+def scratch_graph(server: EmbeddedFalkorDB, prefix: str = "scratch") -> Iterator[FalkorDBStore]:
+    """A fresh, uniquely named graph on ``server`` with the schema applied; deleted on exit.
+
+    For tests, benchmarks and notebooks that need an isolated graph on a shared server.
+
+    Examples
+    --------
+    .. code-block:: python
+
+        with scratch_graph(server, "trial") as store:
+            store.upsert_nodes("HCP", [{"id": "npi:1", "props": {}}])
+    """
+    store = FalkorDBStore(server, graph=f"{prefix}_{uuid.uuid4().hex[:12]}")
+    store.apply_schema()
+    try:
+        yield store
+    finally:
+        store.clear()
+        store.close()

@@ -62,20 +62,15 @@ def test_bad_period_names_the_field(store):
 
 @pytest.fixture(scope="module")
 def synthetic(falkordb):
-    import uuid
-
-    from kolgraph.store.falkordb import FalkorDBStore
+    from kolgraph.store.falkordb import scratch_graph
 
     data = field_force(n_employees=20, n_fabricators=5, months=3, seed=7)
-    graph = FalkorDBStore(falkordb, graph=f"fa_{uuid.uuid4().hex[:8]}")
-    graph.apply_schema()
-    seed_field_force(graph, data)
-    first, last = data["period"]
-    report = suspicious_activity(graph, until=last, params=FieldActivityParams(
-        days=(last - first).days + 1, seed=7))
-    yield data, report
-    graph.clear()
-    graph.close()
+    with scratch_graph(falkordb, "fa") as graph:
+        seed_field_force(graph, data)
+        first, last = data["period"]
+        report = suspicious_activity(graph, until=last, params=FieldActivityParams(
+            days=(last - first).days + 1, seed=7))
+        yield data, report
 
 
 def test_planted_fabricators_are_found(synthetic):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import EmbeddedFalkorDB, GraphStore
-from kolgraph.store.falkordb import FalkorDBStore
+from kolgraph.store.falkordb import FalkorDBStore, scratch_graph
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
@@ -188,13 +187,8 @@ def seed(store: GraphStore) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def api_store(falkordb: EmbeddedFalkorDB) -> Iterator[FalkorDBStore]:
     """A seeded graph shared by one test module."""
-    store = FalkorDBStore(falkordb, graph=f"api_{uuid.uuid4().hex[:12]}")
-    store.apply_schema()
-    try:
+    with scratch_graph(falkordb, "api") as store:
         yield store
-    finally:
-        store.clear()
-        store.close()
 
 
 @pytest.fixture(scope="module")

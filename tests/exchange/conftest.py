@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from kolgraph.store import EmbeddedFalkorDB, GraphStore
-from kolgraph.store.falkordb import FalkorDBStore
+from kolgraph.store.falkordb import FalkorDBStore, scratch_graph
 from tests.exchange.seed import seed
 
 
@@ -22,10 +21,5 @@ def seeded(store: GraphStore) -> GraphStore:
 @pytest.fixture
 def fresh_graph(falkordb: EmbeddedFalkorDB) -> Iterator[FalkorDBStore]:
     """A second, empty graph on the embedded server to import into."""
-    graph = FalkorDBStore(falkordb, graph=f"import_{uuid.uuid4().hex[:12]}")
-    graph.apply_schema()
-    try:
+    with scratch_graph(falkordb, "import") as graph:
         yield graph
-    finally:
-        graph.clear()
-        graph.close()

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from kolgraph.api.app import create_app
 from kolgraph.config import Settings
 from kolgraph.krm import keys
-from kolgraph.store.falkordb import FalkorDBStore
+from kolgraph.store.falkordb import FalkorDBStore, scratch_graph
 
 PERSONAS = {
     "admin": ("admin", "market_access"), "rep": ("field", "sales"),
@@ -47,15 +47,8 @@ def seed_small(store: FalkorDBStore) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def sec_store(falkordb) -> Iterator[FalkorDBStore]:  # noqa: ANN001
-    import uuid
-
-    store = FalkorDBStore(falkordb, graph=f"sec_{uuid.uuid4().hex[:12]}")
-    store.apply_schema()
-    try:
+    with scratch_graph(falkordb, "sec") as store:
         yield store
-    finally:
-        store.clear()
-        store.close()
 
 
 @pytest.fixture(scope="module")
