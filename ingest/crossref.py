@@ -16,7 +16,7 @@ from kolgraph.errors import IngestError
 from kolgraph.ingest.publications import Author, Paper, PaperLoader
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Record
-from kolgraph.ingest.textfiles import open_text
+from kolgraph.ingest.textfiles import json_lines, open_text
 from kolgraph.resolution.identifiers import doi as normal_doi
 from kolgraph.resolution.identifiers import orcid as normal_orcid
 
@@ -92,14 +92,7 @@ class CrossrefLoader(PaperLoader):
         except json.JSONDecodeError:
             head = None
         if isinstance(head, dict) and "message" not in head:  # JSON Lines of works
-            with open_text(path) as handle:
-                for line_no, line in enumerate(handle, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        yield f"line {line_no}", json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        rejects.add(f"line {line_no}", None, f"not JSON: {exc.msg}")
+            yield from json_lines(path, rejects)
             return
         with open_text(path) as handle:  # one API response (work or work-list)
             try:

@@ -16,7 +16,7 @@ from kolgraph.errors import IngestError
 from kolgraph.ingest.publications import Author, Paper, PaperLoader, Topic
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Record
-from kolgraph.ingest.textfiles import open_text
+from kolgraph.ingest.textfiles import json_lines, open_text
 from kolgraph.resolution.identifiers import doi as normal_doi
 from kolgraph.resolution.identifiers import orcid as normal_orcid
 from kolgraph.resolution.names import split_name
@@ -101,13 +101,7 @@ class OpenAlexLoader(PaperLoader):
             except json.JSONDecodeError:
                 data = None
         if data is None:
-            with open_text(path) as handle:
-                for line_no, line in enumerate(handle, start=1):
-                    if line.strip():
-                        try:
-                            yield f"line {line_no}", json.loads(line)
-                        except json.JSONDecodeError as exc:
-                            rejects.add(f"line {line_no}", None, f"not JSON: {exc.msg}")
+            yield from json_lines(path, rejects)
             return
         works = data.get("results", [data]) if isinstance(data, dict) else data
         for n, work in enumerate(works, start=1):

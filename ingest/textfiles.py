@@ -5,10 +5,13 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from kolgraph.errors import IngestError
+from kolgraph.ingest.rejects import RejectLog
 
 
 def open_binary(path: Path) -> IO[bytes]:
@@ -62,3 +65,25 @@ def open_text(path: Path, encoding: str | None = None) -> IO[str]:
     encoding = encoding or detect_encoding(path)
     return io.TextIOWrapper(open_binary(path), encoding=encoding, newline="",
                             errors="kolgraph-ingest")
+
+
+def json_lines(path: Path, rejects: RejectLog) -> Iterator[tuple[str, Any]]:
+    """Stream ``("line N", value)`` from a JSON Lines file; bad lines go to ``rejects``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "w.jsonl").write_text('{"a": 1}\\n\\n{oops\\n')
+    >>> rejects = RejectLog(folder / "r.jsonl", source="test", file="w.jsonl")
+    >>> list(json_lines(folder / "w.jsonl", rejects)), rejects.count
+    ([('line 1', {'a': 1})], 1)
+    """
+    with open_text(path) as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield f"line {line_no}", json.loads(line)
+            except json.JSONDecodeError as exc:
+                rejects.add(f"line {line_no}", None, f"not JSON: {exc.msg}")
