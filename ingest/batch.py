@@ -35,9 +35,8 @@ class GraphBatch:
     rels: dict[RelKey, dict[tuple[str, str], dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    statements: list[tuple[str, dict[str, str], list[dict[str, Any]]]] = field(
-        default_factory=list
-    )
+    statements: list[tuple[str, dict[str, str], list[Any]]] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def node(self, label: str, node_id: str, **props: Any) -> None:
         """Add (or merge into) node ``node_id`` with label ``label``."""
@@ -53,10 +52,19 @@ class GraphBatch:
         current = self.rels[(start, rel_type, end)].setdefault((start_id, end_id), {})
         current.update({k: v for k, v in props.items() if v is not None})
 
-    def statement(self, name: str, template: dict[str, str], rows: list[dict[str, Any]]) -> None:
+    def statement(self, name: str, template: dict[str, str], rows: list[Any]) -> None:
         """Run the named ``UNWIND $rows`` statement after the nodes and relationships
-        (e.g. deletions); it must be idempotent, as a resumed run may send it again."""
+        (e.g. deletions); it must be idempotent, as a resumed run may send it again.
+        It gets the batch's provenance as ``$prov`` (see :meth:`stamp`)."""
         self.statements.append((name, template, rows))
+
+    def statement_row(self, name: str, row: Any, template: dict[str, str] | None = None) -> None:
+        """Add one row to the named statement (created on first use, run in that order)."""
+        for entry_name, entry_template, rows in self.statements:
+            if entry_name == name and entry_template == (template or {}):
+                rows.append(row)
+                return
+        self.statements.append((name, dict(template or {}), [row]))
 
     @property
     def size(self) -> int:
@@ -64,7 +72,9 @@ class GraphBatch:
         return sum(map(len, self.nodes.values())) + sum(map(len, self.rels.values()))
 
     def stamp(self, provenance: dict[str, Any]) -> None:
-        """Add provenance to every node and relationship that does not carry its own."""
+        """Add provenance to every node and relationship that does not carry its own;
+        statements get it as ``$prov``."""
+        self.provenance = dict(provenance)
         for table in (*self.nodes.values(), *self.rels.values()):
             for props in table.values():
                 for key, value in provenance.items():
@@ -83,5 +93,5 @@ class GraphBatch:
             ]
             n_rels += store.upsert_relationships(start, rel_type, end, rows)
         for name, template, statement_rows in self.statements:
-            store.write(name, statement_rows, template)
+            store.write(name, statement_rows, template, prov=self.provenance)
         return n_nodes, n_rels

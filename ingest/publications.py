@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from kolgraph.ingest.batch import GraphBatch
-from kolgraph.ingest.mentions import add_mention
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.resolution import (
     MentionIn,
     Resolution,
     ResolutionIndex,
+    hcp_properties,
+    mention_properties,
     name_key,
     resolve_mentions,
 )
@@ -170,6 +172,34 @@ def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
     return result
 
 
+def authorship_row(mention: MentionIn, resolution: Resolution, pub_id: str, position: int,
+                   role: str, n_authors: int, record_id: str,
+                   equal_contrib: bool = False) -> list[Any]:
+    """One row of the ``write_authorships`` statement (its layout is documented there).
+
+    The record's context (co-author keys, topics, words, journal, year, language) is not
+    repeated per author: it is stored once on the Publication.
+
+    Examples
+    --------
+    >>> m = MentionIn(id="mention:pubmed:1:2", source="pubmed", family="Lee", given="Ann B")
+    >>> r = Resolution(mention_id=m.id, hcp_id="hcp:1", score=0.2, method="new", is_new=True)
+    >>> row = authorship_row(m, r, "pmid:1", 2, "last", 2, "1")
+    >>> row[:5], row[9:15], row[23]
+    (['mention:pubmed:1:2', 'hcp:1', 'pmid:1', 2, 'last'], ['Lee', 'Ann B', 'AB', 'lee a', 'lee', 'ann b'], 'Ann B Lee')
+    """
+    props = mention_properties(mention, resolution)
+    hcp = hcp_properties(mention)
+    return [
+        mention.id, resolution.hcp_id, pub_id, position, role, n_authors,
+        equal_contrib or None, record_id, props["name"], props["family"], props["given"],
+        props["initials"], props["name_key"], props["block_key"], props["given_key"],
+        props["affiliation"], props["affiliations"], props["orcid"], props["match_score"],
+        props["match_method"], props["review_candidate"], props["review_score"],
+        props["review_status"], hcp["name"], hcp["institution"],
+    ]
+
+
 class PaperLoader(Loader):
     """Shared ``build`` for bibliographic loaders; subclasses parse their format.
 
@@ -210,11 +240,14 @@ class PaperLoader(Loader):
     def _add_paper(self, batch: GraphBatch, paper: Paper, pub_id: str,
                    items: list[tuple[int, MentionIn | None]], resolved: object) -> None:
         n_authors = len(paper.authors)
+        keys = [m.key for _, m in items if m is not None]
         batch.node("Publication", pub_id, source_id=paper.record_id, pmid=paper.pmid,
                    doi=paper.doi, openalex=paper.openalex, title=paper.title, year=paper.year,
                    date=paper.date, journal=paper.journal, language=paper.language,
                    publication_types=paper.publication_types or None, cited_by=paper.cited_by,
-                   n_authors=n_authors)
+                   n_authors=n_authors, author_keys=keys or None,
+                   topic_ids=[t.id for t in paper.topics] or None,
+                   words=content_words(paper.title, paper.abstract) or None)
         jid = journal_id(paper)
         if jid:
             batch.node("Journal", jid, name=paper.journal, issn=paper.issn,
@@ -234,18 +267,12 @@ class PaperLoader(Loader):
                           position=position, role="collective")
                 continue
             resolution: Resolution = next(resolved)  # type: ignore[call-overload]
-            add_mention(batch, mention, resolution)
-            batch.node("Mention", mention.id, position=position, role=role,
-                       source_id=paper.record_id)
-            batch.rel("Mention", mention.id, "APPEARS_IN", "Publication", pub_id,
-                      position=position, role=role)
-            batch.rel("HCP", resolution.hcp_id, "AUTHORED", "Publication", pub_id,
-                      position=position, role=role, n_authors=n_authors,
-                      equal_contrib=author.equal_contrib or None)
+            batch.statement_row("write_authorships", authorship_row(
+                mention, resolution, pub_id, position, role, n_authors, paper.record_id,
+                author.equal_contrib))
             institutions = author.institutions or [(None, a) for a in author.affiliations]
             for ror, name in institutions:
                 iid = institution_id(name, ror)
                 batch.node("Institution", iid, name=name, ror=ror)
-                batch.rel("Mention", mention.id, "AFFILIATED_WITH", "Institution", iid)
-                batch.rel("HCP", resolution.hcp_id, "AFFILIATED_WITH", "Institution", iid,
-                          year=paper.year)
+                batch.statement_row("write_authorship_affiliations",
+                                    [mention.id, resolution.hcp_id, iid, paper.year])

@@ -33,3 +33,49 @@ ORDER BY id
 MATCH (m:{{label}})-[a:{{type}}]->(p:{{end}} {id: $id})
 RETURN m.id AS mention_id, properties(m) AS mention, a.position AS position, a.role AS role
 ORDER BY position
+
+// name: write_authorships
+// One row per resolved author of a paper, as a list (compact to send):
+//  0 mention id, 1 HCP id, 2 publication id, 3 position, 4 role, 5 n_authors,
+//  6 equal_contrib, 7 source record id, 8 name as written, 9 family, 10 given,
+// 11 initials, 12 name_key, 13 block_key, 14 given_key, 15 first affiliation,
+// 16 affiliations, 17 ORCID, 18 match score, 19 match method, 20 review candidate,
+// 21 review score, 22 review status, 23 HCP display name, 24 HCP institution.
+// A null never erases a stored value (coalesce), as with `SET n += props`.
+UNWIND $rows AS r
+MATCH (p:Publication {id: r[2]})
+MERGE (m:Mention {id: r[0]})
+SET m += $prov, m.source_id = r[7], m.position = r[3], m.role = r[4],
+    m.name = coalesce(r[8], m.name), m.family = coalesce(r[9], m.family),
+    m.given = coalesce(r[10], m.given), m.initials = coalesce(r[11], m.initials),
+    m.name_key = coalesce(r[12], m.name_key), m.block_key = coalesce(r[13], m.block_key),
+    m.given_key = coalesce(r[14], m.given_key),
+    m.affiliation = coalesce(r[15], m.affiliation),
+    m.affiliations = coalesce(r[16], m.affiliations), m.orcid = coalesce(r[17], m.orcid),
+    m.match_score = r[18], m.match_method = r[19],
+    m.review_candidate = coalesce(r[20], m.review_candidate),
+    m.review_score = coalesce(r[21], m.review_score),
+    m.review_status = coalesce(r[22], m.review_status)
+MERGE (h:HCP {id: r[1]})
+SET h += $prov, h.name = coalesce(r[23], h.name), h.family = coalesce(r[9], h.family),
+    h.given = coalesce(r[10], h.given), h.initials = coalesce(r[11], h.initials),
+    h.name_key = coalesce(r[12], h.name_key), h.orcid = coalesce(r[17], h.orcid),
+    h.institution = coalesce(r[24], h.institution)
+MERGE (m)-[x:RESOLVED_TO]->(h)
+SET x += $prov, x.score = r[18], x.method = r[19]
+MERGE (m)-[y:APPEARS_IN]->(p)
+SET y += $prov, y.position = r[3], y.role = r[4]
+MERGE (h)-[z:AUTHORED]->(p)
+SET z += $prov, z.position = r[3], z.role = r[4], z.n_authors = r[5],
+    z.equal_contrib = coalesce(r[6], z.equal_contrib)
+
+// name: write_authorship_affiliations
+// Rows: [mention id, HCP id, institution id, year]; the Institution node exists.
+UNWIND $rows AS r
+MATCH (m:Mention {id: r[0]})
+MATCH (h:HCP {id: r[1]})
+MATCH (i:Institution {id: r[2]})
+MERGE (m)-[a:AFFILIATED_WITH]->(i)
+SET a += $prov
+MERGE (h)-[b:AFFILIATED_WITH]->(i)
+SET b += $prov, b.year = coalesce(r[3], b.year)

@@ -16,13 +16,18 @@ WHERE h.{{prop}} = value
 RETURN value, h.id AS hcp_id, h.name_key AS name_key, h.merged_into AS merged_into
 
 // name: mentions_in_blocks
+// A paper's authors keep the record's context (author keys, topics, words, journal,
+// year, language) once, on the Publication; other mentions carry their own.
 UNWIND $keys AS key
 MATCH (m:{{label}} {name_key: key})-[:{{type}}]->(h:{{end}})
+OPTIONAL MATCH (m)-[:APPEARS_IN]->(p:Publication)
 RETURN m.id AS mention_id,
        {name_key: m.name_key, family: m.family, given: m.given, affiliations: m.affiliations,
-        coauthors: m.coauthors, topics: m.topics, words: m.words, email: m.email,
-        orcid: m.orcid, npi: m.npi, country: m.country, journal: m.journal, year: m.year,
-        language: m.language} AS props,
+        coauthors: coalesce(m.coauthors, p.author_keys),
+        topics: coalesce(m.topics, p.topic_ids), words: coalesce(m.words, p.words),
+        email: m.email, orcid: m.orcid, npi: m.npi, country: m.country,
+        journal: coalesce(m.journal, p.journal), year: coalesce(m.year, p.year),
+        language: coalesce(m.language, p.language)} AS props,
        h.id AS hcp_id,
        h.merged_into AS merged_into, h.npi AS hcp_npi, h.orcid AS hcp_orcid,
        h.crm_id AS hcp_crm_id, h.profile_id AS hcp_profile_id
