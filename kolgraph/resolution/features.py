@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.profiles import Profile
@@ -79,10 +80,13 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
-                  vocabulary: Vocabulary | None = None) -> list[float]:
+                  vocabulary: Vocabulary | None = None,
+                  affiliation_similarity: float | None = None) -> list[float]:
     """The :data:`FEATURES` of the pair (a, b); symmetric in a and b.
 
-    ``vocabulary`` gives name frequencies and word weights (empty when omitted)."""
+    ``vocabulary`` gives name frequencies and word weights (empty when omitted);
+    ``affiliation_similarity``, when already computed (see :func:`pair_feature_rows`),
+    saves computing it again."""
     vocab = vocabulary or _EMPTY
     ga, gb = a.given, b.given
     first_a, first_b = (ga[0] if ga else ""), (gb[0] if gb else "")
@@ -106,7 +110,8 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
         float(both_full),
         middle_match,
         middle_conflict,
-        idf.best_similarity(a.affiliations, b.affiliations) if has_aff else 0.0,
+        (0.0 if not has_aff else affiliation_similarity if affiliation_similarity is not None
+         else idf.best_similarity(a.affiliations, b.affiliations)),
         float(not has_aff),
         float(bool(a.emails & b.emails)),
         math.log1p(shared),
@@ -127,3 +132,23 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
         float(len(a.coauthors) + len(b.coauthors)),
         float(len(a.family)),
     ]
+
+
+def pair_feature_rows(pairs: Sequence[tuple[Profile, Profile]], idf: AffiliationIdf,
+                      vocabulary: Vocabulary | None = None) -> list[list[float]]:
+    """:func:`pair_features` of many pairs, the affiliation similarities computed
+    together as sparse matrix products.
+
+    Examples
+    --------
+    >>> from kolgraph.resolution.profiles import Profile
+    >>> idf = AffiliationIdf.fit(["Univ of Iowa", "Univ of Tokyo"])
+    >>> a = Profile("a", "lee", ("ann",), affiliations=("Univ of Iowa",))
+    >>> b = Profile("b", "lee", ("a",), affiliations=("University of Iowa",))
+    >>> [round(x, 9) for x in pair_feature_rows([(a, b)], idf)[0]] == [
+    ...     round(x, 9) for x in pair_features(a, b, idf)]
+    True
+    """
+    sims = idf.best_similarities([(a.affiliations, b.affiliations) for a, b in pairs])
+    return [pair_features(a, b, idf, vocabulary, sim)
+            for (a, b), sim in zip(pairs, sims, strict=True)]

@@ -22,7 +22,7 @@ from typing import Any
 
 from kolgraph.errors import KolgraphError
 from kolgraph.resolution.affiliations import AffiliationIdf
-from kolgraph.resolution.features import FEATURES, conflict, pair_features
+from kolgraph.resolution.features import FEATURES, conflict, pair_feature_rows, pair_features
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 
@@ -148,6 +148,10 @@ class MatchModel:
     def features(self, a: Profile, b: Profile) -> list[float]:
         """The pair's feature vector under this model's IDF tables."""
         return pair_features(a, b, self.idf, self.vocabulary)
+
+    def features_many(self, pairs: Sequence[tuple[Profile, Profile]]) -> list[list[float]]:
+        """Feature vectors of many pairs (affiliation similarities computed together)."""
+        return pair_feature_rows(pairs, self.idf, self.vocabulary) if pairs else []
 
     def to_json(self) -> dict[str, Any]:
         """Plain parameters, as written to ``model.json``."""

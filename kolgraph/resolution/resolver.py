@@ -130,15 +130,17 @@ class ResolutionIndex:
         return any(getattr(mention, k) and known.get(k) and known[k] != getattr(mention, k)
                    for k in KEYS)
 
-    def best_candidate(self, mention: MentionIn, profile: Profile) -> tuple[str | None, float]:
+    def best_candidate(self, mention: MentionIn, profile: Profile,
+                       scores: Mapping[str, float] | None = None) -> tuple[str | None, float]:
         """The HCP in the mention's block scoring highest, and its score.
 
         A candidate is the best pair probability over its mentions; an HCP with any
         mention that cannot be this person (see ``features.conflict``) is no candidate.
-        All pairs of the block are scored in one vectorised model call."""
+        ``scores`` holds pair probabilities already computed by mention id (see
+        :meth:`resolve_batch`); the pairs it lacks are scored in one vectorised call."""
         owners: list[str] = []
-        rows: list[list[float]] = []
-        model = self.model
+        known: list[float | None] = []
+        missing: list[tuple[Profile, Profile]] = []
         members = self.blocks.get(mention.key, {})
         for hcp_id in sorted(members):
             if self._identifier_clash(hcp_id, mention):
@@ -147,17 +149,24 @@ class ResolutionIndex:
             if not profiles or any(conflict(profile, p) for p in profiles):
                 continue
             for p in profiles:
-                rows.append(model.features(profile, p))
                 owners.append(hcp_id)
+                score = scores.get(p.id) if scores is not None else None
+                known.append(score)
+                if score is None:
+                    missing.append((profile, p))
+        fresh = iter(self.model.probabilities(self.model.features_many(missing)))
         best: tuple[str | None, float] = (None, 0.0)
-        for hcp_id, score in zip(owners, model.probabilities(rows), strict=True):
+        for hcp_id, score in zip(owners, known, strict=True):
+            if score is None:
+                score = next(fresh)
             if score > best[1]:  # ties: the first in id order
                 best = (hcp_id, score)
         return best
 
-    def resolve(self, mention: MentionIn) -> Resolution:
+    def resolve(self, mention: MentionIn, *, profile: Profile | None = None,
+                scores: Mapping[str, float] | None = None) -> Resolution:
         """Resolve one mention and remember it for the next ones."""
-        profile = Profile.from_mention(mention)
+        profile = profile or Profile.from_mention(mention)
         ids = {k: getattr(mention, k) for k in KEYS if getattr(mention, k)}
         for kind, value in ids.items():
             hcp_id = self.by_key.get((kind, str(value)))
@@ -168,7 +177,7 @@ class ResolutionIndex:
                                   method=kind, is_new=False)  # type: ignore[arg-type]
         candidate, score = (None, 0.0)
         if mention.key and self.blocks.get(mention.key):
-            candidate, score = self.best_candidate(mention, profile)
+            candidate, score = self.best_candidate(mention, profile, scores)
         if candidate is not None and score >= self.model.accept:
             self.add(candidate, mention.key, profile, ids)
             return Resolution(mention_id=mention.id, hcp_id=candidate, score=score,
@@ -181,6 +190,60 @@ class ResolutionIndex:
                               candidate_score=score)
         return Resolution(mention_id=mention.id, hcp_id=hcp_id, score=1.0 - score,
                           method="new", is_new=True)
+
+    def _pair_scores(self, mentions: Sequence[MentionIn], profiles: Sequence[Profile],
+                     skip: set[int]) -> list[dict[str, float]]:
+        """Probabilities of every pair a sequential pass may ask for, in one model call.
+
+        Mention ``i`` may be compared with any profile in its block now and with any
+        earlier mention of the batch in the same block: all those pairs (but the ones
+        that cannot match, see ``features.conflict``) are scored together."""
+        pairs: list[tuple[Profile, Profile]] = []
+        where: list[tuple[int, str]] = []
+        earlier: dict[str, list[Profile]] = defaultdict(list)
+        for i, (mention, profile) in enumerate(zip(mentions, profiles, strict=True)):
+            key = mention.key
+            if not key:
+                continue
+            if i not in skip and not any(
+                    (k, str(getattr(mention, k))) in self.by_key
+                    for k in KEYS if getattr(mention, k)):
+                stored = [p for members in self.blocks.get(key, {}).values()
+                          for p in members.values()]
+                for p in (*stored, *earlier[key]):
+                    if p.id != profile.id and not conflict(profile, p):
+                        pairs.append((profile, p))
+                        where.append((i, p.id))
+            earlier[key].append(profile)
+        scores: list[dict[str, float]] = [{} for _ in mentions]
+        if pairs:
+            model = self.model
+            probabilities = model.probabilities(model.features_many(pairs))
+            for (i, other), probability in zip(where, probabilities, strict=True):
+                scores[i][other] = probability
+        return scores
+
+    def resolve_batch(self, mentions: Sequence[MentionIn],
+                      done: Mapping[str, Resolution] | None = None) -> list[Resolution]:
+        """Resolve ``mentions`` in order, as :meth:`resolve` one by one would, but with
+        every pair probability the pass needs computed up front in one model call.
+
+        ``done`` maps mention ids already resolved (in the store) to their resolution:
+        those are kept and only registered in the index."""
+        done = done or {}
+        profiles = [Profile.from_mention(m) for m in mentions]
+        skip = {i for i, m in enumerate(mentions) if m.id in done}
+        scores = self._pair_scores(mentions, profiles, skip)
+        results: list[Resolution] = []
+        for i, (mention, profile) in enumerate(zip(mentions, profiles, strict=True)):
+            previous = done.get(mention.id)
+            if previous is not None:
+                self.add(previous.hcp_id, mention.key, profile,
+                         {k: getattr(mention, k) for k in KEYS})
+                results.append(previous)
+            else:
+                results.append(self.resolve(mention, profile=profile, scores=scores[i]))
+        return results
 
 
 def _chunks(values: list[Any], size: int = 2000) -> Iterable[list[Any]]:
@@ -251,16 +314,7 @@ def resolve_mentions(store: GraphStore, mentions: Sequence[MentionIn], *,
     """
     index = index if index is not None else ResolutionIndex(model)
     done = load_candidates(store, index, mentions)
-    results: list[Resolution] = []
-    for mention in mentions:
-        previous = done.get(mention.id)
-        if previous is not None:
-            index.add(previous.hcp_id, mention.key, Profile.from_mention(mention),
-                      {k: getattr(mention, k) for k in KEYS})
-            results.append(previous)
-        else:
-            results.append(index.resolve(mention))
-    return results
+    return index.resolve_batch(mentions, done)
 
 
 def resolve_offline(mentions: Sequence[MentionIn], *,
@@ -273,5 +327,4 @@ def resolve_offline(mentions: Sequence[MentionIn], *,
     >>> [r.hcp_id for r in resolve_offline(ms)]
     ['npi:1234567893', 'npi:1234567893']
     """
-    index = ResolutionIndex(model)
-    return [index.resolve(m) for m in mentions]
+    return ResolutionIndex(model).resolve_batch(mentions)
