@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 MAX_PROFILES_PER_HCP = 5
 MAX_CACHED_PROFILES = 100_000
+SCORING_CHUNK = 500  # mentions whose pairs are scored together (bounds the pairs held)
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 
 
@@ -231,18 +232,20 @@ class ResolutionIndex:
         ``done`` maps mention ids already resolved (in the store) to their resolution:
         those are kept and only registered in the index."""
         done = done or {}
-        profiles = [Profile.from_mention(m) for m in mentions]
-        skip = {i for i, m in enumerate(mentions) if m.id in done}
-        scores = self._pair_scores(mentions, profiles, skip)
         results: list[Resolution] = []
-        for i, (mention, profile) in enumerate(zip(mentions, profiles, strict=True)):
-            previous = done.get(mention.id)
-            if previous is not None:
-                self.add(previous.hcp_id, mention.key, profile,
-                         {k: getattr(mention, k) for k in KEYS})
-                results.append(previous)
-            else:
-                results.append(self.resolve(mention, profile=profile, scores=scores[i]))
+        for start in range(0, len(mentions), SCORING_CHUNK):
+            chunk = mentions[start:start + SCORING_CHUNK]
+            profiles = [Profile.from_mention(m) for m in chunk]
+            skip = {i for i, m in enumerate(chunk) if m.id in done}
+            scores = self._pair_scores(chunk, profiles, skip)
+            for i, (mention, profile) in enumerate(zip(chunk, profiles, strict=True)):
+                previous = done.get(mention.id)
+                if previous is not None:
+                    self.add(previous.hcp_id, mention.key, profile,
+                             {k: getattr(mention, k) for k in KEYS})
+                    results.append(previous)
+                else:
+                    results.append(self.resolve(mention, profile=profile, scores=scores[i]))
         return results
 
 
