@@ -15,7 +15,6 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.profiles import Profile
@@ -85,8 +84,8 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
     """The :data:`FEATURES` of the pair (a, b); symmetric in a and b.
 
     ``vocabulary`` gives name frequencies and word weights (empty when omitted);
-    ``affiliation_similarity``, when already computed (see :func:`pair_feature_rows`),
-    saves computing it again."""
+    ``affiliation_similarity``, when already known, saves computing it again. Many pairs
+    at once: :func:`kolgraph.resolution.feature_matrix.pair_feature_matrix`."""
     vocab = vocabulary or _EMPTY
     ga, gb = a.given, b.given
     first_a, first_b = (ga[0] if ga else ""), (gb[0] if gb else "")
@@ -133,22 +132,3 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
         float(len(a.family)),
     ]
 
-
-def pair_feature_rows(pairs: Sequence[tuple[Profile, Profile]], idf: AffiliationIdf,
-                      vocabulary: Vocabulary | None = None) -> list[list[float]]:
-    """:func:`pair_features` of many pairs, the affiliation similarities computed
-    together as sparse matrix products.
-
-    Examples
-    --------
-    >>> from kolgraph.resolution.profiles import Profile
-    >>> idf = AffiliationIdf.fit(["Univ of Iowa", "Univ of Tokyo"])
-    >>> a = Profile("a", "lee", ("ann",), affiliations=("Univ of Iowa",))
-    >>> b = Profile("b", "lee", ("a",), affiliations=("University of Iowa",))
-    >>> [round(x, 9) for x in pair_feature_rows([(a, b)], idf)[0]] == [
-    ...     round(x, 9) for x in pair_features(a, b, idf)]
-    True
-    """
-    sims = idf.best_similarities([(a.affiliations, b.affiliations) for a, b in pairs])
-    return [pair_features(a, b, idf, vocabulary, sim)
-            for (a, b), sim in zip(pairs, sims, strict=True)]

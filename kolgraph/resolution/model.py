@@ -22,7 +22,8 @@ from typing import Any
 
 from kolgraph.errors import KolgraphError
 from kolgraph.resolution.affiliations import AffiliationIdf
-from kolgraph.resolution.features import FEATURES, conflict, pair_feature_rows, pair_features
+from kolgraph.resolution.feature_matrix import pair_feature_matrix
+from kolgraph.resolution.features import FEATURES, conflict, pair_features
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 
@@ -107,7 +108,7 @@ class MatchModel:
         """Match probabilities for many feature vectors at once (numpy)."""
         import numpy as np
 
-        if not rows:
+        if len(rows) == 0:
             return []
         x = np.asarray(rows, dtype=float)
         if self.kind == "boosting":
@@ -149,9 +150,9 @@ class MatchModel:
         """The pair's feature vector under this model's IDF tables."""
         return pair_features(a, b, self.idf, self.vocabulary)
 
-    def features_many(self, pairs: Sequence[tuple[Profile, Profile]]) -> list[list[float]]:
-        """Feature vectors of many pairs (affiliation similarities computed together)."""
-        return pair_feature_rows(pairs, self.idf, self.vocabulary) if pairs else []
+    def features_many(self, pairs: Sequence[tuple[Profile, Profile]]) -> Any:
+        """Feature vectors of many pairs, as one numpy array (see ``feature_matrix``)."""
+        return pair_feature_matrix(pairs, self.idf, self.vocabulary)
 
     def to_json(self) -> dict[str, Any]:
         """Plain parameters, as written to ``model.json``."""

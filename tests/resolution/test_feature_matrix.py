@@ -1,0 +1,54 @@
+"""The vectorised pair features equal the one-pair-at-a-time ones on real PubMed records."""
+
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+from kolgraph.ingest.publications import Paper, paper_mentions
+from kolgraph.ingest.pubmed import PubmedLoader
+from kolgraph.ingest.rejects import RejectLog
+from kolgraph.resolution.model import default_model
+from kolgraph.resolution.feature_matrix import pair_feature_matrix
+from kolgraph.resolution.features import FEATURES, pair_features
+from kolgraph.resolution.profiles import Profile
+
+GOLD = Path(__file__).parents[2] / "data/samples/author-disambiguation/train_articles.xml.gz"
+
+
+def _profiles(tmp_path: Path, limit: int = 100_000) -> list[Profile]:
+    profiles: list[Profile] = []
+    with RejectLog(tmp_path / "rejects.jsonl", source="pubmed", file=GOLD.name) as rejects:
+        for record in PubmedLoader().records(GOLD, rejects):
+            if isinstance(record.value, Paper):
+                profiles += [Profile.from_mention(m) for _, m in paper_mentions(record.value) if m]
+            if len(profiles) >= limit:
+                break
+    return profiles
+
+
+def test_matrix_equals_pair_features_on_gold_records(tmp_path):
+    model = default_model()
+    blocks: dict[tuple[str, str], list[Profile]] = defaultdict(list)
+    for p in _profiles(tmp_path):
+        blocks[(p.family, p.given[0][:1] if p.given else "")].append(p)
+    pairs = [pair for members in blocks.values() for pair in combinations(members, 2)][:5_000]
+    assert len(pairs) > 1000  # the gold records share many names by design
+    expected = np.array([pair_features(a, b, model.idf, model.vocabulary) for a, b in pairs])
+    got = pair_feature_matrix(pairs, model.idf, model.vocabulary)
+    assert got.shape == (len(pairs), len(FEATURES))
+    for j, name in enumerate(FEATURES):
+        assert np.allclose(got[:, j], expected[:, j], rtol=0, atol=1e-9), name
+    # both kinds of evidence occur, so the comparison covers them
+    assert expected[:, FEATURES.index("affiliation_missing")].min() == 0
+    assert expected[:, FEATURES.index("shared_coauthors")].max() > 0
+    assert expected[:, FEATURES.index("text_similarity")].max() > 0
+
+
+def test_empty_and_repeated_profiles():
+    model = default_model()
+    a = Profile("a", "lee", ())
+    assert pair_feature_matrix([], model.idf).shape == (0, len(FEATURES))
+    got = pair_feature_matrix([(a, a), (a, a)], model.idf, model.vocabulary)
+    assert np.allclose(got, [pair_features(a, a, model.idf, model.vocabulary)] * 2)
