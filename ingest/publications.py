@@ -210,6 +210,7 @@ class PaperLoader(Loader):
 
     _index: ResolutionIndex | None = None
     _index_store: int | None = None
+    pipelined = True  # the run's resolution index already holds the batch being written
 
     def start_run(self) -> None:
         """Forget the in-run resolution index."""

@@ -6,6 +6,10 @@ again finds its earlier run. After every written batch the run's ``checkpoint``
 again re-parses the file, skips writing what the checkpoint covers and goes on.
 Every write is a MERGE on stable ids, so the batch that was in flight when the run
 died is simply written again: nothing is lost and nothing doubles.
+
+A loader that sets ``pipelined`` has batch *n* written by a second thread while batch
+*n + 1* is parsed and built (the store works on one core while Python works on the
+other); the checkpoint of a batch is still saved only once its writes are done.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +49,7 @@ class Loader(ABC):
     resolve identities against the store)."""
 
     source: str = ""
+    pipelined: bool = False  # True when build() may run while the previous batch is written
 
     @abstractmethod
     def check(self, path: Path) -> None:
@@ -167,36 +173,57 @@ def run_ingest(
     pending: list[Record] = []
     position = 0  # records parsed so far (usable ones, in file order)
 
-    def flush() -> None:
-        if pending:
-            batch = loader.build(pending, store)
-            batch.stamp(provenance)
+    writer = ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") if loader.pipelined else None
+    in_flight: list[Future[None]] = []
+
+    def write(batch: GraphBatch | None, checkpoint: int) -> None:
+        if batch is not None:
             nodes, rels = batch.write(store)
             summary.nodes_written += nodes
             summary.relationships_written += rels
+        store.upsert_nodes("IngestRun", [{"id": run_id, "props": {"checkpoint": checkpoint}}])
+
+    def settle() -> None:
+        while in_flight:
+            in_flight.pop().result()
+
+    def flush() -> None:
+        batch = None
+        if pending:
+            batch = loader.build(pending, store)
+            batch.stamp(provenance)
             pending.clear()
         rejects.flush()
-        store.upsert_nodes("IngestRun", [{"id": run_id, "props": {"checkpoint": position}}])
+        settle()  # the previous batch and its checkpoint are written before the next starts
+        if writer is None:
+            write(batch, position)
+        else:
+            in_flight.append(writer.submit(write, batch, position))
 
     bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
                    TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
                    disable=not progress, transient=True)
     with RejectLog(rejects_path, source=loader.source, file=path.name) as rejects, bar:
         task = bar.add_task(f"{loader.source} {path.name}", total=None)
-        for record in loader.records(path, rejects):
-            position += 1
-            bar.advance(task)
-            if record.id in seen:
-                summary.duplicates += 1
-                continue
-            seen.add(record.id)
-            summary.loaded += 1
-            if position <= resume_at:
-                continue
-            pending.append(record)
-            if len(pending) >= batch_size:
-                flush()
-        flush()
+        try:
+            for record in loader.records(path, rejects):
+                position += 1
+                bar.advance(task)
+                if record.id in seen:
+                    summary.duplicates += 1
+                    continue
+                seen.add(record.id)
+                summary.loaded += 1
+                if position <= resume_at:
+                    continue
+                pending.append(record)
+                if len(pending) >= batch_size:
+                    flush()
+            flush()
+            settle()
+        finally:
+            if writer is not None:
+                writer.shutdown(wait=True)  # a failed run still finishes the write under way
         summary.rejected = rejects.count
     summary.read = summary.loaded + summary.rejected + summary.duplicates
     summary.seconds = round(time.monotonic() - started, 3)

@@ -45,8 +45,9 @@ class ResolutionIndex:
     date from then on by the run's own resolutions, so stored mentions are not read
     again. Whole blocks are dropped, least recently used first, once more than
     ``max_profiles`` profiles are held (memory stays flat); a dropped block is read again
-    from the store when needed. Only safe while every batch resolved with the index is
-    written before the next one is resolved (what ``run_ingest`` does).
+    from the store when needed. The blocks of the previous batch are never dropped, so
+    that batch may still be being written while the next is resolved (``run_ingest``
+    with a pipelined loader); older batches must be written by then.
 
     Examples
     --------
@@ -71,6 +72,7 @@ class ResolutionIndex:
         self.identifiers: dict[str, dict[str, str]] = defaultdict(dict)
         self.merged_into: dict[str, str] = {}
         self.n_profiles = 0
+        self.recent: set[str] = set()  # blocks of the last batch, kept through one eviction
 
     @property
     def model(self) -> MatchModel:
@@ -155,7 +157,8 @@ class ResolutionIndex:
                 known.append(score)
                 if score is None:
                     missing.append((profile, p))
-        fresh = iter(self.model.probabilities(self.model.features_many(missing)))
+        fresh = iter(self.model.probabilities(self.model.features_many(missing))
+                     if missing else ())
         best: tuple[str | None, float] = (None, 0.0)
         for hcp_id, score in zip(owners, known, strict=True):
             if score is None:
@@ -277,7 +280,8 @@ def load_candidates(store: GraphStore, index: ResolutionIndex,
                 hcp_id = row["merged_into"] or row["hcp_id"]
                 index.add(hcp_id, row["name_key"] or "", None, {kind: row["value"]})
     wanted = {m.key for m in mentions if m.key}
-    index.evict(wanted)
+    index.evict(wanted | index.recent)  # the previous batch may still be being written
+    index.recent = wanted
     keys = sorted(k for k in wanted if k not in index.loaded)
     for chunk in _chunks(keys, 500):
         for row in store.run("mentions_in_blocks", _MENTION, keys=chunk):
