@@ -3,8 +3,9 @@
 Usage: python benchmarks/ingest_pubmed.py [--authorships 1000000] [--data-dir DIR]
 
 Writes a realistic ``PubmedArticleSet`` (.xml.gz; 1-20 authors per paper, affiliations,
-ORCIDs on ~10 % of authors, MeSH headings, MedlineDate on some papers, names drawn
-from a pool so that people recur across papers), then runs ``run_ingest`` with the
+ORCIDs on ~10 % of authors, MeSH headings, MedlineDate on some papers; N/12 people, each
+recurring on ~12 papers, named with the family- and first-name frequencies of MEDLINE
+authors, or with ``--names small`` from a pool of 600 × 20 names), then runs ``run_ingest`` with the
 PubMed loader (resolution included) into a fresh embedded FalkorDB and prints
 authorship rows/s and peak memory (ru_maxrss of this process, and RSS sampled during
 the run to show it stays flat).
@@ -20,11 +21,14 @@ import resource
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from kolgraph.config import Settings
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.pubmed import PubmedLoader
+from kolgraph.resolution.model import default_model
 from kolgraph.store import EmbeddedFalkorDB, open_store
 
 FAMILIES = [f"{a}{b}" for a in ("Sm", "Mü", "Ng", "Wa", "Ko", "Ga", "Ro", "Be", "Da", "Li",
@@ -49,15 +53,49 @@ def _orcid(rng: random.Random) -> str:
     return "-".join(full[i:i + 4] for i in range(0, 16, 4))
 
 
-def generate(path: Path, authorships: int, seed: int = 7) -> tuple[int, int]:
-    """Write the file; return (articles, authorship rows)."""
-    rng = random.Random(seed)
+def medline_names() -> tuple[list[str], list[int], list[str], list[int]]:
+    """Family names and first names with their counts among MEDLINE authors (the
+    label-free name table shipped with the match model), for drawing realistic names."""
+    vocabulary = default_model().vocabulary
+    families = sorted(vocabulary.families)
+    firsts: Counter[str] = Counter()
+    for key, count in vocabulary.given.items():
+        firsts[key.rsplit(" ", 1)[-1]] += count
+    given = sorted(firsts)
+    return (families, [vocabulary.families[f] for f in families],
+            given, [firsts[g] for g in given])
+
+
+def _people(n: int, names: str, rng: random.Random) -> list[tuple[str, str, str, str | None]]:
+    """``n`` people: (family, given, affiliation, ORCID or None)."""
+    if names == "medline":
+        families, family_weights, firsts, first_weights = medline_names()
+        family_draws = rng.choices(families, family_weights, k=n)
+        first_draws = rng.choices(firsts, first_weights, k=n)
     people = []
-    for i in range(max(1000, authorships // 12)):
-        family = f"{rng.choice(FAMILIES)}{'' if i % 3 else rng.choice(['', '-Lee', 'a'])}"
-        people.append((family, f"{rng.choice(GIVEN)} {rng.choice('ABCDEFGHJKLMNPRSTW')}",
-                       f"Department {i % 40} of Medicine, University {i % 500}, "
+    for i in range(n):
+        if names == "medline":
+            family = escape(family_draws[i].title())
+            given = escape(first_draws[i].title())
+            if rng.random() < 0.5:
+                given += f" {rng.choice('ABCDEFGHJKLMNPRSTW')}"
+        else:
+            family = f"{rng.choice(FAMILIES)}{'' if i % 3 else rng.choice(['', '-Lee', 'a'])}"
+            given = f"{rng.choice(GIVEN)} {rng.choice('ABCDEFGHJKLMNPRSTW')}"
+        people.append((family, given, f"Department {i % 40} of Medicine, University {i % 500}, "
                        f"{rng.choice(CITIES)}", _orcid(rng) if rng.random() < 0.1 else None))
+    return people
+
+
+def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
+             ) -> tuple[int, int]:
+    """Write the file; return (articles, authorship rows).
+
+    ``names``: ``medline`` draws family and first names with their frequencies among
+    MEDLINE authors (so name collisions happen as often as in PubMed); ``small`` draws
+    from 600 family × 20 given names (every name shared by several people)."""
+    rng = random.Random(seed)
+    people = _people(max(1000, authorships // 12), names, rng)
     articles = rows = 0
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
         out.write('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE PubmedArticleSet PUBLIC '
@@ -78,8 +116,9 @@ def generate(path: Path, authorships: int, seed: int = 7) -> tuple[int, int]:
                 affs = f"<AffiliationInfo><Affiliation>{aff}</Affiliation></AffiliationInfo>"
                 if rng.random() < 0.1:
                     affs += "<AffiliationInfo><Affiliation>Institute of Health, Lyon, France</Affiliation></AffiliationInfo>"
+                initials = "".join(part[0] for part in given.split())
                 authors.append(f'<Author ValidYN="Y"><LastName>{family}</LastName><ForeName>{given}</ForeName>'
-                               f"<Initials>{given[0]}{given[-1]}</Initials>{ident}{affs}</Author>")
+                               f"<Initials>{initials}</Initials>{ident}{affs}</Author>")
             mesh = "".join(f'<MeshHeading><DescriptorName UI="D{rng.randint(1, 3000):06d}" MajorTopicYN="{"Y" if k == 0 else "N"}">Term {k}</DescriptorName></MeshHeading>'
                            for k in range(rng.randint(0, 12)))
             out.write(
@@ -109,12 +148,14 @@ def main() -> None:
     parser.add_argument("--authorships", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--names", choices=("medline", "small"), default="medline",
+                        help="name frequencies of MEDLINE authors, or a small shared pool")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     data_dir = args.data_dir or work / "kg"
     xml = work / "pubmed_bench.xml.gz"
     started = time.monotonic()
-    articles, rows = generate(xml, args.authorships)
+    articles, rows = generate(xml, args.authorships, names=args.names)
     print(f"generated {articles:,} articles, {rows:,} authorships, "
           f"{xml.stat().st_size / 1e6:.1f} MB gz in {time.monotonic() - started:.0f}s", flush=True)
     samples: list[int] = []
@@ -150,6 +191,7 @@ def main() -> None:
         "loaded": summary.loaded, "rejected": summary.rejected,
         "authored": counts["relationships"].get("AUTHORED"),
         "hcps": counts["nodes"].get("HCP"), "mentions": counts["nodes"].get("Mention"),
+        "people_generated": max(1000, args.authorships // 12), "names": args.names,
     }
     print(json.dumps(result))
 

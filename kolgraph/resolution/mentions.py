@@ -14,6 +14,7 @@ has ``add_mention(batch, mention, resolution)`` doing exactly that.
 from __future__ import annotations
 
 import hashlib
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -72,21 +73,21 @@ class MentionIn(BaseModel):
     year: int | None = None
     language: str | None = None
 
-    @property
+    @cached_property
     def family_name(self) -> str:
         """The family name as given, or guessed from ``name``."""
         if self.family:
             return self.family
         return split_name(self.name or "")[0]
 
-    @property
+    @cached_property
     def given_name(self) -> str:
         """The given names as given, or guessed from ``name``."""
         if self.family:
             return self.given or ""
         return split_name(self.name or "")[1]
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The blocking key (``name_key``)."""
         return name_key(self.family_name, self.given_name)
