@@ -92,7 +92,7 @@ class MentionIn(BaseModel):
         """The blocking key (``name_key``)."""
         return name_key(self.family_name, self.given_name)
 
-    @property
+    @cached_property
     def all_affiliations(self) -> list[str]:
         """``affiliation`` followed by the other ``affiliations``, without repeats."""
         found = [a for a in (self.affiliation, *self.affiliations) if a]

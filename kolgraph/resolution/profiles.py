@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from kolgraph.resolution.mentions import MentionIn
@@ -54,8 +55,8 @@ class Profile:
             given=tuple(given_tokens(mention.given_name)),
             affiliations=affiliations,
             coauthors=frozenset(mention.coauthors) - {mention.key},
-            topics=frozenset(mention.topics),
-            words=frozenset(mention.words),
+            topics=_shared(tuple(mention.topics)),
+            words=_shared(tuple(mention.words)),
             emails=_emails(affiliations, mention.email),
             orcid=mention.orcid,
             npi=mention.npi,
@@ -76,8 +77,8 @@ class Profile:
             given=tuple(given_tokens(props.get("given"))),
             affiliations=affiliations,
             coauthors=frozenset(props.get("coauthors") or ()) - {key},
-            topics=frozenset(props.get("topics") or ()),
-            words=frozenset(props.get("words") or ()),
+            topics=_shared(tuple(props.get("topics") or ())),
+            words=_shared(tuple(props.get("words") or ())),
             emails=_emails(affiliations, props.get("email")),
             orcid=props.get("orcid"),
             npi=props.get("npi"),
@@ -88,8 +89,18 @@ class Profile:
         )
 
 
+_NO_EMAILS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _shared(items: tuple[str, ...]) -> frozenset[str]:
+    """One frozenset for equal item lists: the authors of one paper share its topics and
+    words instead of holding a copy each."""
+    return frozenset(items)
+
+
 def _emails(affiliations: Iterable[str], email: str | None) -> frozenset[str]:
-    found = {e.lower().rstrip(".") for a in affiliations for e in _EMAIL.findall(a)}
+    found = {e.lower().rstrip(".") for a in affiliations if "@" in a for e in _EMAIL.findall(a)}
     if email:
         found.add(email.lower())
-    return frozenset(found)
+    return frozenset(found) if found else _NO_EMAILS

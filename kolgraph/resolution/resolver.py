@@ -32,7 +32,7 @@ from kolgraph.store import GraphStore
 logger = logging.getLogger(__name__)
 
 MAX_PROFILES_PER_HCP = 5
-MAX_CACHED_PROFILES = 100_000
+MAX_CACHED_PROFILES = 250_000
 SCORING_CHUNK = 500  # mentions whose pairs are scored together (bounds the pairs held)
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 
