@@ -39,7 +39,10 @@ MAX_BODY_BYTES = 4 * 1024 * 1024  # a bulk of 1,000 engagements fits with room t
 
 
 class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with 413, declared or streamed."""
+    """Refuse request bodies over ``limit`` bytes with 413, declared or streamed.
+
+    The body is read here (at most ``limit`` bytes are held) and handed on in one piece,
+    so a streamed body that turns out too long is refused before any route sees it."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -51,33 +54,39 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or {}).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, send)
             return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        body = bytearray()
+        more = True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
+            if message["type"] != "http.request":
+                return  # the client went away before sending its body
+            body += message.get("body", b"")
+            more = bool(message.get("more_body", False))
+            if len(body) > self.limit:
+                await self._refuse(scope, send)
+                return
+        handed_on = False
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
+        async def replay() -> Message:
+            nonlocal handed_on
+            if handed_on:
+                return await receive()
+            handed_on = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
         response = errors.problem(413, f"request body over {self.limit} bytes; split bulk "
                                        "calls into batches of at most 1,000 items",
                                   instance=scope.get("path"))
-        await response(scope, receive, send)
 
+        async def nothing() -> Message:
+            return {"type": "http.disconnect"}
 
-class _TooLarge(Exception):
-    pass
+        await response(scope, nothing, send)
 
 
 def create_app(

@@ -121,11 +121,11 @@ def test_streamed_oversized_body_is_refused(sec_client, as_):
     assert 400 <= r.status_code < 500 and "Traceback" not in r.text
 
 
-@pytest.mark.xfail(strict=True, reason="FastAPI turns the body-limit exception raised while it "
-                   "reads a streamed (chunked) body into 400 'error parsing the body'; "
-                   "BodyLimit should answer 413 itself")
 def test_streamed_oversized_body_is_413(sec_client, as_):
-    assert _streamed(sec_client, as_, []).status_code == 413
+    sent: list[int] = []
+    r = _streamed(sec_client, as_, sent)
+    assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
+    assert "split bulk calls" in r.json()["detail"]
 
 
 def test_bulk_item_count_and_long_strings_are_limited(sec_client, sec_ids, as_):
