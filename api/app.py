@@ -112,7 +112,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store if store is not None else open_store(settings)
+        app.state.store = store if store is not None else open_store(
+            settings.model_copy(update={"query_timeout": settings.api_query_timeout}))
         app.state.audit_buffer = AuditBuffer(app.state.store)
         try:
             yield

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_data_path
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = None
     neo4j_database: str | None = None
     batch_size: int = 5000
+    # Seconds one statement may take before the store counts as unavailable (a hung or
+    # stalled database): batch jobs wait long, the API gives up soon and answers 503.
+    query_timeout: float = Field(600.0, gt=0)
+    api_query_timeout: float = Field(15.0, gt=0)
 
     @classmethod
     def settings_customise_sources(

@@ -34,6 +34,7 @@ def open_store(settings: Settings | None = None, *, start: bool = True) -> Graph
             uri=settings.neo4j_uri or "",
             owns_driver=True,
             batch_size=settings.batch_size,
+            timeout=settings.query_timeout,
         )
     from kolgraph.errors import StoreUnavailable
     from kolgraph.store.falkordb import FalkorDBStore
@@ -47,7 +48,8 @@ def open_store(settings: Settings | None = None, *, start: bool = True) -> Graph
         raise StoreUnavailable(
             f"no embedded FalkorDB is running for {settings.data_dir}; run 'kolgraph init'"
         )
-    return FalkorDBStore(server, settings.graph_name, batch_size=settings.batch_size)
+    return FalkorDBStore(server, settings.graph_name, batch_size=settings.batch_size,
+                         timeout=settings.query_timeout)
 
 
 __all__ = ["EmbeddedFalkorDB", "GraphStore", "batched", "open_store"]

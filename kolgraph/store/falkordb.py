@@ -82,18 +82,24 @@ class FalkorDBStore(GraphStore):
         The server to talk to; it is restarted once if it died under us.
     graph : str
         The graph's key in the server.
+    timeout : float, optional
+        Seconds to wait for one statement's answer; past it the server counts as hung
+        and :class:`StoreUnavailable` is raised. None waits for ever.
     """
 
     dialect = "falkordb"
 
-    def __init__(self, server: EmbeddedFalkorDB, graph: str = "kolgraph", batch_size: int = 5000):
+    def __init__(self, server: EmbeddedFalkorDB, graph: str = "kolgraph", batch_size: int = 5000,
+                 timeout: float | None = None):
         self.server = server
         self.graph_name = graph
         self.batch_size = batch_size
+        self.timeout = timeout
         self._connect()
 
     def _connect(self) -> None:
-        self._db = FalkorDB(unix_socket_path=str(self.server.socket_path))
+        self._db = FalkorDB(unix_socket_path=str(self.server.socket_path),
+                            socket_timeout=self.timeout)
         self._graph = self._db.select_graph(self.graph_name)
 
     @property
@@ -103,6 +109,12 @@ class FalkorDBStore(GraphStore):
     def execute(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         try:
             return self._query(cypher, params)
+        except redis.TimeoutError as exc:  # redis-py drops that connection: no late answer
+            raise StoreUnavailable(
+                f"FalkorDB did not answer within {self.timeout:g} s; it may be overloaded or "
+                f"stalled (see {self.server.log_file}); raise KOLGRAPH_QUERY_TIMEOUT "
+                "(KOLGRAPH_API_QUERY_TIMEOUT for the API) if the statement is just slow"
+            ) from exc
         except (redis.ConnectionError, OSError) as exc:
             if self.server.is_running():
                 raise StoreUnavailable(f"lost the connection to FalkorDB: {exc}") from exc

@@ -30,6 +30,11 @@ def _neo4j_errors(uri: str) -> Iterator[None]:
             f"cannot reach Neo4j at {uri}; is it running? (KOLGRAPH_NEO4J_URI)"
         ) from exc
     except neo4j.exceptions.Neo4jError as exc:
+        if "TransactionTimedOut" in (exc.code or ""):
+            raise StoreUnavailable(
+                f"Neo4j did not finish the statement in time ({exc.message}); raise "
+                "KOLGRAPH_QUERY_TIMEOUT (KOLGRAPH_API_QUERY_TIMEOUT for the API) if it is just slow"
+            ) from exc
         raise StoreError(f"Neo4j refused the statement: {exc.message}") from exc
     except neo4j.exceptions.DriverError as exc:
         raise StoreUnavailable(f"Neo4j driver error talking to {uri}: {exc}") from exc
@@ -71,12 +76,14 @@ class Neo4jStore(GraphStore):
         uri: str = "",
         owns_driver: bool = False,
         batch_size: int = 5000,
+        timeout: float | None = None,
     ) -> None:
         self.driver = driver
         self.database = database
         self.uri = uri
         self.owns_driver = owns_driver
         self.batch_size = batch_size
+        self.timeout = timeout
         with _neo4j_errors(uri):
             driver.verify_connectivity()
 
@@ -88,7 +95,8 @@ class Neo4jStore(GraphStore):
         routing = RoutingControl.READ if _is_read(cypher) else RoutingControl.WRITE
         with _neo4j_errors(self.uri):
             records, _, _ = self.driver.execute_query(
-                cypher, parameters_=dict(params), database_=self.database, routing_=routing
+                neo4j.Query(cypher, timeout=self.timeout),  # type: ignore[arg-type]
+                parameters_=dict(params), database_=self.database, routing_=routing
             )
         return [record.data() for record in records]
 
