@@ -18,6 +18,7 @@ from typing import Any
 
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.runner import Loader, Record
+
 from kolgraph.resolution import (
     MentionIn,
     Resolution,
@@ -185,8 +186,10 @@ def authorship_row(mention: MentionIn, resolution: Resolution, pub_id: str, posi
     >>> m = MentionIn(id="mention:pubmed:1:2", source="pubmed", family="Lee", given="Ann B")
     >>> r = Resolution(mention_id=m.id, hcp_id="hcp:1", score=0.2, method="new", is_new=True)
     >>> row = authorship_row(m, r, "pmid:1", 2, "last", 2, "1")
-    >>> row[:5], row[9:15], row[23]
-    (['mention:pubmed:1:2', 'hcp:1', 'pmid:1', 2, 'last'], ['Lee', 'Ann B', 'AB', 'lee a', 'lee', 'ann b'], 'Ann B Lee')
+    >>> row[:5]
+    ['mention:pubmed:1:2', 'hcp:1', 'pmid:1', 2, 'last']
+    >>> row[9:15], row[23]
+    (['Lee', 'Ann B', 'AB', 'lee a', 'lee', 'ann b'], 'Ann B Lee')
     """
     props = mention_properties(mention, resolution)
     hcp = hcp_properties(mention)

@@ -25,11 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kolgraph.ingest.batch import GraphBatch
+from kolgraph.ingest.rejects import RejectLog
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kolgraph.errors import IngestError
-from kolgraph.ingest.batch import GraphBatch
-from kolgraph.ingest.rejects import RejectLog
 from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)

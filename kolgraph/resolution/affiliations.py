@@ -89,7 +89,8 @@ class AffiliationIdf:
         bs = list(b)
         return max((self.similarity(x, y) for x in a for y in bs), default=0.0)
 
-    def best_similarities(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[float]:
+    def best_similarities(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]
+                          ) -> list[float]:
         """:meth:`best_similarity` of many pairs of affiliation lists, as sparse
         matrix products (the same numbers, at numpy speed).
 

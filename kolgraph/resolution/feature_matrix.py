@@ -1,8 +1,9 @@
 """Pair features of many pairs at once: :func:`features.pair_features`, vectorised.
 
-Set overlaps (co-authors, topics, e-mails, IDF-weighted words) become row-wise products
-of sparse incidence matrices, per-mention facts become arrays, and the name features,
-which depend only on the two names, are computed once per distinct pair of names. The
+Affiliation similarities are sparse matrix products, per-mention facts become arrays,
+the small set overlaps (co-authors, topics, e-mails, words) are counted in one pass, and
+the name features, which depend only on the two names, are computed once per distinct
+pair of names. The
 numbers are those of :func:`~kolgraph.resolution.features.pair_features`, row for row.
 
 Examples
@@ -19,10 +20,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
-from scipy import sparse
 
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.features import FEATURES, pair_features
@@ -34,24 +34,6 @@ _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 _NAME_FEATURES = ("family_equal", "given_full_equal", "given_compatible", "given_initial_only",
                   "given_both_full", "middle_match", "middle_conflict", "family_frequency",
                   "given_frequency", "family_length")
-
-
-def _incidence(sets: Sequence[Iterable[str]],
-               weight: Callable[[str], float] | None = None) -> sparse.csr_matrix:
-    """Profiles × items matrix: 1 (or ``weight(item)``) where the profile holds the item."""
-    columns: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
-    for items in sets:
-        for item in items:
-            indices.append(columns.setdefault(item, len(columns)))
-            data.append(weight(item) if weight else 1.0)
-        indptr.append(len(indices))
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(sets), max(len(columns), 1)))
-
-
-def _shared(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Row-wise dot products of ``matrix[left]`` and ``matrix[right]``."""
-    return np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1)).ravel()
 
 
 def _codes(values: Sequence[Hashable]) -> np.ndarray:
@@ -101,14 +83,18 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
          for k, (a, b) in enumerate(pairs)]))
     out[:, column("affiliation_similarity")] = np.where(both_aff, sims, 0.0)
     out[:, column("affiliation_missing")] = ~both_aff
-    # e-mails, co-authors, topics
-    emails = _incidence([p.emails for p in profiles])
-    out[:, column("email_equal")] = _shared(emails, left, right) > 0
-    for items, shared_name, jaccard_name in (("coauthors", "shared_coauthors", "coauthor_jaccard"),
-                                             ("topics", "shared_topics", "topic_jaccard")):
-        sets = [getattr(p, items) for p in profiles]
-        sizes = np.array([len(s) for s in sets], dtype=float)
-        shared = _shared(_incidence(sets), left, right)
+    # e-mails, co-authors, topics, words: small sets, intersected pair by pair
+    idf_of = vocab.idf
+    overlaps = np.array([
+        (len(a.coauthors & b.coauthors), len(a.topics & b.topics), bool(a.emails & b.emails),
+         sum(idf_of(w) ** 2 for w in a.words & b.words) if a.words and b.words else 0.0)
+        for a, b in pairs], dtype=float).reshape(len(pairs), 4)
+    out[:, column("email_equal")] = overlaps[:, 2]
+    for j, (items, shared_name, jaccard_name) in enumerate(
+            (("coauthors", "shared_coauthors", "coauthor_jaccard"),
+             ("topics", "shared_topics", "topic_jaccard"))):
+        sizes = np.array([len(getattr(p, items)) for p in profiles], dtype=float)
+        shared = overlaps[:, j]
         union = sizes[left] + sizes[right] - shared
         out[:, column(shared_name)] = np.log1p(shared)
         out[:, column(jaccard_name)] = np.divide(shared, union, out=np.zeros_like(shared),
@@ -128,12 +114,10 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
     out[:, column("year_gap")] = np.minimum(gap, 40) / 10.0
     out[:, column("year_missing")] = ~both_years
     # title and abstract words
-    words = [p.words for p in profiles]
-    norms = np.array([vocab._norm(w) if w else 0.0 for w in words])
-    dot = _shared(_incidence(words, vocab.idf), left, right)
+    norms = np.array([vocab._norm(p.words) if p.words else 0.0 for p in profiles])
+    dot = overlaps[:, 3]
     denominator = norms[left] * norms[right]
     similarity = np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
     out[:, column("text_similarity")] = np.minimum(similarity, 1.0)
     out[:, column("text_missing")] = denominator == 0
     return out
-

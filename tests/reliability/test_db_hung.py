@@ -34,7 +34,8 @@ def test_store_statement_times_out_on_a_stopped_server(tmp_path: Path) -> None:
             assert time.monotonic() - started < 10
         finally:
             os.kill(pid, signal.SIGCONT)
-        assert store.run("node_by_id", {"label": "HCP"}, id="npi:1")[0]["props"]["name"] == "Ann Lee"
+        row = store.run("node_by_id", {"label": "HCP"}, id="npi:1")[0]
+        assert row["props"]["name"] == "Ann Lee"
     store.server.stop()  # type: ignore[attr-defined]
 
 
