@@ -23,6 +23,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from kolgraph.ingest import run_ingest
@@ -136,6 +137,25 @@ def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
     return articles, rows
 
 
+def _time_calls(timings: dict[str, list[float]]) -> None:
+    """Record the seconds of each batch's build (and its resolution) and write."""
+    from kolgraph.ingest import publications
+    from kolgraph.ingest.batch import GraphBatch
+
+    def timed(name: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.monotonic()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                timings[name].append(time.monotonic() - started)
+        return wrapper
+
+    publications.PaperLoader.build = timed("build", publications.PaperLoader.build)
+    publications.resolve_mentions = timed("resolve", publications.resolve_mentions)
+    GraphBatch.write = timed("write", GraphBatch.write)
+
+
 def rss(pid: int | str = "self") -> int:
     """Resident set size in bytes, from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -166,6 +186,8 @@ def main() -> None:
         while not stop.wait(2.0):
             samples.append(rss())
 
+    timings: dict[str, list[float]] = {"build": [], "resolve": [], "write": []}
+    _time_calls(timings)
     settings = Settings(data_dir=data_dir, appendfsync="everysec")
     thread = threading.Thread(target=sample, daemon=True)
     try:
@@ -193,6 +215,10 @@ def main() -> None:
         "authored": counts["relationships"].get("AUTHORED"),
         "hcps": counts["nodes"].get("HCP"), "mentions": counts["nodes"].get("Mention"),
         "people_generated": max(1000, args.authorships // 12), "names": args.names,
+        "seconds_per_batch_first_last_quarter": {
+            name: [round(sum(v[:max(1, len(v) // 4)]) / max(1, len(v) // 4), 2),
+                   round(sum(v[-max(1, len(v) // 4):]) / max(1, len(v) // 4), 2)]
+            for name, v in timings.items() if v},
     }
     print(json.dumps(result))
 
