@@ -30,8 +30,14 @@ async def current_viewer(
     Raises
     ------
     InvalidApiKey
-        If no key is presented, or it is unknown or revoked (-> 401).
+        If no key is presented, it is unknown or revoked, the Authorization header is not a
+        bearer token, or two different keys are presented (-> 401).
     """
+    if token is None and request.headers.get("authorization") is not None:
+        raise InvalidApiKey("malformed Authorization header; send 'Authorization: Bearer <key>' "
+                            "or the key alone as 'X-API-Key: <key>'")
+    if api_key and token and token.credentials != api_key:
+        raise InvalidApiKey("X-API-Key and the bearer token are different keys; send one key")
     presented = api_key or (token.credentials if token else None)
     if not presented:
         raise InvalidApiKey(

@@ -112,6 +112,13 @@ def test_missing_unknown_and_revoked_keys_are_401(client, api_store):
     assert client.get("/hcps", headers={"X-API-Key": "kg_wrong"}).status_code == 401
     key, record = keys.create_key(api_store, "field", "sales")
     assert client.get("/me", headers={"Authorization": f"Bearer {key}"}).json()["role"] == "field"
+    both = {"X-API-Key": key, "Authorization": f"Bearer {key}"}
+    assert client.get("/me", headers=both).status_code == 200
+    other, _ = keys.create_key(api_store, "admin", "sales")
+    r = client.get("/me", headers={"X-API-Key": key, "Authorization": f"Bearer {other}"})
+    assert r.status_code == 401 and "different keys" in r.json()["detail"]
+    r = client.get("/me", headers={"X-API-Key": key, "Authorization": "Basic dXNlcjpwdw=="})
+    assert r.status_code == 401 and "malformed Authorization" in r.json()["detail"]
     keys.revoke_key(api_store, record["key_id"])
     r = client.get("/me", headers={"X-API-Key": key})
     assert r.status_code == 401 and "revoked" in r.json()["detail"]
