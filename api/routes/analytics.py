@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
+from pydantic import StringConstraints
 
 from kolgraph import analytics
 from kolgraph.analytics import access
@@ -21,6 +22,10 @@ from kolgraph.krm.access import Viewer
 from kolgraph.krm.dates import IsoDate
 from kolgraph.krm.engagements import Department
 from kolgraph.store import GraphStore
+
+# A product name as written in prescriber data: printable text, no control characters.
+ProductName = Annotated[str, StringConstraints(min_length=1, max_length=100,
+                                               pattern=r"^[^\x00-\x1f\x7f-\x9f]+$")]
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 ERRORS = responses(401, 403, 422, 503)
@@ -103,7 +108,7 @@ def read_knowledge(
 @router.get("/prescribing", response_model=Report, responses=ERRORS)
 def read_prescribing(
     store: StoreDep, viewer: ViewerDep,
-    product: Annotated[list[str] | None, Query(max_length=50)] = None,
+    product: Annotated[list[ProductName] | None, Query(max_length=50)] = None,
     threshold: Annotated[float, Query(gt=0, le=100)] = 0.5,
     min_claims: Annotated[int, Query(ge=0, le=10**9)] = 20, limit: Limit = 100,
 ) -> Report:
