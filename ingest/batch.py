@@ -37,6 +37,8 @@ class GraphBatch:
     )
     statements: list[tuple[str, dict[str, str], list[Any]]] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
+    # statement name -> (nodes, relationships) each of its rows writes, for the run summary
+    row_writes: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def node(self, label: str, node_id: str, **props: Any) -> None:
         """Add (or merge into) node ``node_id`` with label ``label``."""
@@ -58,8 +60,11 @@ class GraphBatch:
         It gets the batch's provenance as ``$prov`` (see :meth:`stamp`)."""
         self.statements.append((name, template, rows))
 
-    def statement_row(self, name: str, row: Any, template: dict[str, str] | None = None) -> None:
-        """Add one row to the named statement (created on first use, run in that order)."""
+    def statement_row(self, name: str, row: Any, template: dict[str, str] | None = None,
+                      writes: tuple[int, int] = (0, 0)) -> None:
+        """Add one row to the named statement (created on first use, run in that order);
+        ``writes`` is the (nodes, relationships) each row writes, counted in :meth:`write`."""
+        self.row_writes[name] = writes
         for entry_name, entry_template, rows in self.statements:
             if entry_name == name and entry_template == (template or {}):
                 rows.append(row)
@@ -94,4 +99,7 @@ class GraphBatch:
             n_rels += store.upsert_relationships(start, rel_type, end, rows)
         for name, template, statement_rows in self.statements:
             store.write(name, statement_rows, template, prov=self.provenance)
+            row_nodes, row_rels = self.row_writes.get(name, (0, 0))
+            n_nodes += row_nodes * len(statement_rows)
+            n_rels += row_rels * len(statement_rows)
         return n_nodes, n_rels

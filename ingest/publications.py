@@ -273,10 +273,11 @@ class PaperLoader(Loader):
             resolution: Resolution = next(resolved)  # type: ignore[call-overload]
             batch.statement_row("write_authorships", authorship_row(
                 mention, resolution, pub_id, position, role, n_authors, paper.record_id,
-                author.equal_contrib))
+                author.equal_contrib), writes=(2, 3))  # Mention, HCP; 3 relationships
             institutions = author.institutions or [(None, a) for a in author.affiliations]
             for ror, name in institutions:
                 iid = institution_id(name, ror)
                 batch.node("Institution", iid, name=name, ror=ror)
                 batch.statement_row("write_authorship_affiliations",
-                                    [mention.id, resolution.hcp_id, iid, paper.year])
+                                    [mention.id, resolution.hcp_id, iid, paper.year],
+                                    writes=(0, 2))
