@@ -16,10 +16,15 @@ WHERE h.{{prop}} = value
 RETURN value, h.id AS hcp_id, h.name_key AS name_key, h.merged_into AS merged_into
 
 // name: mentions_in_blocks
+// Per block and HCP, the $per_hcp mentions with the greatest ids: the ones the resolver
+// keeps, so a block costs the same however often its people publish.
 // A paper's authors keep the record's context (author keys, topics, words, journal,
 // year, language) once, on the Publication; other mentions carry their own.
 UNWIND $keys AS key
 MATCH (m:{{label}} {name_key: key})-[:{{type}}]->(h:{{end}})
+WITH key, h, m ORDER BY m.id DESC
+WITH key, h, collect(m)[..$per_hcp] AS recent
+UNWIND recent AS m
 OPTIONAL MATCH (m)-[:APPEARS_IN]->(p:Publication)
 RETURN m.id AS mention_id,
        {name_key: m.name_key, family: m.family, given: m.given, affiliations: m.affiliations,

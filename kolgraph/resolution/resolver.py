@@ -32,7 +32,7 @@ from kolgraph.store import GraphStore
 logger = logging.getLogger(__name__)
 
 MAX_PROFILES_PER_HCP = 5
-MAX_CACHED_PROFILES = 250_000
+MAX_CACHED_PROFILES = 1_000_000  # about 1 GB of profiles (benchmarks/RESULTS.md)
 SCORING_CHUNK = 500  # mentions whose pairs are scored together (bounds the pairs held)
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 
@@ -43,9 +43,11 @@ class ResolutionIndex:
     One index may serve a whole ingest run (pass it to :func:`resolve_mentions` for every
     batch): a block is read from the store the first time a batch needs it and kept up to
     date from then on by the run's own resolutions, so stored mentions are not read
-    again. Whole blocks are dropped, least recently used first, once more than
-    ``max_profiles`` profiles are held (memory stays flat); a dropped block is read again
-    from the store when needed. The blocks of the previous batch are never dropped, so
+    again. Per HCP and block it keeps the ``MAX_PROFILES_PER_HCP`` mentions with the
+    greatest ids, the same ones a read from the store returns, so what the index holds
+    does not depend on when a block was read or dropped. Whole blocks are dropped, least
+    recently used first, once more than ``max_profiles`` profiles are held (memory stays
+    flat); a dropped block is read again from the store when needed. The blocks of the previous batch are never dropped, so
     that batch may still be being written while the next is resolved (``run_ingest``
     with a pipelined loader); older batches must be written by then.
 
@@ -105,10 +107,10 @@ class ResolutionIndex:
         if block:
             profiles = self._block(block).setdefault(hcp_id, {})
             if profile is not None and profile.id not in profiles:
-                profiles[profile.id] = profile  # the latest MAX_PROFILES_PER_HCP are kept
+                profiles[profile.id] = profile
                 self.n_profiles += 1
-                if len(profiles) > MAX_PROFILES_PER_HCP:
-                    del profiles[next(iter(profiles))]
+                if len(profiles) > MAX_PROFILES_PER_HCP:  # keep the greatest ids
+                    del profiles[min(profiles)]
                     self.n_profiles -= 1
         for kind, value in (identifiers or {}).items():
             if value and kind in KEYS:
@@ -284,7 +286,8 @@ def load_candidates(store: GraphStore, index: ResolutionIndex,
     index.recent = wanted
     keys = sorted(k for k in wanted if k not in index.loaded)
     for chunk in _chunks(keys, 500):
-        for row in store.run("mentions_in_blocks", _MENTION, keys=chunk):
+        for row in store.run("mentions_in_blocks", _MENTION, keys=chunk,
+                             per_hcp=MAX_PROFILES_PER_HCP):
             if row["merged_into"]:
                 index.merged_into[row["hcp_id"]] = row["merged_into"]
             props = row["props"]

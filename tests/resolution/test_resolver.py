@@ -111,3 +111,21 @@ def test_vectorised_scores_equal_one_pair_at_a_time():
     assert model.probabilities(rows) == pytest.approx([model.probability_of(r) for r in rows],
                                                       abs=1e-12)
     assert model.probabilities([]) == []
+
+
+def test_a_block_read_back_holds_the_same_profiles_as_the_index_that_wrote_it(store):
+    # One ORCID holder on eight papers: the index keeps the 5 mentions with the greatest
+    # ids, and reading the block from the store gives exactly those, not all eight.
+    mentions = [MentionIn(id=f"mention:pubmed:{pmid}:1", source="pubmed", family="Ueda",
+                          given="Kenji", orcid="0000-0002-1825-0097")
+                for pmid in (31, 12, 57, 40, 23, 68, 15, 49)]
+    index = ResolutionIndex()
+    for m in mentions:  # one batch per paper, as a run over eight batches would
+        _write(store, [m], resolve_mentions(store, [m], index=index))
+    kept = sorted(index.blocks["ueda k"]["orcid:0000-0002-1825-0097"])
+    assert kept == sorted(m.id for m in mentions)[-5:]
+    fresh = ResolutionIndex()
+    probe = MentionIn(id="mention:pubmed:99:1", source="pubmed", family="Ueda", given="Kazuo")
+    resolve_mentions(store, [probe], index=fresh)
+    read = fresh.blocks["ueda k"]
+    assert sorted(read["orcid:0000-0002-1825-0097"]) == kept
