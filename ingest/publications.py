@@ -236,13 +236,21 @@ class PaperLoader(Loader):
         existing = publication_ids(store, papers)
         per_paper = [paper_mentions(p) for p in papers]
         mentions = [m for items in per_paper for _, m in items if m is not None]
-        resolved = iter(resolve_mentions(store, mentions, index=self._resolution_index(store)))
-        for paper, items in zip(papers, per_paper, strict=True):
-            self._add_paper(batch, paper, paper_id(paper, existing), items, resolved)
+        # A paper not yet in the store has none of its mentions stored either (they are
+        # written with or after their Publication): they are created, not merged.
+        stored = set(existing.values())
+        new = [paper_id(p, existing) not in stored for p in papers]
+        unstored = {m.id for items, is_new in zip(per_paper, new, strict=True) if is_new
+                    for _, m in items if m is not None}
+        resolved = iter(resolve_mentions(store, mentions, index=self._resolution_index(store),
+                                         unstored=unstored))
+        for paper, items, is_new in zip(papers, per_paper, new, strict=True):
+            self._add_paper(batch, paper, paper_id(paper, existing), items, resolved, is_new)
         return batch
 
     def _add_paper(self, batch: GraphBatch, paper: Paper, pub_id: str,
-                   items: list[tuple[int, MentionIn | None]], resolved: object) -> None:
+                   items: list[tuple[int, MentionIn | None]], resolved: object,
+                   is_new: bool = False) -> None:
         n_authors = len(paper.authors)
         keys = [m.key for _, m in items if m is not None]
         batch.node("Publication", pub_id, source_id=paper.record_id, pmid=paper.pmid,
@@ -271,13 +279,14 @@ class PaperLoader(Loader):
                           position=position, role="collective")
                 continue
             resolution: Resolution = next(resolved)  # type: ignore[call-overload]
-            batch.statement_row("write_authorships", authorship_row(
+            verb = "create" if is_new else "write"
+            batch.statement_row(f"{verb}_authorships", authorship_row(
                 mention, resolution, pub_id, position, role, n_authors, paper.record_id,
                 author.equal_contrib), writes=(2, 3))  # Mention, HCP; 3 relationships
             institutions = author.institutions or [(None, a) for a in author.affiliations]
-            for ror, name in institutions:
-                iid = institution_id(name, ror)
+            ids = {institution_id(name, ror): (name, ror) for ror, name in institutions}
+            for iid, (name, ror) in ids.items():
                 batch.node("Institution", iid, name=name, ror=ror)
-                batch.statement_row("write_authorship_affiliations",
+                batch.statement_row(f"{verb}_authorship_affiliations",
                                     [mention.id, resolution.hcp_id, iid, paper.year],
                                     writes=(0, 2))

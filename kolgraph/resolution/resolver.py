@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from kolgraph.resolution.features import conflict
@@ -260,12 +260,14 @@ def _chunks(values: list[Any], size: int = 2000) -> Iterable[list[Any]]:
 
 
 def load_candidates(store: GraphStore, index: ResolutionIndex,
-                    mentions: Sequence[MentionIn]) -> dict[str, Resolution]:
+                    mentions: Sequence[MentionIn],
+                    unstored: Container[str] = ()) -> dict[str, Resolution]:
     """Fill ``index`` from the store for ``mentions``; return the mentions already resolved.
 
-    Blocks and identifiers the index already holds are not read again."""
+    Blocks and identifiers the index already holds are not read again; mention ids in
+    ``unstored`` are known not to be in the store and are not looked up."""
     done: dict[str, Resolution] = {}
-    for chunk in _chunks([m.id for m in mentions]):
+    for chunk in _chunks([m.id for m in mentions if m.id not in unstored]):
         for row in store.run("mention_resolutions", _MENTION, ids=chunk):
             hcp_id = row["merged_into"] or row["hcp_id"]
             done[row["mention_id"]] = Resolution(
@@ -300,7 +302,8 @@ def load_candidates(store: GraphStore, index: ResolutionIndex,
 
 def resolve_mentions(store: GraphStore, mentions: Sequence[MentionIn], *,
                      model: MatchModel | None = None,
-                     index: ResolutionIndex | None = None) -> list[Resolution]:
+                     index: ResolutionIndex | None = None,
+                     unstored: Container[str] = ()) -> list[Resolution]:
     """Resolve ``mentions`` against the HCPs in ``store`` and against each other.
 
     Parameters
@@ -315,6 +318,9 @@ def resolve_mentions(store: GraphStore, mentions: Sequence[MentionIn], *,
         An index kept for a whole ingest run (see :class:`ResolutionIndex`): blocks read
         once per run instead of once per batch. Each batch resolved with it must be
         written before the next call. Default: a fresh index for this call.
+    unstored : container of str, optional
+        Ids of mentions the caller knows are not in the store (e.g. their record is new):
+        they are resolved without looking up a stored resolution first.
 
     Returns
     -------
@@ -323,7 +329,7 @@ def resolve_mentions(store: GraphStore, mentions: Sequence[MentionIn], *,
         :mod:`kolgraph.resolution.mentions`); nothing is written here.
     """
     index = index if index is not None else ResolutionIndex(model)
-    done = load_candidates(store, index, mentions)
+    done = load_candidates(store, index, mentions, unstored)
     return index.resolve_batch(mentions, done)
 
 
