@@ -33,7 +33,6 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
-_SPACE = re.compile(r"\s+")
 _PROLOGUE_BYTES = 64 * 1024
 
 
@@ -41,7 +40,8 @@ def _text(element: etree._Element | None) -> str | None:
     """All text inside ``element`` (inline markup flattened), whitespace collapsed."""
     if element is None:
         return None
-    text = _SPACE.sub(" ", "".join(element.itertext())).strip()
+    raw = element.text if len(element) == 0 else "".join(element.itertext())
+    text = " ".join(raw.split()) if raw else ""
     return text or None
 
 
@@ -93,28 +93,33 @@ def pub_date(element: etree._Element | None) -> tuple[int | None, str | None]:
 
 
 def _author(element: etree._Element, pmid: str, rejects: RejectLog) -> Author:
-    collective = _text(element.find("CollectiveName"))
-    if collective:
-        return Author(collective=collective)
-    author = Author(
-        family=element.findtext("LastName"),
-        given=element.findtext("ForeName"),
-        initials=element.findtext("Initials"),
-        equal_contrib=element.get("EqualContrib") == "Y",
-    )
-    for info in element.iterfind("AffiliationInfo"):
-        affiliation = _text(info.find("Affiliation"))
-        if affiliation:
-            author.affiliations.append(affiliation)
-    for identifier in element.iterfind("Identifier"):
-        if (identifier.get("Source") or "").upper() != "ORCID":
-            continue
-        raw = (identifier.text or "").strip()
-        value = normal_orcid(raw)
-        if value is None:
-            rejects.note(pmid, "orcid", f"malformed ORCID {raw!r} ignored")
-        else:
-            author.orcid = value
+    author = Author(equal_contrib=element.get("EqualContrib") == "Y")
+    for child in element:  # one pass over the children: authors are most of a record
+        tag = child.tag
+        if tag == "LastName":
+            if author.family is None:
+                author.family = child.text or ""
+        elif tag == "ForeName":
+            if author.given is None:
+                author.given = child.text or ""
+        elif tag == "Initials":
+            if author.initials is None:
+                author.initials = child.text or ""
+        elif tag == "AffiliationInfo":
+            affiliation = _text(child.find("Affiliation"))
+            if affiliation:
+                author.affiliations.append(affiliation)
+        elif tag == "Identifier" and (child.get("Source") or "").upper() == "ORCID":
+            raw = (child.text or "").strip()
+            value = normal_orcid(raw)
+            if value is None:
+                rejects.note(pmid, "orcid", f"malformed ORCID {raw!r} ignored")
+            else:
+                author.orcid = value
+        elif tag == "CollectiveName":
+            collective = _text(child)
+            if collective:
+                return Author(collective=collective)
     return author
 
 
