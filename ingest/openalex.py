@@ -96,6 +96,15 @@ class OpenAlexLoader(PaperLoader):
 
     def _works(self, path: Path, rejects: RejectLog) -> Iterator[tuple[str, Any]]:
         with open_text(path) as handle:
+            first = handle.readline()
+        try:
+            head = json.loads(first)
+        except json.JSONDecodeError:
+            head = None
+        if isinstance(head, dict) and "results" not in head:  # JSON Lines: streamed
+            yield from json_lines(path, rejects)
+            return
+        with open_text(path) as handle:  # one works page or array (an API response)
             try:
                 data = json.load(handle)
             except json.JSONDecodeError:

@@ -40,3 +40,21 @@ def test_counts_equal_the_json(store, tmp_path):
         "nodes_by_ids", {"label": "Publication"},
         ids=[_expected_id(w) for w in works])}
     assert cited == {w["id"].rsplit("/", 1)[1]: w["cited_by_count"] for w in works}
+
+
+def test_json_lines_are_streamed_and_a_bad_first_line_is_rejected(store, tmp_path):
+    works = json.loads(PAGE.read_text())["results"]
+    lines = tmp_path / "works.jsonl"
+    lines.write_text("{not json\n" + "".join(json.dumps(w) + "\n" for w in works))
+    summary = run_ingest(store, OpenAlexLoader(), lines, rejects_dir=tmp_path / "rejects")
+    assert (summary.loaded, summary.rejected) == (len(works), 1)
+    assert "line 1" in Path(summary.rejects_file).read_text()
+    assert store.counts()["nodes"]["Publication"] == len(works)
+
+
+def test_a_pretty_printed_page_is_read_whole(store, tmp_path):
+    page = json.loads(PAGE.read_text())
+    pretty = tmp_path / "page.json"
+    pretty.write_text(json.dumps(page, indent=2))
+    summary = run_ingest(store, OpenAlexLoader(), pretty, rejects_dir=tmp_path / "rejects")
+    assert (summary.loaded, summary.rejected) == (len(page["results"]), 0)
