@@ -53,6 +53,8 @@ class AffiliationIdf:
         self.idf = idf
         self.default = default
         self._vector = lru_cache(maxsize=200_000)(self._make_vector)
+        self._columns: dict[str, int] = {}  # n-gram -> column of the unit vectors
+        self._unit_row = lru_cache(maxsize=100_000)(self._make_unit_row)
 
     @classmethod
     def fit(cls, affiliations: Iterable[str], min_df: int = 2) -> AffiliationIdf:
@@ -70,6 +72,16 @@ class AffiliationIdf:
                    for g, c in ngrams(text).items()}
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return weights, norm
+
+    def _make_unit_row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and weights of the unit-length vector of ``text`` (a sparse row)."""
+        weights, norm = self._vector(text)
+        if not norm:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        columns = self._columns
+        return (np.fromiter((columns.setdefault(g, len(columns)) for g in weights),
+                            dtype=np.int64, count=len(weights)),
+                np.fromiter(weights.values(), dtype=float, count=len(weights)) / norm)
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two affiliation strings in [0, 1]; 0 when either is empty."""
@@ -119,16 +131,13 @@ class AffiliationIdf:
         best = np.zeros(len(pairs))
         if not owner:
             return best.tolist()
-        columns: dict[str, int] = {}
-        indptr, indices, data = [0], [], []
-        for text in texts:
-            weights, norm = self._vector(text)
-            if norm:
-                for gram, weight in weights.items():
-                    indices.append(columns.setdefault(gram, len(columns)))
-                    data.append(weight / norm)
-            indptr.append(len(indices))
-        unit = sparse.csr_matrix((data, indices, indptr), shape=(len(texts), max(len(columns), 1)))
+        rows = [self._unit_row(text) for text in texts]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c, _ in rows], out=indptr[1:])
+        indices = np.concatenate([c for c, _ in rows])
+        data = np.concatenate([w for _, w in rows])
+        unit = sparse.csr_matrix((data, indices, indptr),
+                                 shape=(len(rows), max(len(self._columns), 1)))
         sims = np.asarray(unit[left].multiply(unit[right]).sum(axis=1)).ravel()
         np.maximum.at(best, np.asarray(owner), np.minimum(sims, 1.0))
         return best.tolist()
