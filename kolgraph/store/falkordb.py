@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 _JSON_KEY = re.compile(r'[{,]"((?:[^"\\]|\\.)*)":')
-_PLAIN_KEY = re.compile(r'([{,])"(\w+)":')
+_IDENTIFIER = re.compile(r"\w+")
 
 
 def params_header(params: Mapping[str, Any]) -> str | None:
@@ -53,12 +53,13 @@ def params_header(params: Mapping[str, Any]) -> str | None:
             return None
         if "\\u00" in text:
             return None
-        # A quote inside a JSON string is always escaped, so '{"k":' and ',"k":' can only
-        # be map keys: swap their quotes for backticks in one pass. A key left quoted
-        # afterwards is not a plain identifier.
-        text = _PLAIN_KEY.sub(r"\1`\2`:", text)
-        if _JSON_KEY.search(text):
-            return None
+        # A quote inside a JSON string is always escaped, so once every key is known to be
+        # a plain identifier, '"k":' can only be a map key: swap its quotes for backticks,
+        # one distinct key at a time.
+        for key in set(_JSON_KEY.findall(text)):
+            if not _IDENTIFIER.fullmatch(key):
+                return None
+            text = text.replace(f'"{key}":', f"`{key}`:")
         parts.append(f"{name}={text}")
     return "CYPHER " + " ".join(parts) + " "
 
