@@ -4,8 +4,9 @@ A run is identified by the source and the file's SHA-256, so running the same fi
 again finds its earlier run. After every written batch the run's ``checkpoint``
 (records fully written) is saved in the store; a run killed at any point and started
 again re-parses the file, skips writing what the checkpoint covers and goes on.
-Every write is a MERGE on stable ids, so the batch that was in flight when the run
-died is simply written again: nothing is lost and nothing doubles.
+Every write is idempotent (a MERGE on stable ids, or a CREATE of what the loader has
+just found absent from the store), so the batch that was in flight when the run died is
+simply written again: nothing is lost and nothing doubles.
 
 A loader that sets ``pipelined`` has batch *n* written by a second thread while batch
 *n + 1* is parsed and built (the store works on one core while Python works on the
@@ -27,6 +28,7 @@ from typing import Any
 
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.rejects import RejectLog
+from kolgraph.ingest.seen import SeenIds
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kolgraph.errors import IngestError
@@ -169,7 +171,7 @@ def run_ingest(
     rejects_path = Path(rejects_dir) / f"{loader.source}-{sha[:16]}.jsonl"
     summary = IngestSummary(loader.source, str(path), run_id, resumed_from=resume_at,
                             rejects_file=str(rejects_path))
-    seen: set[str] = set()
+    seen = SeenIds()
     pending: list[Record] = []
     position = 0  # records parsed so far (usable ones, in file order)
 
@@ -209,10 +211,9 @@ def run_ingest(
             for record in loader.records(path, rejects):
                 position += 1
                 bar.advance(task)
-                if record.id in seen:
+                if not seen.add(record.id):
                     summary.duplicates += 1
                     continue
-                seen.add(record.id)
                 summary.loaded += 1
                 if position <= resume_at:
                     continue
