@@ -59,3 +59,12 @@ def test_a_new_paper_gets_provenance_on_every_author_write(store, tmp_path):
     for row in rows:
         assert row["m"] == row["r"] == row["h"] == summary.run_id
         assert row["a"] == "p.xml" and row["w"]
+
+
+def test_a_run_gives_the_garbage_collector_back_as_it_found_it(store, tmp_path):
+    import gc
+
+    before = gc.get_threshold()
+    load(store, tmp_path, "gc.xml", ARTICLE.format(pmid=4, authors=DOE + ROE))
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
