@@ -142,7 +142,9 @@ class ResolutionIndex:
         A candidate is the best pair probability over its mentions; an HCP with any
         mention that cannot be this person (see ``features.conflict``) is no candidate.
         ``scores`` holds pair probabilities already computed by mention id (see
-        :meth:`resolve_batch`); the pairs it lacks are scored in one vectorised call."""
+        :meth:`resolve_batch`): it covers every profile of the block but the conflicting
+        ones, so a profile it lacks is a conflict. Without it, pairs are scored here in
+        one vectorised call."""
         owners: list[str] = []
         known: list[float | None] = []
         missing: list[tuple[Profile, Profile]] = []
@@ -151,7 +153,12 @@ class ResolutionIndex:
             if self._identifier_clash(hcp_id, mention):
                 continue
             profiles = list(members[hcp_id].values())
-            if not profiles or any(conflict(profile, p) for p in profiles):
+            if not profiles:
+                continue
+            if scores is not None:
+                if any(p.id not in scores and p.id != profile.id for p in profiles):
+                    continue
+            elif any(conflict(profile, p) for p in profiles):
                 continue
             for p in profiles:
                 owners.append(hcp_id)
