@@ -9,7 +9,7 @@ still names the lab), the whole abstract and the co-authors' full names. A
 (stored once on the Publication node, see ``docs/schema.md``).
 
 Topic distances need corpus statistics: IDF tables, each journal's MeSH profile and a
-100-dimension LSA projection (:class:`CorpusStats`). They use no labels, are fitted on the
+25-dimension LSA projection (:class:`CorpusStats`). They use no labels, are fitted on the
 training corpus (:func:`fit_corpus_stats`) and ship in ``model.json`` with the vocabulary.
 
 Every feature is symmetric and 0 when either side lacks the field; the ``*_missing`` flags
@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import math
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,10 +43,11 @@ MAX_RECORD_AFFILIATIONS = 20
 """Record affiliations kept per record (the first ones): 2,000-author physics papers list
 hundreds, and comparing two records' affiliations costs the product of their counts."""
 
-LSA_TERMS = 6_000
-"""Terms kept in the shipped LSA projection (the most frequent ones)."""
+LSA_BUCKETS = 1 << 16
+"""Terms are hashed into this many buckets (CRC-32) before the SVD: far more than the
+corpus has terms, so few collide, and no vocabulary needs shipping (rows by bucket id)."""
 
-LSA_DIMS = 100
+LSA_DIMS = 25
 
 
 @dataclass(frozen=True)
@@ -202,9 +204,28 @@ class IdfTable:
             df.update(set(items))
         return cls({k: c for k, c in df.items() if c >= min_df}, n)
 
+    def __post_init__(self) -> None:
+        self.idf = lru_cache(maxsize=200_000)(self._idf)  # type: ignore[method-assign]
+        self.unit = lru_cache(maxsize=50_000)(self._unit)
+        self.columns: dict[str, int] = {}
+
     def idf(self, item: str) -> float:
         """``log((N + 1) / (df + 1)) + 1``; an unseen item weighs the most."""
+        return self._idf(item)
+
+    def _idf(self, item: str) -> float:
         return math.log((self.documents + 1) / (self.df.get(item, 0) + 1)) + 1.0
+
+    def _unit(self, items: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(column ids, weights) of the set as an L2-unit IDF vector; empty when the set is
+        (column ids are this table's own, shared by every call)."""
+        if not items:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        columns = self.columns
+        keys = np.fromiter((columns.setdefault(k, len(columns)) for k in items), dtype=np.int64,
+                           count=len(items))
+        weights = np.fromiter((self.idf(k) for k in items), dtype=float, count=len(items))
+        return keys, weights / np.sqrt(weights @ weights)
 
     def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
         """IDF-weighted cosine of two sets (weight idf² per item); 0 if either is empty."""
@@ -230,9 +251,10 @@ class CorpusStats:
     """Label-free statistics of the training corpus, shipped in ``model.json``.
 
     ``journal_mesh``: NLM journal id -> MeSH UI -> records of the journal carrying it; a
-    journal's profile is those counts times the MeSH IDF. ``lsa_terms``/``lsa_rows``: for
-    the LSA topic vector, the kept terms and their rows of the SVD projection with the
-    TF-IDF weight folded in (a record's vector is the normalised sum of its terms' rows).
+    journal's profile is those counts times the MeSH IDF. ``lsa_keys``/``lsa_rows``: for
+    the LSA topic vector, the hash buckets (of ``lsa_buckets``) of the terms seen in two
+    records or more and their rows of the SVD projection, the TF-IDF weight folded in; a
+    record's vector is the normalised sum of the rows of its terms' buckets.
     """
 
     mesh: IdfTable = field(default_factory=IdfTable)
@@ -240,11 +262,13 @@ class CorpusStats:
     words: IdfTable = field(default_factory=IdfTable)
     journal_words: IdfTable = field(default_factory=IdfTable)
     journal_mesh: dict[str, dict[str, int]] = field(default_factory=dict)
-    lsa_terms: list[str] = field(default_factory=list)
+    lsa_buckets: int = 0
+    lsa_keys: list[int] = field(default_factory=list)
     lsa_rows: list[list[float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.lsa_index = {t: i for i, t in enumerate(self.lsa_terms)}
+        self.lsa_index = {b: i for i, b in enumerate(self.lsa_keys)}
+        self._lsa_rows_of = lru_cache(maxsize=100_000)(self._lsa_rows)
         self.lsa_matrix = (np.asarray(self.lsa_rows, dtype=float) if self.lsa_rows
                            else np.zeros((0, 0)))
         self._journal = lru_cache(maxsize=20_000)(self._journal_profile)
@@ -274,19 +298,31 @@ class CorpusStats:
 
     def _embed(self, record: RecordEvidence) -> np.ndarray | None:
         """The unit-length LSA vector of a record (None when no term of it is known)."""
-        rows = [self.lsa_index[t] for t in record.lsa_tokens() if t in self.lsa_index]
+        rows = self.lsa_buckets_of(record)
         if not rows:
             return None
         v = self.lsa_matrix[rows].sum(axis=0)
         norm = float(np.sqrt(v @ v))
         return v / norm if norm else None
 
+    def lsa_buckets_of(self, record: RecordEvidence) -> list[int]:
+        """The projection rows of a record's LSA terms (one per term; empty when no
+        projection is shipped)."""
+        if not self.lsa_rows:
+            return []
+        return self._lsa_rows_of(record)
+
+    def _lsa_rows(self, record: RecordEvidence) -> list[int]:
+        index = self.lsa_index
+        return [i for t in record.lsa_tokens()
+                if (i := index.get(lsa_bucket(t, self.lsa_buckets))) is not None]
+
     def to_json(self) -> dict[str, Any]:
         """Plain numbers for ``model.json``."""
         return {"mesh": self.mesh.to_json(), "chemicals": self.chemicals.to_json(),
                 "words": self.words.to_json(), "journal_words": self.journal_words.to_json(),
-                "journal_mesh": self.journal_mesh, "lsa_terms": self.lsa_terms,
-                "lsa_rows": self.lsa_rows}
+                "journal_mesh": self.journal_mesh, "lsa_buckets": self.lsa_buckets,
+                "lsa_keys": self.lsa_keys, "lsa_rows": self.lsa_rows}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> CorpusStats:
@@ -298,7 +334,8 @@ class CorpusStats:
                    words=IdfTable.from_json(data["words"]),
                    journal_words=IdfTable.from_json(data["journal_words"]),
                    journal_mesh={j: dict(c) for j, c in data["journal_mesh"].items()},
-                   lsa_terms=list(data["lsa_terms"]), lsa_rows=list(data["lsa_rows"]))
+                   lsa_buckets=int(data["lsa_buckets"]), lsa_keys=list(data["lsa_keys"]),
+                   lsa_rows=list(data["lsa_rows"]))
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -365,13 +402,23 @@ def extra_pair_features(a: RecordEvidence, b: RecordEvidence, stats: CorpusStats
     ]
 
 
+def lsa_bucket(term: str, buckets: int) -> int:
+    """The projection row of an LSA term (CRC-32 of its UTF-8 bytes, stable everywhere).
+
+    >>> lsa_bucket("m_d006003", 1 << 16)
+    20962
+    """
+    return zlib.crc32(term.encode("utf-8")) % buckets
+
+
 def fit_corpus_stats(records: Sequence[RecordEvidence], *, dims: int = LSA_DIMS,
-                     terms: int = LSA_TERMS, seed: int = 0) -> CorpusStats:
+                     buckets: int = LSA_BUCKETS, seed: int = 0) -> CorpusStats:
     """Label-free statistics over the records of a corpus (one per record, not per author).
 
-    The LSA projection is fitted on every term seen in at least two records
-    (``TfidfVectorizer(min_df=2, sublinear_tf=True)`` + ``TruncatedSVD(dims)``); only the
-    ``terms`` most frequent are shipped (the rest count for little in a record's vector).
+    The LSA projection: each record's terms (:meth:`RecordEvidence.lsa_tokens`) hashed
+    into ``buckets`` buckets, ``TfidfVectorizer(min_df=2, sublinear_tf=True)`` +
+    ``TruncatedSVD(dims)`` over the buckets; ``buckets=0`` fits none (``lsa_similarity``
+    is then always 0).
     """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -386,23 +433,22 @@ def fit_corpus_stats(records: Sequence[RecordEvidence], *, dims: int = LSA_DIMS,
         words=IdfTable.fit(r.words for r in records),
         journal_words=IdfTable.fit(r.journal_words for r in records),
         journal_mesh={j: dict(c) for j, c in sorted(counts.items())})
-    docs = [" ".join(r.lsa_tokens()) for r in records]
+    docs = [" ".join(str(lsa_bucket(t, buckets)) for t in r.lsa_tokens()) if buckets else ""
+            for r in records]
     if sum(1 for d in docs if d) < 3:
         return stats
     vectorizer = TfidfVectorizer(token_pattern=r"\S+", min_df=2, sublinear_tf=True)
     try:
         matrix = vectorizer.fit_transform(docs)
-    except ValueError:  # no term in two records
+    except ValueError:  # no bucket in two records
         return stats
     k = min(dims, matrix.shape[1] - 1, matrix.shape[0] - 1)
     if k < 1:
         return stats
     svd = TruncatedSVD(k, random_state=seed).fit(matrix)
-    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
-    vocabulary = sorted(vectorizer.vocabulary_.items(), key=lambda tc: (-df[tc[1]], tc[0]))
-    kept = sorted(vocabulary[:terms])
-    stats.lsa_terms = [t for t, _ in kept]
-    stats.lsa_rows = [[round(float(svd.components_[d, col] * vectorizer.idf_[col]), 5)
+    kept = sorted((int(term), col) for term, col in vectorizer.vocabulary_.items())
+    stats.lsa_buckets, stats.lsa_keys = buckets, [b for b, _ in kept]
+    stats.lsa_rows = [[round(float(svd.components_[d, col] * vectorizer.idf_[col]), 4)
                        for d in range(k)] for _, col in kept]
     stats.__post_init__()
     return stats

@@ -163,9 +163,15 @@ def _row_dots(unit: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> n
 
 def _idf_cosines(sets: Sequence[frozenset[str]], table: IdfTable, left: np.ndarray,
                  right: np.ndarray) -> np.ndarray:
-    """:meth:`IdfTable.cosine` of many pairs of sets (indices into ``sets``)."""
-    idf = table.idf
-    return _row_dots(_unit_rows(sets, idf), left, right)
+    """:meth:`IdfTable.cosine` of many pairs of sets (indices into ``sets``): each set's
+    unit vector (cached by the table) becomes a sparse row."""
+    units = [table.unit(items) for items in sets]
+    indptr = np.cumsum([0] + [len(k) for k, _ in units])
+    indices = np.concatenate([k for k, _ in units]) if indptr[-1] else np.zeros(0, np.int64)
+    data = np.concatenate([w for _, w in units]) if indptr[-1] else np.zeros(0)
+    unit = sparse.csr_matrix((data, indices, indptr),
+                             shape=(len(sets), max(len(table.columns), 1)))
+    return _row_dots(unit, left, right)
 
 
 def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: np.ndarray,
@@ -230,10 +236,8 @@ def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: 
     # record affiliations: best 3-gram similarity of any two (capped lists)
     has_aff = np.array([bool(r.affiliations) for r in records])
     both = has_aff[rl] & has_aff[rr]
-    sims = np.array(idf.best_similarities(
-        [(records[a].affiliations, records[b].affiliations) if both[k] else ((), ())
-         for k, (a, b) in enumerate(zip(rl.tolist(), rr.tolist(), strict=True))]))
-    out[:, col["record_affiliation_similarity"]] = np.where(both, sims, 0.0)
+    out[:, col["record_affiliation_similarity"]] = _record_affiliation_similarities(
+        [r.affiliations for r in records], rl, rr, both, idf)
     out[:, col["record_affiliation_missing"]] = ~both
     # positions, author counts, years
     position = np.array([p.position for p in profiles])
@@ -245,19 +249,71 @@ def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: 
     years = np.array([p.year or 3000 for p in profiles], dtype=float)
     out[:, col["year_min"]] = np.minimum(years[left], years[right])
     # LSA topic vectors: one sparse-dense product for every distinct record
-    if stats.lsa_terms:
-        where = stats.lsa_index
-        rows = [[where[t] for t in r.lsa_tokens() if t in where] for r in records]
+    if stats.lsa_rows:
+        rows = [stats.lsa_buckets_of(r) for r in records]
         indptr = np.cumsum([0] + [len(r) for r in rows])
-        terms = sparse.csr_matrix((np.ones(int(indptr[-1])), np.concatenate(
-            [np.asarray(r, dtype=np.int64) for r in rows]) if indptr[-1] else np.zeros(0, int),
-            indptr), shape=(len(records), len(stats.lsa_terms)))
+        flat = np.fromiter((b for r in rows for b in r), dtype=np.int64, count=int(indptr[-1]))
+        terms = sparse.csr_matrix((np.ones(len(flat)), flat, indptr),
+                                  shape=(len(records), len(stats.lsa_keys)))
+        terms.sum_duplicates()
         vectors = np.asarray(terms @ stats.lsa_matrix)
         norms = np.sqrt((vectors * vectors).sum(axis=1))
         vectors = np.divide(vectors, norms[:, None], out=np.zeros_like(vectors),
                             where=norms[:, None] > 0)
         out[:, col["lsa_similarity"]] = (vectors[rl] * vectors[rr]).sum(axis=1)
     return out
+
+
+def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.ndarray,
+                                     rr: np.ndarray, both: np.ndarray,
+                                     idf: AffiliationIdf) -> np.ndarray:
+    """:meth:`AffiliationIdf.best_similarity` of the record pairs ``(rl[k], rr[k])`` where
+    ``both[k]``, else 0; every distinct record pair and every distinct pair of texts is
+    computed once (records of one paper meet in many blocks)."""
+    n = len(rl)
+    result = np.zeros(n)
+    if not both.any():
+        return result
+    size = len(lists)
+    low, high = np.minimum(rl, rr)[both], np.maximum(rl, rr)[both]
+    keys, inverse = np.unique(low * size + high, return_inverse=True)
+    ua, ub = keys // size, keys % size
+    # every text of the records involved, once, as a unit row of 3-gram weights
+    used = np.unique(np.concatenate([ua, ub]))
+    text_ids: dict[str, int] = {}
+    counts = np.zeros(size, dtype=np.int64)
+    offsets = np.zeros(size, dtype=np.int64)
+    flat: list[int] = []
+    for r in used.tolist():
+        offsets[r], counts[r] = len(flat), len(lists[r])
+        flat += [text_ids.setdefault(t, len(text_ids)) for t in lists[r]]
+    ids = np.asarray(flat, dtype=np.int64)
+    columns: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for text in text_ids:
+        weights, norm = idf._vector(text)
+        if norm:
+            indices += [columns.setdefault(g, len(columns)) for g in weights]
+            data += [w / norm for w in weights.values()]
+        indptr.append(len(indices))
+    unit = sparse.csr_matrix((data, indices, indptr),
+                             shape=(len(text_ids), max(len(columns), 1)))
+    # all (left text, right text) combinations of each record pair, without a Python loop
+    per_pair = counts[ua] * counts[ub]
+    owner = np.repeat(np.arange(len(keys)), per_pair)
+    j = np.arange(int(per_pair.sum())) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    width = counts[ub][owner]
+    x = ids[offsets[ua][owner] + j // width]
+    y = ids[offsets[ub][owner] + j % width]
+    texts = len(text_ids)
+    combos, combo_of = np.unique(np.minimum(x, y) * texts + np.maximum(x, y),
+                                 return_inverse=True)
+    cx, cy = combos // texts, combos % texts
+    dots = np.asarray(unit[cx].multiply(unit[cy]).sum(axis=1)).ravel()
+    best = np.zeros(len(keys))
+    np.maximum.at(best, owner, np.minimum(dots, 1.0)[combo_of])
+    result[both] = best[inverse]
+    return result
 
 
 def _overlaps(a: RecordEvidence, own_a: str | None, b: RecordEvidence, own_b: str | None
