@@ -216,6 +216,13 @@ class IdfTable:
     def _idf(self, item: str) -> float:
         return math.log((self.documents + 1) / (self.df.get(item, 0) + 1)) + 1.0
 
+    def forget_columns(self, limit: int = 1_000_000) -> None:
+        """Start column ids afresh once more than ``limit`` items have one (a long run
+        meets ever more words); the cached unit vectors go with them."""
+        if len(self.columns) > limit:
+            self.columns = {}
+            self.unit.cache_clear()
+
     def _unit(self, items: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         """(column ids, weights) of the set as an L2-unit IDF vector; empty when the set is
         (column ids are this table's own, shared by every call)."""

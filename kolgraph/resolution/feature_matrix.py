@@ -165,6 +165,7 @@ def _idf_cosines(sets: Sequence[frozenset[str]], table: IdfTable, left: np.ndarr
                  right: np.ndarray) -> np.ndarray:
     """:meth:`IdfTable.cosine` of many pairs of sets (indices into ``sets``): each set's
     unit vector (cached by the table) becomes a sparse row."""
+    table.forget_columns()
     units = [table.unit(items) for items in sets]
     indptr = np.cumsum([0] + [len(k) for k, _ in units])
     indices = np.concatenate([k for k, _ in units]) if indptr[-1] else np.zeros(0, np.int64)

@@ -127,3 +127,15 @@ def test_evidence_features_by_hand():
 def test_record_affiliations_are_capped():
     props = {"record_affiliations": [f"Dept {i}, Univ of Iowa" for i in range(50)]}
     assert len(RecordEvidence.from_properties(props).affiliations) == MAX_RECORD_AFFILIATIONS
+
+
+def test_idf_columns_start_afresh_without_changing_cosines():
+    table = IdfTable({"a": 1, "b": 5}, 10)
+    x, y = frozenset({"a", "b"}), frozenset({"b", "c"})
+    before = table.cosine(x, y)
+    table.unit(x), table.unit(y)
+    table.forget_columns(limit=1)
+    assert table.columns == {} and table.unit.cache_info().currsize == 0
+    keys, weights = table.unit(y)
+    assert sorted(table.columns) == sorted(y) and np.isclose(weights @ weights, 1.0)
+    assert table.cosine(x, y) == before
