@@ -98,7 +98,8 @@ def test_evidence_is_stored_once_on_the_publication(store, tmp_path):
     assert {r["value"] for r in rows} == {"111", "444"}
     found = {}
     for row in store.run("mentions_in_blocks", {"label": "Mention", "type": "RESOLVED_TO",
-                                                "end": "HCP"}, keys=["stenkamp d", "solomon e"]):
+                                                "end": "HCP"}, keys=["stenkamp d", "solomon e"],
+                         per_hcp=1_000):
         found[row["mention_id"]] = row["props"]
     full, bare = found["mention:pubmed:111:1"], found["mention:pubmed:444:1"]
     assert full["record_cited_pmids"] == ["333"] and full["record_grants"] == ["EY12146"]

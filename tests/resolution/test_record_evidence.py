@@ -65,7 +65,8 @@ def test_stored_mentions_give_the_features_of_fresh_ones(store, tmp_path):
         "mentions_of_source", {"label": "Mention"}, source="pubmed")) if k})
     stored: dict[str, Profile] = {}
     for start in range(0, len(keys), 500):
-        for row in store.run("mentions_in_blocks", _MENTION, keys=keys[start:start + 500]):
+        for row in store.run("mentions_in_blocks", _MENTION, keys=keys[start:start + 500],
+                             per_hcp=1_000):
             stored[row["mention_id"]] = Profile.from_properties(row["mention_id"], row["props"])
     assert set(stored) == set(fresh)
     for mention_id, profile in stored.items():
