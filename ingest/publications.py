@@ -28,6 +28,7 @@ from kolgraph.resolution import (
     name_key,
     resolve_mentions,
 )
+from kolgraph.resolution.evidence import MAX_RECORD_AFFILIATIONS, RecordEvidence, fullname
 from kolgraph.resolution.names import fold
 from kolgraph.resolution.vocabulary import content_words
 from kolgraph.store import GraphStore
@@ -82,6 +83,14 @@ class Paper:
     cited_by: int | None = None
     authors: list[Author] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
+    # identity-resolution evidence (PubMed): stored on the Publication, not as nodes
+    references: list[str] = field(default_factory=list)  # cited PMIDs
+    linked_pmids: list[str] = field(default_factory=list)  # CommentsCorrections
+    grants: list[str] = field(default_factory=list)  # normalised grant ids
+    grant_agencies: list[str] = field(default_factory=list)
+    chemicals: list[str] = field(default_factory=list)  # substance MeSH UIs
+    keywords: list[str] = field(default_factory=list)
+    nlm_journal_id: str | None = None
 
 
 @dataclass
@@ -154,11 +163,51 @@ def paper_id(paper: Paper, existing: dict[str, str]) -> str:
     return f"{paper.source}:{paper.record_id}"
 
 
+def record_properties(paper: Paper) -> dict[str, Any]:
+    """The record's evidence as stored on its Publication (``docs/schema.md``), read back
+    by ``mentions_in_blocks`` under ``record_*`` names."""
+    affiliations = list(dict.fromkeys(a for author in paper.authors
+                                      for a in author.affiliations if a))
+    fullnames = [f for a in paper.authors if not a.collective
+                 if (f := fullname(a.family, a.given or a.initials))]
+    return {
+        "cited_pmids": paper.references or None, "linked_pmids": paper.linked_pmids or None,
+        "grant_ids": paper.grants or None, "grant_agencies": paper.grant_agencies or None,
+        "chemical_ids": paper.chemicals or None, "keywords": paper.keywords or None,
+        "major_topic_ids": [t.id for t in paper.topics if t.major] or None,
+        "nlm_journal_id": paper.nlm_journal_id,
+        "record_affiliations": affiliations[:MAX_RECORD_AFFILIATIONS] or None,
+        "abstract_words": content_words(paper.title, paper.abstract, limit=100_000) or None,
+        "author_fullnames": list(dict.fromkeys(fullnames)) or None,
+    }
+
+
+def record_evidence(paper: Paper) -> RecordEvidence:
+    """What the whole record says about each of its authors (one object for all of them).
+
+    Built from :func:`record_properties` exactly as a stored Publication is read back, so a
+    fresh mention and the same mention read from the store compare alike."""
+    props = record_properties(paper)
+    return RecordEvidence.from_properties({
+        "record_pmid": paper.pmid, "record_cited_pmids": props["cited_pmids"],
+        "record_linked_pmids": props["linked_pmids"], "record_grants": props["grant_ids"],
+        "record_grant_agencies": props["grant_agencies"],
+        "record_chemicals": props["chemical_ids"], "record_keywords": props["keywords"],
+        "record_topic_ids": [t.id for t in paper.topics],
+        "record_major_topic_ids": props["major_topic_ids"],
+        "record_nlm_journal_id": props["nlm_journal_id"], "record_journal": paper.journal,
+        "record_affiliations": props["record_affiliations"],
+        "record_abstract_words": props["abstract_words"],
+        "record_author_fullnames": props["author_fullnames"],
+        "record_n_authors": len(paper.authors)})
+
+
 def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
     """(position, mention) per author; collective authors give ``None``."""
     keys = [a.key for a in paper.authors if not a.collective]
     topics = [t.id for t in paper.topics]
     words = content_words(paper.title, paper.abstract)
+    record = record_evidence(paper)
     result: list[tuple[int, MentionIn | None]] = []
     for position, author in enumerate(paper.authors, start=1):
         if author.collective:
@@ -169,6 +218,7 @@ def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
             family=author.family, given=author.given or author.initials, orcid=author.orcid,
             affiliations=author.affiliations, coauthors=keys, topics=topics, words=words,
             journal=paper.journal, year=paper.year, language=paper.language,
+            record=record, position=position,
         )))
     return result
 
@@ -259,7 +309,8 @@ class PaperLoader(Loader):
                    publication_types=paper.publication_types or None, cited_by=paper.cited_by,
                    n_authors=n_authors, author_keys=keys or None,
                    topic_ids=[t.id for t in paper.topics] or None,
-                   words=content_words(paper.title, paper.abstract) or None)
+                   words=content_words(paper.title, paper.abstract) or None,
+                   **record_properties(paper))
         jid = journal_id(paper)
         if jid:
             batch.node("Journal", jid, name=paper.journal, issn=paper.issn,

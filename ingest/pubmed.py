@@ -10,7 +10,9 @@ with ISSN, every ``PubDate`` shape (Year/Month/Day, Season, ``MedlineDate`` such
 "1998 Dec-1999 Jan"), DOI, language, publication types, authors in order with several
 affiliations each and ORCIDs (all spellings; a malformed ORCID is dropped with a note
 in the reject file), collective authors, MeSH headings with major topics, and
-``DeleteCitation``.
+``DeleteCitation``. For identity resolution also: cited PMIDs (``ReferenceList``),
+``CommentsCorrections`` PMIDs, grants (ids normalised, agencies), chemical UIs, keywords and
+the NLM journal id; a record without them just has none.
 """
 
 from __future__ import annotations
@@ -28,12 +30,86 @@ from kolgraph.ingest.runner import Record
 from kolgraph.ingest.textfiles import open_binary
 from kolgraph.resolution.identifiers import doi as normal_doi
 from kolgraph.resolution.identifiers import orcid as normal_orcid
+from kolgraph.resolution.names import fold
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
 _PROLOGUE_BYTES = 64 * 1024
+_NIH_GRANT = re.compile(r"\b([A-Z]{2})\s*-?\s*0*(\d{3,6})\b")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+
+
+def normal_grant_id(raw: str | None) -> str | None:
+    """A grant id reduced to a comparable core, or None when too short to mean anything.
+
+    NIH-style ids keep the two-letter institute code and the serial number without
+    leading zeros (activity code, year suffix and punctuation dropped), so the ways authors
+    write one grant compare equal. Other ids: upper-case letters and digits (4 or more).
+
+    Examples
+    --------
+    >>> normal_grant_id("R01 CA-012345-03"), normal_grant_id("CA12345"), normal_grant_id("P30 CA 12345")
+    ('CA12345', 'CA12345', 'CA12345')
+    >>> normal_grant_id("ANR-10-LABX-0034"), normal_grant_id("na"), normal_grant_id(None)
+    ('ANR10LABX0034', None, None)
+    """
+    if not raw:
+        return None
+    text = raw.upper()
+    nih = _NIH_GRANT.search(text)
+    if nih:
+        return f"{nih.group(1)}{int(nih.group(2))}"
+    core = _NOT_ALNUM.sub("", text)
+    return core if len(core) >= 4 else None
+
+
+def _unique(values: Iterator[str | None]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _pmid_text(element: etree._Element) -> str | None:
+    text = (element.text or "").strip()
+    return text if text.isdigit() else None
+
+
+def read_evidence(element: etree._Element, paper: Paper) -> None:
+    """Fill ``paper``'s identity-resolution evidence from a ``PubmedArticle`` element:
+    cited PMIDs, CommentsCorrections PMIDs, normalised grant ids and folded agencies,
+    chemical UIs, folded keywords, NLM journal id. Missing parts leave empty lists.
+
+    Examples
+    --------
+    >>> xml = ('<PubmedArticle><MedlineCitation><PMID>1</PMID><Article><GrantList>'
+    ...        '<Grant><GrantID>R01 GM-04567</GrantID><Agency>NIGMS NIH HHS</Agency></Grant>'
+    ...        '</GrantList></Article><ChemicalList><Chemical><NameOfSubstance UI="D006003">'
+    ...        'Glycogen</NameOfSubstance></Chemical></ChemicalList><MedlineJournalInfo>'
+    ...        '<NlmUniqueID>2985121R</NlmUniqueID></MedlineJournalInfo></MedlineCitation>'
+    ...        '<PubmedData><ReferenceList><Reference><ArticleIdList><ArticleId IdType="pubmed">'
+    ...        '99</ArticleId></ArticleIdList></Reference></ReferenceList></PubmedData>'
+    ...        '</PubmedArticle>')
+    >>> paper = Paper(source="pubmed", record_id="1")
+    >>> read_evidence(etree.fromstring(xml), paper)
+    >>> paper.references, paper.grants, paper.grant_agencies, paper.chemicals, paper.nlm_journal_id
+    (['99'], ['GM4567'], ['nigms nih hhs'], ['D006003'], '2985121R')
+    """
+    paper.references = _unique(
+        _pmid_text(e) for e in element.iterfind(
+            "PubmedData/ReferenceList/Reference/ArticleIdList/ArticleId")
+        if e.get("IdType") == "pubmed")
+    paper.linked_pmids = _unique(_pmid_text(e) for e in element.iterfind(
+        "MedlineCitation/CommentsCorrectionsList/CommentsCorrections/PMID"))
+    grants = list(element.iterfind("MedlineCitation/Article/GrantList/Grant"))
+    paper.grants = _unique(normal_grant_id(g.findtext("GrantID")) for g in grants)
+    paper.grant_agencies = _unique(" ".join(fold(g.findtext("Agency") or "").split())
+                                   for g in grants)
+    paper.chemicals = _unique(e.get("UI") for e in element.iterfind(
+        "MedlineCitation/ChemicalList/Chemical/NameOfSubstance"))
+    paper.keywords = _unique(" ".join(fold(_text(k) or "").split())
+                             for k in element.iterfind("MedlineCitation/KeywordList/Keyword"))
+    nlm = (element.findtext("MedlineCitation/MedlineJournalInfo/NlmUniqueID") or "").strip()
+    paper.nlm_journal_id = nlm or None
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -176,6 +252,7 @@ def parse_article(element: etree._Element, rejects: RejectLog) -> Paper:
             q.get("MajorTopicYN") == "Y" for q in heading.iterfind("QualifierName"))
         paper.topics.append(Topic(f"mesh:{descriptor.get('UI')}", _text(descriptor) or "",
                                   "mesh", major))
+    read_evidence(element, paper)
     return paper
 
 

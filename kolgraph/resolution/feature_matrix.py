@@ -3,8 +3,11 @@
 Affiliation similarities are sparse matrix products, per-mention facts become arrays,
 the small set overlaps (co-authors, topics, e-mails, words) are counted in one pass, and
 the name features, which depend only on the two names, are computed once per distinct
-pair of names. The
-numbers are those of :func:`~kolgraph.resolution.features.pair_features`, row for row.
+pair of names. Record evidence (:mod:`~kolgraph.resolution.evidence`) is handled per
+distinct record: IDF cosines and journal profiles as row-wise products of sparse unit
+vectors, LSA vectors as one sparse-dense product, record affiliations capped at
+``MAX_RECORD_AFFILIATIONS`` per record. The numbers are those of
+:func:`~kolgraph.resolution.features.pair_features`, row for row.
 
 Examples
 --------
@@ -20,17 +23,26 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
+from scipy import sparse
 
 from kolgraph.resolution.affiliations import AffiliationIdf
-from kolgraph.resolution.features import FEATURES, pair_features
+from kolgraph.resolution.evidence import (
+    EXTRA_FEATURES,
+    CorpusStats,
+    IdfTable,
+    RecordEvidence,
+    shared_fullnames,
+)
+from kolgraph.resolution.features import FEATURES, own_fullname, pair_features
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 
 _EMPTY = Vocabulary()
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
+_EXTRA_START = FEATURES.index(EXTRA_FEATURES[0])
 _NAME_FEATURES = ("family_equal", "given_full_equal", "given_compatible", "given_initial_only",
                   "given_both_full", "middle_match", "middle_conflict", "family_frequency",
                   "given_frequency", "family_length")
@@ -120,4 +132,197 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
     similarity = np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
     out[:, column("text_similarity")] = np.minimum(similarity, 1.0)
     out[:, column("text_missing")] = denominator == 0
+    out[:, _EXTRA_START:_EXTRA_START + len(EXTRA_FEATURES)] = record_feature_matrix(
+        profiles, left, right, idf, vocab.corpus)
     return out
+
+
+def _unit_rows(sets: Sequence[frozenset[str]], weight: Callable[[str], float] | None,
+               given: Sequence[dict[str, float]] = ()) -> sparse.csr_matrix:
+    """One L2-unit row per set, items weighted by ``weight`` (or by ``given[i]``, one
+    weight table per set); empty sets give empty rows."""
+    columns: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for i, items in enumerate(sets):
+        weights = [given[i][k] for k in items] if weight is None else [weight(k) for k in items]
+        norm = float(np.sqrt(np.dot(weights, weights))) if weights else 0.0
+        if norm:
+            indices += [columns.setdefault(k, len(columns)) for k in items]
+            data += [w / norm for w in weights]
+        indptr.append(len(indices))
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(sets), max(len(columns), 1)))
+
+
+def _row_dots(unit: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Dot product of row ``left[k]`` with row ``right[k]`` for every k, capped at 1."""
+    if not len(left):
+        return np.zeros(0)
+    dots = np.asarray(unit[left].multiply(unit[right]).sum(axis=1)).ravel()
+    return np.minimum(dots, 1.0)
+
+
+def _idf_cosines(sets: Sequence[frozenset[str]], table: IdfTable, left: np.ndarray,
+                 right: np.ndarray) -> np.ndarray:
+    """:meth:`IdfTable.cosine` of many pairs of sets (indices into ``sets``): each set's
+    unit vector (cached by the table) becomes a sparse row."""
+    table.forget_columns()
+    units = [table.unit(items) for items in sets]
+    indptr = np.cumsum([0] + [len(k) for k, _ in units])
+    indices = np.concatenate([k for k, _ in units]) if indptr[-1] else np.zeros(0, np.int64)
+    data = np.concatenate([w for _, w in units]) if indptr[-1] else np.zeros(0)
+    unit = sparse.csr_matrix((data, indices, indptr),
+                             shape=(len(sets), max(len(table.columns), 1)))
+    return _row_dots(unit, left, right)
+
+
+def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: np.ndarray,
+                          idf: AffiliationIdf, stats: CorpusStats) -> np.ndarray:
+    """:data:`~kolgraph.resolution.evidence.EXTRA_FEATURES` of the pairs
+    ``(profiles[left[k]], profiles[right[k]])``, one row each."""
+    n = len(left)
+    out = np.zeros((n, len(EXTRA_FEATURES)))
+    if not n:
+        return out
+    col = {name: j for j, name in enumerate(EXTRA_FEATURES)}
+    index: dict[int, int] = {}
+    records: list[RecordEvidence] = []
+    of_profile = np.empty(len(profiles), dtype=np.int64)
+    for i, p in enumerate(profiles):
+        r = index.get(id(p.record))
+        if r is None:
+            r = index[id(p.record)] = len(records)
+            records.append(p.record)
+        of_profile[i] = r
+    rl, rr = of_profile[left], of_profile[right]
+    own = [own_fullname(p) for p in profiles]
+    # set overlaps: C-level set operations, one tuple per pair
+    counts = np.array([_overlaps(profiles[i].record, own[i], profiles[j].record, own[j])
+                       for i, j in zip(left.tolist(), right.tolist(), strict=True)],
+                      dtype=float).reshape(n, 6)
+    n_refs = np.array([len(r.references) for r in records], dtype=float)
+    n_agencies = np.array([len(r.agencies) for r in records], dtype=float)
+    has_grants = np.array([bool(r.grants) for r in records])
+    out[:, col["self_citation"]] = counts[:, 0]
+    shared = counts[:, 1]
+    union = n_refs[rl] + n_refs[rr] - shared
+    out[:, col["shared_references"]] = np.log1p(shared)
+    out[:, col["reference_jaccard"]] = np.divide(shared, union, out=np.zeros(n), where=union > 0)
+    out[:, col["references_missing"]] = ~((n_refs[rl] > 0) & (n_refs[rr] > 0))
+    out[:, col["shared_grants"]] = counts[:, 2]
+    union = n_agencies[rl] + n_agencies[rr] - counts[:, 3]
+    out[:, col["agency_jaccard"]] = np.divide(counts[:, 3], union, out=np.zeros(n),
+                                              where=union > 0)
+    out[:, col["grants_missing"]] = ~(has_grants[rl] & has_grants[rr])
+    out[:, col["shared_keywords"]] = np.log1p(counts[:, 4])
+    out[:, col["coauthor_fullname_shared"]] = np.log1p(counts[:, 5])
+    # IDF cosines as sparse products
+    for name, attr, table in (("chemical_similarity", "chemicals", stats.chemicals),
+                              ("mesh_similarity", "mesh", stats.mesh),
+                              ("mesh_major_similarity", "mesh_major", stats.mesh),
+                              ("abstract_similarity", "words", stats.words),
+                              ("journal_title_similarity", "journal_words",
+                               stats.journal_words)):
+        out[:, col[name]] = _idf_cosines([getattr(r, attr) for r in records], table, rl, rr)
+    # journals: the same NLM id, else the cosine of the journals' MeSH profiles
+    journals = [r.nlm_journal_id for r in records]
+    codes: dict[str, int] = {}
+    jcode = np.array([codes.setdefault(j, len(codes)) if j else -1 for j in journals])
+    profiles_of = [stats.journal_profile(j) for j in codes]
+    unit = _unit_rows([frozenset(v) for v in profiles_of], None, profiles_of)
+    jl, jr = jcode[rl], jcode[rr]
+    both = (jl >= 0) & (jr >= 0)
+    sims = np.zeros(n)
+    sims[both] = _row_dots(unit, jl[both], jr[both])
+    out[:, col["journal_similarity"]] = np.where(both & (jl == jr), 1.0, sims)
+    # record affiliations: best 3-gram similarity of any two (capped lists)
+    has_aff = np.array([bool(r.affiliations) for r in records])
+    both = has_aff[rl] & has_aff[rr]
+    out[:, col["record_affiliation_similarity"]] = _record_affiliation_similarities(
+        [r.affiliations for r in records], rl, rr, both, idf)
+    out[:, col["record_affiliation_missing"]] = ~both
+    # positions, author counts, years
+    position = np.array([p.position for p in profiles])
+    authors = np.array([r.n_authors for r in records])
+    pl, pr, al, ar = position[left], position[right], authors[rl], authors[rr]
+    out[:, col["position_last_both"]] = (pl == al) & (al > 1) & (pr == ar) & (ar > 1)
+    out[:, col["position_first_both"]] = (pl == 1) & (pr == 1)
+    out[:, col["authors_max"]] = np.maximum(al, ar)
+    years = np.array([p.year or 3000 for p in profiles], dtype=float)
+    out[:, col["year_min"]] = np.minimum(years[left], years[right])
+    # LSA topic vectors: one sparse-dense product for every distinct record
+    if stats.lsa_rows:
+        rows = [stats.lsa_buckets_of(r) for r in records]
+        indptr = np.cumsum([0] + [len(r) for r in rows])
+        flat = np.fromiter((b for r in rows for b in r), dtype=np.int64, count=int(indptr[-1]))
+        terms = sparse.csr_matrix((np.ones(len(flat)), flat, indptr),
+                                  shape=(len(records), len(stats.lsa_keys)))
+        terms.sum_duplicates()
+        vectors = np.asarray(terms @ stats.lsa_matrix)
+        norms = np.sqrt((vectors * vectors).sum(axis=1))
+        vectors = np.divide(vectors, norms[:, None], out=np.zeros_like(vectors),
+                            where=norms[:, None] > 0)
+        out[:, col["lsa_similarity"]] = (vectors[rl] * vectors[rr]).sum(axis=1)
+    return out
+
+
+def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.ndarray,
+                                     rr: np.ndarray, both: np.ndarray,
+                                     idf: AffiliationIdf) -> np.ndarray:
+    """:meth:`AffiliationIdf.best_similarity` of the record pairs ``(rl[k], rr[k])`` where
+    ``both[k]``, else 0; every distinct record pair and every distinct pair of texts is
+    computed once (records of one paper meet in many blocks)."""
+    n = len(rl)
+    result = np.zeros(n)
+    if not both.any():
+        return result
+    size = len(lists)
+    low, high = np.minimum(rl, rr)[both], np.maximum(rl, rr)[both]
+    keys, inverse = np.unique(low * size + high, return_inverse=True)
+    ua, ub = keys // size, keys % size
+    # every text of the records involved, once, as a unit row of 3-gram weights
+    used = np.unique(np.concatenate([ua, ub]))
+    text_ids: dict[str, int] = {}
+    counts = np.zeros(size, dtype=np.int64)
+    offsets = np.zeros(size, dtype=np.int64)
+    flat: list[int] = []
+    for r in used.tolist():
+        offsets[r], counts[r] = len(flat), len(lists[r])
+        flat += [text_ids.setdefault(t, len(text_ids)) for t in lists[r]]
+    ids = np.asarray(flat, dtype=np.int64)
+    columns: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for text in text_ids:
+        weights, norm = idf._vector(text)
+        if norm:
+            indices += [columns.setdefault(g, len(columns)) for g in weights]
+            data += [w / norm for w in weights.values()]
+        indptr.append(len(indices))
+    unit = sparse.csr_matrix((data, indices, indptr),
+                             shape=(len(text_ids), max(len(columns), 1)))
+    # all (left text, right text) combinations of each record pair, without a Python loop
+    per_pair = counts[ua] * counts[ub]
+    owner = np.repeat(np.arange(len(keys)), per_pair)
+    j = np.arange(int(per_pair.sum())) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    width = counts[ub][owner]
+    x = ids[offsets[ua][owner] + j // width]
+    y = ids[offsets[ub][owner] + j % width]
+    texts = len(text_ids)
+    combos, combo_of = np.unique(np.minimum(x, y) * texts + np.maximum(x, y),
+                                 return_inverse=True)
+    cx, cy = combos // texts, combos % texts
+    dots = np.asarray(unit[cx].multiply(unit[cy]).sum(axis=1)).ravel()
+    best = np.zeros(len(keys))
+    np.maximum.at(best, owner, np.minimum(dots, 1.0)[combo_of])
+    result[both] = best[inverse]
+    return result
+
+
+def _overlaps(a: RecordEvidence, own_a: str | None, b: RecordEvidence, own_b: str | None
+              ) -> tuple[bool, int, bool, int, int, int]:
+    """Self-citation, shared references, shared grant, shared agencies, shared keywords,
+    shared full-name co-authors of one pair of records."""
+    cites = bool((b.pmid and (b.pmid in a.references or b.pmid in a.linked))
+                 or (a.pmid and (a.pmid in b.references or a.pmid in b.linked)))
+    return (cites, len(a.references & b.references), not a.grants.isdisjoint(b.grants),
+            len(a.agencies & b.agencies), len(a.keywords & b.keywords),
+            shared_fullnames(a, own_a, b, own_b))

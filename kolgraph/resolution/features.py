@@ -17,12 +17,13 @@ from __future__ import annotations
 import math
 
 from kolgraph.resolution.affiliations import AffiliationIdf
+from kolgraph.resolution.evidence import EXTRA_FEATURES, extra_pair_features
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 
 _EMPTY = Vocabulary()
 
-FEATURES: tuple[str, ...] = (
+BASE_FEATURES: tuple[str, ...] = (
     "family_equal",
     "given_full_equal",
     "given_compatible",
@@ -51,6 +52,9 @@ FEATURES: tuple[str, ...] = (
     "coauthors_listed",
     "family_length",
 )
+FEATURES: tuple[str, ...] = BASE_FEATURES + EXTRA_FEATURES
+"""Name, mention and record features (``evidence.EXTRA_FEATURES``: what the two whole
+records say), in the order the model reads them."""
 
 
 def _first_names_compatible(x: str, y: str) -> bool:
@@ -130,5 +134,14 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
         given_count,
         float(len(a.coauthors) + len(b.coauthors)),
         float(len(a.family)),
+        *extra_pair_features(a.record, b.record, vocab.corpus, idf=idf,
+                             position_a=a.position, position_b=b.position, year_a=a.year,
+                             year_b=b.year, own_a=own_fullname(a), own_b=own_fullname(b)),
     ]
+
+
+def own_fullname(p: Profile) -> str | None:
+    """``"family first"`` of a profile whose first name is written out (see
+    ``evidence.fullname``), else None."""
+    return f"{p.family} {p.given[0]}" if p.family and p.given and len(p.given[0]) > 1 else None
 

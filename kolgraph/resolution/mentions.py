@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kolgraph.resolution.evidence import RecordEvidence
 from kolgraph.resolution.names import (
     display_name,
     family_key,
@@ -39,7 +40,9 @@ class MentionIn(BaseModel):
     Give ``family``/``given`` when the source separates them, else ``name`` alone (its
     order is guessed). ``coauthors`` are the other people's ``name_key``s in the same
     record; ``topics`` any topic ids (MeSH, OpenAlex, specialty); ``words`` content words of
-    the record's title/abstract (``vocabulary.content_words``).
+    the record's title/abstract (``vocabulary.content_words``); ``record`` what the whole
+    source record says (:class:`~kolgraph.resolution.evidence.RecordEvidence`, one object
+    shared by the record's authors) and ``position`` the 1-based author position in it.
 
     Examples
     --------
@@ -72,6 +75,8 @@ class MentionIn(BaseModel):
     journal: str | None = None
     year: int | None = None
     language: str | None = None
+    record: RecordEvidence | None = None
+    position: int | None = None
 
     @cached_property
     def family_name(self) -> str:

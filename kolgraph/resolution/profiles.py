@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from kolgraph.resolution.evidence import NO_RECORD, RecordEvidence
 from kolgraph.resolution.mentions import MentionIn
 from kolgraph.resolution.names import family_key, fold, given_tokens
 
@@ -44,6 +45,8 @@ class Profile:
     journal: str | None = None
     year: int | None = None
     language: str | None = None
+    record: RecordEvidence = NO_RECORD  # what the whole source record says (evidence.py)
+    position: int = 0  # 1-based author position in the record, 0 when not an author
 
     @classmethod
     def from_mention(cls, mention: MentionIn) -> Profile:
@@ -64,6 +67,8 @@ class Profile:
             journal=fold(mention.journal) or None,
             year=mention.year,
             language=mention.language,
+            record=mention.record or NO_RECORD,
+            position=mention.position or 0,
         )
 
     @classmethod
@@ -86,6 +91,8 @@ class Profile:
             journal=fold(props.get("journal")) or None,
             year=props.get("year"),
             language=props.get("language"),
+            record=RecordEvidence.from_properties(props),
+            position=props.get("position") or 0,
         )
 
 

@@ -11,15 +11,19 @@ and counted. A pair is *predicted* same when the resolver puts both mentions on 
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
+import math
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kolgraph.errors import KolgraphError
 from kolgraph.resolution.affiliations import AffiliationIdf
+from kolgraph.resolution.evidence import RecordEvidence, fit_corpus_stats
 from kolgraph.resolution.features import FEATURES, conflict, pair_features
 from kolgraph.resolution.mentions import MentionIn
 from kolgraph.resolution.model import MatchModel, _Tree
@@ -27,6 +31,7 @@ from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.resolver import resolve_offline
 from kolgraph.resolution.vocabulary import Vocabulary
 
+BAG = 5
 _YES = {"YES", "Y", "1", "TRUE", "SAME"}
 _NO = {"NO", "N", "N0", "0", "FALSE", "DIFFERENT"}
 
@@ -168,13 +173,17 @@ def evaluate_resolver(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
 
 def fit_vocabulary(records: Iterable[Sequence[MentionIn]], labelled: Iterable[str] = ()
                    ) -> Vocabulary:
-    """Name counts and word frequencies of a corpus: ``records`` are the author mentions
-    of each article; mentions whose id is in ``labelled`` (the pairs' own authors) are
-    left out of the name counts, so that the counts describe the corpus, not the sample."""
+    """Name counts, word frequencies and record-evidence statistics of a corpus:
+    ``records`` are the author mentions of each article; mentions whose id is in
+    ``labelled`` (the pairs' own authors) are left out of the name counts, so that the
+    counts describe the corpus, not the sample. Nothing here uses the labels."""
     skip = set(labelled)
     names: list[tuple[str, str]] = []
     documents: list[list[str]] = []
+    evidence: list[RecordEvidence] = []
     for mentions in records:
+        if mentions and mentions[0].record is not None:
+            evidence.append(mentions[0].record)
         for m in mentions:
             if m.id in skip:
                 continue
@@ -182,7 +191,7 @@ def fit_vocabulary(records: Iterable[Sequence[MentionIn]], labelled: Iterable[st
             names.append((p.family, p.given[0] if p.given else ""))
         if mentions:
             documents.append(mentions[0].words)
-    return Vocabulary.fit(names, documents)
+    return Vocabulary.fit(names, documents, corpus=fit_corpus_stats(evidence))
 
 
 def _design(triples: Iterable[tuple[MentionIn, MentionIn, bool]], idf: AffiliationIdf,
@@ -201,8 +210,12 @@ def _design(triples: Iterable[tuple[MentionIn, MentionIn, bool]], idf: Affiliati
 def fit_match_model(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
                     affiliations: Iterable[str], *, kind: str = "boosting", seed: int = 0,
                     accept: float = 0.9, review: float = 0.5,
-                    vocabulary: Vocabulary | None = None) -> MatchModel:
-    """Fit the pair classifier (scikit-learn) and export it as a :class:`MatchModel`."""
+                    vocabulary: Vocabulary | None = None, bag: int = BAG) -> MatchModel:
+    """Fit the pair classifier (scikit-learn) and export it as a :class:`MatchModel`.
+
+    ``kind="boosting"``: ``bag`` gradient-boosting models (200 trees of depth 3, learning
+    rate 0.05, subsample 0.8, seeds ``seed`` ... ``seed + bag - 1``) averaged in log-odds
+    (:func:`export_bagged`): steadier at the top of the score list than one model."""
     import numpy as np
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
@@ -223,44 +236,158 @@ def fit_match_model(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
                           coef=[float(c) for c in lr.coef_[0]], mean=mean.tolist(),
                           scale=scale.tolist(), idf=idf, accept=accept, review=review, meta=meta,
                           vocabulary=vocabulary)
-    gb = GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.05,
-                                    subsample=0.8, random_state=seed)
-    gb.fit(x, y)
-    prior = float(gb.init_.class_prior_[1])
-    trees = []
-    for (estimator,) in gb.estimators_:
-        t = estimator.tree_
-        trees.append(_Tree(left=t.children_left.tolist(), right=t.children_right.tolist(),
-                           feature=t.feature.tolist(),
-                           threshold=[round(v, 6) for v in t.threshold.tolist()],
-                           value=[round(float(v[0][0]), 6) for v in t.value]))
-    import math
-    return MatchModel(kind="boosting", intercept=math.log(prior / (1 - prior)),
-                      learning_rate=gb.learning_rate, trees=trees, idf=idf, accept=accept,
-                      review=review, meta=meta, vocabulary=vocabulary)
+    models = [GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.05,
+                                         subsample=0.8, random_state=seed + k).fit(x, y)
+              for k in range(max(bag, 1))]
+    intercept, learning_rate, trees = export_bagged(models)
+    meta["bag"] = len(models)
+    return MatchModel(kind="boosting", intercept=intercept, learning_rate=learning_rate,
+                      trees=trees, idf=idf, accept=accept, review=review, meta=meta,
+                      vocabulary=vocabulary)
+
+
+def _sk_tree(estimator: Any) -> _Tree:
+    t = estimator.tree_
+    return _Tree(left=t.children_left.tolist(), right=t.children_right.tolist(),
+                 feature=t.feature.tolist(), threshold=t.threshold.tolist(),
+                 value=[round(float(v[0][0]), 6) for v in t.value])
+
+
+def export_bagged(models: Sequence[Any]) -> tuple[float, float, list[_Tree]]:
+    """(intercept, learning rate, trees) of the log-odds mean of fitted
+    ``GradientBoostingClassifier`` models sharing one learning rate: one model holding
+    every tree, with learning rate ``lr / k``. Thresholds are kept exact (rounding them
+    moves probabilities).
+
+    Raises
+    ------
+    ValueError
+        If the models have different learning rates.
+    """
+    rates = {m.learning_rate for m in models}
+    if len(rates) != 1:
+        raise ValueError("bagged models must share one learning rate")
+    priors = [float(m.init_.class_prior_[1]) for m in models]
+    intercept = sum(math.log(p / (1 - p)) for p in priors) / len(models)
+    trees = [_sk_tree(est) for m in models for (est,) in m.estimators_]
+    return intercept, rates.pop() / len(models), trees
+
+
+def _folds(n: int, folds: int, seed: int) -> list[tuple[list[int], list[int]]]:
+    """(held-out, training) indices of each fold: a seeded shuffle dealt round-robin."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [(order[k::folds], [i for j, i in enumerate(order) if j % folds != k])
+            for k in range(folds)]
+
+
+def _add(total: PairScores, scores: PairScores) -> None:
+    for name in ("tp", "fp", "fn", "tn"):
+        setattr(total, name, getattr(total, name) + getattr(scores, name))
+
+
+def threshold_scores(triples: Sequence[tuple[MentionIn, MentionIn, bool]], model: MatchModel,
+                     thresholds: Iterable[float]) -> dict[float, PairScores]:
+    """:func:`evaluate_resolver` at several accept thresholds (the pair features are
+    computed once; the resolver runs again for each threshold, since merges chain)."""
+    import numpy as np
+
+    cache: dict[tuple[str, str], Any] = {}
+    trial = copy.copy(model)
+
+    def features_many(pairs: Sequence[tuple[Profile, Profile]]) -> Any:
+        missing = [(a, b) for a, b in pairs if (a.id, b.id) not in cache]
+        if missing:
+            for (a, b), row in zip(missing, model.features_many(missing), strict=True):
+                cache[(a.id, b.id)] = row
+        rows = [cache[(a.id, b.id)] for a, b in pairs]
+        return np.array(rows).reshape(len(pairs), len(FEATURES))
+
+    trial.features_many = features_many  # type: ignore[method-assign]
+    result: dict[float, PairScores] = {}
+    for threshold in thresholds:
+        trial.accept = threshold
+        result[threshold] = evaluate_resolver(triples, trial)
+    return result
+
+
+def cross_validate_thresholds(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+                              affiliations: Sequence[str], thresholds: Sequence[float], *,
+                              folds: int = 5, seed: int = 0, kind: str = "boosting",
+                              review: float = 0.5, vocabulary: Vocabulary | None = None,
+                              bag: int = BAG) -> dict[float, PairScores]:
+    """Out-of-fold pair scores at each accept threshold: each fold is resolved by a
+    model fitted on the others; the folds' counts are pooled per threshold."""
+    totals = {t: PairScores() for t in thresholds}
+    for held, rest in _folds(len(triples), folds, seed):
+        test, train = [triples[i] for i in held], [triples[i] for i in rest]
+        model = fit_match_model(train, affiliations, kind=kind, seed=seed, review=review,
+                                vocabulary=vocabulary, bag=bag)
+        for threshold, scores in threshold_scores(test, model, thresholds).items():
+            _add(totals[threshold], scores)
+    return totals
 
 
 def cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
                    affiliations: Sequence[str], *, folds: int = 5, seed: int = 0,
                    kind: str = "boosting", accept: float = 0.9,
-                   review: float = 0.5, vocabulary: Vocabulary | None = None) -> PairScores:
+                   review: float = 0.5, vocabulary: Vocabulary | None = None,
+                   bag: int = BAG) -> PairScores:
     """Out-of-fold pair scores: each fold is resolved by a model fitted on the others.
 
-    ``vocabulary`` (name counts, word frequencies) is label-free corpus statistics and is
-    shared by all folds."""
-    order = list(range(len(triples)))
-    random.Random(seed).shuffle(order)
+    ``vocabulary`` (name counts, word frequencies, record-evidence statistics) is
+    label-free corpus statistics and is shared by all folds."""
+    return cross_validate_thresholds(triples, affiliations, [accept], folds=folds, seed=seed,
+                                     kind=kind, review=review, vocabulary=vocabulary,
+                                     bag=bag)[accept]
+
+
+THRESHOLD_GRID: tuple[float, ...] = tuple(round(0.8 + 0.005 * k, 3) for k in range(40))
+
+
+def best_threshold(scores: dict[float, PairScores], precision: float = 0.99) -> float:
+    """The threshold with the highest recall among those reaching ``precision`` (the
+    lowest of equals); the highest threshold when none does.
+
+    Examples
+    --------
+    >>> best_threshold({0.9: PairScores(90, 2, 10), 0.95: PairScores(80, 0, 20),
+    ...                 0.97: PairScores(80, 0, 20)})
+    0.95
+    """
+    good = [t for t, s in scores.items() if s.precision >= precision]
+    if not good:
+        return max(scores)
+    return max(sorted(good), key=lambda t: scores[t].recall)
+
+
+def nested_cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+                          affiliations: Sequence[str], *, folds: int = 5, inner: int = 4,
+                          seed: int = 0, precision: float = 0.99,
+                          thresholds: Sequence[float] = THRESHOLD_GRID,
+                          vocabulary: Vocabulary | None = None, bag: int = BAG
+                          ) -> tuple[PairScores, list[float]]:
+    """Held-out pair scores with the accept threshold chosen without the held-out fold.
+
+    For each outer fold, an ``inner``-fold cross-validation over the other pairs picks the
+    threshold (:func:`best_threshold` at ``precision``); a model fitted on all the other
+    pairs then resolves the outer fold at that threshold. Returns the pooled outer scores
+    and the threshold each fold used."""
     total = PairScores()
-    for k in range(folds):
-        test = [triples[i] for i in order[k::folds]]
-        train = [triples[i] for j, i in enumerate(order) if j % folds != k]
-        model = fit_match_model(train, affiliations, kind=kind, seed=seed, accept=accept,
-                                review=review, vocabulary=vocabulary)
-        scores = evaluate_resolver(test, model)
-        for name in ("tp", "fp", "fn", "tn"):
-            setattr(total, name, getattr(total, name) + getattr(scores, name))
-    return total
+    chosen: list[float] = []
+    for held, rest in _folds(len(triples), folds, seed):
+        test, train = [triples[i] for i in held], [triples[i] for i in rest]
+        inner_scores = cross_validate_thresholds(train, affiliations, thresholds, folds=inner,
+                                                 seed=seed, vocabulary=vocabulary, bag=bag)
+        threshold = best_threshold(inner_scores, precision)
+        model = fit_match_model(train, affiliations, seed=seed, accept=threshold,
+                                vocabulary=vocabulary, bag=bag)
+        _add(total, evaluate_resolver(test, model))
+        chosen.append(threshold)
+    return total, chosen
 
 
-__all__ = ["FEATURES", "LabelledPair", "PairScores", "cross_validate", "evaluate_resolver",
-           "fit_match_model", "fit_vocabulary", "pair_mentions", "parse_label", "read_pairs"]
+__all__ = ["FEATURES", "LabelledPair", "PairScores", "best_threshold", "cross_validate",
+           "cross_validate_thresholds", "evaluate_resolver", "export_bagged", "fit_match_model",
+           "fit_vocabulary", "nested_cross_validate", "pair_mentions", "parse_label",
+           "read_pairs", "threshold_scores"]

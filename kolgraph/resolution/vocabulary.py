@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kolgraph.resolution.evidence import CorpusStats
 from kolgraph.resolution.names import tokens
 
 STOPWORDS = frozenset("""
@@ -65,6 +66,7 @@ class Vocabulary:
     given: dict[str, int] = field(default_factory=dict)  # "family first" -> count
     word_df: dict[str, int] = field(default_factory=dict)
     documents: int = 0
+    corpus: CorpusStats = field(default_factory=CorpusStats)  # record-evidence statistics
 
     def __post_init__(self) -> None:
         self._idf = lru_cache(maxsize=200_000)(self._word_idf)
@@ -72,8 +74,9 @@ class Vocabulary:
 
     @classmethod
     def fit(cls, names: Iterable[tuple[str, str]], documents: Iterable[Iterable[str]],
-            min_df: int = 2) -> Vocabulary:
-        """Count ``(family key, first given token)`` names and each document's words."""
+            min_df: int = 2, corpus: CorpusStats | None = None) -> Vocabulary:
+        """Count ``(family key, first given token)`` names and each document's words;
+        ``corpus`` holds the record-evidence statistics (``evidence.fit_corpus_stats``)."""
         families: Counter[str] = Counter()
         given: Counter[str] = Counter()
         for family, first in names:
@@ -88,7 +91,7 @@ class Vocabulary:
             n += 1
             df.update(set(words))
         return cls(dict(families), dict(given),
-                   {w: c for w, c in df.items() if c >= min_df}, n)
+                   {w: c for w, c in df.items() if c >= min_df}, n, corpus or CorpusStats())
 
     def family_count(self, family: str) -> int:
         """How many training mentions carry this family key."""
@@ -123,7 +126,7 @@ class Vocabulary:
     def to_json(self) -> dict[str, object]:
         """Plain numbers for ``model.json``."""
         return {"families": self.families, "given": self.given, "word_df": self.word_df,
-                "documents": self.documents}
+                "documents": self.documents, "corpus": self.corpus.to_json()}
 
     @classmethod
     def from_json(cls, data: dict[str, object] | None) -> Vocabulary:
@@ -131,4 +134,5 @@ class Vocabulary:
         if not data:
             return cls()
         return cls(dict(data["families"]), dict(data["given"]),  # type: ignore[call-overload]
-                   dict(data["word_df"]), int(data["documents"]))  # type: ignore[call-overload]
+                   dict(data["word_df"]), int(data["documents"]),  # type: ignore[call-overload]
+                   CorpusStats.from_json(data.get("corpus")))  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""The vectorised pair features equal the one-pair-at-a-time ones on real PubMed records."""
+"""The vectorised pair features equal the one-pair-at-a-time ones on real PubMed records,
+record evidence included."""
 
 from collections import defaultdict
 from itertools import combinations
@@ -44,6 +45,13 @@ def test_matrix_equals_pair_features_on_gold_records(tmp_path):
     assert expected[:, FEATURES.index("affiliation_missing")].min() == 0
     assert expected[:, FEATURES.index("shared_coauthors")].max() > 0
     assert expected[:, FEATURES.index("text_similarity")].max() > 0
+    # and so does the record evidence: every similarity takes values in (0, 1]
+    for name in ("record_affiliation_similarity", "chemical_similarity", "mesh_similarity",
+                 "journal_similarity", "abstract_similarity", "lsa_similarity",
+                 "journal_title_similarity", "shared_references", "coauthor_fullname_shared"):
+        assert expected[:, FEATURES.index(name)].max() > 0, name
+    assert expected[:, FEATURES.index("record_affiliation_missing")].min() == 0
+    assert expected[:, FEATURES.index("references_missing")].min() == 0
 
 
 def test_empty_and_repeated_profiles():

@@ -1,0 +1,461 @@
+"""Record evidence: what a whole publication record says about its authors, and the pair
+features it gives (:data:`EXTRA_FEATURES`).
+
+A PubMed record carries more than the author's own name and affiliation: the PMIDs it
+cites, its grants, chemicals, keywords, MeSH descriptors, the journal (NLM id), the
+affiliations of *all* its authors (before 2014 MEDLINE kept only the first author's, which
+still names the lab), the whole abstract and the co-authors' full names. A
+:class:`RecordEvidence` holds them once per record, shared by the record's authors
+(stored once on the Publication node, see ``docs/schema.md``).
+
+Topic distances need corpus statistics: IDF tables, each journal's MeSH profile and a
+25-dimension LSA projection (:class:`CorpusStats`). They use no labels, are fitted on the
+training corpus (:func:`fit_corpus_stats`) and ship in ``model.json`` with the vocabulary.
+
+Every feature is symmetric and 0 when either side lacks the field; the ``*_missing`` flags
+let the trees tell "no overlap" from "nothing to compare".
+
+Examples
+--------
+>>> a = RecordEvidence(pmid="1", references=frozenset({"7", "8"}), grants=frozenset({"CA12345"}))
+>>> b = RecordEvidence(pmid="2", references=frozenset({"1", "8"}), grants=frozenset({"CA12345"}))
+>>> f = dict(zip(EXTRA_FEATURES, extra_pair_features(a, b, CorpusStats())))
+>>> f["self_citation"], f["reference_jaccard"], f["shared_grants"], f["grants_missing"]
+(1.0, 0.3333333333333333, 1.0, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from kolgraph.resolution.affiliations import AffiliationIdf
+from kolgraph.resolution.names import family_key, given_tokens
+
+MAX_RECORD_AFFILIATIONS = 20
+"""Record affiliations kept per record (the first ones): 2,000-author physics papers list
+hundreds, and comparing two records' affiliations costs the product of their counts."""
+
+LSA_BUCKETS = 1 << 16
+"""Terms are hashed into this many buckets (CRC-32) before the SVD: far more than the
+corpus has terms, so few collide, and no vocabulary needs shipping (rows by bucket id)."""
+
+LSA_DIMS = 25
+
+
+@dataclass(frozen=True)
+class RecordEvidence:
+    """What one publication record says about all of its authors.
+
+    ``fullnames`` are ``"family_key first_given_token"`` of the authors whose first name is
+    written out (a mention's own name is left out when comparing co-authors).
+    """
+
+    pmid: str | None = None
+    references: frozenset[str] = frozenset()  # cited PMIDs
+    linked: frozenset[str] = frozenset()  # CommentsCorrections PMIDs
+    grants: frozenset[str] = frozenset()  # normalised grant ids
+    agencies: frozenset[str] = frozenset()
+    chemicals: frozenset[str] = frozenset()  # MeSH UIs of the substances
+    keywords: frozenset[str] = frozenset()
+    mesh: frozenset[str] = frozenset()  # descriptor UIs
+    mesh_major: frozenset[str] = frozenset()
+    nlm_journal_id: str | None = None
+    journal_words: frozenset[str] = frozenset()
+    affiliations: tuple[str, ...] = ()  # every author's, first MAX_RECORD_AFFILIATIONS
+    words: frozenset[str] = frozenset()  # content words of the title and whole abstract
+    fullnames: frozenset[str] = frozenset()
+    n_authors: int = 0
+
+    @classmethod
+    def from_properties(cls, props: Mapping[str, Any]) -> RecordEvidence:
+        """The evidence of a stored Publication (``record_*`` properties read back by
+        ``mentions_in_blocks``); :data:`NO_RECORD` when there is none. Equal property
+        values give one shared object (the authors of one paper read in several blocks).
+
+        Examples
+        --------
+        >>> RecordEvidence.from_properties({}) is NO_RECORD
+        True
+        >>> RecordEvidence.from_properties({"record_topic_ids": ["mesh:D1", "openalex:T9"],
+        ...                                 "record_grants": ["CA1234"]}).mesh
+        frozenset({'D1'})
+        """
+        key = tuple(tuple(v) if isinstance(v := props.get(name), list) else v
+                    for name in RECORD_PROPERTIES)
+        return _record_from_values(key)
+
+    def lsa_tokens(self) -> list[str]:
+        """The tokens this record gives the LSA topic model: words, ``m_`` MeSH UIs,
+        ``c_`` chemical UIs, ``j_`` journal-title words (lower case, sorted)."""
+        tokens = ({*self.words} | {f"m_{u}" for u in self.mesh}
+                  | {f"c_{u}" for u in self.chemicals} | {f"j_{w}" for w in self.journal_words})
+        return sorted({t.lower() for t in tokens})
+
+
+NO_RECORD = RecordEvidence()
+RECORD_PROPERTIES: tuple[str, ...] = (
+    "record_pmid", "record_cited_pmids", "record_linked_pmids", "record_grants",
+    "record_grant_agencies", "record_chemicals", "record_keywords", "record_topic_ids",
+    "record_major_topic_ids", "record_nlm_journal_id", "record_journal", "record_affiliations",
+    "record_abstract_words", "record_author_fullnames", "record_n_authors")
+"""The names ``mentions_in_blocks`` gives a stored mention's record evidence."""
+
+
+@lru_cache(maxsize=8192)
+def _record_from_values(values: tuple[Any, ...]) -> RecordEvidence:
+    (pmid, cited, linked, grants, agencies, chemicals, keywords, topics, major, nlm, journal,
+     affiliations, words, fullnames, n_authors) = values
+    record = RecordEvidence(
+        pmid=pmid, references=frozenset(cited or ()), linked=frozenset(linked or ()),
+        grants=frozenset(grants or ()), agencies=frozenset(agencies or ()),
+        chemicals=frozenset(chemicals or ()), keywords=frozenset(keywords or ()),
+        mesh=mesh_uis(topics or ()), mesh_major=mesh_uis(major or ()), nlm_journal_id=nlm,
+        journal_words=frozenset(journal_words(journal)),
+        affiliations=tuple(affiliations or ())[:MAX_RECORD_AFFILIATIONS],
+        words=frozenset(words or ()), fullnames=frozenset(fullnames or ()),
+        n_authors=int(n_authors or 0))
+    return NO_RECORD if record == NO_RECORD else record
+
+
+def mesh_uis(topic_ids: Iterable[str]) -> frozenset[str]:
+    """Descriptor UIs of the ``mesh:`` topic ids.
+
+    >>> sorted(mesh_uis(["mesh:D1", "openalex:T9", "mesh:D2"]))
+    ['D1', 'D2']
+    """
+    return frozenset(t[5:] for t in topic_ids if t.startswith("mesh:"))
+
+
+def journal_words(title: str | None) -> list[str]:
+    """Content words of a journal title ("Physical review B" -> physical, review)."""
+    from kolgraph.resolution.vocabulary import content_words
+
+    return content_words(title)
+
+
+def fullname(family: str | None, given: str | None) -> str | None:
+    """``"family_key first_token"`` when the first name is written out, else None.
+
+    >>> fullname("Stenkamp", "Deborah L"), fullname("Stenkamp", "D L")
+    ('stenkamp deborah', None)
+    """
+    tokens = given_tokens(given)
+    key = family_key(family)
+    return f"{key} {tokens[0]}" if key and tokens and len(tokens[0]) > 1 else None
+
+
+EXTRA_FEATURES: tuple[str, ...] = (
+    "self_citation",
+    "shared_references",
+    "reference_jaccard",
+    "references_missing",
+    "shared_grants",
+    "agency_jaccard",
+    "grants_missing",
+    "chemical_similarity",
+    "shared_keywords",
+    "mesh_similarity",
+    "mesh_major_similarity",
+    "journal_similarity",
+    "record_affiliation_similarity",
+    "record_affiliation_missing",
+    "coauthor_fullname_shared",
+    "abstract_similarity",
+    "position_last_both",
+    "position_first_both",
+    "authors_max",
+    "year_min",
+    "lsa_similarity",
+    "journal_title_similarity",
+)
+
+
+@dataclass
+class IdfTable:
+    """Document frequencies of one field's items (MeSH UIs, chemicals, words ...).
+
+    Examples
+    --------
+    >>> t = IdfTable.fit([{"D1", "D2"}, {"D2"}, {"D3"}])
+    >>> t.cosine(frozenset({"D1", "D2"}), frozenset({"D1"})) > t.cosine(
+    ...     frozenset({"D1", "D2"}), frozenset({"D2"}))
+    True
+    """
+
+    df: dict[str, int] = field(default_factory=dict)
+    documents: int = 0
+
+    @classmethod
+    def fit(cls, documents: Iterable[Iterable[str]], min_df: int = 1) -> IdfTable:
+        """Count in how many documents each item occurs (items under ``min_df`` dropped:
+        they then weigh as unseen ones)."""
+        df: Counter[str] = Counter()
+        n = 0
+        for items in documents:
+            n += 1
+            df.update(set(items))
+        return cls({k: c for k, c in df.items() if c >= min_df}, n)
+
+    def __post_init__(self) -> None:
+        self.idf = lru_cache(maxsize=200_000)(self._idf)  # type: ignore[method-assign]
+        self.unit = lru_cache(maxsize=50_000)(self._unit)
+        self.columns: dict[str, int] = {}
+
+    def idf(self, item: str) -> float:
+        """``log((N + 1) / (df + 1)) + 1``; an unseen item weighs the most."""
+        return self._idf(item)
+
+    def _idf(self, item: str) -> float:
+        return math.log((self.documents + 1) / (self.df.get(item, 0) + 1)) + 1.0
+
+    def forget_columns(self, limit: int = 1_000_000) -> None:
+        """Start column ids afresh once more than ``limit`` items have one (a long run
+        meets ever more words); the cached unit vectors go with them."""
+        if len(self.columns) > limit:
+            self.columns = {}
+            self.unit.cache_clear()
+
+    def _unit(self, items: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(column ids, weights) of the set as an L2-unit IDF vector; empty when the set is
+        (column ids are this table's own, shared by every call)."""
+        if not items:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        columns = self.columns
+        keys = np.fromiter((columns.setdefault(k, len(columns)) for k in items), dtype=np.int64,
+                           count=len(items))
+        weights = np.fromiter((self.idf(k) for k in items), dtype=float, count=len(items))
+        return keys, weights / np.sqrt(weights @ weights)
+
+    def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
+        """IDF-weighted cosine of two sets (weight idf² per item); 0 if either is empty."""
+        if not a or not b:
+            return 0.0
+        shared = a & b
+        if not shared:
+            return 0.0
+        idf = self.idf
+        dot = sum(idf(k) ** 2 for k in shared)
+        return min(1.0, dot / math.sqrt(sum(idf(k) ** 2 for k in a) * sum(idf(k) ** 2 for k in b)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"df": self.df, "documents": self.documents}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> IdfTable:
+        return cls(dict(data["df"]), int(data["documents"])) if data else cls()
+
+
+@dataclass
+class CorpusStats:
+    """Label-free statistics of the training corpus, shipped in ``model.json``.
+
+    ``journal_mesh``: NLM journal id -> MeSH UI -> records of the journal carrying it; a
+    journal's profile is those counts times the MeSH IDF. ``lsa_keys``/``lsa_rows``: for
+    the LSA topic vector, the hash buckets (of ``lsa_buckets``) of the terms seen in two
+    records or more and their rows of the SVD projection, the TF-IDF weight folded in; a
+    record's vector is the normalised sum of the rows of its terms' buckets.
+    """
+
+    mesh: IdfTable = field(default_factory=IdfTable)
+    chemicals: IdfTable = field(default_factory=IdfTable)
+    words: IdfTable = field(default_factory=IdfTable)
+    journal_words: IdfTable = field(default_factory=IdfTable)
+    journal_mesh: dict[str, dict[str, int]] = field(default_factory=dict)
+    lsa_buckets: int = 0
+    lsa_keys: list[int] = field(default_factory=list)
+    lsa_rows: list[list[float]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.lsa_index = {b: i for i, b in enumerate(self.lsa_keys)}
+        self._lsa_rows_of = lru_cache(maxsize=100_000)(self._lsa_rows)
+        self.lsa_matrix = (np.asarray(self.lsa_rows, dtype=float) if self.lsa_rows
+                           else np.zeros((0, 0)))
+        self._journal = lru_cache(maxsize=20_000)(self._journal_profile)
+        self.embed = lru_cache(maxsize=100_000)(self._embed)
+
+    def _journal_profile(self, journal: str) -> tuple[dict[str, float], float]:
+        counts = self.journal_mesh.get(journal) or {}
+        weights = {u: c * self.mesh.idf(u) for u, c in counts.items()}
+        return weights, math.sqrt(sum(w * w for w in weights.values()))
+
+    def journal_profile(self, journal: str) -> dict[str, float]:
+        """MeSH UI -> weight (records of the journal carrying it x IDF) of one journal."""
+        return self._journal(journal)[0]
+
+    def journal_cosine(self, a: str | None, b: str | None) -> float:
+        """1 for one journal; else the cosine of the two journals' MeSH profiles (0 if unknown)."""
+        if not a or not b:
+            return 0.0
+        if a == b:
+            return 1.0
+        (va, na), (vb, nb) = self._journal(a), self._journal(b)
+        if not na or not nb:
+            return 0.0
+        if len(va) > len(vb):
+            va, vb = vb, va
+        return min(1.0, sum(x * vb.get(k, 0.0) for k, x in va.items()) / (na * nb))
+
+    def _embed(self, record: RecordEvidence) -> np.ndarray | None:
+        """The unit-length LSA vector of a record (None when no term of it is known)."""
+        rows = self.lsa_buckets_of(record)
+        if not rows:
+            return None
+        v = self.lsa_matrix[rows].sum(axis=0)
+        norm = float(np.sqrt(v @ v))
+        return v / norm if norm else None
+
+    def lsa_buckets_of(self, record: RecordEvidence) -> list[int]:
+        """The projection rows of a record's LSA terms (one per term; empty when no
+        projection is shipped)."""
+        if not self.lsa_rows:
+            return []
+        return self._lsa_rows_of(record)
+
+    def _lsa_rows(self, record: RecordEvidence) -> list[int]:
+        index = self.lsa_index
+        return [i for t in record.lsa_tokens()
+                if (i := index.get(lsa_bucket(t, self.lsa_buckets))) is not None]
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain numbers for ``model.json``."""
+        return {"mesh": self.mesh.to_json(), "chemicals": self.chemicals.to_json(),
+                "words": self.words.to_json(), "journal_words": self.journal_words.to_json(),
+                "journal_mesh": self.journal_mesh, "lsa_buckets": self.lsa_buckets,
+                "lsa_keys": self.lsa_keys, "lsa_rows": self.lsa_rows}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> CorpusStats:
+        """Rebuild from :meth:`to_json` output (empty when absent)."""
+        if not data:
+            return cls()
+        return cls(mesh=IdfTable.from_json(data["mesh"]),
+                   chemicals=IdfTable.from_json(data["chemicals"]),
+                   words=IdfTable.from_json(data["words"]),
+                   journal_words=IdfTable.from_json(data["journal_words"]),
+                   journal_mesh={j: dict(c) for j, c in data["journal_mesh"].items()},
+                   lsa_buckets=int(data["lsa_buckets"]), lsa_keys=list(data["lsa_keys"]),
+                   lsa_rows=list(data["lsa_rows"]))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def shared_fullnames(a: RecordEvidence, own_a: str | None, b: RecordEvidence,
+                     own_b: str | None) -> int:
+    """Co-authors (full names) the two records share, the two mentions themselves left out.
+
+    >>> r = RecordEvidence(fullnames=frozenset({"lee ann", "wu xi", "ng bo"}))
+    >>> shared_fullnames(r, "lee ann", r, "wu xi")
+    1
+    """
+    shared = a.fullnames & b.fullnames if len(a.fullnames) <= len(b.fullnames) \
+        else b.fullnames & a.fullnames
+    count = len(shared)
+    if own_a and own_a in shared:
+        count -= 1
+    if own_b and own_b != own_a and own_b in shared:
+        count -= 1
+    return count
+
+
+def extra_pair_features(a: RecordEvidence, b: RecordEvidence, stats: CorpusStats, *,
+                        idf: AffiliationIdf | None = None, position_a: int = 0,
+                        position_b: int = 0, year_a: int | None = None,
+                        year_b: int | None = None, own_a: str | None = None,
+                        own_b: str | None = None) -> list[float]:
+    """The :data:`EXTRA_FEATURES` of one pair, in order (symmetric in a and b).
+
+    ``position_*`` is the mention's 1-based author position (0 when unknown), ``own_*``
+    its :func:`fullname`, ``idf`` the affiliation n-gram weights of the model."""
+    refs_shared = len(a.references & b.references)
+    cites = bool((b.pmid and (b.pmid in a.references or b.pmid in a.linked))
+                 or (a.pmid and (a.pmid in b.references or a.pmid in b.linked)))
+    has_aff = bool(a.affiliations and b.affiliations)
+    va, vb = stats.embed(a), stats.embed(b)
+    lsa = float(va @ vb) if va is not None and vb is not None else 0.0
+    return [
+        float(cites),
+        math.log1p(refs_shared),
+        _jaccard(a.references, b.references),
+        float(not (a.references and b.references)),
+        float(bool(a.grants & b.grants)),
+        _jaccard(a.agencies, b.agencies),
+        float(not (a.grants and b.grants)),
+        stats.chemicals.cosine(a.chemicals, b.chemicals),
+        math.log1p(len(a.keywords & b.keywords)),
+        stats.mesh.cosine(a.mesh, b.mesh),
+        stats.mesh.cosine(a.mesh_major, b.mesh_major),
+        stats.journal_cosine(a.nlm_journal_id, b.nlm_journal_id),
+        (idf.best_similarity(a.affiliations, b.affiliations) if has_aff and idf else 0.0),
+        float(not has_aff),
+        math.log1p(shared_fullnames(a, own_a, b, own_b)),
+        stats.words.cosine(a.words, b.words),
+        float(position_a == a.n_authors > 1 and position_b == b.n_authors > 1),
+        float(position_a == 1 and position_b == 1),
+        float(max(a.n_authors, b.n_authors)),
+        float(min(year_a or 3000, year_b or 3000)),
+        lsa,
+        stats.journal_words.cosine(a.journal_words, b.journal_words),
+    ]
+
+
+def lsa_bucket(term: str, buckets: int) -> int:
+    """The projection row of an LSA term (CRC-32 of its UTF-8 bytes, stable everywhere).
+
+    >>> lsa_bucket("m_d006003", 1 << 16)
+    20962
+    """
+    return zlib.crc32(term.encode("utf-8")) % buckets
+
+
+def fit_corpus_stats(records: Sequence[RecordEvidence], *, dims: int = LSA_DIMS,
+                     buckets: int = LSA_BUCKETS, seed: int = 0) -> CorpusStats:
+    """Label-free statistics over the records of a corpus (one per record, not per author).
+
+    The LSA projection: each record's terms (:meth:`RecordEvidence.lsa_tokens`) hashed
+    into ``buckets`` buckets, ``TfidfVectorizer(min_df=2, sublinear_tf=True)`` +
+    ``TruncatedSVD(dims)`` over the buckets; ``buckets=0`` fits none (``lsa_similarity``
+    is then always 0).
+    """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    mesh = IdfTable.fit(r.mesh for r in records)
+    counts: dict[str, Counter[str]] = {}
+    for r in records:
+        if r.nlm_journal_id and r.mesh:
+            counts.setdefault(r.nlm_journal_id, Counter()).update(r.mesh)
+    stats = CorpusStats(
+        mesh=mesh, chemicals=IdfTable.fit(r.chemicals for r in records),
+        words=IdfTable.fit(r.words for r in records),
+        journal_words=IdfTable.fit(r.journal_words for r in records),
+        journal_mesh={j: dict(c) for j, c in sorted(counts.items())})
+    docs = [" ".join(str(lsa_bucket(t, buckets)) for t in r.lsa_tokens()) if buckets else ""
+            for r in records]
+    if sum(1 for d in docs if d) < 3:
+        return stats
+    vectorizer = TfidfVectorizer(token_pattern=r"\S+", min_df=2, sublinear_tf=True)
+    try:
+        matrix = vectorizer.fit_transform(docs)
+    except ValueError:  # no bucket in two records
+        return stats
+    k = min(dims, matrix.shape[1] - 1, matrix.shape[0] - 1)
+    if k < 1:
+        return stats
+    svd = TruncatedSVD(k, random_state=seed).fit(matrix)
+    kept = sorted((int(term), col) for term, col in vectorizer.vocabulary_.items())
+    stats.lsa_buckets, stats.lsa_keys = buckets, [b for b, _ in kept]
+    stats.lsa_rows = [[round(float(svd.components_[d, col] * vectorizer.idf_[col]), 4)
+                       for d in range(k)] for _, col in kept]
+    stats.__post_init__()
+    return stats
