@@ -83,6 +83,17 @@ class AffiliationIdf:
                             dtype=np.int64, count=len(weights)),
                 np.fromiter(weights.values(), dtype=float, count=len(weights)) / norm)
 
+    def unit_rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The unit-length 3-gram vectors of ``texts``, one sparse row each (cached per
+        text); the dot product of two rows is :meth:`similarity`."""
+        rows = [self._unit_row(text) for text in texts]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c, _ in rows], out=indptr[1:])
+        indices = np.concatenate([c for c, _ in rows]) if rows else np.empty(0, np.int64)
+        data = np.concatenate([w for _, w in rows]) if rows else np.empty(0)
+        return sparse.csr_matrix((data, indices, indptr),
+                                 shape=(len(rows), max(len(self._columns), 1)))
+
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two affiliation strings in [0, 1]; 0 when either is empty."""
         if not a or not b:
@@ -131,13 +142,7 @@ class AffiliationIdf:
         best = np.zeros(len(pairs))
         if not owner:
             return best.tolist()
-        rows = [self._unit_row(text) for text in texts]
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(c) for c, _ in rows], out=indptr[1:])
-        indices = np.concatenate([c for c, _ in rows])
-        data = np.concatenate([w for _, w in rows])
-        unit = sparse.csr_matrix((data, indices, indptr),
-                                 shape=(len(rows), max(len(self._columns), 1)))
+        unit = self.unit_rows(list(texts))
         sims = np.asarray(unit[left].multiply(unit[right]).sum(axis=1)).ravel()
         np.maximum.at(best, np.asarray(owner), np.minimum(sims, 1.0))
         return best.tolist()

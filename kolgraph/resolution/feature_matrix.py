@@ -289,16 +289,7 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
         offsets[r], counts[r] = len(flat), len(lists[r])
         flat += [text_ids.setdefault(t, len(text_ids)) for t in lists[r]]
     ids = np.asarray(flat, dtype=np.int64)
-    columns: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
-    for text in text_ids:
-        weights, norm = idf._vector(text)
-        if norm:
-            indices += [columns.setdefault(g, len(columns)) for g in weights]
-            data += [w / norm for w in weights.values()]
-        indptr.append(len(indices))
-    unit = sparse.csr_matrix((data, indices, indptr),
-                             shape=(len(text_ids), max(len(columns), 1)))
+    unit = idf.unit_rows(list(text_ids))
     # all (left text, right text) combinations of each record pair, without a Python loop
     per_pair = counts[ua] * counts[ub]
     owner = np.repeat(np.arange(len(keys)), per_pair)
