@@ -210,6 +210,10 @@ def test_keyboard_only_sign_in_and_navigation(page, scenario):
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: url != first_url)
     page.wait_for_selector("svg.network circle.node")
+    # focus moves to the new page's heading once all of its cards have loaded (the
+    # network may be drawn before the others); fails after the timeout if it never does
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'H1'",
+                           timeout=15_000)
     assert page.evaluate("document.activeElement.tagName") == "H1"  # focus moved to the page
 
 
