@@ -269,8 +269,13 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
                                      rr: np.ndarray, both: np.ndarray,
                                      idf: AffiliationIdf) -> np.ndarray:
     """:meth:`AffiliationIdf.best_similarity` of the record pairs ``(rl[k], rr[k])`` where
-    ``both[k]``, else 0; every distinct record pair and every distinct pair of texts is
-    computed once (records of one paper meet in many blocks)."""
+    ``both[k]``, else 0; every distinct record pair is computed once (records of one paper
+    meet in many blocks).
+
+    All the pairs' text-by-text dot products come from one sparse matrix product: the
+    texts of each left record are rows whose 3-gram columns are shifted into a range of
+    their own, and every right record paired with it gets its texts shifted into the same
+    range, so a product is non-zero only within a record pair."""
     n = len(rl)
     result = np.zeros(n)
     if not both.any():
@@ -280,31 +285,41 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
     keys, inverse = np.unique(low * size + high, return_inverse=True)
     ua, ub = keys // size, keys % size
     # every text of the records involved, once, as a unit row of 3-gram weights
-    used = np.unique(np.concatenate([ua, ub]))
     text_ids: dict[str, int] = {}
     counts = np.zeros(size, dtype=np.int64)
     offsets = np.zeros(size, dtype=np.int64)
     flat: list[int] = []
-    for r in used.tolist():
+    for r in np.unique(np.concatenate([ua, ub])).tolist():
         offsets[r], counts[r] = len(flat), len(lists[r])
         flat += [text_ids.setdefault(t, len(text_ids)) for t in lists[r]]
     ids = np.asarray(flat, dtype=np.int64)
     unit = idf.unit_rows(list(text_ids))
-    # all (left text, right text) combinations of each record pair, without a Python loop
-    per_pair = counts[ua] * counts[ub]
-    owner = np.repeat(np.arange(len(keys)), per_pair)
-    j = np.arange(int(per_pair.sum())) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
-    width = counts[ub][owner]
-    x = ids[offsets[ua][owner] + j // width]
-    y = ids[offsets[ub][owner] + j % width]
-    texts = len(text_ids)
-    combos, combo_of = np.unique(np.minimum(x, y) * texts + np.maximum(x, y),
-                                 return_inverse=True)
-    cx, cy = combos // texts, combos % texts
-    dots = np.asarray(unit[cx].multiply(unit[cy]).sum(axis=1)).ravel()
+    present = np.zeros(unit.shape[1] + 1, dtype=np.int64)  # compact the 3-gram columns
+    present[unit.indices + 1] = 1
+    width = max(int(present.sum()), 1)
+    unit = sparse.csr_matrix((unit.data, np.cumsum(present)[unit.indices + 1] - 1, unit.indptr),
+                             shape=(unit.shape[0], width))
+    lefts, group = np.unique(ua, return_inverse=True)
+
+    def texts_of(records: np.ndarray, ranges: np.ndarray) -> sparse.csr_matrix:
+        """One row per text of each record, its columns in the record's range."""
+        per = counts[records]
+        first = np.repeat(offsets[records] - np.cumsum(per) + per, per)
+        rows = unit[ids[first + np.arange(int(per.sum()))]]
+        rows.indices = rows.indices + np.repeat(np.repeat(ranges, per),
+                                                np.diff(rows.indptr)) * width
+        return sparse.csr_matrix((rows.data, rows.indices, rows.indptr),
+                                 shape=(rows.shape[0], len(lefts) * width))
+
+    right = texts_of(ub, group.ravel())
+    dots = right @ texts_of(lefts, np.arange(len(lefts))).T  # right text x left text
+    best_row = np.zeros(right.shape[0])
+    filled = np.diff(dots.indptr) > 0
+    best_row[filled] = np.maximum.reduceat(dots.data, dots.indptr[:-1][filled])
+    per = counts[ub]  # the right texts of pair k are rows ends[k] - per[k] .. ends[k]
     best = np.zeros(len(keys))
-    np.maximum.at(best, owner, np.minimum(dots, 1.0)[combo_of])
-    result[both] = best[inverse]
+    best[per > 0] = np.maximum.reduceat(best_row, (np.cumsum(per) - per)[per > 0])
+    result[both] = np.minimum(best, 1.0)[inverse.ravel()]
     return result
 
 
