@@ -28,6 +28,7 @@ from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 
 MODEL_FILE = "model.json"
+PREDICT_CHUNK = 128  # rows walked through the trees together (benchmarks/RESULTS.md)
 
 
 @dataclass
@@ -41,7 +42,8 @@ class _Tree:
     def predict(self, x: Sequence[float]) -> float:
         node = 0
         while self.left[node] != -1:
-            node = self.left[node] if x[self.feature[node]] <= self.threshold[node] else self.right[node]
+            go_left = x[self.feature[node]] <= self.threshold[node]
+            node = self.left[node] if go_left else self.right[node]
         return self.value[node]
 
 
@@ -112,20 +114,30 @@ class MatchModel:
             return []
         x = np.asarray(rows, dtype=float)
         if self.kind == "boosting":
-            feature, threshold, value, depth = self._tree_arrays()
-            n_trees = len(self.trees)
-            right = (x[:, feature] > threshold).reshape(len(x), n_trees, -1)
-            pos = np.zeros((len(x), n_trees, 1), dtype=np.int64)
-            for _ in range(depth):
-                pos = 2 * pos + 1 + np.take_along_axis(right, pos, axis=2)
-            leaf = pos[:, :, 0] - (2 ** depth - 1)
-            z = self.intercept + self.learning_rate * np.take_along_axis(
-                value[None, :, :], leaf[:, :, None], axis=2).sum(axis=(1, 2))
+            z = np.concatenate([self._boosted(x[start:start + PREDICT_CHUNK])
+                                for start in range(0, len(x), PREDICT_CHUNK)])
         else:
             if self.mean:
                 x = (x - np.asarray(self.mean)) / np.asarray(self.scale)
             z = self.intercept + x @ np.asarray(self.coef)
         return (1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))).tolist()
+
+    def _boosted(self, x: Any) -> Any:
+        """The boosted log-odds of the rows of ``x``: every tree walked level by level,
+        all rows and trees at once (few enough rows that the temporaries stay in cache)."""
+        import numpy as np
+
+        feature, threshold, value, depth = self._tree_arrays()
+        n_trees, inner = len(self.trees), 2 ** depth - 1
+        cells = (np.arange(len(x)) * x.shape[1])[:, None]  # row starts in x.ravel()
+        first = (np.arange(n_trees) * inner)[None, :]  # each tree's root
+        pos = np.zeros((len(x), n_trees), dtype=np.intp)
+        flat = x.ravel()
+        for _ in range(depth):
+            node = first + pos
+            pos = 2 * pos + 1 + (flat[cells + feature[node]] > threshold[node])
+        leaf = pos - inner + (np.arange(n_trees) * (inner + 1))[None, :]
+        return self.intercept + self.learning_rate * value.ravel()[leaf].sum(axis=1)
 
     def raw(self, x: Sequence[float]) -> float:
         """The decision function (log-odds) for one feature vector."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.mentions import add_mention
 from kolgraph.resolution import MentionIn, ResolutionIndex, resolve_mentions
-from kolgraph.resolution.model import default_model
+from kolgraph.resolution.features import FEATURES
+from kolgraph.resolution.model import PREDICT_CHUNK, default_model
 from kolgraph.resolution.profiles import Profile
 
 
@@ -129,3 +131,19 @@ def test_a_block_read_back_holds_the_same_profiles_as_the_index_that_wrote_it(st
     resolve_mentions(store, [probe], index=fresh)
     read = fresh.blocks["ueda k"]
     assert sorted(read["orcid:0000-0002-1825-0097"]) == kept
+
+
+def test_tree_walk_over_many_rows_equals_one_row_at_a_time():
+    """Rows on both sides of every threshold, more than one chunk of them."""
+    model = default_model()
+    feature, threshold, _, _ = model._tree_arrays()
+    rng = np.random.default_rng(3)
+    n = PREDICT_CHUNK * 2 + 17
+    rows = np.zeros((n, len(FEATURES)))
+    for j in range(rows.shape[1]):
+        cuts = threshold[(feature == j) & np.isfinite(threshold)]
+        if len(cuts):
+            rows[:, j] = rng.choice(np.concatenate([cuts, np.nextafter(cuts, np.inf)]), n)
+    got = model.probabilities(rows)
+    assert len(got) == n and len(set(got)) > n // 2
+    assert got == pytest.approx([model.probability_of(r) for r in rows.tolist()], abs=1e-12)
