@@ -65,7 +65,15 @@ def _first_names_compatible(x: str, y: str) -> bool:
 
 def conflict(a: Profile, b: Profile) -> bool:
     """True when two mentions cannot be one person: different ORCIDs or NPIs, different
-    family names, or first names that are both written out and incompatible."""
+    family names, first names that are both written out and incompatible, or two authors
+    of one record (mention ids ``mention:<source>:<record>:<position>``).
+
+    >>> a = Profile("mention:pubmed:9:2", "wang", ("y",), position=2)
+    >>> conflict(a, Profile("mention:pubmed:9:5", "wang", ("y",), position=5))
+    True
+    >>> conflict(a, Profile("mention:pubmed:10:1", "wang", ("y",), position=1))
+    False
+    """
     if a.orcid and b.orcid and a.orcid != b.orcid:
         return True
     if a.npi and b.npi and a.npi != b.npi:
@@ -74,7 +82,8 @@ def conflict(a: Profile, b: Profile) -> bool:
         return True
     if a.given and b.given and not _first_names_compatible(a.given[0], b.given[0]):
         return True
-    return False
+    return bool(a.position and b.position and a.id != b.id
+                and a.id.rpartition(":")[0] == b.id.rpartition(":")[0])  # co-authors
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -7,8 +7,9 @@ import pytest
 
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.mentions import add_mention
-from kolgraph.resolution import MentionIn, ResolutionIndex, resolve_mentions
-from kolgraph.resolution.features import FEATURES
+from kolgraph.resolution import MentionIn, ResolutionIndex, resolve_mentions, resolve_offline
+from kolgraph.resolution.evidence import RecordEvidence
+from kolgraph.resolution.features import FEATURES, conflict
 from kolgraph.resolution.model import PREDICT_CHUNK, default_model
 from kolgraph.resolution.profiles import Profile
 
@@ -147,3 +148,29 @@ def test_tree_walk_over_many_rows_equals_one_row_at_a_time():
     got = model.probabilities(rows)
     assert len(got) == n and len(set(got)) > n // 2
     assert got == pytest.approx([model.probability_of(r) for r in rows.tolist()], abs=1e-12)
+
+
+def test_two_authors_of_one_paper_are_two_people():
+    """Both same-named authors of a paper match an earlier paper's author well, yet only
+    one of them can be that person; people named twice in one record outside an author
+    list (a trial's official who is also a site investigator) may still be one."""
+    def record(pmid: int) -> RecordEvidence:
+        return RecordEvidence(
+            pmid=str(pmid), references=frozenset({"100", "101", "102", "103"}),
+            grants=frozenset({"R01HL12345"}), agencies=frozenset({"NHLBI"}),
+            mesh=frozenset({"D006333", "D002318"}), mesh_major=frozenset({"D006333"}),
+            nlm_journal_id="2985213R", keywords=frozenset({"heart failure"}),
+            affiliations=("Dept of Cardiology, Peking University, Beijing, China",),
+            fullnames=frozenset({"hu min", "li xia"}), n_authors=6)
+
+    paper = dict(source="pubmed", family="Stenkamp", given="Deborah L", journal="Lancet",
+                 year=2020, affiliations=["Dept of Cardiology, Peking University, Beijing, China"],
+                 coauthors=["li x", "hu m"], topics=["D006333"])
+    earlier, one, two = resolve_offline([
+        MentionIn(id=f"mention:pubmed:{pmid}:{n}", position=n, record=record(pmid), **paper)
+        for pmid, n in ((31000001, 1), (31000002, 2), (31000002, 5))])
+    assert one.hcp_id == earlier.hcp_id and one.method == "model"
+    assert two.hcp_id != one.hcp_id and two.method == "new"
+    official, investigator = (Profile(f"mention:trials:NCT01:{n}", "wang", ("y",))
+                              for n in (1, 2))
+    assert not conflict(official, investigator)
