@@ -46,12 +46,31 @@ _EXTRA_START = FEATURES.index(EXTRA_FEATURES[0])
 _NAME_FEATURES = ("family_equal", "given_full_equal", "given_compatible", "given_initial_only",
                   "given_both_full", "middle_match", "middle_conflict", "family_frequency",
                   "given_frequency", "family_length")
+MAX_NAME_ROWS = 200_000  # name pairs whose features are kept between calls
+_NAME_ROWS: dict[tuple[int, tuple[str, tuple[str, ...], str, tuple[str, ...]]],
+                 tuple[Vocabulary, list[float]]] = {}
 
 
 def _codes(values: Sequence[Hashable]) -> np.ndarray:
     """Integer codes of values, -1 for empty ones (so equality means 'both set, equal')."""
     table: dict[Hashable, int] = {}
     return np.array([table.setdefault(v, len(table)) if v else -1 for v in values], dtype=np.int64)
+
+
+def _name_row(key: tuple[str, tuple[str, ...], str, tuple[str, ...]], idf: AffiliationIdf,
+              vocabulary: Vocabulary) -> list[float]:
+    """The ``_NAME_FEATURES`` of a pair of names ``(family, given, family, given)``, kept
+    across calls (the same blocks meet batch after batch)."""
+    cached = _NAME_ROWS.get((id(vocabulary), key))
+    if cached is not None and cached[0] is vocabulary:
+        return cached[1]
+    full = pair_features(Profile("", key[0], key[1]), Profile("", key[2], key[3]),
+                         idf, vocabulary, 0.0)
+    row = [full[_COLUMN[n]] for n in _NAME_FEATURES]
+    if len(_NAME_ROWS) >= MAX_NAME_ROWS:
+        _NAME_ROWS.clear()
+    _NAME_ROWS[(id(vocabulary), key)] = (vocabulary, row)
+    return row
 
 
 def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: AffiliationIdf,
@@ -77,9 +96,7 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
         key = (a.family, a.given, b.family, b.given)
         row = names.get(key)
         if row is None:
-            full = pair_features(Profile("", a.family, a.given), Profile("", b.family, b.given),
-                                 idf, vocab, 0.0)
-            row = names[key] = [full[_COLUMN[n]] for n in _NAME_FEATURES]
+            row = names[key] = _name_row(key, idf, vocab)
         name_rows[k] = row
     for j, name in enumerate(_NAME_FEATURES):
         out[:, _COLUMN[name]] = name_rows[:, j]
