@@ -84,7 +84,6 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
     profiles: list[Profile] = []
     left = np.empty(len(pairs), dtype=np.int64)
     right = np.empty(len(pairs), dtype=np.int64)
-    names: dict[tuple[str, tuple[str, ...], str, tuple[str, ...]], list[float]] = {}
     name_rows = np.empty((len(pairs), len(_NAME_FEATURES)))
     for k, (a, b) in enumerate(pairs):
         for side, p in ((left, a), (right, b)):
@@ -93,11 +92,7 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
                 i = index[id(p)] = len(profiles)
                 profiles.append(p)
             side[k] = i
-        key = (a.family, a.given, b.family, b.given)
-        row = names.get(key)
-        if row is None:
-            row = names[key] = _name_row(key, idf, vocab)
-        name_rows[k] = row
+        name_rows[k] = _name_row((a.family, a.given, b.family, b.given), idf, vocab)
     for j, name in enumerate(_NAME_FEATURES):
         out[:, _COLUMN[name]] = name_rows[:, j]
 
@@ -333,7 +328,7 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
     best_row = np.zeros(right.shape[0])
     filled = np.diff(dots.indptr) > 0
     best_row[filled] = np.maximum.reduceat(dots.data, dots.indptr[:-1][filled])
-    per = counts[ub]  # the right texts of pair k are rows ends[k] - per[k] .. ends[k]
+    per = counts[ub]  # pair k's right texts: the per[k] rows before cumsum(per)[k]
     best = np.zeros(len(keys))
     best[per > 0] = np.maximum.reduceat(best_row, (np.cumsum(per) - per)[per > 0])
     result[both] = np.minimum(best, 1.0)[inverse.ravel()]
