@@ -32,7 +32,7 @@ from kolgraph.store import GraphStore
 logger = logging.getLogger(__name__)
 
 MAX_PROFILES_PER_HCP = 5
-MAX_CACHED_PROFILES = 500_000  # the 1M-row benchmark peaked at 2.6 GB (benchmarks/RESULTS.md)
+MAX_CACHED_PROFILES = 500_000  # the 1M-row benchmark peaked at 1.8 GB (benchmarks/RESULTS.md)
 SCORING_CHUNK = 500  # mentions whose pairs are scored together (bounds the pairs held)
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 
