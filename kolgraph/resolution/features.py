@@ -18,6 +18,7 @@ import math
 
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.evidence import EXTRA_FEATURES, extra_pair_features
+from kolgraph.resolution.names import same_family
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 
@@ -65,8 +66,9 @@ def _first_names_compatible(x: str, y: str) -> bool:
 
 def conflict(a: Profile, b: Profile) -> bool:
     """True when two mentions cannot be one person: different ORCIDs or NPIs, different
-    family names, first names that are both written out and incompatible, or two authors
-    of one record (mention ids ``mention:<source>:<record>:<position>``).
+    family names (an umlaut and its spelt-out form are one name, see
+    ``names.same_family``), first names that are both written out and incompatible, or two
+    authors of one record (mention ids ``mention:<source>:<record>:<position>``).
 
     >>> a = Profile("mention:pubmed:9:2", "wang", ("y",), position=2)
     >>> conflict(a, Profile("mention:pubmed:9:5", "wang", ("y",), position=5))
@@ -78,7 +80,8 @@ def conflict(a: Profile, b: Profile) -> bool:
         return True
     if a.npi and b.npi and a.npi != b.npi:
         return True
-    if a.family and b.family and a.family != b.family:
+    if a.family and b.family and not same_family(a.family, a.family_spelt, b.family,
+                                                 b.family_spelt):
         return True
     if a.given and b.given and not _first_names_compatible(a.given[0], b.given[0]):
         return True

@@ -26,6 +26,7 @@ from kolgraph.resolution.names import (
     given_tokens,
     initials_of,
     name_key,
+    name_keys,
     split_name,
 )
 
@@ -96,6 +97,12 @@ class MentionIn(BaseModel):
     def key(self) -> str:
         """The blocking key (``name_key``)."""
         return name_key(self.family_name, self.given_name)
+
+    @cached_property
+    def block_keys(self) -> tuple[str, ...]:
+        """``key`` and the keys of the same name with umlauts written the other way
+        (:func:`~kolgraph.resolution.names.name_keys`): the blocks searched for candidates."""
+        return name_keys(self.family_name, self.given_name)
 
     @cached_property
     def all_affiliations(self) -> list[str]:

@@ -29,6 +29,10 @@ _SPECIAL = str.maketrans({
     "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l",
     "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "ı": "i",
 })
+_SPELT_OUT = str.maketrans({
+    "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "oe", "Ø": "Oe",
+    "å": "aa", "Å": "Aa",
+})
 _NON_ALNUM = re.compile(r"[^\w]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -144,6 +148,66 @@ def name_key(family: str | None, given: str | None) -> str:
     first = given_tokens(given)
     initial = first[0][0] if first else ""
     return f"{family_key(family)} {initial}".strip()
+
+
+@lru_cache(maxsize=100_000)
+def spelt_out_family_key(family: str | None) -> str | None:
+    """The family key with umlauts spelt out as German and Scandinavian spellings do
+    when the letter is missing (ü → ue, ö and ø → oe, ä → ae, å → aa); None when the
+    name has no such letter.
+
+    Examples
+    --------
+    >>> spelt_out_family_key("Flügel"), spelt_out_family_key("Sørensen"), spelt_out_family_key("Smith")
+    ('fluegel', 'soerensen', None)
+    """
+    if not family:
+        return None
+    written = unicodedata.normalize("NFC", family)
+    spelt = written.translate(_SPELT_OUT)
+    return family_key(spelt) if spelt != written else None
+
+
+def name_keys(family: str | None, given: str | None) -> tuple[str, ...]:
+    """The blocking key and the keys of the same name written the other way round: an
+    umlaut folded (``Flügel`` → ``flugel``) or spelt out (``FLUEGEL``). A name with an
+    umlaut also looks in the spelt-out block; a name with ``ae``, ``oe``, ``ue`` or ``aa``
+    also looks in the block those letters would fold to. Whether two names found that
+    way are the same name is decided by :func:`same_family`.
+
+    Examples
+    --------
+    >>> name_keys("Flügel", "K A"), name_keys("FLUEGEL", "KA"), name_keys("Smith", "J")
+    (('flugel k', 'fluegel k'), ('fluegel k', 'flugel k'), ('smith j',))
+    """
+    key = name_key(family, given)
+    if not key:
+        return ()
+    family_part, _, initial = key.rpartition(" ") if " " in key else (key, "", "")
+    spelt = spelt_out_family_key(family)
+    if spelt is not None:
+        other = spelt
+    else:
+        other = (family_part.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+                 .replace("aa", "a"))
+    if not other or other == family_part:
+        return (key,)
+    return (key, f"{other} {initial}".strip())
+
+
+def same_family(key_a: str, spelt_a: str | None, key_b: str, spelt_b: str | None) -> bool:
+    """True when two family names are one name: equal keys, or one written with an
+    umlaut and the other with it spelt out (``spelt_*``: :func:`spelt_out_family_key`).
+    ``Müller``, ``Muller`` and ``Mueller`` are each the same as ``Müller``; ``Muller``
+    and ``Mueller`` are not the same as each other.
+
+    Examples
+    --------
+    >>> same_family("flugel", "fluegel", "fluegel", None), same_family("muller", None, "mueller", None)
+    (True, False)
+    """
+    return key_a == key_b or (spelt_a is not None and spelt_a == key_b) or (
+        spelt_b is not None and spelt_b == key_a)
 
 
 def split_name(name: str) -> tuple[str, str]:

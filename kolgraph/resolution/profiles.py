@@ -14,7 +14,7 @@ from typing import Any
 
 from kolgraph.resolution.evidence import NO_RECORD, RecordEvidence
 from kolgraph.resolution.mentions import MentionIn
-from kolgraph.resolution.names import family_key, fold, given_tokens
+from kolgraph.resolution.names import family_key, fold, given_tokens, spelt_out_family_key
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -47,6 +47,7 @@ class Profile:
     language: str | None = None
     record: RecordEvidence = NO_RECORD  # what the whole source record says (evidence.py)
     position: int = 0  # 1-based author position in the record, 0 when not an author
+    family_spelt: str | None = None  # family key with umlauts spelt out (names.same_family)
 
     @classmethod
     def from_mention(cls, mention: MentionIn) -> Profile:
@@ -69,6 +70,7 @@ class Profile:
             language=mention.language,
             record=mention.record or NO_RECORD,
             position=mention.position or 0,
+            family_spelt=spelt_out_family_key(mention.family_name),
         )
 
     @classmethod
@@ -93,6 +95,7 @@ class Profile:
             language=props.get("language"),
             record=RecordEvidence.from_properties(props),
             position=props.get("position") or 0,
+            family_spelt=spelt_out_family_key(props.get("family")),
         )
 
 

@@ -6,7 +6,8 @@ For a batch of mentions the resolver
    review decisions are never redone);
 2. looks up the deterministic keys (NPI, ORCID, CRM id, Open Payments profile id) among
    HCPs in the store and among the batch's earlier mentions;
-3. otherwise scores the mention against every HCP in its block (same ``name_key``) by
+3. otherwise scores the mention against every HCP in its block (same ``name_key``, or
+   the same name with an umlaut written the other way: ``MentionIn.block_keys``) by
    the best pair probability with that HCP's mentions; at or above the model's
    ``accept`` threshold it joins that HCP, between ``review`` and ``accept`` it gets a new
    HCP and a review entry naming the candidate, below it gets a new HCP.
@@ -135,6 +136,16 @@ class ResolutionIndex:
         return any(getattr(mention, k) and known.get(k) and known[k] != getattr(mention, k)
                    for k in KEYS)
 
+    def _members(self, keys: Sequence[str]) -> Mapping[str, Mapping[str, Profile]]:
+        """HCP -> its profiles, over the blocks of ``keys`` (a mention's ``block_keys``)."""
+        if len(keys) == 1:
+            return self.blocks.get(keys[0], {})
+        members: dict[str, dict[str, Profile]] = {}
+        for key in keys:
+            for hcp_id, profiles in self.blocks.get(key, {}).items():
+                members[hcp_id] = {**members.get(hcp_id, {}), **profiles}
+        return members
+
     def best_candidate(self, mention: MentionIn, profile: Profile,
                        scores: Mapping[str, float] | None = None) -> tuple[str | None, float]:
         """The HCP in the mention's block scoring highest, and its score.
@@ -148,7 +159,7 @@ class ResolutionIndex:
         owners: list[str] = []
         known: list[float | None] = []
         missing: list[tuple[Profile, Profile]] = []
-        members = self.blocks.get(mention.key, {})
+        members = self._members(mention.block_keys)
         for hcp_id in sorted(members):
             if self._identifier_clash(hcp_id, mention):
                 continue
@@ -189,7 +200,7 @@ class ResolutionIndex:
                 return Resolution(mention_id=mention.id, hcp_id=hcp_id, score=1.0,
                                   method=kind, is_new=False)  # type: ignore[arg-type]
         candidate, score = (None, 0.0)
-        if mention.key and self.blocks.get(mention.key):
+        if any(self.blocks.get(key) for key in mention.block_keys):
             candidate, score = self.best_candidate(mention, profile, scores)
         if candidate is not None and score >= self.model.accept:
             self.add(candidate, mention.key, profile, ids)
@@ -221,9 +232,10 @@ class ResolutionIndex:
             if i not in skip and not any(
                     (k, str(getattr(mention, k))) in self.by_key
                     for k in KEYS if getattr(mention, k)):
-                stored = [p for members in self.blocks.get(key, {}).values()
+                keys = mention.block_keys
+                stored = [p for k in keys for members in self.blocks.get(k, {}).values()
                           for p in members.values()]
-                for p in (*stored, *earlier[key]):
+                for p in (*stored, *(q for k in keys for q in earlier[k])):
                     if p.id != profile.id and not conflict(profile, p):
                         pairs.append((profile, p))
                         where.append((i, p.id))
@@ -290,7 +302,7 @@ def load_candidates(store: GraphStore, index: ResolutionIndex,
                                  values=chunk):
                 hcp_id = row["merged_into"] or row["hcp_id"]
                 index.add(hcp_id, row["name_key"] or "", None, {kind: row["value"]})
-    wanted = {m.key for m in mentions if m.key}
+    wanted = {key for m in mentions for key in m.block_keys}
     index.evict(wanted | index.recent)  # the previous batch may still be being written
     index.recent = wanted
     keys = sorted(k for k in wanted if k not in index.loaded)

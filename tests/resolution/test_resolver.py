@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 import numpy as np
 import pytest
+from lxml import etree
+
+from kolgraph.ingest import run_ingest
+from kolgraph.ingest.pubmed import PubmedLoader
 
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.mentions import add_mention
@@ -174,3 +181,62 @@ def test_two_authors_of_one_paper_are_two_people():
     official, investigator = (Profile(f"mention:trials:NCT01:{n}", "wang", ("y",))
                               for n in (1, 2))
     assert not conflict(official, investigator)
+
+
+def _cardiology_record(pmid: int) -> RecordEvidence:
+    return RecordEvidence(
+        pmid=str(pmid), references=frozenset({"100", "101", "102", "103"}),
+        grants=frozenset({"R01HL12345"}), agencies=frozenset({"NHLBI"}),
+        mesh=frozenset({"D006333", "D002318"}), mesh_major=frozenset({"D006333"}),
+        nlm_journal_id="2985213R", keywords=frozenset({"heart failure"}),
+        affiliations=("Klinik für Kardiologie, Universität Heidelberg, Germany",),
+        fullnames=frozenset({"weber anna", "koch peter"}), n_authors=6)
+
+
+def _cardiologist(pmid: int, family: str) -> MentionIn:
+    return MentionIn(id=f"mention:pubmed:{pmid}:1", source="pubmed", family=family,
+                     given="Jürgen", journal="Eur Heart J", year=2019, position=1,
+                     affiliations=["Klinik für Kardiologie, Universität Heidelberg, Germany"],
+                     coauthors=["weber a", "koch p"], topics=["D006333"],
+                     record=_cardiology_record(pmid))
+
+
+def test_an_umlaut_and_its_spelt_out_form_are_one_name(store):
+    """MEDLINE and US registries write Müller as MUELLER or Mueller: those mentions reach
+    the umlaut's HCP, in the batch and from the store; Muller and Mueller, both plain
+    ASCII, may be two names and are never compared."""
+    umlaut, spelt = _cardiologist(31000001, "Schölmerich"), _cardiologist(31000002, "SCHOELMERICH")
+    assert umlaut.key != spelt.key and spelt.key in umlaut.block_keys
+    first, second = resolve_offline([umlaut, spelt])
+    assert second.hcp_id == first.hcp_id and second.method == "model"
+    r1 = resolve_mentions(store, [umlaut])
+    _write(store, [umlaut], r1)
+    (r2,) = resolve_mentions(store, [spelt])  # a fresh index reads the umlaut's block
+    assert r1[0].hcp_id in (r2.hcp_id, r2.candidate_id)
+    muller, mueller = _cardiologist(31000003, "Muller"), _cardiologist(31000004, "Mueller")
+    assert conflict(Profile.from_mention(muller), Profile.from_mention(mueller))
+    assert not conflict(Profile.from_mention(muller), Profile.from_mention(
+        _cardiologist(31000005, "Müller")))
+    a, b = resolve_offline([muller, mueller])
+    assert a.hcp_id != b.hcp_id and b.method == "new"
+
+
+GOLD = Path(__file__).parents[2] / "data/samples/author-disambiguation/train_articles.xml.gz"
+
+
+def test_medline_records_of_flugel_and_fluegel_load_as_one_hcp(store, tmp_path):
+    """Two real MEDLINE records of one author (a gold pair labelled "same"): one writes
+    "Flügel", the other, indexed without umlauts, "FLUEGEL"."""
+    wanted = {"5632443", "14330837"}
+    with gzip.open(GOLD, "rb") as handle:
+        articles = [etree.tostring(a) for _, a in etree.iterparse(handle, tag="PubmedArticle")
+                    if a.findtext("MedlineCitation/PMID") in wanted]
+    assert len(articles) == 2
+    path = tmp_path / "flugel.xml"
+    path.write_bytes(b"<PubmedArticleSet>" + b"".join(articles) + b"</PubmedArticleSet>")
+    run_ingest(store, PubmedLoader(), path, rejects_dir=tmp_path)
+    rows = store.execute(
+        "MATCH (m:Mention)-[:RESOLVED_TO]->(h:HCP) WHERE m.block_key IN ['flugel', 'fluegel'] "
+        "RETURN m.family AS family, h.id AS hcp", {})
+    assert sorted(r["family"] for r in rows) == ["FLUEGEL", "Flügel"]
+    assert len({r["hcp"] for r in rows}) == 1
