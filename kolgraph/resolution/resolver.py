@@ -215,44 +215,91 @@ class ResolutionIndex:
         return Resolution(mention_id=mention.id, hcp_id=hcp_id, score=1.0 - score,
                           method="new", is_new=True)
 
-    def _pair_scores(self, mentions: Sequence[MentionIn], profiles: Sequence[Profile],
-                     skip: set[int]) -> list[dict[str, float]]:
-        """Probabilities of every pair a sequential pass may ask for, in one model call.
+    def _stored_candidates(self, mention: MentionIn, profile: Profile
+                           ) -> dict[str, list[Profile]]:
+        """HCP -> profiles, for the HCPs in the mention's blocks that may be this person:
+        no identifier clash and no profile that cannot be the same person (``conflict``)."""
+        found: dict[str, list[Profile]] = {}
+        for hcp_id, members in self._members(mention.block_keys).items():
+            profiles = [p for p in members.values() if p.id != profile.id]
+            if (profiles and not self._identifier_clash(hcp_id, mention)
+                    and not any(conflict(profile, p) for p in profiles)):
+                found[hcp_id] = profiles
+        return found
 
-        Mention ``i`` may be compared with any profile in its block now and with any
-        earlier mention of the batch in the same block: all those pairs (but the ones
-        that cannot match, see ``features.conflict``) are scored together."""
-        pairs: list[tuple[Profile, Profile]] = []
-        where: list[tuple[int, str]] = []
-        earlier: dict[str, list[Profile]] = defaultdict(list)
-        for i, (mention, profile) in enumerate(zip(mentions, profiles, strict=True)):
-            key = mention.key
-            if not key:
-                continue
-            if i not in skip and not any(
-                    (k, str(getattr(mention, k))) in self.by_key
-                    for k in KEYS if getattr(mention, k)):
-                keys = mention.block_keys
-                stored = [p for k in keys for members in self.blocks.get(k, {}).values()
-                          for p in members.values()]
-                for p in (*stored, *(q for k in keys for q in earlier[k])):
-                    if p.id != profile.id and not conflict(profile, p):
-                        pairs.append((profile, p))
-                        where.append((i, p.id))
-            earlier[key].append(profile)
-        scores: list[dict[str, float]] = [{} for _ in mentions]
+    def _score(self, pairs: list[tuple[Profile, Profile]], where: list[tuple[int, str]],
+               scores: list[dict[str, float]]) -> None:
         if pairs:
             model = self.model
             probabilities = model.probabilities(model.features_many(pairs))
             for (i, other), probability in zip(where, probabilities, strict=True):
                 scores[i][other] = probability
-        return scores
+
+    def _pair_scores(self, mentions: Sequence[MentionIn], profiles: Sequence[Profile],
+                     skip: set[int]) -> tuple[list[dict[str, float]], list[str | None]]:
+        """Probabilities of every pair a sequential pass will ask for, in two model calls,
+        and per mention the HCP it joins without asking for more (or None).
+
+        Mention ``i`` may be compared with any profile in its blocks now and with any
+        earlier mention of the batch in the same blocks. The first call scores each
+        candidate HCP's latest profile and the earlier mentions (but the pairs that cannot
+        match, see ``features.conflict``). A mention whose blocks hold one candidate HCP,
+        whose latest profile already reaches ``accept``, and whose earlier mentions of the
+        batch in those blocks all join that HCP the same way, joins it whatever the HCP's
+        other profiles score: the usual case of a person's next paper. The second call
+        scores the remaining profiles of every other mention, so the pass decides as if
+        every pair had been scored."""
+        stored: list[dict[str, list[Profile]]] = [{} for _ in mentions]
+        pairs: list[tuple[Profile, Profile]] = []
+        where: list[tuple[int, str]] = []
+        earlier: dict[str, list[int]] = defaultdict(list)
+        for i, (mention, profile) in enumerate(zip(mentions, profiles, strict=True)):
+            if not mention.key:
+                continue
+            if i not in skip and not any(
+                    (k, str(getattr(mention, k))) in self.by_key
+                    for k in KEYS if getattr(mention, k)):
+                stored[i] = self._stored_candidates(mention, profile)
+                for candidates in stored[i].values():
+                    latest = max(candidates, key=lambda p: p.id)
+                    pairs.append((profile, latest))
+                    where.append((i, latest.id))
+                for key in mention.block_keys:
+                    for j in earlier[key]:
+                        if not conflict(profile, profiles[j]):
+                            pairs.append((profile, profiles[j]))
+                            where.append((i, profiles[j].id))
+            earlier[mention.key].append(i)
+        scores: list[dict[str, float]] = [{} for _ in mentions]
+        self._score(pairs, where, scores)
+        fast: list[str | None] = [None] * len(mentions)
+        pairs, where = [], []
+        earlier.clear()
+        for i, mention in enumerate(mentions):
+            if len(stored[i]) == 1:
+                hcp_id = next(iter(stored[i]))
+                if (max(scores[i].values()) >= self.model.accept and all(
+                        fast[j] == hcp_id and mentions[j].id in scores[i]
+                        for key in mention.block_keys for j in earlier[key])):
+                    fast[i] = hcp_id
+            if fast[i] is None:
+                for candidates in stored[i].values():
+                    for p in candidates:
+                        if p.id not in scores[i]:
+                            pairs.append((profiles[i], p))
+                            where.append((i, p.id))
+            if mention.key:
+                earlier[mention.key].append(i)
+        self._score(pairs, where, scores)
+        return scores, fast
 
     def resolve_batch(self, mentions: Sequence[MentionIn],
                       done: Mapping[str, Resolution] | None = None) -> list[Resolution]:
         """Resolve ``mentions`` in order, as :meth:`resolve` one by one would, but with
-        every pair probability the pass needs computed up front in one model call.
+        the pair probabilities the pass needs computed up front (see :meth:`_pair_scores`).
 
+        The decisions are those of :meth:`resolve`; a mention joining an HCP on its latest
+        profile alone records that pair's probability as its score (at least ``accept``).
         ``done`` maps mention ids already resolved (in the store) to their resolution:
         those are kept and only registered in the index."""
         done = done or {}
@@ -261,16 +308,36 @@ class ResolutionIndex:
             chunk = mentions[start:start + SCORING_CHUNK]
             profiles = [Profile.from_mention(m) for m in chunk]
             skip = {i for i, m in enumerate(chunk) if m.id in done}
-            scores = self._pair_scores(chunk, profiles, skip)
+            scores, fast = self._pair_scores(chunk, profiles, skip)
             for i, (mention, profile) in enumerate(zip(chunk, profiles, strict=True)):
                 previous = done.get(mention.id)
                 if previous is not None:
                     self.add(previous.hcp_id, mention.key, profile,
                              {k: getattr(mention, k) for k in KEYS})
                     results.append(previous)
+                elif fast[i] is not None:
+                    results.append(self._join(mention, profile, fast[i], scores[i]))
                 else:
                     results.append(self.resolve(mention, profile=profile, scores=scores[i]))
         return results
+
+    def _join(self, mention: MentionIn, profile: Profile, hcp_id: str,
+              scores: Mapping[str, float]) -> Resolution:
+        """Join ``hcp_id``, the one candidate of the mention (``_pair_scores``), on the
+        best score among its current profiles. Resolve the mention in full instead when
+        the batch has since taught the index one of its identifiers or given the HCP a
+        clashing one, or when the scored profiles were pushed out by newer ones."""
+        ids = {k: getattr(mention, k) for k in KEYS if getattr(mention, k)}
+        if (any((k, str(v)) in self.by_key for k, v in ids.items())
+                or self._identifier_clash(hcp_id, mention)):  # learnt earlier in the batch
+            return self.resolve(mention, profile=profile)
+        current = self._members(mention.block_keys).get(hcp_id, {})
+        score = max((scores[p] for p in current if p in scores), default=0.0)
+        if score < self.model.accept:
+            return self.resolve(mention, profile=profile)
+        self.add(hcp_id, mention.key, profile, ids)
+        return Resolution(mention_id=mention.id, hcp_id=hcp_id, score=score, method="model",
+                          is_new=False)
 
 
 def _chunks(values: list[Any], size: int = 2000) -> Iterable[list[Any]]:
