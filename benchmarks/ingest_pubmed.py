@@ -8,7 +8,8 @@ recurring on ~12 papers, named with the family- and first-name frequencies of ME
 authors, or with ``--names small`` from a pool of 600 × 20 names), then runs ``run_ingest`` with the
 PubMed loader (resolution included) into a fresh embedded FalkorDB and prints
 authorship rows/s and peak memory (ru_maxrss of this process, and RSS sampled during
-the run to show it stays flat).
+the run to show it stays flat), and how well the HCPs match the people drawn: pairwise
+precision and recall over all pairs of authorships.
 """
 
 from __future__ import annotations
@@ -89,13 +90,14 @@ def _people(n: int, names: str, rng: random.Random) -> list[tuple[str, str, str,
     return people
 
 
-def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
-             ) -> tuple[int, int]:
+def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline",
+             truth: dict[str, int] | None = None) -> tuple[int, int]:
     """Write the file; return (articles, authorship rows).
 
     ``names``: ``medline`` draws family and first names with their frequencies among
     MEDLINE authors (so name collisions happen as often as in PubMed); ``small`` draws
-    from 600 family × 20 given names (every name shared by several people)."""
+    from 600 family × 20 given names (every name shared by several people). ``truth``, when
+    given, receives the person behind each authorship, by mention id."""
     rng = random.Random(seed)
     people = _people(max(1000, authorships // 12), names, rng)
     articles = rows = 0
@@ -109,7 +111,11 @@ def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
             pmid += 1
             articles += 1
             n = min(rng.randint(1, 20), authorships - rows)
-            team = rng.sample(people, n)
+            chosen = rng.sample(range(len(people)), n)  # the same draws as sampling people
+            team = [people[i] for i in chosen]
+            if truth is not None:
+                truth.update((f"mention:pubmed:{pmid}:{k}", person)
+                             for k, person in enumerate(chosen, 1))
             date = ("<MedlineDate>2019 Jul-Aug</MedlineDate>" if pmid % 50 == 0 else
                     f"<Year>{rng.randint(1990, 2023)}</Year><Month>{rng.choice(['Jan', 'Mar', '06'])}</Month>")
             authors = []
@@ -156,6 +162,33 @@ def _time_calls(timings: dict[str, list[float]]) -> None:
     GraphBatch.write = timed("write", GraphBatch.write)
 
 
+def pairwise_scores(store: Any, truth: dict[str, int]) -> dict[str, float]:
+    """Pairwise precision and recall of the HCPs against the generated people: over all
+    pairs of authorships, "same HCP" against "same person"."""
+    together: Counter[tuple[str, int]] = Counter()
+    after = ""
+    while True:
+        rows = store.execute(
+            "MATCH (m:Mention)-[:RESOLVED_TO]->(h:HCP) WHERE m.id > $after "
+            "RETURN m.id AS m, h.id AS h ORDER BY m.id LIMIT 100000", {"after": after})
+        if not rows:
+            break
+        together.update((row["h"], truth[row["m"]]) for row in rows)
+        after = rows[-1]["m"]
+    hcps: Counter[str] = Counter()
+    people: Counter[int] = Counter()
+    for (hcp, person), n in together.items():
+        hcps[hcp] += n
+        people[person] += n
+
+    def pairs(counts: Any) -> int:
+        return sum(n * (n - 1) // 2 for n in counts)
+
+    same = pairs(together.values())
+    return {"pairwise_precision": round(same / max(pairs(hcps.values()), 1), 5),
+            "pairwise_recall": round(same / max(pairs(people.values()), 1), 5)}
+
+
 def rss(pid: int | str = "self") -> int:
     """Resident set size in bytes, from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -176,7 +209,8 @@ def main() -> None:
     data_dir = args.data_dir or work / "kg"
     xml = work / "pubmed_bench.xml.gz"
     started = time.monotonic()
-    articles, rows = generate(xml, args.authorships, names=args.names)
+    truth: dict[str, int] = {}
+    articles, rows = generate(xml, args.authorships, names=args.names, truth=truth)
     print(f"generated {articles:,} articles, {rows:,} authorships, "
           f"{xml.stat().st_size / 1e6:.1f} MB gz in {time.monotonic() - started:.0f}s", flush=True)
     samples: list[int] = []
@@ -200,6 +234,7 @@ def main() -> None:
             seconds = time.monotonic() - started
             stop.set()
             counts = store.counts()
+            scores = pairwise_scores(store, truth)
         server_rss = rss(EmbeddedFalkorDB(data_dir).pid() or "self")
     finally:
         EmbeddedFalkorDB(data_dir).stop()
@@ -215,6 +250,7 @@ def main() -> None:
         "authored": counts["relationships"].get("AUTHORED"),
         "hcps": counts["nodes"].get("HCP"), "mentions": counts["nodes"].get("Mention"),
         "people_generated": max(1000, args.authorships // 12), "names": args.names,
+        **scores,
         "seconds_per_batch_first_last_quarter": {
             name: [round(sum(v[:max(1, len(v) // 4)]) / max(1, len(v) // 4), 2),
                    round(sum(v[-max(1, len(v) // 4):]) / max(1, len(v) // 4), 2)]
