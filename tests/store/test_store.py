@@ -7,12 +7,15 @@ import signal
 import time
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from kolgraph import schema
 from kolgraph.config import Settings
 from kolgraph.errors import StatementNotFound, StoreUnavailable, UnknownIdentifier
 from kolgraph.store import EmbeddedFalkorDB, GraphStore, open_store
-from kolgraph.store.falkordb import FalkorDBStore
+from kolgraph.store.falkordb import FalkorDBStore, params_header
 
 
 def _node_rows(label: str, n: int = 3) -> list[dict]:
@@ -166,3 +169,27 @@ def test_neo4j_unreachable_is_a_clear_error() -> None:
 def test_neo4j_without_uri_is_a_configuration_error() -> None:
     with pytest.raises(ValueError, match="KOLGRAPH_NEO4J_URI is not set"):
         Settings(backend="neo4j")
+
+
+_TRICKY = st.text(alphabet=st.sampled_from(list('ab_é"\\:,{}[]` \'\n\t€王')), max_size=8)
+_KEYS = st.one_of(  # FalkorDB has no map keys that are empty or hold a backtick
+    st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatch=True),
+    st.text(alphabet=st.sampled_from(list('ab_é"\\:,{}[] \'\n€王')), min_size=1, max_size=8))
+_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), _TRICKY),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=12)
+
+
+@examples(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_VALUES)
+def test_parameters_reach_the_server_unchanged(falkor_store: FalkorDBStore, value) -> None:
+    """Whatever the values and map keys (quotes, colons, braces, backslashes, keys that
+    are no identifiers), a parameter read back from the server equals what was sent:
+    the fast header when it applies, the client's encoder otherwise."""
+    header = params_header({"x": value})
+    assert header is None or header.startswith("CYPHER x=")
+    [row] = falkor_store.execute("RETURN $x AS x", {"x": value})
+    assert row["x"] == value
