@@ -23,8 +23,8 @@ from kolgraph.store.embedded import EmbeddedFalkorDB
 logger = logging.getLogger(__name__)
 
 
-_PLAIN_KEY = re.compile(r'(?<=[{,])"(\w+)":')
-_QUOTED_KEY = re.compile(r'(?<=[{,])"(?:[^"\\]|\\.)*":')
+_JSON_KEY = re.compile(r'[{,]"((?:[^"\\]|\\.)*)":')
+_IDENTIFIER = re.compile(r"\w+")
 
 
 def params_header(params: Mapping[str, Any]) -> str | None:
@@ -53,14 +53,13 @@ def params_header(params: Mapping[str, Any]) -> str | None:
             return None
         if "\\u00" in text:
             return None
-        # A quote inside a JSON string is always escaped, and a string's closing quote is
-        # followed by ',', ':', '}' or ']', so an unescaped quote after '{' or ',' that
-        # closes a word and is followed by ':' opens a map key: one pass swaps the quotes
-        # of every plain-identifier key for backticks. Any key still quoted afterwards is
-        # not a plain identifier (a rare value may look like one: the slow path is exact).
-        text = _PLAIN_KEY.sub(r"`\1`:", text)
-        if _QUOTED_KEY.search(text):
-            return None
+        # A quote inside a JSON string is always escaped, so once every key is known to be
+        # a plain identifier, '"k":' can only be a map key: swap its quotes for backticks,
+        # one distinct key at a time.
+        for key in set(_JSON_KEY.findall(text)):
+            if not _IDENTIFIER.fullmatch(key):
+                return None
+            text = text.replace(f'"{key}":', f"`{key}`:")
         parts.append(f"{name}={text}")
     return "CYPHER " + " ".join(parts) + " "
 
