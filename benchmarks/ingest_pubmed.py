@@ -202,6 +202,8 @@ def main() -> None:
     parser.add_argument("--authorships", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--max-profiles", type=int, default=None,
+                        help="the resolver's in-memory bound (Settings.resolution_profiles)")
     parser.add_argument("--names", choices=("medline", "small"), default="medline",
                         help="name frequencies of MEDLINE authors, or a small shared pool")
     args = parser.parse_args()
@@ -229,7 +231,10 @@ def main() -> None:
             store.apply_schema()
             thread.start()
             started = time.monotonic()
-            summary = run_ingest(store, PubmedLoader(), xml, rejects_dir=work / "rejects",
+            loader = PubmedLoader()
+            loader.configure(settings if args.max_profiles is None else
+                             settings.model_copy(update={"resolution_profiles": args.max_profiles}))
+            summary = run_ingest(store, loader, xml, rejects_dir=work / "rejects",
                                  batch_size=args.batch_size)
             seconds = time.monotonic() - started
             stop.set()
@@ -250,6 +255,7 @@ def main() -> None:
         "authored": counts["relationships"].get("AUTHORED"),
         "hcps": counts["nodes"].get("HCP"), "mentions": counts["nodes"].get("Mention"),
         "people_generated": max(1000, args.authorships // 12), "names": args.names,
+        "max_profiles": loader.max_profiles,
         **scores,
         "seconds_per_batch_first_last_quarter": {
             name: [round(sum(v[:max(1, len(v) // 4)]) / max(1, len(v) // 4), 2),

@@ -19,6 +19,7 @@ from typing import Any
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.runner import Loader, Record
 
+from kolgraph.config import Settings
 from kolgraph.resolution import (
     MentionIn,
     Resolution,
@@ -30,6 +31,7 @@ from kolgraph.resolution import (
 )
 from kolgraph.resolution.evidence import MAX_RECORD_AFFILIATIONS, RecordEvidence, fullname
 from kolgraph.resolution.names import fold
+from kolgraph.resolution.resolver import MAX_CACHED_PROFILES
 from kolgraph.resolution.vocabulary import content_words
 from kolgraph.store import GraphStore
 
@@ -264,6 +266,11 @@ class PaperLoader(Loader):
     _index: ResolutionIndex | None = None
     _index_store: int | None = None
     pipelined = True  # the run's resolution index already holds the batch being written
+    max_profiles: int = MAX_CACHED_PROFILES  # profiles the run's index holds (configure)
+
+    def configure(self, settings: Settings) -> None:
+        """Bound the run's resolution index at ``settings.resolution_profiles``."""
+        self.max_profiles = settings.resolution_profiles
 
     def start_run(self) -> None:
         """Forget the in-run resolution index."""
@@ -272,7 +279,8 @@ class PaperLoader(Loader):
 
     def _resolution_index(self, store: GraphStore) -> ResolutionIndex:
         if self._index is None or self._index_store != id(store):
-            self._index, self._index_store = ResolutionIndex(), id(store)
+            self._index = ResolutionIndex(max_profiles=self.max_profiles)
+            self._index_store = id(store)
         return self._index
 
     def build(self, records: list[Record], store: GraphStore) -> GraphBatch:

@@ -33,6 +33,7 @@ from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.seen import SeenIds
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from kolgraph.config import Settings
 from kolgraph.errors import IngestError
 from kolgraph.store import GraphStore
 
@@ -62,6 +63,9 @@ class Loader(ABC):
     @abstractmethod
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         """Stream the file's usable records; send unusable ones to ``rejects``."""
+
+    def configure(self, settings: Settings) -> None:
+        """Take the settings this loader reads (none by default)."""
 
     def add_to_batch(self, record: Record, batch: GraphBatch) -> None:
         """Add one record's nodes and relationships to ``batch``."""

@@ -61,7 +61,9 @@ def demo(
         for source, relative in DEMO_PLAN:
             if source not in LOADERS:
                 continue
-            summary = run_ingest(store, loader_for(source), folder / relative,
+            loader = loader_for(source)
+            loader.configure(settings)
+            summary = run_ingest(store, loader, folder / relative,
                                  rejects_dir=settings.data_dir / "rejects", progress=True)
             table.add_row(source, Path(relative).name, *(f"{n:,}" for n in (
                 summary.read, summary.loaded, summary.rejected, summary.duplicates)))

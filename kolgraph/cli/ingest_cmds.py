@@ -25,6 +25,7 @@ def ingest(
     """Load a source file; bad records go to a reject file, the run can be resumed."""
     settings = settings_for(data_dir)
     loader = loader_for(source)
+    loader.configure(settings)
     with open_store(settings) as store:
         store.apply_schema()
         summary = run_ingest(store, loader, path, rejects_dir=settings.data_dir / "rejects",
