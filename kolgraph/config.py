@@ -63,10 +63,9 @@ class Settings(BaseSettings):
     # stalled database): batch jobs wait long, the API gives up soon and answers 503.
     query_timeout: float = Field(600.0, gt=0)
     api_query_timeout: float = Field(15.0, gt=0)
-    # Mention profiles the resolver keeps in memory during a publication ingest. Above it,
+    # Mention profiles the resolver's index keeps during a publication ingest. Above it,
     # whole name blocks are dropped, least recently used first, and read again from the
-    # store when needed: the loader's memory stops growing there, at some cost in speed
-    # (benchmarks/RESULTS.md).
+    # store when needed: same resolutions, slower (benchmarks/RESULTS.md).
     resolution_profiles: int = Field(500_000, ge=1)
 
     @classmethod
