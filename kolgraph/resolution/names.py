@@ -181,18 +181,12 @@ def name_keys(family: str | None, given: str | None) -> tuple[str, ...]:
     (('flugel k', 'fluegel k'), ('fluegel k', 'flugel k'), ('smith j',))
     """
     key = name_key(family, given)
-    if not key:
-        return ()
-    family_part, _, initial = key.rpartition(" ") if " " in key else (key, "", "")
-    spelt = spelt_out_family_key(family)
-    if spelt is not None:
-        other = spelt
-    else:
-        other = (family_part.replace("ae", "a").replace("oe", "o").replace("ue", "u")
-                 .replace("aa", "a"))
-    if not other or other == family_part:
-        return (key,)
-    return (key, f"{other} {initial}".strip())
+    folded = family_key(family)
+    other = spelt_out_family_key(family) or (
+        folded.replace("ae", "a").replace("oe", "o").replace("ue", "u").replace("aa", "a"))
+    if not key or not other or other == folded:
+        return (key,) if key else ()
+    return (key, other + key[len(folded):])  # the key is "<family key> <initial>"
 
 
 def same_family(key_a: str, spelt_a: str | None, key_b: str, spelt_b: str | None) -> bool:

@@ -148,30 +148,19 @@ class ResolutionIndex:
 
     def best_candidate(self, mention: MentionIn, profile: Profile,
                        scores: Mapping[str, float] | None = None) -> tuple[str | None, float]:
-        """The HCP in the mention's block scoring highest, and its score.
+        """The HCP in the mention's blocks scoring highest, and its score.
 
         A candidate is the best pair probability over its mentions; an HCP with any
-        mention that cannot be this person (see ``features.conflict``) is no candidate.
-        ``scores`` holds pair probabilities already computed by mention id (see
-        :meth:`resolve_batch`): it covers every profile of the block but the conflicting
-        ones, so a profile it lacks is a conflict. Without it, pairs are scored here in
-        one vectorised call."""
+        mention that cannot be this person (see :meth:`_stored_candidates`) is no
+        candidate. ``scores`` holds pair probabilities already computed by mention id (see
+        :meth:`resolve_batch`); the pairs it lacks are scored here, in one vectorised
+        call."""
         owners: list[str] = []
         known: list[float | None] = []
         missing: list[tuple[Profile, Profile]] = []
-        members = self._members(mention.block_keys)
-        for hcp_id in sorted(members):
-            if self._identifier_clash(hcp_id, mention):
-                continue
-            profiles = list(members[hcp_id].values())
-            if not profiles:
-                continue
-            if scores is not None:
-                if any(p.id not in scores and p.id != profile.id for p in profiles):
-                    continue
-            elif any(conflict(profile, p) for p in profiles):
-                continue
-            for p in profiles:
+        candidates = self._stored_candidates(mention, profile)
+        for hcp_id in sorted(candidates):
+            for p in candidates[hcp_id]:
                 owners.append(hcp_id)
                 score = scores.get(p.id) if scores is not None else None
                 known.append(score)

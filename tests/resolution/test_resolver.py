@@ -161,20 +161,12 @@ def test_two_authors_of_one_paper_are_two_people():
     """Both same-named authors of a paper match an earlier paper's author well, yet only
     one of them can be that person; people named twice in one record outside an author
     list (a trial's official who is also a site investigator) may still be one."""
-    def record(pmid: int) -> RecordEvidence:
-        return RecordEvidence(
-            pmid=str(pmid), references=frozenset({"100", "101", "102", "103"}),
-            grants=frozenset({"R01HL12345"}), agencies=frozenset({"NHLBI"}),
-            mesh=frozenset({"D006333", "D002318"}), mesh_major=frozenset({"D006333"}),
-            nlm_journal_id="2985213R", keywords=frozenset({"heart failure"}),
-            affiliations=("Dept of Cardiology, Peking University, Beijing, China",),
-            fullnames=frozenset({"hu min", "li xia"}), n_authors=6)
-
+    lab = "Dept of Cardiology, Peking University, Beijing, China"
     paper = dict(source="pubmed", family="Stenkamp", given="Deborah L", journal="Lancet",
-                 year=2020, affiliations=["Dept of Cardiology, Peking University, Beijing, China"],
-                 coauthors=["li x", "hu m"], topics=["D006333"])
+                 year=2020, affiliations=[lab], coauthors=["li x", "hu m"], topics=["D006333"])
     earlier, one, two = resolve_offline([
-        MentionIn(id=f"mention:pubmed:{pmid}:{n}", position=n, record=record(pmid), **paper)
+        MentionIn(id=f"mention:pubmed:{pmid}:{n}", position=n, **paper,
+                  record=_cardiology_record(pmid, lab, {"hu min", "li xia"}))
         for pmid, n in ((31000001, 1), (31000002, 2), (31000002, 5))])
     assert one.hcp_id == earlier.hcp_id and one.method == "model"
     assert two.hcp_id != one.hcp_id and two.method == "new"
@@ -183,22 +175,26 @@ def test_two_authors_of_one_paper_are_two_people():
     assert not conflict(official, investigator)
 
 
-def _cardiology_record(pmid: int) -> RecordEvidence:
+def _cardiology_record(pmid: int, lab: str, coauthors: set[str]) -> RecordEvidence:
+    """A cardiology paper's record: references, grant, MeSH, journal, keyword shared by
+    every paper made with it; ``lab`` and ``coauthors`` (full names) vary."""
     return RecordEvidence(
         pmid=str(pmid), references=frozenset({"100", "101", "102", "103"}),
         grants=frozenset({"R01HL12345"}), agencies=frozenset({"NHLBI"}),
         mesh=frozenset({"D006333", "D002318"}), mesh_major=frozenset({"D006333"}),
         nlm_journal_id="2985213R", keywords=frozenset({"heart failure"}),
-        affiliations=("Klinik für Kardiologie, Universität Heidelberg, Germany",),
-        fullnames=frozenset({"weber anna", "koch peter"}), n_authors=6)
+        affiliations=(lab,), fullnames=frozenset(coauthors), n_authors=6)
+
+
+_HEIDELBERG = "Klinik für Kardiologie, Universität Heidelberg, Germany"
 
 
 def _cardiologist(pmid: int, family: str) -> MentionIn:
     return MentionIn(id=f"mention:pubmed:{pmid}:1", source="pubmed", family=family,
                      given="Jürgen", journal="Eur Heart J", year=2019, position=1,
-                     affiliations=["Klinik für Kardiologie, Universität Heidelberg, Germany"],
-                     coauthors=["weber a", "koch p"], topics=["D006333"],
-                     record=_cardiology_record(pmid))
+                     affiliations=[_HEIDELBERG], coauthors=["weber a", "koch p"],
+                     topics=["D006333"],
+                     record=_cardiology_record(pmid, _HEIDELBERG, {"weber anna", "koch peter"}))
 
 
 def test_an_umlaut_and_its_spelt_out_form_are_one_name(store):
