@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from sklearn.metrics.cluster import pair_confusion_matrix
+
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.pubmed import PubmedLoader
 
@@ -91,16 +93,18 @@ def _people(n: int, names: str, rng: random.Random) -> list[tuple[str, str, str,
 
 
 def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline",
-             truth: dict[str, int] | None = None) -> tuple[int, int]:
+             truth: Path | None = None) -> tuple[int, int]:
     """Write the file; return (articles, authorship rows).
 
     ``names``: ``medline`` draws family and first names with their frequencies among
     MEDLINE authors (so name collisions happen as often as in PubMed); ``small`` draws
     from 600 family × 20 given names (every name shared by several people). ``truth``, when
-    given, receives the person behind each authorship, by mention id."""
+    given, is a file that receives the person behind each authorship: one line per
+    article, the people in author order (kept on disk, out of the loader's memory)."""
     rng = random.Random(seed)
     people = _people(max(1000, authorships // 12), names, rng)
     articles = rows = 0
+    people_out = truth.open("w") if truth is not None else None
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
         out.write('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE PubmedArticleSet PUBLIC '
                   '"-//NLM//DTD PubMedArticle, 1st January 2019//EN" '
@@ -113,9 +117,8 @@ def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
             n = min(rng.randint(1, 20), authorships - rows)
             chosen = rng.sample(range(len(people)), n)  # the same draws as sampling people
             team = [people[i] for i in chosen]
-            if truth is not None:
-                truth.update((f"mention:pubmed:{pmid}:{k}", person)
-                             for k, person in enumerate(chosen, 1))
+            if people_out is not None:
+                people_out.write(f"{pmid} {' '.join(map(str, chosen))}\n")
             date = ("<MedlineDate>2019 Jul-Aug</MedlineDate>" if pmid % 50 == 0 else
                     f"<Year>{rng.randint(1990, 2023)}</Year><Month>{rng.choice(['Jan', 'Mar', '06'])}</Month>")
             authors = []
@@ -140,6 +143,8 @@ def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
                 f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId></ArticleIdList></PubmedData></PubmedArticle>\n')
             rows += n
         out.write("</PubmedArticleSet>\n")
+    if people_out is not None:
+        people_out.close()
     return articles, rows
 
 
@@ -162,10 +167,15 @@ def _time_calls(timings: dict[str, list[float]]) -> None:
     GraphBatch.write = timed("write", GraphBatch.write)
 
 
-def pairwise_scores(store: Any, truth: dict[str, int]) -> dict[str, float]:
-    """Pairwise precision and recall of the HCPs against the generated people: over all
-    pairs of authorships, "same HCP" against "same person"."""
-    together: Counter[tuple[str, int]] = Counter()
+def pairwise_scores(store: Any, truth: Path) -> dict[str, float]:
+    """Pairwise precision and recall of the HCPs against the generated people (``truth``
+    as written by :func:`generate`): over all pairs of authorships, "same HCP" against
+    "same person" (scikit-learn's pair confusion matrix)."""
+    person = {f"mention:pubmed:{pmid}:{k}": int(who)
+              for pmid, *team in (line.split() for line in truth.open())
+              for k, who in enumerate(team, 1)}
+    people: list[int] = []
+    hcps: list[str] = []
     after = ""
     while True:
         rows = store.execute(
@@ -173,20 +183,12 @@ def pairwise_scores(store: Any, truth: dict[str, int]) -> dict[str, float]:
             "RETURN m.id AS m, h.id AS h ORDER BY m.id LIMIT 100000", {"after": after})
         if not rows:
             break
-        together.update((row["h"], truth[row["m"]]) for row in rows)
+        people += [person[row["m"]] for row in rows]
+        hcps += [row["h"] for row in rows]
         after = rows[-1]["m"]
-    hcps: Counter[str] = Counter()
-    people: Counter[int] = Counter()
-    for (hcp, person), n in together.items():
-        hcps[hcp] += n
-        people[person] += n
-
-    def pairs(counts: Any) -> int:
-        return sum(n * (n - 1) // 2 for n in counts)
-
-    same = pairs(together.values())
-    return {"pairwise_precision": round(same / max(pairs(hcps.values()), 1), 5),
-            "pairwise_recall": round(same / max(pairs(people.values()), 1), 5)}
+    (_, merged), (split, together) = pair_confusion_matrix(people, hcps)  # [true][predicted]
+    return {"pairwise_precision": round(together / max(together + merged, 1), 5),
+            "pairwise_recall": round(together / max(together + split, 1), 5)}
 
 
 def rss(pid: int | str = "self") -> int:
@@ -211,7 +213,7 @@ def main() -> None:
     data_dir = args.data_dir or work / "kg"
     xml = work / "pubmed_bench.xml.gz"
     started = time.monotonic()
-    truth: dict[str, int] = {}
+    truth = work / "people.txt"
     articles, rows = generate(xml, args.authorships, names=args.names, truth=truth)
     print(f"generated {articles:,} articles, {rows:,} authorships, "
           f"{xml.stat().st_size / 1e6:.1f} MB gz in {time.monotonic() - started:.0f}s", flush=True)
@@ -238,6 +240,7 @@ def main() -> None:
                                  batch_size=args.batch_size)
             seconds = time.monotonic() - started
             stop.set()
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before scoring
             counts = store.counts()
             scores = pairwise_scores(store, truth)
         server_rss = rss(EmbeddedFalkorDB(data_dir).pid() or "self")
@@ -247,7 +250,7 @@ def main() -> None:
     result = {
         "articles": articles, "authorship_rows": rows, "seconds": round(seconds, 1),
         "authorship_rows_per_s": round(rows / seconds), "articles_per_s": round(articles / seconds),
-        "peak_rss_mb_loader": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb_loader": round(peak / 1024),
         "rss_mb_first_quarter": round(max(samples[:quarter], default=0) / 2**20),
         "rss_mb_last_quarter": round(max(samples[-quarter:], default=0) / 2**20),
         "falkordb_rss_mb_end": round(server_rss / 2**20),

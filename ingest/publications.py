@@ -19,7 +19,7 @@ from typing import Any
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.runner import Loader, Record
 
-from kolgraph.config import Settings
+from kolgraph.config import RESOLUTION_PROFILES, Settings
 from kolgraph.resolution import (
     MentionIn,
     Resolution,
@@ -31,7 +31,6 @@ from kolgraph.resolution import (
 )
 from kolgraph.resolution.evidence import MAX_RECORD_AFFILIATIONS, RecordEvidence, fullname
 from kolgraph.resolution.names import fold
-from kolgraph.resolution.resolver import MAX_CACHED_PROFILES
 from kolgraph.resolution.vocabulary import content_words
 from kolgraph.store import GraphStore
 
@@ -266,7 +265,7 @@ class PaperLoader(Loader):
     _index: ResolutionIndex | None = None
     _index_store: int | None = None
     pipelined = True  # the run's resolution index already holds the batch being written
-    max_profiles: int = MAX_CACHED_PROFILES  # profiles the run's index holds (configure)
+    max_profiles: int = RESOLUTION_PROFILES  # profiles the run's index holds (configure)
 
     def configure(self, settings: Settings) -> None:
         """Bound the run's resolution index at ``settings.resolution_profiles``."""

@@ -36,6 +36,11 @@ def _config_file() -> Path:
     return Path(os.environ.get("KOLGRAPH_CONFIG", "kolgraph.toml"))
 
 
+RESOLUTION_PROFILES = 500_000
+"""Default bound of the resolver's in-run index; the 1M-row PubMed benchmark's loader
+peaked at 1.8 GB below it (benchmarks/RESULTS.md)."""
+
+
 class Settings(BaseSettings):
     """Every knob kolgraph reads.
 
@@ -66,7 +71,7 @@ class Settings(BaseSettings):
     # Mention profiles the resolver's index keeps during a publication ingest. Above it,
     # whole name blocks are dropped, least recently used first, and read again from the
     # store when needed: same resolutions, slower (benchmarks/RESULTS.md).
-    resolution_profiles: int = Field(500_000, ge=1)
+    resolution_profiles: int = Field(RESOLUTION_PROFILES, ge=1)
 
     @classmethod
     def settings_customise_sources(

@@ -24,6 +24,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
+from kolgraph.config import RESOLUTION_PROFILES
 from kolgraph.resolution.features import conflict
 from kolgraph.resolution.mentions import KEYS, MentionIn, Resolution, mint_hcp_id
 from kolgraph.resolution.model import MatchModel, default_model
@@ -33,7 +34,6 @@ from kolgraph.store import GraphStore
 logger = logging.getLogger(__name__)
 
 MAX_PROFILES_PER_HCP = 5
-MAX_CACHED_PROFILES = 500_000  # the 1M-row benchmark peaked at 1.8 GB (benchmarks/RESULTS.md)
 SCORING_CHUNK = 500  # mentions whose pairs are scored together (bounds the pairs held)
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 
@@ -65,7 +65,7 @@ class ResolutionIndex:
     """
 
     def __init__(self, model: MatchModel | None = None, *,
-                 max_profiles: int = MAX_CACHED_PROFILES) -> None:
+                 max_profiles: int = RESOLUTION_PROFILES) -> None:
         self._model = model
         self.max_profiles = max_profiles
         self.by_key: dict[tuple[str, str], str] = {}
