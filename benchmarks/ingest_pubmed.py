@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from sklearn.metrics.cluster import pair_confusion_matrix
-
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.pubmed import PubmedLoader
 
@@ -171,6 +169,9 @@ def pairwise_scores(store: Any, truth: Path) -> dict[str, float]:
     """Pairwise precision and recall of the HCPs against the generated people (``truth``
     as written by :func:`generate`): over all pairs of authorships, "same HCP" against
     "same person" (scikit-learn's pair confusion matrix)."""
+    # imported here: scikit-learn is not part of an ingest and would count in its memory
+    from sklearn.metrics.cluster import pair_confusion_matrix
+
     person = {f"mention:pubmed:{pmid}:{k}": int(who)
               for pmid, *team in (line.split() for line in truth.open())
               for k, who in enumerate(team, 1)}
