@@ -50,7 +50,7 @@ corpus has terms, so few collide, and no vocabulary needs shipping (rows by buck
 LSA_DIMS = 25
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordEvidence:
     """What one publication record says about all of its authors.
 
@@ -109,18 +109,28 @@ RECORD_PROPERTIES: tuple[str, ...] = (
 """The names ``mentions_in_blocks`` gives a stored mention's record evidence."""
 
 
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _set(items: Iterable[str] | None) -> frozenset[str]:
+    """A frozenset of ``items``; one shared object when there are none (CPython makes a
+    new empty frozenset, 216 bytes, each time, and most records lack most evidence)."""
+    found = frozenset(items or ())
+    return found if found else _EMPTY
+
+
 @lru_cache(maxsize=8192)
 def _record_from_values(values: tuple[Any, ...]) -> RecordEvidence:
     (pmid, cited, linked, grants, agencies, chemicals, keywords, topics, major, nlm, journal,
      affiliations, words, fullnames, n_authors) = values
     record = RecordEvidence(
-        pmid=pmid, references=frozenset(cited or ()), linked=frozenset(linked or ()),
-        grants=frozenset(grants or ()), agencies=frozenset(agencies or ()),
-        chemicals=frozenset(chemicals or ()), keywords=frozenset(keywords or ()),
+        pmid=pmid, references=_set(cited), linked=_set(linked),
+        grants=_set(grants), agencies=_set(agencies),
+        chemicals=_set(chemicals), keywords=_set(keywords),
         mesh=mesh_uis(topics or ()), mesh_major=mesh_uis(major or ()), nlm_journal_id=nlm,
-        journal_words=frozenset(journal_words(journal)),
+        journal_words=_set(journal_words(journal)),
         affiliations=tuple(affiliations or ())[:MAX_RECORD_AFFILIATIONS],
-        words=frozenset(words or ()), fullnames=frozenset(fullnames or ()),
+        words=_set(words), fullnames=_set(fullnames),
         n_authors=int(n_authors or 0))
     return NO_RECORD if record == NO_RECORD else record
 
@@ -131,7 +141,7 @@ def mesh_uis(topic_ids: Iterable[str]) -> frozenset[str]:
     >>> sorted(mesh_uis(["mesh:D1", "openalex:T9", "mesh:D2"]))
     ['D1', 'D2']
     """
-    return frozenset(t[5:] for t in topic_ids if t.startswith("mesh:"))
+    return _set(t[5:] for t in topic_ids if t.startswith("mesh:"))
 
 
 def journal_words(title: str | None) -> list[str]:

@@ -37,7 +37,7 @@ from kolgraph.resolution.evidence import (
     shared_fullnames,
 )
 from kolgraph.resolution.features import FEATURES, own_fullname, pair_features
-from kolgraph.resolution.profiles import Profile
+from kolgraph.resolution.profiles import Profile, shared_coauthors
 from kolgraph.resolution.vocabulary import Vocabulary
 
 _EMPTY = Vocabulary()
@@ -110,14 +110,15 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
     # e-mails, co-authors, topics, words: small sets, intersected pair by pair
     idf_of = vocab.idf
     overlaps = np.array([
-        (len(a.coauthors & b.coauthors), len(a.topics & b.topics), bool(a.emails & b.emails),
+        (shared_coauthors(a, b), len(a.topics & b.topics), bool(a.emails & b.emails),
          sum(idf_of(w) ** 2 for w in a.words & b.words) if a.words and b.words else 0.0)
         for a, b in pairs], dtype=float).reshape(len(pairs), 4)
     out[:, column("email_equal")] = overlaps[:, 2]
     for j, (items, shared_name, jaccard_name) in enumerate(
             (("coauthors", "shared_coauthors", "coauthor_jaccard"),
              ("topics", "shared_topics", "topic_jaccard"))):
-        sizes = np.array([len(getattr(p, items)) for p in profiles], dtype=float)
+        sizes = np.array([p.n_coauthors if items == "coauthors" else len(p.topics)
+                          for p in profiles], dtype=float)
         shared = overlaps[:, j]
         union = sizes[left] + sizes[right] - shared
         out[:, column(shared_name)] = np.log1p(shared)

@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from kolgraph.resolution.profiles import Profile
+>>> from kolgraph.resolution.profiles import Profile, shared_coauthors
 >>> a = Profile("a", "stenkamp", ("deborah", "l"), coauthors=frozenset({"hu m"}))
 >>> b = Profile("b", "stenkamp", ("d", "l"), coauthors=frozenset({"hu m", "li x"}))
 >>> f = dict(zip(FEATURES, pair_features(a, b, AffiliationIdf({}, 1.0))))
@@ -19,7 +19,7 @@ import math
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.evidence import EXTRA_FEATURES, extra_pair_features
 from kolgraph.resolution.names import same_family
-from kolgraph.resolution.profiles import Profile
+from kolgraph.resolution.profiles import Profile, shared_coauthors
 from kolgraph.resolution.vocabulary import Vocabulary
 
 _EMPTY = Vocabulary()
@@ -112,7 +112,8 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
     middle_match = float(bool(mid_a and mid_b) and mid_a == mid_b)
     middle_conflict = float(bool(mid_a and mid_b) and mid_a[0] != mid_b[0])
     has_aff = bool(a.affiliations and b.affiliations)
-    shared = len(a.coauthors & b.coauthors)
+    shared = shared_coauthors(a, b)
+    listed = a.n_coauthors + b.n_coauthors
     shared_topics = len(a.topics & b.topics)
     year_gap = abs(a.year - b.year) if a.year and b.year else 0
     full = first_a if len(first_a) > 1 else first_b
@@ -130,7 +131,7 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
         float(not has_aff),
         float(bool(a.emails & b.emails)),
         math.log1p(shared),
-        _jaccard(a.coauthors, b.coauthors),
+        shared / (listed - shared) if listed > shared else 0.0,
         math.log1p(shared_topics),
         _jaccard(a.topics, b.topics),
         float(not (a.topics and b.topics)),
@@ -144,7 +145,7 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
         float(not (a.words and b.words)),
         math.log1p(vocab.family_count(a.family)),
         given_count,
-        float(len(a.coauthors) + len(b.coauthors)),
+        float(listed),
         float(len(a.family)),
         *extra_pair_features(a.record, b.record, vocab.corpus, idf=idf,
                              position_a=a.position, position_b=b.position, year_a=a.year,

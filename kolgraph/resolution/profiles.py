@@ -19,16 +19,21 @@ from kolgraph.resolution.names import family_key, fold, given_tokens, spelt_out_
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     """Normalised parts of one mention.
+
+    ``coauthors`` are the name keys listed with the person, as the source gives them: a
+    publication's author keys may include the person's own key (``own_key``), which
+    comparisons leave out (:func:`shared_coauthors`, :attr:`n_coauthors`). So the
+    authors of one record share one set instead of holding a copy each.
 
     Examples
     --------
     >>> p = Profile.from_mention(MentionIn(id="m", source="x", family="Stenkamp",
-    ...                                    given="Deborah L", coauthors=["hu m"]))
-    >>> p.family, p.given, p.coauthors
-    ('stenkamp', ('deborah', 'l'), frozenset({'hu m'}))
+    ...                                    given="Deborah L", coauthors=["hu m", "stenkamp d"]))
+    >>> p.family, p.given, sorted(p.coauthors), p.own_key, p.n_coauthors
+    ('stenkamp', ('deborah', 'l'), ['hu m', 'stenkamp d'], 'stenkamp d', 1)
     """
 
     id: str
@@ -48,6 +53,12 @@ class Profile:
     record: RecordEvidence = NO_RECORD  # what the whole source record says (evidence.py)
     position: int = 0  # 1-based author position in the record, 0 when not an author
     family_spelt: str | None = None  # family key with umlauts spelt out (names.same_family)
+    own_key: str | None = None  # the mention's name key, left out of its co-authors
+
+    @property
+    def n_coauthors(self) -> int:
+        """How many co-authors are listed, the person left out."""
+        return len(self.coauthors) - (self.own_key in self.coauthors)
 
     @classmethod
     def from_mention(cls, mention: MentionIn) -> Profile:
@@ -58,7 +69,7 @@ class Profile:
             family=family_key(mention.family_name),
             given=tuple(given_tokens(mention.given_name)),
             affiliations=affiliations,
-            coauthors=frozenset(mention.coauthors) - {mention.key},
+            coauthors=_shared(tuple(mention.coauthors)),
             topics=_shared(tuple(mention.topics)),
             words=_shared(tuple(mention.words)),
             emails=_emails(affiliations, mention.email),
@@ -71,6 +82,7 @@ class Profile:
             record=mention.record or NO_RECORD,
             position=mention.position or 0,
             family_spelt=spelt_out_family_key(mention.family_name),
+            own_key=mention.key or None,
         )
 
     @classmethod
@@ -83,7 +95,7 @@ class Profile:
             family=family_key(props.get("family")),
             given=tuple(given_tokens(props.get("given"))),
             affiliations=affiliations,
-            coauthors=frozenset(props.get("coauthors") or ()) - {key},
+            coauthors=_shared(tuple(props.get("coauthors") or ())),
             topics=_shared(tuple(props.get("topics") or ())),
             words=_shared(tuple(props.get("words") or ())),
             emails=_emails(affiliations, props.get("email")),
@@ -96,16 +108,35 @@ class Profile:
             record=RecordEvidence.from_properties(props),
             position=props.get("position") or 0,
             family_spelt=spelt_out_family_key(props.get("family")),
+            own_key=key or None,
         )
 
 
 _NO_EMAILS: frozenset[str] = frozenset()
 
 
+def shared_coauthors(a: Profile, b: Profile) -> int:
+    """Co-authors listed with both a and b, the two people themselves left out.
+
+    Examples
+    --------
+    >>> a = Profile("a", "lee", ("a",), coauthors=frozenset({"lee a", "wu x", "ng y"}),
+    ...             own_key="lee a")
+    >>> b = Profile("b", "lee", ("a",), coauthors=frozenset({"lee a", "wu x"}), own_key="lee a")
+    >>> shared_coauthors(a, b)
+    1
+    """
+    both = a.coauthors & b.coauthors
+    if not both:
+        return 0
+    return (len(both) - (a.own_key in both)
+            - (b.own_key != a.own_key and b.own_key in both))
+
+
 @lru_cache(maxsize=4096)
 def _shared(items: tuple[str, ...]) -> frozenset[str]:
-    """One frozenset for equal item lists: the authors of one paper share its topics and
-    words instead of holding a copy each."""
+    """One frozenset for equal item lists: the authors of one paper share its co-authors,
+    topics and words instead of holding a copy each."""
     return frozenset(items)
 
 
