@@ -55,8 +55,8 @@ def params_header(params: Mapping[str, Any]) -> str | None:
             return None
         # A quote inside a JSON string is always escaped, so once every key is known to be
         # a plain identifier, '"k":' can only be a map key: swap its quotes for backticks,
-        # one distinct key at a time.
-        for key in set(_JSON_KEY.findall(text)):
+        # one distinct key at a time. Without '":' there is no map (rows written as lists).
+        for key in set(_JSON_KEY.findall(text)) if '":' in text else ():
             if not _IDENTIFIER.fullmatch(key):
                 return None
             text = text.replace(f'"{key}":', f"`{key}`:")
