@@ -47,10 +47,11 @@ class ResolutionIndex:
     again. Per HCP and block it keeps the ``MAX_PROFILES_PER_HCP`` mentions with the
     greatest ids, the same ones a read from the store returns, so what the index holds
     does not depend on when a block was read or dropped. Whole blocks are dropped, least
-    recently used first, once more than ``max_profiles`` profiles are held (memory stays
-    flat); a dropped block is read again from the store when needed. The blocks of the previous batch are never dropped, so
-    that batch may still be being written while the next is resolved (``run_ingest``
-    with a pipelined loader); older batches must be written by then.
+    recently used first, once more than ``max_profiles`` profiles are held; a dropped
+    block is read again from the store when needed. The blocks of the current and the
+    previous batch are never dropped (the previous batch may still be being written
+    while the next is resolved: ``run_ingest`` with a pipelined loader; older batches
+    must be written by then), so the index holds at least those, whatever the bound.
 
     Examples
     --------
@@ -76,6 +77,7 @@ class ResolutionIndex:
         self.merged_into: dict[str, str] = {}
         self.n_profiles = 0
         self.recent: set[str] = set()  # blocks of the last batch, kept through one eviction
+        self.over_bound = False  # warned that the kept blocks alone exceed max_profiles
 
     @property
     def model(self) -> MatchModel:
@@ -119,7 +121,10 @@ class ResolutionIndex:
                 self.identifiers[hcp_id].setdefault(kind, str(value))
 
     def evict(self, keep: set[str]) -> None:
-        """Drop least recently used blocks (not in ``keep``) while over ``max_profiles``."""
+        """Drop least recently used blocks (not in ``keep``) while over ``max_profiles``.
+
+        When the blocks in ``keep`` alone hold more, the index stays over the bound and
+        says so once (a warning naming the setting)."""
         for block in list(self.blocks):
             if self.n_profiles <= self.max_profiles:
                 return
@@ -128,6 +133,13 @@ class ResolutionIndex:
             members = self.blocks.pop(block)
             self.loaded.discard(block)
             self.n_profiles -= sum(map(len, members.values()))
+        if self.n_profiles > self.max_profiles and not self.over_bound:
+            self.over_bound = True
+            logger.warning(
+                "the resolver holds %d mention profiles, over resolution_profiles=%d: the name "
+                "blocks of the last two batches alone hold more, and they are never dropped; "
+                "raise resolution_profiles or lower the batch size", self.n_profiles,
+                self.max_profiles)
 
     def _identifier_clash(self, hcp_id: str, mention: MentionIn) -> bool:
         known = self.identifiers.get(hcp_id)

@@ -44,3 +44,24 @@ def test_the_bound_comes_from_the_environment(monkeypatch) -> None:
     loader = PubmedLoader()
     loader.configure(Settings())
     assert loader.max_profiles == 12345
+
+
+def test_a_bound_below_the_batches_blocks_says_so_once(falkor_store: FalkorDBStore,
+                                                       tmp_path: Path, caplog) -> None:
+    """The blocks of the last two batches are never dropped: a bound below what they hold
+    cannot be kept, and the run says which setting to change instead of ignoring it."""
+    loader = PubmedLoader()
+    loader.configure(Settings(data_dir=tmp_path, resolution_profiles=10))
+    with caplog.at_level("WARNING", logger="kolgraph.resolution.resolver"):
+        run_ingest(falkor_store, loader, SAMPLE, rejects_dir=tmp_path, batch_size=100)
+    warnings = [r.getMessage() for r in caplog.records if "resolution_profiles=10" in r.getMessage()]
+    assert len(warnings) == 1 and "lower the batch size" in warnings[0]
+    assert loader._index is not None and loader._index.n_profiles > 10
+    caplog.clear()
+    falkor_store.clear()
+    roomy = PubmedLoader()
+    roomy.configure(Settings(data_dir=tmp_path, resolution_profiles=2000))
+    with caplog.at_level("WARNING", logger="kolgraph.resolution.resolver"):
+        run_ingest(falkor_store, roomy, SAMPLE, rejects_dir=tmp_path / "again", batch_size=100)
+    assert roomy._index is not None and roomy._index.n_profiles <= 2000
+    assert not [r for r in caplog.records if "resolution_profiles" in r.getMessage()]
