@@ -37,7 +37,7 @@ DEMO_PLAN: list[tuple[str, str]] = [
 
 def default_samples() -> Path:
     """The ``data/samples`` folder of a source checkout."""
-    return Path(__file__).resolve().parents[2] / "data" / "samples"
+    return Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
 @app.command()
