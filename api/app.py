@@ -12,6 +12,8 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from kolgraph.api import errors
 from kolgraph.api.deps import no_nul_characters
 from kolgraph.api.routes import analytics as analytics_routes
@@ -28,8 +30,6 @@ from kolgraph.api.routes import (
     ui,
 )
 from kolgraph.api.schemas import Problem
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from kolgraph.config import Settings
 from kolgraph.krm.audit import AuditBuffer
 from kolgraph.krm.policy import KrmPolicy

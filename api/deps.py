@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from kolgraph.api.security import ViewerDep, current_viewer
 
+from kolgraph.api.security import ViewerDep, current_viewer
 from kolgraph.config import Settings
 from kolgraph.errors import InvalidRequest
 from kolgraph.krm.audit import AuditBuffer

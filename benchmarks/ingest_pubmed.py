@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from kolgraph.config import Settings
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.pubmed import PubmedLoader
-
-from kolgraph.config import Settings
 from kolgraph.resolution.model import default_model
 from kolgraph.store import EmbeddedFalkorDB, open_store
 

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.logging import RichHandler
-
-from pydantic import ValidationError
 
 from kolgraph.config import Settings
 from kolgraph.errors import ConfigError

@@ -23,13 +23,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from kolgraph.errors import IngestError
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.textfiles import open_text
-from pydantic import BaseModel, Field, ValidationError, field_validator
-
-from kolgraph.errors import IngestError
 from kolgraph.store import GraphStore
 
 REQUIRED = ("Prscrbr_NPI", "Brnd_Name", "Gnrc_Name", "Tot_Clms")

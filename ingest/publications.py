@@ -16,10 +16,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from kolgraph.config import RESOLUTION_PROFILES, Settings
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.runner import Loader, Record
-
-from kolgraph.config import RESOLUTION_PROFILES, Settings
 from kolgraph.resolution import (
     MentionIn,
     Resolution,

@@ -22,13 +22,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+
+from kolgraph.errors import IngestError
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.textfiles import open_text
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
-
-from kolgraph.errors import IngestError
 from kolgraph.store import GraphStore
 
 DIMENSIONS = ("diagnosis", "treatment", "drug_class_choice", "brand_choice", "product_use")

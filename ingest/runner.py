@@ -28,13 +28,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kolgraph.ingest.batch import GraphBatch
-from kolgraph.ingest.rejects import RejectLog
-from kolgraph.ingest.seen import SeenIds
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kolgraph.config import Settings
 from kolgraph.errors import IngestError
+from kolgraph.ingest.batch import GraphBatch
+from kolgraph.ingest.rejects import RejectLog
+from kolgraph.ingest.seen import SeenIds
 from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from kolgraph.api.deps import StoreDep, ViewerDep
-from kolgraph.api.errors import responses
 from pydantic import StringConstraints
 
 from kolgraph import analytics
 from kolgraph.analytics import access
 from kolgraph.analytics.fabrication import suspicious_activity
 from kolgraph.analytics.field_activity import FieldActivityParams
+from kolgraph.api.deps import StoreDep, ViewerDep
+from kolgraph.api.errors import responses
 from kolgraph.krm import audit
 from kolgraph.krm.access import Viewer
 from kolgraph.krm.dates import IsoDate

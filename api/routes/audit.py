@@ -11,10 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
+
 from kolgraph.api.deps import AuditBufferDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import AuditEvent, AuditPage
-
 from kolgraph.krm import audit
 from kolgraph.krm.dates import IsoDate
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+
 from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import Contacts, Portfolio
-
 from kolgraph.krm import contacts
 from kolgraph.krm.dates import IsoDate
 

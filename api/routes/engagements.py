@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import (
@@ -15,7 +16,6 @@ from kolgraph.api.schemas import (
     EngagementPage,
     RecordResult,
 )
-
 from kolgraph.krm import engagements
 from kolgraph.krm.dates import IsoDate
 from kolgraph.krm.engagements import Department, EngagementType

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+
 from kolgraph.api.deps import AuditBufferDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import (
@@ -16,7 +17,6 @@ from kolgraph.api.schemas import (
     Network,
     Profile,
 )
-
 from kolgraph.errors import InvalidRequest
 from kolgraph.krm import network, profiles, search
 from kolgraph.schema import SCORE_PROPERTIES

@@ -5,10 +5,10 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from fastapi import APIRouter
+
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import Health, Me, Readiness
-
 from kolgraph.krm.access import ROLE_PERMISSIONS
 from kolgraph.krm.health import readiness
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+
 from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import Kpis
-
 from kolgraph.krm import kpis
 from kolgraph.krm.dates import IsoDate
 from kolgraph.krm.engagements import Department

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import Plan, PlanCreate, PlanVsActual
-
 from kolgraph.krm import plans
 
 router = APIRouter(tags=["plans"])

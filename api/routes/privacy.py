@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+
 from kolgraph.api.deps import AuditBufferDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
-
 from kolgraph.krm import privacy
 
 router = APIRouter(prefix="/privacy", tags=["privacy"])

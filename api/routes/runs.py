@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import ScoreRun
-
 from kolgraph.krm import runs
 
 router = APIRouter(tags=["scores"])

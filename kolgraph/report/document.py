@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, ChainableUndefined, select_autoescape
+from jinja2 import ChainableUndefined, Environment, PackageLoader, select_autoescape
 
 from kolgraph.errors import ExchangeError
 from kolgraph.report.content import ReportContent

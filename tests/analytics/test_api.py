@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from kolgraph.api.app import create_app
 
+from kolgraph.api.app import create_app
 from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.store.falkordb import FalkorDBStore

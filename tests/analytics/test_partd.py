@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from kolgraph.ingest.partd import PartDLoader
-from kolgraph.ingest.runner import run_ingest
 
 from kolgraph.errors import IngestError
+from kolgraph.ingest.partd import PartDLoader
+from kolgraph.ingest.runner import run_ingest
 
 HEADER = ("Prscrbr_NPI,Prscrbr_Last_Org_Name,Prscrbr_First_Name,Prscrbr_City,"
           "Prscrbr_State_Abrvtn,Prscrbr_Type,Brnd_Name,Gnrc_Name,Tot_Clms,Tot_30day_Fills,"

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from kolgraph.ingest.quiz import QuizLoader
-from kolgraph.ingest.runner import run_ingest
 
 from kolgraph.errors import IngestError
+from kolgraph.ingest.quiz import QuizLoader
+from kolgraph.ingest.runner import run_ingest
 
 
 def _file(tmp_path: Path, text: str) -> Path:

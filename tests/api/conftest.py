@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from kolgraph.api.app import create_app
 
+from kolgraph.api.app import create_app
 from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.krm.policy import KrmPolicy

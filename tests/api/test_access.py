@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from kolgraph.api.app import create_app
 
+from kolgraph.api.app import create_app
 from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.store import statements

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from kolgraph.api.app import create_app
 
+from kolgraph.api.app import create_app
 from kolgraph.config import Settings
 
 

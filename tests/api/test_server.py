@@ -12,8 +12,8 @@ import time
 
 import httpx
 import uvicorn
-from kolgraph.api.app import create_app
 
+from kolgraph.api.app import create_app
 from kolgraph.cli import main
 from kolgraph.config import Settings
 

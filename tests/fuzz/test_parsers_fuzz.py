@@ -6,7 +6,7 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from parsers import fuzzable, mutations, parse_or_refuse, seed_bytes, _mutate
+from parsers import _mutate, fuzzable, mutations, parse_or_refuse, seed_bytes
 
 EXAMPLES = int(os.environ.get("KOLGRAPH_FUZZ_EXAMPLES", "15"))
 

@@ -54,7 +54,8 @@ def test_a_bound_below_the_batches_blocks_says_so_once(falkor_store: FalkorDBSto
     loader.configure(Settings(data_dir=tmp_path, resolution_profiles=10))
     with caplog.at_level("WARNING", logger="kolgraph.resolution.resolver"):
         run_ingest(falkor_store, loader, SAMPLE, rejects_dir=tmp_path, batch_size=100)
-    warnings = [r.getMessage() for r in caplog.records if "resolution_profiles=10" in r.getMessage()]
+    warnings = [message for r in caplog.records
+                if "resolution_profiles=10" in (message := r.getMessage())]
     assert len(warnings) == 1 and "lower the batch size" in warnings[0]
     assert loader._index is not None and loader._index.n_profiles > 10
     caplog.clear()

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from kolgraph.ingest.publications import Paper, paper_mentions
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
-
 from kolgraph.resolution.evidence import RecordEvidence
 from kolgraph.resolution.features import FEATURES, pair_features
 from kolgraph.resolution.model import default_model

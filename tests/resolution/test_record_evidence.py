@@ -7,12 +7,12 @@ import gzip
 from pathlib import Path
 
 import numpy as np
+from lxml import etree
+
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.publications import Paper, paper_mentions
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
-from lxml import etree
-
 from kolgraph.resolution.evidence import (
     EXTRA_FEATURES,
     MAX_RECORD_AFFILIATIONS,

@@ -10,10 +10,9 @@ import pytest
 from lxml import etree
 
 from kolgraph.ingest import run_ingest
-from kolgraph.ingest.pubmed import PubmedLoader
-
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.mentions import add_mention
+from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.resolution import MentionIn, ResolutionIndex, resolve_mentions, resolve_offline
 from kolgraph.resolution.evidence import RecordEvidence
 from kolgraph.resolution.features import FEATURES, conflict

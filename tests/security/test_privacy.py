@@ -11,7 +11,6 @@ from kolgraph.krm import privacy
 from kolgraph.krm.access import Viewer
 from kolgraph.store import open_store
 
-
 _SEQ = iter(range(10**6))
 
 

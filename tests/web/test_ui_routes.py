@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
 from kolgraph.api.app import create_app
 from kolgraph.api.routes.ui import WEB, asset_path
-
 from kolgraph.config import Settings
 from kolgraph.errors import UnknownObject
 
