@@ -94,6 +94,10 @@ class AffiliationIdf:
         return sparse.csr_matrix((data, indices, indptr),
                                  shape=(len(rows), max(len(self._columns), 1)))
 
+    def has_vector(self, text: str) -> bool:
+        """Whether ``text`` has any 3-gram (its similarity with itself is then 1)."""
+        return bool(text) and self._vector(text)[1] > 0
+
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two affiliation strings in [0, 1]; 0 when either is empty."""
         if not a or not b:

@@ -285,8 +285,8 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
     ``both[k]``, else 0; every distinct record pair is computed once (records of one paper
     meet in many blocks).
 
-    All the pairs' text-by-text dot products come from one sparse matrix product: the
-    texts of each left record are rows whose 3-gram columns are shifted into a range of
+    Records that share a text score 1. The other pairs' text-by-text dot products come
+    from one sparse matrix product: the texts of each left record are rows whose 3-gram columns are shifted into a range of
     their own, and every right record paired with it gets its texts shifted into the same
     range, so a product is non-zero only within a record pair."""
     n = len(rl)
@@ -296,7 +296,31 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
     size = len(lists)
     low, high = np.minimum(rl, rr)[both], np.maximum(rl, rr)[both]
     keys, inverse = np.unique(low * size + high, return_inverse=True)
-    ua, ub = keys // size, keys % size
+    # Records that share a text (written the same way in both) score 1, the similarity of
+    # a text with itself, without the product.
+    same = np.fromiter((_share_a_text(lists[a], lists[b], idf)
+                        for a, b in zip((keys // size).tolist(), (keys % size).tolist())),
+                       dtype=bool, count=len(keys))
+    best = np.ones(len(keys))
+    if not same.all():
+        best[~same] = _best_text_similarities(lists, keys[~same] // size, keys[~same] % size,
+                                              idf)
+    result[both] = np.minimum(best, 1.0)[inverse.ravel()]
+    return result
+
+
+def _share_a_text(a: tuple[str, ...], b: tuple[str, ...], idf: AffiliationIdf) -> bool:
+    """Whether the two lists hold one text with 3-grams (a text without has no vector)."""
+    if a is b:
+        return any(map(idf.has_vector, a))
+    return any(map(idf.has_vector, set(a).intersection(b)))
+
+
+def _best_text_similarities(lists: Sequence[tuple[str, ...]], ua: np.ndarray, ub: np.ndarray,
+                            idf: AffiliationIdf) -> np.ndarray:
+    """The best text-by-text similarity of each record pair ``(ua[k], ub[k])`` (distinct
+    pairs, every list non-empty), by one sparse product (see the caller)."""
+    size = len(lists)
     # every text of the records involved, once, as a unit row of 3-gram weights
     text_ids: dict[str, int] = {}
     counts = np.zeros(size, dtype=np.int64)
@@ -330,10 +354,9 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
     filled = np.diff(dots.indptr) > 0
     best_row[filled] = np.maximum.reduceat(dots.data, dots.indptr[:-1][filled])
     per = counts[ub]  # pair k's right texts: the per[k] rows before cumsum(per)[k]
-    best = np.zeros(len(keys))
+    best = np.zeros(len(ua))
     best[per > 0] = np.maximum.reduceat(best_row, (np.cumsum(per) - per)[per > 0])
-    result[both] = np.minimum(best, 1.0)[inverse.ravel()]
-    return result
+    return best
 
 
 def _overlaps(a: RecordEvidence, own_a: str | None, b: RecordEvidence, own_b: str | None

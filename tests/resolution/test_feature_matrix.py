@@ -12,6 +12,7 @@ from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.resolution.feature_matrix import pair_feature_matrix
 from kolgraph.resolution.features import FEATURES, pair_features
+from kolgraph.resolution.evidence import RecordEvidence
 from kolgraph.resolution.model import default_model
 from kolgraph.resolution.profiles import Profile
 
@@ -60,3 +61,29 @@ def test_empty_and_repeated_profiles():
     assert pair_feature_matrix([], model.idf).shape == (0, len(FEATURES))
     got = pair_feature_matrix([(a, a), (a, a)], model.idf, model.vocabulary)
     assert np.allclose(got, [pair_features(a, a, model.idf, model.vocabulary)] * 2)
+
+
+def test_record_affiliations_shared_or_not_score_as_one_pair_at_a_time():
+    """Records that share a text score 1 without the sparse product; a shared text without
+    any 3-gram ("--") is no shortcut; the rest are computed as one pair at a time would."""
+    model = default_model()
+    iowa = "Dept of Internal Medicine, University of Iowa, Iowa City, IA, USA"
+    lists = {
+        "a": ("--", iowa, "Department of Cardiology, Kyoto University, Kyoto, Japan"),
+        "b": (iowa, "Institut Pasteur, Paris, France"),
+        "c": ("--", "Univ. of Iowa Hospitals, Iowa City"),
+        "d": ("--",),
+        "e": ("Karolinska Institutet, Stockholm, Sweden",),
+    }
+    profiles = {k: Profile(k, "lee", ("ann",), record=RecordEvidence(pmid=str(i), affiliations=v))
+                for i, (k, v) in enumerate(lists.items())}
+    pairs = [(profiles[x], profiles[y]) for x, y in
+             ("ab", "ac", "ad", "ae", "bc", "cd", "de", "ba", "ca")]
+    got = pair_feature_matrix(pairs, model.idf, model.vocabulary)
+    column = FEATURES.index("record_affiliation_similarity")
+    expected = [model.idf.best_similarity(a.record.affiliations, b.record.affiliations)
+                for a, b in pairs]
+    assert np.allclose(got[:, column], expected, rtol=0, atol=1e-9)
+    assert got[0, column] == 1.0  # a and b share the Iowa text
+    assert got[2, column] == 0.0  # a and d share only "--", which has no 3-gram
+    assert 0 < got[1, column] < 1  # a and c: two ways of writing Iowa
