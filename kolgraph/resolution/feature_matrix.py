@@ -286,9 +286,10 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
     meet in many blocks).
 
     Records that share a text score 1. The other pairs' text-by-text dot products come
-    from one sparse matrix product: the texts of each left record are rows whose 3-gram columns are shifted into a range of
-    their own, and every right record paired with it gets its texts shifted into the same
-    range, so a product is non-zero only within a record pair."""
+    from one sparse matrix product: the texts of each left record are rows whose 3-gram
+    columns are shifted into a range of their own, and every right record paired with it
+    gets its texts shifted into the same range, so a product is non-zero only within a
+    record pair."""
     n = len(rl)
     result = np.zeros(n)
     if not both.any():
@@ -299,7 +300,8 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
     # Records that share a text (written the same way in both) score 1, the similarity of
     # a text with itself, without the product.
     same = np.fromiter((_share_a_text(lists[a], lists[b], idf)
-                        for a, b in zip((keys // size).tolist(), (keys % size).tolist())),
+                        for a, b in zip((keys // size).tolist(), (keys % size).tolist(),
+                                       strict=True)),
                        dtype=bool, count=len(keys))
     best = np.ones(len(keys))
     if not same.all():

@@ -10,9 +10,9 @@ import numpy as np
 from kolgraph.ingest.publications import Paper, paper_mentions
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
+from kolgraph.resolution.evidence import RecordEvidence
 from kolgraph.resolution.feature_matrix import pair_feature_matrix
 from kolgraph.resolution.features import FEATURES, pair_features
-from kolgraph.resolution.evidence import RecordEvidence
 from kolgraph.resolution.model import default_model
 from kolgraph.resolution.profiles import Profile
 
