@@ -18,6 +18,7 @@ the NLM journal id; a record without them just has none.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -250,8 +251,8 @@ def parse_article(element: etree._Element, rejects: RejectLog) -> Paper:
             continue
         major = descriptor.get("MajorTopicYN") == "Y" or any(
             q.get("MajorTopicYN") == "Y" for q in heading.iterfind("QualifierName"))
-        paper.topics.append(Topic(f"mesh:{descriptor.get('UI')}", _text(descriptor) or "",
-                                  "mesh", major))
+        paper.topics.append(Topic(sys.intern(f"mesh:{descriptor.get('UI')}"),
+                                  _text(descriptor) or "", "mesh", major))
     read_evidence(element, paper)
     return paper
 

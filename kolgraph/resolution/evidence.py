@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import math
+import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -141,7 +142,7 @@ def mesh_uis(topic_ids: Iterable[str]) -> frozenset[str]:
     >>> sorted(mesh_uis(["mesh:D1", "openalex:T9", "mesh:D2"]))
     ['D1', 'D2']
     """
-    return _set(t[5:] for t in topic_ids if t.startswith("mesh:"))
+    return _set(sys.intern(t[5:]) for t in topic_ids if t.startswith("mesh:"))
 
 
 def journal_words(title: str | None) -> list[str]:

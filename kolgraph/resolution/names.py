@@ -106,6 +106,16 @@ def given_tokens(given: str | None) -> list[str]:
     return list(_given_tokens(given))
 
 
+def given_token_tuple(given: str | None) -> tuple[str, ...]:
+    """:func:`given_tokens` as one tuple shared by every caller with the same given name
+    (profiles hold it; do not build on it).
+
+    >>> given_token_tuple("J.P.") is given_token_tuple("J.P.")
+    True
+    """
+    return _given_tokens(given)
+
+
 @lru_cache(maxsize=100_000)
 def _given_tokens(given: str | None) -> tuple[str, ...]:
     raw = (given or "").strip()

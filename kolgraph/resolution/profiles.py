@@ -14,7 +14,12 @@ from typing import Any
 
 from kolgraph.resolution.evidence import NO_RECORD, RecordEvidence
 from kolgraph.resolution.mentions import MentionIn
-from kolgraph.resolution.names import family_key, fold, given_tokens, spelt_out_family_key
+from kolgraph.resolution.names import (
+    family_key,
+    fold,
+    given_token_tuple,
+    spelt_out_family_key,
+)
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -67,7 +72,7 @@ class Profile:
         return cls(
             id=mention.id,
             family=family_key(mention.family_name),
-            given=tuple(given_tokens(mention.given_name)),
+            given=given_token_tuple(mention.given_name),
             affiliations=affiliations,
             coauthors=_shared(tuple(mention.coauthors)),
             topics=_shared(tuple(mention.topics)),
@@ -93,7 +98,7 @@ class Profile:
         return cls(
             id=mention_id,
             family=family_key(props.get("family")),
-            given=tuple(given_tokens(props.get("given"))),
+            given=given_token_tuple(props.get("given")),
             affiliations=affiliations,
             coauthors=_shared(tuple(props.get("coauthors") or ())),
             topics=_shared(tuple(props.get("topics") or ())),

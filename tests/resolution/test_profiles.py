@@ -47,9 +47,20 @@ def test_authors_of_one_record_share_its_sets(tmp_path):
         assert p.record is first.record
         assert p.own_key in p.coauthors and p.n_coauthors == len(p.coauthors) - 1
     # what a record lacks is one shared empty set, not a new one per record
-    records = [Profile.from_mention(m).record for p in papers for _, m in paper_mentions(p) if m]
-    empty = [r.grants for r in records if not r.grants]
+    mentions = [m for p in papers for _, m in paper_mentions(p) if m]
+    everyone = [Profile.from_mention(m) for m in mentions]
+    empty = [p.record.grants for p in everyone if not p.record.grants]
     assert empty and all(e is empty[0] for e in empty)
+    # a MeSH UI is one string across records, a given name one tuple across profiles
+    uis: dict[str, str] = {}
+    for p in everyone:
+        for ui in p.record.mesh:
+            assert uis.setdefault(ui, ui) is ui
+    assert len(uis) > 50 and sum(len(p.record.mesh) for p in everyone) > 2 * len(uis)
+    given: dict[str | None, tuple[str, ...]] = {}
+    for m, p in zip(mentions, everyone, strict=True):
+        assert given.setdefault(m.given_name, p.given) is p.given
+    assert len(given) < len(everyone)
 
 
 def test_stored_profile_compares_as_the_fresh_one(tmp_path):
