@@ -241,6 +241,13 @@ def main() -> None:
             seconds = time.monotonic() - started
             stop.set()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before scoring
+            index = loader._index
+            spill = {"profiles_held_end": index.n_profiles if index else None,
+                     "blocks_spilled": index.n_spilled if index else 0,
+                     "blocks_restored": index.n_restored if index else 0,
+                     "spill_file_mb": round(sum(
+                         f.stat().st_size for f in index.spill.path.iterdir()) / 2**20)
+                     if index and index.spill else 0}
             counts = store.counts()
             scores = pairwise_scores(store, truth)
         server_rss = rss(EmbeddedFalkorDB(data_dir).pid() or "self")
@@ -258,7 +265,7 @@ def main() -> None:
         "authored": counts["relationships"].get("AUTHORED"),
         "hcps": counts["nodes"].get("HCP"), "mentions": counts["nodes"].get("Mention"),
         "people_generated": max(1000, args.authorships // 12), "names": args.names,
-        "max_profiles": loader.max_profiles,
+        "max_profiles": loader.max_profiles, **spill,
         **scores,
         "seconds_per_batch_first_last_quarter": {
             name: [round(sum(v[:max(1, len(v) // 4)]) / max(1, len(v) // 4), 2),

@@ -271,7 +271,9 @@ class PaperLoader(Loader):
         self.max_profiles = settings.resolution_profiles
 
     def start_run(self) -> None:
-        """Forget the in-run resolution index."""
+        """Forget the in-run resolution index (and remove its spill file)."""
+        if self._index is not None:
+            self._index.close()
         self._index = None
         self._index_store = None
 

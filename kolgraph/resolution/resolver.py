@@ -29,6 +29,7 @@ from kolgraph.resolution.features import conflict
 from kolgraph.resolution.mentions import KEYS, MentionIn, Resolution, mint_hcp_id
 from kolgraph.resolution.model import MatchModel, default_model
 from kolgraph.resolution.profiles import Profile
+from kolgraph.resolution.spill import BlockSpill
 from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)
@@ -46,12 +47,12 @@ class ResolutionIndex:
     date from then on by the run's own resolutions, so stored mentions are not read
     again. Per HCP and block it keeps the ``MAX_PROFILES_PER_HCP`` mentions with the
     greatest ids, the same ones a read from the store returns, so what the index holds
-    does not depend on when a block was read or dropped. Whole blocks are dropped, least
-    recently used first, once more than ``max_profiles`` profiles are held; a dropped
-    block is read again from the store when needed. The blocks of the current and the
-    previous batch are never dropped (the previous batch may still be being written
-    while the next is resolved: ``run_ingest`` with a pipelined loader; older batches
-    must be written by then), so the index holds at least those, whatever the bound.
+    does not depend on when a block was read or moved out. Once more than
+    ``max_profiles`` profiles are held, whole blocks move, least recently used first, to a
+    :class:`~kolgraph.resolution.spill.BlockSpill` on disk, and come back from there
+    when a batch needs them: memory stays flat and nothing is read from the store twice.
+    The blocks of the current batch stay in memory, so the index holds at least those,
+    whatever the bound.
 
     Examples
     --------
@@ -76,8 +77,10 @@ class ResolutionIndex:
         self.identifiers: dict[str, dict[str, str]] = defaultdict(dict)
         self.merged_into: dict[str, str] = {}
         self.n_profiles = 0
-        self.recent: set[str] = set()  # blocks of the last batch, kept through one eviction
         self.over_bound = False  # warned that the kept blocks alone exceed max_profiles
+        self.spill: BlockSpill | None = None  # made on the first move out
+        self.n_spilled = 0  # blocks moved out (a block moved twice counts twice)
+        self.n_restored = 0  # blocks brought back
 
     @property
     def model(self) -> MatchModel:
@@ -121,25 +124,58 @@ class ResolutionIndex:
                 self.identifiers[hcp_id].setdefault(kind, str(value))
 
     def evict(self, keep: set[str]) -> None:
-        """Drop least recently used blocks (not in ``keep``) while over ``max_profiles``.
+        """Move least recently used blocks (not in ``keep``) to the spill while over
+        ``max_profiles``.
 
-        When the blocks in ``keep`` alone hold more, the index stays over the bound and
-        says so once (a warning naming the setting)."""
+        A block never read from the store (only HCPs found by an identifier, no profiles
+        of this run) is dropped instead: it is read from the store when needed. When the
+        blocks in ``keep`` alone hold more, the index stays over the bound and says so once
+        (a warning naming the setting)."""
+        moving: dict[str, dict[str, dict[str, Profile]]] = {}
         for block in list(self.blocks):
             if self.n_profiles <= self.max_profiles:
-                return
+                break
             if block in keep:
                 continue
             members = self.blocks.pop(block)
-            self.loaded.discard(block)
             self.n_profiles -= sum(map(len, members.values()))
+            if block in self.loaded:
+                self.loaded.discard(block)
+                moving[block] = members
+        if moving:
+            if self.spill is None:
+                self.spill = BlockSpill()
+            self.spill.put(moving)
+            self.n_spilled += len(moving)
         if self.n_profiles > self.max_profiles and not self.over_bound:
             self.over_bound = True
             logger.warning(
                 "the resolver holds %d mention profiles, over resolution_profiles=%d: the name "
-                "blocks of the last two batches alone hold more, and they are never dropped; "
+                "blocks of the current batch alone hold more, and they stay in memory; "
                 "raise resolution_profiles or lower the batch size", self.n_profiles,
                 self.max_profiles)
+
+    def restore(self, keys: Iterable[str]) -> list[str]:
+        """Bring the spilled blocks among ``keys`` back; return the keys still to be read
+        from the store (never held, or dropped unread)."""
+        keys = list(keys)
+        if self.spill is None or not keys:
+            return keys
+        found = self.spill.take(keys)
+        for block, members in found.items():
+            for hcp_id, profiles in members.items():
+                self.add(hcp_id, block)
+                for profile in profiles.values():
+                    self.add(hcp_id, block, profile)
+            self.loaded.add(block)
+        self.n_restored += len(found)
+        return [key for key in keys if key not in found]
+
+    def close(self) -> None:
+        """Remove the spill file (also done when the index is collected)."""
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
 
     def _identifier_clash(self, hcp_id: str, mention: MentionIn) -> bool:
         known = self.identifiers.get(hcp_id)
@@ -371,9 +407,8 @@ def load_candidates(store: GraphStore, index: ResolutionIndex,
                 hcp_id = row["merged_into"] or row["hcp_id"]
                 index.add(hcp_id, row["name_key"] or "", None, {kind: row["value"]})
     wanted = {key for m in mentions for key in m.block_keys}
-    index.evict(wanted | index.recent)  # the previous batch may still be being written
-    index.recent = wanted
-    keys = sorted(k for k in wanted if k not in index.loaded)
+    index.evict(wanted)
+    keys = index.restore(sorted(k for k in wanted if k not in index.loaded))
     for chunk in _chunks(keys, 500):
         for row in store.run("mentions_in_blocks", _MENTION, keys=chunk,
                              per_hcp=MAX_PROFILES_PER_HCP):

@@ -1,5 +1,5 @@
-"""The resolver's in-memory bound (``resolution_profiles``): a run that keeps dropping name
-blocks and reading them back from the store resolves every mention as an unbounded run."""
+"""The resolver's in-memory bound (``resolution_profiles``): a run that keeps moving name
+blocks to its spill file and back resolves every mention as an unbounded run."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def test_a_small_bound_drops_blocks_and_resolves_the_same(falkor_store: FalkorDB
         "MATCH (m:Mention) RETURN DISTINCT m.name_key AS k", {})}
     index = bounded._index
     assert index is not None and bounded.max_profiles == 200
-    assert len(index.blocks) < len(blocks) / 4  # most blocks were dropped along the way
+    assert len(index.blocks) < len(blocks) / 4  # most blocks were moved out along the way
+    assert index.n_spilled > len(blocks) / 2 and index.n_restored > 100  # and came back
     falkor_store.clear()
     unbounded = PubmedLoader()
     run_ingest(falkor_store, unbounded, SAMPLE, rejects_dir=tmp_path / "again", batch_size=100)
@@ -48,8 +49,8 @@ def test_the_bound_comes_from_the_environment(monkeypatch) -> None:
 
 def test_a_bound_below_the_batches_blocks_says_so_once(falkor_store: FalkorDBStore,
                                                        tmp_path: Path, caplog) -> None:
-    """The blocks of the last two batches are never dropped: a bound below what they hold
-    cannot be kept, and the run says which setting to change instead of ignoring it."""
+    """The blocks of the current batch stay in memory: a bound below what they hold cannot
+    be kept, and the run says which setting to change instead of ignoring it."""
     loader = PubmedLoader()
     loader.configure(Settings(data_dir=tmp_path, resolution_profiles=10))
     with caplog.at_level("WARNING", logger="kolgraph.resolution.resolver"):
@@ -57,7 +58,7 @@ def test_a_bound_below_the_batches_blocks_says_so_once(falkor_store: FalkorDBSto
     warnings = [message for r in caplog.records
                 if "resolution_profiles=10" in (message := r.getMessage())]
     assert len(warnings) == 1 and "lower the batch size" in warnings[0]
-    assert loader._index is not None and loader._index.n_profiles > 10
+    assert loader._index is not None and loader._index.over_bound
     caplog.clear()
     falkor_store.clear()
     roomy = PubmedLoader()

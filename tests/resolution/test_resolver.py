@@ -93,20 +93,43 @@ def test_a_run_index_resolves_like_fresh_reads_of_the_store(store, falkor_store)
     assert with_index[0] == with_index[2]  # the same Deborah L Stenkamp in papers 1 and 2
 
 
-def test_an_evicted_block_is_read_again_from_the_store(store):
+def test_a_block_moved_out_comes_back_from_the_spill_not_the_store(store):
+    # Nothing is written to the store here: the only place the first paper's Stenkamp
+    # can come back from is the spill file.
     index = ResolutionIndex(max_profiles=1)
-    first = _paper_mentions(1, "hu m")
-    r1 = resolve_mentions(store, first, index=index)
-    _write(store, first, r1)
+    r1 = resolve_mentions(store, _paper_mentions(1, "hu m"), index=index)
     other = [MentionIn(id="mention:pubmed:9:1", source="pubmed", family="Zhou", given="Wen")]
-    _write(store, other, resolve_mentions(store, other, index=index))
-    # the previous batch's blocks survive one eviction (it may still be being written)
-    assert "stenkamp d" in index.blocks
-    third = [MentionIn(id="mention:pubmed:10:1", source="pubmed", family="Kato", given="Ken")]
-    _write(store, third, resolve_mentions(store, third, index=index))
-    assert "stenkamp d" not in index.blocks  # then dropped to stay under max_profiles
-    again = _paper_mentions(2, "hu m")
-    r2 = resolve_mentions(store, again, index=index)
+    resolve_mentions(store, other, index=index)
+    assert "stenkamp d" not in index.blocks and "stenkamp d" not in index.loaded
+    assert "kaye m" in index.blocks  # moving one block was enough to get under the bound
+    assert index.spill is not None and len(index.spill) == 1
+    spill_dir = index.spill.path
+    r2 = resolve_mentions(store, _paper_mentions(2, "hu m"), index=index)
+    assert r2[0].hcp_id == r1[0].hcp_id and r2[0].method == "model"
+    assert index.n_restored == 1 and index.n_profiles == 4  # two HCPs with two profiles
+    assert "zhou w" not in index.blocks and len(index.spill) == 2  # moved out in turn
+    index.close()
+    assert not spill_dir.exists()
+
+
+def test_a_block_never_read_is_dropped_and_read_from_the_store(store):
+    # An HCP found by identifier adds its block without reading it: such a block holds
+    # none of the run's profiles and is dropped, not spilled, and read again when needed.
+    first = _paper_mentions(1, "hu m")
+    r1 = resolve_mentions(store, first)
+    _write(store, first, r1)
+    orcid = [MentionIn(id="mention:pubmed:5:1", source="pubmed", family="Roe", given="Rick",
+                       orcid="0000-0002-1825-0097")]
+    _write(store, orcid, resolve_mentions(store, orcid))
+    index = ResolutionIndex(max_profiles=0)
+    index.add(r1[0].hcp_id, "stenkamp d", None, {})  # known, block not read
+    resolve_mentions(store, orcid, index=index)
+    zhou = [MentionIn(id="mention:pubmed:9:1", source="pubmed", family="Zhou", given="Wen")]
+    resolve_mentions(store, zhou, index=index)
+    assert "stenkamp d" not in index.blocks and "roe r" not in index.blocks
+    assert index.spill is not None and set(index.spill.take(["stenkamp d", "roe r"])) == {
+        "roe r"}
+    r2 = resolve_mentions(store, _paper_mentions(2, "hu m"), index=index)
     assert r2[0].hcp_id == r1[0].hcp_id and r2[0].method == "model"
 
 
