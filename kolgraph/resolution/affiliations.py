@@ -25,6 +25,10 @@ from scipy import sparse
 
 from kolgraph.resolution.names import fold
 
+UNIT_ROWS_CACHED = 50_000
+"""Affiliation texts whose sparse unit rows are kept (least recently used go first): about a
+kilobyte each, enough for the texts of a batch and of the candidates it is compared with."""
+
 _SPLIT = re.compile(r"[^a-z0-9\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
 _EMAIL = re.compile(r"\S+@\S+")
 
@@ -52,9 +56,11 @@ class AffiliationIdf:
     def __init__(self, idf: dict[str, float], default: float) -> None:
         self.idf = idf
         self.default = default
-        self._vector = lru_cache(maxsize=200_000)(self._make_vector)
+        # Cached per text: the weights (one pair at a time, ``similarity``) and the sparse
+        # unit rows (``unit_rows``, the vectorised features) of the texts recently seen.
+        self._vector = lru_cache(maxsize=10_000)(self._make_vector)
         self._columns: dict[str, int] = {}  # n-gram -> column of the unit vectors
-        self._unit_row = lru_cache(maxsize=100_000)(self._make_unit_row)
+        self._unit_row = lru_cache(maxsize=UNIT_ROWS_CACHED)(self._make_unit_row)
 
     @classmethod
     def fit(cls, affiliations: Iterable[str], min_df: int = 2) -> AffiliationIdf:
@@ -75,12 +81,12 @@ class AffiliationIdf:
 
     def _make_unit_row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Columns and weights of the unit-length vector of ``text`` (a sparse row)."""
-        weights, norm = self._vector(text)
+        weights, norm = self._make_vector(text)
         if not norm:
-            return np.empty(0, dtype=np.int64), np.empty(0)
+            return np.empty(0, dtype=np.int32), np.empty(0)
         columns = self._columns
         return (np.fromiter((columns.setdefault(g, len(columns)) for g in weights),
-                            dtype=np.int64, count=len(weights)),
+                            dtype=np.int32, count=len(weights)),
                 np.fromiter(weights.values(), dtype=float, count=len(weights)) / norm)
 
     def unit_rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -89,14 +95,14 @@ class AffiliationIdf:
         rows = [self._unit_row(text) for text in texts]
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum([len(c) for c, _ in rows], out=indptr[1:])
-        indices = np.concatenate([c for c, _ in rows]) if rows else np.empty(0, np.int64)
+        indices = np.concatenate([c for c, _ in rows]) if rows else np.empty(0, np.int32)
         data = np.concatenate([w for _, w in rows]) if rows else np.empty(0)
         return sparse.csr_matrix((data, indices, indptr),
                                  shape=(len(rows), max(len(self._columns), 1)))
 
     def has_vector(self, text: str) -> bool:
         """Whether ``text`` has any 3-gram (its similarity with itself is then 1)."""
-        return bool(text) and self._vector(text)[1] > 0
+        return bool(text) and len(self._unit_row(text)[0]) > 0
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two affiliation strings in [0, 1]; 0 when either is empty."""

@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import zlib
@@ -51,7 +52,7 @@ corpus has terms, so few collide, and no vocabulary needs shipping (rows by buck
 LSA_DIMS = 25
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class RecordEvidence:
     """What one publication record says about all of its authors.
 
@@ -74,6 +75,9 @@ class RecordEvidence:
     words: frozenset[str] = frozenset()  # content words of the title and whole abstract
     fullnames: frozenset[str] = frozenset()
     n_authors: int = 0
+    # (CorpusStats serial, LSA projection rows as an int32 array), set by
+    # CorpusStats.lsa_buckets_of: kept with the record, so it goes with it
+    lsa_memo: Any = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     @classmethod
     def from_properties(cls, props: Mapping[str, Any]) -> RecordEvidence:
@@ -102,6 +106,8 @@ class RecordEvidence:
 
 
 NO_RECORD = RecordEvidence()
+_NO_ROWS = np.empty(0, dtype=np.int32)
+_STATS_SERIALS = itertools.count()
 RECORD_PROPERTIES: tuple[str, ...] = (
     "record_pmid", "record_cited_pmids", "record_linked_pmids", "record_grants",
     "record_grant_agencies", "record_chemicals", "record_keywords", "record_topic_ids",
@@ -286,11 +292,11 @@ class CorpusStats:
 
     def __post_init__(self) -> None:
         self.lsa_index = {b: i for i, b in enumerate(self.lsa_keys)}
-        self._lsa_rows_of = lru_cache(maxsize=100_000)(self._lsa_rows)
+        self._serial = next(_STATS_SERIALS)  # names these stats in RecordEvidence.lsa_memo
         self.lsa_matrix = (np.asarray(self.lsa_rows, dtype=float) if self.lsa_rows
                            else np.zeros((0, 0)))
         self._journal = lru_cache(maxsize=20_000)(self._journal_profile)
-        self.embed = lru_cache(maxsize=100_000)(self._embed)
+        self.embed = lru_cache(maxsize=10_000)(self._embed)  # one pair at a time only
 
     def _journal_profile(self, journal: str) -> tuple[dict[str, float], float]:
         counts = self.journal_mesh.get(journal) or {}
@@ -317,23 +323,27 @@ class CorpusStats:
     def _embed(self, record: RecordEvidence) -> np.ndarray | None:
         """The unit-length LSA vector of a record (None when no term of it is known)."""
         rows = self.lsa_buckets_of(record)
-        if not rows:
+        if not len(rows):
             return None
         v = self.lsa_matrix[rows].sum(axis=0)
         norm = float(np.sqrt(v @ v))
         return v / norm if norm else None
 
-    def lsa_buckets_of(self, record: RecordEvidence) -> list[int]:
+    def lsa_buckets_of(self, record: RecordEvidence) -> np.ndarray:
         """The projection rows of a record's LSA terms (one per term; empty when no
-        projection is shipped)."""
+        projection is shipped). Computed once per record and these stats, and kept on the
+        record (``lsa_memo``)."""
         if not self.lsa_rows:
-            return []
-        return self._lsa_rows_of(record)
-
-    def _lsa_rows(self, record: RecordEvidence) -> list[int]:
+            return _NO_ROWS
+        memo = record.lsa_memo
+        if memo is not None and memo[0] == self._serial:
+            return memo[1]
         index = self.lsa_index
-        return [i for t in record.lsa_tokens()
-                if (i := index.get(lsa_bucket(t, self.lsa_buckets))) is not None]
+        rows = np.fromiter((i for t in record.lsa_tokens()
+                            if (i := index.get(lsa_bucket(t, self.lsa_buckets))) is not None),
+                           dtype=np.int32)
+        object.__setattr__(record, "lsa_memo", (self._serial, rows))
+        return rows
 
     def to_json(self) -> dict[str, Any]:
         """Plain numbers for ``model.json``."""

@@ -266,7 +266,7 @@ def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: 
     if stats.lsa_rows:
         rows = [stats.lsa_buckets_of(r) for r in records]
         indptr = np.cumsum([0] + [len(r) for r in rows])
-        flat = np.fromiter((b for r in rows for b in r), dtype=np.int64, count=int(indptr[-1]))
+        flat = np.concatenate(rows) if rows else np.empty(0, dtype=np.int32)
         terms = sparse.csr_matrix((np.ones(len(flat)), flat, indptr),
                                   shape=(len(records), len(stats.lsa_keys)))
         terms.sum_duplicates()
