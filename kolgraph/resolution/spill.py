@@ -107,9 +107,13 @@ class BlockSpill:
         blocks = {key: pickle.loads(value) for key, value in encoded.items()}
         wanted = {key for block in blocks.values() for profiles in block.values()
                   for values in profiles if isinstance(key := values[_PAPER_AT[0]], bytes)}
-        papers = {key: paper for key in wanted if (paper := self._alive(key)) is not None}
+        papers: dict[bytes, Paper] = {}
+        for key in wanted:
+            if (paper := self._alive(key)) is not None:
+                papers[key] = paper
         for key, value in self._select("papers", [k for k in wanted if k not in papers]):
-            papers[key] = self._remember(key, pickle.loads(value))
+            papers[key] = paper = pickle.loads(value)
+            self._remember(key, paper)
         return {key: {hcp_id: {p.id: p for p in (self._decode(v, papers) for v in profiles)}
                       for hcp_id, profiles in block.items()}
                 for key, block in blocks.items()}
@@ -171,11 +175,7 @@ class BlockSpill:
         record = entry[0]() if entry is not None else None
         return None if record is None else (record, *entry[1])  # type: ignore[return-value]
 
-    def _remember(self, key: bytes, paper: Paper) -> Paper:
-        """Give back ``paper`` for ``key`` from now on, while its record is in memory (or
-        the paper already given back for it). Only a weak reference keeps the record."""
-        alive = self._alive(key)
-        if alive is not None:
-            return alive
+    def _remember(self, key: bytes, paper: Paper) -> None:
+        """Give back ``paper`` for ``key`` from now on, while its record is in memory. Only
+        a weak reference keeps the record."""
         self._live[key] = (weakref.ref(paper[0], partial(_forget, self._live, key)), paper[1:])
-        return paper
