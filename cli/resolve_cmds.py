@@ -41,7 +41,7 @@ Articles = Annotated[Path, typer.Option("--articles", help="PubMed XML (plain or
 Pairs = Annotated[Path, typer.Option("--pairs", help="Labelled pairs (';'-separated CSV).")]
 
 
-class _ArticleAuthors:
+class ArticleAuthors:
     """Author mentions of a PubMed file, found by PMID and the name a pair gives."""
 
     def __init__(self, path: Path) -> None:
@@ -78,9 +78,11 @@ class _ArticleAuthors:
         return exact[0] if exact else None
 
 
-def _triples(articles: Path, pairs: Path) -> tuple[list, int, int, _ArticleAuthors]:
+def gold_triples(articles: Path, pairs: Path) -> tuple[list, int, int, ArticleAuthors]:
+    """The labelled pairs' two mentions and label, found in ``articles``; also the rows
+    skipped for want of a label, the pairs whose author was not found, and the authors."""
     labelled, skipped = read_pairs(pairs)
-    authors = _ArticleAuthors(articles)
+    authors = ArticleAuthors(articles)
     triples, missing = pair_mentions(labelled, authors.find)
     return triples, skipped, missing, authors
 
@@ -88,7 +90,7 @@ def _triples(articles: Path, pairs: Path) -> tuple[list, int, int, _ArticleAutho
 @evaluate_app.command("disambiguation")
 def evaluate_disambiguation(articles: Articles, pairs: Pairs, as_json: JsonFlag = False) -> None:
     """Resolve the pairs' authors with the shipped model; print pairwise precision/recall/F1."""
-    triples, skipped, missing, _ = _triples(articles, pairs)
+    triples, skipped, missing, _ = gold_triples(articles, pairs)
     scores = evaluate_resolver(triples, default_model()).as_dict()
     result = {**scores, "skipped_rows": skipped, "authors_not_found": missing}
     if as_json:
@@ -115,7 +117,7 @@ def train(
     as_json: JsonFlag = False,
 ) -> None:
     """Fit the match model on labelled pairs; report out-of-fold pair scores first."""
-    triples, skipped, missing, authors = _triples(articles, pairs)
+    triples, skipped, missing, authors = gold_triples(articles, pairs)
     result: dict[str, object] = {"pairs": len(triples), "skipped_rows": skipped,
                                  "authors_not_found": missing}
     vocabulary = fit_vocabulary(authors.by_pmid.values(),
