@@ -50,9 +50,9 @@ class ResolutionIndex:
     does not depend on when a block was read or moved out. Once more than
     ``max_profiles`` profiles are held, whole blocks move, least recently used first, to a
     :class:`~kolgraph.resolution.spill.BlockSpill` on disk, and come back from there
-    when a batch needs them: memory stays flat and nothing is read from the store twice.
-    The blocks of the current batch stay in memory, so the index holds at least those,
-    whatever the bound.
+    when a batch needs them, so nothing is read from the store twice. The blocks of the
+    current batch stay in memory, so the index holds at least those, whatever the bound:
+    a common name's block grows with the data.
 
     Examples
     --------
@@ -81,6 +81,8 @@ class ResolutionIndex:
         self.spill: BlockSpill | None = None  # made on the first move out
         self.n_spilled = 0  # blocks moved out (a block moved twice counts twice)
         self.n_restored = 0  # blocks brought back
+        # record -> [(mention id, key kind, value)] of the current batch's authors
+        self._record_ids: dict[str, list[tuple[str, str, str]]] = {}
 
     @property
     def model(self) -> MatchModel:
@@ -184,6 +186,18 @@ class ResolutionIndex:
         return any(getattr(mention, k) and known.get(k) and known[k] != getattr(mention, k)
                    for k in KEYS)
 
+    def _claimed(self, mention: MentionIn) -> set[str]:
+        """HCPs that another author of the mention's record is, by an identifier the
+        index knows: the mention cannot be one of them (two authors of one record are two
+        people), though the co-author may come later in the record and join only then."""
+        record = _record_of(mention)
+        claimed: set[str] = set()
+        for other, kind, value in self._record_ids.get(record, ()) if record else ():
+            hcp_id = self.by_key.get((kind, value))
+            if other != mention.id and hcp_id is not None:
+                claimed.add(self.survivor(hcp_id))
+        return claimed
+
     def _members(self, keys: Sequence[str]) -> Mapping[str, Mapping[str, Profile]]:
         """HCP -> its profiles, over the blocks of ``keys`` (a mention's ``block_keys``)."""
         if len(keys) == 1:
@@ -257,9 +271,10 @@ class ResolutionIndex:
         """HCP -> profiles, for the HCPs in the mention's blocks that may be this person:
         no identifier clash and no profile that cannot be the same person (``conflict``)."""
         found: dict[str, list[Profile]] = {}
+        claimed = self._claimed(mention)
         for hcp_id, members in self._members(mention.block_keys).items():
             profiles = [p for p in members.values() if p.id != profile.id]
-            if (profiles and not self._identifier_clash(hcp_id, mention)
+            if (profiles and hcp_id not in claimed and not self._identifier_clash(hcp_id, mention)
                     and not any(conflict(profile, p) for p in profiles)):
                 found[hcp_id] = profiles
         return found
@@ -341,6 +356,15 @@ class ResolutionIndex:
         those are kept and only registered in the index."""
         done = done or {}
         results: list[Resolution] = []
+        self._record_ids = _identifiers_by_record(mentions)
+        try:
+            self._resolve_chunks(mentions, done, results)
+        finally:
+            self._record_ids = {}
+        return results
+
+    def _resolve_chunks(self, mentions: Sequence[MentionIn], done: Mapping[str, Resolution],
+                        results: list[Resolution]) -> None:
         for start in range(0, len(mentions), SCORING_CHUNK):
             chunk = mentions[start:start + SCORING_CHUNK]
             profiles = [Profile.from_mention(m) for m in chunk]
@@ -356,7 +380,6 @@ class ResolutionIndex:
                     results.append(self._join(mention, profile, fast[i], scores[i]))
                 else:
                     results.append(self.resolve(mention, profile=profile, scores=scores[i]))
-        return results
 
     def _join(self, mention: MentionIn, profile: Profile, hcp_id: str,
               scores: Mapping[str, float]) -> Resolution:
@@ -366,7 +389,8 @@ class ResolutionIndex:
         clashing one, or when the scored profiles were pushed out by newer ones."""
         ids = {k: getattr(mention, k) for k in KEYS if getattr(mention, k)}
         if (any((k, str(v)) in self.by_key for k, v in ids.items())
-                or self._identifier_clash(hcp_id, mention)):  # learnt earlier in the batch
+                or self._identifier_clash(hcp_id, mention)  # learnt earlier in the batch
+                or hcp_id in self._claimed(mention)):
             return self.resolve(mention, profile=profile)
         current = self._members(mention.block_keys).get(hcp_id, {})
         score = max((scores[p] for p in current if p in scores), default=0.0)
@@ -375,6 +399,26 @@ class ResolutionIndex:
         self.add(hcp_id, mention.key, profile, ids)
         return Resolution(mention_id=mention.id, hcp_id=hcp_id, score=score, method="model",
                           is_new=False)
+
+
+def _record_of(mention: MentionIn) -> str | None:
+    """The record an author mention belongs to (``mention:<source>:<record>``), or None
+    for a mention outside an author list."""
+    return mention.id.rpartition(":")[0] if mention.position else None
+
+
+def _identifiers_by_record(mentions: Iterable[MentionIn]
+                           ) -> dict[str, list[tuple[str, str, str]]]:
+    """Record -> (mention id, key kind, value) of each identifier its authors carry."""
+    found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for mention in mentions:
+        record = _record_of(mention)
+        if record is None:
+            continue
+        for kind in KEYS:
+            if value := getattr(mention, kind):
+                found[record].append((mention.id, kind, str(value)))
+    return found
 
 
 def _chunks(values: list[Any], size: int = 2000) -> Iterable[list[Any]]:

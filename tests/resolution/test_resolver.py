@@ -197,6 +197,44 @@ def test_two_authors_of_one_paper_are_two_people():
     assert not conflict(official, investigator)
 
 
+def test_an_author_cannot_join_the_hcp_a_later_coauthor_is_by_orcid(store):
+    """A paper's first author matches the ORCID holder's earlier paper well, but its last
+    author carries that ORCID: the ORCID decides who that HCP is, so the first author is
+    someone else, whichever of the two comes first in the batch."""
+    lab = "Dept of Cardiology, Peking University, Beijing, China"
+    orcid = "0000-0002-1825-0097"
+    paper = dict(source="pubmed", family="Stenkamp", given="Deborah L", journal="Lancet",
+                 year=2020, affiliations=[lab], coauthors=["li x", "hu m"], topics=["D006333"])
+
+    def author(pmid: int, n: int, **extra: object) -> MentionIn:
+        return MentionIn(id=f"mention:pubmed:{pmid}:{n}", position=n, **paper, **extra,
+                         record=_cardiology_record(pmid, lab, {"hu min", "li xia"}))
+
+    index = ResolutionIndex()
+    (earlier,) = index.resolve_batch([author(31000001, 1, orcid=orcid)])
+    first, last = index.resolve_batch([author(31000002, 1), author(31000002, 6, orcid=orcid)])
+    assert earlier.hcp_id == last.hcp_id == f"orcid:{orcid}" and last.method == "orcid"
+    assert first.hcp_id != earlier.hcp_id and first.is_new
+    # alone, the first author joins the ORCID holder: the co-author is what keeps them apart
+    assert ResolutionIndex().resolve_batch(
+        [author(31000001, 1, orcid=orcid), author(31000002, 1)])[1].method == "model"
+    # the ORCID learnt earlier in the same batch, after the pairs were scored
+    index = ResolutionIndex()
+    (known,) = index.resolve_batch([author(31000001, 1)])
+    taught, first, last = index.resolve_batch(
+        [author(31000003, 1, orcid=orcid), author(31000002, 1), author(31000002, 6, orcid=orcid)])
+    assert taught.hcp_id == last.hcp_id == known.hcp_id and taught.method == "model"
+    assert first.hcp_id != known.hcp_id
+    # through the store, batch by batch, as a loader resolves
+    resolved = []
+    for batch in ([author(31000001, 1, orcid=orcid)],
+                  [author(31000002, 1), author(31000002, 6, orcid=orcid)]):
+        results = resolve_mentions(store, batch)
+        _write(store, batch, results)
+        resolved += results
+    assert resolved[2].hcp_id == resolved[0].hcp_id != resolved[1].hcp_id
+
+
 def _cardiology_record(pmid: int, lab: str, coauthors: set[str]) -> RecordEvidence:
     """A cardiology paper's record: references, grant, MeSH, journal, keyword shared by
     every paper made with it; ``lab`` and ``coauthors`` (full names) vary."""
