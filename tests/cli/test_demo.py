@@ -21,10 +21,15 @@ def test_the_samples_the_demo_loads_are_found() -> None:
 
 def test_demo_loads_every_sample_and_lists_kols(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "kolgraph.cli", "demo", "--no-serve", "--top", "5",
-         "--data-dir", str(tmp_path / "kg")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kolgraph.cli", "demo", "--no-serve", "--top", "5",
+             "--data-dir", str(tmp_path / "kg")],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    finally:  # the embedded server outlives the command, as it does for a user
+        subprocess.run([sys.executable, "-m", "kolgraph.cli", "stop",
+                        "--data-dir", str(tmp_path / "kg")],
+                       cwd=tmp_path, env=env, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
     for source, relative in DEMO_PLAN:
