@@ -58,10 +58,38 @@ FEATURES: tuple[str, ...] = BASE_FEATURES + EXTRA_FEATURES
 records say), in the order the model reads them."""
 
 
-def _first_names_compatible(x: str, y: str) -> bool:
+def _first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two given names (tokens, see ``names.given_tokens``) may be one person's.
+
+    An initial fits any name with its letter; written-out names must be equal, or be one
+    name written as one word and as parts ("Xianjun" and "Xian-Jun" or "Xian J"). A name
+    that merely begins another is another name: "Li" and "Liqin", "Jan" and "Jane".
+
+    >>> compatible = _first_names_compatible
+    >>> compatible(("j",), ("jane",)), compatible(("jan",), ("jane",))
+    (True, False)
+    >>> compatible(("xian", "jun"), ("xianjun",)), compatible(("xian", "j"), ("xianjun",))
+    (True, True)
+    >>> compatible(("li",), ("liqin",)), compatible(("li", "q"), ("liqin",))
+    (False, True)
+    """
+    x, y = a[0], b[0]
     if len(x) == 1 or len(y) == 1:
         return x[0] == y[0]
-    return x == y or x.startswith(y) or y.startswith(x)
+    return x == y or _parts_of(x, b) or _parts_of(y, a)
+
+
+def _parts_of(name: str, tokens: tuple[str, ...]) -> bool:
+    """True when ``name`` is ``tokens``' leading parts run together ("xianjun" and
+    ("xian", "jun")), the last part maybe only its initial ("xian", "j")."""
+    joined = ""
+    for part in tokens:
+        joined += part
+        if not name.startswith(joined):
+            return False
+        if joined == name:
+            return len(tokens) > 1
+    return len(tokens) > 1 and len(tokens[-1]) == 1
 
 
 def conflict(a: Profile, b: Profile) -> bool:
@@ -83,7 +111,7 @@ def conflict(a: Profile, b: Profile) -> bool:
     if a.family and b.family and not same_family(a.family, a.family_spelt, b.family,
                                                  b.family_spelt):
         return True
-    if a.given and b.given and not _first_names_compatible(a.given[0], b.given[0]):
+    if a.given and b.given and not _first_names_compatible(a.given, b.given):
         return True
     return bool(a.position and b.position and a.id != b.id
                 and a.id.rpartition(":")[0] == b.id.rpartition(":")[0])  # co-authors
@@ -106,7 +134,7 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
     ga, gb = a.given, b.given
     first_a, first_b = (ga[0] if ga else ""), (gb[0] if gb else "")
     both_full = len(first_a) > 1 and len(first_b) > 1
-    compatible = bool(first_a and first_b) and _first_names_compatible(first_a, first_b)
+    compatible = bool(first_a and first_b) and _first_names_compatible(ga, gb)
     mid_a = "".join(t[0] for t in ga[1:])
     mid_b = "".join(t[0] for t in gb[1:])
     middle_match = float(bool(mid_a and mid_b) and mid_a == mid_b)

@@ -235,6 +235,31 @@ def test_an_author_cannot_join_the_hcp_a_later_coauthor_is_by_orcid(store):
     assert resolved[2].hcp_id == resolved[0].hcp_id != resolved[1].hcp_id
 
 
+def test_a_name_that_begins_another_is_another_name():
+    """"Jan" and "Jane", "Li" and "Liqin" are two names, however much else two papers
+    share; "Xian-Jun", "Xian J" and "Xianjun" may be one name written three ways, so the
+    model compares them."""
+    lab = "Dept of Cardiology, Peking University, Beijing, China"
+
+    def paper(pmid: int, family: str, given: str) -> MentionIn:
+        return MentionIn(id=f"mention:pubmed:{pmid}:1", position=1, source="pubmed",
+                         family=family, given=given, journal="Lancet", year=2020,
+                         affiliations=[lab], coauthors=["li x", "hu m"], topics=["D006333"],
+                         record=_cardiology_record(pmid, lab, {"hu min", "li xia"}))
+
+    for first, second in (("Jan", "Jane"), ("Li", "Liqin"), ("Hu", "Hua")):
+        one, two = resolve_offline([paper(31000001, "Huang", first),
+                                    paper(31000002, "Huang", second)])
+        assert two.method == "new" and two.candidate_id is None, (first, second)  # no review
+        assert conflict(Profile.from_mention(paper(1, "Huang", first)),
+                        Profile.from_mention(paper(2, "Huang", second)))
+    hyphen, joined, initial = resolve_offline([
+        paper(31000001 + n, "Jiang", given)
+        for n, given in enumerate(("Xian-Jun", "Xianjun", "Xian J"))])
+    assert joined.method == "review" and joined.candidate_id == hyphen.hcp_id  # compared
+    assert initial.hcp_id == hyphen.hcp_id and initial.method == "model"
+
+
 def _cardiology_record(pmid: int, lab: str, coauthors: set[str]) -> RecordEvidence:
     """A cardiology paper's record: references, grant, MeSH, journal, keyword shared by
     every paper made with it; ``lab`` and ``coauthors`` (full names) vary."""
