@@ -1,13 +1,15 @@
 """How much recall the MEDLINE gold records allow at 99 % precision, whatever the resolver.
 
-Usage: python benchmarks/disambiguation_ceiling.py [--articles F] [--pairs P] [--seeds 3]
+Usage: python benchmarks/disambiguation_ceiling.py [--affiliation 0.1 0.2 0.3 0.5] [--seeds 3]
 
 Splits the gold pairs (``data/samples/author-disambiguation``) the rules let the model
 compare into two groups, by what the two records share besides the name:
 
 - **strong evidence**: a co-author (by name key or full name), a cited or citing record,
   a reference, a grant, an e-mail or ORCID, or an affiliation (the authors' own or any
-  author's of the records) with 3-gram similarity of at least ``--affiliation`` (0.3);
+  author's of the records) with 3-gram similarity of at least *t* (each ``--affiliation``
+  in turn), directly or through a chain of such links among all the articles' mentions
+  of the labelled names;
 - **none of it**: only the name, the years and topical closeness (MeSH, words, journal,
   LSA topic vector) are left.
 
@@ -17,12 +19,13 @@ shipped, a random forest, logistic regression) with 5-fold cross-validation over
 split seeds, and counts the same-person pairs the best of them ranks above its 10th
 different-person pair (at most 9 wrong merges: precision 0.99 needs at least 99 right
 merges for each wrong one, and there are at most about 980). The cut is chosen on the
-held-out scores themselves, which favours the bound further. Recall cannot exceed
+held-out scores themselves, which favours the bound further. A resolver built from
+these records and these kinds of learner, with no oracle and a threshold chosen
+beforehand, cannot exceed a recall of
 
     (strong-evidence same pairs + that count) / same-person pairs
 
-for any resolver that learns from these records, since the real resolver has no oracle and
-must choose its threshold beforehand.
+``recall_ceiling`` is the highest of these over the thresholds *t*.
 
 Prints one JSON object.
 """

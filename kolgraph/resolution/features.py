@@ -18,6 +18,7 @@ import math
 
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.evidence import EXTRA_FEATURES, extra_pair_features
+from kolgraph.resolution.mentions import MentionIn
 from kolgraph.resolution.names import same_family
 from kolgraph.resolution.profiles import Profile, shared_coauthors
 from kolgraph.resolution.vocabulary import Vocabulary
@@ -113,8 +114,20 @@ def conflict(a: Profile, b: Profile) -> bool:
         return True
     if a.given and b.given and not _first_names_compatible(a.given, b.given):
         return True
-    return bool(a.position and b.position and a.id != b.id
-                and a.id.rpartition(":")[0] == b.id.rpartition(":")[0])  # co-authors
+    record = record_of(a)
+    return bool(record and a.id != b.id and record == record_of(b))  # co-authors
+
+
+def record_of(mention: Profile | MentionIn) -> str | None:
+    """The record an author belongs to (``mention:<source>:<record>``), or None for a
+    mention outside an author list (no ``position``).
+
+    >>> record_of(Profile("mention:pubmed:9:2", "wang", ("y",), position=2))
+    'mention:pubmed:9'
+    >>> record_of(Profile("mention:trials:NCT01:1", "wang", ("y",))) is None
+    True
+    """
+    return mention.id.rpartition(":")[0] if mention.position else None
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

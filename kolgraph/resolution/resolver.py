@@ -25,7 +25,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from kolgraph.config import RESOLUTION_PROFILES
-from kolgraph.resolution.features import conflict
+from kolgraph.resolution.features import conflict, record_of
 from kolgraph.resolution.mentions import KEYS, MentionIn, Resolution, mint_hcp_id
 from kolgraph.resolution.model import MatchModel, default_model
 from kolgraph.resolution.profiles import Profile
@@ -190,7 +190,7 @@ class ResolutionIndex:
         """HCPs that another author of the mention's record is, by an identifier the
         index knows: the mention cannot be one of them (two authors of one record are two
         people), though the co-author may come later in the record and join only then."""
-        record = _record_of(mention)
+        record = record_of(mention)
         claimed: set[str] = set()
         for other, kind, value in self._record_ids.get(record, ()) if record else ():
             hcp_id = self.by_key.get((kind, value))
@@ -401,18 +401,12 @@ class ResolutionIndex:
                           is_new=False)
 
 
-def _record_of(mention: MentionIn) -> str | None:
-    """The record an author mention belongs to (``mention:<source>:<record>``), or None
-    for a mention outside an author list."""
-    return mention.id.rpartition(":")[0] if mention.position else None
-
-
 def _identifiers_by_record(mentions: Iterable[MentionIn]
                            ) -> dict[str, list[tuple[str, str, str]]]:
     """Record -> (mention id, key kind, value) of each identifier its authors carry."""
     found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for mention in mentions:
-        record = _record_of(mention)
+        record = record_of(mention)
         if record is None:
             continue
         for kind in KEYS:
