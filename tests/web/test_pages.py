@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from seed import MEDICAL_NOTE, SALES_NOTE
 
 pytestmark = pytest.mark.timeout(300)
@@ -211,9 +212,9 @@ def test_keyboard_only_sign_in_and_navigation(page, scenario):
     page.wait_for_url(lambda url: url != first_url)
     page.wait_for_selector("svg.network circle.node")
     # focus moves to the new page's heading once all of its cards have loaded (the
-    # network may be drawn before the others); fails after the timeout if it never does
-    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'H1'",
-                           timeout=15_000)
+    # network may be drawn before the others); fails after the timeout if it never does.
+    # A locator assertion, not wait_for_function: the page's CSP forbids eval of a string.
+    expect(page.locator("h1")).to_be_focused(timeout=15_000)
     assert page.evaluate("document.activeElement.tagName") == "H1"  # focus moved to the page
 
 
