@@ -382,7 +382,9 @@ class Kpis(BaseModel):
     call_rate: float | None
     call_rate_per_employee: float | None
     visits: int
-    verified_visit_rate: float | None
+    visits_located: int = Field(description="Visits to HCPs whose practice location is known.")
+    verified_visits: int = Field(description="Located visits with a GPS fix within the radius.")
+    verified_visit_rate: float | None = Field(description="verified_visits / visits_located.")
     call_report_completeness: float | None
     key_message_delivery_rate: float | None
     outcome_mix: dict[str, int]

@@ -12,6 +12,11 @@ The company is modelled on a neurology franchise (TYSABRI, TECFIDERA, AVONEX, as
 for in the Open Payments sample). Several departments work the same HCPs, and some
 engagements collide on purpose: sales and medical affairs contacting one HCP about one
 product within days, and sales calls during an advisory-board engagement.
+
+HCPs in the cities of :data:`CITIES` carry the practice location a CRM keeps for an
+account (``hcp_lat``, ``hcp_lon``: invented, a few km around the city centre). Most
+in-person engagements have a GPS fix within about 400 m of it; about one in seven was
+recorded somewhere else in the city, so verified-visit KPIs have both kinds to count.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ COLUMNS = ["engagement_id", "hcp_crm_id", "hcp_npi", "hcp_profile_id", "hcp_name
            "hcp_affiliation", "hcp_city", "hcp_state", "employee_id", "employee_name",
            "employee_role", "department", "territory", "type", "channel", "datetime",
            "objective", "product", "key_messages", "outcome", "cost", "lat", "lon", "notes",
-           "planned"]
+           "planned", "hcp_lat", "hcp_lon"]
 EMPLOYEES = [  # id, name, role, department, territory
     ("S01", "Dana Whitfield", "rep", "sales", "West"),
     ("S02", "Marco Ruiz", "rep", "sales", "Central"),
@@ -96,6 +101,13 @@ def payment_hcps() -> list[dict[str, str]]:
     return list(seen.values())
 
 
+def practice_location(hcp: dict[str, str], place: tuple[float, float]) -> tuple[float, float]:
+    """The account's practice location: fixed per HCP, within about 3 km of ``place``."""
+    key = hcp.get("hcp_npi") or hcp.get("hcp_profile_id") or hcp["hcp_name"]
+    rng = random.Random(f"practice:{key}")
+    return place[0] + rng.uniform(-0.03, 0.03), place[1] + rng.uniform(-0.03, 0.03)
+
+
 def engagement(rng: random.Random, n: int, hcp: dict[str, str], crm_id: str,
                employee: tuple[str, ...], when: datetime, product: str | None = None,
                kind: str | None = None) -> dict[str, str]:
@@ -107,10 +119,14 @@ def engagement(rng: random.Random, n: int, hcp: dict[str, str], crm_id: str,
     product = product or rng.choice(list(PRODUCTS))
     messages = rng.sample(PRODUCTS[product], k=rng.randint(1, 2))
     place = CITIES.get((hcp.get("hcp_city", "").upper(), hcp.get("hcp_state", "")))
+    practice = practice_location(hcp, place) if place else None
     lat = lon = ""
-    if place and channel == "in_person":
-        lat = f"{place[0] + rng.uniform(-0.03, 0.03):.5f}"
-        lon = f"{place[1] + rng.uniform(-0.03, 0.03):.5f}"
+    if place and practice and channel == "in_person":
+        d_lat, d_lon = rng.uniform(-0.03, 0.03), rng.uniform(-0.03, 0.03)
+        on_site = random.Random(f"gps:{n}").random() < 0.85
+        base, scale = (practice, 0.1) if on_site else (place, 1.0)
+        lat = f"{base[0] + d_lat * scale:.5f}"
+        lon = f"{base[1] + d_lon * scale:.5f}"
     cost = {"advisory_board": 1500, "speaker_programme": 2500, "meeting": 60,
             "visit": 25, "sample_drop": 40, "research_collaboration": 5000,
             "congress_invitation": 1800}.get(kind, 0)
@@ -123,6 +139,8 @@ def engagement(rng: random.Random, n: int, hcp: dict[str, str], crm_id: str,
         "product": product, "key_messages": "|".join(messages) if dept != "market_access" else "",
         "outcome": rng.choice(OUTCOMES), "cost": f"{cost:.2f}" if cost else "",
         "lat": lat, "lon": lon, "notes": "", "planned": "yes" if rng.random() < 0.8 else "no",
+        "hcp_lat": f"{practice[0]:.5f}" if practice else "",
+        "hcp_lon": f"{practice[1]:.5f}" if practice else "",
     }
     for key in ("hcp_npi", "hcp_profile_id", "hcp_name", "hcp_affiliation", "hcp_city",
                 "hcp_state"):

@@ -3,7 +3,9 @@
 Each engagement becomes ``(:Engagement {id: "eng:crm:<engagement_id>"})`` with
 ``WITH_HCP`` the HCP (a Mention resolved by CRM id, NPI, Open Payments profile id, else by
 name and affiliation), ``BY`` the employee (``emp:<employee_id>``, ``MEMBER_OF`` their
-department), ``OWNED_BY`` the department and ``ABOUT_PRODUCT`` the product.
+department), ``OWNED_BY`` the department and ``ABOUT_PRODUCT`` the product. A row that carries the
+practice location the CRM holds for the HCP's account (``hcp_lat``, ``hcp_lon``) gives the
+HCP its ``lat``/``lon``, against which visits' GPS fixes are verified.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ COLUMNS = ("engagement_id", "hcp_crm_id", "hcp_npi", "hcp_profile_id", "hcp_name
            "hcp_affiliation", "hcp_city", "hcp_state", "employee_id", "employee_name",
            "employee_role", "department", "territory", "type", "channel", "datetime",
            "objective", "product", "key_messages", "outcome", "cost", "lat", "lon", "notes",
-           "planned")
+           "planned", "hcp_lat", "hcp_lon")
 REQUIRED = ("engagement_id", "employee_id", "department", "type", "datetime")
 
 
@@ -55,6 +57,8 @@ class Engagement(BaseModel):
     hcp_affiliation: str | None = None
     hcp_city: str | None = None
     hcp_state: str | None = None
+    hcp_lat: float | None = None
+    hcp_lon: float | None = None
     employee_id: str
     employee_name: str | None = None
     employee_role: str | None = None
@@ -150,11 +154,17 @@ def engagement_from_row(row: dict[str, Any]) -> Engagement:
     profile = fields.identifier(row.get("hcp_profile_id"))
     if not (crm_id or npi or profile or name):
         raise ValueError("hcp_crm_id: no HCP reference (give hcp_crm_id, hcp_npi or hcp_name)")
+    hcp_lat = _coordinate(row.get("hcp_lat"), "hcp_lat", 90)
+    hcp_lon = _coordinate(row.get("hcp_lon"), "hcp_lon", 180)
+    if (hcp_lat is None) != (hcp_lon is None):
+        given, missing = ("hcp_lat", "hcp_lon") if hcp_lon is None else ("hcp_lon", "hcp_lat")
+        raise ValueError(f"{missing}: missing ({given} is given; a practice location needs both)")
     return Engagement(
         engagement_id=engagement_id, hcp_crm_id=crm_id, hcp_npi=npi, hcp_profile_id=profile,
         hcp_name=name, hcp_affiliation=fields.text(row.get("hcp_affiliation")),
         hcp_city=fields.text(row.get("hcp_city")), hcp_state=fields.text(row.get("hcp_state")),
-        employee_id=employee, employee_name=fields.text(row.get("employee_name")),
+        hcp_lat=hcp_lat, hcp_lon=hcp_lon, employee_id=employee,
+        employee_name=fields.text(row.get("employee_name")),
         employee_role=_choice(row.get("employee_role"), ROLES, {}, "employee_role"),
         department=department, territory=fields.text(row.get("territory")), type=kind,
         channel=_choice(row.get("channel"), CHANNELS, {"in person": "in_person",
@@ -236,6 +246,8 @@ class CrmLoader(Loader):
             batch.rel("Engagement", eng_id, "BY", "Employee", emp)
             batch.rel("Engagement", eng_id, "OWNED_BY", "Department", dept)
             batch.rel("Mention", mid, "APPEARS_IN", "Engagement", eng_id, position=1, role="hcp")
+            if e.hcp_lat is not None:
+                batch.node("HCP", hcp_id, lat=e.hcp_lat, lon=e.hcp_lon, location_source="crm")
             if e.product:
                 product = f"product:{fields.slug(e.product)}"
                 batch.node("Product", product, name=e.product, company_product=True,

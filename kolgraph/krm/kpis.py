@@ -75,8 +75,10 @@ def kpis(
     *plan adherence* is sum(min(actual, planned)) / sum(planned) over those plans;
     *call rate* counts field engagements (visit, call, meeting, email) per working day;
     a visit is *verified* when its GPS fix lies within ``policy.visit_radius_m`` of the
-    HCP's practice location; a call report is *complete* with an objective, an outcome,
-    notes and at least one key message.
+    HCP's practice location, and the *verified visit rate* counts only visits to HCPs whose
+    practice location is known (a visit without a GPS fix counts as not verified; the
+    visits that cannot be checked are ``visits - visits_located``); a call report is
+    *complete* with an objective, an outcome, notes and at least one key message.
 
     Raises
     ------
@@ -117,9 +119,10 @@ def kpis(
     field = [r for r in rows if r["type"] in FIELD_TYPES]
     detailing = [r for r in rows if r["type"] in DETAILING_TYPES]
     visits = [r for r in rows if r["type"] == "visit"]
+    located = [r for r in visits if r["hcp_lat"] is not None and r["hcp_lon"] is not None]
     verified = sum(
-        1 for r in visits
-        if None not in (r["lat"], r["lon"], r["hcp_lat"], r["hcp_lon"])
+        1 for r in located
+        if r["lat"] is not None and r["lon"] is not None
         and distance_m(r["lat"], r["lon"], r["hcp_lat"], r["hcp_lon"]) <= policy.visit_radius_m
     )
     complete = sum(1 for r in detailing if r["has_objective"] and r["has_notes"]
@@ -144,7 +147,9 @@ def kpis(
         "call_rate_per_employee": round(len(field) / days / len(employees), 4)
         if days and employees else None,
         "visits": len(visits),
-        "verified_visit_rate": _rate(verified, len(visits)),
+        "visits_located": len(located),
+        "verified_visits": verified,
+        "verified_visit_rate": _rate(verified, len(located)),
         "call_report_completeness": _rate(complete, len(detailing)),
         "key_message_delivery_rate": _rate(with_messages, len(detailing)),
         "outcome_mix": dict(sorted(Counter(r["outcome"] or "unreported" for r in detailing)

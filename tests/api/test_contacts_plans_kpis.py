@@ -156,6 +156,7 @@ def test_kpis_for_sales(client, scenario, as_):
     k = client.get("/kpis", params=params, headers=as_("krm")).json()
     assert k["engagements"] == 2 and k["visits"] == 2
     assert k["verified_visit_rate"] == 0.5  # 111 m away vs 111 km away
+    assert (k["visits_located"], k["verified_visits"]) == (2, 1)
     assert k["call_report_completeness"] == 0.5 and k["key_message_delivery_rate"] == 0.5
     assert k["outcome_mix"] == {"positive": 1, "unreported": 1}
     assert k["call_rate"] == pytest.approx(2 / k["working_days"], abs=1e-4)
@@ -163,6 +164,25 @@ def test_kpis_for_sales(client, scenario, as_):
     assert seg_a == {"segment": "A", "hcps": 2, "contacted": 1, "coverage": 0.5}
     tighter = client.get("/kpis", params={**params, "radius_m": 50}, headers=as_("krm")).json()
     assert tighter["verified_visit_rate"] == 0.0
+
+
+def test_visits_to_hcps_without_a_practice_location_are_not_counted_as_unverified(
+        client, ids, scenario, as_):
+    far_back = [
+        {"crm_id": "C-u1", "hcp_id": ids["a"], "department": "sales", "type": "visit",
+         "date": _day(400), "employee_id": "rep-9", "lat": 40.0, "lon": -98.0},
+        {"crm_id": "C-u2", "hcp_id": ids["star"], "department": "sales", "type": "visit",
+         "date": _day(401), "employee_id": "rep-9"},  # located HCP, no GPS fix
+        {"crm_id": "C-u3", "hcp_id": ids["star"], "department": "sales", "type": "visit",
+         "date": _day(402), "employee_id": "rep-9", "lat": 40.0005, "lon": -98.0},
+    ]
+    assert client.post("/engagements/bulk", json={"engagements": far_back},
+                       headers=as_("rep")).status_code == 200
+    params = {"period_start": _day(410), "period_end": _day(390), "department": "sales",
+              "employee_id": "rep-9"}
+    k = client.get("/kpis", params=params, headers=as_("krm")).json()
+    assert (k["visits"], k["visits_located"], k["verified_visits"]) == (3, 2, 1)
+    assert k["verified_visit_rate"] == 0.5  # HCP a has no lat/lon: that visit is not checkable
 
 
 def test_kpis_plan_coverage_and_adherence(client, scenario, as_):

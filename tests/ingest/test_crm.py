@@ -68,6 +68,19 @@ def test_sample_counts_and_real_hcps(store, load):
         assert hcps[hcp_id]["crm_id"] == row["hcp_crm_id"]
     assert len({with_hcp[f"eng:crm:{r['engagement_id']}"] for r in rows}) == len(
         {r["hcp_crm_id"] for r in rows})
+    # the account's practice location, where the CRM keeps one, becomes the HCP's
+    located = {r["hcp_crm_id"]: (float(r["hcp_lat"]), float(r["hcp_lon"]))
+               for r in rows if r["hcp_lat"]}
+    hcps = nodes(store, "HCP")
+    on_hcps = {}
+    for r in rows:
+        hcp = hcps[with_hcp[f"eng:crm:{r['engagement_id']}"]]
+        if r["hcp_lat"]:
+            on_hcps[hcp["crm_id"]] = (hcp["lat"], hcp["lon"])
+    assert on_hcps == located and len(located) > 20
+    assert sum(1 for h in hcps.values() if h.get("lat") is not None) == len(located)
+    assert {h.get("location_source") for h in hcps.values() if h.get("lat") is not None} == {
+        "crm"}
 
 
 def test_sample_has_several_departments_and_collisions():
@@ -150,11 +163,12 @@ def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
         good("4", lat="123.0"), good("5", cost="-5"), good("6", datetime="2999-01-01"),
         good("7", hcp_crm_id="", hcp_name=""), good("8", hcp_npi="99"),
         good("9", datetime="1850-03-01"), good("10", notes="first line\nsecond line"),
+        good("12", hcp_lat="37.77"), good("13", hcp_lat="37.77", hcp_lon="-190"),
     ], encoding="cp1252")
     with path.open("a", encoding="cp1252") as handle:
         handle.write("11,CRM-9\n")
     summary = load("crm", path)
-    assert (summary.loaded, summary.rejected) == (2, 9)
+    assert (summary.loaded, summary.rejected) == (2, 11)
     rejects = [json.loads(x) for x in Path(summary.rejects_file).read_text().splitlines()]
     reasons = {r["record"]: (r["field"], r["reason"]) for r in rejects}
     assert reasons["2"][0] == "type" and "advisory_board" in reasons["2"][1]
@@ -165,7 +179,10 @@ def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
     assert reasons["7"][0] == "hcp_crm_id" and "no HCP reference" in reasons["7"][1]
     assert reasons["8"][0] == "hcp_npi"
     assert reasons["9"] == ("datetime", "date before 1900: '1850-03-01'")
-    assert any("expected 25 fields" in r["reason"] for r in rejects)
+    assert reasons["12"] == ("hcp_lon",
+                             "missing (hcp_lat is given; a practice location needs both)")
+    assert reasons["13"] == ("hcp_lon", "-190.0 is outside -180..180")
+    assert any(f"expected {len(sample_rows()[0])} fields" in r["reason"] for r in rejects)
     eng = store.run("node_by_id", {"label": "Engagement"}, id="eng:crm:10")[0]["props"]
     assert eng["notes"] == "first line second line"
     hcp = store.run("node_by_id", {"label": "HCP"}, id=eng["hcp_id"])[0]["props"]
