@@ -18,7 +18,9 @@ def _events(store, target: str) -> list[dict]:  # noqa: ANN001
                      action=None, target=target, after=None, limit=1000)
 
 
-def test_a_verified_key_is_cached_and_revoking_it_in_process_refuses_it_at_once(api_store):
+def test_a_verified_key_is_cached_and_revoking_it_in_process_refuses_it_at_once(api_store,
+                                                                               monkeypatch):
+    monkeypatch.setattr(keys, "CACHE_SECONDS", 3600.0)  # a slow machine must not outlive the TTL
     key, record = keys.create_key(api_store, "field", "sales")
     assert keys.authenticate(api_store, key).role == "field"
     # Mark it revoked behind the cache's back: the cached answer stands until the TTL ...
