@@ -117,27 +117,39 @@ def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
             if people_out is not None:
                 people_out.write(f"{pmid} {' '.join(map(str, chosen))}\n")
             date = ("<MedlineDate>2019 Jul-Aug</MedlineDate>" if pmid % 50 == 0 else
-                    f"<Year>{rng.randint(1990, 2023)}</Year><Month>{rng.choice(['Jan', 'Mar', '06'])}</Month>")
+                    f"<Year>{rng.randint(1990, 2023)}</Year>"
+                    f"<Month>{rng.choice(['Jan', 'Mar', '06'])}</Month>")
             authors = []
             for family, given, aff, orcid in team:
-                ident = f'<Identifier Source="ORCID">https://orcid.org/{orcid}</Identifier>' if orcid else ""
+                ident = (f'<Identifier Source="ORCID">https://orcid.org/{orcid}</Identifier>'
+                         if orcid else "")
                 affs = f"<AffiliationInfo><Affiliation>{aff}</Affiliation></AffiliationInfo>"
                 if rng.random() < 0.1:
-                    affs += "<AffiliationInfo><Affiliation>Institute of Health, Lyon, France</Affiliation></AffiliationInfo>"
+                    affs += ("<AffiliationInfo><Affiliation>Institute of Health, Lyon, France"
+                             "</Affiliation></AffiliationInfo>")
                 initials = "".join(part[0] for part in given.split())
-                authors.append(f'<Author ValidYN="Y"><LastName>{family}</LastName><ForeName>{given}</ForeName>'
+                authors.append(f'<Author ValidYN="Y"><LastName>{family}</LastName>'
+                               f"<ForeName>{given}</ForeName>"
                                f"<Initials>{initials}</Initials>{ident}{affs}</Author>")
-            mesh = "".join(f'<MeshHeading><DescriptorName UI="D{rng.randint(1, 3000):06d}" MajorTopicYN="{"Y" if k == 0 else "N"}">Term {k}</DescriptorName></MeshHeading>'
+            mesh = "".join(f'<MeshHeading><DescriptorName UI="D{rng.randint(1, 3000):06d}" '
+                           f'MajorTopicYN="{"Y" if k == 0 else "N"}">Term {k}</DescriptorName>'
+                           "</MeshHeading>"
                            for k in range(rng.randint(0, 12)))
             out.write(
-                f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}</PMID>'
-                f'<Article PubModel="Print"><Journal><ISSN IssnType="Print">{1000 + pmid % 900}-{pmid % 9000:04d}</ISSN>'
-                f"<JournalIssue><PubDate>{date}</PubDate></JournalIssue><Title>Journal {pmid % 900}</Title></Journal>"
+                '<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
+                f'<PMID Version="1">{pmid}</PMID>'
+                '<Article PubModel="Print"><Journal>'
+                f'<ISSN IssnType="Print">{1000 + pmid % 900}-{pmid % 9000:04d}</ISSN>'
+                f"<JournalIssue><PubDate>{date}</PubDate></JournalIssue>"
+                f"<Title>Journal {pmid % 900}</Title></Journal>"
                 f"<ArticleTitle>Study <i>{pmid}</i> of things.</ArticleTitle>"
-                f'<AuthorList CompleteYN="Y">{"".join(authors)}</AuthorList><Language>eng</Language>'
-                f'<PublicationTypeList><PublicationType UI="D016428">Journal Article</PublicationType></PublicationTypeList>'
+                f'<AuthorList CompleteYN="Y">{"".join(authors)}</AuthorList>'
+                "<Language>eng</Language>"
+                '<PublicationTypeList><PublicationType UI="D016428">Journal Article'
+                "</PublicationType></PublicationTypeList>"
                 f"</Article><MeshHeadingList>{mesh}</MeshHeadingList></MedlineCitation>"
-                f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId></ArticleIdList></PubmedData></PubmedArticle>\n')
+                f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId>'
+                "</ArticleIdList></PubmedData></PubmedArticle>\n")
             rows += n
         out.write("</PubmedArticleSet>\n")
     if people_out is not None:

@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--fsync", default="always", choices=["always", "everysec", "no"])
     args = parser.parse_args()
-    print(f"| rows | batch | fsync | nodes/s | relationships/s | server peak RSS |")
+    print("| rows | batch | fsync | nodes/s | relationships/s | server peak RSS |")
     print("|---:|---:|---|---:|---:|---:|")
     for rows in args.rows:
         r = measure(rows, args.batch, args.fsync)

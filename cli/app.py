@@ -53,7 +53,8 @@ def settings_for(data_dir: Path | None) -> Settings:
         return Settings(data_dir=data_dir) if data_dir else Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg'].removeprefix('Value error, ')}"
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         )
         raise ConfigError(f"invalid configuration: {problems}") from exc

@@ -146,7 +146,8 @@ def import_neo4j(
 
 @app.command()
 def report(
-    hcp: Annotated[str, typer.Argument(help="kolgraph id (npi:..., orcid:..., hcp:...), NPI or ORCID.")],
+    hcp: Annotated[str, typer.Argument(
+        help="kolgraph id (npi:..., orcid:..., hcp:...), NPI or ORCID.")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="HTML file (default: <hcp>.html here).")] = None,
     pdf: Annotated[Path | None, typer.Option(

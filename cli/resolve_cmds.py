@@ -1,4 +1,5 @@
-"""``kolgraph review ...``, ``kolgraph evaluate disambiguation`` and ``kolgraph resolution train``."""
+"""``kolgraph review ...``, ``kolgraph evaluate disambiguation`` and
+``kolgraph resolution train``."""
 
 from __future__ import annotations
 

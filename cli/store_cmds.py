@@ -42,7 +42,8 @@ def status(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
         })
         return
     console.print(f"backend: [bold]{settings.backend}[/bold]  {location}")
-    for title, table_counts in (("label", counts["nodes"]), ("relationship", counts["relationships"])):
+    for title, table_counts in (("label", counts["nodes"]),
+                                ("relationship", counts["relationships"])):
         table = Table(title=None)
         table.add_column(title)
         table.add_column("count", justify="right")

@@ -51,7 +51,8 @@ def normal_grant_id(raw: str | None) -> str | None:
 
     Examples
     --------
-    >>> normal_grant_id("R01 CA-012345-03"), normal_grant_id("CA12345"), normal_grant_id("P30 CA 12345")
+    >>> (normal_grant_id("R01 CA-012345-03"), normal_grant_id("CA12345"),
+    ...  normal_grant_id("P30 CA 12345"))
     ('CA12345', 'CA12345', 'CA12345')
     >>> normal_grant_id("ANR-10-LABX-0034"), normal_grant_id("na"), normal_grant_id(None)
     ('ANR10LABX0034', None, None)
@@ -137,11 +138,13 @@ def pub_date(element: etree._Element | None) -> tuple[int | None, str | None]:
 
     Examples
     --------
-    >>> pub_date(etree.fromstring("<PubDate><MedlineDate>1998 Dec-1999 Jan</MedlineDate></PubDate>"))
+    >>> pub_date(etree.fromstring("<PubDate><MedlineDate>1998 Dec-1999 Jan</MedlineDate>"
+    ...                           "</PubDate>"))
     (1998, '1998-12')
     >>> pub_date(etree.fromstring("<PubDate><Year>2000</Year><Season>Spring</Season></PubDate>"))
     (2000, '2000-03')
-    >>> pub_date(etree.fromstring("<PubDate><Year>2019</Year><Month>Feb</Month><Day>4</Day></PubDate>"))
+    >>> pub_date(etree.fromstring("<PubDate><Year>2019</Year><Month>Feb</Month><Day>4</Day>"
+    ...                           "</PubDate>"))
     (2019, '2019-02-04')
     """
     if element is None:

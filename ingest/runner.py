@@ -64,7 +64,7 @@ class Loader(ABC):
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         """Stream the file's usable records; send unusable ones to ``rejects``."""
 
-    def configure(self, settings: Settings) -> None:
+    def configure(self, settings: Settings) -> None:  # noqa: B027 - optional hook, no-op by default
         """Take the settings this loader reads (none by default)."""
 
     def add_to_batch(self, record: Record, batch: GraphBatch) -> None:

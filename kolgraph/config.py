@@ -90,7 +90,8 @@ class Settings(BaseSettings):
         if self.backend == "neo4j" and not self.neo4j_uri:
             raise ValueError(
                 "backend is 'neo4j' but KOLGRAPH_NEO4J_URI is not set; set it "
-                "(e.g. neo4j://localhost:7687) or use the embedded default (KOLGRAPH_BACKEND=falkordb)"
+                "(e.g. neo4j://localhost:7687) or use the embedded default "
+                "(KOLGRAPH_BACKEND=falkordb)"
             )
         return self
 

@@ -192,7 +192,8 @@ def parse_value(field: Field | str, kind: str, delimiter: str) -> Any:
 
     Examples
     --------
-    >>> parse_value(Field("", quoted=True), "string", ";"), parse_value(Field("", False), "long", ";")
+    >>> (parse_value(Field("", quoted=True), "string", ";"),
+    ...  parse_value(Field("", False), "long", ";"))
     ('', None)
     >>> parse_value(Field("", quoted=True), "string[]", ";")
     []

@@ -119,7 +119,8 @@ class NodeFile(CsvFile):
             node_id = row[id_col].text
             if not node_id:
                 raise ExchangeError(f"{self.path.name}: row {number} has no id")
-            labels = [part for i in label_cols for part in row[i].text.split(self.delimiter) if part]
+            labels = [part for i in label_cols
+                      for part in row[i].text.split(self.delimiter) if part]
             if labels and self.label not in labels:
                 raise ExchangeError(
                     f"{self.path.name}: row {number} has labels {labels}, not {self.label!r}; "
@@ -139,7 +140,8 @@ class RelationshipFile(CsvFile):
 
     def records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """``(start id, end id, properties)`` per relationship."""
-        roles = {c.role: i for i, c in enumerate(self.columns) if c.role in ("start", "end", "type")}
+        roles = {c.role: i for i, c in enumerate(self.columns)
+                 if c.role in ("start", "end", "type")}
         for number, row in self.rows():
             if "type" in roles and row[roles["type"]].text not in ("", self.key.type):
                 raise ExchangeError(

@@ -168,7 +168,8 @@ def spelt_out_family_key(family: str | None) -> str | None:
 
     Examples
     --------
-    >>> spelt_out_family_key("Flügel"), spelt_out_family_key("Sørensen"), spelt_out_family_key("Smith")
+    >>> (spelt_out_family_key("Flügel"), spelt_out_family_key("Sørensen"),
+    ...  spelt_out_family_key("Smith"))
     ('fluegel', 'soerensen', None)
     """
     if not family:
@@ -207,7 +208,8 @@ def same_family(key_a: str, spelt_a: str | None, key_b: str, spelt_b: str | None
 
     Examples
     --------
-    >>> same_family("flugel", "fluegel", "fluegel", None), same_family("muller", None, "mueller", None)
+    >>> (same_family("flugel", "fluegel", "fluegel", None),
+    ...  same_family("muller", None, "mueller", None))
     (True, False)
     """
     return key_a == key_b or (spelt_a is not None and spelt_a == key_b) or (

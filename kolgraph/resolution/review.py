@@ -43,7 +43,9 @@ def _entry(store: GraphStore, mention_id: str) -> dict[str, Any]:
     return rows[0]
 
 
-def _hcp_relationships(store: GraphStore, hcp_id: str) -> list[tuple[str, str, str, str, dict[str, Any]]]:
+def _hcp_relationships(
+    store: GraphStore, hcp_id: str
+) -> list[tuple[str, str, str, str, dict[str, Any]]]:
     """(start label, type, end label, other id, props) of every relationship of an HCP,
     with ``other`` the far end; outgoing first then incoming."""
     found = []

@@ -40,7 +40,9 @@ def open_store(settings: Settings | None = None, *, start: bool = True) -> Graph
     from kolgraph.store.falkordb import FalkorDBStore
 
     server = EmbeddedFalkorDB(
-        settings.data_dir, appendfsync=settings.appendfsync, startup_timeout=settings.startup_timeout
+        settings.data_dir,
+        appendfsync=settings.appendfsync,
+        startup_timeout=settings.startup_timeout,
     )
     if start:
         server.start()

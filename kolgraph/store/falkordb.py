@@ -143,7 +143,8 @@ class FalkorDBStore(GraphStore):
             return []
         names = [column[1] if isinstance(column, list) else column for column in result.header]
         names = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
-        return [dict(zip(names, (_plain(v) for v in row), strict=True)) for row in result.result_set]
+        return [dict(zip(names, (_plain(v) for v in row), strict=True))
+                for row in result.result_set]
 
     def apply_schema(self) -> None:
         existing = self._existing_indexes()
@@ -152,7 +153,8 @@ class FalkorDBStore(GraphStore):
             for statement, prop in wanted:
                 if (label.name, prop) in existing:
                     continue
-                template = {"label": label.name} | ({"prop": prop} if statement == "create_index" else {})
+                template = {"label": label.name} | (
+                    {"prop": prop} if statement == "create_index" else {})
                 self.run(statement, template)
             self._unique_constraint(label.name)
 
@@ -168,7 +170,9 @@ class FalkorDBStore(GraphStore):
             )
         except redis.ResponseError as exc:
             if "already exists" not in str(exc).lower():
-                raise StoreError(f"cannot create the uniqueness constraint on {label}.id: {exc}") from exc
+                raise StoreError(
+                    f"cannot create the uniqueness constraint on {label}.id: {exc}"
+                ) from exc
 
     def close(self) -> None:
         try:

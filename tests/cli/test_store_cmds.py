@@ -32,7 +32,8 @@ def test_init_status_stop(data_dir: Path) -> None:
     assert status["counts"] == {} and status["data_dir"] == str(data_dir)
     stopped = kolgraph("stop", "--data-dir", str(data_dir))
     assert "stopped" in stopped.stdout
-    assert "no embedded FalkorDB was running" in kolgraph("stop", "--data-dir", str(data_dir)).stdout
+    assert "no embedded FalkorDB was running" in kolgraph(
+        "stop", "--data-dir", str(data_dir)).stdout
 
 
 def test_data_dir_comes_from_the_environment(data_dir: Path) -> None:

@@ -64,7 +64,8 @@ RELS = [
     ("HCP", "AUTHORED", "Publication", [
         {"start": "npi:1000000001", "end": "pmid:31452104",
          "props": {"position": 1, "role": "first", "equal_contrib": False}},
-        {"start": "npi:1000000002", "end": "pmid:31452104", "props": {"position": 2, "role": "last"}},
+        {"start": "npi:1000000002", "end": "pmid:31452104",
+         "props": {"position": 2, "role": "last"}},
         {"start": "npi:1000000001", "end": "pmid:31452105", "props": {"position": 1}}]),
     ("Publication", "HAS_TOPIC", "Topic", [
         {"start": "pmid:31452104", "end": "mesh:D006333", "props": {"major": True}}]),

@@ -34,7 +34,7 @@ def expected_counts(path: Path) -> dict[str, int]:
                                and [" ".join("".join(x.itertext()).split())
                                     for x in a.xpath("AffiliationInfo/Affiliation")]))
                        for a in people)
-    mesh = {d for d in tree.xpath("//MeshHeading/DescriptorName/@UI")}
+    mesh = set(tree.xpath("//MeshHeading/DescriptorName/@UI"))
     return {
         "articles": len(articles),
         "authors": len(authors),

@@ -53,7 +53,8 @@ def test_not_xml_is_refused(store, tmp_path):
 
 def test_billion_laughs_is_refused(store, tmp_path):
     lol = ('<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY a "lol">'
-           + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi"))
+           + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
+                     for p, c in zip("abcdefgh", "bcdefghi", strict=True))
            + "]><PubmedArticleSet>" + ARTICLE.format(pmid=1, title="&i;") + "</PubmedArticleSet>")
     path = write(tmp_path, "lol.xml", lol)
     with pytest.raises(IngestError, match="declares XML entities"):

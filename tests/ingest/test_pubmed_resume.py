@@ -28,8 +28,7 @@ def _counts_and_checkpoint(data_dir: Path):
     with open_store(Settings(data_dir=data_dir)) as store:
         runs = store.run("count_label", {"label": "IngestRun"})
         counts = store.counts()
-        rows = [r for r in store.run("mentions_of_source", {"label": "Mention"},
-                                     source="pubmed")]
+        rows = list(store.run("mentions_of_source", {"label": "Mention"}, source="pubmed"))
         return counts, runs, len(rows)
 
 

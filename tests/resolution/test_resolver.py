@@ -184,8 +184,9 @@ def test_two_authors_of_one_paper_are_two_people():
     one of them can be that person; people named twice in one record outside an author
     list (a trial's official who is also a site investigator) may still be one."""
     lab = "Dept of Cardiology, Peking University, Beijing, China"
-    paper = dict(source="pubmed", family="Stenkamp", given="Deborah L", journal="Lancet",
-                 year=2020, affiliations=[lab], coauthors=["li x", "hu m"], topics=["D006333"])
+    paper = {"source": "pubmed", "family": "Stenkamp", "given": "Deborah L", "journal": "Lancet",
+             "year": 2020, "affiliations": [lab], "coauthors": ["li x", "hu m"],
+             "topics": ["D006333"]}
     earlier, one, two = resolve_offline([
         MentionIn(id=f"mention:pubmed:{pmid}:{n}", position=n, **paper,
                   record=_cardiology_record(pmid, lab, {"hu min", "li xia"}))
@@ -203,8 +204,9 @@ def test_an_author_cannot_join_the_hcp_a_later_coauthor_is_by_orcid(store):
     someone else, whichever of the two comes first in the batch."""
     lab = "Dept of Cardiology, Peking University, Beijing, China"
     orcid = "0000-0002-1825-0097"
-    paper = dict(source="pubmed", family="Stenkamp", given="Deborah L", journal="Lancet",
-                 year=2020, affiliations=[lab], coauthors=["li x", "hu m"], topics=["D006333"])
+    paper = {"source": "pubmed", "family": "Stenkamp", "given": "Deborah L", "journal": "Lancet",
+             "year": 2020, "affiliations": [lab], "coauthors": ["li x", "hu m"],
+             "topics": ["D006333"]}
 
     def author(pmid: int, n: int, **extra: object) -> MentionIn:
         return MentionIn(id=f"mention:pubmed:{pmid}:{n}", position=n, **paper, **extra,
@@ -334,11 +336,11 @@ def _recurring_people(seed: int) -> list[MentionIn]:
     people = []
     for n in range(24):
         family, given = names[n % len(names)]
-        people.append(dict(family=family, given=given, lab=f"Dept {n % 5} of Medicine, "
-                           f"University {n} Hospital, City {n % 3}",
-                           coauthors=[f"co{n}x {c}" for c in "abcdef"],
-                           mesh=[f"D{n:03d}{k}" for k in range(4)],
-                           orcid=f"0000-0002-{1000 + n}-0000" if n % 6 == 0 else None))
+        people.append({"family": family, "given": given, "lab": f"Dept {n % 5} of Medicine, "
+                       f"University {n} Hospital, City {n % 3}",
+                       "coauthors": [f"co{n}x {c}" for c in "abcdef"],
+                       "mesh": [f"D{n:03d}{k}" for k in range(4)],
+                       "orcid": f"0000-0002-{1000 + n}-0000" if n % 6 == 0 else None})
     mentions = []
     for pmid in range(31000000, 31000180):
         person = people[int(rng.integers(len(people)))]

@@ -50,7 +50,8 @@ def test_accept_merges_and_undo_splits(store):
                          {"start": "HCP", "type": "AUTHORED", "end": "Publication"})
     assert sorted((r["start"], r["end"]) for r in authored) == sorted(
         [(a.hcp_id, "pmid:1"), (b.hcp_id, "pmid:2")])
-    assert store.run("relationships_of_type", {"start": "HCP", "type": "SAME_AS", "end": "HCP"}) == []
+    assert store.run("relationships_of_type",
+                     {"start": "HCP", "type": "SAME_AS", "end": "HCP"}) == []
     assert [r["mention_id"] for r in review.open_reviews(store)] == [b.mention_id]
 
 

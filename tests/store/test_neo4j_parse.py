@@ -33,7 +33,8 @@ def neo4j_renderings() -> list[tuple[str, str]]:
         for values in itertools.product(*(_choices(p) for p in holders)):
             identifiers = dict(zip(holders, values, strict=True))
             for i, part in enumerate(statements.Statement(
-                    stmt.name, stmt.dialect, statements.fill(stmt, identifiers), stmt.source).parts):
+                    stmt.name, stmt.dialect, statements.fill(stmt, identifiers),
+                    stmt.source).parts):
                 out.append((f"{name}[{','.join(values)}]#{i}", part))
             if len(holders) > 2:
                 break  # three placeholders: one rendering shows the syntax

@@ -33,8 +33,8 @@ def test_every_label_and_relationship_type_round_trips(store: GraphStore) -> Non
                  "props": {"weight": 2.5, "source": "test"}}]
         assert store.upsert_relationships(start, rel.name, end, rows) == 1
     counts = store.counts()
-    assert counts["nodes"] == {label: 3 for label in schema.NODE_LABELS}
-    assert counts["relationships"] == {rel: 1 for rel in schema.REL_TYPES}
+    assert counts["nodes"] == dict.fromkeys(schema.NODE_LABELS, 3)
+    assert counts["relationships"] == dict.fromkeys(schema.REL_TYPES, 1)
     [hcp] = store.run("node_by_id", {"label": "HCP"}, id="hcp:2")
     assert hcp["props"] == {"id": "hcp:2", "name": "HCP 2", "rank": 2, "source": "test",
                             "tags": ["a", "b"]}
@@ -83,7 +83,8 @@ def test_unknown_statement_lists_the_known_ones(store: GraphStore) -> None:
 
 def test_writes_are_batched(falkor_store: FalkorDBStore) -> None:
     falkor_store.batch_size = 100
-    sent = falkor_store.upsert_nodes("Topic", ({"id": f"mesh:{i}", "props": {}} for i in range(1050)))
+    sent = falkor_store.upsert_nodes("Topic",
+                                     ({"id": f"mesh:{i}", "props": {}} for i in range(1050)))
     assert sent == 1050
     assert falkor_store.run("count_label", {"label": "Topic"})[0]["n"] == 1050
 
