@@ -15,7 +15,8 @@ PICTURES = {
     "01_kols_of_a_therapeutic_area.ipynb": ["area_network.png", "area_tiers.png"],
     "02_krm_manager_view_of_one_kol.ipynb": ["kol_contact_timeline.png",
                                              "spend_by_department.png"],
-    "03_kpis_by_department_and_segment.ipynb": ["kpis_department_segment.png"],
+    "03_kpis_by_department_and_segment.ipynb": ["kpis_department_segment.png",
+                                                "field_kpis_by_department.png"],
     "04_score_runs_over_time.ipynb": ["score_runs_over_time.png", "rising_stars.png"],
 }
 
