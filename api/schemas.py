@@ -374,6 +374,9 @@ class Kpis(BaseModel):
     employee_id: str | None
     segment: str | None
     engagements: int
+    latest_engagement_date: str | None = Field(
+        description="Only when the period has no engagement: the latest date with one under "
+                    "the same filters (null if none at all).")
     hcps_engaged: int
     targets: int
     target_coverage_rate: float | None

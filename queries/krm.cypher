@@ -274,6 +274,17 @@ RETURN e.id AS id, e.type AS type, e.date AS date, e.department AS department,
        e.lat AS lat, e.lon AS lon, h.id AS hcp_id, h.lat AS hcp_lat, h.lon AS hcp_lon,
        h.segment AS segment
 
+// name: kpi_latest_engagement
+MATCH (e:Engagement)
+WHERE ($department IS NULL OR e.department = $department)
+  AND ($employee_id IS NULL OR e.employee_id = $employee_id)
+MATCH (e)-[:WITH_HCP]->(h:HCP)
+WHERE $segment IS NULL OR h.segment = $segment
+OPTIONAL MATCH (e)-[:BY]->(m:Employee)
+WITH e, m
+WHERE $territory IS NULL OR m.territory = $territory
+RETURN max(e.date) AS latest
+
 // name: segment_sizes
 MATCH (h:HCP)
 WHERE h.segment IN ['A', 'B', 'C']

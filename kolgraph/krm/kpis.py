@@ -79,6 +79,9 @@ def kpis(
     practice location is known (a visit without a GPS fix counts as not verified; the
     visits that cannot be checked are ``visits - visits_located``); a call report is
     *complete* with an objective, an outcome, notes and at least one key message.
+    When the period has no engagement, ``latest_engagement_date`` is the date of the latest
+    one under the same filters (``None`` if there is none at all), so a caller can offer a
+    period that has data; it is ``None`` whenever the period has engagements.
 
     Raises
     ------
@@ -108,6 +111,11 @@ def kpis(
     plans = store.run("plans_in_period", period_start=start, period_end=end,
                       department=department)
     sizes = {r["segment"]: r["n"] for r in store.run("segment_sizes")}
+    latest = None
+    if not rows:
+        found = store.run("kpi_latest_engagement", department=department,
+                          employee_id=employee_id, segment=segment, territory=territory)
+        latest = found[0]["latest"] if found else None
 
     engaged = {r["hcp_id"] for r in rows}
     targets = {p["hcp_id"] for p in plans}
@@ -138,6 +146,7 @@ def kpis(
         "period_start": start, "period_end": end, "department": department,
         "territory": territory, "employee_id": employee_id, "segment": segment,
         "engagements": len(rows),
+        "latest_engagement_date": latest,
         "hcps_engaged": len(engaged),
         "targets": len(targets),
         "target_coverage_rate": _rate(len(targets & engaged), len(targets)),

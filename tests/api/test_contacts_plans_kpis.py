@@ -185,6 +185,23 @@ def test_visits_to_hcps_without_a_practice_location_are_not_counted_as_unverifie
     assert k["verified_visit_rate"] == 0.5  # HCP a has no lat/lon: that visit is not checkable
 
 
+def test_an_empty_period_names_the_latest_engagement_under_the_same_filters(
+        client, scenario, as_):
+    empty = {"period_start": "1999-01-01", "period_end": "1999-12-31"}
+    sales = client.get("/kpis", params={**empty, "department": "sales", "employee_id": "rep-1"},
+                       headers=as_("krm")).json()
+    assert sales["engagements"] == 0 and sales["latest_engagement_date"] == _day(10)
+    medical = client.get("/kpis", params={**empty, "department": "medical_affairs"},
+                         headers=as_("krm")).json()
+    assert medical["latest_engagement_date"] == _day(6)
+    nobody = client.get("/kpis", params={**empty, "employee_id": "nobody"},
+                        headers=as_("krm")).json()
+    assert nobody["latest_engagement_date"] is None
+    busy = client.get("/kpis", params={"period_start": _day(60), "period_end": _day(0)},
+                      headers=as_("krm")).json()
+    assert busy["engagements"] > 0 and busy["latest_engagement_date"] is None
+
+
 def test_kpis_plan_coverage_and_adherence(client, scenario, as_):
     params = {"period_start": _day(60), "period_end": _day(0), "department": "medical_affairs"}
     k = client.get("/kpis", params=params, headers=as_("medical")).json()

@@ -185,6 +185,22 @@ def test_dashboard_kpis_collisions_and_gaps(page, scenario, artifacts):
     page.screenshot(path=artifacts / "dashboard.png", full_page=True)
 
 
+def test_an_empty_period_on_the_dashboard_links_to_the_latest_data(page, scenario):
+    sign_in(page, scenario["keys"]["krm"])
+    page.goto("/ui/#/dashboard?from=1999-01-01&to=1999-12-31&territories=US-NE")
+    notice = page.locator("#empty-period")
+    expect(notice).to_contain_text("No engagements in this period")
+    latest = re.search(r"the latest is from (\d{4}-\d{2}-\d{2})", notice.inner_text()).group(1)
+    notice.get_by_role("link").click()
+    page.wait_for_url(re.compile(f"to={latest}"))
+    page.wait_for_selector("#kpi-departments table")
+    assert "territories=US-NE" in page.url
+    assert page.locator("#empty-period").count() == 0
+    assert page.locator("#to").input_value() == latest
+    engaged = page.locator("#kpi-departments table tbody td:nth-child(2)").all_inner_texts()
+    assert sum(int(t.replace(",", "")) for t in engaged if t.strip("–")) > 0
+
+
 def test_field_rep_dashboard_shows_own_department_only(page, scenario):
     sign_in(page, scenario["keys"]["rep"])
     page.goto("/ui/#/dashboard")

@@ -151,8 +151,19 @@ export async function dashboardPage({ main, params, current, navigate }) {
         ], portfolio.uncontacted)),
     ];
   }
+  // An empty period (say, last year's default on an older export) points to the data.
+  const latest = all && all.engagements === 0 ? all.latest_engagement_date : null;
+  let emptyNotice = null;
+  if (latest) {
+    const to = new Date(`${latest}T00:00:00Z`);
+    const there = new URLSearchParams({ from: iso(new Date(to.getTime() - 365 * 86400000)), to: latest });
+    if (territories.length) there.set("territories", territories.join(","));
+    emptyNotice = h("p", { class: "notice warn", id: "empty-period" },
+      `No engagements in this period; the latest is from ${fmt.date(latest)}. `,
+      h("a", { href: `#/dashboard?${there}` }, `Show the 12 months to ${fmt.date(latest)}`));
+  }
   fill(main, h("h1", {}, "KRM dashboard"), form,
-    h("p", { class: "hint" }, `Period ${start} to ${end}.`),
+    h("p", { class: "hint" }, `Period ${start} to ${end}.`), emptyNotice,
     deptSection, segmentSection, territorySection, ...portfolioSections, gapSection);
   announce("Dashboard updated.");
 }
