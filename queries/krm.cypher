@@ -256,7 +256,12 @@ RETURN p.id AS id, p.hcp_id AS hcp_id, p.department AS department,
 
 // ---------------------------------------------------------------- KPIs
 
-// name: kpi_engagements
+// The KPI statements aggregate in the database: a period of a large CRM holds hundreds of
+// thousands of engagements, and moving them to the client costs far more than counting.
+// All share one filter: period, department, employee, the HCP's segment, the territory of
+// the employee (the engagement's BY).
+
+// name: kpi_by_segment
 MATCH (e:Engagement)
 WHERE e.date >= $period_start AND e.date <= $period_end
   AND ($department IS NULL OR e.department = $department)
@@ -266,13 +271,54 @@ WHERE $segment IS NULL OR h.segment = $segment
 OPTIONAL MATCH (e)-[:BY]->(m:Employee)
 WITH e, h, m
 WHERE $territory IS NULL OR m.territory = $territory
-RETURN e.id AS id, e.type AS type, e.date AS date, e.department AS department,
-       e.employee_id AS employee_id, e.outcome AS outcome,
-       e.notes IS NOT NULL AND e.notes <> '' AS has_notes,
-       e.objective IS NOT NULL AND e.objective <> '' AS has_objective,
-       size(coalesce(e.key_messages, [])) AS key_messages,
-       e.lat AS lat, e.lon AS lon, h.id AS hcp_id, h.lat AS hcp_lat, h.lon AS hcp_lon,
-       h.segment AS segment
+WITH e, h, e.type IN $field_types AS field, e.type IN $detailing_types AS detailing,
+     e.type = 'visit' AND h.lat IS NOT NULL AND h.lon IS NOT NULL AS located
+WITH e, h, field, detailing, located,
+     CASE WHEN located AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+          THEN 2 * 6371008.8 * asin(sqrt(
+               sin(radians(e.lat - h.lat) / 2) ^ 2
+               + cos(radians(h.lat)) * cos(radians(e.lat)) * sin(radians(e.lon - h.lon) / 2) ^ 2))
+     END AS distance_m,
+     detailing AND size(coalesce(e.key_messages, [])) > 0 AS with_messages
+RETURN h.segment AS segment,
+       count(e) AS engagements,
+       count(DISTINCT h) AS hcps,
+       sum(CASE WHEN field THEN 1 ELSE 0 END) AS field,
+       collect(DISTINCT CASE WHEN field THEN e.employee_id END) AS employees,
+       sum(CASE WHEN e.type = 'visit' THEN 1 ELSE 0 END) AS visits,
+       sum(CASE WHEN located THEN 1 ELSE 0 END) AS visits_located,
+       sum(CASE WHEN distance_m <= $radius_m THEN 1 ELSE 0 END) AS verified_visits,
+       sum(CASE WHEN detailing THEN 1 ELSE 0 END) AS detailing,
+       sum(CASE WHEN with_messages THEN 1 ELSE 0 END) AS with_messages,
+       sum(CASE WHEN with_messages AND coalesce(e.outcome, '') <> ''
+                 AND coalesce(e.objective, '') <> '' AND coalesce(e.notes, '') <> ''
+                THEN 1 ELSE 0 END) AS complete
+
+// name: kpi_outcomes
+MATCH (e:Engagement)
+WHERE e.date >= $period_start AND e.date <= $period_end AND e.type IN $detailing_types
+  AND ($department IS NULL OR e.department = $department)
+  AND ($employee_id IS NULL OR e.employee_id = $employee_id)
+MATCH (e)-[:WITH_HCP]->(h:HCP)
+WHERE $segment IS NULL OR h.segment = $segment
+OPTIONAL MATCH (e)-[:BY]->(m:Employee)
+WITH e, m
+WHERE $territory IS NULL OR m.territory = $territory
+RETURN CASE WHEN coalesce(e.outcome, '') = '' THEN 'unreported' ELSE e.outcome END AS outcome,
+       count(e) AS n
+
+// name: kpi_target_engagements
+UNWIND $hcp_ids AS hcp_id
+MATCH (h:HCP {id: hcp_id})
+WHERE $segment IS NULL OR h.segment = $segment
+MATCH (h)<-[:WITH_HCP]-(e:Engagement)
+WHERE e.date >= $period_start AND e.date <= $period_end
+  AND ($department IS NULL OR e.department = $department)
+  AND ($employee_id IS NULL OR e.employee_id = $employee_id)
+OPTIONAL MATCH (e)-[:BY]->(m:Employee)
+WITH h, e, m
+WHERE $territory IS NULL OR m.territory = $territory
+RETURN h.id AS hcp_id, e.department AS department, count(e) AS n
 
 // name: kpi_latest_engagement
 MATCH (e:Engagement)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -105,68 +105,64 @@ def kpis(
     if segment is not None and segment not in SEGMENTS:
         raise InvalidRequest(f"segment must be one of {', '.join(SEGMENTS)}", "segment")
     start, end = period_start.isoformat(), period_end.isoformat()
-    rows = store.run("kpi_engagements", period_start=start, period_end=end,
-                     department=department, employee_id=employee_id, segment=segment,
-                     territory=territory)
+    where = {"period_start": start, "period_end": end, "department": department,
+             "employee_id": employee_id, "segment": segment, "territory": territory}
+    groups = store.run("kpi_by_segment", **where, field_types=sorted(FIELD_TYPES),
+                       detailing_types=sorted(DETAILING_TYPES), radius_m=policy.visit_radius_m)
+    totals: Counter[str] = Counter()
+    employees: set[str] = set()
+    contacted: dict[str, int] = {}
+    for group in groups:
+        for name in ("engagements", "hcps", "field", "visits", "visits_located",
+                     "verified_visits", "detailing", "with_messages", "complete"):
+            totals[name] += int(group[name] or 0)
+        employees.update(e for e in group["employees"] or [] if e)
+        if group["segment"] in SEGMENTS:
+            contacted[group["segment"]] = int(group["hcps"])
+    outcomes = {r["outcome"]: int(r["n"]) for r in store.run(
+        "kpi_outcomes", **where, detailing_types=sorted(DETAILING_TYPES))}
     plans = store.run("plans_in_period", period_start=start, period_end=end,
                       department=department)
+    targets = sorted({p["hcp_id"] for p in plans})
+    by_plan_key: Counter[tuple[str, str]] = Counter()
+    for r in store.run("kpi_target_engagements", **where, hcp_ids=targets) if targets else []:
+        by_plan_key[(r["hcp_id"], r["department"])] += int(r["n"])
+    engaged_targets = {hcp_id for hcp_id, _ in by_plan_key}
+    planned_total = sum(int(p["planned_engagements"]) for p in plans)
+    delivered = sum(min(by_plan_key[(p["hcp_id"], p["department"])], int(p["planned_engagements"]))
+                    for p in plans)
     sizes = {r["segment"]: r["n"] for r in store.run("segment_sizes")}
     latest = None
-    if not rows:
+    if not totals["engagements"]:
         found = store.run("kpi_latest_engagement", department=department,
                           employee_id=employee_id, segment=segment, territory=territory)
         latest = found[0]["latest"] if found else None
 
-    engaged = {r["hcp_id"] for r in rows}
-    targets = {p["hcp_id"] for p in plans}
-    by_plan_key: Counter[tuple[str, str]] = Counter((r["hcp_id"], r["department"]) for r in rows)
-    planned_total = sum(int(p["planned_engagements"]) for p in plans)
-    delivered = sum(min(by_plan_key[(p["hcp_id"], p["department"])], int(p["planned_engagements"]))
-                    for p in plans)
-
-    field = [r for r in rows if r["type"] in FIELD_TYPES]
-    detailing = [r for r in rows if r["type"] in DETAILING_TYPES]
-    visits = [r for r in rows if r["type"] == "visit"]
-    located = [r for r in visits if r["hcp_lat"] is not None and r["hcp_lon"] is not None]
-    verified = sum(
-        1 for r in located
-        if r["lat"] is not None and r["lon"] is not None
-        and distance_m(r["lat"], r["lon"], r["hcp_lat"], r["hcp_lon"]) <= policy.visit_radius_m
-    )
-    complete = sum(1 for r in detailing if r["has_objective"] and r["has_notes"]
-                   and r["outcome"] and r["key_messages"] > 0)
-    with_messages = sum(1 for r in detailing if r["key_messages"] > 0)
+    field, detailing, located = totals["field"], totals["detailing"], totals["visits_located"]
     days = working_days(period_start, period_end)
-    employees = {r["employee_id"] for r in field if r["employee_id"]}
-    contacted_by_segment: dict[str, set[str]] = defaultdict(set)
-    for r in rows:
-        if r["segment"] in SEGMENTS:
-            contacted_by_segment[r["segment"]].add(r["hcp_id"])
     return {
         "period_start": start, "period_end": end, "department": department,
         "territory": territory, "employee_id": employee_id, "segment": segment,
-        "engagements": len(rows),
+        "engagements": totals["engagements"],
         "latest_engagement_date": latest,
-        "hcps_engaged": len(engaged),
+        "hcps_engaged": totals["hcps"],
         "targets": len(targets),
-        "target_coverage_rate": _rate(len(targets & engaged), len(targets)),
+        "target_coverage_rate": _rate(len(engaged_targets), len(targets)),
         "plan_adherence": _rate(delivered, planned_total),
         "working_days": days,
-        "call_rate": round(len(field) / days, 4) if days else None,
-        "call_rate_per_employee": round(len(field) / days / len(employees), 4)
+        "call_rate": round(field / days, 4) if days else None,
+        "call_rate_per_employee": round(field / days / len(employees), 4)
         if days and employees else None,
-        "visits": len(visits),
-        "visits_located": len(located),
-        "verified_visits": verified,
-        "verified_visit_rate": _rate(verified, len(located)),
-        "call_report_completeness": _rate(complete, len(detailing)),
-        "key_message_delivery_rate": _rate(with_messages, len(detailing)),
-        "outcome_mix": dict(sorted(Counter(r["outcome"] or "unreported" for r in detailing)
-                                   .items())),
+        "visits": totals["visits"],
+        "visits_located": located,
+        "verified_visits": totals["verified_visits"],
+        "verified_visit_rate": _rate(totals["verified_visits"], located),
+        "call_report_completeness": _rate(totals["complete"], detailing),
+        "key_message_delivery_rate": _rate(totals["with_messages"], detailing),
+        "outcome_mix": dict(sorted(outcomes.items())),
         "segment_coverage": [
-            {"segment": s, "hcps": sizes.get(s, 0),
-             "contacted": len(contacted_by_segment[s]),
-             "coverage": _rate(len(contacted_by_segment[s]), sizes.get(s, 0))}
+            {"segment": s, "hcps": sizes.get(s, 0), "contacted": contacted.get(s, 0),
+             "coverage": _rate(contacted.get(s, 0), sizes.get(s, 0))}
             for s in SEGMENTS
         ],
     }
