@@ -1,4 +1,5 @@
-"""``kolgraph analytics ...``: coverage, speakers, field activity, knowledge, prescribing, ROI.
+"""``kolgraph analytics ...``: KPIs, coverage, speakers, field activity, knowledge,
+prescribing, ROI.
 
 Each command prints a table by default, or writes the report as JSON (the whole report)
 or CSV (its main rows, nested values as JSON) with ``--format`` and ``--output``.
@@ -10,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,8 +25,11 @@ from kolgraph.analytics.field_activity import FieldActivityParams
 from kolgraph.analytics.knowledge import check_catalogue
 from kolgraph.cli.app import DataDir, app, console, store_for
 from kolgraph.errors import InvalidRequest
+from kolgraph.krm.access import DEPARTMENTS, Viewer
+from kolgraph.krm.kpis import kpis
+from kolgraph.krm.policy import KrmPolicy
 
-analytics_app = typer.Typer(help="KRM analytics: coverage gaps, speaker development, "
+analytics_app = typer.Typer(help="KRM analytics: KPIs, coverage gaps, speaker development, "
                                  "suspicious field activity, knowledge gaps, prescribing, "
                                  "return on engagement.", no_args_is_help=True)
 app.add_typer(analytics_app, name="analytics")
@@ -106,6 +110,46 @@ def emit(report: dict[str, Any], rows: list[dict[str, Any]], columns: list[str],
         console.print(f"wrote {len(rows)} rows to {output}")
     else:
         typer.echo(text, nl=False)
+
+
+KPI_COLUMNS = ["department", "engagements", "hcps_engaged", "targets", "target_coverage_rate",
+               "plan_adherence", "call_rate", "visits", "visits_located", "verified_visit_rate",
+               "call_report_completeness", "key_message_delivery_rate", "outcome_mix"]
+MANAGER = Viewer("cli:kpis", "krm_manager", "marketing")  # reads every department's KPIs
+
+
+@analytics_app.command("kpis")
+def kpis_cmd(
+    data_dir: DataDir = None, until: UntilOpt = None,
+    days: Annotated[int, typer.Option(min=1, max=3660, help="Period length in days.")] = 365,
+    department: Annotated[list[str] | None, typer.Option(
+        "--department", "-d", help="Only these departments (repeat); default all.")] = None,
+    territory: Annotated[str | None, typer.Option(help="Only this territory.")] = None,
+    segment: Annotated[str | None, typer.Option(help="Only HCPs of segment A, B or C.")] = None,
+    radius_m: Annotated[float | None, typer.Option(
+        "--radius-m", min=1, help="GPS radius of a verified visit (default: the policy's).")]
+    = None,
+    fmt: FormatOpt = Format.table, output: OutputOpt = None,
+) -> None:
+    """The dashboard's KPIs for a period: overall, then one row per department."""
+    for name in department or []:
+        if name not in DEPARTMENTS:
+            raise InvalidRequest(f"--department must be one of {', '.join(DEPARTMENTS)}, "
+                                 f"got {name!r}", "department")
+    end = _until(until) or date.today()
+    start = end - timedelta(days=days - 1)
+    policy = KrmPolicy() if radius_m is None else KrmPolicy(visit_radius_m=radius_m)
+    with store_for(data_dir) as store:
+        rows = [kpis(store, MANAGER, policy, period_start=start, period_end=end,
+                     department=d, territory=territory, segment=segment)
+                for d in [None, *(department or DEPARTMENTS)]]
+    for row in rows:
+        row["department"] = row["department"] or "all"
+    report = {"since": start.isoformat(), "until": end.isoformat(), "kpis": rows}
+    latest = rows[0]["latest_engagement_date"]
+    emit(report, rows, KPI_COLUMNS, f"KPIs {start}..{end}", fmt, output,
+         (lambda: console.print(f"No engagement in the period; the latest is from {latest}: "
+                                f"try --until {latest}")) if latest else None)
 
 
 @analytics_app.command("coverage")

@@ -102,3 +102,25 @@ def test_bad_date_is_one_error_line(data_dir):
     done = kolgraph("analytics", "roi", "--until", "June", "--data-dir", str(data_dir))
     assert done.returncode == 1 and done.stdout.startswith("error:")
     assert "--until must be a date" in done.stdout
+
+
+def test_kpis_overall_and_per_department(data_dir):
+    done = kolgraph("analytics", "kpis", "--until", "2024-06-30", "--days", "30",
+                    "--format", "json", "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    rows = {r["department"]: r for r in report["kpis"]}
+    assert report["since"] == "2024-06-01" and list(rows)[:2] == ["all", "sales"]
+    assert rows["all"]["engagements"] == rows["sales"]["engagements"] == 3
+    assert rows["marketing"]["engagements"] == 0 and rows["sales"]["visits"] == 3
+    assert rows["sales"]["call_rate"] == 0.15  # 3 visits over June 2024's 20 working days
+    assert rows["sales"]["outcome_mix"] == {"accepted": 3}
+
+
+def test_kpis_of_an_empty_period_name_the_latest_engagement(data_dir):
+    done = kolgraph("analytics", "kpis", "--until", "2023-12-31", "-d", "sales",
+                    "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stderr
+    assert "the latest is from 2024-06-03: try --until 2024-06-03" in done.stdout
+    bad = kolgraph("analytics", "kpis", "-d", "legal", "--data-dir", str(data_dir))
+    assert bad.returncode == 1 and "--department must be one of" in bad.stdout

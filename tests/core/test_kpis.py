@@ -23,7 +23,8 @@ def seed(store: Any, rng: random.Random) -> None:
     """40 HCPs (some unsegmented, some located), 6 employees, 400 engagements, 12 plans."""
     hcps = []
     for i in range(40):
-        props: dict[str, Any] = {"name": f"Hcp {i}", "segment": rng.choice("ABC") if i % 7 else None}
+        segment = rng.choice("ABC") if i % 7 else None
+        props: dict[str, Any] = {"name": f"Hcp {i}", "segment": segment}
         if i % 3:
             props |= {"lat": 40.0 + i / 100, "lon": -98.0 - i / 100}
         hcps.append({"id": f"npi:{1000000000 + i}", "props": props})
