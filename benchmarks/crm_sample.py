@@ -121,7 +121,7 @@ def engagement(rng: random.Random, n: int, hcp: dict[str, str], crm_id: str,
     place = CITIES.get((hcp.get("hcp_city", "").upper(), hcp.get("hcp_state", "")))
     practice = practice_location(hcp, place) if place else None
     lat = lon = ""
-    if place and practice and channel == "in_person":
+    if practice and channel == "in_person":
         d_lat, d_lon = rng.uniform(-0.03, 0.03), rng.uniform(-0.03, 0.03)
         on_site = random.Random(f"gps:{n}").random() < 0.85
         base, scale = (practice, 0.1) if on_site else (place, 1.0)

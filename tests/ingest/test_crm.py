@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -16,6 +18,7 @@ from kolgraph.ingest.registry import loader_for
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 CRM = SAMPLES / "crm" / "engagements_sample.csv"
+GENERATOR = SAMPLES.parents[1] / "benchmarks" / "crm_sample.py"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
 PAYMENTS = SAMPLES / "open-payments" / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
 
@@ -194,3 +197,11 @@ def test_missing_columns_is_one_clear_error(load, tmp_path):
     path.write_text("\ufeffid,hcp,when\n1,2,3\n", encoding="utf-8")
     with pytest.raises(IngestError, match=r"crm\.csv.*missing column.*engagement_id"):
         load("crm", path)
+
+
+def test_the_sample_is_what_its_generator_writes(tmp_path):
+    out = tmp_path / "crm.csv"
+    done = subprocess.run([sys.executable, str(GENERATOR), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == CRM.read_bytes()
