@@ -195,7 +195,7 @@ ORDER BY e.date DESC, e.id
 
 // name: multi_department_kols
 MATCH (e:Engagement)
-WHERE e.date >= $since AND e.department IS NOT NULL
+WHERE e.date >= $since AND coalesce(e.date, $until) <= $until AND e.department IS NOT NULL
 MATCH (e)-[:WITH_HCP]->(h:HCP)
 WITH h, collect(DISTINCT e.department) AS departments, count(e) AS engagements,
      max(e.date) AS last_date
@@ -209,6 +209,7 @@ LIMIT $limit
 MATCH (h:HCP)
 WHERE h.tier = $tier
 OPTIONAL MATCH (h)<-[:WITH_HCP]-(e:Engagement)
+WHERE coalesce(e.date, $until) <= $until
 WITH h, max(e.date) AS last_date
 WHERE last_date IS NULL OR last_date < $since
 RETURN h.id AS id, h.name AS name, h.tier AS tier, h.influence AS influence, last_date

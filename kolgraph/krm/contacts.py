@@ -176,7 +176,7 @@ def contact_tracking(
 
     yearly: dict[int, float] = defaultdict(float)
     for e in engagements:
-        if e.get("date"):
+        if e.get("date") and e["date"][:10] <= as_of.isoformat():
             yearly[int(e["date"][:4])] += _spend(e)
     spend_by_year = [
         {"year": y, "spend": round(s, 2) if spend_ok else None,
@@ -235,6 +235,8 @@ def portfolio(
         "since": since_multi,
         "stale_since": since_stale,
         "multi_department": store.run("multi_department_kols", since=since_multi,
+                                      until=as_of.isoformat(),
                                       min_departments=max(2, min_departments), limit=limit),
-        "uncontacted": store.run("uncontacted_kols", tier=tier, since=since_stale, limit=limit),
+        "uncontacted": store.run("uncontacted_kols", tier=tier, since=since_stale,
+                                 until=as_of.isoformat(), limit=limit),
     }

@@ -129,7 +129,8 @@ def test_plan_read_update_and_vs_actual(client, scenario, as_):
     update = {**{k: got[k] for k in ("hcp_id", "department", "owner", "objectives", "period_start",
                                      "period_end", "planned_by_type", "budget")},
               "planned_engagements": 2, "status": "active"}
-    r = client.put(f"/plans/{plan_id}", json=update, headers=as_("krm"))
+    assert client.put(f"/plans/{plan_id}", json=update, headers=as_("krm")).status_code == 403
+    r = client.put(f"/plans/{plan_id}", json=update, headers=as_("medical"))
     assert r.status_code == 200 and r.json()["planned_engagements"] == 2
     assert client.get(f"/plans/{plan_id}/actual", headers=as_("krm")).json()["adherence"] == 0.5
 
@@ -216,3 +217,25 @@ def test_kpis_of_another_department_are_forbidden_for_field(client, as_):
     assert own.status_code == 200 and own.json()["department"] == "sales"
     bad = client.get("/kpis", params={**params, "period_end": _day(100)}, headers=as_("krm"))
     assert bad.status_code == 422 and bad.json()["field"] == "period_end"
+
+
+def test_contacts_and_portfolio_follow_as_of_and_the_period_length(client, scenario, as_):
+    star = scenario["star"]
+    before = client.get(f"/hcps/{star}/contacts", params={"as_of": _day(8)},
+                        headers=as_("krm")).json()
+    assert {d["department"]: d["contacts"] for d in before["departments"]
+            if d["contacts"]} == {"sales": 2}  # the medical meeting 6 days ago is later
+    assert before["conflicts"] == [] or all(c["kind"] != "window" for c in before["conflicts"])
+    short = client.get(f"/hcps/{star}/contacts", params={"lookback_days": 20},
+                       headers=as_("krm")).json()
+    assert short["total_contacts"] == 2 and short["window_start"] == _day(20)
+    portfolio = client.get("/portfolio", params={"as_of": _day(8)}, headers=as_("krm")).json()
+    assert star not in {k["id"] for k in portfolio["multi_department"]}
+    assert star not in {k["id"] for k in portfolio["uncontacted"]}  # contacted 10 days ago
+    assert portfolio["as_of"] == _day(8)
+    long_ago = client.get("/portfolio", params={"as_of": _day(400), "lookback_days": 30},
+                          headers=as_("krm")).json()
+    assert long_ago["since"] == _day(430)
+    assert star not in {k["id"] for k in long_ago["multi_department"]}
+    bad = client.get("/portfolio", params={"lookback_days": 0}, headers=as_("krm"))
+    assert bad.status_code == 422 and bad.json()["field"].endswith("lookback_days")
