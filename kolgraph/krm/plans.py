@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from kolgraph.errors import AccessDenied, UnknownObject
+from kolgraph.errors import AccessDenied, InvalidRequest, UnknownObject
 from kolgraph.krm import audit
 from kolgraph.krm.access import Permission, Viewer, redact
 from kolgraph.krm.dates import IsoDate
@@ -71,6 +71,25 @@ def _shown(plan: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
     return redact(out, viewer, out.get("department"))
 
 
+def may_change_plan(viewer: Viewer, department: str | None) -> bool:
+    """True when ``viewer`` may change a plan owned by ``department``.
+
+    Only the owning department, the compliance department and admins may; a role that
+    may *create* plans for any department (KRM managers) may not take over another's.
+
+    Examples
+    --------
+    >>> may_change_plan(Viewer("k", "krm_manager", "marketing"), "medical_affairs")
+    False
+    >>> may_change_plan(Viewer("k", "medical_affairs", "medical_affairs"), "medical_affairs")
+    True
+    """
+    if not viewer.can(Permission.WRITE_PLANS):
+        return False
+    return (viewer.role == "admin" or viewer.department == "compliance"
+            or (department is not None and viewer.department == department))
+
+
 def _plan(store: GraphStore, plan_id: str) -> dict[str, Any]:
     rows = store.run("plan_by_id", id=plan_id)
     if not rows:
@@ -101,8 +120,13 @@ def save_plan(
         plan_id, created = f"plan:{secrets.token_hex(8)}", now
     else:
         old = _plan(store, plan_id)
-        if not viewer.may_write_for(old.get("department") or ""):
-            raise AccessDenied(f"plan {plan_id} belongs to department {old.get('department')!r}")
+        if not may_change_plan(viewer, old.get("department")):
+            raise AccessDenied(f"plan {plan_id} belongs to another department; only that "
+                               "department, compliance or an admin may change it")
+        for field in ("department", "hcp_id"):
+            if old.get(field) not in (None, getattr(plan, field)):
+                raise InvalidRequest(f"a plan's {field} cannot change; create a new plan",
+                                     field)
         created = old.get("created_at") or now
     props = plan.model_dump(mode="json")
     props["planned_by_type"] = json.dumps(props["planned_by_type"], sort_keys=True)
