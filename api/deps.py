@@ -14,15 +14,18 @@ from kolgraph.api.security import ViewerDep, current_viewer
 from kolgraph.config import Settings
 from kolgraph.errors import InvalidRequest
 from kolgraph.krm.audit import AuditBuffer
+from kolgraph.krm.engagements import no_nul
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore
 
 
 async def no_nul_characters(request: Request) -> None:
-    """Refuse query or path values holding a NUL character, which no field may contain."""
+    """Refuse query or path values holding a NUL character or a lone surrogate."""
     for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
-        if "\x00" in str(value):
-            raise InvalidRequest("NUL characters are not allowed", name)
+        try:
+            no_nul(str(value))
+        except ValueError as exc:
+            raise InvalidRequest(str(exc), name) from None
 
 
 async def get_store(request: Request) -> GraphStore:

@@ -165,7 +165,8 @@ MERGE (e)-[:BY]->(m)
 // name: engagement_ids_existing
 UNWIND $ids AS id
 MATCH (e:Engagement {id: id})
-RETURN e.id AS id, e.hcp_id AS hcp_id, e.department AS department
+RETURN e.id AS id, e.hcp_id AS hcp_id, e.department AS department,
+       e.employee_id AS employee_id, e.recorded_by AS recorded_by, properties(e) AS props
 
 // name: engagements_of_hcp
 MATCH (h:HCP {id: $id})

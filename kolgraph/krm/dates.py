@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from kolgraph.errors import InvalidRequest
 
@@ -45,4 +45,17 @@ def iso_date_only(value: Any) -> Any:
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(iso_date_only)]
+def in_range(value: date) -> date:
+    """``value`` if it lies between 1900 and 2199, else a ValueError (for pydantic).
+
+    Examples
+    --------
+    >>> in_range(date(2024, 2, 29))
+    datetime.date(2024, 2, 29)
+    """
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must lie between {EARLIEST} and {LATEST}")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(iso_date_only), AfterValidator(in_range)]

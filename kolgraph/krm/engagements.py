@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -68,6 +69,16 @@ class EngagementIn(BaseModel):
     def _no_nul(cls, value: Any) -> Any:
         return no_nul(value)
 
+    @field_validator("datetime")
+    @classmethod
+    def _iso_datetime(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_datetime(value)
+            except InvalidRequest as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
     @model_validator(mode="after")
     def _one_hcp_identifier(self) -> EngagementIn:
         given = [n for n in ("hcp_id", "npi", "hcp_crm_id") if getattr(self, n)]
@@ -84,17 +95,75 @@ class EngagementIn(BaseModel):
 
 
 def no_nul(value: Any) -> Any:
-    """Refuse text holding a NUL character (no field may contain one).
+    """Refuse text holding a NUL character or a lone UTF-16 surrogate (no field may).
 
     Examples
     --------
     >>> no_nul(["ok"])
     ['ok']
+    >>> no_nul("\\ud800")
+    Traceback (most recent call last):
+    ...
+    ValueError: lone UTF-16 surrogates are not allowed; send valid UTF-8 text
     """
     texts = value if isinstance(value, list) else [value]
-    if any(isinstance(t, str) and "\x00" in t for t in texts):
-        raise ValueError("NUL characters are not allowed")
+    for text in texts:
+        if isinstance(text, str):
+            if "\x00" in text:
+                raise ValueError("NUL characters are not allowed")
+            if not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ValueError("lone UTF-16 surrogates are not allowed; "
+                                     "send valid UTF-8 text") from None
     return value
+
+
+CLOCK_SKEW = timedelta(days=1)
+"""How far in the future a (not planned) engagement's date may lie: clocks and time zones."""
+PLANNED_AHEAD = timedelta(days=2 * 366)
+"""How far ahead a planned engagement may be scheduled."""
+
+
+def parse_datetime(value: str, field: str = "datetime") -> datetime:
+    """An ISO 8601 date-time between 1900 and 2199, or :class:`InvalidRequest` naming the field.
+
+    Examples
+    --------
+    >>> parse_datetime("2024-03-01T09:30:00Z").year
+    2024
+    """
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(f"{value[:40]!r} is not an ISO 8601 date-time, e.g. "
+                             "2024-03-01T09:30:00Z", field) from None
+    checked(parsed.date(), field)
+    return parsed
+
+
+def check_not_future(item: EngagementIn, field_path: Callable[[str], str],
+                     today: date | None = None) -> None:
+    """Refuse an engagement dated after today (plus clock skew) unless it is planned.
+
+    Examples
+    --------
+    >>> item = EngagementIn(crm_id="A", npi="1234567893", department="sales", type="visit",
+    ...                     date="2030-01-02", planned=True)
+    >>> check_not_future(item, str, today=date(2029, 6, 1)) is None
+    True
+    """
+    today = today or datetime.now(UTC).date()
+    latest = today + (PLANNED_AHEAD if item.planned else CLOCK_SKEW)
+    when = [("date", item.date)]
+    if item.datetime:
+        when.append(("datetime", parse_datetime(item.datetime, field_path("datetime")).date()))
+    for name, day in when:
+        if day > latest:
+            raise InvalidRequest(
+                f"{name} {day} lies in the future; only planned engagements (planned: true) "
+                f"may be dated after {latest}", field_path(name))
 
 
 def _now() -> str:
@@ -125,6 +194,37 @@ def _resolve_hcps(store: GraphStore, items: list[EngagementIn]) -> list[str | No
         else:
             out.append(known.get(("crm_id", item.hcp_crm_id or "")))
     return out
+
+
+def _as_own_employee(viewer: Viewer, item: EngagementIn,
+                     where: Callable[[str], str]) -> EngagementIn:
+    """``item`` recorded as the field key's own employee (filled in when the body has none).
+
+    Field keys act for one person: they may not record as anybody else. Other roles
+    (integrations, department leads) record on behalf of the employees they name.
+    """
+    if viewer.role != "field" or item.employee_id == viewer.employee_id:
+        return item
+    if item.employee_id is None:
+        return item.model_copy(update={"employee_id": viewer.employee_id})
+    own = (f"its own employee id {viewer.employee_id!r}" if viewer.employee_id
+           else "no employee id (the key has none)")
+    raise AccessDenied(f"a field key records only as its own employee; send {own} "
+                       f"({where('employee_id')})")
+
+
+def _own_record(viewer: Viewer, old: dict[str, Any]) -> bool:
+    """True when ``viewer`` may overwrite the stored engagement ``old``.
+
+    A field key changes only records of its own employee (or, without an employee id on
+    either side, records it wrote itself); other roles with the write permission change
+    any record of the departments they may write for.
+    """
+    if viewer.role != "field":
+        return True
+    if old.get("employee_id") is not None:
+        return bool(viewer.employee_id) and old["employee_id"] == viewer.employee_id
+    return old.get("recorded_by") == viewer.key_id
 
 
 def _field_of(item: EngagementIn) -> str:
@@ -162,12 +262,15 @@ def record_engagements(
         return ".".join(p for p in (prefix, str(i) if prefix else "", field) if p)
 
     seen: dict[str, int] = {}
+    items = [_as_own_employee(viewer, item, lambda f, i=i: where(i, f))
+             for i, item in enumerate(items)]
     for i, item in enumerate(items):
         if not viewer.may_write_for(item.department):
             raise AccessDenied(
                 f"a {viewer.role} key of department {viewer.department!r} may not record "
                 f"engagements for {item.department!r} ({where(i, 'department')})"
             )
+        check_not_future(item, lambda f, i=i: where(i, f))
         if item.crm_id in seen:
             raise InvalidRequest(
                 f"crm_id {item.crm_id!r} appears twice in one call (items {seen[item.crm_id]} "
@@ -189,9 +292,13 @@ def record_engagements(
                 f"engagement {item.crm_id!r} is already recorded for another HCP; "
                 "send a new crm_id", where(i, _field_of(item)))
         if old and old.get("department") not in (None, item.department):
-            raise InvalidRequest(
-                f"engagement {item.crm_id!r} already belongs to department "
-                f"{old['department']!r}", where(i, "department"))
+            shown = (f"department {old['department']!r}"
+                     if viewer.sees_content_of(old["department"]) else "another department")
+            raise InvalidRequest(f"engagement {item.crm_id!r} already belongs to {shown}; "
+                                 "send a new crm_id", where(i, "department"))
+        if old and not _own_record(viewer, old):
+            raise AccessDenied(f"engagement {item.crm_id!r} was recorded by another employee; "
+                               f"a field key changes only its own records ({where(i, 'crm_id')})")
     now = _now()
     rows = []
     for item, hcp_id in zip(items, hcp_ids, strict=True):

@@ -43,6 +43,8 @@ KEYS = {
     "compliance": ("compliance", "compliance"),
     "crm": ("crm_integration", "sales"),
 }
+# field keys act for one employee each
+EMPLOYEES = {"rep": "rep-1", "msl": "msl-1"}
 
 
 def _prov(source: str, source_id: str) -> dict[str, Any]:
@@ -199,7 +201,8 @@ def ids(api_store: FalkorDBStore) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def api_keys(api_store: FalkorDBStore) -> dict[str, str]:
     """One key per test persona (see KEYS)."""
-    return {name: keys.create_key(api_store, role, dept, label=name)[0]
+    return {name: keys.create_key(api_store, role, dept, label=name,
+                                  employee_id=EMPLOYEES.get(name))[0]
             for name, (role, dept) in KEYS.items()}
 
 

@@ -178,7 +178,7 @@ def test_visits_to_hcps_without_a_practice_location_are_not_counted_as_unverifie
          "date": _day(402), "employee_id": "rep-9", "lat": 40.0005, "lon": -98.0},
     ]
     assert client.post("/engagements/bulk", json={"engagements": far_back},
-                       headers=as_("rep")).status_code == 200
+                       headers=as_("crm")).status_code == 200
     params = {"period_start": _day(410), "period_end": _day(390), "department": "sales",
               "employee_id": "rep-9"}
     k = client.get("/kpis", params=params, headers=as_("krm")).json()

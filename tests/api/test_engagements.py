@@ -13,7 +13,7 @@ def _eng(crm_id, hcp_id, department="sales", **extra):
 
 
 def test_record_is_idempotent_on_crm_id(client, ids, as_):
-    body = _eng("E-idem-1", ids["c"], employee_id="rep-7", notes="left samples")
+    body = _eng("E-idem-1", ids["c"], employee_id="rep-1", notes="left samples")
     first = client.post("/engagements", json=body, headers=as_("rep"))
     assert first.status_code == 201 and first.json()["status"] == "created"
     again = client.post("/engagements", json=body, headers=as_("rep"))
