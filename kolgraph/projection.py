@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "Layers",
     "coauthorship_graph",
+    "coauthorship_ties",
     "combined_graph",
     "congress_graph",
     "project_layers",
@@ -55,6 +56,88 @@ __all__ = [
 
 LAYERS = ("coauthorship", "referral", "congress")
 _CHAIRS = ("chair", "moderator")
+EVIDENCE_PMIDS = 5
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values (as strings) and each value's position among them."""
+    text = values.astype(str).to_numpy()
+    distinct, codes = np.unique(text, return_inverse=True)
+    return distinct, codes.reshape(-1)
+
+
+def coauthorship_ties(
+    authorships: pd.DataFrame, params: ScoringParams, *, reference: int
+) -> pd.DataFrame:
+    """One row per co-author pair ``u < v``: ``weight``, ``papers`` and ``pmids`` (latest five).
+
+    A vectorised self-join on the paper: every pair of authorships of one paper is a row
+    (``sum n_p^2`` rows, papers above ``max_coauthors`` skipped), sorted by pair, year
+    (latest first) and paper, then summed per pair with ``np.bincount``; no Python loop
+    per pair or per paper. Rows come sorted by ``(u, v)``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"hcp": ["a", "b", "c"], "pub": ["p1", "p1", "p1"],
+    ...                      "pmid": ["1", "1", "1"], "year": [2020.0] * 3,
+    ...                      "position": [1, 2, 3], "role": [None] * 3, "n_authors": [3] * 3,
+    ...                      "cited_by": [0] * 3})
+    >>> ties = coauthorship_ties(rows, ScoringParams(), reference=2020)
+    >>> ties[["u", "v", "weight", "papers"]].to_dict("records")[0]
+    {'u': 'a', 'v': 'b', 'weight': 0.75, 'papers': 1}
+    """
+    columns = ["u", "v", "weight", "papers", "pmids"]
+    if authorships.empty:
+        return pd.DataFrame(columns=columns)
+    papers = paper_weights(authorships, params, reference)
+    papers = papers[papers["n_authors"] <= params.max_coauthors]
+    if papers.empty:
+        return pd.DataFrame(columns=columns)
+    hcp_names, hcp = _codes(papers["hcp"])
+    _, pub = _codes(papers["pub"])
+    order = np.argsort(pub, kind="stable")
+    pub, hcp = pub[order], hcp[order]
+    pw = papers["position_weight"].to_numpy(dtype=float)[order]
+    rec = papers["recency"].to_numpy(dtype=float)[order]
+    year = papers["year"].to_numpy(dtype=float)[order]
+    pmid = papers["pmid"].to_numpy(dtype=object)[order]
+    # every ordered pair of authorships sharing a paper: rows i (first) and j (second)
+    starts = np.flatnonzero(np.r_[True, pub[1:] != pub[:-1]])
+    sizes = np.diff(np.r_[starts, len(pub)])
+    first = np.repeat(np.arange(len(pub)), np.repeat(sizes, sizes))
+    offsets = np.arange(len(first)) - np.repeat(np.cumsum(sizes * sizes) - sizes * sizes,
+                                                sizes * sizes)
+    second = np.repeat(starts, sizes * sizes) + offsets % np.repeat(sizes, sizes * sizes)
+    keep = hcp[first] < hcp[second]
+    first, second = first[keep], second[keep]
+    u, v = hcp[first], hcp[second]
+    weight = rec[first] * (pw[first] + pw[second]) / 2.0
+    latest = np.where(np.isnan(year[first]), np.inf, -year[first])
+    rank = np.lexsort((pub[first], latest, v, u))
+    u, v, weight, row = u[rank], v[rank], weight[rank], first[rank]
+    new_pair = np.r_[True, (u[1:] != u[:-1]) | (v[1:] != v[:-1])]
+    group = np.cumsum(new_pair) - 1
+    heads = np.flatnonzero(new_pair)
+    n_pairs = len(heads)
+    within = np.arange(len(u)) - heads[group]
+    sums = np.bincount(group, weights=weight, minlength=n_pairs)
+    counts = np.bincount(group, minlength=n_pairs)
+    shown = pmid[row]
+    listed = (within < EVIDENCE_PMIDS) & np.fromiter(
+        (isinstance(p, str) and bool(p) for p in shown), dtype=bool, count=len(shown)
+    )
+    pmids: list[list[str]] = [[] for _ in range(n_pairs)]
+    for g, p in zip(group[listed].tolist(), shown[listed].tolist(), strict=True):
+        pmids[g].append(p)
+    return pd.DataFrame(
+        {
+            "u": hcp_names[u[heads]],
+            "v": hcp_names[v[heads]],
+            "weight": sums,
+            "papers": counts.astype(np.int64),
+            "pmids": pmids,
+        }
+    )
 
 
 def coauthorship_graph(
@@ -63,22 +146,18 @@ def coauthorship_graph(
     """HCPs linked by joint papers, weighted by recency and authorship position."""
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(nodes)
-    if authorships.empty:
-        return graph
-    papers = paper_weights(authorships, params, reference)
-    papers = papers[papers["n_authors"] <= params.max_coauthors]
-    cols = ["pub", "hcp", "position_weight", "recency", "year", "pmid"]
-    pairs = papers[cols].merge(
-        papers[["pub", "hcp", "position_weight"]], on="pub", suffixes=("", "_b")
+    ties = coauthorship_ties(authorships, params, reference=reference)
+    graph.add_edges_from(
+        (u, v, {"weight": float(w), "papers": int(n), "pmids": p})
+        for u, v, w, n, p in zip(
+            ties["u"].tolist(),
+            ties["v"].tolist(),
+            ties["weight"].tolist(),
+            ties["papers"].tolist(),
+            ties["pmids"].tolist(),
+            strict=True,
+        )
     )
-    pairs = pairs[pairs["hcp"] < pairs["hcp_b"]]
-    pairs = pairs.assign(
-        w=pairs["recency"] * (pairs["position_weight"] + pairs["position_weight_b"]) / 2.0
-    )
-    pairs = pairs.sort_values(["hcp", "hcp_b", "year", "pub"], ascending=[True, True, False, True])
-    for (u, v), group in pairs.groupby(["hcp", "hcp_b"], sort=True):
-        pmids = [p for p in group["pmid"].head(5).tolist() if isinstance(p, str) and p]
-        graph.add_edge(u, v, weight=float(group["w"].sum()), papers=int(len(group)), pmids=pmids)
     return graph
 
 

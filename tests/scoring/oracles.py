@@ -1,0 +1,114 @@
+"""The per-pair and per-row implementations the vectorised code replaced, kept as test oracles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from kolgraph.scoring.activity import EVIDENCE_ITEMS, paper_weights
+from kolgraph.scoring.params import ScoringParams
+
+
+def old_coauthorship_graph(
+    authorships: pd.DataFrame, params: ScoringParams, *, reference: int, nodes: Iterable[str] = ()
+) -> nx.Graph[str]:
+    """HCPs linked by joint papers, weighted by recency and authorship position."""
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(nodes)
+    if authorships.empty:
+        return graph
+    papers = paper_weights(authorships, params, reference)
+    papers = papers[papers["n_authors"] <= params.max_coauthors]
+    cols = ["pub", "hcp", "position_weight", "recency", "year", "pmid"]
+    pairs = papers[cols].merge(
+        papers[["pub", "hcp", "position_weight"]], on="pub", suffixes=("", "_b")
+    )
+    pairs = pairs[pairs["hcp"] < pairs["hcp_b"]]
+    pairs = pairs.assign(
+        w=pairs["recency"] * (pairs["position_weight"] + pairs["position_weight_b"]) / 2.0
+    )
+    pairs = pairs.sort_values(["hcp", "hcp_b", "year", "pub"], ascending=[True, True, False, True])
+    for (u, v), group in pairs.groupby(["hcp", "hcp_b"], sort=True):
+        pmids = [p for p in group["pmid"].head(5).tolist() if isinstance(p, str) and p]
+        graph.add_edge(u, v, weight=float(group["w"].sum()), papers=int(len(group)), pmids=pmids)
+    return graph
+
+
+def old_referral_graph(
+    referrals: pd.DataFrame, params: ScoringParams, *, nodes: Iterable[str] = ()
+) -> nx.DiGraph[str]:
+    """Directed referral ties weighted by ``pair_count`` or ``bene_count`` (or the other)."""
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    other = "bene_count" if params.referral_weight == "pair_count" else "pair_count"
+    for row in referrals.itertuples(index=False):
+        if row.src == row.dst:
+            continue
+        pair = pd.to_numeric(row.pair_count, errors="coerce")
+        bene = pd.to_numeric(row.bene_count, errors="coerce")
+        values = {"pair_count": pair, "bene_count": bene}
+        weight = values[params.referral_weight]
+        weight = values[other] if pd.isna(weight) else weight
+        weight = 1.0 if pd.isna(weight) or weight <= 0 else float(weight)
+        previous = graph.get_edge_data(row.src, row.dst, {})
+        graph.add_edge(
+            row.src,
+            row.dst,
+            weight=previous.get("weight", 0.0) + weight,
+            pair_count=previous.get("pair_count", 0) + (0 if pd.isna(pair) else int(pair)),
+            bene_count=previous.get("bene_count", 0) + (0 if pd.isna(bene) else int(bene)),
+        )
+    return graph
+
+
+def old_combined_graph(
+    layers: Mapping[str, nx.Graph[str]], weights: Mapping[str, float]
+) -> nx.Graph[str]:
+    """Weighted sum of layers (directed ones read as undirected), each scaled by its mean weight.
+
+    Examples
+    --------
+    >>> a = nx.Graph([("x", "y", {"weight": 2.0})])
+    >>> b = nx.DiGraph([("y", "x", {"weight": 5.0}), ("x", "z", {"weight": 15.0})])
+    >>> g = combined_graph({"coauthorship": a, "referral": b}, {"coauthorship": 1, "referral": 1})
+    >>> round(g["x"]["y"]["weight"], 3), round(g["x"]["z"]["weight"], 3)
+    (1.5, 1.5)
+    """
+    combined: nx.Graph[str] = nx.Graph()
+    for name, layer in layers.items():
+        combined.add_nodes_from(layer.nodes)
+        factor = float(weights.get(name, 0.0))
+        values = [w for _, _, w in layer.edges(data="weight", default=1.0)]
+        if not values or factor == 0:
+            continue
+        mean = float(np.mean(values)) or 1.0
+        for u, v, w in layer.edges(data="weight", default=1.0):
+            data = combined.get_edge_data(u, v, {"weight": 0.0})
+            combined.add_edge(
+                u, v, weight=data["weight"] + factor * w / mean, **{name: data.get(name, 0.0) + w}
+            )
+    return combined
+
+
+def old_top(
+    frame: pd.DataFrame,
+    columns: list[str],
+    into: dict[str, dict[str, list[dict[str, Any]]]],
+    kind: str,
+) -> None:
+    if frame.empty:
+        return
+    ranked = frame.sort_values(["hcp", "value", columns[0]], ascending=[True, False, True])
+    for hcp, group in ranked.groupby("hcp", sort=False):
+        items = group.head(EVIDENCE_ITEMS)[[*columns, "value"]]
+        into.setdefault(str(hcp), {})[kind] = [
+            {
+                k: (None if pd.isna(v) else (round(float(v), 4) if k == "value" else v))
+                for k, v in row.items()
+            }
+            for row in items.to_dict("records")
+        ]

@@ -1,0 +1,148 @@
+"""The vectorised projection, evidence and explanations equal the code they replaced.
+
+The ``old_`` functions (``tests/scoring/oracles.py``) are the previous per-pair and per-row
+implementations, kept verbatim. They run on the shipped samples (every file the demo
+loads, ingested into a real embedded store) and on a small frame with the awkward cases
+(the same HCP twice on one paper, papers without a year or pmid, crowded papers). Ties,
+paper counts, pmids and evidence must be identical; tie weights may differ in summation
+order only (relative 1e-12); a full run's scores and explanations are compared with the
+run that uses the old functions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+# isort: off
+import kolgraph.scoring  # noqa: F401  the package first: it imports projection itself
+from kolgraph import projection
+# isort: on
+from kolgraph.cli.demo_cmds import DEMO_PLAN
+from kolgraph.config import Settings
+from kolgraph.ingest import run_ingest
+from kolgraph.ingest.registry import loader_for
+from kolgraph.scoring import activity as activity_module
+from kolgraph.scoring import explain, score_hcps
+from kolgraph.scoring.activity import paper_weights
+from kolgraph.scoring.explain import explanations
+from kolgraph.scoring.inputs import ScoringData, load_scoring_data
+from kolgraph.scoring.params import ScoringParams
+from kolgraph.store.falkordb import scratch_graph
+from tests.conftest import SAMPLES
+from tests.scoring.oracles import (
+    old_coauthorship_graph,
+    old_combined_graph,
+    old_referral_graph,
+    old_top,
+)
+
+PARAMS = ScoringParams()
+
+
+@pytest.fixture(scope="module")
+def samples(falkordb, tmp_path_factory) -> Iterator[ScoringData]:
+    """Every shipped sample the demo loads, ingested into a real store and read back."""
+    work = tmp_path_factory.mktemp("oracle")
+    settings = Settings(data_dir=work / "kg", appendfsync="everysec")
+    with scratch_graph(falkordb, "oracle") as store:
+        for source, relative in DEMO_PLAN:
+            loader = loader_for(source)
+            loader.configure(settings)
+            run_ingest(store, loader, SAMPLES / relative, rejects_dir=work / "rejects")
+        yield load_scoring_data(store)
+
+
+def awkward_authorships() -> pd.DataFrame:
+    """Duplicated authors, missing years and pmids, a crowded paper, tied years."""
+    rows: list[dict[str, Any]] = []
+
+    def paper(pub: str, pmid: Any, year: Any, authors: list[str]) -> None:
+        for i, hcp in enumerate(authors):
+            rows.append({"hcp": hcp, "pub": pub, "pmid": pmid, "doi": None, "year": year,
+                         "date": None, "position": i + 1, "role": None,
+                         "n_authors": len(authors), "cited_by": 3, "journal": None})
+
+    paper("p1", "1", 2020, ["a", "b", "c"])
+    paper("p2", "2", 2020, ["b", "a"])
+    paper("p3", None, 2021, ["a", "b", "a"])  # the same HCP twice on one paper
+    paper("p4", "4", None, ["c", "a"])  # no year
+    paper("p5", "", 2019, ["a", "c", "d"])  # empty pmid
+    for k in range(6, 14):  # eight joint papers of a and b: more than five pmids
+        paper(f"p{k:02d}", str(k), 2010 + k % 4, ["a", "b"])
+    paper("crowd", "99", 2022, [f"x{i}" for i in range(60)])  # above max_coauthors
+    paper("solo", "100", 2022, ["e"])
+    return pd.DataFrame(rows)
+
+
+def assert_same_ties(new: nx.Graph, old: nx.Graph) -> None:
+    assert list(new.nodes) == list(old.nodes)
+    assert list(new.edges) == list(old.edges)  # same ties, same insertion order
+    for u, v, data in old.edges(data=True):
+        got = new[u][v]
+        assert set(got) == set(data)
+        for key, value in data.items():
+            if key == "weight":
+                assert math.isclose(got[key], value, rel_tol=1e-12), (u, v)
+            else:
+                assert got[key] == value, (u, v, key)
+
+
+@pytest.mark.parametrize("source", ["samples", "awkward"])
+def test_coauthorship_ties_equal_the_per_pair_code(source, request):
+    rows = (request.getfixturevalue("samples").authorships if source == "samples"
+            else awkward_authorships())
+    nodes = sorted(set(rows["hcp"]))
+    new = projection.coauthorship_graph(rows, PARAMS, reference=2023, nodes=nodes)
+    old = old_coauthorship_graph(rows, PARAMS, reference=2023, nodes=nodes)
+    assert old.number_of_edges() >= 5
+    assert_same_ties(new, old)
+
+
+def test_referral_and_combined_layers_equal_the_per_pair_code(samples):
+    nodes = sorted(str(i) for i in samples.hcps["id"])
+    refs = samples.referrals
+    assert len(refs) > 0
+    new_ref = projection.referral_graph(refs, PARAMS, nodes=nodes)
+    old_ref = old_referral_graph(refs, PARAMS, nodes=nodes)
+    assert_same_ties(new_ref, old_ref)
+    co = old_coauthorship_graph(samples.authorships, PARAMS, reference=2023, nodes=nodes)
+    con = projection.congress_graph(samples.presentations, PARAMS, nodes=nodes)
+    layers = {"coauthorship": co, "referral": old_ref, "congress": con}
+    assert_same_ties(projection.combined_graph(layers, PARAMS.layer_weights),
+                     old_combined_graph(layers, PARAMS.layer_weights))
+
+
+def test_evidence_equals_the_per_row_code(samples):
+    papers = paper_weights(samples.authorships, PARAMS, 2023)
+    new: dict[str, Any] = {}
+    old: dict[str, Any] = {}
+    columns = ["pmid", "doi", "pub", "year", "role"]
+    activity_module._top(papers, columns, new, "papers")
+    old_top(papers, columns, old, "papers")
+    assert len(old) > 100
+    assert new == old
+
+
+def test_scores_and_explanations_equal_the_run_with_the_old_code(samples, monkeypatch):
+    result = score_hcps(samples, PARAMS)
+    new_explained = explanations(result)
+    monkeypatch.setattr(projection, "coauthorship_graph", old_coauthorship_graph)
+    monkeypatch.setattr(projection, "referral_graph", old_referral_graph)
+    monkeypatch.setattr(projection, "combined_graph", old_combined_graph)
+    monkeypatch.setattr(activity_module, "_top", old_top)
+    oracle = score_hcps(samples, PARAMS)
+    pd.testing.assert_frame_equal(result.frame, oracle.frame, check_exact=False, rtol=1e-9)
+    assert new_explained.keys() == set(oracle.frame.index)
+    for hcp in oracle.frame.index:
+        assert new_explained[hcp] == explain(oracle, hcp), hcp
+
+
+def test_samples_are_not_trivial(samples: ScoringData, tmp_path: Path):
+    assert len(samples.hcps) > 500 and len(samples.authorships) > 1000
