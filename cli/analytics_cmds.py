@@ -24,6 +24,7 @@ from kolgraph.analytics.fabrication import suspicious_activity
 from kolgraph.analytics.field_activity import FieldActivityParams
 from kolgraph.analytics.knowledge import check_catalogue
 from kolgraph.cli.app import DataDir, app, console, store_for
+from kolgraph.csvsafe import safe_row
 from kolgraph.errors import InvalidRequest
 from kolgraph.krm.access import DEPARTMENTS, Viewer
 from kolgraph.krm.kpis import kpis
@@ -79,8 +80,9 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: json.dumps(v, default=str) if isinstance(v, list | dict | set)
-                         else v for k, v in row.items()})
+        writer.writerow(safe_row({k: json.dumps(v, default=str)
+                                  if isinstance(v, list | dict | set) else v
+                                  for k, v in row.items()}))
     return out.getvalue()
 
 

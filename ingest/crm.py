@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kolgraph.csvsafe import FORMULA_STARTS
 from kolgraph.errors import IngestError
 from kolgraph.ingest import fields
 from kolgraph.ingest.batch import GraphBatch
@@ -104,6 +105,21 @@ def _coordinate(value: Any, field: str, limit: float) -> float | None:
     return number
 
 
+def _name(value: Any, field: str) -> str | None:
+    """A person's name, refused when it starts like a spreadsheet formula (``=``, ``+``, ...).
+
+    Examples
+    --------
+    >>> _name(" Jane Doe ", "hcp_name")
+    'Jane Doe'
+    """
+    cleaned = fields.text(value)
+    if cleaned is not None and cleaned.startswith(FORMULA_STARTS):
+        raise ValueError(f"{field}: {cleaned[:40]!r} starts like a spreadsheet formula, "
+                         "not a name")
+    return cleaned
+
+
 def _messages(value: Any) -> list[str]:
     if isinstance(value, list):
         return [m for m in (fields.text(v) for v in value) if m]
@@ -150,7 +166,7 @@ def engagement_from_row(row: dict[str, Any]) -> Engagement:
     if when is None:
         raise ValueError("datetime: missing")
     npi = parse("hcp_npi", fields.npi)
-    crm_id, name = fields.text(row.get("hcp_crm_id")), fields.text(row.get("hcp_name"))
+    crm_id, name = fields.text(row.get("hcp_crm_id")), _name(row.get("hcp_name"), "hcp_name")
     profile = fields.identifier(row.get("hcp_profile_id"))
     if not (crm_id or npi or profile or name):
         raise ValueError("hcp_crm_id: no HCP reference (give hcp_crm_id, hcp_npi or hcp_name)")
@@ -164,7 +180,7 @@ def engagement_from_row(row: dict[str, Any]) -> Engagement:
         hcp_name=name, hcp_affiliation=fields.text(row.get("hcp_affiliation")),
         hcp_city=fields.text(row.get("hcp_city")), hcp_state=fields.text(row.get("hcp_state")),
         hcp_lat=hcp_lat, hcp_lon=hcp_lon, employee_id=employee,
-        employee_name=fields.text(row.get("employee_name")),
+        employee_name=_name(row.get("employee_name"), "employee_name"),
         employee_role=_choice(row.get("employee_role"), ROLES, {}, "employee_role"),
         department=department, territory=fields.text(row.get("territory")), type=kind,
         channel=_choice(row.get("channel"), CHANNELS, {"in person": "in_person",

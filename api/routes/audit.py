@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 from kolgraph.api.deps import AuditBufferDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import AuditEvent, AuditPage
+from kolgraph.csvsafe import safe_cell
 from kolgraph.krm import audit
 from kolgraph.krm.dates import IsoDate
 
@@ -68,8 +69,8 @@ def export_audit(
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
         for event in chain([first] if first else [], events):
-            writer.writerow([json.dumps(event.get(c), sort_keys=True) if c == "detail"
-                             else event.get(c) for c in COLUMNS])
+            writer.writerow([safe_cell(json.dumps(event.get(c), sort_keys=True)
+                                       if c == "detail" else event.get(c)) for c in COLUMNS])
             if buffer.tell() > 65536:
                 yield buffer.getvalue()
                 buffer.seek(0)

@@ -5,7 +5,8 @@ adds engagements and per-department contacts and writes any of them to a file.
 
 Each table is a :class:`pandas.DataFrame` with a stable leading column order; the rest
 of the properties follow alphabetically and provenance comes last. :func:`write_table`
-saves CSV (lists joined with ``"; "``) or Parquet (lists kept as lists).
+saves CSV (lists joined with ``"; "``, text that a spreadsheet would run as a formula
+prefixed with ``'``, see :mod:`kolgraph.csvsafe`) or Parquet (lists kept as lists).
 
 Examples
 --------
@@ -24,6 +25,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from kolgraph import schema
+from kolgraph.csvsafe import safe_frame
 from kolgraph.errors import ExchangeError
 from kolgraph.exchange.snapshot import PAGE
 from kolgraph.scoring.frame import hcp_frame
@@ -113,7 +115,7 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].map(lambda v: isinstance(v, list | tuple)).any():
             out[column] = out[column].map(
                 lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple) else v)
-    return out
+    return safe_frame(out)
 
 
 def _parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:
@@ -143,7 +145,8 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: TableFormat | None = None)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if fmt == "csv":
-            _csv_ready(frame).to_csv(path, index=False)
+            # CRLF rows (RFC 4180): a carriage return inside a cell is then quoted too
+            _csv_ready(frame).to_csv(path, index=False, lineterminator="\r\n")
         elif fmt == "parquet":
             _parquet_ready(frame).to_parquet(path, index=False)
         else:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from kolgraph.csvsafe import safe_frame
 from kolgraph.errors import ScoringError
 from kolgraph.scoring.params import COMPONENTS, ScoringParams
 from kolgraph.scoring.pipeline import score_hcps
@@ -37,7 +38,16 @@ EXPORT_COLUMNS = (
     "name",
     "npi",
     "orcid",
+    "specialty",
+    "institution",
+    "city",
+    "state",
+    "country",
+    "eligible",
+    "industry",
+    "eligibility_reason",
     "influence",
+    "influence_percentile",
     *COMPONENTS,
     "pagerank",
     "eigenvector",
@@ -108,13 +118,19 @@ def export_hcps(store: GraphStore, path: Path, fmt: str) -> int:
     if fmt not in ("csv", "parquet"):
         raise ScoringError(f"unknown export format {fmt!r}; use csv or parquet")
     frame = hcp_frame(store)
-    frame["rising_star"] = frame["rising_star"].astype("boolean")
-    for column in ("npi", "orcid", "name", "tier", "segment", "scope", "community_role"):
+    for column in ("rising_star", "eligible", "industry"):
+        frame[column] = frame[column].astype("boolean")
+    for column in ("npi", "orcid", "name", "tier", "segment", "scope", "community_role",
+                   "specialty", "institution", "city", "state", "country",
+                   "eligibility_reason"):
         frame[column] = frame[column].astype("string")
-    if fmt == "csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
+    try:
+        if fmt == "csv":
+            safe_frame(frame).to_csv(path, index=False)  # no spreadsheet formulas in text cells
+        else:
+            frame.to_parquet(path, index=False)
+    except OSError as exc:
+        raise ScoringError(f"cannot write {path}: {exc}") from exc
     return len(frame)
 
 
