@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -15,6 +18,7 @@ from kolgraph.errors import ConfigError
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import LOADERS, loader_for
 from kolgraph.krm.keys import create_key
+from kolgraph.scoring.frame import hcp_frame
 from kolgraph.store import open_store
 
 # (source, sample file relative to the samples folder), in load order: registry identities
@@ -33,6 +37,67 @@ DEMO_PLAN: list[tuple[str, str]] = [
     ("payments", "open-payments/OP_DTL_RSRCH_PGYR2015_IowaSubset.csv"),
     ("crm", "crm/engagements_sample.csv"),
 ]
+
+
+def shift_crm_dates(source: Path, target: Path, today: date | None = None) -> int:
+    r"""Copy the CRM sample ``source`` to ``target`` with every ``datetime`` moved by whole weeks
+    so that the latest engagement falls in the week before ``today``; returns the days moved.
+
+    Whole weeks keep every weekday (call rates count Monday to Friday). The shipped sample
+    stays as it is; the demo loads the copy, so its dashboard and profiles start with recent
+    contacts whatever day it runs.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "in.csv").write_text("engagement_id,datetime\nE1,2025-06-28T08:00\n")
+    >>> shift_crm_dates(folder / "in.csv", folder / "out.csv", date(2026, 12, 5))
+    518
+    >>> (folder / "out.csv").read_text().splitlines()[1]
+    'E1,2026-11-28T08:00'
+    """
+    today = today or date.today()
+    with source.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    stamps = [datetime.fromisoformat(r["datetime"]) for r in rows if r.get("datetime")]
+    if not stamps:
+        raise ConfigError(f"{source}: no 'datetime' value to date the demo's engagements by")
+    days = (today - timedelta(days=1) - max(stamps).date()).days // 7 * 7  # never today
+    for row in rows:
+        if row.get("datetime"):
+            moved = datetime.fromisoformat(row["datetime"]) + timedelta(days=days)
+            row["datetime"] = moved.isoformat(timespec="minutes")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return days
+
+
+def tier_table(frame: pd.DataFrame) -> Table:
+    """Every tier with its size and its most influential HCP, and who is not ranked."""
+    table = Table(title="tiers (eligible HCPs; thresholds are influence percentiles)")
+    for column in ("tier", "HCPs", "top HCP", "influence", "percentile", "segment", "why eligible"):
+        table.add_column(column)
+    for tier in ("strategic", "potential", "basic"):
+        members = frame[frame["tier"] == tier].sort_values(["influence", "id"],
+                                                           ascending=[False, True])
+        first = members.iloc[0] if len(members) else None
+        table.add_row(
+            tier, f"{len(members):,}",
+            *(("-",) * 5 if first is None else (
+                str(first["name"]), f"{first['influence']:.1f}",
+                f"{first['influence_percentile']:.1f}", str(first["segment"]),
+                str(first["eligibility_reason"])[:70])))
+    others = frame[frame["eligible"] != True]  # noqa: E712 (None: not scored)
+    industry = int((others["industry"] == True).sum())  # noqa: E712
+    table.add_row("not ranked", f"{len(others):,}", f"{industry:,} industry-affiliated, "
+                  f"{len(others) - industry:,} without HCP evidence", "", "", "", "")
+    return table
 
 
 def default_samples() -> Path:
@@ -63,7 +128,13 @@ def demo(
                 continue
             loader = loader_for(source)
             loader.configure(settings)
-            summary = run_ingest(store, loader, folder / relative,
+            path = folder / relative
+            if source == "crm":  # dated relative to today, so recent periods are not empty
+                shifted = settings.data_dir / "demo" / path.name
+                days = shift_crm_dates(path, shifted)
+                console.print(f"CRM sample dated {days} days later, ending this week")
+                path = shifted
+            summary = run_ingest(store, loader, path,
                                  rejects_dir=settings.data_dir / "rejects", progress=True)
             table.add_row(source, Path(relative).name, *(f"{n:,}" for n in (
                 summary.read, summary.loaded, summary.rejected, summary.duplicates)))
@@ -73,7 +144,9 @@ def demo(
                   f"{sum(counts['relationships'].values()):,} relationships "
                   f"in {settings.data_dir}")
     score(data_dir=settings.data_dir, area=None, since=None, until=None, seed=0, top=top,
-          as_json=False)
+          include_non_hcp=False, as_json=False)
+    with open_store(settings) as store:
+        console.print(tier_table(hcp_frame(store)))
     if not serve:
         return
     with open_store(settings) as store:

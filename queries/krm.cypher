@@ -18,6 +18,7 @@ WHERE ($ids IS NULL OR h.id IN $ids)
   AND ($community IS NULL OR toString(h.community) = $community)
   AND ($min_influence IS NULL OR h.influence >= $min_influence)
   AND ($rising_star IS NULL OR h.rising_star = $rising_star)
+  AND ($include_non_hcp OR coalesce(h.eligible, true))
 WITH h, coalesce(h.{{sort}}, -1.0) AS sv
 WHERE $after_value IS NULL OR sv < $after_value OR (sv = $after_value AND h.id > $after_id)
 RETURN properties(h) AS hcp, sv
@@ -39,6 +40,7 @@ WHERE ($ids IS NULL OR h.id IN $ids)
   AND ($community IS NULL OR toString(h.community) = $community)
   AND ($min_influence IS NULL OR h.influence >= $min_influence)
   AND ($rising_star IS NULL OR h.rising_star = $rising_star)
+  AND ($include_non_hcp OR coalesce(h.eligible, true))
 WITH h, coalesce(h.{{sort}}, -1.0) AS sv
 WHERE $after_value IS NULL OR sv > $after_value OR (sv = $after_value AND h.id > $after_id)
 RETURN properties(h) AS hcp, sv
@@ -210,8 +212,7 @@ LIMIT $limit
 MATCH (h:HCP)
 WHERE h.tier = $tier
 OPTIONAL MATCH (h)<-[:WITH_HCP]-(e:Engagement)
-WHERE coalesce(e.date, $until) <= $until
-WITH h, max(e.date) AS last_date
+WITH h, max(CASE WHEN e.date <= $until THEN e.date END) AS last_date
 WHERE last_date IS NULL OR last_date < $since
 RETURN h.id AS id, h.name AS name, h.tier AS tier, h.influence AS influence, last_date
 ORDER BY coalesce(h.influence, -1.0) DESC, id

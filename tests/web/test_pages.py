@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from seed import MEDICAL_NOTE, SALES_NOTE
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]
 
 LAYERS = ["coauthor", "referral", "congress", "trial"]
 UNLABELLED = """() => [...document.querySelectorAll('input, select')]
@@ -177,7 +178,7 @@ def test_dashboard_kpis_collisions_and_gaps(page, scenario, artifacts):
     assert scenario["star_name"] in collisions.inner_text()
     assert "Medical affairs" in collisions.inner_text()
     stale = page.locator("#uncontacted tbody a").evaluate_all(
-        "links => links.map(a => decodeURIComponent(a.hash.slice(6)))")
+        "links => links.map(a => decodeURIComponent(a.hash.slice(6).split('?')[0]))")
     assert set(scenario["outer"][:2]) <= set(stale)  # the second group's hubs, never contacted
     assert scenario["star"] not in stale
     gaps = page.locator("#coverage-gaps tbody").inner_text()
@@ -324,3 +325,68 @@ def test_tablet_width_has_no_horizontal_scroll(page, scenario, artifacts):
                              "document.documentElement.clientWidth")
     assert overflow <= 1
     page.screenshot(path=artifacts / "profile-tablet.png", full_page=True)
+
+
+def _ago(days: int) -> str:
+    return (date.today() - timedelta(days=days)).isoformat()
+
+
+def test_the_period_control_changes_the_profiles_contacts_and_conflicts(page, scenario,
+                                                                         artifacts):
+    sign_in(page, scenario["keys"]["krm"])
+    open_profile(page, scenario["star"])
+    assert page.locator("#timeline li").count() == 6  # the last 12 months by default
+    assert page.locator("#conflicts li").count() >= 1
+    page.get_by_label("From", exact=True).fill(_ago(200))
+    page.get_by_label("To", exact=True).fill(_ago(30))
+    page.get_by_role("button", name="Apply period").click()
+    page.wait_for_url(re.compile(f"from={_ago(200)}&to={_ago(30)}"))
+    expect(page.locator("#period-note")).to_contain_text(f"from {_ago(200)} to {_ago(30)}")
+    expect(page.locator("#timeline li")).to_have_count(4)  # 40, 70, 120 and 150 days ago
+    dates = page.locator("#timeline time").all_inner_texts()
+    assert all(_ago(200) <= d <= _ago(30) for d in dates)
+    expect(page.locator("#conflicts")).to_contain_text(
+        f"No cross-department conflict from {_ago(200)} to {_ago(30)}")
+    assert "window rules" not in page.locator("#conflicts").inner_text()
+    page.screenshot(path=artifacts / "profile-period.png", full_page=True)
+    # the period is kept for the tab: the dashboard opens on the same dates
+    page.get_by_role("link", name="KRM dashboard").click()
+    page.wait_for_selector("#kpi-departments table")
+    assert page.locator("#from").input_value() == _ago(200)
+    assert page.locator("#to").input_value() == _ago(30)
+
+
+def test_the_period_control_changes_the_dashboards_collisions(page, scenario):
+    sign_in(page, scenario["keys"]["krm"])
+    page.goto("/ui/#/dashboard")
+    page.wait_for_selector("#collisions tbody tr")
+    star = scenario["star_name"]
+    assert star in page.locator("#collisions").inner_text()
+    page.get_by_label("From", exact=True).fill(_ago(60))
+    page.get_by_label("To", exact=True).fill(_ago(8))
+    page.get_by_role("button", name="Update").click()
+    page.wait_for_url(re.compile(f"to={_ago(8)}"))
+    expect(page.locator("#collisions")).to_contain_text(f"to {_ago(8)}")
+    collisions = page.locator("#collisions").inner_text()
+    assert star not in collisions  # only marketing saw the star in those weeks
+    linked = page.locator("#collisions tbody a").evaluate_all("as => as.map(a => a.hash)")
+    assert linked and all(f"to={_ago(8)}" in h for h in linked)  # profiles keep the period
+    ids = {h.split("?")[0][6:] for h in linked}
+    assert set(scenario["inner"][:4]) <= {i.replace("%3A", ":") for i in ids}
+    stale_hint = page.locator("#uncontacted .hint").inner_text()
+    assert f"to {_ago(8)}" in stale_hint
+    page.get_by_label("From", exact=True).fill(_ago(8))
+    page.get_by_label("To", exact=True).fill(_ago(60))
+    page.get_by_role("button", name="Update").click()
+    expect(page.locator("#period-error")).to_contain_text("From: the period starts after it ends")
+
+
+def test_sign_in_page_has_no_sign_out(page, scenario):
+    page.goto("/ui/")
+    page.wait_for_selector("#api-key")
+    expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
+    sign_in(page, scenario["keys"]["krm"])
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto("/ui/#/signin")
+    page.wait_for_selector("#api-key")
+    expect(page.get_by_role("button", name="Sign out")).to_be_hidden()

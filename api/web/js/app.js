@@ -10,15 +10,15 @@ import { signinPage } from "./pages/signin.js";
 const ROUTES = [
   { name: "signin", pattern: /^#\/signin$/, page: signinPage, open: true },
   { name: "search", pattern: /^#\/search(?:\?(.*))?$/, page: searchPage },
-  { name: "profile", pattern: /^#\/hcp\/([^?]+)$/, page: profilePage },
+  { name: "profile", pattern: /^#\/hcp\/([^?]+)(?:\?(.*))?$/, page: profilePage },
   { name: "dashboard", pattern: /^#\/dashboard(?:\?(.*))?$/, page: dashboardPage },
 ];
 
 let generation = 0;
 
-function header() {
+function header(routeName) {
   const me = session.me();
-  const signedIn = Boolean(session.key() && me);
+  const signedIn = Boolean(session.key() && me) && routeName !== "signin";
   document.getElementById("nav").hidden = !signedIn;
   document.getElementById("who").hidden = !signedIn;
   if (signedIn) {
@@ -42,15 +42,15 @@ async function render() {
     window.location.replace("#/signin");
     return;
   }
-  header();
+  header(route.name);
   markNav(route.name);
   const mine = ++generation;
   const match = hash.match(route.pattern);
   main.replaceChildren();
   const context = {
     main,
-    arg: match?.[1] ? decodeURIComponent(match[1]) : null,
-    params: new URLSearchParams(route.name === "profile" ? "" : (match?.[1] || "")),
+    arg: route.name === "profile" && match?.[1] ? decodeURIComponent(match[1]) : null,
+    params: new URLSearchParams((route.name === "profile" ? match?.[2] : match?.[1]) || ""),
     current: () => mine === generation,
     navigate: (to) => { window.location.hash = to; },
   };

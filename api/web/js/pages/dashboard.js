@@ -3,10 +3,7 @@ import { api, apiOrForbidden, messageOf, session } from "../api.js";
 import { barChart } from "../charts.js";
 import { announce, fill, fmt, h, table } from "../dom.js";
 import { DEPARTMENTS, department } from "../labels.js";
-
-function iso(d) {
-  return d.toISOString().slice(0, 10);
-}
+import { asOfParams, iso, periodFields, periodFromForm, periodOf, profileHref } from "../period.js";
 
 function kpiTable(caption, rows, labelOf) {
   return table(caption, [
@@ -33,23 +30,27 @@ function failed(result) {
 }
 
 export async function dashboardPage({ main, params, current, navigate }) {
-  const today = new Date();
-  const yearAgo = new Date(today.getTime() - 365 * 86400000);
-  const start = params.get("from") || iso(yearAgo);
-  const end = params.get("to") || iso(today);
+  const period = periodOf(params);
+  const start = period.from;
+  const end = period.to;
   const territories = (params.get("territories") || "").split(",").map((t) => t.trim()).filter(Boolean);
   const form = h("form", { class: "card filters", "aria-label": "Dashboard period" },
-    h("div", { class: "field" }, h("label", { for: "from" }, "From"),
-      h("input", { id: "from", name: "from", type: "date", value: start, required: true })),
-    h("div", { class: "field" }, h("label", { for: "to" }, "To"),
-      h("input", { id: "to", name: "to", type: "date", value: end, required: true })),
+    ...periodFields(period),
     h("div", { class: "field wide" }, h("label", { for: "territories" }, "Territories",
       h("span", { class: "hint" }, " (codes, comma-separated)")),
     h("input", { id: "territories", name: "territories", value: territories.join(", "), autocomplete: "off" })),
-    h("div", { class: "actions" }, h("button", { type: "submit" }, "Update")));
+    h("div", { class: "actions" }, h("button", { type: "submit" }, "Update")),
+    h("p", { class: "notice error", role: "alert", hidden: true, id: "period-error" }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const next = new URLSearchParams({ from: form.elements.from.value, to: form.elements.to.value });
+    const chosen = periodFromForm(form);
+    if (chosen.error) {
+      const error = form.querySelector("#period-error");
+      error.textContent = chosen.error;
+      error.hidden = false;
+      return;
+    }
+    const next = new URLSearchParams({ from: chosen.from, to: chosen.to });
     const t = form.elements.territories.value.trim();
     if (t) next.set("territories", t);
     navigate(`#/dashboard?${next}`);
@@ -65,12 +66,12 @@ export async function dashboardPage({ main, params, current, navigate }) {
   }
   const anyDepartment = session.can("read_any_department_kpis");
   const departments = anyDepartment ? Object.keys(DEPARTMENTS) : [me.department];
-  const period = { period_start: start, period_end: end };
+  const kpiPeriod = { period_start: start, period_end: end };
   const [byDept, overall, byTerritory, portfolio] = await Promise.all([
-    Promise.allSettled(departments.map((d) => api("/kpis", { ...period, department: d }))),
-    Promise.allSettled([api("/kpis", anyDepartment ? period : { ...period, department: me.department })]),
-    Promise.allSettled(territories.map((t) => api("/kpis", { ...period, territory: t }))),
-    session.can("read_portfolio") ? apiOrForbidden("/portfolio", { limit: 25 }).catch((e) => ({ error: messageOf(e) }))
+    Promise.allSettled(departments.map((d) => api("/kpis", { ...kpiPeriod, department: d }))),
+    Promise.allSettled([api("/kpis", anyDepartment ? kpiPeriod : { ...kpiPeriod, department: me.department })]),
+    Promise.allSettled(territories.map((t) => api("/kpis", { ...kpiPeriod, territory: t }))),
+    session.can("read_portfolio") ? apiOrForbidden("/portfolio", { limit: 25, ...asOfParams(period) }).catch((e) => ({ error: messageOf(e) }))
       : Promise.resolve({ forbidden: `a ${me.role} key may not read the portfolio` }),
   ]);
   if (!current()) return;
@@ -130,10 +131,10 @@ export async function dashboardPage({ main, params, current, navigate }) {
     const text = portfolio.forbidden ? `Your key's role may not see this: ${portfolio.forbidden}` : portfolio.error;
     portfolioSections = [section("collisions", "Current collisions", h("p", { class: "notice warn" }, text))];
   } else {
-    const link = (r) => h("a", { href: `#/hcp/${encodeURIComponent(r.id)}` }, r.name || r.id);
+    const link = (r) => h("a", { href: profileHref(r.id) }, r.name || r.id);
     portfolioSections = [
       section("collisions", "Current collisions: several departments on one KOL",
-        h("p", { class: "hint" }, `Since ${fmt.date(portfolio.since)}.`),
+        h("p", { class: "hint" }, `From ${fmt.date(portfolio.since)} to ${fmt.date(portfolio.as_of)}.`),
         table("KOLs contacted by several departments", [
           { label: "KOL", rowHeader: true, cell: link },
           { label: "Departments", cell: (r) => (r.departments || []).map(department).join(", ") },
@@ -143,7 +144,7 @@ export async function dashboardPage({ main, params, current, navigate }) {
           { label: "Influence", num: true, cell: (r) => fmt.num(r.influence) },
         ], portfolio.multi_department)),
       section("uncontacted", "Strategic KOLs nobody contacted lately",
-        h("p", { class: "hint" }, `No contact since ${fmt.date(portfolio.stale_since)}.`),
+        h("p", { class: "hint" }, `No contact from ${fmt.date(portfolio.stale_since)} to ${fmt.date(portfolio.as_of)}.`),
         table("Strategic KOLs without a recent contact", [
           { label: "KOL", rowHeader: true, cell: link },
           { label: "Influence", num: true, cell: (r) => fmt.num(r.influence) },

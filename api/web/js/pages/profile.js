@@ -4,6 +4,7 @@ import { barChart, meter } from "../charts.js";
 import { announce, fill, fmt, h, table } from "../dom.js";
 import { COMPONENTS, DEPARTMENTS, LAYERS, department, words } from "../labels.js";
 import { drawNetwork } from "../network.js";
+import { asOfParams, periodForm, periodOf, profileHref } from "../period.js";
 
 const EVIDENCE_OF = { scientific: "papers", congress: "congress_roles", trials: "trials",
   network: "ties", referral: "ties" };
@@ -35,7 +36,7 @@ function facts(pairs) {
 }
 
 function hcpLink(id, names) {
-  return h("a", { href: `#/hcp/${encodeURIComponent(id)}` }, names.get(id) || id);
+  return h("a", { href: profileHref(id) }, names.get(id) || id);
 }
 
 // ---------------------------------------------------------------- identity
@@ -168,11 +169,11 @@ function networkCard(hcpId, navigate) {
   const layer = () => controls.querySelector("input[name=network-layer]:checked").value;
   const draw = () => {
     if (!network) return;
-    const n = drawNetwork(figure, network, layer(), (id) => navigate(`#/hcp/${encodeURIComponent(id)}`));
+    const n = drawNetwork(figure, network, layer(), (id) => navigate(profileHref(id)));
     const text = `${n} people shown (${layerNames[layer()].toLowerCase()}, ${network.hops} hop${network.hops > 1 ? "s" : ""})${network.truncated ? "; the network was cut at its size limit" : ""}.`;
     summary.textContent = text;
     fill(nodeList.lastChild, table("People in the network", [
-      { label: "Name", rowHeader: true, cell: (r) => h("a", { href: `#/hcp/${encodeURIComponent(r.id)}` }, r.name || r.id) },
+      { label: "Name", rowHeader: true, cell: (r) => h("a", { href: profileHref(r.id) }, r.name || r.id) },
       { label: "Hops", num: true, cell: (r) => String(r.hop) },
       { label: "Community", cell: (r) => fmt.text(r.community) },
       { label: "Influence", num: true, cell: (r) => fmt.num(r.influence) },
@@ -232,9 +233,13 @@ function conflictText(c) {
     return `${depts} contacted this KOL ${c.min_days_apart ?? "?"} day${c.min_days_apart === 1 ? "" : "s"} apart`
       + ` (${c.occurrences ?? 1} time${c.occurrences === 1 ? "" : "s"}, ${fmt.date(c.first_date)} to ${fmt.date(c.last_date)}).`;
   }
-  const shared = c.redacted ? "details hidden across the firewall"
-    : [...(c.shared_terms || []), ...(c.shared_products || [])].join(", ");
-  return `${depts} pursue overlapping objectives (${fmt.pct(c.overlap)} overlap${shared ? `: ${shared}` : ""}).`;
+  if (c.redacted) return `${depts} pursue overlapping objectives (details hidden across the firewall).`;
+  const terms = c.shared_terms || [];
+  const products = c.shared_products || [];
+  const parts = [];
+  if (terms.length) parts.push(`${fmt.pct(c.overlap)} of objective words shared: ${terms.join(", ")}`);
+  if (products.length) parts.push(`same product: ${products.join(", ")}`);
+  return `${depts} pursue overlapping objectives (${parts.join("; ") || "shared objectives"}).`;
 }
 
 function timelineItem(e, conflicted) {
@@ -266,7 +271,7 @@ function timelineItem(e, conflicted) {
   content.length ? h("div", { class: "content" }, content) : null);
 }
 
-function contactsCard(hcpId, contacts, firstPage) {
+function contactsCard(hcpId, contacts, firstPage, period) {
   const conflicted = new Set();
   const conflicts = contacts && !contacts.forbidden && !contacts.error ? contacts.conflicts : [];
   for (const c of conflicts) for (const id of c.engagement_ids || []) conflicted.add(id);
@@ -283,12 +288,14 @@ function contactsCard(hcpId, contacts, firstPage) {
     cursor = page.next_cursor;
     more.hidden = !cursor;
     const n = list.children.length;
-    status.textContent = n ? `${n} contact${n > 1 ? "s" : ""} shown.` : "No contacts recorded.";
+    status.textContent = n ? `${n} contact${n > 1 ? "s" : ""} shown.`
+      : `No contacts recorded from ${period.from} to ${period.to}.`;
   };
   const load = async (append) => {
     try {
       const page = await api(`/hcps/${encodeURIComponent(hcpId)}/engagements`,
-        { limit: TIMELINE_PAGE, department: departments.value, cursor: append ? cursor : null });
+        { limit: TIMELINE_PAGE, department: departments.value, cursor: append ? cursor : null,
+          date_from: period.from, date_to: period.to });
       show(page, append);
     } catch (error) {
       status.textContent = messageOf(error);
@@ -302,7 +309,8 @@ function contactsCard(hcpId, contacts, firstPage) {
     ? h("div", { class: "notice error", id: "conflicts" },
       h("h3", {}, `Conflicts (${conflicts.length})`),
       h("ul", { class: "conflicts" }, conflicts.map((c) => h("li", { dataset: { kind: c.kind } }, conflictText(c)))))
-    : h("p", { class: "muted", id: "conflicts" }, `No cross-department conflict in the last ${contacts.conflict_window_days ?? ""} days window rules.`));
+    : h("p", { class: "muted", id: "conflicts" }, `No cross-department conflict from ${period.from} to ${period.to}`
+      + ` (no two departments within ${contacts.conflict_window_days ?? "?"} days of each other, no shared objective or product).`));
   const section = card("contacts", "Contact timeline across departments",
     conflictBox,
     h("div", { class: "field" }, h("label", { for: "timeline-department" }, "Department"), departments),
@@ -311,7 +319,7 @@ function contactsCard(hcpId, contacts, firstPage) {
   return section;
 }
 
-function spendCard(contacts) {
+function spendCard(contacts, period) {
   const problem = unavailable(contacts);
   if (problem) return card("spend", "Spend and cap", problem);
   const years = contacts.spend_by_year || [];
@@ -324,9 +332,11 @@ function spendCard(contacts) {
       ? years.map((y) => barChart(`Spend in ${y.year}, all departments`, [
         { label: String(y.year), value: y.spend, display: fmt.money(y.spend), className: y.over_cap ? "over" : "" },
       ], { cap: y.cap, capLabel: `cap ${fmt.money(y.cap)}` }))
-      : notice("Spend is visible to KRM managers, compliance and administrators only."),
+      : notice(session.can("see_spend")
+        ? `No spend recorded up to ${period.to}.`
+        : "Spend is visible to KRM managers, compliance and administrators only."),
     rows.length && rows.some((r) => r.spend !== null)
-      ? barChart("Spend by department, last 12 months", rows.map((r) => ({
+      ? barChart(`Spend by department, ${period.from} to ${period.to}`, rows.map((r) => ({
         label: department(r.department), value: r.spend || 0, display: fmt.money(r.spend) })))
       : null,
     table("Contacts by department", [
@@ -368,15 +378,17 @@ async function plansCard(hcpId) {
 }
 
 // ---------------------------------------------------------------- page
-export async function profilePage({ main, arg: hcpId, current, navigate }) {
+export async function profilePage({ main, arg: hcpId, params, current, navigate }) {
+  const period = periodOf(params);
   fill(main, h("h1", {}, "KOL profile"), h("p", { class: "loading", role: "status" }, "Loading the profile…"));
   const profile = await api(`/hcps/${encodeURIComponent(hcpId)}`);
   if (!current()) return;
   const net = networkCard(hcpId, navigate);
   const [network, contacts, firstPage, plans] = await Promise.allSettled([
     net.load(),
-    apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/contacts`),
-    apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/engagements`, { limit: TIMELINE_PAGE }),
+    apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/contacts`, asOfParams(period)),
+    apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/engagements`,
+      { limit: TIMELINE_PAGE, date_from: period.from, date_to: period.to }),
     plansCard(hcpId),
   ]);
   if (!current()) return;
@@ -394,11 +406,14 @@ export async function profilePage({ main, arg: hcpId, current, navigate }) {
       c.scope ? h("span", { class: "badge" }, `${c.scope} scope`) : null,
       c.rising_star ? h("span", { class: "badge rising" }, "rising star") : null,
       h("span", { class: "muted" }, [identity.specialty, identity.city, identity.state].filter(Boolean).join(" · "))),
+    periodForm(period, (next) => navigate(`#/hcp/${encodeURIComponent(hcpId)}?${new URLSearchParams(next)}`),
+      "Period for contacts, spend and conflicts"),
+    h("p", { class: "hint", id: "period-note" }, `Contacts, spend and conflicts from ${period.from} to ${period.to}.`),
     h("div", { class: "grid-2" },
       h("div", { class: "stack" }, identityCard(profile), classificationCard(profile)),
       influenceCard(profile, names)),
-    h("div", { class: "grid-2" }, net.section, contactsCard(hcpId, settled(contacts), settled(firstPage))),
-    h("div", { class: "grid-2" }, spendCard(settled(contacts)), plansSection),
+    h("div", { class: "grid-2" }, net.section, contactsCard(hcpId, settled(contacts), settled(firstPage), period)),
+    h("div", { class: "grid-2" }, spendCard(settled(contacts), period), plansSection),
     activityCard(profile, names));
   announce(`Profile of ${identity.name || identity.id} loaded.`);
 }

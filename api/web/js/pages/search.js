@@ -2,6 +2,7 @@
 import { api, messageOf } from "../api.js";
 import { announce, fill, fmt, h } from "../dom.js";
 import { whyOf } from "../labels.js";
+import { profileHref } from "../period.js";
 
 const PAGE = 20;
 const FILTERS = ["q", "topic", "specialty", "state", "tier", "segment", "community", "rising_star"];
@@ -120,7 +121,7 @@ export async function searchPage({ main, params, current, navigate }) {
       const rows = page.items.map((hcp, i) => h("tr", { dataset: { id: hcp.id } },
         h("td", { class: "num" }, String(start + i + 1)),
         h("th", { scope: "row" },
-          h("a", { href: `#/hcp/${encodeURIComponent(hcp.id)}`, class: "hcp-link" }, hcp.name || hcp.id)),
+          h("a", { href: profileHref(hcp.id), class: "hcp-link" }, hcp.name || hcp.id)),
         h("td", {}, fmt.text(hcp.specialty)),
         h("td", {}, [hcp.city, hcp.state].filter(Boolean).join(", ") || "–"),
         h("td", { class: "num" }, fmt.num(hcp.influence)),
