@@ -108,18 +108,36 @@ def _top(
     into: dict[str, dict[str, list[dict[str, Any]]]],
     kind: str,
 ) -> None:
+    """Each HCP's ``EVIDENCE_ITEMS`` highest-valued rows of ``frame`` into ``into[hcp][kind]``.
+
+    One sort and one ``cumcount`` over the whole frame, then a single pass over the kept
+    rows (at most five per HCP); ties in value go to the smaller first column.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"hcp": ["a", "a", "b"], "pmid": ["1", "2", "3"],
+    ...                      "value": [0.5, 2.0, 1.0]})
+    >>> out: dict = {}
+    >>> _top(rows, ["pmid"], out, "papers")
+    >>> out["a"]["papers"]
+    [{'pmid': '2', 'value': 2.0}, {'pmid': '1', 'value': 0.5}]
+    """
     if frame.empty:
         return
     ranked = frame.sort_values(["hcp", "value", columns[0]], ascending=[True, False, True])
-    for hcp, group in ranked.groupby("hcp", sort=False):
-        items = group.head(EVIDENCE_ITEMS)[[*columns, "value"]]
-        into.setdefault(str(hcp), {})[kind] = [
+    ranked = ranked[ranked.groupby("hcp", sort=False).cumcount() < EVIDENCE_ITEMS]
+    hcps = ranked["hcp"].astype(str).tolist()
+    records = ranked[[*columns, "value"]].to_dict("records")
+    lists: dict[str, list[dict[str, Any]]] = {}
+    for hcp, record in zip(hcps, records, strict=True):
+        lists.setdefault(hcp, []).append(
             {
                 k: (None if pd.isna(v) else (round(float(v), 4) if k == "value" else v))
-                for k, v in row.items()
+                for k, v in record.items()
             }
-            for row in items.to_dict("records")
-        ]
+        )
+    for hcp, items in lists.items():
+        into.setdefault(hcp, {})[kind] = items
 
 
 def activity(data: Any, params: ScoringParams, reference: int) -> Activity:

@@ -16,6 +16,7 @@ An explanation is a plain dict (stored as JSON on the HCP's Score node):
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -23,7 +24,6 @@ import pandas as pd
 from kolgraph.scoring.params import COMPONENTS
 from kolgraph.scoring.pipeline import METRICS, ScoreResult
 from kolgraph.scoring.scope import LEVELS
-from kolgraph.scoring.tiering import segment_of, tier_of
 
 __all__ = ["explain", "explanations"]
 
@@ -74,9 +74,19 @@ def _ties(result: ScoreResult, hcp: str) -> list[dict[str, Any]]:
     return ties
 
 
-def explain(result: ScoreResult, hcp: str) -> dict[str, Any]:
-    """The explanation of one HCP's scores (see the module docstring for its fields)."""
-    row = result.frame.loc[hcp]
+def explain(
+    result: ScoreResult,
+    hcp: str,
+    *,
+    row: Mapping[str, Any] | None = None,
+    trend: tuple[list[Any], list[Any]] | None = None,
+) -> dict[str, Any]:
+    """The explanation of one HCP's scores (see the module docstring for its fields).
+
+    ``row`` (the HCP's row of ``result.frame``) and ``trend`` (its yearly output and
+    centrality) may be given when they were read in bulk, as :func:`explanations` does.
+    """
+    row = result.frame.loc[hcp] if row is None else row
     weights = result.info["component_weights"]
     components = [
         {
@@ -89,18 +99,22 @@ def explain(result: ScoreResult, hcp: str) -> dict[str, Any]:
         }
         for c in COMPONENTS
     ]
-    params = result.params
     potential = float(row["prescribing_potential"])
-    tier, tier_reason = tier_of(
-        float(row["influence"]), potential, float(row["cooperation"]), params
-    )
-    segment, segment_reason = segment_of(float(row["influence"]), potential, params)
+    tier, tier_reason = row["tier"], row["tier_reason"]
+    segment, segment_reason = row["segment"], row["segment_reason"]
     evidence = dict(result.activity.evidence.get(hcp, {})) if result.activity else {}
     evidence["ties"] = _ties(result, hcp)
     out: dict[str, Any] = {
         "hcp_id": hcp,
         "influence": _num(row["influence"]),
         "rank": _num(row["rank"]),
+        "eligibility": {
+            "eligible": bool(row["eligible"]),
+            "industry": bool(row["industry"]),
+            "reason": row["eligibility_reason"],
+            "ranked": bool(row["ranked"]),
+        },
+        "influence_percentile": _num(row["influence_percentile"]),
         "components": components,
         "network": {
             m: _num(row[m])
@@ -134,21 +148,39 @@ def explain(result: ScoreResult, hcp: str) -> dict[str, Any]:
     }
     if result.trends is not None:
         years = result.trends.attrs["years"]
+        output, central = trend if trend is not None else (
+            result.trends.attrs["output"].loc[hcp].tolist(),
+            result.trends.attrs["centrality"].loc[hcp].tolist(),
+        )
         out["rising"] = {
             "rising_star": bool(row["rising_star"]),
             "rising_score": _num(row["rising_score"]),
             "output_slope": _num(row["output_slope"]),
             "centrality_slope": _num(row["centrality_slope"]),
             "years": years,
-            "output": [_num(v) for v in result.trends.attrs["output"].loc[hcp].tolist()],
-            "centrality": [_num(v) for v in result.trends.attrs["centrality"].loc[hcp].tolist()],
+            "output": [_num(v) for v in output],
+            "centrality": [_num(v) for v in central],
         }
     return out
 
 
 def explanations(result: ScoreResult) -> dict[str, dict[str, Any]]:
-    """Explanations of every scored HCP, keyed by HCP id."""
-    return {hcp: explain(result, hcp) for hcp in result.frame.index}
+    """Explanations of every scored HCP, keyed by HCP id.
+
+    The score rows and yearly series are read in bulk (one ``to_dict`` per table, not a
+    ``.loc`` lookup per HCP); each explanation equals :func:`explain` on its own.
+    """
+    rows = result.frame.to_dict("index")
+    trends: dict[Any, tuple[list[Any], list[Any]]] = {}
+    if result.trends is not None:
+        output = result.trends.attrs["output"].reindex(result.frame.index)
+        central = result.trends.attrs["centrality"].reindex(result.frame.index)
+        trends = dict(zip(result.frame.index, zip(
+            output.to_numpy().tolist(), central.to_numpy().tolist(), strict=True), strict=True))
+    return {
+        hcp: explain(result, hcp, row=rows[hcp], trend=trends.get(hcp))
+        for hcp in result.frame.index
+    }
 
 
 def contributions_frame(result: ScoreResult) -> pd.DataFrame:
