@@ -154,10 +154,22 @@ class EngagementSummary(BaseModel):
     departments: list[DepartmentEngagements]
 
 
+class Eligibility(BaseModel):
+    """Whether the person is ranked as a healthcare professional, and why."""
+
+    eligible: bool | None = Field(
+        None, description="Ranked and tiered as a healthcare professional (None: not scored).")
+    industry: bool | None = Field(
+        None, description="Affiliated with a manufacturer or company (never eligible).")
+    reason: str | None = Field(
+        None, description="The evidence: NPI, specialty, trial role, clinical affiliation...")
+
+
 class Profile(BaseModel):
     """Identity, scores and why, activity, network and engagement summary."""
 
     identity: dict[str, Scalar]
+    eligibility: Eligibility
     affiliations: list[Open]
     scores: dict[str, Scalar]
     classification: dict[str, Scalar]
@@ -391,6 +403,10 @@ class Kpis(BaseModel):
     call_report_completeness: float | None
     key_message_delivery_rate: float | None
     outcome_mix: dict[str, int]
+    suppressed: list[str] = Field(
+        default_factory=list,
+        description="Figures withheld across the firewall: fewer than 5 engagements behind "
+                    "them (outcome buckets under 5 are merged into 'other').")
     segment_coverage: list[SegmentCoverage]
 
 

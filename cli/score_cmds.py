@@ -40,12 +40,27 @@ def score(
     until: Annotated[str | None, typer.Option("--until", help="Last year (YYYY).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
     top: Annotated[int, typer.Option("--top", help="Rows to print.")] = 20,
+    include_non_hcp: Annotated[
+        bool,
+        typer.Option(
+            "--include-non-hcp",
+            help="Rank and tier everyone, industry authors and people with no HCP evidence too.",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Score every HCP, store the run (ScoreRun + Score nodes) and print the top KOLs."""
+    """Score every HCP, store the run (ScoreRun + Score nodes) and print the top KOLs.
+
+    Only eligible healthcare professionals are ranked and tiered (see docs/scoring.md);
+    everyone else stays in the network and is listed after them with no tier.
+    """
     try:
         params = ScoringParams(
-            area=area, since=_year(since, "--since"), until=_year(until, "--until"), seed=seed
+            area=area,
+            since=_year(since, "--since"),
+            until=_year(until, "--until"),
+            seed=seed,
+            include_non_hcp=include_non_hcp,
         )
     except ValidationError as exc:
         problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
@@ -53,28 +68,42 @@ def score(
     with store_for(data_dir) as store:
         result = score_hcps(store, params)
         run_id = write_run(store, result)
-    best = result.frame.sort_values("rank").head(top)
+    best = result.frame[result.frame["ranked"]].sort_values("rank").head(top)
     columns = ["name", "influence", "tier", "segment", "scope", "community", "rising_star"]
+    tiering = result.info["tiering"]
     if as_json:
         print_json(
             {
                 "run_id": run_id,
                 "n_hcps": len(result.frame),
+                "n_eligible": result.info["eligible"],
+                "n_industry": result.info["industry"],
+                "n_ranked": tiering["ranked"],
+                "tier_counts": tiering["tiers"],
+                "segment_counts": tiering["segments"],
+                "tiering": tiering,
                 "modularity": result.info["modularity"],
                 "n_communities": result.info["n_communities"],
                 "component_weights": result.info["component_weights"],
                 "portfolio": [p["node"] for p in result.info["portfolio"]],
                 "top": [
-                    {"id": hcp, **{c: row[c] for c in columns}, "rank": int(row["rank"])}
+                    {
+                        "id": hcp,
+                        **{c: row[c] for c in columns},
+                        "rank": int(row["rank"]),
+                        "eligibility_reason": row["eligibility_reason"],
+                    }
                     for hcp, row in best.iterrows()
                 ],
             }
         )
         return
     table = Table(
-        title=f"{run_id}: {len(result.frame)} HCPs, "
+        title=f"{run_id}: {len(result.frame)} people, {tiering['ranked']} ranked HCPs, "
         f"{result.info['n_communities']} communities "
-        f"(Q = {result.info['modularity']:.3f})"
+        f"(Q = {result.info['modularity']:.3f})",
+        caption="tiers: " + ", ".join(f"{n} {t}" for t, n in tiering["tiers"].items())
+        + "; segments: " + ", ".join(f"{n} {s}" for s, n in tiering["segments"].items()),
     )
     for column in ("rank", "id", *columns):
         table.add_column(column)

@@ -53,7 +53,8 @@ WHERE h.rising_star = true OR h.scientific IS NOT NULL OR h.congress IS NOT NULL
    OR h.trials IS NOT NULL OR h.network IS NOT NULL
 RETURN h.id AS id, h.name AS name, h.specialty AS specialty, h.scientific AS scientific,
        h.congress AS congress, h.trials AS trials, h.network AS network,
-       coalesce(h.rising_star, false) AS rising_star, h.rising_score AS rising_score
+       coalesce(h.rising_star, false) AS rising_star, h.rising_score AS rising_score,
+       coalesce(h.eligible, true) AS eligible
 ORDER BY id
 
 // name: speaker_publication_years

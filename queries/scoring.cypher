@@ -93,3 +93,48 @@ MATCH (h:HCP)
 WITH h
 ORDER BY h.id
 RETURN properties(h) AS props
+
+// ---------------------------------------------------------------- eligibility (who counts as a KOL)
+
+// name: eligibility_people
+// mode: read
+MATCH (h:HCP)
+RETURN h.id AS id, h.npi AS npi, h.specialty AS specialty, h.taxonomy AS taxonomy,
+       h.credential AS credential, h.crm_id AS crm_id, h.profile_id AS profile_id,
+       h.institution AS institution
+ORDER BY id
+
+// name: eligibility_affiliations
+// mode: read
+MATCH (h:HCP)-[r:AFFILIATED_WITH]->(i:Institution)
+RETURN h.id AS hcp, i.name AS name, r.year AS year,
+       (i.npi IS NOT NULL OR i.taxonomy IS NOT NULL) AS registered
+ORDER BY hcp, name
+
+// name: eligibility_medline
+// mode: read
+MATCH (h:HCP)-[:AUTHORED]->(p:Publication)
+WHERE p.pmid IS NOT NULL
+  AND ($humans IN coalesce(p.topic_ids, [])
+       OR any(t IN coalesce(p.publication_types, []) WHERE toLower(t) IN $types))
+RETURN h.id AS hcp, count(DISTINCT p) AS papers
+ORDER BY hcp
+
+// name: eligibility_trials
+// mode: read
+MATCH (h:HCP)-[r:INVESTIGATOR_OF]->(t:Trial)
+RETURN h.id AS hcp, count(DISTINCT t) AS trials, collect(DISTINCT r.role) AS roles
+ORDER BY hcp
+
+// name: eligibility_crm
+// mode: read
+MATCH (e:Engagement)-[:WITH_HCP]->(h:HCP)
+WHERE e.id STARTS WITH 'eng:crm:'
+RETURN h.id AS hcp, count(e) AS engagements
+ORDER BY hcp
+
+// name: eligibility_referrals
+// mode: read
+MATCH (h:HCP)-[:REFERS_TO]-(:HCP)
+RETURN h.id AS hcp, count(*) AS partners
+ORDER BY hcp

@@ -47,6 +47,9 @@ def find_hcps(
     community: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     min_influence: Annotated[float | None, Query(ge=0, le=100)] = None,
     rising_star: bool | None = None,
+    include_non_hcp: Annotated[bool, Query(
+        description="Also list people scoring found not eligible as HCPs (industry authors, "
+                    "no HCP evidence); analysts only need this.")] = False,
     sort: SortKey = "influence",
     order: Literal["asc", "desc"] = "desc",
     limit: Annotated[int, Query(ge=1, le=search.MAX_PAGE)] = 50,
@@ -56,7 +59,7 @@ def find_hcps(
     filters = search.HcpFilters(
         q=q, specialty=specialty, topic=topic, institution=institution, city=city, state=state,
         country=country, tier=tier, segment=segment, scope=scope, community=community,
-        min_influence=min_influence, rising_star=rising_star)
+        min_influence=min_influence, rising_star=rising_star, include_non_hcp=include_non_hcp)
     items, next_cursor = search.search_hcps(store, viewer, filters, sort=sort, order=order,
                                             limit=limit, cursor=cursor)
     return HcpPage(items=[Hcp(**i) for i in items], next_cursor=next_cursor)

@@ -55,7 +55,7 @@ STATEMENTS: tuple[str, ...] = (
 )
 _COLUMNS: dict[str, frozenset[str]] = {
     "speaker_profiles": frozenset({"id", "name", "specialty", "scientific", "congress", "trials",
-                                   "network", "rising_star", "rising_score"}),
+                                   "network", "rising_star", "rising_score", "eligible"}),
     "speaker_publication_years": frozenset({"id", "year", "publications"}),
     "speaker_congress_roles": frozenset({"id", "session", "date", "year", "role", "scope"}),
     "speaker_history": frozenset({"id", "programmes", "last_date"}),
@@ -189,8 +189,13 @@ def speaker_candidates(
     years: int = 2,
     min_expertise: float = 0.5,
     limit: int = 50,
+    include_non_hcp: bool = False,
 ) -> dict[str, Any]:
     """Rank HCPs to develop into company speakers, each with the reasons.
+
+    Only people the latest scoring run found eligible as healthcare professionals are
+    proposed (industry authors and people with no HCP evidence are not), unless
+    ``include_non_hcp``.
 
     Parameters
     ----------
@@ -225,7 +230,7 @@ def speaker_candidates(
     before_txt = f"{ref - 2 * years + 1}-{ref - years}"
     out = []
     for hcp_id, f in feats.items():
-        if hcp_id in speakers:
+        if hcp_id in speakers or not (include_non_hcp or profiles[hcp_id]["eligible"]):
             continue
         known = {c: pct[c][hcp_id] for c in COMPONENTS if hcp_id in pct[c]}
         expertise = round(sum(known.values()) / len(known), 4) if known else 0.0

@@ -19,7 +19,7 @@ SCORES = (
     "betweenness", "reach_1", "reach_2",
 )
 CLASSIFICATION = ("tier", "segment", "scope", "community", "community_role", "rising_star",
-                  "score_run")
+                  "influence_percentile", "score_run")
 
 
 def hcp_node(store: GraphStore, hcp_id: str) -> dict[str, Any]:
@@ -120,6 +120,11 @@ def hcp_profile(
         run = {**run, "parameters": parse_json(run.get("parameters"))}
     profile = {
         "identity": {k: node.get(k) for k in IDENTITY},
+        "eligibility": {
+            "eligible": node.get("eligible", score.get("eligible")),
+            "industry": node.get("industry", score.get("industry")),
+            "reason": node.get("eligibility_reason", score.get("eligibility_reason")),
+        },
         "affiliations": sorted(b["affiliations"],
                                key=lambda a: (-(a.get("year") or 0), str(a.get("name")))),
         "scores": {k: node.get(k, score.get(k)) for k in SCORES},

@@ -36,6 +36,8 @@ class HcpFilters:
     community: str | None = None
     min_influence: float | None = None
     rising_star: bool | None = None
+    include_non_hcp: bool = False
+    """Also list people a scoring run found not eligible (industry, no HCP evidence)."""
 
 
 def _lower(value: str | None) -> str | None:
@@ -78,6 +80,7 @@ def search_hcps(
         state=filters.state, country=filters.country, tier=filters.tier,
         segment=filters.segment, scope=filters.scope, community=filters.community,
         min_influence=filters.min_influence, rising_star=filters.rising_star,
+        include_non_hcp=filters.include_non_hcp,
         after_value=after_value, after_id=after_id, limit=limit,
     )
     items = [row["hcp"] for row in rows]

@@ -110,8 +110,15 @@ class ScoringParams(BaseModel):
 
     # Scope, tiers, rising stars.
     scope_share: float = Field(0.25, gt=0, le=1)
-    strategic_influence: float = Field(60.0, ge=0, le=100)
-    potential_influence: float = Field(35.0, ge=0, le=100)
+    strategic_percentile: float = Field(
+        97.0, ge=0, le=100, description="influence percentile (of eligible HCPs) for strategic"
+    )
+    potential_percentile: float = Field(
+        80.0, ge=0, le=100, description="influence percentile (of eligible HCPs) for potential"
+    )
+    include_non_hcp: bool = Field(
+        False, description="rank, tier and pick non-HCPs (industry, no HCP evidence) too"
+    )
     high_potential: float = Field(0.5, ge=0, le=1)
     min_cooperation: float = Field(0.3, ge=0, le=1)
     positive_outcomes: tuple[str, ...] = ("accepted", "completed", "positive", "attended", "agreed")
@@ -148,8 +155,8 @@ class ScoringParams(BaseModel):
         lo, hi = self.scale_quantiles
         if not 0 <= lo < hi <= 100:
             raise ValueError("scale_quantiles: need 0 <= low < high <= 100")
-        if self.potential_influence > self.strategic_influence:
-            raise ValueError("potential_influence must not exceed strategic_influence")
+        if self.potential_percentile > self.strategic_percentile:
+            raise ValueError("potential_percentile must not exceed strategic_percentile")
         return self
 
     def to_json(self) -> str:

@@ -21,12 +21,13 @@ from kolgraph.projection import Layers, project_layers
 from kolgraph.scoring import centrality, communities, reach, roles
 from kolgraph.scoring.activity import Activity, activity
 from kolgraph.scoring.edges import EdgeArrays
+from kolgraph.scoring.eligibility import eligibility_frame, evidence_from_rows, evidence_from_store
 from kolgraph.scoring.influence import active_weights, composite, robust_scale
 from kolgraph.scoring.inputs import ScoringData
 from kolgraph.scoring.params import COMPONENTS, ScoringParams
 from kolgraph.scoring.portfolio import select_portfolio
 from kolgraph.scoring.scope import places, scope_frame
-from kolgraph.scoring.tiering import cooperation, prescribing_potential, tier_frame
+from kolgraph.scoring.tiering import cooperation, prescribing_potential, tier_counts, tier_frame
 from kolgraph.scoring.trends import rising_frame, yearly_series
 from kolgraph.store import GraphStore
 
@@ -57,9 +58,15 @@ def _samples(requested: int | None, n: int, m: int, per_edges: float, cap: int) 
 
 
 def network_scores(
-    arrays: EdgeArrays, params: ScoringParams, timings: dict[str, float] | None = None
+    arrays: EdgeArrays,
+    params: ScoringParams,
+    timings: dict[str, float] | None = None,
+    candidates: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Degree, strength, centralities, community, role and reach of every node of ``arrays``."""
+    """Degree, strength, centralities, community, role and reach of every node of ``arrays``.
+
+    ``candidates`` (positions) limits who the portfolio may pick (default: everyone).
+    """
     timings = {} if timings is None else timings
     n, m = arrays.n_nodes, arrays.n_edges
     out = pd.DataFrame(index=pd.Index(list(arrays.nodes), name="id"))
@@ -116,9 +123,13 @@ def network_scores(
         "spread", lambda: reach.spread_array(arrays, scale=params.cascade_scale, reach_2=r2)
     )
     start = time.perf_counter()
-    info["portfolio"] = select_portfolio(arrays, params.portfolio_k)
+    info["portfolio"] = select_portfolio(arrays, params.portfolio_k, candidates=candidates)
     info["portfolio_communities"] = select_portfolio(
-        arrays, params.portfolio_k, membership=membership, cover_communities=True
+        arrays,
+        params.portfolio_k,
+        membership=membership,
+        cover_communities=True,
+        candidates=candidates,
     )
     timings["portfolio"] = time.perf_counter() - start
     return out, info
@@ -136,8 +147,14 @@ def assemble(
     scope: pd.DataFrame | None = None,
     series: pd.DataFrame | None = None,
     reference: int = 2000,
+    eligibility: pd.DataFrame | None = None,
 ) -> ScoreResult:
-    """Score ``nodes`` from their combined network and per-HCP inputs (all indexed by id)."""
+    """Score ``nodes`` from their combined network and per-HCP inputs (all indexed by id).
+
+    ``eligibility`` (see :mod:`kolgraph.scoring.eligibility`; default: everyone eligible)
+    decides who is ranked, tiered and picked for the portfolio: eligible HCPs first, the
+    others after them with no tier, unless ``params.include_non_hcp``.
+    """
     timings: dict[str, float] = {}
     if not nodes:
         raise ScoringError(
@@ -146,7 +163,10 @@ def assemble(
         )
     if list(combined.nodes) != list(nodes):
         raise ScoringError("combined network nodes must be the scored HCPs in the same order")
-    frame, info = network_scores(combined, params, timings)
+    eligibility = _eligibility_of(nodes, eligibility)
+    ranked = eligibility["eligible"].to_numpy(dtype=bool) | params.include_non_hcp
+    candidates = None if ranked.all() else np.flatnonzero(ranked)
+    frame, info = network_scores(combined, params, timings, candidates=candidates)
     raw = pd.DataFrame(index=frame.index)
     raw_activity = raw_activity if raw_activity is not None else pd.DataFrame(index=frame.index)
     for column in ("scientific", "congress", "trials"):
@@ -182,10 +202,17 @@ def assemble(
         frame[column] = scaled[column].to_numpy()
     frame = frame.join(parts)
     frame["influence"] = frame["influence"].round(10)
-    order = np.lexsort((frame.index.to_numpy(dtype=str), -frame["influence"].to_numpy()))
+    # Ties on influence go to the stronger evidence (components in weight order), then the
+    # wider network, then the id: ranks, percentiles and tiers are deterministic.
+    tie_keys = [frame.index.to_numpy(dtype=str), -frame["degree"].to_numpy(dtype=float)]
+    tie_keys += [-raw[c].to_numpy(dtype=float) for c in sorted(
+        COMPONENTS, key=lambda c: params.component_weights.get(c, 0.0))]
+    order = np.lexsort((*tie_keys, -frame["influence"].to_numpy(), ~ranked))
     rank = np.empty(len(frame), dtype=np.int64)
     rank[order] = np.arange(1, len(frame) + 1)
     frame["rank"] = rank
+    frame = frame.join(eligibility)
+    frame["ranked"] = ranked
     for column in COMPONENTS:
         values = frame[column].to_numpy()
         comp_order = np.lexsort((frame.index.to_numpy(dtype=str), -values))
@@ -203,7 +230,12 @@ def assemble(
         values = coop[column] if column in coop else pd.Series(dtype=float)
         frame[column] = values.reindex(frame.index).fillna(default).to_numpy()
     frame = frame.join(
-        tier_frame(frame["influence"], frame["prescribing_potential"], frame["cooperation"], params)
+        tier_frame(
+            frame["rank"].where(frame["ranked"]),
+            frame["prescribing_potential"],
+            frame["cooperation"],
+            params,
+        )
     )
     if scope is not None:
         frame = frame.join(scope)
@@ -223,6 +255,9 @@ def assemble(
     timings["tiers_scope_trends"] = time.perf_counter() - start
     info["component_weights"] = weights
     info["reference_year"] = reference
+    info["eligible"] = int(frame["eligible"].sum())
+    info["industry"] = int(frame["industry"].sum())
+    info["tiering"] = tier_counts(frame, params)
     return ScoreResult(frame, info, params, trends=trends, timings=timings)
 
 
@@ -257,6 +292,11 @@ def score_hcps(
         params.scope_share,
     )
     series = yearly_series(acts.papers, data.presentations, params)
+    evidence = (
+        evidence_from_store(source)
+        if isinstance(source, GraphStore)
+        else evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
+    )
     result = assemble(
         nodes,
         combined,
@@ -268,6 +308,7 @@ def score_hcps(
         scope=scope,
         series=series,
         reference=layers.reference_year,
+        eligibility=eligibility_frame(nodes, evidence),
     )
     hcps = data.hcps.set_index("id")
     for column in ("name", "npi", "orcid"):
@@ -275,6 +316,20 @@ def score_hcps(
     result.layers = layers
     result.activity = acts
     return result
+
+
+def _eligibility_of(nodes: list[str], eligibility: pd.DataFrame | None) -> pd.DataFrame:
+    columns = ["eligible", "industry", "eligibility_reason", "industry_reason"]
+    if eligibility is None:
+        return pd.DataFrame(
+            {"eligible": True, "industry": False, "eligibility_reason": "not checked",
+             "industry_reason": None},
+            index=pd.Index(nodes, name="id"),
+        )
+    out = eligibility.reindex(nodes)[columns]
+    out["eligible"] = out["eligible"].fillna(False).astype(bool)
+    out["industry"] = out["industry"].fillna(False).astype(bool)
+    return out
 
 
 def _arrays_in_order(graph: Any, nodes: list[str]) -> EdgeArrays:

@@ -49,6 +49,10 @@ HCP_PROPERTIES = (
     "community",
     "community_role",
     "rising_star",
+    "influence_percentile",
+    "eligible",
+    "industry",
+    "eligibility_reason",
 )
 
 
@@ -91,6 +95,9 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
         "component_weights": json.dumps(info.get("component_weights"), sort_keys=True),
         "portfolio": json.dumps(info.get("portfolio"), sort_keys=True),
         "portfolio_communities": json.dumps(info.get("portfolio_communities"), sort_keys=True),
+        "n_eligible": info.get("eligible"),
+        "n_industry": info.get("industry"),
+        "tiering": json.dumps(info.get("tiering"), sort_keys=True),
     }
     store.upsert_nodes("ScoreRun", [{"id": run_id, "props": run_props}])
     explained = explanations(result)

@@ -65,13 +65,15 @@ def test_ada_leads_and_isolated_ed_trails(world):
 
 
 def test_tiers_use_cooperation_and_potential(world):
-    frame = score_hcps(world).frame
+    params = ScoringParams(strategic_percentile=70.0, potential_percentile=50.0, high_potential=0)
+    frame = score_hcps(world, params).frame
     assert frame.loc[ADA, "cooperation"] == pytest.approx(3 / 4)
     assert frame.loc[CY, "cooperation"] == pytest.approx(1 / 5)
     assert frame.loc[ADA, "tier"] == "strategic"
-    # Cy is influential but declined every engagement: not strategic
-    assert frame.loc[CY, "influence"] >= 60 and frame.loc[CY, "tier"] == "potential"
-    assert set(frame["segment"]) <= {"A", "B", "C"}
+    # Cy is in the top percentiles but declined every engagement: not strategic
+    assert frame.loc[CY, "influence_percentile"] >= 70 and frame.loc[CY, "tier"] == "potential"
+    assert "but cooperation 0.20 < 0.3" in frame.loc[CY, "tier_reason"]
+    assert set(frame["segment"].dropna()) <= {"A", "B", "C"}
 
 
 def test_scope_from_ties_congresses_and_institutions(world):
