@@ -32,17 +32,32 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SystemExit as exc:  # typer's own exits (--help, bad options)
         return int(exc.code or 0)
-    except Exception as exc:  # click usage errors and friends
-        from click.exceptions import Abort, ClickException
-
-        if isinstance(exc, ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, Abort):
-            console.print("aborted")
-            return 1
-        raise
+    except Exception as exc:  # usage errors and friends, from typer or from click
+        return _usage_error(exc)
     return 0
+
+
+def _usage_error(exc: Exception) -> int:
+    """Print a usage error as one ``error:`` line and return exit status 1; re-raise others.
+
+    Typer bundles its own copy of click's exceptions, so both families are recognised.
+
+    >>> import typer
+    >>> _usage_error(typer.BadParameter("not a number", param_hint="'--seed'"))
+    error: Invalid value for '--seed': not a number
+    1
+    """
+    import click.exceptions
+    import typer
+
+    if isinstance(exc, typer.TyperException | click.exceptions.ClickException):
+        console.print(f"[red]error:[/red] {exc.format_message()}", highlight=False,
+                      soft_wrap=True)
+        return 1
+    if isinstance(exc, typer.Abort | click.exceptions.Abort):
+        console.print("aborted")
+        return 1
+    raise exc
 
 
 if __name__ == "__main__":  # pragma: no cover

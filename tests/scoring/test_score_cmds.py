@@ -75,10 +75,20 @@ def test_score_then_export(data_dir: Path, tmp_path: Path) -> None:
         (("score", "--since", "2023", "--until", "2020"), "swap them"),
         (("score", "--area", "D999999"), "MeSH id"),
         (("export", "hcps", "--format", "xlsx", "--output", "x.xlsx"), "use csv or parquet"),
+        (("score", "--seed", "notanumber"), "'--seed'"),
+        (("score", "--no-such-option"), "--no-such-option"),
     ],
 )
 def test_user_mistakes_are_one_error_line(data_dir: Path, args: tuple[str, ...], hint: str) -> None:
     done = kolgraph(*args, "--data-dir", str(data_dir))
-    assert done.returncode == 1
+    assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout.startswith("error:") and hint in done.stdout
-    assert "Traceback" not in done.stdout + done.stderr
+    assert len(done.stdout.strip().splitlines()) == 1 and done.stderr == ""
+
+
+def test_export_to_an_unwritable_path_is_one_error_line(data_dir: Path) -> None:
+    assert kolgraph("score", "--seed", "1", "--data-dir", str(data_dir)).returncode == 0
+    done = kolgraph("export", "hcps", "-o", "/nonexistent/x.csv", "--data-dir", str(data_dir))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("error: cannot write /nonexistent/x.csv")
+    assert len(done.stdout.strip().splitlines()) == 1 and done.stderr == ""
