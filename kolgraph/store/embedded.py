@@ -8,6 +8,7 @@ that ``kolgraph ingest`` and ``kolgraph serve`` share it; ``kolgraph stop`` ends
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -93,13 +94,32 @@ class EmbeddedFalkorDB:
         return self.data_dir / "falkordb.log"
 
     def pid(self) -> int | None:
-        """The server's process id, if its pid file names a live process."""
+        """The server's process id, if its pid file names this data directory's live server.
+
+        A server killed by a crash leaves its pid file behind, and the pid may since belong
+        to an unrelated process; such a pid is not returned.
+        """
         try:
             pid = int(self.pid_file.read_text().strip())
             os.kill(pid, 0)
         except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
             return None
-        return pid
+        return pid if self._serves_here(pid) else None
+
+    def _serves_here(self, pid: int) -> bool:
+        """True when process ``pid`` is a redis-server listening on this directory's socket.
+
+        The server's process title names its socket (``redis-server unixsocket:<path>``).
+        Without ``/proc`` the pid is trusted only while the socket answers.
+        """
+        try:
+            title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(
+                errors="replace")
+        except FileNotFoundError:
+            return not Path("/proc/self").exists() and self.is_running()
+        except OSError:
+            return False
+        return "redis-server" in title and str(self.socket_path) in title
 
     def client(self) -> redis.Redis:
         """A fresh redis connection to the server's socket."""
@@ -197,9 +217,15 @@ class EmbeddedFalkorDB:
         )
 
     def stop(self, timeout: float = 30.0) -> bool:
-        """Shut the server down cleanly (AOF flushed); False if none was running."""
+        """Shut the server down cleanly (AOF flushed); False if none was running.
+
+        Only a process verified as this directory's server is ever signalled; a stale pid
+        file left by a crash is removed, and the process now holding that pid is left alone.
+        """
         pid = self.pid()
         if not self.is_running() and pid is None:
+            with contextlib.suppress(OSError):
+                self.pid_file.unlink(missing_ok=True)  # stale: its server is gone
             return False
         try:
             conn = self.client()
@@ -216,7 +242,7 @@ class EmbeddedFalkorDB:
             if pid is not None and not _alive(pid):
                 break
             time.sleep(0.05)
-        if pid is not None and _alive(pid):
+        if pid is not None and _alive(pid) and self._serves_here(pid):
             os.kill(pid, signal.SIGKILL)
         return True
 
@@ -224,7 +250,9 @@ class EmbeddedFalkorDB:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
-        self.stop()
+        """Stop the server only if this object started it; a reused server keeps running."""
+        if self.started_here:
+            self.stop()
 
 
 def _alive(pid: int) -> bool:

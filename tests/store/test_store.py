@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 
 import pytest
@@ -121,6 +122,33 @@ def test_a_running_server_is_reused(settings: Settings) -> None:
     try:
         assert first.started_here and not second.started_here
         assert first.pid() == second.pid()
+    finally:
+        first.stop()
+
+
+def test_a_stale_pid_file_never_signals_the_process_that_reused_the_pid(tmp_path) -> None:
+    bystander = subprocess.Popen(["sleep", "60"])
+    try:
+        server = EmbeddedFalkorDB(tmp_path / "kg")
+        server.data_dir.mkdir()
+        server.pid_file.write_text(f"{bystander.pid}\n")  # left by a crashed server
+        assert server.pid() is None
+        assert server.stop(timeout=1) is False
+        assert bystander.poll() is None and not server.pid_file.exists()
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_leaving_a_reused_server_keeps_it_running(settings: Settings) -> None:
+    first = EmbeddedFalkorDB(settings.data_dir).start()
+    try:
+        with EmbeddedFalkorDB(settings.data_dir) as second:
+            assert not second.started_here and second.pid() == first.pid() is not None
+        assert first.is_running()
+        with EmbeddedFalkorDB(settings.data_dir / "own") as own:
+            assert own.started_here
+        assert not own.is_running()
     finally:
         first.stop()
 
