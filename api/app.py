@@ -18,6 +18,7 @@ from kolgraph.api import errors
 from kolgraph.api.deps import no_nul_characters
 from kolgraph.api.routes import analytics as analytics_routes
 from kolgraph.api.routes import (
+    apidocs,
     audit,
     contacts,
     engagements,
@@ -130,13 +131,16 @@ def create_app(
         version="1",
         lifespan=lifespan,
         dependencies=[Depends(no_nul_characters)],
+        docs_url=None,  # served by routes.apidocs from local assets, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.policy = policy or KrmPolicy()
     if store is not None:
         app.state.store = store
     errors.register(app)
-    for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, privacy, ui):
+    for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, privacy, ui,
+                   apidocs):
         app.include_router(module.router)
     app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)

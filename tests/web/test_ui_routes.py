@@ -79,3 +79,20 @@ def test_pages_never_write_markup_from_strings():
     sinks = re.compile(r"\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|eval\(")
     assert [p.name for p in ASSETS if p.suffix == ".js"
             and sinks.search(p.read_text(encoding="utf-8"))] == []
+
+
+def test_api_docs_come_from_this_service_under_its_own_csp(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "unsafe-inline" not in page.headers["content-security-policy"]
+    scripts = re.findall(r'<script src="([^"]+)"', page.text)
+    assert scripts == ["/docs/assets/swagger-ui-bundle.js", "/ui/apidocs/swagger-init.js"]
+    assert "<script>" not in page.text  # no inline script
+    for url in [*scripts, "/docs/assets/swagger-ui.css", "/docs/assets/redoc.standalone.js"]:
+        r = client.get(url)
+        assert r.status_code == 200 and len(r.content) > 300, url
+    assert client.get("/redoc").status_code == 200
+    missing = client.get("/docs/assets/../app.py")
+    assert missing.status_code == 404
+    assert client.get("/docs/assets/nope.js").headers["content-type"] == "application/problem+json"
