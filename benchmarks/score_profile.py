@@ -63,6 +63,17 @@ def install() -> None:
     _patch(pipeline, "_arrays_in_order", "pipeline._arrays_in_order")
     _patch(runs, "explanations", "explain.explanations")
     score_cmds.write_run = _timed("write_run (incl. explanations)", score_cmds.write_run)
+    _patch(runs, "data_version", "write_run: data_version")
+    from kolgraph.store.base import GraphStore
+
+    write = GraphStore.write
+
+    def timed_write(self: Any, name: str, rows: Any, *args: Any, **kwargs: Any) -> int:
+        label = f"write_run: {name} {args[0]['label']}" if args and isinstance(
+            args[0], dict) and "label" in args[0] else f"write_run: {name}"
+        return _timed(label, write)(self, name, rows, *args, **kwargs)
+
+    GraphStore.write = timed_write  # type: ignore[method-assign]
     score_cmds.score_hcps = _timed("score_hcps (incl. reads)", score_cmds.score_hcps)
 
 

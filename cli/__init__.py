@@ -11,16 +11,9 @@ import sys
 from kolgraph.cli.app import app, console
 from kolgraph.errors import KolgraphError
 
-# Command modules register themselves on `app` when imported.
-from kolgraph.cli import store_cmds  # noqa: E402,F401  isort: skip
-from kolgraph.cli import api_cmds  # noqa: E402,F401  isort: skip
-from kolgraph.cli import ingest_cmds  # noqa: E402,F401  isort: skip
-from kolgraph.cli import resolve_cmds  # noqa: E402,F401  isort: skip
-from kolgraph.cli import demo_cmds  # noqa: E402,F401  isort: skip
-from kolgraph.cli import score_cmds  # noqa: E402,F401  isort: skip
-from kolgraph.cli import privacy_cmds  # noqa: E402,F401  isort: skip
-from kolgraph.cli import exchange_cmds  # noqa: E402,F401  isort: skip
-from kolgraph.cli import analytics_cmds  # noqa: E402,F401  isort: skip
+# Command modules register themselves on `app` when imported; `app` imports the one a
+# command needs when it runs (kolgraph.cli.app.COMMANDS), so `kolgraph stop` does not load
+# scoring or analytics.
 
 
 def main(argv: list[str] | None = None) -> int:
