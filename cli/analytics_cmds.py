@@ -212,8 +212,8 @@ def field_activity_cmd(
     fmt: FormatOpt = Format.table, output: OutputOpt = None,
 ) -> None:
     """Employees whose call records look fabricated, each flag with its drivers."""
-    params = FieldActivityParams(days=days, period=period, contamination=contamination,
-                                 seed=seed)
+    params = FieldActivityParams.for_policy(KrmPolicy(), days=days, period=period,
+                                            contamination=contamination, seed=seed)
     with store_for(data_dir) as store:
         report = suspicious_activity(store, until=_until(until), department=department,
                                      params=params)

@@ -15,7 +15,7 @@ from kolgraph import analytics
 from kolgraph.analytics import access
 from kolgraph.analytics.fabrication import suspicious_activity
 from kolgraph.analytics.field_activity import FieldActivityParams
-from kolgraph.api.deps import StoreDep, ViewerDep
+from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.krm import audit
 from kolgraph.krm.access import Viewer
@@ -78,17 +78,17 @@ def record_speakers(
 
 @router.get("/field-activity", response_model=Report, responses=ERRORS)
 def read_field_activity(
-    store: StoreDep, viewer: ViewerDep, until: IsoDate | None = None, days: Days = 180,
-    period: Literal["month", "week", "all"] = "month", department: Department | None = None,
+    store: StoreDep, viewer: ViewerDep, policy: PolicyDep, until: IsoDate | None = None,
+    days: Days = 180, period: Literal["month", "week", "all"] = "month",
+    department: Department | None = None,
     contamination: Annotated[float, Query(gt=0, le=0.5)] = 0.1,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> Report:
     """Employee-periods whose records look fabricated, each flag with its drivers."""
     _allow(store, viewer, "field_activity", {"days": days, "department": department})
-    return suspicious_activity(store, until=until, department=department,
-                               params=FieldActivityParams(days=days, period=period,
-                                                          contamination=contamination,
-                                                          seed=seed))
+    params = FieldActivityParams.for_policy(policy, days=days, period=period,
+                                            contamination=contamination, seed=seed)
+    return suspicious_activity(store, until=until, department=department, params=params)
 
 
 @router.get("/knowledge", response_model=Report, responses=ERRORS)

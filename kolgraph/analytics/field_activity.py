@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ from kolgraph.analytics.holidays import us_federal_holidays
 from kolgraph.analytics.periods import window
 from kolgraph.errors import InvalidRequest
 from kolgraph.krm.kpis import distance_m, working_days
+from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore
 
 FIELD_TYPES = frozenset({"visit", "call", "meeting", "email"})
@@ -50,12 +51,19 @@ _WORD = re.compile(r"[a-z]+")
 
 @dataclass(frozen=True)
 class FieldActivityParams:
-    """Window, grouping and thresholds of the field-activity features and checks."""
+    """Window, grouping and thresholds of the field-activity features and checks.
+
+    The visit radius is the KRM policy's (``KOLGRAPH_KRM_VISIT_RADIUS_M``), the same one
+    the verified-visit KPI uses; :meth:`for_policy` takes it from a given policy.
+
+    >>> FieldActivityParams.for_policy(KrmPolicy(visit_radius_m=250), days=30).visit_radius_m
+    250.0
+    """
 
     days: int = 180
     period: str = "month"
     min_engagements: int = 10
-    visit_radius_m: float = 500.0
+    visit_radius_m: float = field(default_factory=lambda: KrmPolicy().visit_radius_m)
     max_speed_kmh: float = 120.0
     min_jump_m: float = 2000.0
     note_similarity: float = 0.8
@@ -64,6 +72,11 @@ class FieldActivityParams:
     holidays: str = "us"
     contamination: float = 0.1
     seed: int = 0
+
+    @classmethod
+    def for_policy(cls, policy: KrmPolicy, **overrides: Any) -> FieldActivityParams:
+        """Parameters whose visit radius is ``policy``'s; other fields from ``overrides``."""
+        return cls(**{"visit_radius_m": policy.visit_radius_m, **overrides})
 
 
 def note_tokens(text: str) -> frozenset[str]:

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from kolgraph.api.app import create_app
 from kolgraph.config import Settings
 from kolgraph.krm import keys
+from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store.falkordb import FalkorDBStore
 
 from .conftest import add_engagements, add_hcps, add_prescribing
@@ -111,3 +112,13 @@ def test_recording_proposals(client):
 def test_bad_values_name_the_field(client, path, params, field):
     r = get(client, "admin", path, **params)
     assert r.status_code == 422 and r.json()["field"] == field
+
+
+def test_field_activity_uses_the_apps_visit_radius(client):
+    assert client.app.state.policy.visit_radius_m == 500.0
+    client.app.state.policy = KrmPolicy(visit_radius_m=120.0)
+    try:
+        report = get(client, "compliance", "/analytics/field-activity", until="2024-12-31")
+    finally:
+        client.app.state.policy = KrmPolicy()
+    assert report.status_code == 200 and report.json()["parameters"]["visit_radius_m"] == 120.0

@@ -10,6 +10,7 @@ from kolgraph.analytics.fabrication import RULES, suspicious_activity
 from kolgraph.analytics.field_activity import FieldActivityParams, activity_features
 from kolgraph.analytics.synthetic import detection_quality, field_force, seed_field_force
 from kolgraph.errors import InvalidRequest
+from kolgraph.krm.policy import KrmPolicy
 
 from .conftest import add_engagements, add_hcps
 
@@ -102,3 +103,9 @@ def test_flags_carry_drivers_and_unflagged_rows_none(synthetic):
 
 def test_rules_have_reasons():
     assert all(rule.text for rule in RULES)
+
+
+def test_the_visit_radius_is_the_krm_policys(monkeypatch):
+    monkeypatch.setenv("KOLGRAPH_KRM_VISIT_RADIUS_M", "75")
+    assert FieldActivityParams().visit_radius_m == 75.0
+    assert FieldActivityParams.for_policy(KrmPolicy(visit_radius_m=30)).visit_radius_m == 30.0
