@@ -22,16 +22,15 @@ from kolgraph.errors import IngestError
 from kolgraph.ingest import fields
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.csvrows import csv_rows, read_header, require_columns
-from kolgraph.ingest.departments import DEPARTMENTS
 from kolgraph.ingest.people import mention_id, resolve_people
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.textfiles import open_text
 from kolgraph.resolution import MentionIn
 from kolgraph.store import GraphStore
+from kolgraph.vocabulary import CRM_ENGAGEMENT_TYPES, DEPARTMENTS
 
-TYPES = ("visit", "call", "email", "meeting", "advisory_board", "speaker_programme",
-         "research_collaboration", "sample_drop", "congress_invitation")
+TYPES = CRM_ENGAGEMENT_TYPES
 _TYPE_ALIASES = {"e-mail": "email", "advisory board": "advisory_board",
                  "speaker programme": "speaker_programme", "speaker program": "speaker_programme",
                  "speaker_program": "speaker_programme", "research collaboration":
@@ -197,6 +196,7 @@ class CrmLoader(Loader):
     """Loads CRM engagement exports (CSV or JSON)."""
 
     source = "crm"
+    _rejects: RejectLog | None = None
 
     def _is_json(self, path: Path) -> bool:
         with open_text(path) as handle:
@@ -226,6 +226,7 @@ class CrmLoader(Loader):
             rows = ((f"item {n}", item) for n, item in enumerate(items, start=1))
         else:
             rows = csv_rows(path, rejects)
+        self._rejects = rejects
         for where, row in rows:
             try:
                 engagement = engagement_from_row(row)
@@ -235,8 +236,32 @@ class CrmLoader(Loader):
                 continue
             yield Record(engagement.engagement_id, engagement)
 
+    def _same_department(self, records: list[Record], store: GraphStore) -> list[Record]:
+        """The records that do not move a stored engagement to another department.
+
+        An engagement belongs to the department that recorded it (the API refuses a move
+        too): a row that names another department goes to the reject file.
+        """
+        stored = {r["id"]: r["department"] for r in store.run(
+            "engagement_ids_existing", ids=[f"eng:crm:{r.id}" for r in records])}
+        kept = []
+        for record in records:
+            was = stored.get(f"eng:crm:{record.id}")
+            if was is not None and was != record.value.department:
+                if self._rejects is None:
+                    raise IngestError(f"engagement {record.id!r} cannot move to another "
+                                      "department")
+                self._rejects.add_late(record.id, "department", (
+                    f"engagement already belongs to department {was!r}, the row says "
+                    f"{record.value.department!r}; an engagement cannot move between "
+                    "departments (give the row a new engagement_id)"))
+                continue
+            kept.append(record)
+        return kept
+
     def build(self, records: list[Record], store: GraphStore) -> GraphBatch:
         batch = GraphBatch()
+        records = self._same_department(records, store)
         mentions = [MentionIn(
             id=mention_id("crm", r.id), source="crm", name=e.hcp_name, crm_id=e.hcp_crm_id,
             npi=e.hcp_npi, profile_id=e.hcp_profile_id, affiliation=e.hcp_affiliation,

@@ -37,7 +37,12 @@ def read_header(path: Path, *, what: str) -> list[str]:
         raise IngestError(f"{path}: cannot read as a {what} CSV file ({exc})") from exc
     if not header or not any(h.strip() for h in header):
         raise IngestError(f"{path}: empty file; expected a {what} CSV file with a header row")
-    return _clean(header)
+    cleaned = _clean(header)
+    twice = sorted({h for h in cleaned if h and cleaned.count(h) > 1})
+    if twice:
+        raise IngestError(f"{path}: column(s) {', '.join(twice)} appear more than once in the "
+                          "header; which value counts would be a guess, so the file is refused")
+    return cleaned
 
 
 def require_columns(path: Path, header: list[str], required: Iterable[str], *, what: str,

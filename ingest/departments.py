@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from kolgraph.errors import IngestError
+from kolgraph.vocabulary import DEPARTMENTS
 
-DEPARTMENTS = ("sales", "marketing", "medical_affairs", "clinical_research", "market_access",
-               "compliance")
 ENV = "KOLGRAPH_PAYMENT_DEPARTMENTS"
 
 

@@ -30,6 +30,7 @@ class RejectLog:
         self.file = file
         self.count = 0
         self.notes = 0
+        self.late = 0  # rejected after being counted as loaded (checked against the store)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._handle = self.path.open("w", encoding="utf-8")
 
@@ -44,6 +45,13 @@ class RejectLog:
         }
         self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self.count += 1
+
+    def add_late(self, record: Any, field: str | None, reason: str) -> None:
+        """Reject a record already counted as loaded: one a loader refuses only once it
+        sees the store (e.g. a CRM row that would move an engagement to another
+        department); the run's summary moves it from loaded to rejected."""
+        self.add(record, field, reason)
+        self.late += 1
 
     def note(self, record: Any, field: str | None, reason: str) -> None:
         """Record a problem in a record that was still loaded (e.g. a malformed ORCID

@@ -272,6 +272,7 @@ def run_ingest(
             if writer is not None:
                 writer.shutdown(wait=True)  # a failed run still finishes the write under way
         summary.rejected = rejects.count
+        summary.loaded -= rejects.late
     summary.read = summary.loaded + summary.rejected + summary.duplicates
     summary.seconds = round(time.monotonic() - started, 3)
     store.upsert_nodes("IngestRun", [{"id": run_id, "props": {

@@ -32,7 +32,7 @@ ORDER BY value, id
 MATCH (h:HCP)
 WHERE h.influence IS NOT NULL
 OPTIONAL MATCH (h)<-[:WITH_HCP]-(e:Engagement)
-WHERE e.date >= $since AND e.date <= $until AND e.department IS NOT NULL
+WHERE e.date >= $since AND coalesce(e.date, '') <= $until AND e.department IS NOT NULL
   AND coalesce(e.planned, false) = false
 RETURN h.id AS id, h.name AS name, h.influence AS influence, h.tier AS tier,
        h.segment AS segment, e.department AS department, count(e) AS engagements,
@@ -40,8 +40,8 @@ RETURN h.id AS id, h.name AS name, h.influence AS influence, h.tier AS tier,
 
 // name: coverage_last_contacts
 MATCH (h:HCP)<-[:WITH_HCP]-(e:Engagement)
-WHERE h.influence IS NOT NULL AND e.date <= $until AND e.department IS NOT NULL
-  AND coalesce(e.planned, false) = false
+WHERE h.influence IS NOT NULL AND coalesce(e.date, '') <= $until
+  AND e.department IS NOT NULL AND coalesce(e.planned, false) = false
 RETURN h.id AS id, max(e.date) AS last_date
 
 // ---------------------------------------------------------------- speakers

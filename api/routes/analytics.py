@@ -18,7 +18,7 @@ from kolgraph.analytics.field_activity import FieldActivityParams
 from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.krm import audit
-from kolgraph.krm.access import Viewer
+from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.dates import IsoDate
 from kolgraph.krm.engagements import Department
 from kolgraph.store import GraphStore
@@ -46,7 +46,8 @@ def read_coverage(store: StoreDep, viewer: ViewerDep, until: IsoDate | None = No
     """Influential HCPs with too little engagement, and effort on low-influence HCPs."""
     _allow(store, viewer, "coverage", {"days": days})
     return analytics.coverage_gaps(store, until=until,
-                                   params=analytics.CoverageParams(days=days, limit=limit))
+                                   params=analytics.CoverageParams(days=days, limit=limit),
+                                   show_spend=viewer.can(Permission.SEE_SPEND))
 
 
 @router.get("/speakers", response_model=Report, responses=ERRORS)

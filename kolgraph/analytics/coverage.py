@@ -77,7 +77,8 @@ def _hcp_table(store: GraphStore, since: date, until: date) -> dict[str, dict[st
 
 
 def coverage_gaps(
-    store: GraphStore, *, until: date | None = None, params: CoverageParams | None = None
+    store: GraphStore, *, until: date | None = None, params: CoverageParams | None = None,
+    show_spend: bool = True,
 ) -> dict[str, Any]:
     """Under-covered influential HCPs and effort spent on low-influence ones.
 
@@ -89,6 +90,9 @@ def coverage_gaps(
         Last day of the window (default today); the window is ``params.days`` long.
     params : CoverageParams, optional
         Expected contacts and thresholds.
+    show_spend : bool
+        False for callers without the spend permission: ``spend`` is null and no reason
+        mentions it.
 
     Returns
     -------
@@ -111,7 +115,8 @@ def coverage_gaps(
     for hcp in table.values():
         last = last_ever.get(hcp["id"])
         hcp["last_contact"] = last
-        hcp["days_since_contact"] = (until - date.fromisoformat(last[:10])).days if last else None
+        hcp["days_since_contact"] = (max(0, (until - date.fromisoformat(last[:10])).days)
+                                     if last else None)
         hcp["by_department"] = dict(sorted(hcp["by_department"].items()))
         hcp["spend"] = round(hcp["spend"], 2)
         expected = params.expected(hcp["tier"], hcp["influence"])
@@ -126,12 +131,16 @@ def coverage_gaps(
         elif hcp["influence"] < params.low_influence and hcp["engagements"] > 0:
             share = hcp["engagements"] / total if total else 0.0
             effort.append({**hcp, "share_of_engagements": round(share, 4), "reason": (
-                f"{hcp['engagements']} engagements ({share:.1%} of all) and spend "
-                f"{hcp['spend']:,.0f} on influence {hcp['influence']:.1f} "
+                f"{hcp['engagements']} engagements ({share:.1%} of all)"
+                + (f" and spend {hcp['spend']:,.0f}" if show_spend else "")
+                + f" on influence {hcp['influence']:.1f} "
                 f"({hcp['tier'] or 'no tier'}) < {params.low_influence:g}")})
     gaps.sort(key=lambda h: (-h["gap"], -h["influence"], h["id"]))
     effort.sort(key=lambda h: (-h["engagements"], -h["spend"], h["id"]))
     low_total = sum(h["engagements"] for h in effort)
+    if not show_spend:
+        for row in (*gaps, *effort):
+            row["spend"] = None
     return {
         "since": since.isoformat(), "until": until.isoformat(),
         "gaps": gaps[: params.limit],

@@ -40,9 +40,8 @@ from kolgraph.errors import InvalidRequest
 from kolgraph.krm.kpis import distance_m, working_days
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore
+from kolgraph.vocabulary import DETAILING_TYPES, FIELD_TYPES
 
-FIELD_TYPES = frozenset({"visit", "call", "meeting", "email"})
-DETAILING_TYPES = frozenset({"visit", "call", "meeting"})
 FEATURES = ("per_working_day", "max_per_day", "gps_share", "verified_share",
             "impossible_travel", "completeness", "duplicate_notes", "off_hours", "closed_days",
             "dominant_outcome")

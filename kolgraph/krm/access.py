@@ -19,11 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kolgraph.errors import AccessDenied, InvalidRequest
-
-ROLES = ("admin", "medical_affairs", "krm_manager", "field", "compliance", "crm_integration")
-DEPARTMENTS = (
-    "sales", "marketing", "medical_affairs", "clinical_research", "market_access", "compliance",
-)
+from kolgraph.vocabulary import DEPARTMENTS, ROLES
 
 
 class Permission(StrEnum):
@@ -69,6 +65,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 
 # Engagement and plan fields that say *what* was discussed: hidden across the firewall.
 CONTENT_FIELDS = ("notes", "objective", "key_messages", "outcome", "objectives")
+# What another department sees of an engagement (allow-list): that there was contact,
+# when, of which type and by whom; everything else is withheld.
+ENGAGEMENT_SHARED_FIELDS = ("id", "crm_id", "hcp_id", "date", "department", "type", "employee_id")
+# Below this many records, aggregates over another department's content are withheld.
+MIN_AGGREGATE_COUNT = 5
 # Fields that carry money: visible only with SEE_SPEND.
 SPEND_FIELDS = ("cost", "amount", "budget", "spend", "total_spend")
 
@@ -130,6 +131,26 @@ def check_department(department: str) -> str:
             "department",
         )
     return department
+
+
+def redact_engagement(record: dict[str, object], viewer: Viewer) -> dict[str, object]:
+    """An engagement as ``viewer`` may see it: whole (less spend without the permission) for
+    its own department, else only :data:`ENGAGEMENT_SHARED_FIELDS` and ``redacted``.
+
+    Examples
+    --------
+    >>> rep = Viewer("k", "field", "sales")
+    >>> shown = redact_engagement({"id": "e1", "department": "medical_affairs",
+    ...                            "type": "visit", "product": "X", "lat": 1.0}, rep)
+    >>> sorted(k for k, v in shown.items() if v is not None)
+    ['department', 'id', 'redacted', 'type']
+    """
+    department = record.get("department")
+    if viewer.sees_content_of(department if isinstance(department, str) else None):
+        return redact(record, viewer, department if isinstance(department, str) else None)
+    shown: dict[str, object] = {k: record.get(k) for k in ENGAGEMENT_SHARED_FIELDS}
+    shown["redacted"] = True
+    return shown
 
 
 def redact(record: dict[str, object], viewer: Viewer, department: str | None) -> dict[str, object]:

@@ -85,20 +85,32 @@ def _objective_conflicts(
     viewer: Viewer, objectives: dict[str, list[str]], products: dict[str, set[str]],
     threshold: float,
 ) -> list[dict[str, Any]]:
-    out = []
+    """Pairs of departments whose objectives or products overlap.
+
+    Across the firewall the answer must not depend on what the hidden side wrote (a caller
+    could otherwise edit its own objective word by word and watch a conflict appear): a
+    caller who cannot see both sides gets, for every pair where both have objectives or
+    products, one ``redacted`` conflict without score, terms or products, meaning
+    "compliance can compare these"; only callers who see both sides get the computed ones.
+    """
+    out: list[dict[str, Any]] = []
     departments = sorted(set(objectives) | set(products))
     for a, b in combinations(departments, 2):
+        if not (viewer.sees_content_of(a) and viewer.sees_content_of(b)):
+            if (objectives.get(a) or products.get(a)) and (objectives.get(b) or products.get(b)):
+                out.append({"kind": "objective_overlap", "departments": [a, b],
+                            "overlap": None, "shared_terms": None, "shared_products": None,
+                            "redacted": True})
+            continue
         ta, tb = objective_terms(objectives.get(a, [])), objective_terms(objectives.get(b, []))
         shared_products = products.get(a, set()) & products.get(b, set())
         score = overlap(ta, tb)
         if score < threshold and not shared_products:
             continue
-        visible = viewer.sees_content_of(a) and viewer.sees_content_of(b)
         out.append({
             "kind": "objective_overlap", "departments": [a, b], "overlap": round(score, 3),
-            "shared_terms": sorted(ta & tb) if visible else None,
-            "shared_products": sorted(shared_products) if visible else None,
-            "redacted": not visible,
+            "shared_terms": sorted(ta & tb), "shared_products": sorted(shared_products),
+            "redacted": False,
         })
     return out
 

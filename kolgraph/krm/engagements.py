@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kolgraph.errors import AccessDenied, InvalidRequest
 from kolgraph.krm import audit
-from kolgraph.krm.access import DEPARTMENTS, Permission, Viewer, redact
+from kolgraph.krm.access import DEPARTMENTS, Permission, Viewer, redact_engagement
 from kolgraph.krm.cursors import decode_cursor, encode_cursor
 from kolgraph.krm.dates import IsoDate, checked
 from kolgraph.krm.profiles import hcp_node
 from kolgraph.store import GraphStore
+from kolgraph.vocabulary import Department, EngagementType
 
-EngagementType = Literal[
-    "visit", "call", "email", "meeting", "advisory_board", "speaker_programme",
-    "research_collaboration", "sample_drop", "congress_invitation", "payment",
-]
-Department = Literal[
-    "sales", "marketing", "medical_affairs", "clinical_research", "market_access", "compliance",
-]
 MAX_BULK = 1000
 MAX_PAGE = 200
 _CRM_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
@@ -371,7 +365,7 @@ def engagement_history(
         date_to=date_to.isoformat() if date_to else None, employee_id=employee_id,
         after_date=after_date, after_id=after_id, limit=limit,
     )
-    items = [redact(r["engagement"], viewer, r["engagement"].get("department")) for r in rows]
+    items = [redact_engagement(r["engagement"], viewer) for r in rows]
     last = rows[-1]["engagement"] if rows else None
     next_cursor = (
         encode_cursor([last.get("date") or "", last["id"]])

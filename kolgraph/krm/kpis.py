@@ -8,13 +8,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from kolgraph.errors import AccessDenied, InvalidRequest
-from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.access import MIN_AGGREGATE_COUNT, Permission, Viewer
 from kolgraph.krm.dates import checked
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore
+from kolgraph.vocabulary import DETAILING_TYPES, FIELD_TYPES
 
-FIELD_TYPES = frozenset({"visit", "call", "meeting", "email"})
-DETAILING_TYPES = frozenset({"visit", "call", "meeting"})
 SEGMENTS = ("A", "B", "C")
 MAX_PERIOD_DAYS = 3660
 
@@ -140,6 +139,10 @@ def kpis(
 
     field, detailing, located = totals["field"], totals["detailing"], totals["visits_located"]
     days = working_days(period_start, period_end)
+    content = _content_kpis(viewer, department, detailing, {
+        "call_report_completeness": _rate(totals["complete"], detailing),
+        "key_message_delivery_rate": _rate(totals["with_messages"], detailing),
+        "outcome_mix": dict(sorted(outcomes.items()))})
     return {
         "period_start": start, "period_end": end, "department": department,
         "territory": territory, "employee_id": employee_id, "segment": segment,
@@ -157,12 +160,42 @@ def kpis(
         "visits_located": located,
         "verified_visits": totals["verified_visits"],
         "verified_visit_rate": _rate(totals["verified_visits"], located),
-        "call_report_completeness": _rate(totals["complete"], detailing),
-        "key_message_delivery_rate": _rate(totals["with_messages"], detailing),
-        "outcome_mix": dict(sorted(outcomes.items())),
+        **content,
         "segment_coverage": [
             {"segment": s, "hcps": sizes.get(s, 0), "contacted": contacted.get(s, 0),
              "coverage": _rate(contacted.get(s, 0), sizes.get(s, 0))}
             for s in SEGMENTS
         ],
     }
+
+
+def _content_kpis(viewer: Viewer, department: str | None, detailing: int,
+                  figures: dict[str, Any]) -> dict[str, Any]:
+    """The KPIs drawn from what was discussed, withheld when they would reveal it.
+
+    Across the firewall (another department, or all departments for a role that does not
+    see other departments' content) completeness, key-message delivery and the outcome
+    mix are withheld below :data:`MIN_AGGREGATE_COUNT` detailing engagements, and outcome
+    buckets smaller than it are merged into ``"other"``; ``suppressed`` names what was
+    withheld.
+
+    Examples
+    --------
+    >>> out = _content_kpis(Viewer("k", "krm_manager", "marketing"), "medical_affairs", 1,
+    ...     {"call_report_completeness": 1.0, "key_message_delivery_rate": 1.0,
+    ...      "outcome_mix": {"negative": 1}})
+    >>> out["outcome_mix"], out["suppressed"]
+    ({}, ['call_report_completeness', 'key_message_delivery_rate', 'outcome_mix'])
+    """
+    if viewer.sees_content_of(department):
+        return {**figures, "suppressed": []}
+    if detailing < MIN_AGGREGATE_COUNT:
+        return {"call_report_completeness": None, "key_message_delivery_rate": None,
+                "outcome_mix": {}, "suppressed": sorted(figures)}
+    mix: dict[str, int] = {}
+    for outcome, n in figures["outcome_mix"].items():
+        key = outcome if n >= MIN_AGGREGATE_COUNT else "other"
+        mix[key] = mix.get(key, 0) + n
+    small = mix.get("other", MIN_AGGREGATE_COUNT) < MIN_AGGREGATE_COUNT
+    return {**figures, "outcome_mix": {} if small else dict(sorted(mix.items())),
+            "suppressed": ["outcome_mix"] if small else []}

@@ -154,7 +154,7 @@ def test_plan_firewall_and_write_rules(client, scenario, as_, ids):
 def test_kpis_for_sales(client, scenario, as_):
     params = {"period_start": _day(60), "period_end": _day(0), "department": "sales",
               "segment": "A"}
-    k = client.get("/kpis", params=params, headers=as_("krm")).json()
+    k = client.get("/kpis", params=params, headers=as_("compliance")).json()
     assert k["engagements"] == 2 and k["visits"] == 2
     assert k["verified_visit_rate"] == 0.5  # 111 m away vs 111 km away
     assert (k["visits_located"], k["verified_visits"]) == (2, 1)
@@ -165,6 +165,9 @@ def test_kpis_for_sales(client, scenario, as_):
     assert seg_a == {"segment": "A", "hcps": 2, "contacted": 1, "coverage": 0.5}
     tighter = client.get("/kpis", params={**params, "radius_m": 50}, headers=as_("krm")).json()
     assert tighter["verified_visit_rate"] == 0.0
+    # marketing's KRM manager sees sales' counts, but not content figures over 2 engagements
+    assert tighter["engagements"] == 2 and tighter["outcome_mix"] == {}
+    assert tighter["call_report_completeness"] is None and "outcome_mix" in tighter["suppressed"]
 
 
 def test_visits_to_hcps_without_a_practice_location_are_not_counted_as_unverified(
