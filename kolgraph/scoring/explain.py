@@ -16,7 +16,7 @@ An explanation is a plain dict (stored as JSON on the HCP's Score node):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -164,23 +164,23 @@ def explain(
     return out
 
 
-def explanations(result: ScoreResult) -> dict[str, dict[str, Any]]:
-    """Explanations of every scored HCP, keyed by HCP id.
+def explanations(
+    result: ScoreResult, hcps: Iterable[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Explanations of every scored HCP (or of ``hcps``), keyed by HCP id.
 
     The score rows and yearly series are read in bulk (one ``to_dict`` per table, not a
     ``.loc`` lookup per HCP); each explanation equals :func:`explain` on its own.
     """
-    rows = result.frame.to_dict("index")
+    index = result.frame.index if hcps is None else pd.Index(list(hcps))
+    rows = result.frame.loc[index].to_dict("index")
     trends: dict[Any, tuple[list[Any], list[Any]]] = {}
     if result.trends is not None:
-        output = result.trends.attrs["output"].reindex(result.frame.index)
-        central = result.trends.attrs["centrality"].reindex(result.frame.index)
-        trends = dict(zip(result.frame.index, zip(
+        output = result.trends.attrs["output"].reindex(index)
+        central = result.trends.attrs["centrality"].reindex(index)
+        trends = dict(zip(index, zip(
             output.to_numpy().tolist(), central.to_numpy().tolist(), strict=True), strict=True))
-    return {
-        hcp: explain(result, hcp, row=rows[hcp], trend=trends.get(hcp))
-        for hcp in result.frame.index
-    }
+    return {hcp: explain(result, hcp, row=rows[hcp], trend=trends.get(hcp)) for hcp in index}
 
 
 def contributions_frame(result: ScoreResult) -> pd.DataFrame:

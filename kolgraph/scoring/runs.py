@@ -4,7 +4,8 @@ Earlier runs are never touched, so rank history and trends can be read back
 (:func:`kolgraph.scoring.frame.history_frame`). Only a run over all evidence (no area,
 no window) copies its scores onto the HCP nodes' properties; area and window runs are
 kept as runs only, so an HCP's properties always mean the same thing. All writes go
-through ``UNWIND $rows`` batches.
+through ``UNWIND $rows`` batches, one page of HCPs (the store's batch size) at a time,
+so the explanations of a large run are never all in memory.
 """
 
 from __future__ import annotations
@@ -100,30 +101,35 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
         "tiering": json.dumps(info.get("tiering"), sort_keys=True),
     }
     store.upsert_nodes("ScoreRun", [{"id": run_id, "props": run_props}])
-    explained = explanations(result)
-    score_rows = []
-    hcp_rows = []
-    for hcp, row in frame.iterrows():
-        props = {name: _plain(row[name]) for name in HCP_PROPERTIES}
-        score_rows.append(
-            {
-                "id": f"score:{run_id}:{hcp}",
-                "props": {
-                    **props,
-                    "run_id": run_id,
-                    "hcp_id": hcp,
-                    "rank": _plain(row["rank"]),
-                    "explanation": json.dumps(explained[hcp], sort_keys=True, default=str),
-                },
-            }
+    table = frame[[*HCP_PROPERTIES, "rank"]]
+    whole = params.area is None and params.since is None and params.until is None
+    page = max(1, store.batch_size)
+    for first in range(0, len(frame), page):  # one page of HCPs in memory at a time
+        part = table.iloc[first : first + page]
+        explained = explanations(result, part.index)
+        score_rows = []
+        hcp_rows = []
+        for hcp, row in part.to_dict("index").items():  # not a row Series per HCP
+            props = {name: _plain(row[name]) for name in HCP_PROPERTIES}
+            score_rows.append(
+                {
+                    "id": f"score:{run_id}:{hcp}",
+                    "props": {
+                        **props,
+                        "run_id": run_id,
+                        "hcp_id": hcp,
+                        "rank": _plain(row["rank"]),
+                        "explanation": json.dumps(explained[hcp], sort_keys=True, default=str),
+                    },
+                }
+            )
+            hcp_rows.append({"id": hcp, "props": {**props, "score_run": run_id}})
+        store.upsert_nodes("Score", score_rows)
+        store.write(
+            "scoring_link_scores",
+            ({"score": r["id"], "hcp": r["props"]["hcp_id"], "run": run_id} for r in score_rows),
         )
-        hcp_rows.append({"id": hcp, "props": {**props, "score_run": run_id}})
-    store.upsert_nodes("Score", score_rows)
-    store.write(
-        "scoring_link_scores",
-        ({"score": r["id"], "hcp": r["props"]["hcp_id"], "run": run_id} for r in score_rows),
-    )
-    if params.area is None and params.since is None and params.until is None:
-        store.write("scoring_set_hcps", hcp_rows)
+        if whole:
+            store.write("scoring_set_hcps", hcp_rows)
     logger.info("stored score run %s for %d HCPs", run_id, len(frame))
     return run_id
