@@ -91,8 +91,8 @@ def tier_table(frame: pd.DataFrame) -> Table:
             tier, f"{len(members):,}",
             *(("-",) * 5 if first is None else (
                 str(first["name"]), f"{first['influence']:.1f}",
-                f"{first['influence_percentile']:.1f}", str(first["segment"]),
-                str(first["eligibility_reason"])[:70])))
+                f"{first['influence_percentile']:.2f}", str(first["segment"]),
+                str(first["eligibility_reason"])[:60])))
     others = frame[frame["eligible"] != True]  # noqa: E712 (None: not scored)
     industry = int((others["industry"] == True).sum())  # noqa: E712
     table.add_row("not ranked", f"{len(others):,}", f"{industry:,} industry-affiliated, "

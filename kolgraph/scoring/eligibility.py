@@ -74,6 +74,9 @@ CLINICAL_WORDS: tuple[str, ...] = (
     "ospedaliera", "ospedaliero", "krankenhaus", "klinik", "klinikum", "kliniken", "uniklinik",
     "universitatsklinikum", "universitatsmedizin", "clinic", "clinics", "clinique", "clinica",
     "clinical", "infirmary", "sanatorium", "polyclinic", "poliklinik", "hospice",
+    "policlinico", "policlinica", "policlinique", "poliklinika", "irccs", "ziekenhuis",
+    "sjukhus", "sygehus", "sykehus", "sairaala", "szpital", "nemocnice", "spital", "hastanesi",
+    "chru", "ap hp", "aphp", "umc",
     # medical schools and faculties
     "medicine", "medical", "medecine", "medicina", "medizin", "medizinische", "surgery",
     "surgical", "nursing", "dentistry", "dental", "pharmacy", "health system",
