@@ -20,6 +20,7 @@ from kolgraph.api.routes import analytics as analytics_routes
 from kolgraph.api.routes import (
     apidocs,
     audit,
+    communities,
     contacts,
     engagements,
     hcps,
@@ -140,7 +141,7 @@ def create_app(
         app.state.store = store
     errors.register(app)
     for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, privacy, ui,
-                   apidocs):
+                   apidocs, communities):
         app.include_router(module.router)
     app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
@@ -410,3 +411,39 @@ def test_api_docs_render_with_the_network_blocked(page, server, artifacts):
     assert "/hcps/{hcp_id}/contacts" in page.locator("body").inner_text()
     assert outside == []
     page.screenshot(path=artifacts / f"docs-{path.strip('/')}.png")
+
+
+def test_the_filtered_list_exports_as_csv_with_the_finders_rows(page, server, scenario,
+                                                                   tmp_path):
+    key = scenario["keys"]["krm"]
+    sign_in(page, key)
+    page.get_by_label("Therapeutic area or topic").fill("Aged")
+    page.get_by_label("Country").fill("US")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile("country=US"))
+    page.wait_for_selector("#results-summary:has-text('last page')")
+    shown = page.locator("#results tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export the list as CSV").click()
+    path = tmp_path / "kols.csv"
+    download.value.save_as(path)
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    api_rows = httpx.get(f"{server}/hcps", headers={"X-API-Key": key},
+                         params={"topic": "Aged", "country": "US", "limit": 200}).json()["items"]
+    assert [r["id"] for r in rows] == shown == [h["id"] for h in api_rows] and shown
+    assert {"specialty", "institution", "city", "state", "country", "npi", "crm_id",
+            "community_name", "why"} <= set(rows[0])
+    assert rows[0]["npi"] == api_rows[0]["npi"] and rows[0]["rank"] == "1"
+    assert not any(v[:1] in ("=", "+", "-", "@") for r in rows for v in r.values())
+    expect(page.locator("#export-status")).to_contain_text(f"{len(rows)} KOLs exported")
+    # named communities instead of numbers, in the "why" column and the export
+    why = " ".join(page.locator("#results td.why").all_inner_texts())
+    assert not re.search(r"community \d", why)
+    # formula-looking text is defused, numbers are left alone
+    cells = page.evaluate("""async () => {
+        const m = await import('/ui/js/csv.js');
+        return [m.csvCell('=1+1'), m.csvCell('-2'), m.csvCell(-2), m.csvCell('@x'),
+                m.csvCell('a,"b"'), m.csvCell('+CMD')];
+    }""")
+    assert cells == ["'=1+1", "'-2", "-2", "'@x", '"a,""b"""', "'+CMD"]

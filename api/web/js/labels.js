@@ -42,8 +42,14 @@ export function words(code) {
   return code ? String(code).replaceAll("_", " ") : "–";
 }
 
+/** A community's readable name from `names` (id -> label), else its number. */
+export function communityName(id, names = null) {
+  if (id === null || id === undefined) return "–";
+  return names?.get(String(id)) || `community ${id}`;
+}
+
 /** A short "why" for a search row, from its tier, strongest component, role and trend. */
-export function whyOf(hcp) {
+export function whyOf(hcp, names = null) {
   const parts = [];
   const best = Object.keys(COMPONENTS)
     .filter((c) => typeof hcp[c] === "number" && hcp[c] > 0)
@@ -51,7 +57,7 @@ export function whyOf(hcp) {
   if (best) parts.push(`strongest: ${COMPONENTS[best].toLowerCase()}`);
   const role = hcp.community_role && String(hcp.community_role).toLowerCase();
   if (role && role !== "member" && role !== "peripheral") {
-    parts.push(`${words(role)} of community ${hcp.community ?? "?"}`);
+    parts.push(`${words(role)} of ${communityName(hcp.community ?? "?", names)}`);
   }
   if (hcp.scope) parts.push(`${hcp.scope} reach`);
   if (hcp.rising_star) parts.push("rising star");

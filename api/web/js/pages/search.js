@@ -1,11 +1,15 @@
 // Find KOLs: GET /hcps with the filters, ranked by a score, paged by the API's cursors.
 import { api, messageOf } from "../api.js";
 import { announce, fill, fmt, h } from "../dom.js";
-import { whyOf } from "../labels.js";
+import { COMPONENTS, communityName, whyOf } from "../labels.js";
+import { download, toCsv } from "../csv.js";
 import { profileHref } from "../period.js";
 
 const PAGE = 20;
-const FILTERS = ["q", "topic", "specialty", "state", "tier", "segment", "community", "rising_star"];
+const FILTERS = ["q", "topic", "specialty", "institution", "state", "country", "tier", "segment",
+  "community", "rising_star"];
+const EXPORT_PAGE = 200;
+const EXPORT_CAP = 10000;
 const SORTABLE = [
   { key: "influence", label: "Influence" },
   { key: "scientific", label: "Publications" },
@@ -44,7 +48,9 @@ export async function searchPage({ main, params, current, navigate }) {
           autocomplete: "off", placeholder: "e.g. Smith" })),
       text("topic", "Therapeutic area or topic", params.get("topic")),
       text("specialty", "Specialty", params.get("specialty")),
+      text("institution", "Institution", params.get("institution")),
       text("state", "Region", params.get("state"), "(state code)"),
+      text("country", "Country", params.get("country"), "(code, e.g. US)"),
       select("tier", "Tier", params.get("tier"),
         [["", "Any tier"], ["strategic", "Strategic"], ["potential", "Potential"], ["basic", "Basic"]]),
       select("segment", "Segment", params.get("segment"),
@@ -75,6 +81,53 @@ export async function searchPage({ main, params, current, navigate }) {
 
   const query = {};
   for (const name of FILTERS) if (params.get(name)) query[name] = params.get(name);
+  const names = new Map();
+  const nameCommunities = async (items) => {
+    const ids = [...new Set(items.map((i) => i.community).filter((c) => c !== null && c !== undefined)
+      .map(String))].filter((c) => !names.has(c));
+    if (!ids.length) return;
+    try {
+      for (const c of await api("/communities", { ids })) names.set(c.id, c.label);
+    } catch {
+      // names are a nicety: rows keep the community number
+    }
+  };
+  const exportCsv = async (button, status) => {
+    button.disabled = true;
+    status.textContent = "Preparing the CSV…";
+    try {
+      const rows = [];
+      let cursor = null;
+      do {
+        const page = await api("/hcps", { ...query, sort, order, limit: EXPORT_PAGE, cursor });
+        rows.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor && rows.length < EXPORT_CAP);
+      await nameCommunities(rows);
+      const columns = [
+        { name: "rank", value: (r, i) => i + 1 },
+        { name: "id", value: (r) => r.id }, { name: "name", value: (r) => r.name },
+        { name: "specialty", value: (r) => r.specialty }, { name: "institution", value: (r) => r.institution },
+        { name: "city", value: (r) => r.city }, { name: "state", value: (r) => r.state },
+        { name: "country", value: (r) => r.country }, { name: "npi", value: (r) => r.npi },
+        { name: "crm_id", value: (r) => r.crm_id }, { name: "influence", value: (r) => r.influence },
+        ...Object.keys(COMPONENTS).map((c) => ({ name: c, value: (r) => r[c] })),
+        { name: "tier", value: (r) => r.tier }, { name: "segment", value: (r) => r.segment },
+        { name: "scope", value: (r) => r.scope }, { name: "community", value: (r) => r.community },
+        { name: "community_name", value: (r) => (r.community === null || r.community === undefined
+          ? null : communityName(r.community, names)) },
+        { name: "rising_star", value: (r) => r.rising_star ?? null },
+        { name: "why", value: (r) => whyOf(r, names) },
+      ];
+      download("kols.csv", toCsv(columns, rows));
+      status.textContent = `${rows.length} KOL${rows.length === 1 ? "" : "s"} exported`
+        + `${cursor ? ` (the first ${EXPORT_CAP}; narrow the filters for the rest)` : ""}.`;
+    } catch (error) {
+      status.textContent = messageOf(error);
+    } finally {
+      button.disabled = false;
+    }
+  };
 
   const results = {
     async load(cursors) {
@@ -89,6 +142,8 @@ export async function searchPage({ main, params, current, navigate }) {
           h("p", { class: "notice error", role: "alert" }, messageOf(error)));
         return;
       }
+      if (!current()) return;
+      await nameCommunities(page.items);
       if (!current()) return;
       const start = cursors.length * PAGE;
       const headers = [
@@ -131,7 +186,7 @@ export async function searchPage({ main, params, current, navigate }) {
         h("td", {}, hcp.tier ? h("span", { class: `badge tier-${hcp.tier}` }, hcp.tier) : "–",
           hcp.segment ? ` ${hcp.segment}` : ""),
         h("td", {}, fmt.text(hcp.scope)),
-        h("td", { class: "why" }, whyOf(hcp), hcp.rising_star ? " " : "",
+        h("td", { class: "why" }, whyOf(hcp, names), hcp.rising_star ? " " : "",
           hcp.rising_star ? h("span", { class: "badge rising" }, "rising") : null)));
       const prev = h("button", { type: "button", class: "secondary", disabled: cursors.length === 0 },
         "Previous page");
@@ -146,9 +201,15 @@ export async function searchPage({ main, params, current, navigate }) {
       const shown = page.items.length
         ? `KOLs ${start + 1}–${start + page.items.length}${page.next_cursor ? "" : " (last page)"}`
         : "No KOL matches these filters.";
+      const exportButton = h("button", { type: "button", class: "secondary", id: "export-csv" },
+        "Export the list as CSV");
+      const exportStatus = h("span", { class: "hint", id: "export-status", "aria-live": "polite" });
+      exportButton.addEventListener("click", () => exportCsv(exportButton, exportStatus));
       fill(region,
         h("h2", { id: "results-title" }, "Results"),
-        h("p", { id: "results-summary", tabindex: "-1" }, shown),
+        h("div", { class: "results-head" },
+          h("p", { id: "results-summary", tabindex: "-1" }, shown),
+          page.items.length ? h("div", { class: "export" }, exportButton, exportStatus) : null),
         h("div", { class: "table-wrap" }, h("table", { id: "results" },
           h("caption", { class: "visually-hidden" },
             `KOLs ranked by ${sort}, ${order === "desc" ? "highest" : "lowest"} first`),
