@@ -67,6 +67,18 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "cost_per_accepted": round(spend / accepted, 2) if accepted else None}
 
 
+def _group(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
+    """Rows by ``row[key]``, each group in the rows' order.
+
+    >>> _group([{"k": "a", "n": 1}, {"k": "b", "n": 2}, {"k": "a", "n": 3}], "k")["a"]
+    [{'k': 'a', 'n': 1}, {'k': 'a', 'n': 3}]
+    """
+    out: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        out[row[key]].append(row)
+    return out
+
+
 def return_on_engagement(
     store: GraphStore, *, until: date | None = None, days: int = 365, limit: int = 100
 ) -> dict[str, Any]:
@@ -85,10 +97,13 @@ def return_on_engagement(
     now = [r for r in rows if r["date"] >= since.isoformat()]
     then = [r for r in rows if r["date"] < since.isoformat()]
     claims = _claims(store, (until.year - 1, until.year))
+    # One pass groups the rows (keeping their order) by KOL, KOL and department,
+    # department and product; every view then reads only its own group.
+    now_of = _group(now, "hcp_id")
+    then_of = _group(then, "hcp_id")
     kol: dict[str, dict[str, Any]] = {}
-    for hid in {r["hcp_id"] for r in now}:
-        mine_now = [r for r in now if r["hcp_id"] == hid]
-        mine_then = [r for r in then if r["hcp_id"] == hid]
+    for hid, mine_now in now_of.items():
+        mine_then = then_of.get(hid, [])
         acc_now = acceptance(r["outcome"] for r in mine_now)
         acc_then = acceptance(r["outcome"] for r in mine_then)
         sp_now = sum(1 for r in mine_now if r["type"] == "speaker_programme")
@@ -105,14 +120,16 @@ def return_on_engagement(
     kols = [{"hcp_id": h, "department": d, **_summary(g), **kol[h]}
             for (h, d), g in groups.items()]
     kols.sort(key=lambda k: (-k["spend"], k["hcp_id"], k["department"]))
+    kols_of = _group(kols, "department")
+    rows_of = _group(now, "department")
     departments = []
-    for dept in sorted({r["department"] for r in now}):
-        mine = [k for k in kols if k["department"] == dept]
+    for dept in sorted(rows_of):
+        mine = kols_of.get(dept, [])
         weighted = [(k["spend"], k["acceptance_change"]) for k in mine
                     if k["acceptance_change"] is not None]
         total = sum(w for w, _ in weighted)
         departments.append({
-            "department": dept, **_summary([r for r in now if r["department"] == dept]),
+            "department": dept, **_summary(rows_of[dept]),
             "acceptance_change": round(sum(w * c for w, c in weighted) / total, 4)
             if total else None,
             "speaker_change": sum(k["speaker_change"] for k in mine),
@@ -120,8 +137,9 @@ def return_on_engagement(
                                  if k["claims_change"] is not None)})
     budgets = {r["name"]: r for r in store.run("roi_products")}
     products, areas = [], []
-    for product in sorted({r["product"] for r in now if r["product"]}):
-        mine = [r for r in now if r["product"] == product]
+    by_product = _group([r for r in now if r["product"]], "product")
+    for product in sorted(by_product):
+        mine = by_product[product]
         info = budgets.get(product, {})
         area = info.get("therapeutic_area") or mine[0]["therapeutic_area"]
         budget = info.get("budget")
@@ -138,7 +156,7 @@ def return_on_engagement(
         members = [p for p in products if (p["therapeutic_area"] or "unassigned") == area]
         names = {p["product"] for p in members}
         budget = sum(p["budget"] or 0 for p in members) or None
-        summary = _summary([r for r in now if r["product"] in names])
+        summary = _summary([r for r in now if r["product"] in names])  # rows in their order
         areas.append({"therapeutic_area": area, "products": sorted(names), "budget": budget,
                       **summary, "budget_used": round(summary["spend"] / budget, 4)
                       if budget else None})
