@@ -1,7 +1,7 @@
 """Composite influence 0-100: robust scaling of each component, weighted sum, contributions.
 
-Each component's raw value ``x`` is scaled with scikit-learn's :class:`RobustScaler`
-(quantile range ``scale_quantiles``, default 5th-95th percentile), shifted so the lower
+Each component's raw value ``x`` is scaled robustly: ``t = (x - low) / (high - low)`` with
+``low`` and ``high`` the percentiles ``scale_quantiles`` (default 5th-95th), so the lower
 quantile maps to 0, and squashed with ``1 - exp(-k t)`` where ``k`` makes the upper
 quantile score ``saturation`` (0.95). Outliers therefore cannot compress everybody else,
 and the ranking above the upper quantile is kept. Influence is
@@ -25,7 +25,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from sklearn.preprocessing import RobustScaler
 
 __all__ = ["active_weights", "composite", "robust_scale"]
 
@@ -40,7 +39,7 @@ def robust_scale(
     values : numpy.ndarray
         Raw component values; NaN counts as 0.
     quantiles : (float, float)
-        Percentiles that define the scale (RobustScaler's ``quantile_range``).
+        Percentiles that define the scale: the lower maps to 0, the upper to ``saturation``.
     saturation : float
         Scaled value given to the upper percentile.
 
@@ -52,16 +51,13 @@ def robust_scale(
     x = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0)
     if x.size == 0 or not np.any(x > 0):
         return np.zeros_like(x)
-    scaler = RobustScaler(quantile_range=quantiles).fit(x.reshape(-1, 1))
     low = float(np.percentile(x, quantiles[0]))
     width = float(np.percentile(x, quantiles[1])) - low
     if width <= 0:  # most HCPs share one value (often 0): measure from the maximum instead
         width = float(x.max()) - low
     if width <= 0:
         return np.zeros_like(x)
-    # RobustScaler centres on the median and divides by the quantile range; undo the centring.
-    scaled = scaler.transform(x.reshape(-1, 1)).ravel() * (scaler.scale_[0] / width)
-    t = np.clip(scaled + (float(scaler.center_[0]) - low) / width, 0.0, None)
+    t = np.clip((x - low) / width, 0.0, None)
     k = -np.log(1.0 - saturation)
     return 1.0 - np.exp(-k * t)
 
