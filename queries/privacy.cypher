@@ -21,3 +21,13 @@ UNWIND $rows AS row
 MATCH (n:{{label}} {id: row.id})
 SET n = row.props
 RETURN count(n) AS n
+
+// name: audit_pseudonymise_subject
+// mode: write
+// The one change ever made to audit events: a data-subject erasure replaces the erased
+// HCP's id (as target, and quoted inside the JSON detail) with its pseudonym.
+MATCH (a:AuditEvent)
+WHERE a.target = $old OR a.detail CONTAINS $quoted
+SET a.target = CASE WHEN a.target = $old THEN $new ELSE a.target END,
+    a.detail = replace(a.detail, $quoted, $new_quoted)
+RETURN count(a) AS n

@@ -3,24 +3,34 @@
 Erasure keeps the HCP's node and every relationship, so publication, referral,
 engagement and spend totals stay exactly as they were (transparency reports and KPIs
 do not change); what identifies the person goes: names, identifiers, address and
-location on the HCP and on the source mentions resolved to it, free-text notes on
-engagements, and the NPI-derived id itself, replaced by ``erased:<hash>``. Both
-requests are written to the audit log.
+location on the HCP and on the source mentions resolved to it, every free-text field of
+the records about the person (notes, objectives, outcomes, key messages), GPS fixes,
+the old id inside other records' ids and inside audit events, and the id itself,
+replaced by ``erased:<keyed hash>``. The hash is an HMAC-SHA256 under a per-installation
+secret kept outside the graph (:func:`erasure_secret`), so hashing every public NPI does
+not map a pseudonym back to the physician. The embedded store's append-only file is
+then rewritten, so the erased values are gone from disk too. Both requests are written
+to the audit log.
 
 Examples
 --------
->>> pseudonym("npi:1234567893").startswith("erased:")
+>>> pseudonym("npi:1234567893", b"k" * 32).startswith("erased:")
 True
->>> pseudonym("npi:1234567893") == pseudonym("npi:1234567893")
-True
+>>> pseudonym("npi:1", b"k" * 32) == pseudonym("npi:1", b"x" * 32)
+False
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
+import os
+import secrets
+from pathlib import Path
 from typing import Any
 
-from kolgraph.errors import InvalidRequest
+from kolgraph.errors import ConfigError, InvalidRequest
 from kolgraph.krm import audit
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.profiles import hcp_node
@@ -30,25 +40,65 @@ from kolgraph.store import GraphStore
 HCP_PERSONAL = (
     "name", "family", "given", "initials", "name_key", "npi", "orcid", "crm_id", "profile_id",
     "credential", "city", "postal_code", "lat", "lon", "institution", "email", "phone",
-    "source_id",
+    "source_id", "address", "address_1", "address_2", "street", "fax", "website",
+    "affiliation", "affiliations", "department_name", "location_source",
 )
 MENTION_PERSONAL = (
     "name", "family", "given", "initials", "name_key", "block_key", "affiliation",
     "affiliations", "orcid", "npi", "crm_id", "email", "source_id",
 )
-ENGAGEMENT_PERSONAL = ("notes", "lat", "lon", "datetime")
+ENGAGEMENT_PERSONAL = ("notes", "objective", "outcome", "key_messages", "lat", "lon", "datetime")
+# Free text any record about the person may hold: cleared on every such record.
+FREE_TEXT = ("notes", "objective", "objectives", "outcome", "key_messages", "comment",
+             "comments", "free_text", "description")
 PRESCRIBING_PERSONAL = ("npi",)
 
 
-def pseudonym(hcp_id: str) -> str:
-    """The id an erased HCP gets: stable for one id, not reversible.
+SECRET_FILE = "erasure.secret"
+SECRET_ENV = "KOLGRAPH_ERASURE_SECRET"
+
+
+def erasure_secret(store: GraphStore) -> bytes:
+    """The installation's secret for pseudonyms, kept outside the graph.
+
+    With the embedded store it is ``<data dir>/erasure.secret`` (32 random bytes, created
+    on first use with mode 0600); with a remote store it comes from
+    ``KOLGRAPH_ERASURE_SECRET`` (at least 32 characters). Losing it only means later
+    erasures of the same id give another pseudonym; it never reveals an erased person.
+
+    Raises
+    ------
+    ConfigError
+        With a remote store and no usable ``KOLGRAPH_ERASURE_SECRET``.
+    """
+    data_dir = getattr(getattr(store, "server", None), "data_dir", None)
+    if data_dir is None:
+        value = os.environ.get(SECRET_ENV, "")
+        if len(value) < 32:
+            raise ConfigError(f"set {SECRET_ENV} to a random secret of at least 32 "
+                              "characters (e.g. 'openssl rand -hex 32'); erasure pseudonyms "
+                              "are keyed with it")
+        return value.encode()
+    path = Path(data_dir) / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def pseudonym(hcp_id: str, secret: bytes) -> str:
+    """The id an erased HCP gets: stable for one id and secret, not reversible without it.
 
     Examples
     --------
-    >>> len(pseudonym("npi:1"))
+    >>> len(pseudonym("npi:1", b"s" * 32))
     23
     """
-    return "erased:" + hashlib.sha256(f"kolgraph-erasure:{hcp_id}".encode()).hexdigest()[:16]
+    digest = hmac.new(secret, f"kolgraph-erasure:{hcp_id}".encode(), hashlib.sha256)
+    return "erased:" + digest.hexdigest()[:16]
 
 
 # Records about the person, exported whole; other neighbours (papers, sessions) as links.
@@ -56,6 +106,32 @@ PERSONAL_RECORDS = ("Engagement", "Plan", "Score", "Mention", "PrescribingYear",
                     "SpeakerProposal")
 _CLEARED = {"Mention": MENTION_PERSONAL, "Engagement": ENGAGEMENT_PERSONAL,
             "PrescribingYear": PRESCRIBING_PERSONAL}
+
+
+def _scrubbed(value: Any, tokens: dict[str, str]) -> Any:
+    """``value`` with every identifying token replaced (text and lists of text).
+
+    Examples
+    --------
+    >>> _scrubbed(["rx:partd:1234567893:x", 3], {"1234567893": "erased:ab"})
+    ['rx:partd:erased:ab:x', 3]
+    """
+    if isinstance(value, list):
+        return [_scrubbed(v, tokens) for v in value]
+    if isinstance(value, str):
+        for token, replacement in tokens.items():
+            value = value.replace(token, replacement)
+    return value
+
+
+def _tokens(node: dict[str, Any], hcp_id: str, new_id: str) -> dict[str, str]:
+    """What identifies the person inside other records: old id, identifiers, names."""
+    tokens = {hcp_id: new_id}
+    for field in ("npi", "orcid", "crm_id", "profile_id", "name", "family", "email"):
+        value = node.get(field)
+        if isinstance(value, str) and len(value) >= 4 and value != "[erased]":
+            tokens.setdefault(value, "[erased]")
+    return dict(sorted(tokens.items(), key=lambda kv: -len(kv[0])))  # longest first
 
 
 def _linked(store: GraphStore, hcp_id: str) -> list[dict[str, Any]]:
@@ -126,16 +202,17 @@ def erase_subject(
     if hcp_id.startswith("erased:"):
         raise InvalidRequest(f"HCP {hcp_id!r} is already erased", "hcp_id")
     node = hcp_node(store, hcp_id)
-    new_id = pseudonym(hcp_id)
+    new_id = pseudonym(hcp_id, erasure_secret(store))
+    tokens = _tokens(node, hcp_id, new_id)
     at = audit.audit_event(viewer, "privacy.erase", new_id)["props"]["at"]
     per_label: dict[str, dict[str, dict[str, Any]]] = {}
     for row in _linked(store, hcp_id):
         label, props = row["label"], dict(row["node"])
         if label == "HCP" or row["id"] is None:
             continue  # other physicians (referral partners) are not this person's records
-        cleared = {k: v for k, v in props.items() if k not in _CLEARED.get(label, ())}
-        if cleared.get("hcp_id") == hcp_id:
-            cleared["hcp_id"] = new_id
+        gone = set(_CLEARED.get(label, ())) | (set(FREE_TEXT) if label in PERSONAL_RECORDS
+                                               else set())
+        cleared = {k: _scrubbed(v, tokens) for k, v in props.items() if k not in gone}
         if cleared != props:
             per_label.setdefault(label, {})[row["id"]] = {"id": row["id"], "props": cleared}
     kept = {k: v for k, v in node.items() if k not in HCP_PERSONAL}
@@ -144,7 +221,25 @@ def erase_subject(
     changed = 0
     for label, rows in sorted(per_label.items()):
         changed += store.write("replace_node_properties", list(rows.values()), {"label": label})
-    summary = {"hcp_id": new_id, "records_cleared": changed, "erased_at": at}
+    events = int(store.run("audit_pseudonymise_subject", old=hcp_id, new=new_id,
+                           quoted=json.dumps(hcp_id), new_quoted=json.dumps(new_id))[0]["n"])
     audit.record(store, viewer, "privacy.erase", new_id,
-                 {"request_reference": (reference or "")[:200], "records_cleared": changed})
-    return summary
+                 {"request_reference": (reference or "")[:200], "records_cleared": changed,
+                  "audit_events_pseudonymised": events})
+    rewritten = rewrite_persistence(store)
+    return {"hcp_id": new_id, "records_cleared": changed, "audit_events_pseudonymised": events,
+            "persistence_rewritten": rewritten, "erased_at": at}
+
+
+def rewrite_persistence(store: GraphStore, timeout: float = 120.0) -> bool:
+    """Rewrite the embedded store's append-only file so erased values leave the disk.
+
+    Returns False for a store without one (Neo4j keeps its own transaction logs, see
+    docs/security.md). Waits for the rewrite to finish.
+    """
+    server = getattr(store, "server", None)
+    rewrite = getattr(server, "rewrite_aof", None)
+    if rewrite is None:
+        return False
+    rewrite(timeout)
+    return True

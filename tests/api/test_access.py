@@ -191,5 +191,5 @@ def test_audit_log_has_no_update_or_delete_path(client):
     assert set(paths["/audit"]) == {"get"} and set(paths["/audit/export"]) == {"get"}
     for name in statements.statement_names():
         text = statements.get_statement(name, "falkordb").text
-        if "AuditEvent" in text:
+        if "AuditEvent" in text and name != "audit_pseudonymise_subject":  # erasure only
             assert "DELETE" not in text.upper() and ("SET" not in text or "CREATE" in text), name

@@ -63,7 +63,8 @@ def test_erase_pseudonymises_and_keeps_aggregates(sec_client, sec_store, sec_ids
                         headers=as_("compliance"))
     assert r.status_code == 200, r.text
     new_id = r.json()["hcp_id"]
-    assert new_id == privacy.pseudonym(other) and r.json()["records_cleared"] >= 2
+    assert new_id == privacy.pseudonym(other, privacy.erasure_secret(sec_store))
+    assert r.json()["records_cleared"] >= 2
     after = sec_store.counts()
     after["nodes"]["AuditEvent"] = before["nodes"]["AuditEvent"] = 0
     assert after == before  # every node and relationship is still there
@@ -105,7 +106,9 @@ def test_cli_export_and_erase(settings, capsys):  # noqa: ANN001
     with open_store(settings) as store:
         events = privacy.audit.query_events(store, Viewer("t", "compliance", "compliance"),
                                             target=erased)
-        assert [e["action"] for e in events] == ["privacy.erase"] and events[0]["actor"] == "cli"
+        # the export's event now names the pseudonym too: no event keeps the old id
+        assert [e["action"] for e in events] == ["privacy.export", "privacy.erase"]
+        assert events[-1]["actor"] == "cli"
     from kolgraph.store import EmbeddedFalkorDB
 
     EmbeddedFalkorDB(settings.data_dir).stop()
