@@ -57,17 +57,21 @@ class GraphStore(ABC):
         return statements.render(name, self.dialect, template)
 
     def run(
-        self, name: str, /, template: Mapping[str, str] | None = None, **params: Any
+        self, name: str, template: Mapping[str, str] | None = None, /, **params: Any
     ) -> list[dict[str, Any]]:
-        """Run the named statement once with ``params``; return its records."""
+        """Run the named statement once with ``params``; return its records.
+
+        ``name`` and ``template`` are positional-only, so every keyword, ``template``
+        included, is a Cypher parameter.
+        """
         return self.execute(self.cypher(name, template), params)
 
     def write(
         self,
         name: str,
         rows: Iterable[Mapping[str, Any]],
-        /,
         template: Mapping[str, str] | None = None,
+        /,
         *,
         batch_size: int | None = None,
         **params: Any,

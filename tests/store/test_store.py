@@ -77,6 +77,12 @@ def test_labels_outside_the_allow_list_are_refused(store: GraphStore) -> None:
         store.upsert_relationships("HCP", "KNOWS", "HCP", [])
 
 
+def test_a_cypher_parameter_may_be_named_template(store: GraphStore) -> None:
+    store.upsert_nodes("HCP", [{"id": "npi:1", "props": {}}])
+    [row] = store.run("node_by_id", {"label": "HCP"}, id="npi:1", template="a parameter")
+    assert row["props"]["id"] == "npi:1"
+
+
 def test_unknown_statement_lists_the_known_ones(store: GraphStore) -> None:
     with pytest.raises(StatementNotFound, match="upsert_nodes"):
         store.run("no_such_statement")
