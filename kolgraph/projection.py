@@ -51,6 +51,7 @@ __all__ = [
     "combined_graph",
     "congress_graph",
     "project_layers",
+    "referral_edges",
     "referral_graph",
 ]
 
@@ -161,30 +162,54 @@ def coauthorship_graph(
     return graph
 
 
+def referral_edges(referrals: pd.DataFrame, params: ScoringParams) -> pd.DataFrame:
+    """One row per directed pair ``src -> dst`` (self-referrals dropped), in first-seen order.
+
+    ``weight`` sums each row's ``referral_weight`` count (the other count when it is
+    missing, 1 when neither is a positive number); ``pair_count`` and ``bene_count`` sum
+    the counts given. Column operations and one group-by, no loop per row.
+
+    Examples
+    --------
+    >>> refs = pd.DataFrame({"src": ["a", "a", "b"], "dst": ["b", "b", "b"],
+    ...                      "pair_count": [3, None, 5], "bene_count": [2, 4, 1]})
+    >>> referral_edges(refs, ScoringParams()).to_dict("records")
+    [{'src': 'a', 'dst': 'b', 'weight': 7.0, 'pair_count': 3, 'bene_count': 6}]
+    """
+    frame = referrals[referrals["src"] != referrals["dst"]]
+    pair = pd.to_numeric(frame["pair_count"], errors="coerce").astype(float)
+    bene = pd.to_numeric(frame["bene_count"], errors="coerce").astype(float)
+    first, other = (pair, bene) if params.referral_weight == "pair_count" else (bene, pair)
+    weight = first.where(first.notna(), other)
+    weight = weight.where(weight.notna() & (weight > 0), 1.0)
+    rows = pd.DataFrame({
+        "src": frame["src"].to_numpy(), "dst": frame["dst"].to_numpy(),
+        "weight": weight.to_numpy(dtype=float),
+        "pair_count": pair.fillna(0).to_numpy().astype(np.int64),
+        "bene_count": bene.fillna(0).to_numpy().astype(np.int64)})
+    if rows.empty:
+        return rows
+    keys = ["src", "dst"]
+    if not rows.duplicated(keys).any():
+        return rows.reset_index(drop=True)
+    return rows.groupby(keys, sort=False, as_index=False).agg(
+        weight=("weight", "sum"), pair_count=("pair_count", "sum"),
+        bene_count=("bene_count", "sum"))
+
+
 def referral_graph(
     referrals: pd.DataFrame, params: ScoringParams, *, nodes: Iterable[str] = ()
 ) -> nx.DiGraph[str]:
     """Directed referral ties weighted by ``pair_count`` or ``bene_count`` (or the other)."""
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(nodes)
-    other = "bene_count" if params.referral_weight == "pair_count" else "pair_count"
-    for row in referrals.itertuples(index=False):
-        if row.src == row.dst:
-            continue
-        pair = pd.to_numeric(row.pair_count, errors="coerce")
-        bene = pd.to_numeric(row.bene_count, errors="coerce")
-        values = {"pair_count": pair, "bene_count": bene}
-        weight = values[params.referral_weight]
-        weight = values[other] if pd.isna(weight) else weight
-        weight = 1.0 if pd.isna(weight) or weight <= 0 else float(weight)
-        previous = graph.get_edge_data(row.src, row.dst, {})
-        graph.add_edge(
-            row.src,
-            row.dst,
-            weight=previous.get("weight", 0.0) + weight,
-            pair_count=previous.get("pair_count", 0) + (0 if pd.isna(pair) else int(pair)),
-            bene_count=previous.get("bene_count", 0) + (0 if pd.isna(bene) else int(bene)),
-        )
+    edges = referral_edges(referrals, params)
+    graph.add_edges_from(
+        (u, v, {"weight": float(w), "pair_count": int(pc), "bene_count": int(bc)})
+        for u, v, w, pc, bc in zip(
+            edges["src"].tolist(), edges["dst"].tolist(), edges["weight"].tolist(),
+            edges["pair_count"].tolist(), edges["bene_count"].tolist(), strict=True)
+    )
     return graph
 
 

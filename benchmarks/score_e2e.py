@@ -1,0 +1,127 @@
+"""``kolgraph score`` end to end: a generated graph in the embedded store, scored by the command.
+
+Usage::
+
+    python benchmarks/score_e2e.py --hcps 100000 --ties 1000000 [--data-dir DIR]
+
+Generates the heavy-tailed, community-structured network of ``score_bench.py`` and loads
+it into an embedded FalkorDB as the store holds real evidence: each co-authorship tie
+(``--coauthor-share`` of them) is a two-author paper (years 2014-2023), the others are
+referral ties with pair and beneficiary counts. A store that already holds the HCPs is
+reused. Then it runs ``kolgraph score --json`` as a subprocess (reading from the store,
+projecting, scoring, explaining and writing the run back) and reports its wall time, the
+command's peak RSS (``ru_maxrss`` of the child) and the FalkorDB server's RSS (sampled
+every 0.5 s while the command runs, and its high-water mark ``VmHWM``). One JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from score_bench import generate
+
+from kolgraph.config import Settings
+from kolgraph.store import EmbeddedFalkorDB, open_store
+
+
+def _status_kb(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def load(data_dir: Path, n: int, m: int, coauthor_share: float, seed: int) -> dict[str, Any]:
+    """Write the generated graph into the store at ``data_dir`` (skipped when present)."""
+    settings = Settings(data_dir=data_dir, appendfsync="everysec")
+    with open_store(settings) as store:
+        have = store.run("count_label", {"label": "HCP"})[0]["n"]
+        if have >= n:
+            return {"reused_store": True, "hcps": have}
+        store.apply_schema()
+        started = time.perf_counter()
+        nodes, src, dst, weight = generate(n, m, seed)
+        prov = {"source": "bench", "loaded_at": "2024-01-01T00:00:00Z"}
+        store.upsert_nodes("HCP", ({"id": h, "props": {"name": f"Hcp {i}", **prov}}
+                                   for i, h in enumerate(nodes)))
+        cut = int(len(src) * coauthor_share)
+        store.upsert_nodes("Publication", (
+            {"id": f"pmid:{k}", "props": {"pmid": str(k), "year": 2014 + k % 10,
+                                          "n_authors": 2, **prov}} for k in range(cut)))
+        store.upsert_relationships("HCP", "AUTHORED", "Publication", (
+            {"start": nodes[int(h)], "end": f"pmid:{k}",
+             "props": {"position": pos, "role": role, "n_authors": 2}}
+            for k in range(cut)
+            for h, pos, role in ((src[k], 1, "first"), (dst[k], 2, "last"))))
+        store.upsert_relationships("HCP", "REFERS_TO", "HCP", (
+            {"start": nodes[int(src[k])], "end": nodes[int(dst[k])],
+             "props": {"pair_count": int(weight[k] * 20) + 11,
+                       "bene_count": int(weight[k] * 10) + 11}}
+            for k in range(cut, len(src))))
+        return {"reused_store": False, "load_s": round(time.perf_counter() - started, 1),
+                "hcps": n, "coauthor_ties": cut, "referral_ties": len(src) - cut}
+
+
+def score_command(data_dir: Path) -> dict[str, Any]:
+    """Run ``kolgraph score --json`` and measure it and the store server."""
+    server = EmbeddedFalkorDB(data_dir).pid()
+    samples: list[int] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.5):
+            if server:
+                samples.append(_status_kb(server, "VmRSS"))
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    started = time.perf_counter()
+    done = subprocess.run(["kolgraph", "score", "--json", "--data-dir", str(data_dir)],
+                          capture_output=True, text=True, check=False, env=os.environ.copy())
+    seconds = time.perf_counter() - started
+    stop.set()
+    thread.join()
+    if done.returncode != 0:
+        sys.exit(f"kolgraph score failed: {done.stdout}{done.stderr}")
+    out = json.loads(done.stdout)
+    return {"seconds": round(seconds, 1),
+            "command_peak_rss_mb": round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+            "falkordb_rss_mb_max_during_score": round(max(samples, default=0) / 1024),
+            "falkordb_vmhwm_mb": round(_status_kb(server, "VmHWM") / 1024) if server else None,
+            "n_hcps": out["n_hcps"], "n_communities": out["n_communities"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hcps", type=int, default=100_000)
+    parser.add_argument("--ties", type=int, default=1_000_000)
+    parser.add_argument("--coauthor-share", type=float, default=0.7)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true", help="leave the server running")
+    args = parser.parse_args()
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kg-e2e-")) / "kg"
+    result: dict[str, Any] = {"hcps": args.hcps, "ties": args.ties, "data_dir": str(data_dir)}
+    try:
+        result["load"] = load(data_dir, args.hcps, args.ties, args.coauthor_share, args.seed)
+        print(json.dumps(result), flush=True)
+        result["score"] = score_command(data_dir)
+    finally:
+        if not args.keep:
+            EmbeddedFalkorDB(data_dir).stop()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
