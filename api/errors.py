@@ -24,6 +24,8 @@ from kolgraph.errors import (
     UnknownHcp,
     UnknownObject,
 )
+from kolgraph.krm.access import Viewer
+from kolgraph.krm.audit import audit_event
 
 logger = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -105,8 +107,10 @@ async def _kolgraph(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, UnknownHcp | UnknownObject):
         return problem(404, str(exc), instance=path)
     if isinstance(exc, InvalidApiKey):
+        _audit_denied(request, 401, str(exc))
         return problem(401, str(exc), instance=path, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, AccessDenied):
+        _audit_denied(request, 403, str(exc))
         return problem(403, str(exc), instance=path)
     if isinstance(exc, InvalidRequest):
         field = exc.field or "body"
@@ -118,6 +122,31 @@ async def _kolgraph(request: Request, exc: Exception) -> JSONResponse:
                             "'kolgraph status'", instance=path, headers={"Retry-After": "5"})
     logger.error("kolgraph error on %s: %s", path, type(exc).__name__, exc_info=exc)
     return problem(500, "internal error; the server log has the details", instance=path)
+
+
+ANONYMOUS = Viewer("anonymous", "none", "none")
+
+
+def _audit_denied(request: Request, status: int, reason: str) -> None:
+    """A log line and an ``access.denied`` audit event for a refused call (401 or 403).
+
+    The event names the key (for 403) or ``anonymous`` (for 401; a presented key is
+    never written anywhere), the method, path and reason. It goes through the app's
+    audit buffer, so a burst of refused calls costs batched writes; when the store
+    cannot take it, the log line remains.
+    """
+    viewer = getattr(request.state, "viewer", None) or ANONYMOUS
+    logger.warning("denied %d %s %s (key %s)", status, request.method, request.url.path,
+                   viewer.key_id)
+    buffer = getattr(request.app.state, "audit_buffer", None)
+    if buffer is None:
+        return
+    event = audit_event(viewer, "access.denied", request.url.path[:200], {
+        "status": status, "method": request.method, "reason": reason[:300]})
+    try:
+        buffer.add(event)
+    except KolgraphError as exc:
+        logger.error("denied call not audited: %s", exc)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -44,6 +44,10 @@ def read_audit(
         audit_log.flush()  # include profile reads still waiting in this process
     items = audit.query_events(store, viewer, date_from=date_from, date_to=date_to, actor=actor,
                                action=action, target=target, after=cursor, limit=limit)
+    audit.record_read(store, viewer, "audit.read", None, {
+        k: v for k, v in (("date_from", date_from), ("date_to", date_to), ("actor", actor),
+                          ("action", action), ("target", target)) if v is not None},
+        audit_log=audit_log)
     return AuditPage(items=[AuditEvent.model_validate(i) for i in items],
                      next_cursor=items[-1]["id"] if len(items) == limit else None)
 
@@ -63,6 +67,8 @@ def export_audit(
         audit_log.flush()
     events = audit.export_events(store, viewer, date_from=date_from, date_to=date_to)
     first = next(events, None)  # raise permission and date errors before streaming starts
+    audit.record(store, viewer, "audit.export", None, {
+        k: v for k, v in (("date_from", date_from), ("date_to", date_to)) if v is not None})
 
     def lines() -> Iterator[str]:
         buffer = io.StringIO()

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
+from kolgraph.api.deps import AuditBufferDep, PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import Contacts, Portfolio
-from kolgraph.krm import contacts
+from kolgraph.krm import audit, contacts
 from kolgraph.krm.dates import IsoDate
 
 router = APIRouter(tags=["contacts"])
@@ -24,6 +24,7 @@ def read_contacts(
     store: StoreDep,
     viewer: ViewerDep,
     policy: PolicyDep,
+    audit_log: AuditBufferDep,
     as_of: IsoDate | None = None,
     window_days: Annotated[int | None, Query(ge=0, le=365,
                                              description="Conflict window override.")] = None,
@@ -36,8 +37,9 @@ def read_contacts(
                                    ("annual_spend_cap", annual_cap),
                                    ("lookback_days", lookback_days)) if v is not None}
     effective = policy.model_copy(update=overrides) if overrides else policy
-    return Contacts.model_validate(
-        contacts.contact_tracking(store, viewer, hcp_id, effective, as_of=as_of))
+    found = contacts.contact_tracking(store, viewer, hcp_id, effective, as_of=as_of)
+    audit.record_read(store, viewer, "hcp.contacts.read", hcp_id, audit_log=audit_log)
+    return Contacts.model_validate(found)
 
 
 @router.get("/portfolio", response_model=Portfolio, responses=ERRORS)

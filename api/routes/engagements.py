@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from kolgraph.api.deps import StoreDep, ViewerDep
+from kolgraph.api.deps import AuditBufferDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
 from kolgraph.api.schemas import (
     BulkEngagements,
@@ -16,7 +16,7 @@ from kolgraph.api.schemas import (
     EngagementPage,
     RecordResult,
 )
-from kolgraph.krm import engagements
+from kolgraph.krm import audit, engagements
 from kolgraph.krm.dates import IsoDate
 from kolgraph.krm.engagements import Department, EngagementType
 
@@ -31,6 +31,7 @@ def read_engagements(
     hcp_id: HcpId,
     store: StoreDep,
     viewer: ViewerDep,
+    audit_log: AuditBufferDep,
     department: Department | None = None,
     type: EngagementType | None = None,
     date_from: IsoDate | None = None,
@@ -43,6 +44,8 @@ def read_engagements(
     items, next_cursor = engagements.engagement_history(
         store, viewer, hcp_id, department=department, type=type, date_from=date_from,
         date_to=date_to, employee_id=employee_id, limit=limit, cursor=cursor)
+    audit.record_read(store, viewer, "engagement.history.read", hcp_id,
+                      {"items": len(items), "department": department}, audit_log=audit_log)
     return EngagementPage(items=[Engagement(**i) for i in items], next_cursor=next_cursor)
 
 

@@ -69,6 +69,49 @@ def append_events(store: GraphStore, rows: list[dict[str, Any]]) -> int:
     return store.write("append_audit_events", rows) if rows else 0
 
 
+def record_read(
+    store: GraphStore,
+    viewer: Viewer,
+    action: str,
+    target: str | None,
+    detail: dict[str, Any] | None = None,
+    *,
+    audit_log: AuditBuffer | None = None,
+) -> None:
+    """Audit a read of personal or engagement data: queued on ``audit_log`` when given
+    (written within :data:`FLUSH_SECONDS`), else written at once."""
+    event = audit_event(viewer, action, target, detail)
+    if audit_log is not None:
+        audit_log.add(event)
+    else:
+        append_events(store, [event])
+
+
+def changes(before: dict[str, Any], after: dict[str, Any],
+            fields: tuple[str, ...]) -> dict[str, Any]:
+    """What an overwrite changed, for the audit event: ``{field: [before, after]}``.
+
+    Free text is not copied into the audit log (an erasure could not reach it there):
+    a changed text field is recorded as ``"changed"``.
+
+    Examples
+    --------
+    >>> changes({"type": "visit", "notes": "a"}, {"type": "call", "notes": "b"},
+    ...         ("type", "notes"))
+    {'type': ['visit', 'call'], 'notes': 'changed'}
+    """
+    out: dict[str, Any] = {}
+    for field in fields:
+        old, new = before.get(field), after.get(field)
+        if old != new:
+            out[field] = "changed" if field in FREE_TEXT_FIELDS else [old, new]
+    return out
+
+
+FREE_TEXT_FIELDS = ("notes", "objective", "objectives", "outcome", "key_messages")
+"""Fields whose text stays out of audit events (only the fact that they changed goes in)."""
+
+
 def record(
     store: GraphStore,
     viewer: Viewer,

@@ -17,6 +17,12 @@ from kolgraph.krm.profiles import hcp_node
 from kolgraph.store import GraphStore
 from kolgraph.vocabulary import Department, EngagementType
 
+AUDITED_FIELDS = (
+    "type", "date", "datetime", "department", "employee_id", "channel", "product", "cost",
+    "amount", "nature_of_payment", "planned", "lat", "lon", "notes", "objective",
+    "key_messages", "outcome",
+)
+"""Fields whose overwrite the audit event records (before and after; text only as changed)."""
 MAX_BULK = 1000
 MAX_PAGE = 200
 _CRM_ID = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
@@ -316,9 +322,11 @@ def record_engagements(
         for item, row in zip(items, rows, strict=True)
     ]
     audit.append_events(store, [
-        audit.audit_event(viewer, "engagement.record", r["id"],
-                          {"hcp_id": r["hcp_id"], "status": r["status"]})
-        for r in results if r["id"] in written
+        audit.audit_event(viewer, "engagement.record", r["id"], {
+            "hcp_id": r["hcp_id"], "status": r["status"],
+            **({"changes": audit.changes(existing[r["id"]].get("props") or {}, row["props"],
+                                         AUDITED_FIELDS)} if r["id"] in existing else {})})
+        for r, row in zip(results, rows, strict=True) if r["id"] in written
     ])
     for i, (item, row) in enumerate(zip(items, rows, strict=True)):
         if row["id"] not in written:  # lost a race with a writer for another HCP/department

@@ -18,6 +18,8 @@ from kolgraph.krm.profiles import hcp_node, parse_json
 from kolgraph.store import GraphStore
 
 PlanStatus = Literal["draft", "active", "closed"]
+PLAN_AUDITED_FIELDS = ("owner", "objectives", "period_start", "period_end",
+                       "planned_engagements", "planned_by_type", "budget", "status")
 
 
 class PlanIn(BaseModel):
@@ -116,6 +118,7 @@ def save_plan(
                            f"plan for {plan.department!r}")
     hcp_node(store, plan.hcp_id)
     now = _now()
+    old: dict[str, Any] | None = None
     if plan_id is None:
         plan_id, created = f"plan:{secrets.token_hex(8)}", now
     else:
@@ -133,7 +136,10 @@ def save_plan(
     props.update(created_at=created, updated_at=now, updated_by=viewer.key_id, source="krm")
     rows = store.run("save_plan", id=plan_id, hcp_id=plan.hcp_id, props=props,
                      department=plan.department, department_id=f"dept:{plan.department}")
-    audit.record(store, viewer, "plan.save", plan_id, {"hcp_id": plan.hcp_id})
+    detail: dict[str, Any] = {"hcp_id": plan.hcp_id}
+    if old is not None:
+        detail["changes"] = audit.changes(old, props, PLAN_AUDITED_FIELDS)
+    audit.record(store, viewer, "plan.save", plan_id, detail)
     return _shown(rows[0]["plan"], viewer)
 
 
