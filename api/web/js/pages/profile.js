@@ -130,7 +130,7 @@ function reasonOf(part) {
   return null;
 }
 
-function classificationCard(profile) {
+function classificationCard(profile, communityLabel = null) {
   const c = profile.classification;
   const ex = profile.explanation || {};
   const scopeEvidence = ex.scope?.evidence
@@ -145,7 +145,7 @@ function classificationCard(profile) {
       ["Scope", c.scope],
       ["Scope evidence", scopeEvidence],
       ["Community", c.community !== null && c.community !== undefined
-        ? `${c.community}${c.community_role ? ` (${words(c.community_role)})` : ""}` : null],
+        ? `${communityLabel || `community ${c.community}`}${c.community_role ? ` (${words(c.community_role)})` : ""}` : null],
       ["Rising star", c.rising_star ? h("span", { class: "badge rising" }, "rising star") : "no"],
       ["Trend", rising ? `output slope ${fmt.num(rising.output_slope, 2)}, centrality slope ${fmt.num(rising.centrality_slope, 3)}` : null],
     ]));
@@ -384,12 +384,15 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
   const profile = await api(`/hcps/${encodeURIComponent(hcpId)}`);
   if (!current()) return;
   const net = networkCard(hcpId, navigate);
-  const [network, contacts, firstPage, plans] = await Promise.allSettled([
+  const community = profile.classification?.community;
+  const [network, contacts, firstPage, plans, named] = await Promise.allSettled([
     net.load(),
     apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/contacts`, asOfParams(period)),
     apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/engagements`,
       { limit: TIMELINE_PAGE, date_from: period.from, date_to: period.to }),
     plansCard(hcpId),
+    community === null || community === undefined ? Promise.resolve([])
+      : api("/communities", { ids: [String(community)] }),
   ]);
   if (!current()) return;
   const names = new Map((settled(network)?.nodes || []).map((n) => [n.id, n.name]));
@@ -410,7 +413,8 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
       "Period for contacts, spend and conflicts"),
     h("p", { class: "hint", id: "period-note" }, `Contacts, spend and conflicts from ${period.from} to ${period.to}.`),
     h("div", { class: "grid-2" },
-      h("div", { class: "stack" }, identityCard(profile), classificationCard(profile)),
+      h("div", { class: "stack" }, identityCard(profile),
+        classificationCard(profile, named.status === "fulfilled" ? named.value[0]?.label : null)),
       influenceCard(profile, names)),
     h("div", { class: "grid-2" }, net.section, contactsCard(hcpId, settled(contacts), settled(firstPage), period)),
     h("div", { class: "grid-2" }, spendCard(settled(contacts), period), plansSection),
