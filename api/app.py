@@ -16,8 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kolgraph.api import errors
 from kolgraph.api.deps import no_nul_characters
-from kolgraph.api.routes import analytics as analytics_routes
 from kolgraph.api.routes import (
+    alerts,
     apidocs,
     audit,
     communities,
@@ -31,6 +31,7 @@ from kolgraph.api.routes import (
     runs,
     ui,
 )
+from kolgraph.api.routes import analytics as analytics_routes
 from kolgraph.api.schemas import Problem
 from kolgraph.config import Settings
 from kolgraph.krm.audit import AuditBuffer
@@ -141,7 +142,7 @@ def create_app(
         app.state.store = store
     errors.register(app)
     for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, privacy, ui,
-                   apidocs, communities):
+                   apidocs, communities, alerts):
         app.include_router(module.router)
     app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)

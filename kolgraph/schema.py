@@ -75,6 +75,8 @@ _LABELS = [
               ("hcp_id", "dimension")),
     NodeLabel("SpeakerProposal", "a recorded speaker proposal: the HCP, its rank and why",
               ("hcp_id",)),
+    NodeLabel("ConflictAck", "a cross-department conflict someone has acknowledged (audited)",
+              ("hcp_id", "key")),
 ]
 
 _RELS = [
@@ -96,6 +98,7 @@ _RELS = [
     RelType("MEMBER_OF", ("Employee",), ("Department",), "employee's department"),
     RelType("WITH_HCP", ("Engagement",), ("HCP",), "the HCP an engagement concerns"),
     RelType("BY", ("Engagement",), ("Employee",), "who carried out an engagement"),
+    RelType("ACK_FOR", ("ConflictAck",), ("HCP",), "the KOL whose conflict was acknowledged"),
     RelType("OWNED_BY", ("Engagement", "Plan"), ("Department",), "the owning department"),
     RelType("FOR_HCP", ("Plan",), ("HCP",), "the KOL a plan is for"),
     RelType("SCORES", ("Score",), ("HCP",), "a score record's HCP"),
