@@ -55,11 +55,14 @@ def read_speakers(
     store: StoreDep, viewer: ViewerDep, until: IsoDate | None = None,
     years: Annotated[int, Query(ge=1, le=10)] = 2,
     min_expertise: Annotated[float, Query(ge=0, le=1)] = 0.5, limit: Limit = 50,
+    include_non_hcp: Annotated[bool, Query(
+        description="Also propose people scoring found not eligible as HCPs.")] = False,
 ) -> Report:
     """Speaker candidates ranked with reasons; prescribing data is never read."""
     _allow(store, viewer, "speakers", {"years": years})
     return analytics.speaker_candidates(store, until=until, years=years,
-                                        min_expertise=min_expertise, limit=limit)
+                                        min_expertise=min_expertise, limit=limit,
+                                        include_non_hcp=include_non_hcp)
 
 
 @router.post("/speakers/proposals", response_model=Report, status_code=201,

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -198,3 +199,27 @@ def test_export_and_score_json_carry_eligibility_and_tier_counts(real_samples,
     assert set(run["segment_counts"]) == {"A", "B", "C"}
     assert sum(run["tier_counts"].values()) == run["n_ranked"] == run["n_eligible"]
     assert run["top"][0]["tier"] == "strategic" and run["top"][0]["eligibility_reason"]
+
+
+def test_profile_finder_and_speakers_follow_eligibility(real_samples) -> None:
+    from kolgraph.analytics.speakers import speaker_candidates
+    from kolgraph.krm.access import Viewer
+    from kolgraph.krm.profiles import hcp_profile
+    from kolgraph.krm.search import HcpFilters, search_hcps
+
+    path, result = real_samples
+    frame = result.frame
+    industry_id = frame[frame["industry"]].sort_values("influence", ascending=False).index[0]
+    viewer = Viewer("t", "admin", "compliance")
+    with open_store(Settings(data_dir=path)) as store:
+        profile = hcp_profile(store, viewer, industry_id)
+        assert profile["eligibility"]["eligible"] is False
+        assert profile["eligibility"]["reason"].startswith("industry: ")
+        found, _ = search_hcps(store, viewer, HcpFilters(), limit=200)
+        assert found and all(h.get("eligible", True) for h in found)
+        everyone, _ = search_hcps(store, viewer, HcpFilters(include_non_hcp=True), limit=200)
+        assert any(h.get("eligible") is False for h in everyone)
+        ranked = speaker_candidates(store, until=date(2024, 12, 31), years=10, min_expertise=0.0,
+                                    limit=10_000)
+        proposed = {c["id"] for c in ranked["candidates"]}
+        assert proposed and proposed <= set(frame.index[frame["eligible"]])
