@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -91,7 +92,8 @@ def tier_table(frame: pd.DataFrame) -> Table:
             tier, f"{len(members):,}",
             *(("-",) * 5 if first is None else (
                 str(first["name"]), f"{first['influence']:.1f}",
-                f"{first['influence_percentile']:.2f}", str(first["segment"]),
+                f"{math.floor(first['influence_percentile'] * 100) / 100:.2f}",
+                str(first["segment"]),
                 str(first["eligibility_reason"])[:60])))
     others = frame[frame["eligible"] != True]  # noqa: E712 (None: not scored)
     industry = int((others["industry"] == True).sum())  # noqa: E712
