@@ -142,6 +142,11 @@ def engagement_from_row(row: dict[str, Any]) -> Engagement:
     >>> e.type, e.department, e.date, e.key_messages
     ('sample_drop', 'sales', '2024-03-05', ['efficacy', 'safety'])
     """
+    for key, value in row.items():
+        if any(isinstance(v, str) and "\x00" in v
+               for v in (value if isinstance(value, list) else [value])):
+            raise ValueError(f"{key}: NUL byte in the field; the record is skipped")
+
     def parse(field: str, parser: Any) -> Any:
         try:
             return parser(row.get(field))

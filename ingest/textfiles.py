@@ -36,6 +36,10 @@ def detect_encoding(path: Path, fallbacks: tuple[str, ...] = ("cp1252",)) -> str
         head = handle.read(1 << 20)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    wide = wide_encoding(head)
+    if wide:
+        raise IngestError(f"{path}: the file is {wide} text; kolgraph reads UTF-8 (or "
+                          f"{', '.join(fallbacks)}): re-save or export it as UTF-8")
     for encoding in ("utf-8", *fallbacks):
         try:
             head.decode(encoding)
@@ -45,6 +49,25 @@ def detect_encoding(path: Path, fallbacks: tuple[str, ...] = ("cp1252",)) -> str
             continue
         return encoding
     raise IngestError(f"{path}: not UTF-8 text and not {', '.join(fallbacks)} either")
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """``"UTF-16"``/``"UTF-32"`` when ``head`` looks like such text (a BOM, or NUL bytes in
+    every other position), else None.
+
+    Examples
+    --------
+    >>> wide_encoding("npi,name".encode("utf-16")), wide_encoding(b"npi,name")
+    ('UTF-16', None)
+    """
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "UTF-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    sample = head[:4096]
+    if len(sample) >= 8 and sample.count(0) * 3 > len(sample):
+        return "UTF-16"  # no BOM, but a NUL beside nearly every ASCII character
+    return None
 
 
 def _undecodable(exc: UnicodeError) -> tuple[str, int]:
