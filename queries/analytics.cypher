@@ -5,12 +5,14 @@
 // ---------------------------------------------------------------- loaders
 
 // name: partd_hcps_by_npi
+// mode: read
 UNWIND $npis AS npi
 MATCH (h:HCP {npi: npi})
 RETURN npi, h.id AS id
 ORDER BY npi, id
 
 // name: partd_refresh_claims
+// mode: write
 UNWIND $rows AS row
 MATCH (h:HCP {id: row.hcp_id})-[:PRESCRIBED]->(p:PrescribingYear)
 WITH h, max(p.year) AS latest
@@ -20,6 +22,7 @@ WITH h, latest, sum(q.claims) AS claims
 SET h.prescribing_claims = claims, h.prescribing_claims_year = latest
 
 // name: quiz_hcps_by
+// mode: read
 UNWIND $values AS value
 MATCH (h:HCP)
 WHERE h.{{prop}} = value
@@ -29,6 +32,7 @@ ORDER BY value, id
 // ---------------------------------------------------------------- coverage
 
 // name: coverage_contacts
+// mode: read
 MATCH (h:HCP)
 WHERE h.influence IS NOT NULL
 OPTIONAL MATCH (h)<-[:WITH_HCP]-(e:Engagement)
@@ -39,6 +43,7 @@ RETURN h.id AS id, h.name AS name, h.influence AS influence, h.tier AS tier,
        sum(coalesce(e.amount, e.cost, 0.0)) AS spend, max(e.date) AS last_date
 
 // name: coverage_last_contacts
+// mode: read
 MATCH (h:HCP)<-[:WITH_HCP]-(e:Engagement)
 WHERE h.influence IS NOT NULL AND coalesce(e.date, '') <= $until
   AND e.department IS NOT NULL AND coalesce(e.planned, false) = false
@@ -48,6 +53,7 @@ RETURN h.id AS id, max(e.date) AS last_date
 // Only the prescribing-free features of kolgraph.analytics.speakers.SPEAKER_FEATURES.
 
 // name: speaker_profiles
+// mode: read
 MATCH (h:HCP)
 WHERE h.rising_star = true OR h.scientific IS NOT NULL OR h.congress IS NOT NULL
    OR h.trials IS NOT NULL OR h.network IS NOT NULL
@@ -58,12 +64,14 @@ RETURN h.id AS id, h.name AS name, h.specialty AS specialty, h.scientific AS sci
 ORDER BY id
 
 // name: speaker_publication_years
+// mode: read
 MATCH (h:HCP)-[:AUTHORED]->(p:Publication)
 WHERE p.year >= $since_year AND p.year <= $until_year
 RETURN h.id AS id, p.year AS year, count(DISTINCT p) AS publications
 ORDER BY id, year
 
 // name: speaker_congress_roles
+// mode: read
 MATCH (h:HCP)-[r:PRESENTED_AT]->(s:Session)
 OPTIONAL MATCH (s)-[:PART_OF]->(c:Congress)
 RETURN h.id AS id, s.id AS session, s.date AS date, c.year AS year, r.role AS role,
@@ -71,12 +79,14 @@ RETURN h.id AS id, s.id AS session, s.date AS date, c.year AS year, r.role AS ro
 ORDER BY id, session
 
 // name: speaker_history
+// mode: read
 MATCH (e:Engagement)-[:WITH_HCP]->(h:HCP)
 WHERE e.type = 'speaker_programme' AND coalesce(e.planned, false) = false
 RETURN h.id AS id, count(e) AS programmes, max(e.date) AS last_date
 ORDER BY id
 
 // name: record_speaker_proposals
+// mode: write
 UNWIND $rows AS row
 MATCH (h:HCP {id: row.hcp_id})
 MERGE (s:SpeakerProposal {id: row.id})
@@ -86,6 +96,7 @@ MERGE (s)-[:PROPOSES]->(h)
 // ---------------------------------------------------------------- field activity
 
 // name: field_activity_engagements
+// mode: read
 MATCH (e:Engagement)
 WHERE e.date >= $since AND e.date <= $until AND e.employee_id IS NOT NULL
   AND coalesce(e.planned, false) = false
@@ -102,6 +113,7 @@ ORDER BY employee_id, date, id
 // ---------------------------------------------------------------- knowledge
 
 // name: knowledge_results
+// mode: read
 MATCH (h:HCP)-[:ANSWERED]->(q:QuizResult)
 WHERE ($hcp_id IS NULL OR h.id = $hcp_id) AND ($segment IS NULL OR h.segment = $segment)
   AND q.date <= $until
@@ -110,6 +122,7 @@ RETURN h.id AS hcp_id, h.name AS name, h.segment AS segment, q.dimension AS dime
 ORDER BY hcp_id, date, dimension
 
 // name: knowledge_messages
+// mode: read
 MATCH (h:HCP)<-[:WITH_HCP]-(e:Engagement)
 WHERE e.date >= $since AND e.date <= $until AND ($hcp_id IS NULL OR h.id = $hcp_id)
   AND size(coalesce(e.key_messages, [])) > 0 AND coalesce(e.planned, false) = false
@@ -120,6 +133,7 @@ ORDER BY hcp_id, date
 // ---------------------------------------------------------------- prescribing
 
 // name: prescribing_records
+// mode: read
 MATCH (h:HCP)-[:PRESCRIBED]->(p:PrescribingYear)
 OPTIONAL MATCH (p)-[:OF_PRODUCT]->(d:Product)
 RETURN h.id AS hcp_id, h.name AS name, h.npi AS npi, p.year AS year,
@@ -132,6 +146,7 @@ ORDER BY hcp_id, brand_name, year
 // ---------------------------------------------------------------- return on engagement
 
 // name: roi_engagements
+// mode: read
 MATCH (e:Engagement)-[:WITH_HCP]->(h:HCP)
 WHERE e.date >= $since AND e.date <= $until AND e.department IS NOT NULL
   AND coalesce(e.planned, false) = false
@@ -144,6 +159,7 @@ RETURN e.id AS id, e.date AS date, e.department AS department, e.type AS type,
 ORDER BY id
 
 // name: roi_products
+// mode: read
 MATCH (p:Product)
 WHERE p.budget IS NOT NULL OR p.therapeutic_area IS NOT NULL OR p.company_product = true
 RETURN p.id AS id, p.name AS name, p.therapeutic_area AS therapeutic_area,

@@ -2,29 +2,35 @@
 // Audit events are only ever CREATEd here; no statement updates or deletes them.
 
 // name: create_api_key
+// mode: write
 CREATE (k:ApiKey {id: $id})
 SET k += $props
 
 // name: api_key_by_id
+// mode: read
 MATCH (k:ApiKey {id: $id})
 RETURN properties(k) AS key
 
 // name: api_keys
+// mode: read
 MATCH (k:ApiKey)
 RETURN properties(k) AS key
 ORDER BY k.created_at
 
 // name: revoke_api_key
+// mode: write
 MATCH (k:ApiKey {key_id: $key_id})
 SET k.revoked = true, k.revoked_at = $at
 RETURN properties(k) AS key
 
 // name: append_audit_events
+// mode: write
 UNWIND $rows AS row
 CREATE (a:AuditEvent {id: row.id})
 SET a += row.props
 
 // name: audit_events
+// mode: read
 MATCH (a:AuditEvent)
 WHERE a.at >= $date_from AND a.at < $date_to
   AND ($actor IS NULL OR a.actor = $actor)

@@ -6,7 +6,7 @@
 MATCH (h:HCP)
 WHERE h.community IS NOT NULL AND toString(h.community) IN $communities
 MATCH (h)-[:AUTHORED|INVESTIGATOR_OF|PRESENTED_AT]->()-[r:HAS_TOPIC]->(t:Topic)
-WHERE coalesce(r.major, false) OR t.scheme = 'condition'
+WHERE (coalesce(r.major, false) OR t.scheme = 'condition') AND t.check_tag IS NULL
 WITH toString(h.community) AS community, t.name AS name, count(DISTINCT h) AS members
 ORDER BY community, members DESC, name
 RETURN community, collect(name)[0..$per_community] AS names

@@ -2,6 +2,7 @@
 // Pages are cursors on the unique `id` (WHERE id > $after ORDER BY id LIMIT $limit).
 
 // name: exchange_nodes
+// mode: read
 MATCH (n:{{label}})
 WHERE n.id > $after
 RETURN n.id AS id, properties(n) AS props
@@ -9,6 +10,7 @@ ORDER BY id
 LIMIT $limit
 
 // name: exchange_relationships
+// mode: read
 MATCH (a:{{start}})
 WHERE a.id > $after
 WITH a
@@ -19,6 +21,7 @@ RETURN a.id AS start, b.id AS end, properties(r) AS props
 ORDER BY start, end
 
 // name: exchange_engagement_rows
+// mode: read
 MATCH (e:Engagement)
 WHERE e.id > $after
 WITH e
@@ -31,6 +34,7 @@ RETURN e.id AS id, properties(e) AS engagement, h.id AS hcp, h.name AS hcp_name,
 ORDER BY id, hcp
 
 // name: exchange_contact_rows
+// mode: read
 MATCH (e:Engagement)-[:WITH_HCP]->(h:HCP)
 WHERE ($since IS NULL OR e.date >= $since) AND ($until IS NULL OR e.date <= $until)
 WITH h, coalesce(e.department, 'unknown') AS department, e

@@ -4,6 +4,7 @@
 // ---------------------------------------------------------------- find and look up
 
 // name: search_hcps_desc
+// mode: read
 MATCH (h:HCP)
 WHERE ($ids IS NULL OR h.id IN $ids)
   AND ($q IS NULL OR toLower(coalesce(h.name, '')) CONTAINS $q OR h.name_key STARTS WITH $q)
@@ -26,6 +27,7 @@ ORDER BY sv DESC, h.id
 LIMIT $limit
 
 // name: search_hcps_asc
+// mode: read
 MATCH (h:HCP)
 WHERE ($ids IS NULL OR h.id IN $ids)
   AND ($q IS NULL OR toLower(coalesce(h.name, '')) CONTAINS $q OR h.name_key STARTS WITH $q)
@@ -48,19 +50,22 @@ ORDER BY sv ASC, h.id
 LIMIT $limit
 
 // name: hcp_ids_by_topic
+// mode: read
 MATCH (t:Topic)
-WHERE toLower(t.name) CONTAINS $topic
+WHERE toLower(t.name) CONTAINS $topic AND t.check_tag IS NULL
 MATCH (t)<-[:HAS_TOPIC]-(x)<-[:AUTHORED|INVESTIGATOR_OF|PRESENTED_AT]-(h:HCP)
 RETURN DISTINCT h.id AS id
 LIMIT $limit
 
 // name: hcps_by_identifier
+// mode: read
 UNWIND $values AS value
 MATCH (h:HCP)
 WHERE h.{{prop}} = value
 RETURN value, properties(h) AS hcp
 
 // name: hcp_ids_existing
+// mode: read
 UNWIND $ids AS id
 MATCH (h:HCP {id: id})
 RETURN h.id AS id
@@ -68,6 +73,7 @@ RETURN h.id AS id
 // ---------------------------------------------------------------- network
 
 // name: ego_coauthor_edges
+// mode: read
 UNWIND $ids AS sid
 MATCH (a:HCP {id: sid})-[:AUTHORED]->(p:Publication)<-[:AUTHORED]-(b:HCP)
 WHERE b.id <> sid
@@ -76,6 +82,7 @@ ORDER BY weight DESC, target
 LIMIT $limit
 
 // name: ego_referral_edges
+// mode: read
 UNWIND $ids AS sid
 MATCH (a:HCP {id: sid})-[r:REFERS_TO]->(b:HCP)
 RETURN sid AS source, b.id AS target, coalesce(r.pair_count, 1) AS weight
@@ -83,6 +90,7 @@ ORDER BY weight DESC, target
 LIMIT $limit
 
 // name: ego_referral_in_edges
+// mode: read
 UNWIND $ids AS sid
 MATCH (a:HCP {id: sid})<-[r:REFERS_TO]-(b:HCP)
 RETURN b.id AS source, sid AS target, coalesce(r.pair_count, 1) AS weight
@@ -90,6 +98,7 @@ ORDER BY weight DESC, source
 LIMIT $limit
 
 // name: ego_congress_edges
+// mode: read
 UNWIND $ids AS sid
 MATCH (a:HCP {id: sid})-[:PRESENTED_AT]->(s:Session)<-[:PRESENTED_AT]-(b:HCP)
 WHERE b.id <> sid
@@ -98,6 +107,7 @@ ORDER BY weight DESC, target
 LIMIT $limit
 
 // name: ego_trial_edges
+// mode: read
 UNWIND $ids AS sid
 MATCH (a:HCP {id: sid})-[:INVESTIGATOR_OF]->(t:Trial)<-[:INVESTIGATOR_OF]-(b:HCP)
 WHERE b.id <> sid
@@ -106,6 +116,7 @@ ORDER BY weight DESC, target
 LIMIT $limit
 
 // name: network_nodes
+// mode: read
 UNWIND $ids AS id
 MATCH (h:HCP {id: id})
 RETURN h.id AS id, h.name AS name, h.specialty AS specialty, h.influence AS influence,
@@ -113,6 +124,7 @@ RETURN h.id AS id, h.name AS name, h.specialty AS specialty, h.influence AS infl
        h.community_role AS community_role
 
 // name: community_members
+// mode: read
 MATCH (h:HCP)
 WHERE toString(h.community) = $community
 RETURN h.id AS id, h.name AS name, h.specialty AS specialty, h.influence AS influence,
@@ -122,11 +134,13 @@ ORDER BY coalesce(h.influence, -1.0) DESC, id
 LIMIT $limit
 
 // name: community_size
+// mode: read
 MATCH (h:HCP)
 WHERE toString(h.community) = $community
 RETURN count(h) AS n
 
 // name: community_bridges
+// mode: read
 MATCH (h:HCP)
 WHERE toString(h.community) = $community
 MATCH (h)-[:REFERS_TO|AUTHORED|PRESENTED_AT]-(x)
@@ -139,6 +153,7 @@ LIMIT $limit
 // ---------------------------------------------------------------- engagements
 
 // name: record_engagements
+// mode: write
 // An engagement already recorded for another HCP or department is left alone (checked
 // inside the statement, so racing writers cannot attach one engagement to two HCPs);
 // the caller compares the returned ids with the rows it sent.
@@ -156,6 +171,7 @@ MERGE (e)-[:OWNED_BY]->(d)
 RETURN e.id AS id
 
 // name: link_engagement_employees
+// mode: write
 UNWIND $rows AS row
 MATCH (e:Engagement {id: row.id})
 MATCH (d:Department {id: row.department_id})
@@ -165,12 +181,14 @@ MERGE (m)-[:MEMBER_OF]->(d)
 MERGE (e)-[:BY]->(m)
 
 // name: engagement_ids_existing
+// mode: read
 UNWIND $ids AS id
 MATCH (e:Engagement {id: id})
 RETURN e.id AS id, e.hcp_id AS hcp_id, e.department AS department,
        e.employee_id AS employee_id, e.recorded_by AS recorded_by, properties(e) AS props
 
 // name: engagements_of_hcp
+// mode: read
 MATCH (h:HCP {id: $id})
 WITH h
 MATCH (h)<-[:WITH_HCP]-(e:Engagement)
@@ -188,6 +206,7 @@ LIMIT $limit
 // ---------------------------------------------------------------- contact tracking
 
 // name: contacts_of_hcp
+// mode: read
 MATCH (h:HCP {id: $id})
 WITH h
 MATCH (h)<-[:WITH_HCP]-(e:Engagement)
@@ -197,6 +216,7 @@ RETURN properties(e) AS engagement, m.name AS employee_name
 ORDER BY e.date DESC, e.id
 
 // name: multi_department_kols
+// mode: read
 MATCH (e:Engagement)
 WHERE e.date >= $since AND coalesce(e.date, $until) <= $until AND e.department IS NOT NULL
 MATCH (e)-[:WITH_HCP]->(h:HCP)
@@ -209,6 +229,7 @@ ORDER BY size(departments) DESC, engagements DESC, id
 LIMIT $limit
 
 // name: uncontacted_kols
+// mode: read
 MATCH (h:HCP)
 WHERE h.tier = $tier
 OPTIONAL MATCH (h)<-[:WITH_HCP]-(e:Engagement)
@@ -221,6 +242,7 @@ LIMIT $limit
 // ---------------------------------------------------------------- plans
 
 // name: save_plan
+// mode: write
 MATCH (h:HCP {id: $hcp_id})
 MERGE (p:Plan {id: $id})
 SET p += $props
@@ -231,10 +253,12 @@ MERGE (p)-[:OWNED_BY]->(d)
 RETURN properties(p) AS plan
 
 // name: plan_by_id
+// mode: read
 MATCH (p:Plan {id: $id})
 RETURN properties(p) AS plan
 
 // name: plans_of_hcp
+// mode: read
 MATCH (h:HCP {id: $id})
 WITH h
 MATCH (p:Plan)-[:FOR_HCP]->(h)
@@ -242,6 +266,7 @@ RETURN properties(p) AS plan
 ORDER BY p.period_start DESC, p.id
 
 // name: plan_actuals
+// mode: read
 MATCH (h:HCP {id: $hcp_id})
 WITH h
 MATCH (h)<-[:WITH_HCP]-(e:Engagement)
@@ -251,6 +276,7 @@ RETURN e.type AS type, count(e) AS engagements, sum(coalesce(e.amount, e.cost, 0
 ORDER BY type
 
 // name: plans_in_period
+// mode: read
 MATCH (p:Plan)
 WHERE p.period_start <= $period_end AND p.period_end >= $period_start
   AND ($department IS NULL OR p.department = $department)
@@ -265,6 +291,7 @@ RETURN p.id AS id, p.hcp_id AS hcp_id, p.department AS department,
 // the employee (the engagement's BY).
 
 // name: kpi_by_segment
+// mode: read
 MATCH (e:Engagement)
 WHERE e.date >= $period_start AND e.date <= $period_end
   AND ($department IS NULL OR e.department = $department)
@@ -298,6 +325,7 @@ RETURN h.segment AS segment,
                 THEN 1 ELSE 0 END) AS complete
 
 // name: kpi_outcomes
+// mode: read
 MATCH (e:Engagement)
 WHERE e.date >= $period_start AND e.date <= $period_end AND e.type IN $detailing_types
   AND ($department IS NULL OR e.department = $department)
@@ -311,6 +339,7 @@ RETURN CASE WHEN coalesce(e.outcome, '') = '' THEN 'unreported' ELSE e.outcome E
        count(e) AS n
 
 // name: kpi_target_engagements
+// mode: read
 UNWIND $hcp_ids AS hcp_id
 MATCH (h:HCP {id: hcp_id})
 WHERE $segment IS NULL OR h.segment = $segment
@@ -324,6 +353,7 @@ WHERE $territory IS NULL OR m.territory = $territory
 RETURN h.id AS hcp_id, e.department AS department, count(e) AS n
 
 // name: kpi_latest_engagement
+// mode: read
 MATCH (e:Engagement)
 WHERE ($department IS NULL OR e.department = $department)
   AND ($employee_id IS NULL OR e.employee_id = $employee_id)
@@ -335,6 +365,7 @@ WHERE $territory IS NULL OR m.territory = $territory
 RETURN max(e.date) AS latest
 
 // name: segment_sizes
+// mode: read
 MATCH (h:HCP)
 WHERE h.segment IN ['A', 'B', 'C']
 RETURN h.segment AS segment, count(h) AS n
@@ -342,6 +373,7 @@ RETURN h.segment AS segment, count(h) AS n
 // ---------------------------------------------------------------- score runs
 
 // name: score_runs
+// mode: read
 MATCH (r:ScoreRun)
 RETURN properties(r) AS run
 ORDER BY r.created_at DESC, r.id
@@ -350,6 +382,7 @@ LIMIT $limit
 // ---------------------------------------------------------------- profile in one round trip
 
 // name: hcp_profile_bundle
+// mode: read
 MATCH (h:HCP {id: $id})
 OPTIONAL MATCH (s:Score)-[:SCORES]->(h)
 OPTIONAL MATCH (s)-[:IN_RUN]->(run:ScoreRun)
@@ -363,6 +396,7 @@ OPTIONAL MATCH (h)-[a:AUTHORED]->(p:Publication)
 WITH h, score, affiliations, collect(CASE WHEN p IS NULL THEN null ELSE
   {id: p.id, title: p.title, year: p.year, journal: p.journal, role: a.role} END) AS publications
 OPTIONAL MATCH (h)-[:AUTHORED]->(:Publication)-[:HAS_TOPIC]->(tp:Topic)
+WHERE tp.check_tag IS NULL
 WITH h, score, affiliations, publications, tp.name AS topic, count(tp) AS n
 ORDER BY n DESC, topic
 WITH h, score, affiliations, publications,

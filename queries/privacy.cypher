@@ -3,18 +3,21 @@
 // and replaces the property maps of the HCP and of the records about it.
 
 // name: subject_links_out
+// mode: read
 MATCH (h:HCP {id: $id})-[r]->(o)
 RETURN type(r) AS type, labels(o)[0] AS label, o.id AS id, properties(r) AS props,
        properties(o) AS node
 ORDER BY type, id
 
 // name: subject_links_in
+// mode: read
 MATCH (h:HCP {id: $id})<-[r]-(o)
 RETURN type(r) AS type, labels(o)[0] AS label, o.id AS id, properties(r) AS props,
        properties(o) AS node
 ORDER BY type, id
 
 // name: replace_node_properties
+// mode: write
 // SET n = map replaces the whole property map (FalkorDB does not reliably remove
 // properties through SET n += {key: null}).
 UNWIND $rows AS row

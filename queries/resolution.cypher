@@ -2,6 +2,7 @@
 // Templates: {{label}} Mention, {{type}} RESOLVED_TO, {{end}} HCP unless said otherwise.
 
 // name: mention_resolutions
+// mode: read
 UNWIND $ids AS id
 MATCH (m:{{label}} {id: id})-[r:{{type}}]->(h:{{end}})
 RETURN m.id AS mention_id, h.id AS hcp_id, h.merged_into AS merged_into, r.score AS score,
@@ -9,6 +10,7 @@ RETURN m.id AS mention_id, h.id AS hcp_id, h.merged_into AS merged_into, r.score
        m.review_score AS review_score
 
 // name: hcps_with_identifier
+// mode: read
 // template: label HCP, prop one of npi / orcid / crm_id / profile_id
 UNWIND $values AS value
 MATCH (h:{{label}})
@@ -16,6 +18,7 @@ WHERE h.{{prop}} = value
 RETURN value, h.id AS hcp_id, h.name_key AS name_key, h.merged_into AS merged_into
 
 // name: mentions_in_blocks
+// mode: read
 // Per block and HCP, the $per_hcp mentions with the greatest ids: the ones the resolver
 // keeps, so a block costs the same however often its people publish.
 // A paper's authors keep the record's context (author keys, topics, words, journal,
@@ -46,6 +49,7 @@ RETURN m.id AS mention_id,
        h.crm_id AS hcp_crm_id, h.profile_id AS hcp_profile_id
 
 // name: open_reviews
+// mode: read
 MATCH (m:{{label}} {review_status: 'open'})-[:{{type}}]->(h:{{end}})
 OPTIONAL MATCH (c:{{end}} {id: m.review_candidate})
 RETURN m.id AS mention_id, m.name AS name, h.id AS hcp_id, m.review_candidate AS candidate_id,
@@ -54,24 +58,29 @@ ORDER BY score DESC, mention_id
 LIMIT $limit
 
 // name: review_entry
+// mode: read
 MATCH (m:{{label}} {id: $id})-[r:{{type}}]->(h:{{end}})
 OPTIONAL MATCH (c:{{end}} {id: m.review_candidate})
 RETURN h.id AS hcp_id, m.review_status AS status, m.review_candidate AS candidate_id,
        c.merged_into AS candidate_survivor, r.merged_from AS merged_from
 
 // name: mentions_of_hcp
+// mode: read
 MATCH (m:{{label}})-[r:{{type}}]->(h:{{end}} {id: $id})
 RETURN m.id AS mention_id, properties(r) AS props
 ORDER BY mention_id
 
 // name: hcp_relationships_out
+// mode: read
 MATCH (h:{{start}} {id: $id})-[r:{{type}}]->(b:{{end}})
 RETURN b.id AS other, properties(r) AS props
 
 // name: hcp_relationships_in
+// mode: read
 MATCH (a:{{start}})-[r:{{type}}]->(h:{{end}} {id: $id})
 RETURN a.id AS other, properties(r) AS props
 
 // name: clear_merged_into
+// mode: write
 MATCH (h:{{label}} {id: $id})
 REMOVE h.merged_into

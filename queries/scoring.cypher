@@ -3,12 +3,14 @@
 // statement here is a plain read of one relationship type.
 
 // name: scoring_hcps
+// mode: read
 MATCH (h:HCP)
 RETURN h.id AS id, h.name AS name, h.npi AS npi, h.orcid AS orcid, h.city AS city,
        h.state AS state, h.country AS country, h.prescribing_claims AS prescribing_claims
 ORDER BY id
 
 // name: scoring_authorships
+// mode: read
 MATCH (h:HCP)-[a:AUTHORED]->(p:Publication)
 RETURN h.id AS hcp, p.id AS pub, p.pmid AS pmid, p.doi AS doi, p.year AS year,
        p.date AS date, a.position AS position, a.role AS role,
@@ -17,17 +19,20 @@ RETURN h.id AS hcp, p.id AS pub, p.pmid AS pmid, p.doi AS doi, p.year AS year,
 ORDER BY pub, hcp
 
 // name: scoring_topics
+// mode: read
 MATCH (x:{{label}})-[:HAS_TOPIC]->(t:Topic)
 RETURN x.id AS item, t.id AS topic, t.name AS name, t.tree_numbers AS tree_numbers
 ORDER BY item, topic
 
 // name: scoring_referrals
+// mode: read
 MATCH (a:HCP)-[r:REFERS_TO]->(b:HCP)
 RETURN a.id AS src, b.id AS dst, r.pair_count AS pair_count, r.bene_count AS bene_count,
        r.same_day_count AS same_day_count, r.period AS period
 ORDER BY src, dst
 
 // name: scoring_presentations
+// mode: read
 MATCH (h:HCP)-[r:PRESENTED_AT]->(s:Session)
 OPTIONAL MATCH (s)-[:PART_OF]->(c:Congress)
 RETURN h.id AS hcp, s.id AS session, r.role AS role, s.date AS date, s.title AS title,
@@ -36,31 +41,37 @@ RETURN h.id AS hcp, s.id AS session, r.role AS role, s.date AS date, s.title AS 
 ORDER BY session, hcp
 
 // name: scoring_investigators
+// mode: read
 MATCH (h:HCP)-[r:INVESTIGATOR_OF]->(t:Trial)
 RETURN h.id AS hcp, t.id AS trial, t.nct_id AS nct_id, r.role AS role,
        t.start_date AS start_date, t.title AS title, t.conditions AS conditions
 ORDER BY trial, hcp
 
 // name: scoring_affiliations
+// mode: read
 MATCH (h:HCP)-[r:AFFILIATED_WITH]->(i:Institution)
 RETURN h.id AS hcp, i.id AS institution, i.city AS city, i.country AS country, r.year AS year
 ORDER BY hcp, institution
 
 // name: scoring_engagements
+// mode: read
 MATCH (e:Engagement)-[:WITH_HCP]->(h:HCP)
 RETURN h.id AS hcp, e.id AS engagement, e.type AS type, e.outcome AS outcome, e.date AS date
 ORDER BY hcp, engagement
 
 // name: scoring_data_version
+// mode: read
 MATCH (n)
 RETURN count(n) AS nodes, max(n.loaded_at) AS loaded_at
 
 // name: scoring_set_hcps
+// mode: write
 UNWIND $rows AS row
 MATCH (h:HCP {id: row.id})
 SET h += row.props
 
 // name: scoring_link_scores
+// mode: write
 UNWIND $rows AS row
 MATCH (s:Score {id: row.score})
 MATCH (h:HCP {id: row.hcp})
@@ -69,6 +80,7 @@ MERGE (s)-[:SCORES]->(h)
 MERGE (s)-[:IN_RUN]->(r)
 
 // name: scoring_runs
+// mode: read
 MATCH (r:ScoreRun)
 RETURN r.id AS id, r.created_at AS created_at, r.seed AS seed, r.area AS area,
        r.window_start AS window_start, r.window_end AS window_end, r.n_hcps AS n_hcps,
@@ -76,6 +88,7 @@ RETURN r.id AS id, r.created_at AS created_at, r.seed AS seed, r.area AS area,
 ORDER BY created_at, id
 
 // name: scoring_history
+// mode: read
 MATCH (s:Score)-[:IN_RUN]->(r:ScoreRun)
 WHERE $hcp_id IS NULL OR s.hcp_id = $hcp_id
 RETURN s.hcp_id AS hcp_id, r.id AS run_id, r.created_at AS created_at, r.area AS area,
@@ -83,12 +96,14 @@ RETURN s.hcp_id AS hcp_id, r.id AS run_id, r.created_at AS created_at, r.area AS
 ORDER BY hcp_id, created_at, run_id
 
 // name: scoring_run_scores
+// mode: read
 MATCH (s:Score)-[:IN_RUN]->(r:ScoreRun {id: $run_id})
 WITH s
 ORDER BY s.rank, s.hcp_id
 RETURN properties(s) AS props
 
 // name: scoring_hcp_properties
+// mode: read
 MATCH (h:HCP)
 WITH h
 ORDER BY h.id

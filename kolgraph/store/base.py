@@ -36,8 +36,14 @@ class GraphStore(ABC):
     batch_size: int = 5000
 
     @abstractmethod
-    def execute(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """Run one already-rendered statement; backends translate their errors here."""
+    def execute(
+        self, cypher: str, params: Mapping[str, Any], *, read: bool = False
+    ) -> list[dict[str, Any]]:
+        """Run one already-rendered statement; backends translate their errors here.
+
+        ``read`` is the statement's declared ``// mode: read``: a clustered backend may send
+        it to a reader. Text without a declared mode is run as a write.
+        """
 
     @abstractmethod
     def apply_schema(self) -> None:
@@ -64,7 +70,8 @@ class GraphStore(ABC):
         ``name`` and ``template`` are positional-only, so every keyword, ``template``
         included, is a Cypher parameter.
         """
-        return self.execute(self.cypher(name, template), params)
+        stmt = statements.get_statement(name, self.dialect)
+        return self.execute(statements.fill(stmt, template), params, read=stmt.is_read)
 
     def write(
         self,
@@ -77,10 +84,11 @@ class GraphStore(ABC):
         **params: Any,
     ) -> int:
         """Send ``rows`` through the ``UNWIND $rows`` statement ``name``; return rows sent."""
-        cypher = self.cypher(name, template)
+        stmt = statements.get_statement(name, self.dialect)
+        cypher = statements.fill(stmt, template)
         sent = 0
         for batch in batched(rows, batch_size or self.batch_size):
-            self.execute(cypher, {**params, "rows": batch})
+            self.execute(cypher, {**params, "rows": batch}, read=stmt.is_read)
             sent += len(batch)
         return sent
 

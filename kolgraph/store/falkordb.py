@@ -107,7 +107,9 @@ class FalkorDBStore(GraphStore):
     def location(self) -> str:
         return f"falkordb+unix://{self.server.socket_path} (data dir {self.server.data_dir})"
 
-    def execute(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def execute(
+        self, cypher: str, params: Mapping[str, Any], *, read: bool = False
+    ) -> list[dict[str, Any]]:
         try:
             return self._query(cypher, params)
         except redis.TimeoutError as exc:  # redis-py drops that connection: no late answer

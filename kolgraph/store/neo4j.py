@@ -14,8 +14,6 @@ from kolgraph.config import Settings
 from kolgraph.errors import StoreError, StoreUnavailable
 from kolgraph.store.base import GraphStore
 
-_READ_PREFIXES = ("MATCH", "OPTIONAL MATCH", "RETURN", "CALL db.", "WITH")
-
 
 @contextmanager
 def _neo4j_errors(uri: str) -> Iterator[None]:
@@ -40,12 +38,6 @@ def _neo4j_errors(uri: str) -> Iterator[None]:
         raise StoreUnavailable(f"Neo4j driver error talking to {uri}: {exc}") from exc
 
 
-def _is_read(cypher: str) -> bool:
-    upper = cypher.lstrip().upper()
-    writes = ("CREATE", "MERGE", "SET ", "DELETE", "REMOVE")
-    return upper.startswith(_READ_PREFIXES) and not any(w in upper for w in writes)
-
-
 def driver_from_settings(settings: Settings) -> Driver:
     """A pooled driver for the configured Neo4j (the caller closes it)."""
     password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
@@ -55,8 +47,9 @@ def driver_from_settings(settings: Settings) -> Driver:
 
 
 class Neo4jStore(GraphStore):
-    """A graph in Neo4j 5 or Aura. Writes go through ``driver.execute_query``, the managed,
-    retrying API; reads are routed to readers in a cluster.
+    """A graph in Neo4j 5 or Aura. Every statement goes through ``driver.execute_query``, the
+    managed, retrying API, routed by the statement's declared ``// mode:``: reads to readers
+    in a cluster, writes to the leader.
 
     Parameters
     ----------
@@ -91,8 +84,10 @@ class Neo4jStore(GraphStore):
     def location(self) -> str:
         return f"{self.uri} (database {self.database or 'default'})"
 
-    def execute(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        routing = RoutingControl.READ if _is_read(cypher) else RoutingControl.WRITE
+    def execute(
+        self, cypher: str, params: Mapping[str, Any], *, read: bool = False
+    ) -> list[dict[str, Any]]:
+        routing = RoutingControl.READ if read else RoutingControl.WRITE
         with _neo4j_errors(self.uri):
             records, _, _ = self.driver.execute_query(
                 neo4j.Query(cypher, timeout=self.timeout),  # type: ignore[arg-type]

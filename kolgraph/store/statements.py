@@ -1,7 +1,9 @@
 """Named Cypher statements read from ``kolgraph.queries/*.cypher``.
 
-A file holds blocks; each starts with ``// name: <name>`` and may add
-``// dialect: neo4j`` or ``// dialect: falkordb`` for a backend-only variant.
+A file holds blocks; each starts with ``// name: <name>``, declares
+``// mode: read`` or ``// mode: write`` (the Neo4j backend routes on it: reads may go
+to a cluster's readers) and may add ``// dialect: neo4j`` or ``// dialect: falkordb``
+for a backend-only variant.
 Values are always ``$parameters``. Labels, relationship types and property
 names are ``{{placeholders}}`` filled only from the allow-lists in
 :mod:`kolgraph.schema`: ``{{label}}``, ``{{start}}``, ``{{end}}`` take node labels,
@@ -26,8 +28,28 @@ from kolgraph import schema
 from kolgraph.errors import StatementNotFound, UnknownIdentifier
 
 DIALECTS = ("falkordb", "neo4j")
+MODES = ("read", "write")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-_HEADER = re.compile(r"^//\s*(name|dialect):\s*(\S+)\s*$")
+_HEADER = re.compile(r"^//\s*(name|dialect|mode):\s*(\S+)\s*$")
+_WRITE_CLAUSE = re.compile(
+    r"(?<![\w.$`])(CREATE|MERGE|SET|DELETE|REMOVE|DETACH|DROP|FOREACH)(?![\w(`])", re.I
+)
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def write_clauses(cypher: str) -> list[str]:
+    """Write clauses in ``cypher``, outside strings, comments and identifiers.
+
+    Examples
+    --------
+    >>> write_clauses("MATCH (n) WHERE n.created_at > 1 RETURN n.set AS s, 'DELETE' AS t")
+    []
+    >>> write_clauses("MATCH (n) DETACH DELETE n")
+    ['DETACH', 'DELETE']
+    """
+    lines = _STRING.sub("''", cypher).splitlines()
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("//"))
+    return [m.group(1).upper() for m in _WRITE_CLAUSE.finditer(code)]
 
 
 @dataclass(frozen=True)
@@ -38,6 +60,12 @@ class Statement:
     dialect: str | None
     text: str
     source: str
+    mode: str = "write"
+
+    @property
+    def is_read(self) -> bool:
+        """True for a ``// mode: read`` statement."""
+        return self.mode == "read"
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -54,21 +82,32 @@ def _parse(text: str, source: str) -> list[Statement]:
     blocks: list[Statement] = []
     name: str | None = None
     dialect: str | None = None
+    mode: str | None = None
     body: list[str] = []
 
     def flush() -> None:
-        if name is not None:
-            blocks.append(Statement(name, dialect, "\n".join(body).strip(), source))
+        if name is None:
+            return
+        if mode is None:
+            raise ValueError(
+                f"{source}: statement {name!r} declares no mode; add '// mode: read' or "
+                "'// mode: write' after its name line"
+            )
+        blocks.append(Statement(name, dialect, "\n".join(body).strip(), source, mode))
 
     for line in text.splitlines():
         header = _HEADER.match(line.strip())
         if header and header.group(1) == "name":
             flush()
-            name, dialect, body = header.group(2), None, []
+            name, dialect, mode, body = header.group(2), None, None, []
         elif header and header.group(1) == "dialect":
             dialect = header.group(2)
             if dialect not in DIALECTS:
                 raise ValueError(f"{source}: unknown dialect {dialect!r} for {name}")
+        elif header and header.group(1) == "mode":
+            mode = header.group(2)
+            if mode not in MODES:
+                raise ValueError(f"{source}: unknown mode {mode!r} for {name}; use read or write")
         elif name is not None and not line.lstrip().startswith("//"):
             body.append(line)
     flush()
