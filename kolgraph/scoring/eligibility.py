@@ -325,7 +325,8 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
         if hcp in reasons and reason not in reasons[hcp] and len(reasons[hcp]) < 4:
             reasons[hcp].append(reason)
 
-    for hcp, row in people.reindex(nodes).iterrows():
+    records: dict[str, dict[str, Any]] = people.reindex(nodes).astype(object).to_dict("index")
+    for hcp, row in records.items():
         npi, specialty = _text(row.get("npi")), _text(row.get("specialty"))
         if npi:
             add(hcp, f"NPI {npi}")
@@ -362,7 +363,7 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
         flag = industry_reason(row.name)
         if flag and year >= industry.get(row.hcp, (-2.0, ""))[0]:
             industry[row.hcp] = (year, flag)
-    for hcp, row in people.reindex(nodes).iterrows():
+    for hcp, row in records.items():
         institution = _text(row.get("institution"))
         if institution and hcp not in industry and hcp not in clinical_year:
             flag = industry_reason(institution)
@@ -371,7 +372,7 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
     for row in evidence.medline.itertuples(index=False):
         add(row.hcp, f"MEDLINE clinical publishing ({int(row.papers)} papers)")
     out = []
-    registered = {hcp for hcp, row in people.reindex(nodes).iterrows()
+    registered = {hcp for hcp, row in records.items()
                   if _text(row.get("npi")) or _text(row.get("specialty"))}
     for hcp in nodes:
         flagged = industry.get(hcp)
