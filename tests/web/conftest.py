@@ -120,7 +120,7 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     tab.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-           if msg.type == "error" and "status of 40" not in msg.text else None)
+           if msg.type == "error" and "status of 4" not in msg.text else None)
     try:
         yield tab
     finally:

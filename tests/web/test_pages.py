@@ -447,3 +447,97 @@ def test_the_filtered_list_exports_as_csv_with_the_finders_rows(page, server, sc
                 m.csvCell('a,"b"'), m.csvCell('+CMD')];
     }""")
     assert cells == ["'=1+1", "'-2", "-2", "'@x", '"a,""b"""', "'+CMD"]
+
+
+def test_logging_an_engagement_from_the_page_with_the_apis_rules(page, scenario):
+    hcp = scenario["inner"][5]  # no contact seeded: the new one is the only one
+    sign_in(page, scenario["keys"]["rep"])
+    page.goto(f"/ui/#/hcp/{hcp}")
+    page.wait_for_selector("svg.network circle.node")
+    assert page.locator("#new-plan").count() == 0  # a field key may not write plans
+    page.locator("#log-engagement summary").click()
+    form = page.locator("#log-form")
+    assert form.get_by_label("Employee id").input_value() == "S-300"  # the key's employee
+    assert form.get_by_label("Department").locator("option").count() == 1  # own department
+    form.get_by_label("Type").select_option("visit")
+    form.get_by_label("Objective").fill("Awareness of the new indication")
+    form.get_by_label("Key messages").fill("Efficacy; Safety profile")
+    # the API's rules hold on the page: a date next year and another employee are refused
+    next_year = (date.today() + timedelta(days=400)).isoformat()
+    form.get_by_label("Date").fill(next_year)
+    form.get_by_role("button", name="Save the engagement").click()
+    expect(page.locator("#log-error")).to_contain_text("Not saved (422, date)")
+    assert form.get_by_label("Date").get_attribute("aria-invalid") == "true"
+    form.get_by_label("Date").fill(date.today().isoformat())
+    form.get_by_label("Employee id").fill("S-301")
+    form.get_by_role("button", name="Save the engagement").click()
+    expect(page.locator("#log-error")).to_contain_text("Not saved (403")
+    form.get_by_label("Employee id").fill("S-300")
+    form.get_by_role("button", name="Save the engagement").click()
+    expect(page.locator("#timeline li")).to_have_count(1)
+    item = page.locator("#timeline li").first
+    assert item.get_attribute("data-department") == "sales"
+    assert "Awareness of the new indication" in item.inner_text()
+    assert "Efficacy; Safety profile" in item.inner_text()
+
+
+def test_creating_and_editing_a_plan_from_the_page_shows_plan_vs_actual(page, scenario,
+                                                                         artifacts):
+    hcp = scenario["inner"][6]
+    sign_in(page, scenario["keys"]["krm"])
+    page.goto(f"/ui/#/hcp/{hcp}")
+    page.wait_for_selector("#plans")
+    page.locator("#new-plan summary").click()
+    form = page.locator("#new-plan form")
+    form.get_by_label("Objectives").fill("Patient materials review\nSpeaker programme")
+    form.get_by_label("Planned engagements").fill("3")
+    form.get_by_label("By type").fill("meeting 2; email 1")
+    form.get_by_label("Budget (USD)").fill("2500")
+    form.get_by_role("button", name="Create the plan").click()
+    plan = page.locator("#plans article.plan")
+    expect(plan).to_have_count(1)
+    assert "Marketing" in plan.locator("h3").inner_text()
+    assert "Patient materials review" in plan.inner_text()
+    assert "0 (adherence 0%)" in plan.inner_text()  # plan vs actual: nothing done yet
+    plan.locator("details.edit-plan summary").click()
+    edit = plan.locator("details.edit-plan form")
+    edit.get_by_label("Planned engagements").fill("5")
+    edit.get_by_label("Objectives").fill("Patient materials review")
+    edit.get_by_role("button", name="Save the plan").click()
+    expect(edit.locator("[role=alert]")).to_be_hidden()
+    expect(page.locator("#plans article.plan dd").nth(3)).to_have_text("5")
+    assert "Speaker programme" not in page.locator("#plans").inner_text()
+    page.screenshot(path=artifacts / "profile-plan.png", full_page=True)
+
+
+def test_acknowledging_a_conflict_from_the_page(page, scenario):
+    sign_in(page, scenario["keys"]["krm"])
+    open_profile(page, scenario["star"])
+    window = page.locator("#conflicts li[data-kind=window]")
+    window.get_by_role("button", name="Acknowledge").click()
+    expect(page.locator("#conflicts li[data-kind=window] .badge.ack")).to_contain_text(
+        "acknowledged by K-100 (Marketing)")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, scenario["keys"]["rep"])  # a field key sees it, may not acknowledge
+    open_profile(page, scenario["star"])
+    assert page.locator("#conflicts li[data-kind=window] .badge.ack").count() == 1
+    assert page.locator("#conflicts button.ack").count() == 0
+
+
+def test_dashboard_lists_alerts_from_the_api(page, server, scenario):
+    key = scenario["keys"]["krm"]
+    sign_in(page, key)
+    page.goto("/ui/#/dashboard")
+    page.wait_for_selector("#alerts li")
+    shown = set(page.locator("#alerts li").evaluate_all(
+        "ls => ls.map(l => l.dataset.kind + ' ' + l.dataset.id)"))
+    api = httpx.get(f"{server}/alerts", headers={"X-API-Key": key}).json()["alerts"]
+    assert shown == {f"{a['kind']} {a['hcp_id']}" for a in api}
+    assert f"over_cap {scenario['star']}" in shown  # 5,305 USD this year
+    assert any(s.startswith("new_conflict ") for s in shown)
+    sign_in_rep = scenario["keys"]["rep"]
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, sign_in_rep)
+    page.goto("/ui/#/dashboard")
+    page.wait_for_selector("#kpi-departments table")
+    assert page.locator("#alerts").count() == 0  # the portfolio's alerts are not a field key's

@@ -63,6 +63,37 @@ export async function api(path, params = {}, { key = session.key() } = {}) {
   throw new ApiError(response.status, detail, field);
 }
 
+/** POST/PUT `body` as JSON to `path`; resolve to the JSON answer or throw ApiError (with `field`). */
+export async function send(method, path, body) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: { "X-API-Key": session.key() || "", Accept: "application/json",
+        "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError(0, "Cannot reach the kolgraph service. Is 'kolgraph serve' running?");
+  }
+  if (response.ok) return response.json();
+  let detail = `The service answered ${response.status}.`;
+  let field = null;
+  try {
+    const problem = await response.json();
+    if (problem && typeof problem.detail === "string") detail = problem.detail;
+    field = problem?.field ?? null;
+  } catch {
+    // not problem+json: keep the generic message
+  }
+  if (response.status === 401) {
+    session.signOut();
+    window.dispatchEvent(new CustomEvent("kolgraph:signed-out", { detail }));
+  }
+  throw new ApiError(response.status, detail, field);
+}
+
 /** Like api(), but a 403 resolves to {forbidden: message} so one section can say so. */
 export async function apiOrForbidden(path, params = {}) {
   try {

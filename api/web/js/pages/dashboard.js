@@ -25,6 +25,22 @@ function section(id, title, ...body) {
     h("h2", { id: `${id}-title` }, title), ...body);
 }
 
+const ALERT_KINDS = { over_cap: "Over cap", new_conflict: "New conflict", untouched: "Untouched" };
+
+function alertSection(alerts) {
+  if (!alerts) return null;
+  if (alerts.error) return section("alerts", "Alerts", h("p", { class: "notice error" }, alerts.error));
+  const items = alerts.alerts || [];
+  return section("alerts", `Alerts (${items.length})`,
+    h("p", { class: "hint" }, `As of ${alerts.as_of}: spend over the annual cap this year, departments within `
+      + `${alerts.conflict_window_days} days of each other not yet acknowledged, strategic KOLs untouched for ${alerts.stale_days} days.`),
+    items.length
+      ? h("ul", { class: "alerts" }, items.map((a) => h("li", { dataset: { kind: a.kind, id: a.hcp_id } },
+        h("span", { class: `badge alert-${a.kind}` }, ALERT_KINDS[a.kind] || a.kind), " ",
+        h("a", { href: profileHref(a.hcp_id) }, a.name || a.hcp_id), `: ${a.message}.`)))
+      : h("p", { class: "muted" }, "No alert."));
+}
+
 function failed(result) {
   return h("p", { class: "notice error" }, messageOf(result.reason));
 }
@@ -67,12 +83,14 @@ export async function dashboardPage({ main, params, current, navigate }) {
   const anyDepartment = session.can("read_any_department_kpis");
   const departments = anyDepartment ? Object.keys(DEPARTMENTS) : [me.department];
   const kpiPeriod = { period_start: start, period_end: end };
-  const [byDept, overall, byTerritory, portfolio] = await Promise.all([
+  const [byDept, overall, byTerritory, portfolio, alerts] = await Promise.all([
     Promise.allSettled(departments.map((d) => api("/kpis", { ...kpiPeriod, department: d }))),
     Promise.allSettled([api("/kpis", anyDepartment ? kpiPeriod : { ...kpiPeriod, department: me.department })]),
     Promise.allSettled(territories.map((t) => api("/kpis", { ...kpiPeriod, territory: t }))),
     session.can("read_portfolio") ? apiOrForbidden("/portfolio", { limit: 25, ...asOfParams(period) }).catch((e) => ({ error: messageOf(e) }))
       : Promise.resolve({ forbidden: `a ${me.role} key may not read the portfolio` }),
+    session.can("read_portfolio") ? api("/alerts", { as_of: end }).catch((e) => ({ error: messageOf(e) }))
+      : Promise.resolve(null),
   ]);
   if (!current()) return;
 
@@ -165,6 +183,6 @@ export async function dashboardPage({ main, params, current, navigate }) {
   }
   fill(main, h("h1", {}, "KRM dashboard"), form,
     h("p", { class: "hint" }, `Period ${start} to ${end}.`), emptyNotice,
-    deptSection, segmentSection, territorySection, ...portfolioSections, gapSection);
+    alertSection(alerts), deptSection, segmentSection, territorySection, ...portfolioSections, gapSection);
   announce("Dashboard updated.");
 }

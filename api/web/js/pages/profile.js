@@ -1,4 +1,5 @@
 // One KOL whole: GET /hcps/{id}, /network, /engagements, /contacts, /plans and /plans/{id}/actual.
+import { ackButton, conflictKey, engagementForm, mayEditPlan, planForm } from "../actions.js";
 import { api, apiOrForbidden, messageOf, session } from "../api.js";
 import { barChart, meter } from "../charts.js";
 import { announce, fill, fmt, h, table } from "../dom.js";
@@ -9,6 +10,12 @@ import { asOfParams, periodForm, periodOf, profileHref } from "../period.js";
 const EVIDENCE_OF = { scientific: "papers", congress: "congress_roles", trials: "trials",
   network: "ties", referral: "ties" };
 const TIMELINE_PAGE = 100;
+
+/** Render the current page again (after a change saved from it). */
+function reload(message) {
+  announce(message);
+  window.dispatchEvent(new HashChangeEvent("hashchange"));
+}
 
 function card(id, title, ...body) {
   return h("section", { class: "card", id, "aria-labelledby": `${id}-title` },
@@ -271,7 +278,23 @@ function timelineItem(e, conflicted) {
   content.length ? h("div", { class: "content" }, content) : null);
 }
 
-function contactsCard(hcpId, contacts, firstPage, period) {
+function conflictItem(hcpId, c, acked) {
+  const ack = acked.get(conflictKey(c));
+  return h("li", { dataset: { kind: c.kind, key: conflictKey(c) } }, conflictText(c), " ",
+    ack ? h("span", { class: "badge ack" },
+      `acknowledged by ${ack.by_employee || ack.by_role} (${department(ack.by_department)}), ${fmt.date(ack.at)}`)
+      : session.can("read_portfolio")
+        ? ackButton(hcpId, c, () => reload("Conflict acknowledged.")) : null);
+}
+
+function logCard(hcpId) {
+  if (!session.can("write_engagements")) return null;
+  return h("details", { class: "action", id: "log-engagement" },
+    h("summary", {}, "Log an engagement"),
+    engagementForm(hcpId, (saved) => reload(`Engagement of ${fmt.date(saved.date)} saved.`)));
+}
+
+function contactsCard(hcpId, contacts, firstPage, period, acked = new Map()) {
   const conflicted = new Set();
   const conflicts = contacts && !contacts.forbidden && !contacts.error ? contacts.conflicts : [];
   for (const c of conflicts) for (const id of c.engagement_ids || []) conflicted.add(id);
@@ -308,11 +331,11 @@ function contactsCard(hcpId, contacts, firstPage, period) {
   const conflictBox = unavailable(contacts) || (conflicts.length
     ? h("div", { class: "notice error", id: "conflicts" },
       h("h3", {}, `Conflicts (${conflicts.length})`),
-      h("ul", { class: "conflicts" }, conflicts.map((c) => h("li", { dataset: { kind: c.kind } }, conflictText(c)))))
+      h("ul", { class: "conflicts" }, conflicts.map((c) => conflictItem(hcpId, c, acked))))
     : h("p", { class: "muted", id: "conflicts" }, `No cross-department conflict from ${period.from} to ${period.to}`
       + ` (no two departments within ${contacts.conflict_window_days ?? "?"} days of each other, no shared objective or product).`));
   const section = card("contacts", "Contact timeline across departments",
-    conflictBox,
+    conflictBox, logCard(hcpId),
     h("div", { class: "field" }, h("label", { for: "timeline-department" }, "Department"), departments),
     status, list, more, ...body);
   if (!firstPage.error && !firstPage.forbidden) show(firstPage, false);
@@ -349,12 +372,20 @@ function spendCard(contacts, period) {
     ], rows));
 }
 
+function newPlan(hcpId) {
+  if (!session.can("write_plans")) return null;
+  return h("details", { class: "action", id: "new-plan" }, h("summary", {}, "New plan"),
+    planForm(hcpId, null, () => reload("Plan created.")));
+}
+
 async function plansCard(hcpId) {
   const plans = await apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/plans`);
   if (plans.forbidden) return card("plans", "KRM plan", unavailable(plans));
-  if (!plans.length) return card("plans", "KRM plan", h("p", { class: "muted" }, "No KRM plan for this KOL yet."));
+  if (!plans.length) {
+    return card("plans", "KRM plan", h("p", { class: "muted" }, "No KRM plan for this KOL yet."), newPlan(hcpId));
+  }
   const actuals = await Promise.allSettled(plans.map((p) => api(`/plans/${encodeURIComponent(p.id)}/actual`)));
-  return card("plans", "KRM plan and plan vs actual", plans.map((plan, i) => {
+  return card("plans", "KRM plan and plan vs actual", newPlan(hcpId), plans.map((plan, i) => {
     const actual = settled(actuals[i]);
     return h("article", { class: "plan", dataset: { id: plan.id } },
       h("h3", {}, `${department(plan.department)}: ${fmt.date(plan.period_start)} to ${fmt.date(plan.period_end)}`),
@@ -373,6 +404,10 @@ async function plansCard(hcpId) {
           { label: `${words(t.type)} planned`, value: t.planned ?? 0, display: fmt.int(t.planned), className: "alt" },
           { label: `${words(t.type)} done`, value: t.actual, display: fmt.int(t.actual) },
         ]))
+        : null,
+      mayEditPlan(plan)
+        ? h("details", { class: "action edit-plan" }, h("summary", {}, "Edit the plan"),
+          planForm(hcpId, plan, () => reload("Plan saved.")))
         : null);
   }));
 }
@@ -385,7 +420,7 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
   if (!current()) return;
   const net = networkCard(hcpId, navigate);
   const community = profile.classification?.community;
-  const [network, contacts, firstPage, plans, named] = await Promise.allSettled([
+  const [network, contacts, firstPage, plans, named, acks] = await Promise.allSettled([
     net.load(),
     apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/contacts`, asOfParams(period)),
     apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/engagements`,
@@ -393,7 +428,9 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
     plansCard(hcpId),
     community === null || community === undefined ? Promise.resolve([])
       : api("/communities", { ids: [String(community)] }),
+    api(`/hcps/${encodeURIComponent(hcpId)}/conflicts/acknowledged`),
   ]);
+  const acked = new Map((acks.status === "fulfilled" ? acks.value : []).map((a) => [a.key, a]));
   if (!current()) return;
   const names = new Map((settled(network)?.nodes || []).map((n) => [n.id, n.name]));
   for (const c of profile.top_collaborators || []) names.set(c.id, c.name);
@@ -416,7 +453,7 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
       h("div", { class: "stack" }, identityCard(profile),
         classificationCard(profile, named.status === "fulfilled" ? named.value[0]?.label : null)),
       influenceCard(profile, names)),
-    h("div", { class: "grid-2" }, net.section, contactsCard(hcpId, settled(contacts), settled(firstPage), period)),
+    h("div", { class: "grid-2" }, net.section, contactsCard(hcpId, settled(contacts), settled(firstPage), period, acked)),
     h("div", { class: "grid-2" }, spendCard(settled(contacts), period), plansSection),
     activityCard(profile, names));
   announce(`Profile of ${identity.name || identity.id} loaded.`);
