@@ -12,11 +12,15 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kolgraph.api import errors
 from kolgraph.api.deps import no_nul_characters
 from kolgraph.api.routes import (
+    activity,
     alerts,
     apidocs,
     audit,
@@ -34,6 +38,8 @@ from kolgraph.api.routes import (
 from kolgraph.api.routes import analytics as analytics_routes
 from kolgraph.api.schemas import Problem
 from kolgraph.config import Settings
+from kolgraph.errors import InvalidApiKey, StoreUnavailable
+from kolgraph.krm import keys
 from kolgraph.krm.audit import AuditBuffer
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore, open_store
@@ -55,10 +61,16 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or {}).get(b"content-length")
+        headers = dict(scope.get("headers") or {})
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await self._refuse(scope, send)
             return
+        if scope.get("method") in ("POST", "PUT", "PATCH"):
+            refusal = await key_refusal(scope, headers)
+            if refusal is not None:  # the key is checked before a byte of the body is read
+                await refusal(scope, _disconnected, send)
+                return
         body = bytearray()
         more = True
         while more:
@@ -90,6 +102,35 @@ class BodyLimit:
             return {"type": "http.disconnect"}
 
         await response(scope, nothing, send)
+
+
+async def _disconnected() -> Message:
+    return {"type": "http.disconnect"}
+
+
+async def key_refusal(scope: Scope, headers: dict[bytes, bytes]) -> Response | None:
+    """The 401 (or 503) for a write whose API key is missing or not valid, else None.
+
+    Runs before the body is read, so a caller without a valid key cannot make the
+    server buffer a body at all. The route checks the key again in the usual way.
+    """
+    raw = headers.get(b"x-api-key") or headers.get(b"authorization", b"")
+    presented = raw.decode("latin-1").removeprefix("Bearer ").strip()
+    path = scope.get("path")
+    try:
+        if not presented or len(presented) > 200:
+            raise InvalidApiKey("missing or unknown API key; send it as 'X-API-Key: <key>'")
+        store = scope["app"].state.store
+        if keys.cached_viewer(store, presented) is None:
+            await run_in_threadpool(keys.authenticate, store, presented)
+    except InvalidApiKey as exc:
+        errors.audit_denied(Request(scope), 401, str(exc))
+        return errors.problem(401, str(exc), instance=path,
+                              headers={"WWW-Authenticate": "Bearer"})
+    except StoreUnavailable:
+        return errors.problem(503, "the graph store is unavailable; retry shortly",
+                              instance=path, headers={"Retry-After": "5"})
+    return None
 
 
 def create_app(
@@ -142,7 +183,7 @@ def create_app(
         app.state.store = store
     errors.register(app)
     for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, privacy, ui,
-                   apidocs, communities, alerts):
+                   apidocs, communities, alerts, activity):
         app.include_router(module.router)
     app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)

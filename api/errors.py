@@ -107,10 +107,10 @@ async def _kolgraph(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, UnknownHcp | UnknownObject):
         return problem(404, str(exc), instance=path)
     if isinstance(exc, InvalidApiKey):
-        _audit_denied(request, 401, str(exc))
+        audit_denied(request, 401, str(exc))
         return problem(401, str(exc), instance=path, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, AccessDenied):
-        _audit_denied(request, 403, str(exc))
+        audit_denied(request, 403, str(exc))
         return problem(403, str(exc), instance=path)
     if isinstance(exc, InvalidRequest):
         field = exc.field or "body"
@@ -127,7 +127,7 @@ async def _kolgraph(request: Request, exc: Exception) -> JSONResponse:
 ANONYMOUS = Viewer("anonymous", "none", "none")
 
 
-def _audit_denied(request: Request, status: int, reason: str) -> None:
+def audit_denied(request: Request, status: int, reason: str) -> None:
     """A log line and an ``access.denied`` audit event for a refused call (401 or 403).
 
     The event names the key (for 403) or ``anonymous`` (for 401; a presented key is

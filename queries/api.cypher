@@ -25,9 +25,11 @@ RETURN properties(k) AS key
 
 // name: append_audit_events
 // mode: write
+// MERGE on the event's unique id: a statement the store retries after a restart, having
+// applied it once already, adds nothing (ON CREATE SET never changes an existing event).
 UNWIND $rows AS row
-CREATE (a:AuditEvent {id: row.id})
-SET a += row.props
+MERGE (a:AuditEvent {id: row.id})
+ON CREATE SET a += row.props
 
 // name: audit_events
 // mode: read

@@ -365,7 +365,8 @@ def engagement_history(
     checked(date_from, "date_from")
     checked(date_to, "date_to")
     hcp_node(store, hcp_id)
-    after_date, after_id = decode_cursor(cursor, "cursor") if cursor else (None, None)
+    after_date, after_id = (decode_cursor(cursor, "cursor", ("text", "text")) if cursor
+                            else (None, None))
     limit = max(1, min(limit, MAX_PAGE))
     rows = store.run(
         "engagements_of_hcp", id=hcp_id, department=department, type=type,
