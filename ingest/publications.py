@@ -19,6 +19,8 @@ from typing import Any
 from kolgraph.config import RESOLUTION_PROFILES, Settings
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.runner import Loader, Record
+from kolgraph.mesh import is_check_tag
+from kolgraph.places import Place, place_of
 from kolgraph.resolution import (
     MentionIn,
     Resolution,
@@ -111,6 +113,29 @@ def institution_id(name: str, ror: str | None = None) -> str:
     if ror:
         return "ror:" + ror.rstrip("/").rsplit("/", 1)[-1]
     return "inst:" + hashlib.sha256(" ".join(fold(name).split()).encode()).hexdigest()[:16]
+
+
+def institution_place(name: str, affiliations: list[str]) -> Place:
+    """Where an institution is: from its own name, else the author's raw affiliation strings.
+
+    Examples
+    --------
+    >>> institution_place("Harvard University", ["Harvard University, Boston, MA, USA"])
+    Place(city='Boston', state='MA', country='US')
+    """
+    place = place_of(name)
+    if place.country:
+        return place
+    for text in affiliations:
+        if text != name and name.lower() in text.lower():
+            found = place_of(text)
+            if found.country:
+                return found
+    if len(affiliations) == 1 and affiliations[0] != name:
+        found = place_of(affiliations[0])
+        if found.country:
+            return found
+    return place
 
 
 def journal_id(paper: Paper) -> str | None:
@@ -225,8 +250,8 @@ def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
 
 def authorship_row(mention: MentionIn, resolution: Resolution, pub_id: str, position: int,
                    role: str, n_authors: int, record_id: str,
-                   equal_contrib: bool = False) -> list[Any]:
-    """One row of the ``write_authorships`` statement (its layout is documented there).
+                   equal_contrib: bool = False) -> dict[str, Any]:
+    """One row of the ``write_authorships`` statement (its keys are documented there).
 
     The record's context (co-author keys, topics, words, journal, year, language) is not
     repeated per author: it is stored once on the Publication.
@@ -236,21 +261,26 @@ def authorship_row(mention: MentionIn, resolution: Resolution, pub_id: str, posi
     >>> m = MentionIn(id="mention:pubmed:1:2", source="pubmed", family="Lee", given="Ann B")
     >>> r = Resolution(mention_id=m.id, hcp_id="hcp:1", score=0.2, method="new", is_new=True)
     >>> row = authorship_row(m, r, "pmid:1", 2, "last", 2, "1")
-    >>> row[:5]
-    ['mention:pubmed:1:2', 'hcp:1', 'pmid:1', 2, 'last']
-    >>> row[9:15], row[23]
-    (['Lee', 'Ann B', 'AB', 'lee a', 'lee', 'ann b'], 'Ann B Lee')
+    >>> row["mention_id"], row["hcp_id"], row["publication_id"], row["position"], row["role"]
+    ('mention:pubmed:1:2', 'hcp:1', 'pmid:1', 2, 'last')
+    >>> row["family"], row["given"], row["name_key"], row["hcp_name"]
+    ('Lee', 'Ann B', 'lee a', 'Ann B Lee')
     """
     props = mention_properties(mention, resolution)
     hcp = hcp_properties(mention)
-    return [
-        mention.id, resolution.hcp_id, pub_id, position, role, n_authors,
-        equal_contrib or None, record_id, props["name"], props["family"], props["given"],
-        props["initials"], props["name_key"], props["block_key"], props["given_key"],
-        props["affiliation"], props["affiliations"], props["orcid"], props["match_score"],
-        props["match_method"], props["review_candidate"], props["review_score"],
-        props["review_status"], hcp["name"], hcp["institution"],
-    ]
+    return {
+        "mention_id": mention.id, "hcp_id": resolution.hcp_id, "publication_id": pub_id,
+        "position": position, "role": role, "n_authors": n_authors,
+        "equal_contrib": equal_contrib or None, "source_id": record_id,
+        **{key: props[key] for key in _MENTION_KEYS},
+        "hcp_name": hcp["name"], "hcp_institution": hcp["institution"],
+    }
+
+
+# Mention properties sent with each authorship row (see queries/publications.cypher).
+_MENTION_KEYS = ("name", "family", "given", "initials", "name_key", "block_key", "given_key",
+                 "affiliation", "affiliations", "orcid", "match_score", "match_method",
+                 "review_candidate", "review_score", "review_status")
 
 
 class PaperLoader(Loader):
@@ -325,7 +355,8 @@ class PaperLoader(Loader):
                        iso_abbreviation=paper.iso_abbreviation)
             batch.rel("Publication", pub_id, "PUBLISHED_IN", "Journal", jid)
         for topic in paper.topics:
-            batch.node("Topic", topic.id, name=topic.name, scheme=topic.scheme)
+            batch.node("Topic", topic.id, name=topic.name, scheme=topic.scheme,
+                       check_tag=True if is_check_tag(topic.id) else None)
             batch.rel("Publication", pub_id, "HAS_TOPIC", "Topic", topic.id, major=topic.major)
         for (position, mention), author in zip(items, paper.authors, strict=True):
             role = author_role(position, n_authors)
@@ -345,7 +376,10 @@ class PaperLoader(Loader):
             institutions = author.institutions or [(None, a) for a in author.affiliations]
             ids = {institution_id(name, ror): (name, ror) for ror, name in institutions}
             for iid, (name, ror) in ids.items():
-                batch.node("Institution", iid, name=name, ror=ror)
+                city, state, country = institution_place(name, author.affiliations)
+                batch.node("Institution", iid, name=name, ror=ror, city=city, state=state,
+                           country=country)
                 batch.statement_row(f"{verb}_authorship_affiliations",
-                                    [mention.id, resolution.hcp_id, iid, paper.year],
+                                    {"mention_id": mention.id, "hcp_id": resolution.hcp_id,
+                                     "institution_id": iid, "year": paper.year},
                                     writes=(0, 2))
