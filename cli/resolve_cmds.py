@@ -18,7 +18,7 @@ from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.resolution import MentionIn
 from kolgraph.resolution import review as review_list
-from kolgraph.resolution.model import MODEL_FILE, default_model
+from kolgraph.resolution.model import ACCEPT, MODEL_FILE, default_model
 from kolgraph.resolution.names import family_key, given_tokens
 from kolgraph.resolution.training import (
     cross_validate,
@@ -113,7 +113,8 @@ def train(
     kind: Annotated[str, typer.Option(help="boosting or logistic.")] = "boosting",
     folds: Annotated[int, typer.Option(help="Cross-validation folds (0: none).")] = 5,
     seed: int = 0,
-    accept: Annotated[float, typer.Option(help="Merge at or above this probability.")] = 0.9,
+    accept: Annotated[float, typer.Option(
+        help="Merge at or above this probability (the shipped model's).")] = ACCEPT,
     review: Annotated[float, typer.Option(help="Review list from this probability.")] = 0.5,
     as_json: JsonFlag = False,
 ) -> None:

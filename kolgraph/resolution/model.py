@@ -28,6 +28,7 @@ from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 
 MODEL_FILE = "model.json"
+ACCEPT = 0.95  # the shipped model's accept threshold (docs/resolution.md: nested CV)
 PREDICT_CHUNK = 128  # rows walked through the trees together (benchmarks/RESULTS.md)
 
 

@@ -67,6 +67,22 @@ def parse_label(value: str) -> bool | None:
     return None
 
 
+def decode_pairs(raw: bytes) -> str:
+    """The text of a pairs file in its own encoding: UTF-8 (with or without BOM) when the
+    bytes are valid UTF-8, else Latin-1, the encoding the MEDLINE gold files are written in.
+    Nothing is replaced: every byte of a Latin-1 file is a character.
+
+    Examples
+    --------
+    >>> decode_pairs("Bartholomé".encode("latin-1")), decode_pairs("Bartholomé".encode())
+    ('Bartholomé', 'Bartholomé')
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 def read_pairs(path: Path) -> tuple[list[LabelledPair], int]:
     """The labelled pairs of ``path`` and the number of rows skipped (no label / bad PMIDs).
 
@@ -75,8 +91,7 @@ def read_pairs(path: Path) -> tuple[list[LabelledPair], int]:
     KolgraphError
         If the file lacks the gold-standard columns.
     """
-    raw = Path(path).read_bytes()
-    text = raw.decode("utf-8-sig", errors="replace")
+    text = decode_pairs(Path(path).read_bytes())
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     if not rows or len(rows[0]) < 9 or "pmid" not in rows[0][0].lower():
         raise KolgraphError(f"{path}: expected ';'-separated columns PMID1;Last_name1;Initials1;"
@@ -388,6 +403,6 @@ def nested_cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
 
 
 __all__ = ["FEATURES", "LabelledPair", "PairScores", "best_threshold", "cross_validate",
-           "cross_validate_thresholds", "evaluate_resolver", "export_bagged", "fit_match_model",
-           "fit_vocabulary", "nested_cross_validate", "pair_mentions", "parse_label",
-           "read_pairs", "threshold_scores"]
+           "cross_validate_thresholds", "decode_pairs", "evaluate_resolver", "export_bagged",
+           "fit_match_model", "fit_vocabulary", "nested_cross_validate", "pair_mentions",
+           "parse_label", "read_pairs", "threshold_scores"]

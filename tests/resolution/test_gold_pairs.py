@@ -1,0 +1,39 @@
+"""Reading the MEDLINE gold pairs in their own encoding, and the trainer's defaults."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from kolgraph.cli.resolve_cmds import train
+from kolgraph.resolution.model import ACCEPT, default_model
+from kolgraph.resolution.training import read_pairs
+
+HEADER = "PMID1;Last_name1;Initials1;First_name1;PMID2;Last_name2;Initials2;First_name2;Authorship"
+ROWS = ["26233955;Seror;R;Raphaële;26359802;Seror;R;R;YES",
+        "22970314;Cárdenas;ME;Martha E;22096812;Cárdenas;ME;M E;NO"]
+
+
+def _write(path: Path, encoding: str) -> Path:
+    path.write_bytes("\r\n".join([HEADER, *ROWS, ""]).encode(encoding))
+    return path
+
+
+def test_latin1_pairs_keep_their_accents(tmp_path: Path) -> None:
+    pairs, skipped = read_pairs(_write(tmp_path / "pairs.csv", "latin-1"))
+    assert skipped == 0
+    assert [p.given1 for p in pairs] == ["Raphaële", "Martha E"]
+    assert [p.family2 for p in pairs] == ["Seror", "Cárdenas"]
+    assert not any("\ufffd" in cell for p in pairs for cell in p.__dict__.values()
+                   if isinstance(cell, str))
+
+
+def test_utf8_pairs_read_the_same(tmp_path: Path) -> None:
+    latin = read_pairs(_write(tmp_path / "a.csv", "latin-1"))
+    utf8 = read_pairs(_write(tmp_path / "b.csv", "utf-8-sig"))
+    assert latin == utf8
+
+
+def test_train_defaults_to_the_shipped_threshold() -> None:
+    accept = inspect.signature(train).parameters["accept"].default
+    assert accept == ACCEPT == default_model().accept
