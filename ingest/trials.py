@@ -34,6 +34,7 @@ from kolgraph.ingest.people import mention_id, resolve_people
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.textfiles import open_binary
+from kolgraph.mesh import is_check_tag
 from kolgraph.resolution import MentionIn
 from kolgraph.store import GraphStore
 
@@ -402,7 +403,8 @@ class TrialsLoader(Loader):
                 batch.rel("Trial", trial_id, "HAS_TOPIC", "Topic", topic, major=True)
             for mesh_id, term in study.mesh:
                 topic = f"mesh:{mesh_id}" if mesh_id else f"mesh:term:{fields.slug(term)}"
-                batch.node("Topic", topic, name=term, scheme="mesh", source_id=mesh_id or term)
+                batch.node("Topic", topic, name=term, scheme="mesh", source_id=mesh_id or term,
+                           check_tag=True if is_check_tag(mesh_id or term) else None)
                 batch.rel("Trial", trial_id, "HAS_TOPIC", "Topic", topic, major=False)
             # site roles first, so an overall role of the same HCP wins
             people = sorted(enumerate(study.people, start=1),

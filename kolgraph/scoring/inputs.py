@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from kolgraph.errors import ScoringError
+from kolgraph.mesh import Area, AreaNotFound, is_check_tag, resolve_area
 from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)
@@ -143,26 +144,35 @@ def load_scoring_data(store: GraphStore) -> ScoringData:
 
 
 def _topic_items(topics: pd.DataFrame, area: str) -> set[str]:
+    """Items with a topic in ``area``: its MeSH subtree (:mod:`kolgraph.mesh`), stored tree
+    numbers under it, or (for a term) a topic of that name; check tags never match."""
     if topics.empty:
         return set()
-    kind = area_kind(area)
+    mesh = mesh_area(area)
+    ids = topics["topic"].astype(str).str.split(":").str[-1].str.upper()
     trees = topics["tree_numbers"].map(lambda t: list(t) if isinstance(t, (list, tuple)) else [])
-    if kind == "mesh_id":
-        wanted = area.split(":")[-1].upper()
-        ids = topics["topic"].astype(str).str.split(":").str[-1].str.upper()
-        roots = {t for tl in trees[ids == wanted] for t in tl}
-        hit = ids == wanted
-    elif kind == "tree":
-        roots = {area.strip()}
-        hit = pd.Series(False, index=topics.index)
-    else:
+    if area_kind(area) == "term":
         hit = topics["name"].astype(str).str.lower() == area.strip().lower()
-        roots = {t for tl in trees[hit] for t in tl}
+    else:
+        hit = ids == area.split(":")[-1].strip().upper()
+    roots = set(mesh.roots) if mesh else set()
+    roots |= {t for tl in trees[hit] for t in tl}
+    if mesh:
+        hit = hit | ids.isin(mesh.descriptors)
     if roots:
         hit = hit | trees.map(
             lambda tl: any(t == r or t.startswith(r + ".") for t in tl for r in roots)
         )
+    hit = hit & ~topics["topic"].astype(str).map(is_check_tag)
     return set(topics.loc[hit, "item"])
+
+
+def mesh_area(area: str) -> Area | None:
+    """The MeSH subtree ``area`` names, or None when it names none (a free term)."""
+    try:
+        return resolve_area(area)
+    except AreaNotFound:
+        return None
 
 
 def _text_hit(values: pd.Series, term: str) -> pd.Series:
@@ -171,6 +181,20 @@ def _text_hit(values: pd.Series, term: str) -> pd.Series:
         return any(isinstance(v, str) and term in v.lower() for v in items)
 
     return values.map(match).astype(bool)
+
+
+def _no_match(area: str) -> str:
+    """The error for an area nothing in the store falls under, with close MeSH names."""
+    mesh = mesh_area(area)
+    if mesh:
+        return (f"no publication, session or trial of the store falls under area {area!r} "
+                f"(MeSH {mesh.label}, {len(mesh.descriptors)} descriptors)")
+    try:
+        resolve_area(area)
+    except AreaNotFound as error:
+        return (f"no publication, session or trial matches area {area!r}: {error}; "
+                "give a MeSH id (D009369), a tree number (C04) or a MeSH term")
+    return f"no publication, session or trial matches area {area!r}"
 
 
 def restrict(
@@ -208,10 +232,7 @@ def restrict(
             investigators=data.investigators[keep_trials],
         )
         if out.authorships.empty and out.presentations.empty and out.investigators.empty:
-            raise ScoringError(
-                f"no publication, session or trial matches area {area!r}; give a MeSH id "
-                "(D003920), a tree number (C18.452) or a topic name present in the store"
-            )
+            raise ScoringError(_no_match(area))
     if since is not None or until is not None:
         lo = since if since is not None else -(10**9)
         hi = until if until is not None else 10**9
