@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kolgraph.api import errors
 from kolgraph.api.deps import no_nul_characters
+from kolgraph.api.limits import KeyRateLimit, Shedding
 from kolgraph.api.routes import (
     activity,
     alerts,
@@ -45,6 +46,9 @@ from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore, open_store
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a bulk of 1,000 engagements fits with room to spare
+MAX_IN_FLIGHT = 64  # the threadpool runs 40 routes at once; more would only queue
+RATE_PER_KEY = 200.0  # requests per second per key and process
+BURST_PER_KEY = 400
 
 
 class BodyLimit:
@@ -66,7 +70,8 @@ class BodyLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await self._refuse(scope, send)
             return
-        if scope.get("method") in ("POST", "PUT", "PATCH"):
+        if scope.get("method") in ("POST", "PUT", "PATCH") and scope.get("path") not in (
+                "/health", "/ready"):
             refusal = await key_refusal(scope, headers)
             if refusal is not None:  # the key is checked before a byte of the body is read
                 await refusal(scope, _disconnected, send)
@@ -139,6 +144,9 @@ def create_app(
     store: GraphStore | None = None,
     policy: KrmPolicy | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    max_in_flight: int = MAX_IN_FLIGHT,
+    rate_per_key: float = RATE_PER_KEY,
+    burst_per_key: int = BURST_PER_KEY,
 ) -> FastAPI:
     """Build the service.
 
@@ -150,6 +158,11 @@ def create_app(
         Use this open store instead of opening one (tests); the app then leaves it open.
     policy : KrmPolicy, optional
         Contact-tracking and KPI thresholds; defaults to ``KOLGRAPH_KRM_*``.
+    max_in_flight : int
+        Requests worked on at once in this process; more are shed with 503.
+    rate_per_key, burst_per_key : float, int
+        Requests per second each API key may make in this process (token bucket);
+        past it, 429 with ``Retry-After``.
     """
     settings = settings or Settings()
 
@@ -179,6 +192,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.policy = policy or KrmPolicy()
+    app.state.key_rate_limit = KeyRateLimit(rate_per_key, burst_per_key)
     if store is not None:
         app.state.store = store
     errors.register(app)
@@ -187,6 +201,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
+    app.add_middleware(Shedding, max_in_flight=max_in_flight)  # outermost: sheds first
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

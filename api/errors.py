@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from kolgraph.errors import (
     AccessDenied,
@@ -32,6 +33,7 @@ PROBLEM = "application/problem+json"
 _TITLES = {
     400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 413: "Request body too large", 415: "Unsupported media type",
+    429: "Too many requests",
     422: "Invalid request", 500: "Internal server error", 503: "Service unavailable",
 }
 
@@ -85,12 +87,12 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method any route serves on this path (Starlette names only the first route's)."""
-    methods: set[str] = set()
-    for route in request.app.routes:
-        regex = getattr(route, "path_regex", None)
-        if regex is not None and regex.match(request.url.path):
-            methods |= set(getattr(route, "methods", None) or ())
+    """Every method any route serves on this path (asked of the router, included routers too)."""
+    methods = set()
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.add(method)
     return ", ".join(sorted(methods))
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from kolgraph.api.limits import retry_after
 from kolgraph.errors import InvalidApiKey
 from kolgraph.krm import keys
 from kolgraph.krm.access import Viewer
@@ -50,6 +51,12 @@ async def current_viewer(
     if viewer is None:
         viewer = await run_in_threadpool(keys.authenticate, store, presented)
     request.state.viewer = viewer
+    limit = getattr(request.app.state, "key_rate_limit", None)
+    wait = limit.wait_for(viewer.key_id) if limit is not None else 0.0
+    if wait:
+        raise HTTPException(429, f"key {viewer.key_id} is over its rate of {limit.rate:g} "
+                                 "requests per second; retry after the Retry-After seconds",
+                            headers={"Retry-After": retry_after(wait)})
     return viewer
 
 

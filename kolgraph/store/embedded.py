@@ -195,6 +195,9 @@ class EmbeddedFalkorDB:
             "--appendonly", "yes",
             "--appendfsync", self.appendfsync,
             "--appenddirname", "appendonly",
+            # rewrite the append-only file whenever it doubles past 8 MB (not 64 MB), so a
+            # restart replays a compact file
+            "--auto-aof-rewrite-min-size", "8mb",
             "--save", "",
             "--pidfile", str(self.pid_file),
             "--logfile", str(self.log_file),

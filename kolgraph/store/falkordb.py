@@ -112,6 +112,9 @@ class FalkorDBStore(GraphStore):
     ) -> list[dict[str, Any]]:
         try:
             return self._query(cypher, params)
+        except redis.BusyLoadingError as exc:  # replaying the append-only file after a restart
+            raise StoreUnavailable("FalkorDB is loading its data after a restart; retry in a "
+                                   "few seconds") from exc
         except redis.TimeoutError as exc:  # redis-py drops that connection: no late answer
             raise StoreUnavailable(
                 f"FalkorDB did not answer within {self.timeout:g} s; it may be overloaded or "
