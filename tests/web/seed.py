@@ -46,6 +46,8 @@ PERSONAS = {
 }
 TERRITORIES = {"S-300": "US-NE", "S-301": "US-W", "M-200": "US-NE", "M-201": "US-W",
                "K-100": "US-NE"}
+EMPLOYEE_NAMES = {"S-300": "Dana Whitfield", "S-301": "Omar Haddad", "M-200": "Dr. Ines Moreau",
+                  "M-201": "Dr. Kenji Sato", "K-100": "Lena Brandt"}
 SALES_NOTE = "Discussed formulary listing and the co-pay programme; asked for a dosing leaflet."
 MEDICAL_NOTE = "Scientific exchange on the phase III design; interest in an investigator role."
 
@@ -218,7 +220,7 @@ def _krm(store: GraphStore, hcps: list[str]) -> None:
                                  notes="Call.", objective="Awareness", outcome="neutral"))
     engagements.record_engagements(store, admin, items)
     store.upsert_nodes("Employee", [
-        {"id": f"emp:{e}", "props": {"territory": t,
+        {"id": f"emp:{e}", "props": {"territory": t, "name": EMPLOYEE_NAMES[e],
                                      "role": {"S": "rep", "M": "msl", "K": "manager"}[e[0]]}}
         for e, t in TERRITORIES.items()])
     year_start, year_end = date(TODAY.year, 1, 1), date(TODAY.year, 12, 31)

@@ -162,7 +162,7 @@ def test_the_role_decides_whose_notes_show(page, scenario, persona, sees_sales, 
     assert (MEDICAL_NOTE in text) is sees_medical
 
 
-def test_dashboard_kpis_collisions_and_gaps(page, scenario, artifacts):
+def test_dashboard_kpis_collisions_and_gaps(page, server, scenario, artifacts):
     sign_in(page, scenario["keys"]["krm"])
     page.get_by_role("link", name="KRM dashboard").click()
     page.wait_for_selector("#kpi-departments svg.bars")
@@ -180,7 +180,14 @@ def test_dashboard_kpis_collisions_and_gaps(page, scenario, artifacts):
     assert "Medical affairs" in collisions.inner_text()
     stale = page.locator("#uncontacted tbody a").evaluate_all(
         "links => links.map(a => decodeURIComponent(a.hash.slice(6).split('?')[0]))")
-    assert set(scenario["outer"][:2]) <= set(stale)  # the second group's hubs, never contacted
+    portfolio = httpx.get(f"{server}/portfolio", headers={"X-API-Key": scenario["keys"]["krm"]},
+                          params={"limit": 25}).json()
+    assert stale == [k["id"] for k in portfolio["uncontacted"]]
+    strategic = {h["id"] for h in httpx.get(
+        f"{server}/hcps", headers={"X-API-Key": scenario["keys"]["krm"]},
+        params={"tier": "strategic", "limit": 200}).json()["items"]}
+    # the second group's hubs were never contacted: listed whenever scoring makes them strategic
+    assert set(scenario["outer"][:2]) & strategic <= set(stale)
     assert scenario["star"] not in stale
     gaps = page.locator("#coverage-gaps tbody").inner_text()
     assert "Segment C" in gaps and "not contacted in the period" in gaps
@@ -541,3 +548,27 @@ def test_dashboard_lists_alerts_from_the_api(page, server, scenario):
     page.goto("/ui/#/dashboard")
     page.wait_for_selector("#kpi-departments table")
     assert page.locator("#alerts").count() == 0  # the portfolio's alerts are not a field key's
+
+
+def test_profile_lists_papers_trials_congress_roles_and_employee_names(page, server, scenario):
+    key, star = scenario["keys"]["krm"], scenario["star"]
+    sign_in(page, key)
+    open_profile(page, star)
+    record = httpx.get(f"{server}/hcps/{star}/activity", headers={"X-API-Key": key}).json()
+    papers = page.locator("#publications tbody tr")
+    assert papers.count() == len(record["publications"]) > 0
+    first = record["publications"][0]
+    row = papers.first.inner_text()
+    assert first["title"] in row and str(first["year"]) in row
+    assert (first["journal"] or "–") in row
+    trials = page.locator("#trials tbody tr")
+    assert trials.count() == len(record["trials"]) > 0
+    trial = record["trials"][0]
+    assert trial["nct_id"] in trials.first.inner_text()
+    assert "principal investigator" in trials.first.inner_text()
+    if trial["phase"]:
+        assert trial["phase"].replace("_", " ") in trials.first.inner_text()
+    assert page.locator("#congress-roles tbody tr").count() == len(record["congress_roles"]) > 0
+    assert "Lakeside University Hospital" in page.locator("#affiliation-history").inner_text()
+    sales = page.locator("#timeline li[data-id='eng:crm:WEB-S-1'] .employee")
+    assert sales.inner_text() == "by Dana Whitfield (S-300)"

@@ -66,8 +66,8 @@ export const fmt = {
 };
 
 /** A table with a caption, column headers (scope=col) and rows of cells. */
-export function table(caption, columns, rows, { className = "" } = {}) {
-  return h("div", { class: "table-wrap" },
+export function table(caption, columns, rows, { className = "", id = null } = {}) {
+  return h("div", { class: "table-wrap", id },
     h("table", { class: className },
       h("caption", {}, caption),
       h("thead", {}, h("tr", {}, columns.map((c) =>

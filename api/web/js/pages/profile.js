@@ -207,7 +207,46 @@ function networkCard(hcpId, navigate) {
 }
 
 // ---------------------------------------------------------------- activity
-function activityCard(profile, names) {
+function paperLink(p) {
+  const label = p.title || (p.pmid ? `PMID ${p.pmid}` : p.doi || p.id);
+  if (p.pmid) return h("a", { href: `https://pubmed.ncbi.nlm.nih.gov/${encodeURIComponent(p.pmid)}/`, rel: "noreferrer" }, label);
+  if (p.doi) return h("a", { href: `https://doi.org/${encodeURI(p.doi)}`, rel: "noreferrer" }, label);
+  return label;
+}
+
+function recordTables(activity) {
+  if (activity.error) return [notice(activity.error, "error")];
+  return [
+    table(`Publications (${activity.publications.length}${activity.publications.length >= 100 ? "+" : ""})`, [
+      { label: "Title", rowHeader: true, cell: paperLink },
+      { label: "Journal", cell: (p) => fmt.text(p.journal) },
+      { label: "Year", num: true, cell: (p) => fmt.text(p.year) },
+      { label: "Citations", num: true, cell: (p) => fmt.int(p.cited_by) },
+      { label: "Author", cell: (p) => p.role ? `${words(p.role)}${p.position ? ` (#${p.position})` : ""}` : "–" },
+    ], activity.publications, { className: "records", id: "publications" }),
+    table("Clinical trials", [
+      { label: "Trial", rowHeader: true, cell: (t) => h("a", { href: `https://clinicaltrials.gov/study/${encodeURIComponent(t.nct_id || "")}`, rel: "noreferrer" }, t.nct_id || t.id) },
+      { label: "Title", cell: (t) => fmt.text(t.title) },
+      { label: "Phase", cell: (t) => fmt.text(t.phase && words(t.phase)) },
+      { label: "Status", cell: (t) => fmt.text(t.status && words(t.status).toLowerCase()) },
+      { label: "Role", cell: (t) => fmt.text(t.role && words(t.role)) },
+      { label: "Start", cell: (t) => fmt.text(t.start_date) },
+    ], activity.trials, { className: "records", id: "trials" }),
+    table("Congress roles", [
+      { label: "Congress", rowHeader: true, cell: (c) => [c.congress, c.year].filter(Boolean).join(" ") || "–" },
+      { label: "Session", cell: (c) => fmt.text(c.session) },
+      { label: "Role", cell: (c) => fmt.text(c.role && words(c.role)) },
+      { label: "Scope", cell: (c) => fmt.text(c.scope) },
+    ], activity.congress_roles, { className: "records", id: "congress-roles" }),
+    table("Affiliation history", [
+      { label: "Institution", rowHeader: true, cell: (a) => fmt.text(a.name) },
+      { label: "Place", cell: (a) => [a.city, a.country].filter(Boolean).join(", ") || "–" },
+      { label: "Last seen", num: true, cell: (a) => fmt.text(a.year) },
+    ], activity.affiliations, { className: "records", id: "affiliation-history" }),
+  ];
+}
+
+function activityCard(profile, names, activity = { error: null, publications: [], trials: [], congress_roles: [], affiliations: [] }) {
   const pubs = profile.publications;
   const cong = profile.congresses;
   const refs = profile.referrals;
@@ -221,11 +260,7 @@ function activityCard(profile, names) {
       ["Referrals", `sends to ${refs.outgoing.partners} (${refs.outgoing.pair_count} patients), receives from ${refs.incoming.partners} (${refs.incoming.pair_count} patients)`],
       ["Top topics", (pubs.top_topics || []).map((t) => t.name || t.id).join(", ") || null],
     ]),
-    h("h3", {}, "Recent publications"),
-    pubs.recent.length
-      ? h("ul", {}, pubs.recent.map((p) => h("li", {}, p.title || p.pmid || p.id,
-        p.year ? ` (${p.year})` : "", p.journal ? `, ${p.journal}` : "")))
-      : h("p", { class: "muted" }, "None on record."),
+    ...recordTables(activity),
     h("h3", {}, "Top collaborators"),
     profile.top_collaborators.length
       ? h("ul", {}, profile.top_collaborators.map((c) => h("li", {}, hcpLink(c.id, names),
@@ -247,6 +282,25 @@ function conflictText(c) {
   if (terms.length) parts.push(`${fmt.pct(c.overlap)} of objective words shared: ${terms.join(", ")}`);
   if (products.length) parts.push(`same product: ${products.join(", ")}`);
   return `${depts} pursue overlapping objectives (${parts.join("; ") || "shared objectives"}).`;
+}
+
+const EMPLOYEES = new Map();
+
+/** Learn the names of the employees on `items` (GET /employees/names); ids stay if unknown. */
+async function nameEmployees(items) {
+  const ids = [...new Set(items.map((e) => e.employee_id).filter((id) => id && !EMPLOYEES.has(id)))];
+  if (!ids.length) return;
+  try {
+    const names = await api("/employees/names", { ids });
+    for (const id of ids) EMPLOYEES.set(id, names[id] || null);
+  } catch {
+    // names are a nicety: the timeline keeps the ids
+  }
+}
+
+function employeeLabel(id) {
+  const name = EMPLOYEES.get(id);
+  return name ? `by ${name} (${id})` : `by ${id}`;
 }
 
 function timelineItem(e, conflicted) {
@@ -272,7 +326,7 @@ function timelineItem(e, conflicted) {
     h("time", { class: "when", datetime: fmt.date(e.date) }, fmt.date(e.date)),
     h("span", { class: "dept" }, department(e.department)),
     h("span", {}, words(e.type)),
-    e.employee_id ? h("span", { class: "muted" }, `by ${e.employee_id}`) : null,
+    e.employee_id ? h("span", { class: "muted employee" }, employeeLabel(e.employee_id)) : null,
     own ? h("span", { class: "hint" }, "(your department)") : null,
     inConflict ? h("span", { class: "badge conflict", title: "Part of a cross-department conflict" }, "Conflict") : null),
   content.length ? h("div", { class: "content" }, content) : null);
@@ -319,6 +373,7 @@ function contactsCard(hcpId, contacts, firstPage, period, acked = new Map()) {
       const page = await api(`/hcps/${encodeURIComponent(hcpId)}/engagements`,
         { limit: TIMELINE_PAGE, department: departments.value, cursor: append ? cursor : null,
           date_from: period.from, date_to: period.to });
+      await nameEmployees(page.items);
       show(page, append);
     } catch (error) {
       status.textContent = messageOf(error);
@@ -431,6 +486,11 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
     api(`/hcps/${encodeURIComponent(hcpId)}/conflicts/acknowledged`),
   ]);
   const acked = new Map((acks.status === "fulfilled" ? acks.value : []).map((a) => [a.key, a]));
+  const [activity] = await Promise.allSettled([
+    api(`/hcps/${encodeURIComponent(hcpId)}/activity`),
+    nameEmployees(settled(firstPage).items || []),
+  ]);
+  if (!current()) return;
   if (!current()) return;
   const names = new Map((settled(network)?.nodes || []).map((n) => [n.id, n.name]));
   for (const c of profile.top_collaborators || []) names.set(c.id, c.name);
@@ -455,6 +515,6 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
       influenceCard(profile, names)),
     h("div", { class: "grid-2" }, net.section, contactsCard(hcpId, settled(contacts), settled(firstPage), period, acked)),
     h("div", { class: "grid-2" }, spendCard(settled(contacts), period), plansSection),
-    activityCard(profile, names));
+    activityCard(profile, names, settled(activity)));
   announce(`Profile of ${identity.name || identity.id} loaded.`);
 }
