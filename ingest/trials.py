@@ -35,6 +35,7 @@ from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.textfiles import open_binary
 from kolgraph.mesh import is_check_tag
+from kolgraph.places import Place, country_code, place_of, state_code
 from kolgraph.resolution import MentionIn
 from kolgraph.store import GraphStore
 
@@ -108,6 +109,20 @@ def person_name(raw: str | None) -> str | None:
     if tail and all(_DEGREE.match(p) for p in tail if p):
         return head
     return name
+
+
+def person_place(person: Person) -> Place:
+    """A person's place: the site's city/state/country (country as ISO code), else what the
+    affiliation string names (an overall official has only an affiliation).
+
+    >>> person_place(Person(name="A B", role="x", affiliation="Mayo Clinic, Rochester, MN"))
+    Place(city='Rochester', state='MN', country='US')
+    """
+    country = country_code(person.country) or person.country
+    if not (country or person.city):
+        return place_of(person.affiliation)
+    state = state_code(person.state) if country == "US" else None
+    return Place(person.city, state or person.state, country)
 
 
 def is_person(name: str, study: Study, affiliation: str | None) -> bool:
@@ -383,10 +398,11 @@ class TrialsLoader(Loader):
         for record in records:
             study: Study = record.value
             for n, person in enumerate(study.people, start=1):
+                city, state, country = person_place(person)
                 mentions.append(MentionIn(
                     id=mention_id("trials", study.nct_id, n), source="trials", name=person.name,
-                    affiliation=person.affiliation, city=person.city, state=person.state,
-                    country=person.country, email=person.email,
+                    affiliation=person.affiliation, city=city, state=state,
+                    country=country, email=person.email,
                     topics=[f"condition:{fields.slug(c)}" for c in study.conditions][:10]))
         hcp_ids = resolve_people(store, batch, mentions)
         for record in records:

@@ -50,7 +50,8 @@ ORDER BY trial, hcp
 // name: scoring_affiliations
 // mode: read
 MATCH (h:HCP)-[r:AFFILIATED_WITH]->(i:Institution)
-RETURN h.id AS hcp, i.id AS institution, i.city AS city, i.country AS country, r.year AS year
+RETURN h.id AS hcp, i.id AS institution, i.city AS city, i.state AS state,
+       i.country AS country, r.year AS year
 ORDER BY hcp, institution
 
 // name: scoring_engagements

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kolgraph.errors import ScoringError
@@ -64,7 +65,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "session_topics": ("item", "topic", "name", "tree_numbers"),
     "investigators": ("hcp", "trial", "nct_id", "role", "start_date", "title", "conditions"),
     "trial_topics": ("item", "topic", "name", "tree_numbers"),
-    "affiliations": ("hcp", "institution", "city", "country", "year"),
+    "affiliations": ("hcp", "institution", "city", "state", "country", "year"),
     "engagements": ("hcp", "engagement", "type", "outcome", "date"),
 }
 _MESH_ID = re.compile(r"^(mesh:)?D\d{6,9}$", re.I)
@@ -108,39 +109,67 @@ class ScoringData:
     @classmethod
     def from_rows(cls, **rows: list[dict[str, Any]]) -> ScoringData:
         """Build from lists of dicts (missing tables are empty); adds a ``year`` column."""
-        frames = {
-            name: pd.DataFrame(rows.get(name) or [], columns=list(cols))
-            for name, cols in _COLUMNS.items()
-        }
+        return cls.from_frames(**{name: _frame(name, rows.get(name)) for name in _COLUMNS})
+
+    @classmethod
+    def from_frames(cls, **frames: pd.DataFrame) -> ScoringData:
+        """Build from one DataFrame per table (columns as read); adds a ``year`` column."""
         for name, column in (
             ("authorships", "year"),
             ("presentations", "date"),
             ("investigators", "start_date"),
         ):
             frame = frames[name]
-            years = frame[column].map(year_of) if len(frame) else pd.Series(dtype=float)
+            years = _years(frame[column]) if len(frame) else pd.Series(dtype=float)
             if name == "authorships" and len(frame):
-                years = years.where(years.notna(), frame["date"].map(year_of))
+                years = years.where(years.notna(), _years(frame["date"]))
             if name == "presentations" and len(frame):
-                years = years.where(years.notna(), frame["congress_year"].map(year_of))
+                years = years.where(years.notna(), _years(frame["congress_year"]))
             frame["year"] = pd.to_numeric(years, errors="coerce")
         return cls(**frames)
 
 
+_READS: dict[str, tuple[str, dict[str, str] | None]] = {
+    "hcps": ("scoring_hcps", None),
+    "authorships": ("scoring_authorships", None),
+    "pub_topics": ("scoring_topics", {"label": "Publication"}),
+    "referrals": ("scoring_referrals", None),
+    "presentations": ("scoring_presentations", None),
+    "session_topics": ("scoring_topics", {"label": "Session"}),
+    "investigators": ("scoring_investigators", None),
+    "trial_topics": ("scoring_topics", {"label": "Trial"}),
+    "affiliations": ("scoring_affiliations", None),
+    "engagements": ("scoring_engagements", None),
+}
+
+
+def _frame(name: str, rows: list[dict[str, Any]] | None) -> pd.DataFrame:
+    return pd.DataFrame(rows or [], columns=list(_COLUMNS[name]))
+
+
+def _years(values: pd.Series) -> pd.Series:
+    """:func:`year_of` of every value, computed once per distinct value.
+
+    >>> _years(pd.Series(["2019-05-01", None, "2019-05-01", 2020])).tolist()
+    [2019.0, nan, 2019.0, 2020.0]
+    """
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    years = pd.to_numeric(pd.Series([year_of(v) for v in distinct], dtype=object),
+                          errors="coerce").to_numpy(dtype=float)
+    out = np.where(codes >= 0, years[np.maximum(codes, 0)] if len(years) else np.nan, np.nan)
+    return pd.Series(out, index=values.index)
+
+
 def load_scoring_data(store: GraphStore) -> ScoringData:
-    """Read HCPs and every relationship scoring uses from ``store``."""
-    return ScoringData.from_rows(
-        hcps=store.run("scoring_hcps"),
-        authorships=store.run("scoring_authorships"),
-        pub_topics=store.run("scoring_topics", {"label": "Publication"}),
-        referrals=store.run("scoring_referrals"),
-        presentations=store.run("scoring_presentations"),
-        session_topics=store.run("scoring_topics", {"label": "Session"}),
-        investigators=store.run("scoring_investigators"),
-        trial_topics=store.run("scoring_topics", {"label": "Trial"}),
-        affiliations=store.run("scoring_affiliations"),
-        engagements=store.run("scoring_engagements"),
-    )
+    """Read HCPs and every relationship scoring uses from ``store``.
+
+    Each answer becomes its DataFrame as soon as it is read, so only one table's
+    records are held as Python dicts at a time.
+    """
+    return ScoringData.from_frames(**{
+        name: _frame(name, store.run(statement, template))
+        for name, (statement, template) in _READS.items()
+    })
 
 
 def _topic_items(topics: pd.DataFrame, area: str) -> set[str]:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kolgraph.places import country_code, state_code
 from kolgraph.scoring.edges import EdgeArrays
 
 __all__ = ["LEVELS", "places", "scope_frame", "scope_of", "tie_level", "tie_levels"]
@@ -66,33 +67,74 @@ def scope_of(counts: Mapping[str, int], share: float) -> str:
     return "local"
 
 
+def _country(value: Any) -> str | None:
+    """ISO alpha-2 code of a country field (``United States`` -> ``US``), else its text."""
+    text = value.strip() if isinstance(value, str) else None
+    if not text:
+        return None
+    return country_code(text) or (text.upper() if len(text) == 2 else text)
+
+
+def _state(value: Any, country: str | None) -> str | None:
+    text = value.strip() if isinstance(value, str) else None
+    if not text:
+        return None
+    return (state_code(text) or text) if country in (None, "US") else text
+
+
+def _city(value: Any) -> str | None:
+    text = value.strip() if isinstance(value, str) else None
+    return text.title() if text and text.isupper() else text or None
+
+
 def places(hcps: pd.DataFrame, affiliations: pd.DataFrame) -> dict[str, Place]:
-    """Each HCP's place, its own fields first, then its most recent institution's."""
-    inst: dict[str, tuple[str | None, str | None]] = {}
+    """Each HCP's place ``(city, state, country)``: its own fields first, then those of its
+    most recent institution whose place is known (parsed from the affiliation string at
+    ingest, :mod:`kolgraph.places`). Countries are ISO alpha-2 codes, US states postal codes.
+
+    >>> h = pd.DataFrame({"id": ["a"], "city": [None], "state": [None], "country": [None]})
+    >>> aff = pd.DataFrame({"hcp": ["a"], "institution": ["i"], "city": ["Boston"],
+    ...                     "state": ["MA"], "country": ["US"], "year": [2020]})
+    >>> places(h, aff)["a"]
+    ('Boston', 'MA', 'US')
+    """
+    inst: dict[str, tuple[str | None, str | None, str | None]] = {}
     if not affiliations.empty:
         ordered = affiliations.sort_values(
             ["hcp", "year", "institution"], ascending=[True, False, True], na_position="last"
         )
-        for row in ordered.itertuples(index=False):
-            inst.setdefault(str(row.hcp), (_norm(row.city), _norm(row.country)))
+        state = ordered["state"] if "state" in ordered else pd.Series(None, index=ordered.index)
+        for hcp, city, st, country in zip(
+            ordered["hcp"], ordered["city"], state, ordered["country"], strict=True
+        ):
+            if _country(country) and str(hcp) not in inst:
+                iso = _country(country)
+                inst[str(hcp)] = (_city(city), _state(st, iso), iso)
     out: dict[str, Place] = {}
     for row in hcps.itertuples(index=False):
-        city, country = inst.get(str(row.id), (None, None))
+        own_country = _country(row.country)
+        city, state, country = inst.get(str(row.id), (None, None, None))
+        if own_country and country and own_country != country:
+            city, state = None, None  # the institution is elsewhere: keep the HCP's own place
+        country = own_country or country
         out[str(row.id)] = (
-            _norm(row.city) or city,
-            _norm(row.state),
-            _norm(row.country) or country,
+            _city(row.city) or city,
+            _state(row.state, country) or state,
+            country,
         )
     return out
 
 
 def _codes(nodes: list[str], where: Mapping[str, Place]) -> np.ndarray:
-    """Integer codes (city, state, country) per node; -1 where unknown."""
+    """Integer codes (city, state, country) per node, compared case-blind; -1 where unknown.
+
+    A city is coded with its country (two Cambridges differ)."""
     table = np.full((len(nodes), 3), -1, dtype=np.int64)
-    vocab: list[dict[str, int]] = [{}, {}, {}]
+    vocab: list[dict[Any, int]] = [{}, {}, {}]
     for i, node in enumerate(nodes):
-        for j, value in enumerate(where.get(node, (None, None, None))):
-            if value:
+        city, state, country = (_norm(v) for v in where.get(node, (None, None, None)))
+        for j, value in enumerate(((city, state, country), (state, country), country)):
+            if (value[0] if isinstance(value, tuple) else value):
                 table[i, j] = vocab[j].setdefault(value, len(vocab[j]))
     return table
 
@@ -112,7 +154,8 @@ def scope_frame(
     presentations: pd.DataFrame,
     share: float,
 ) -> pd.DataFrame:
-    """Scope and evidence counts per level for every HCP in ``nodes``.
+    """Scope, evidence counts per level and place (``city``, ``state``, ``country``) for
+    every HCP in ``nodes``.
 
     ``ties`` are EdgeArrays over ``nodes`` (same order), e.g. co-authorship and referral.
     """
@@ -131,8 +174,8 @@ def scope_frame(
             if i is None:
                 continue
             level = _norm(row.congress_scope)
-            country = _norm(row.congress_country)
-            home = where.get(str(row.hcp), (None, None, None))[2]
+            country = _norm(_country(row.congress_country))
+            home = _norm(where.get(str(row.hcp), (None, None, None))[2])
             if country and home and country != home:
                 level = "international"
             if level in LEVELS:
@@ -147,4 +190,6 @@ def scope_frame(
         counts, index=pd.Index(nodes, name="id"), columns=[f"scope_{level}" for level in LEVELS]
     )
     frame["scope"] = np.asarray(LEVELS, dtype=object)[widest]
+    for j, column in enumerate(("city", "state", "country")):
+        frame[column] = [where.get(node, (None, None, None))[j] for node in nodes]
     return frame
