@@ -16,8 +16,6 @@ from kolgraph.errors import IngestError
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.textfiles import open_text
 
-csv.field_size_limit(1 << 24)
-
 
 def _clean(header: Iterable[str]) -> list[str]:
     return [h.strip().lstrip("\ufeff").strip() for h in header]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import csv
+import functools
 import gzip
 import io
 import json
@@ -76,7 +78,15 @@ def _undecodable(exc: UnicodeError) -> tuple[str, int]:
         "decoded, so it mixes encodings or is corrupt: re-export it as UTF-8") from exc
 
 
-codecs.register_error("kolgraph-ingest", _undecodable)
+@functools.cache
+def _prepare_reading() -> None:
+    """Register the decode-error handler and allow CSV fields up to 16 MB (once, on first use).
+
+    Both are process-wide settings, so they are made when ingest first reads a file rather
+    than when the module is imported.
+    """
+    codecs.register_error("kolgraph-ingest", _undecodable)
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))  # long abstracts, notes
 
 
 def open_text(path: Path, encoding: str | None = None) -> IO[str]:
@@ -85,6 +95,7 @@ def open_text(path: Path, encoding: str | None = None) -> IO[str]:
     A byte that does not decode after the probed start raises :class:`IngestError`
     (never a bare ``UnicodeDecodeError``), so the run stops with a clear message.
     """
+    _prepare_reading()
     encoding = encoding or detect_encoding(path)
     return io.TextIOWrapper(open_binary(path), encoding=encoding, newline="",
                             errors="kolgraph-ingest")

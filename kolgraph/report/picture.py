@@ -1,7 +1,8 @@
 """The ego-network picture: the KOL in the centre, ties by layer, size by influence.
 
-Drawn with matplotlib's Agg backend (no display needed) and returned as SVG text that
-can sit inline in HTML, or saved as PNG.
+Drawn on a matplotlib :class:`~matplotlib.figure.Figure` of its own (no pyplot, no
+display and no global backend choice needed) and returned as SVG text that can sit inline
+in HTML, or saved as PNG.
 
 Examples
 --------
@@ -21,16 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 LAYER_COLOURS = {"coauthor": "#4c72b0", "referral": "#dd8452", "congress": "#55a868",
                  "trial": "#c44e52"}
-_PALETTE = plt.get_cmap("tab10")
+_PALETTE = matplotlib.colormaps["tab10"]
 
 
 def community_colour(community: Any, order: list[Any]) -> Any:
@@ -42,7 +39,8 @@ def community_colour(community: Any, order: list[Any]) -> Any:
 
 def network_figure(network: dict[str, Any], *, size: tuple[float, float] = (5.2, 4.2)) -> Figure:
     """A matplotlib figure of an ego network from :func:`kolgraph.krm.network.ego_network`."""
-    fig, ax = plt.subplots(figsize=size)
+    fig = Figure(figsize=size)
+    ax = fig.subplots()
     nodes = {n["id"]: n for n in network["nodes"]}
     for edge in network["edges"]:
         a, b = nodes.get(edge["source"]), nodes.get(edge["target"])
@@ -83,7 +81,6 @@ def network_svg(network: dict[str, Any]) -> str:
     fig = network_figure(network)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg")
-    plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]
 
@@ -92,5 +89,4 @@ def save_network_png(network: dict[str, Any], path: Path, *, dpi: int = 150) -> 
     """The picture as a PNG file."""
     fig = network_figure(network)
     fig.savefig(path, format="png", dpi=dpi)
-    plt.close(fig)
     return path
