@@ -257,18 +257,51 @@ def combined_graph(
     (1.5, 1.5)
     """
     combined: nx.Graph[str] = nx.Graph()
-    for name, layer in layers.items():
+    for layer in layers.values():
         combined.add_nodes_from(layer.nodes)
+    code = {node: i for i, node in enumerate(combined.nodes)}
+    names, us, vs, raws, parts = [], [], [], [], []
+    for name, layer in layers.items():
         factor = float(weights.get(name, 0.0))
-        values = [w for _, _, w in layer.edges(data="weight", default=1.0)]
-        if not values or factor == 0:
+        if layer.number_of_edges() == 0 or factor == 0:
             continue
-        mean = float(np.mean(values)) or 1.0
-        for u, v, w in layer.edges(data="weight", default=1.0):
-            data = combined.get_edge_data(u, v, {"weight": 0.0})
-            combined.add_edge(
-                u, v, weight=data["weight"] + factor * w / mean, **{name: data.get(name, 0.0) + w}
-            )
+        u, v, w = zip(*layer.edges(data="weight", default=1.0), strict=True)
+        raw = np.asarray(w, dtype=float)
+        mean = float(np.mean(raw)) or 1.0
+        names.append(name)
+        us.append(np.asarray(u, dtype=object))
+        vs.append(np.asarray(v, dtype=object))
+        raws.append(raw)
+        parts.append(factor * raw / mean)
+    if not names:
+        return combined
+    u_all, v_all = np.concatenate(us), np.concatenate(vs)
+    cu = np.fromiter((code[x] for x in u_all), dtype=np.int64, count=len(u_all))
+    cv = np.fromiter((code[x] for x in v_all), dtype=np.int64, count=len(v_all))
+    key = np.minimum(cu, cv) * len(code) + np.maximum(cu, cv)
+    tie, _ = pd.factorize(key)  # ties numbered in order of first appearance
+    n_ties = int(tie.max()) + 1
+    weight = np.zeros(n_ties)
+    np.add.at(weight, tie, np.concatenate(parts))  # in row order, as edge-by-edge sums
+    first = np.full(n_ties, len(tie))
+    np.minimum.at(first, tie, np.arange(len(tie)))
+    layer_of = np.repeat(np.arange(len(names)), [len(r) for r in raws])
+    raw_all = np.concatenate(raws)
+    per_layer = []
+    for i, name in enumerate(names):
+        mine = layer_of == i
+        sums = np.zeros(n_ties)
+        np.add.at(sums, tie[mine], raw_all[mine])
+        present = np.zeros(n_ties, dtype=bool)
+        present[tie[mine]] = True
+        per_layer.append((name, sums.tolist(), present.tolist()))
+    weights_list = weight.tolist()
+    combined.add_edges_from(
+        (u_all[first[t]], v_all[first[t]], {
+            "weight": weights_list[t],
+            **{name: sums[t] for name, sums, present in per_layer if present[t]}})
+        for t in range(n_ties)
+    )
     return combined
 
 

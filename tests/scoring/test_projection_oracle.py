@@ -32,7 +32,7 @@ from kolgraph.scoring import activity as activity_module
 from kolgraph.scoring import explain, score_hcps
 from kolgraph.scoring.activity import paper_weights
 from kolgraph.scoring.explain import explanations
-from kolgraph.scoring.inputs import ScoringData, load_scoring_data
+from kolgraph.scoring.inputs import ScoringData, load_scoring_data, year_of
 from kolgraph.scoring.params import ScoringParams
 from kolgraph.store.falkordb import scratch_graph
 from tests.conftest import SAMPLES
@@ -146,3 +146,16 @@ def test_scores_and_explanations_equal_the_run_with_the_old_code(samples, monkey
 
 def test_samples_are_not_trivial(samples: ScoringData, tmp_path: Path):
     assert len(samples.hcps) > 500 and len(samples.authorships) > 1000
+
+
+def test_years_equal_the_per_row_parse(samples):
+    frame = samples.authorships
+    old = frame["year"].map(year_of)
+    old = pd.to_numeric(old.where(old.notna(), frame["date"].map(year_of)), errors="coerce")
+    assert frame["year"].notna().sum() > 1000
+    pd.testing.assert_series_equal(frame["year"], old, check_names=False, check_dtype=False)
+    pres = samples.presentations
+    old = pres["date"].map(year_of)
+    old = pd.to_numeric(old.where(old.notna(), pres["congress_year"].map(year_of)),
+                        errors="coerce")
+    pd.testing.assert_series_equal(pres["year"], old, check_names=False, check_dtype=False)
