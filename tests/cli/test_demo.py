@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kolgraph.cli.demo_cmds import DEMO_PLAN, default_samples
 
 
@@ -19,6 +21,7 @@ def test_the_samples_the_demo_loads_are_found() -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 def test_demo_loads_every_sample_and_lists_kols(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     try:

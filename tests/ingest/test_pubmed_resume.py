@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from kolgraph.config import Settings
 from kolgraph.store import EmbeddedFalkorDB, open_store
 
@@ -40,6 +42,7 @@ def _publications(data_dir: Path) -> int:
         return store.counts()["nodes"].get("Publication", 0)
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_to_the_counts_of_a_clean_run(tmp_path):
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     try:

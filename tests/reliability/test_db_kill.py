@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from liveserver import engagement, live_api
 
 from kolgraph.store import open_store
@@ -75,6 +76,7 @@ def run_kill_trial(data_dir: Path, *, appendfsync: str, kills: int, clients: int
                 "acked_per_kill": len(all_acked) / max(kills, 1)}
 
 
+@pytest.mark.slow
 def test_acknowledged_writes_survive_sigkill_of_the_database(tmp_path: Path) -> None:
     figures = run_kill_trial(tmp_path / "kg", appendfsync="always", kills=KILLS, clients=CLIENTS)
     print(f"db-kill: {figures}")
