@@ -24,6 +24,7 @@ from kolgraph.krm import engagements, keys, plans
 from kolgraph.krm.access import Viewer
 from kolgraph.krm.engagements import EngagementIn
 from kolgraph.krm.plans import PlanIn
+from kolgraph.mesh import is_check_tag
 from kolgraph.scoring.pipeline import score_hcps
 from kolgraph.scoring.runs import write_run
 from kolgraph.store import GraphStore
@@ -134,7 +135,8 @@ def _network(store: GraphStore, hcps: list[str], rng: random.Random) -> None:
     store.upsert_nodes("Publication", [{"id": f"pmid:{a['pmid']}", "props": {
         "pmid": a["pmid"], "title": a["title"], "year": a["year"], "journal": a["journal"],
         **_prov("pubmed", a["pmid"])}} for a in articles])
-    store.upsert_nodes("Topic", [{"id": t, "props": {"name": name, "scheme": "mesh"}}
+    store.upsert_nodes("Topic", [{"id": t, "props": {"name": name, "scheme": "mesh",
+                                                     "check_tag": is_check_tag(t) or None}}
                                  for t, name in topics.items()])
     store.upsert_relationships("HCP", "AUTHORED", "Publication", authorships)
     store.upsert_relationships("Publication", "HAS_TOPIC", "Topic", links)

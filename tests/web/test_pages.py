@@ -296,16 +296,23 @@ def test_filters_narrow_the_ranking(page, scenario):
     assert influences == sorted(influences, reverse=True)
 
 
+def a_topic(server: str, key: str, hcp_id: str) -> str:
+    """A MeSH topic (not a check tag) of ``hcp_id``'s papers, as the profile lists it."""
+    profile = httpx.get(f"{server}/hcps/{hcp_id}", headers={"X-API-Key": key}).json()
+    return profile["publications"]["top_topics"][0]["name"]
+
+
 def test_topic_filter_asks_the_api_and_shows_its_answer(page, server, scenario):
     key = scenario["keys"]["krm"]
+    topic = a_topic(server, key, scenario["star"])
     sign_in(page, key)
-    page.get_by_label("Therapeutic area or topic").fill("Aged")
+    page.get_by_label("Therapeutic area or topic").fill(topic)
     page.get_by_role("button", name="Search", exact=True).click()
-    page.wait_for_url(re.compile("topic=Aged"))
+    page.wait_for_url(re.compile("topic="))
     page.wait_for_selector("#results-summary:has-text('last page')")
     shown = page.locator("#results tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)")
     api = httpx.get(f"{server}/hcps", headers={"X-API-Key": key},
-                    params={"topic": "Aged", "limit": 200}).json()["items"]
+                    params={"topic": topic, "limit": 200}).json()["items"]
     assert shown == [h["id"] for h in api] and 0 < len(shown) < 60
 
 
@@ -423,8 +430,9 @@ def test_api_docs_render_with_the_network_blocked(page, server, artifacts):
 def test_the_filtered_list_exports_as_csv_with_the_finders_rows(page, server, scenario,
                                                                    tmp_path):
     key = scenario["keys"]["krm"]
+    topic = a_topic(server, key, scenario["star"])
     sign_in(page, key)
-    page.get_by_label("Therapeutic area or topic").fill("Aged")
+    page.get_by_label("Therapeutic area or topic").fill(topic)
     page.get_by_label("Country").fill("US")
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url(re.compile("country=US"))
@@ -437,7 +445,7 @@ def test_the_filtered_list_exports_as_csv_with_the_finders_rows(page, server, sc
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     api_rows = httpx.get(f"{server}/hcps", headers={"X-API-Key": key},
-                         params={"topic": "Aged", "country": "US", "limit": 200}).json()["items"]
+                         params={"topic": topic, "country": "US", "limit": 200}).json()["items"]
     assert [r["id"] for r in rows] == shown == [h["id"] for h in api_rows] and shown
     assert {"specialty", "institution", "city", "state", "country", "npi", "crm_id",
             "community_name", "why"} <= set(rows[0])
@@ -572,3 +580,54 @@ def test_profile_lists_papers_trials_congress_roles_and_employee_names(page, ser
     assert "Lakeside University Hospital" in page.locator("#affiliation-history").inner_text()
     sales = page.locator("#timeline li[data-id='eng:crm:WEB-S-1'] .employee")
     assert sales.inner_text() == "by Dana Whitfield (S-300)"
+
+
+LABEL_BOXES = """svg => {
+    const centre = svg.querySelector('g.node.center circle');
+    const at = (name) => +centre.getAttribute(name);
+    const c = {x: at('cx'), y: at('cy'), r: at('r')};
+    const labels = [...svg.querySelectorAll('text.label')].map(t => {
+        const b = t.getBBox();
+        const centre = t.classList.contains('center-label');
+        return {x: b.x, y: b.y, w: b.width, h: b.height, centre};
+    });
+    return {c, labels};
+}"""
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
+            and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"])
+
+
+@pytest.mark.parametrize("hops", [1, 2])
+def test_network_labels_the_people_who_matter_without_covering_the_centre(page, scenario,
+                                                                          artifacts, hops):
+    sign_in(page, scenario["keys"]["krm"])
+    open_profile(page, scenario["star"])
+    if hops == 2:
+        page.get_by_label("Reach").select_option("2")
+        page.wait_for_selector("#network-summary:has-text('2 hops')")
+    svg = page.locator("svg.network")
+    drawn = svg.evaluate(LABEL_BOXES)
+    labels, c = drawn["labels"], drawn["c"]
+    nodes = page.locator("svg.network g.node").count()
+    assert sum(lab["centre"] for lab in labels) == 1  # the centre is named
+    assert 3 <= len(labels) <= 13 and len(labels) < nodes  # not everyone: the top and paths
+    centre_box = {"x": c["x"] - c["r"], "y": c["y"] - c["r"], "w": 2 * c["r"], "h": 2 * c["r"]}
+    assert not any(_overlap(lab, centre_box) for lab in labels)
+    assert not any(_overlap(a, b) for i, a in enumerate(labels) for b in labels[i + 1:])
+    # the centre is drawn last: no other circle lies on top of it
+    assert page.locator("svg.network g.nodes > g.node").last.get_attribute("class") == "node center"
+    page.locator("#network").screenshot(path=artifacts / f"network-{hops}-hop.png")
+    # a community filter keeps that community (and the centre), the list stays
+    options = page.locator("#network-community option")
+    assert options.count() >= 2
+    value = options.nth(1).get_attribute("value")
+    page.get_by_label("Community", exact=True).select_option(value)
+    kept = page.locator("svg.network g.node").evaluate_all("gs => gs.map(g => g.dataset.id)")
+    assert 1 <= len(kept) < nodes
+    assert "Community" not in options.nth(1).inner_text() or value in options.nth(1).inner_text()
+    page.get_by_role("button", name="Full screen").click()
+    assert "fullscreen" in page.locator("#network").get_attribute("class")
+    page.get_by_role("button", name="Exit full screen").click()

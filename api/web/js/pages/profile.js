@@ -168,21 +168,28 @@ function networkCard(hcpId, navigate) {
   const layerNames = { all: "All layers", ...LAYERS };
   const radios = Object.entries(layerNames).map(([code, name]) => h("label", {},
     h("input", { type: "radio", name: "network-layer", value: code, checked: code === "all" }), name));
+  const communitySelect = h("select", { id: "network-community" }, h("option", { value: "all" }, "All communities"));
+  const fullscreen = h("button", { type: "button", class: "secondary", id: "network-fullscreen", "aria-pressed": "false" },
+    "Full screen");
   const controls = h("div", { class: "network-controls" },
     h("div", { class: "field" }, h("label", { for: "network-hops" }, "Reach"), hops),
-    h("fieldset", {}, h("legend", {}, "Layer"), radios));
+    h("div", { class: "field" }, h("label", { for: "network-community" }, "Community"), communitySelect),
+    h("fieldset", {}, h("legend", {}, "Layer"), radios), fullscreen);
+  const communityNames = new Map();
   const nodeList = h("details", {}, h("summary", {}, "The network as a list"), h("div"));
   let network = null;
   const layer = () => controls.querySelector("input[name=network-layer]:checked").value;
   const draw = () => {
     if (!network) return;
-    const n = drawNetwork(figure, network, layer(), (id) => navigate(profileHref(id)));
+    const n = drawNetwork(figure, network, layer(), (id) => navigate(profileHref(id)),
+      communitySelect.value, communityNames);
     const text = `${n} people shown (${layerNames[layer()].toLowerCase()}, ${network.hops} hop${network.hops > 1 ? "s" : ""})${network.truncated ? "; the network was cut at its size limit" : ""}.`;
     summary.textContent = text;
     fill(nodeList.lastChild, table("People in the network", [
       { label: "Name", rowHeader: true, cell: (r) => h("a", { href: profileHref(r.id) }, r.name || r.id) },
       { label: "Hops", num: true, cell: (r) => String(r.hop) },
-      { label: "Community", cell: (r) => fmt.text(r.community) },
+      { label: "Community", cell: (r) => (r.community === null || r.community === undefined ? "–"
+        : communityNames.get(String(r.community)) || String(r.community)) },
       { label: "Influence", num: true, cell: (r) => fmt.num(r.influence) },
     ], network.nodes));
   };
@@ -191,6 +198,18 @@ function networkCard(hcpId, navigate) {
     try {
       network = await api(`/hcps/${encodeURIComponent(hcpId)}/network`,
         { hops: hops.value, layers: Object.keys(LAYERS), max_nodes: 150 });
+      const ids = [...new Set(network.nodes.map((n) => n.community).filter((c) => c !== null && c !== undefined).map(String))];
+      if (ids.length) {
+        try {
+          for (const c of await api("/communities", { ids })) communityNames.set(c.id, c.label);
+        } catch {
+          // the legend keeps community numbers
+        }
+      }
+      const chosen = communitySelect.value;
+      communitySelect.replaceChildren(h("option", { value: "all" }, "All communities"),
+        ...ids.sort((a, b) => a.localeCompare(b, "en", { numeric: true })).map((c) => h("option",
+          { value: c, selected: c === chosen }, communityNames.get(c) || `Community ${c}`)));
       draw();
       return network;
     } catch (error) {
@@ -199,6 +218,13 @@ function networkCard(hcpId, navigate) {
     }
   };
   hops.addEventListener("change", load);
+  communitySelect.addEventListener("change", draw);
+  fullscreen.addEventListener("click", () => {
+    const on = !section.classList.contains("fullscreen");
+    section.classList.toggle("fullscreen", on);
+    fullscreen.setAttribute("aria-pressed", String(on));
+    fullscreen.textContent = on ? "Exit full screen" : "Full screen";
+  });
   controls.addEventListener("change", (event) => { if (event.target.name === "network-layer") draw(); });
   const section = card("network", "Ego network",
     h("p", { class: "hint" }, "Colour: community. Size: influence. Line style: layer. Tab to a person and press Enter to open the profile."),
