@@ -6,6 +6,7 @@ every caller's API key, caps request bodies and answers errors as problem+json.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -46,9 +47,11 @@ from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore, open_store
 
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a bulk of 1,000 engagements fits with room to spare
-MAX_IN_FLIGHT = 64  # the threadpool runs 40 routes at once; more would only queue
-RATE_PER_KEY = 200.0  # requests per second per key and process
-BURST_PER_KEY = 400
+# the threadpool runs 40 routes at once; more would only queue
+MAX_IN_FLIGHT = int(os.environ.get("KOLGRAPH_API_MAX_IN_FLIGHT", "64"))
+# requests per second per key and process, and the burst a key may make at once
+RATE_PER_KEY = float(os.environ.get("KOLGRAPH_API_RATE_PER_KEY", "200"))
+BURST_PER_KEY = int(os.environ.get("KOLGRAPH_API_BURST_PER_KEY", "400"))
 
 
 class BodyLimit:

@@ -38,7 +38,9 @@ def read_engagements(
     date_to: IsoDate | None = None,
     employee_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=engagements.MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None,
+    cursor: Annotated[str | None, Query(
+        min_length=1, max_length=400, pattern=r"^[A-Za-z0-9_-]+$",
+        description="next_cursor of the previous page (opaque)")] = None,
 ) -> EngagementPage:
     """Every department's engagements with the HCP, newest first; content behind the firewall."""
     items, next_cursor = engagements.engagement_history(

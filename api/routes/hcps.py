@@ -53,7 +53,9 @@ def find_hcps(
     sort: SortKey = "influence",
     order: Literal["asc", "desc"] = "desc",
     limit: Annotated[int, Query(ge=1, le=search.MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None,
+    cursor: Annotated[str | None, Query(
+        min_length=1, max_length=400, pattern=r"^[A-Za-z0-9_-]+$",
+        description="next_cursor of the previous page (opaque)")] = None,
 ) -> HcpPage:
     """Search and rank HCPs by any score; follow `next_cursor` for more."""
     filters = search.HcpFilters(
