@@ -631,3 +631,24 @@ def test_network_labels_the_people_who_matter_without_covering_the_centre(page, 
     page.get_by_role("button", name="Full screen").click()
     assert "fullscreen" in page.locator("#network").get_attribute("class")
     page.get_by_role("button", name="Exit full screen").click()
+
+
+def test_finder_at_tablet_width_shows_every_column_it_keeps(page, scenario, artifacts):
+    page.set_viewport_size({"width": 820, "height": 1180})
+    sign_in(page, scenario["keys"]["krm"])
+    fit = page.evaluate("""() => {
+        const table = document.querySelector('#results');
+        const wrap = table.parentElement;
+        const shown = [...table.querySelectorAll('thead th')]
+            .filter(th => getComputedStyle(th).display !== 'none');
+        const rows = [...table.querySelectorAll('tbody tr')]
+            .map(r => r.getBoundingClientRect().height);
+        return {overflow: table.scrollWidth - wrap.clientWidth,
+                right: Math.max(...shown.map(th => th.getBoundingClientRect().right)),
+                width: document.documentElement.clientWidth,
+                columns: shown.map(th => th.textContent), tallest: Math.max(...rows)};
+    }""")
+    page.screenshot(path=artifacts / "search-820.png", full_page=True)
+    assert fit["overflow"] <= 1 and fit["right"] <= fit["width"]
+    assert {"Rank", "Name", "Specialty", "Location", "Tier", "Why"} <= set(fit["columns"])
+    assert fit["tallest"] <= 110, fit["tallest"]

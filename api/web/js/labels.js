@@ -56,8 +56,9 @@ export function whyOf(hcp, names = null) {
     .sort((a, b) => hcp[b] - hcp[a])[0];
   if (best) parts.push(`strongest: ${COMPONENTS[best].toLowerCase()}`);
   const role = hcp.community_role && String(hcp.community_role).toLowerCase();
-  if (role && role !== "member" && role !== "peripheral") {
-    parts.push(`${words(role)} of ${communityName(hcp.community ?? "?", names)}`);
+  if (role && role !== "member" && !role.includes("peripheral")) {
+    // the community's leading topic (or institution) is enough for a row
+    parts.push(`${words(role)} of ${communityName(hcp.community ?? "?", names).split(" · ")[0].split(", ")[0]}`);
   }
   if (hcp.scope) parts.push(`${hcp.scope} reach`);
   if (hcp.rising_star) parts.push("rising star");

@@ -165,12 +165,12 @@ export async function searchPage({ main, params, current, navigate }) {
             navigate(hashFor(next));
           });
           return h("th", {
-            scope: "col", class: "num",
+            scope: "col", class: key === "influence" ? "num" : "num col-score",
             "aria-sort": active ? (order === "desc" ? "descending" : "ascending") : null,
           }, button);
         }),
         h("th", { scope: "col" }, "Tier"),
-        h("th", { scope: "col" }, "Scope"),
+        h("th", { scope: "col", class: "col-scope" }, "Scope"),
         h("th", { scope: "col" }, "Why"),
       ];
       const rows = page.items.map((hcp, i) => h("tr", { dataset: { id: hcp.id } },
@@ -180,12 +180,12 @@ export async function searchPage({ main, params, current, navigate }) {
         h("td", {}, fmt.text(hcp.specialty)),
         h("td", {}, [hcp.city, hcp.state].filter(Boolean).join(", ") || "–"),
         h("td", { class: "num" }, fmt.num(hcp.influence)),
-        h("td", { class: "num" }, fmt.num(hcp.scientific, 2)),
-        h("td", { class: "num" }, fmt.num(hcp.congress, 2)),
-        h("td", { class: "num" }, fmt.num(hcp.network, 2)),
+        h("td", { class: "num col-score" }, fmt.num(hcp.scientific, 2)),
+        h("td", { class: "num col-score" }, fmt.num(hcp.congress, 2)),
+        h("td", { class: "num col-score" }, fmt.num(hcp.network, 2)),
         h("td", {}, hcp.tier ? h("span", { class: `badge tier-${hcp.tier}` }, hcp.tier) : "–",
           hcp.segment ? ` ${hcp.segment}` : ""),
-        h("td", {}, fmt.text(hcp.scope)),
+        h("td", { class: "col-scope" }, fmt.text(hcp.scope)),
         h("td", { class: "why" }, whyOf(hcp, names), hcp.rising_star ? " " : "",
           hcp.rising_star ? h("span", { class: "badge rising" }, "rising") : null)));
       const prev = h("button", { type: "button", class: "secondary", disabled: cursors.length === 0 },
