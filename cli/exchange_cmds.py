@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -21,7 +22,9 @@ from kolgraph.exchange import (
     write_table,
 )
 from kolgraph.krm.access import Viewer, check_role
+from kolgraph.krm.search import HcpFilters, search_hcps
 from kolgraph.report import REPORT_VIEWER, report_content, write_html, write_pdf
+from kolgraph.store import GraphStore
 
 
 def _group(name: str, help_text: str) -> typer.Typer:
@@ -147,7 +150,7 @@ def import_neo4j(
 @app.command()
 def report(
     hcp: Annotated[str, typer.Argument(
-        help="kolgraph id (npi:..., orcid:..., hcp:...), NPI or ORCID.")],
+        help="kolgraph id (npi:..., orcid:..., hcp:...), NPI, ORCID or a name to search.")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="HTML file (default: <hcp>.html here).")] = None,
     pdf: Annotated[Path | None, typer.Option(
@@ -166,13 +169,39 @@ def report(
     when = _iso_date(as_of)
     viewer = Viewer("cli:report", check_role(role), department)
     with store_for(data_dir) as store:
-        content = report_content(store, hcp, viewer=viewer, as_of=when)
+        content = report_content(store, resolve_hcp(store, viewer, hcp), viewer=viewer,
+                                 as_of=when)
     target = output or Path(f"{content.hcp_id.replace(':', '_')}.html")
     write_html(content, target)
     console.print(f"wrote {target}")
     if pdf is not None:
         write_pdf(content, pdf)
         console.print(f"wrote {pdf}")
+
+
+_ID_LIKE = re.compile(r"^(?:[a-z_]+:.+|\d{10}|\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+
+
+def resolve_hcp(store: GraphStore, viewer: Viewer, text: str, *, shown: int = 5) -> str:
+    """``text`` itself when it is an id, NPI or ORCID; else the one HCP whose name matches.
+
+    Raises
+    ------
+    ExchangeError
+        If no name matches, or several do (the message lists the first ``shown`` with ids,
+        most influential first).
+    """
+    if _ID_LIKE.match(text.strip()):
+        return text.strip()
+    items, more = search_hcps(store, viewer, HcpFilters(q=text.strip()), limit=shown)
+    if not items:
+        raise ExchangeError(f"no HCP named like {text!r}; give a kolgraph id, an NPI or an "
+                            "ORCID, or search with GET /hcps?q=...")
+    if len(items) > 1:
+        listed = "; ".join(f"{h.get('name') or '?'} ({h['id']})" for h in items)
+        raise ExchangeError(f"{text!r} matches {'more than ' if more else ''}{len(items)} HCPs: "
+                            f"{listed}; run it again with one of the ids")
+    return str(items[0]["id"])
 
 
 def _iso_date(text: str | None) -> date | None:

@@ -125,9 +125,10 @@ def write_pdf(content: ReportContent, path: Path) -> Path:
         import weasyprint
     except (ImportError, OSError) as exc:
         raise ExchangeError(
-            "PDF needs WeasyPrint and the Pango library: pip install 'kolgraph[pdf]' (and "
-            "e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0); or write --html and "
-            "print it to PDF from a browser"
+            "PDF needs WeasyPrint and the Pango library: pip install weasyprint (or, in a "
+            "kolgraph checkout, pip install -e '.[pdf]') and e.g. apt-get install "
+            "libpango-1.0-0 libpangoft2-1.0-0; or open the HTML report (written with or "
+            "without --pdf) in a browser and print it to PDF"
         ) from exc
     path.parent.mkdir(parents=True, exist_ok=True)
     weasyprint.HTML(string=render_html(content)).write_pdf(path)

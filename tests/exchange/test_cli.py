@@ -86,3 +86,50 @@ def test_report_writes_the_html_page(data_dir: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     html = page.read_text(encoding="utf-8")
     assert "Ada Lovelace" in html and "<svg" in html
+
+
+def test_report_finds_the_hcp_by_name(data_dir: Path, tmp_path: Path) -> None:
+    page = tmp_path / "by-name.html"
+    done = kolgraph("report", "lovelace", "--output", str(page), "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Ada Lovelace" in page.read_text(encoding="utf-8")
+    several = kolgraph("report", "o", "--data-dir", str(data_dir))
+    assert several.returncode == 1
+    assert "matches" in several.stdout and "(npi:1000000001)" in several.stdout
+    assert "Traceback" not in several.stderr
+    nobody = kolgraph("report", "zzzz", "--data-dir", str(data_dir))
+    assert nobody.returncode == 1 and "no HCP named like 'zzzz'" in nobody.stdout
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("weasyprint") is not None,
+                    reason="WeasyPrint is installed: the PDF is written")
+def test_report_pdf_without_weasyprint_says_how_to_install_it(data_dir: Path,
+                                                               tmp_path: Path) -> None:
+    done = kolgraph("report", "1000000001", "--output", str(tmp_path / "a.html"), "--pdf",
+                    str(tmp_path / "a.pdf"), "--data-dir", str(data_dir))
+    assert done.returncode == 1
+    text = " ".join(done.stdout.split())
+    assert "pip install weasyprint" in text and "pip install -e '.[pdf]'" in text
+    assert "--html" not in text
+
+
+def test_json_errors_are_one_json_object(data_dir: Path, tmp_path: Path) -> None:
+    done = kolgraph("ingest", "trials", str(tmp_path / "nowhere"), "--json",
+                    "--data-dir", str(data_dir))
+    assert done.returncode == 1
+    assert json.loads(done.stdout) == {"error": f"no such file or folder: {tmp_path / 'nowhere'}"}
+    usage = kolgraph("score", "--json", "--seed", "abc", "--data-dir", str(data_dir))
+    assert usage.returncode == 1 and "--seed" in json.loads(usage.stdout)["error"]
+
+
+def test_ingest_trials_from_a_folder_and_a_glob(data_dir: Path, tmp_path: Path) -> None:
+    samples = Path(__file__).resolve().parents[2] / "data" / "samples" / "clinicaltrials-gov"
+    folder = samples / "api_v2_study"
+    done = kolgraph("ingest", "trials", str(folder), "--json", "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stdout + done.stderr
+    body = json.loads(done.stdout)
+    assert body["files"] == len(list(folder.glob("*.json"))) == len(body["summaries"])
+    assert body["loaded"] == sum(s["loaded"] for s in body["summaries"]) > 0
+    again = kolgraph("ingest", "trials", str(folder / "NCT0*.json"), "--data-dir", str(data_dir))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"trials: {len(list(folder.glob('NCT0*.json')))} files" in again.stdout
