@@ -50,8 +50,8 @@ MAX_BODY_BYTES = 4 * 1024 * 1024  # a bulk of 1,000 engagements fits with room t
 # the threadpool runs 40 routes at once; more would only queue
 MAX_IN_FLIGHT = int(os.environ.get("KOLGRAPH_API_MAX_IN_FLIGHT", "64"))
 # requests per second per key and process, and the burst a key may make at once
-RATE_PER_KEY = float(os.environ.get("KOLGRAPH_API_RATE_PER_KEY", "200"))
-BURST_PER_KEY = int(os.environ.get("KOLGRAPH_API_BURST_PER_KEY", "400"))
+RATE_PER_KEY = float(os.environ.get("KOLGRAPH_API_RATE_PER_KEY", "1000"))
+BURST_PER_KEY = int(os.environ.get("KOLGRAPH_API_BURST_PER_KEY", "1000"))
 
 
 class BodyLimit:
