@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
-import shutil
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,14 +18,8 @@ LAYERS = ["coauthor", "referral", "congress", "trial"]
 UNLABELLED = """() => [...document.querySelectorAll('input, select')]
     .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
     .map(el => el.id || el.name)"""
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
-def save_docs_screenshot(source: Path, name: str) -> None:
-    """Copy ``source`` to docs/img/``name`` when KOLGRAPH_UPDATE_DOCS_IMG=1 (the README's)."""
-    if os.environ.get("KOLGRAPH_UPDATE_DOCS_IMG") == "1":
-        DOCS_IMG.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, DOCS_IMG / name)
 
 
 def sign_in(page: Any, key: str) -> None:
@@ -110,7 +101,6 @@ def test_sign_in_search_profile_network_and_timeline(page, server, scenario, art
     page.set_viewport_size({"width": 1280, "height": 1700})
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=artifacts / "profile-top.png")
-    save_docs_screenshot(artifacts / "profile-top.png", "profile.png")
 
 
 def test_layer_switch_redraws_the_network(page, server, scenario):

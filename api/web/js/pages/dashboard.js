@@ -89,7 +89,7 @@ export async function dashboardPage({ main, params, current, navigate }) {
     Promise.allSettled(territories.map((t) => api("/kpis", { ...kpiPeriod, territory: t }))),
     session.can("read_portfolio") ? apiOrForbidden("/portfolio", { limit: 25, ...asOfParams(period) }).catch((e) => ({ error: messageOf(e) }))
       : Promise.resolve({ forbidden: `a ${me.role} key may not read the portfolio` }),
-    session.can("read_portfolio") ? api("/alerts", { as_of: end }).catch((e) => ({ error: messageOf(e) }))
+    session.can("read_portfolio") ? api("/alerts", { as_of: end, limit: 20 }).catch((e) => ({ error: messageOf(e) }))
       : Promise.resolve(null),
   ]);
   if (!current()) return;
