@@ -568,6 +568,10 @@ def test_profile_lists_papers_trials_congress_roles_and_employee_names(page, ser
         assert trial["phase"].replace("_", " ") in trials.first.inner_text()
     assert page.locator("#congress-roles tbody tr").count() == len(record["congress_roles"]) > 0
     assert "Lakeside University Hospital" in page.locator("#affiliation-history").inner_text()
+    # the influence evidence names the papers, not only their PMIDs
+    page.locator("#influence li[data-component=scientific] summary").click()
+    evidence = page.locator("#influence li[data-component=scientific] details li").first
+    assert any(p["title"] in evidence.inner_text() for p in record["publications"])
     sales = page.locator("#timeline li[data-id='eng:crm:WEB-S-1'] .employee")
     assert sales.inner_text() == "by Dana Whitfield (S-300)"
 

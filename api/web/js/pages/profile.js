@@ -74,13 +74,20 @@ function componentsOf(profile) {
     .map((c) => ({ component: c, scaled: Number(source[c]) }));
 }
 
+// papers of the open profile by PMID and id (GET /hcps/{id}/activity), for the evidence lists
+const PAPERS = new Map();
+
 function evidenceItem(kind, item, names) {
   if (kind === "papers") {
-    const label = item.pmid ? `PMID ${item.pmid}` : (item.doi || item.pub || "paper");
+    const paper = PAPERS.get(String(item.pmid)) || PAPERS.get(String(item.pub)) || {};
+    const title = item.title || paper.title;
+    const label = title || (item.pmid ? `PMID ${item.pmid}` : (item.doi || item.pub || "paper"));
     const link = item.pmid
       ? h("a", { href: `https://pubmed.ncbi.nlm.nih.gov/${encodeURIComponent(item.pmid)}/`, rel: "noreferrer" }, label)
       : label;
-    return [link, ` (${[item.year, item.role && `${words(item.role)} author`].filter(Boolean).join(", ")})`];
+    const cited = paper.cited_by ?? item.cited_by;
+    return [link, ` (${[paper.journal, item.year || paper.year, item.role && `${words(item.role)} author`,
+      cited !== null && cited !== undefined ? `cited ${fmt.int(cited)}` : null].filter(Boolean).join(", ")})`];
   }
   if (kind === "congress_roles") {
     return `${words(item.role)} at ${item.congress || item.session || "a congress"}`
@@ -501,6 +508,8 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
   if (!current()) return;
   const net = networkCard(hcpId, navigate);
   const community = profile.classification?.community;
+  const activityCall = api(`/hcps/${encodeURIComponent(hcpId)}/activity`)
+    .catch((error) => ({ error: messageOf(error) }));
   const [network, contacts, firstPage, plans, named, acks] = await Promise.allSettled([
     net.load(),
     apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/contacts`, asOfParams(period)),
@@ -513,11 +522,15 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
   ]);
   const acked = new Map((acks.status === "fulfilled" ? acks.value : []).map((a) => [a.key, a]));
   const [activity] = await Promise.allSettled([
-    api(`/hcps/${encodeURIComponent(hcpId)}/activity`),
+    activityCall,
     nameEmployees(settled(firstPage).items || []),
   ]);
   if (!current()) return;
-  if (!current()) return;
+  PAPERS.clear();
+  for (const p of settled(activity).publications || []) {
+    if (p.pmid) PAPERS.set(String(p.pmid), p);
+    PAPERS.set(String(p.id), p);
+  }
   const names = new Map((settled(network)?.nodes || []).map((n) => [n.id, n.name]));
   for (const c of profile.top_collaborators || []) names.set(c.id, c.name);
   const c = profile.classification;
