@@ -132,6 +132,8 @@ def save_plan(
                                      field)
         created = old.get("created_at") or now
     props = plan.model_dump(mode="json")
+    if old is not None and not viewer.can(Permission.SEE_SPEND):
+        props["budget"] = old.get("budget")  # a role that never sees the budget keeps it
     props["planned_by_type"] = json.dumps(props["planned_by_type"], sort_keys=True)
     props.update(created_at=created, updated_at=now, updated_by=viewer.key_id, source="krm")
     rows = store.run("save_plan", id=plan_id, hcp_id=plan.hcp_id, props=props,

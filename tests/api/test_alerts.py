@@ -68,3 +68,4 @@ def test_acknowledging_a_conflict_clears_the_alert_and_is_audited(client, contac
     field = client.post(f"/hcps/{contacts}/conflicts/acknowledge", json={"key": key},
                         headers=as_("rep"))
     assert field.status_code == 403
+
