@@ -14,6 +14,8 @@ from kolgraph.krm.kpis import DETAILING_TYPES, FIELD_TYPES, distance_m, kpis, wo
 from kolgraph.krm.policy import KrmPolicy
 
 MANAGER = Viewer("k-kpi", "krm_manager", "marketing")
+# sees every department's content, so no figure is withheld across the firewall
+COMPLIANCE = Viewer("k-kpi-c", "compliance", "compliance")
 DEPARTMENTS = ("sales", "medical_affairs", "marketing")
 TYPES = ("visit", "call", "meeting", "email", "advisory_board", "sample_drop")
 START = date(2024, 1, 1)
@@ -130,13 +132,16 @@ def test_kpis_equal_a_count_by_hand(store, where, radius):
     seed(store, random.Random(5))
     start, end = date(2024, 2, 1), date(2024, 5, 31)
     policy = KrmPolicy(visit_radius_m=radius)
-    got = kpis(store, MANAGER, policy, period_start=start, period_end=end, **where)
+    got = kpis(store, COMPLIANCE, policy, period_start=start, period_end=end, **where)
     want = by_hand(store, start, end, radius, **where)
     assert want["engagements"] > 10 and want["visits_located"] > 0  # the seed exercises it all
     contacted = {s["segment"]: s["contacted"] for s in got["segment_coverage"]}
     assert contacted == want.pop("contacted")
     assert {name: got[name] for name in want} == want
     assert got["latest_engagement_date"] is None
+    across = kpis(store, MANAGER, policy, period_start=start, period_end=end, **where)
+    if where.get("department") not in (None, "marketing"):  # another department's figures
+        assert all(n >= 5 for n in across["outcome_mix"].values()), across["outcome_mix"]
 
 
 def test_an_empty_period_gives_zeros_and_the_latest_date(store):
