@@ -31,7 +31,8 @@ def test_cli_with_a_password_never_prints_it(tmp_path):
         done = subprocess.run([sys.executable, "-m", "kolgraph.cli", *args], env=env,
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 1, (args, done.stdout, done.stderr)
-        assert "error:" in done.stdout + done.stderr
+        said = done.stdout + done.stderr  # "error: ..." or, with --json, {"error": ...}
+        assert "error:" in said or '"error":' in said, said
         assert PASSWORD not in done.stdout + done.stderr, args
 
 
