@@ -1,12 +1,15 @@
-"""CMS Open Payments (Sunshine Act): General and Research payment files -> Engagements.
+"""CMS Open Payments (Sunshine Act): General and Research payment files -> industry Payments.
 
 Column names differ between publications and are matched case-insensitively:
 ``Physician_*`` (program years up to 2020 as first published), ``Covered_Recipient_*``
 (current publications, with ``Covered_Recipient_NPI``), and the lower-case Socrata export.
-Each payment becomes ``(:Engagement {type: 'payment'})`` with ``WITH_HCP`` to the
-physician recipient (and, in research files, to the named principal investigators),
-``PAID_BY`` the manufacturer, ``ABOUT_PRODUCT`` each named product and ``OWNED_BY`` the
-department that normally owns that nature of payment (:mod:`kolgraph.ingest.departments`).
+Open Payments discloses what *every* manufacturer paid a physician, so each row becomes
+``(:Payment)`` with ``PAID_TO`` the physician recipient (and, in research files, the named
+principal investigators), ``PAID_BY`` the manufacturer and ``ABOUT_PRODUCT`` each named
+product: a transparency record and a signal, not a contact of ours. Only a payment whose
+manufacturer is our company (setting ``our_company``) also becomes our
+``(:Engagement {type: 'payment'})``, ``OWNED_BY`` the department that normally owns that
+nature of payment (:mod:`kolgraph.ingest.departments`), and so counts in our spend.
 A research payment with a ClinicalTrials.gov id adds ``(:HCP)-[:INVESTIGATOR_OF]->(:Trial)``
 for every PI. Files without NPIs identify physicians by ``Physician_Profile_ID``; the
 resolver links those (key ``profile_id``).
@@ -24,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from kolgraph.config import Settings
 from kolgraph.errors import IngestError
 from kolgraph.ingest import fields
 from kolgraph.ingest.batch import GraphBatch
@@ -262,8 +266,10 @@ class PaymentsLoader(Loader):
 
     source = "payments"
 
-    def __init__(self, departments: DepartmentMap | None = None) -> None:
+    def __init__(self, departments: DepartmentMap | None = None,
+                 our_company: str | None = None) -> None:
         self.departments = departments
+        self.our_company = our_company if our_company is not None else Settings().our_company
 
     def check(self, path: Path) -> None:
         cols = PaymentColumns(read_header(path, what="Open Payments"))
@@ -309,39 +315,65 @@ class PaymentsLoader(Loader):
 
     def _add_payment(self, batch: GraphBatch, p: Payment, hcp_ids: dict[str, str],
                      departments: DepartmentMap) -> None:
-        eng_id = f"eng:op:{p.record_id}"
-        department = departments.department_for(p.nature, research=p.research)
+        pay_id = f"payment:op:{p.record_id}"
         first_hcp = hcp_ids[mention_id("payments", p.record_id, 1)]
-        batch.node("Engagement", eng_id, type="payment", channel="transfer_of_value",
-                   date=p.date, datetime=p.date, amount=p.amount, nature_of_payment=p.nature
-                   or ("Research" if p.research else None), form_of_payment=p.form,
-                   department=department, hcp_id=first_hcp, recipient_type=p.recipient_type,
-                   recipient_name=p.recipient_name, manufacturer=p.manufacturer,
-                   program_year=p.program_year, study=p.study, nct_id=p.nct_id,
-                   product=p.products[0].name if p.products else None, source_id=p.record_id)
-        batch.node("Department", f"dept:{department}", name=department, source_id=department)
-        batch.rel("Engagement", eng_id, "OWNED_BY", "Department", f"dept:{department}")
+        ours = is_our_company(p.manufacturer, self.our_company)
+        props = {"date": p.date, "amount": p.amount, "nature_of_payment": p.nature
+                     or ("Research" if p.research else None), "form_of_payment": p.form,
+                     "hcp_id": first_hcp, "recipient_type": p.recipient_type,
+                     "recipient_name": p.recipient_name, "manufacturer": p.manufacturer,
+                     "program_year": p.program_year, "study": p.study, "nct_id": p.nct_id,
+                     "product": p.products[0].name if p.products else None,
+                     "research": p.research, "source_id": p.record_id}
+        batch.node("Payment", pay_id, ours=ours, **props)
         maker = manufacturer_id(p)
         batch.node("Manufacturer", maker, name=p.manufacturer, source_id=p.manufacturer_id
                    or p.manufacturer)
-        batch.rel("Engagement", eng_id, "PAID_BY", "Manufacturer", maker)
+        batch.rel("Payment", pay_id, "PAID_BY", "Manufacturer", maker)
+        eng_id = f"eng:op:{p.record_id}"
+        if ours:  # our own transfer of value: an engagement of the department that owns it
+            department = departments.department_for(p.nature, research=p.research)
+            batch.node("Engagement", eng_id, type="payment", channel="transfer_of_value",
+                       datetime=p.date, department=department, payment_id=pay_id, **props)
+            batch.node("Department", f"dept:{department}", name=department,
+                       source_id=department)
+            batch.rel("Engagement", eng_id, "OWNED_BY", "Department", f"dept:{department}")
+            batch.rel("Engagement", eng_id, "PAID_BY", "Manufacturer", maker)
         for product in p.products:
             product_id = f"product:{fields.slug(product.name)}"
             batch.node("Product", product_id, name=product.name, ndc=product.ndc,
                        therapeutic_area=product.therapeutic_area, source_id=product.name)
-            batch.rel("Engagement", eng_id, "ABOUT_PRODUCT", "Product", product_id)
+            batch.rel("Payment", pay_id, "ABOUT_PRODUCT", "Product", product_id)
+            if ours:
+                batch.rel("Engagement", eng_id, "ABOUT_PRODUCT", "Product", product_id)
         if p.nct_id:
             batch.node("Trial", f"nct:{p.nct_id}", nct_id=p.nct_id, source_id=p.nct_id)
         for position, person in enumerate(p.people, start=1):
             mid = mention_id("payments", p.record_id, position)
             hcp_id = hcp_ids[mid]
             batch.node("HCP", hcp_id, specialty=person.specialty)
-            batch.rel("Mention", mid, "APPEARS_IN", "Engagement", eng_id, position=position,
+            batch.rel("Mention", mid, "APPEARS_IN", "Payment", pay_id, position=position,
                       role=person.role)
-            batch.rel("Engagement", eng_id, "WITH_HCP", "HCP", hcp_id, role=person.role)
+            batch.rel("Payment", pay_id, "PAID_TO", "HCP", hcp_id, role=person.role)
+            if ours:
+                batch.rel("Engagement", eng_id, "WITH_HCP", "HCP", hcp_id, role=person.role)
             if p.nct_id and person.role == "principal_investigator":
                 batch.rel("HCP", hcp_id, "INVESTIGATOR_OF", "Trial", f"nct:{p.nct_id}",
                           role="principal_investigator", source_id=p.record_id)
+
+
+def is_our_company(manufacturer: str | None, our_company: str | None) -> bool:
+    """Whether a paying manufacturer is our company (``our_company``: names split by ``;``,
+    compared without case or repeated spaces).
+
+    >>> is_our_company("ACME PHARMA, INC.", "Acme Pharma, Inc."), is_our_company("X", None)
+    (True, False)
+    """
+    if not manufacturer or not our_company:
+        return False
+    def key(text: str) -> str:
+        return " ".join(text.casefold().split())
+    return key(manufacturer) in {key(n) for n in our_company.split(";") if n.strip()}
 
 
 def _country(value: str | None) -> str | None:

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # whole name blocks are dropped, least recently used first, and read again from the
     # store when needed: same resolutions, slower (benchmarks/RESULTS.md).
     resolution_profiles: int = Field(RESOLUTION_PROFILES, ge=1)
+    # Our company as Open Payments names the paying manufacturer (any case; several names
+    # separated by ";"). Only its payments count as our engagements and spend; every other
+    # manufacturer's payment is a disclosed industry payment to the HCP.
+    our_company: str | None = None
 
     @classmethod
     def settings_customise_sources(

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,11 @@ import pytest
 from kolgraph.config import Settings
 from kolgraph.errors import IngestError
 from kolgraph.ingest import run_ingest
+from kolgraph.ingest.payments import PaymentsLoader
 from kolgraph.ingest.registry import loader_for
+from kolgraph.krm.access import Viewer
+from kolgraph.krm.contacts import contact_tracking
+from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import EmbeddedFalkorDB, open_store
 
 OP = Path(__file__).resolve().parents[2] / "data" / "samples" / "open-payments"
@@ -31,8 +36,11 @@ PI_PROFILE = [f"Principal_Investigator_{n}_Profile_ID" for n in range(1, 6)]
 @pytest.fixture
 def load(store, tmp_path):
     """``load(source, path)``: one ingest run into the test store; returns its summary."""
-    return lambda source, path, **kw: run_ingest(store, loader_for(source), path,
-                                                 rejects_dir=tmp_path / "rejects", **kw)
+    def run(source, path, our=None, **kw):
+        loader = PaymentsLoader(our_company=our) if our else loader_for(source)
+        return run_ingest(store, loader, path, rejects_dir=tmp_path / "rejects", **kw)
+
+    return run
 
 
 def nodes(store, label):
@@ -66,11 +74,12 @@ def test_research_file_counts_match_pandas(store, load):
     assert summary.read == len(frame) and summary.loaded == len(usable)
     assert summary.rejected == len(frame) - len(usable)
     assert all("not an HCP" in r["reason"] for r in rejects_of(summary))
-    engagements = nodes(store, "Engagement")
-    assert len(engagements) == len(usable)
-    assert round(sum(e["amount"] for e in engagements.values()), 2) == round(
+    payments = nodes(store, "Payment")
+    assert len(payments) == len(usable)
+    assert round(sum(e["amount"] for e in payments.values()), 2) == round(
         usable["Total_Amount_of_Payment_USDollars"].astype(float).sum(), 2)
-    assert {e["department"] for e in engagements.values()} == {"clinical_research"}
+    assert {e["ours"] for e in payments.values()} == {False}
+    assert nodes(store, "Engagement") == {}  # other companies' payments are not our contacts
     hcps = nodes(store, "HCP")
     assert {h["profile_id"] for h in hcps.values()} == profiles and len(hcps) == len(profiles)
     assert len(nodes(store, "Trial")) == with_nct["ClinicalTrials_Gov_Identifier"].nunique()
@@ -81,12 +90,12 @@ def test_research_file_counts_match_pandas(store, load):
 
 def test_hand_checked_research_payment_to_a_teaching_hospital(store, load):
     load("payments", RESEARCH_2015)
-    eng = store.run("node_by_id", {"label": "Engagement"}, id="eng:op:254936860")[0]["props"]
-    assert (eng["amount"], eng["date"], eng["type"]) == (658.84, "2015-12-31", "payment")
+    eng = store.run("node_by_id", {"label": "Payment"}, id="payment:op:254936860")[0]["props"]
+    assert (eng["amount"], eng["date"], eng["research"]) == (658.84, "2015-12-31", True)
     assert eng["recipient_type"] == "teaching_hospital"
     assert eng["recipient_name"] == "Univ Of Iowa Hosp & Clinic"
-    with_hcp = [r for r in rels(store, "Engagement", "WITH_HCP", "HCP")
-                if r["start"] == "eng:op:254936860"]
+    with_hcp = [r for r in rels(store, "Payment", "PAID_TO", "HCP")
+                if r["start"] == "payment:op:254936860"]
     assert len(with_hcp) == 1 and with_hcp[0]["props"]["role"] == "principal_investigator"
     kline = store.run("node_by_id", {"label": "HCP"}, id=with_hcp[0]["end"])[0]["props"]
     assert (kline["profile_id"], kline["family"], kline["given"]) == ("1157105", "Kline", "Joel N")
@@ -94,17 +103,19 @@ def test_hand_checked_research_payment_to_a_teaching_hospital(store, load):
     paths = set(frame.loc[frame["Principal_Investigator_1_Profile_ID"] == "1157105",
                           "Principal_Investigator_1_Specialty"])
     assert kline["specialty"] in {p.rsplit("|", 1)[-1] for p in paths}
-    paid_by = [r["end"] for r in rels(store, "Engagement", "PAID_BY", "Manufacturer")
-               if r["start"] == "eng:op:254936860"]
+    paid_by = [r["end"] for r in rels(store, "Payment", "PAID_BY", "Manufacturer")
+               if r["start"] == "payment:op:254936860"]
     assert paid_by == ["manufacturer:op:100000000146"]
 
 
 def test_socrata_general_file_departments_and_products(store, load):
     frame = pd.read_csv(GENERAL_SOCRATA, dtype=str, keep_default_na=False)
     physicians = frame[frame["covered_recipient_type"] == "Covered Recipient Physician"]
-    summary = load("payments", GENERAL_SOCRATA)
+    makers = physicians["applicable_manufacturer_or_applicable_gpo_making_payment_name"]
+    summary = load("payments", GENERAL_SOCRATA, our=";".join(set(makers)).upper())
     assert (summary.loaded, summary.rejected) == (len(physicians), len(frame) - len(physicians))
-    engagements = nodes(store, "Engagement")
+    engagements = nodes(store, "Engagement")  # every maker configured ours: every row is ours
+    assert len(engagements) == len(nodes(store, "Payment")) == len(physicians)
     food = (physicians["nature_of_payment_or_transfer_of_value"] == "Food and Beverage").sum()
     consulting = (physicians["nature_of_payment_or_transfer_of_value"] == "Consulting Fee").sum()
     by_nature = [e for e in engagements.values() if e["nature_of_payment"] == "Food and Beverage"]
@@ -122,7 +133,7 @@ def test_socrata_general_file_departments_and_products(store, load):
 def test_cms_layout_with_new_product_columns(store, load):
     summary = load("payments", GENERAL_CMS)
     assert (summary.loaded, summary.rejected) == (1, 0)
-    eng = store.run("node_by_id", {"label": "Engagement"}, id="eng:op:346039438")[0]["props"]
+    eng = store.run("node_by_id", {"label": "Payment"}, id="payment:op:346039438")[0]["props"]
     assert eng["date"] == "2016-02-12" and eng["product"] == "StabiliT"
     products = nodes(store, "Product")
     assert products["product:stabilit"]["therapeutic_area"] == "Radiology"
@@ -185,6 +196,7 @@ def test_department_mapping_can_be_overridden(store, load, tmp_path, monkeypatch
     mapping = tmp_path / "departments.json"
     mapping.write_text(json.dumps({"default": "sales", "nature": {"consulting": "marketing"}}))
     monkeypatch.setenv("KOLGRAPH_PAYMENT_DEPARTMENTS", str(mapping))
+    monkeypatch.setenv("KOLGRAPH_OUR_COMPANY", "ACME pharma")  # our payments: engagements
     path = newer_layout(tmp_path / "op.csv", [payment("1"), payment(
         "2", Nature_of_Payment_or_Transfer_of_Value="Food and Beverage")])
     load("payments", path)
@@ -228,8 +240,8 @@ def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
     assert reasons["7"][0] == "Covered_Recipient_Last_Name"
     ragged = [r for r in rejects_of(summary) if r["record"].startswith("line")]
     assert ragged and "expected 17 fields" in ragged[0]["reason"]
-    eng = store.run("node_by_id", {"label": "Engagement"}, id="eng:op:8")[0]["props"]
-    assert eng["nature_of_payment"] == "Food and Beverage" and eng["department"] == "sales"
+    eng = store.run("node_by_id", {"label": "Payment"}, id="payment:op:8")[0]["props"]
+    assert eng["nature_of_payment"] == "Food and Beverage" and "department" not in eng
 
 
 def test_latin1_file_is_read(store, load, tmp_path):
@@ -244,7 +256,7 @@ def test_bom_header_is_read(store, load, tmp_path):
     path = newer_layout(tmp_path / "bom.csv", [payment("1")])
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert load("payments", path).loaded == 1
-    assert nodes(store, "Engagement")["eng:op:1"]["amount"] == 150.0
+    assert nodes(store, "Payment")["payment:op:1"]["amount"] == 150.0
 
 
 def _ingest(data_dir: Path) -> subprocess.Popen[bytes]:
@@ -273,7 +285,7 @@ def test_killed_run_resumes_to_the_counts_of_a_clean_run(tmp_path):
         assert proc.poll() is None, "the run finished before it could be killed"
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        partial = _counts(killed)["nodes"].get("Engagement", 0)
+        partial = _counts(killed)["nodes"].get("Payment", 0)
         assert 0 < partial < 4251
         rerun = _ingest(killed)
         out, err = rerun.communicate(timeout=600)
@@ -290,3 +302,34 @@ def test_killed_run_resumes_to_the_counts_of_a_clean_run(tmp_path):
     finally:
         for data_dir in (killed, clean):
             EmbeddedFalkorDB(data_dir).stop()
+
+
+def _spend_2013(store, hcp: str) -> tuple[float, int]:
+    viewer = Viewer(key_id="k", role="krm_manager", department="medical_affairs")
+    seen = contact_tracking(store, viewer, hcp, KrmPolicy(lookback_days=365),
+                            as_of=date(2013, 12, 31))
+    contacts = sum(d["contacts"] for d in seen["departments"])
+    return seen["total_spend"], contacts
+
+
+def test_open_payments_count_as_our_spend_only_for_our_company(store, load):
+    frame = pd.read_csv(GENERAL_SOCRATA, dtype=str, keep_default_na=False)
+    rows = frame[(frame["physician_profile_id"] == "338981")
+                 & (frame["covered_recipient_type"] == "Covered Recipient Physician")]
+    maker = "applicable_manufacturer_or_applicable_gpo_making_payment_name"
+    assert rows[maker].nunique() > 1  # paid by Biogen and others
+    load("payments", GENERAL_SOCRATA)
+    hcp = next(h for h, p in nodes(store, "HCP").items() if p.get("profile_id") == "338981")
+    assert _spend_2013(store, hcp) == (0.0, 0)
+    assert len([p for p in nodes(store, "Payment").values() if p["hcp_id"] == hcp]) == len(rows)
+
+    load("payments", GENERAL_SOCRATA, our="biogen idec inc.")
+    ours = rows[rows[maker].str.casefold() == "biogen idec inc."]
+    spend, contacts = _spend_2013(store, hcp)
+    assert contacts == len(ours) > 0
+    assert spend == round(ours["total_amount_of_payment_usdollars"].astype(float).sum(), 2)
+    engagements = nodes(store, "Engagement")
+    assert {e["manufacturer"] for e in engagements.values()} == {"Biogen Idec Inc."}
+    assert len(engagements) == (frame.loc[frame["covered_recipient_type"]
+                                          == "Covered Recipient Physician", maker]
+                                == "Biogen Idec Inc.").sum()
