@@ -32,6 +32,7 @@ from kolgraph.api.routes import (
     hcps,
     health,
     kpis,
+    payments,
     plans,
     privacy,
     runs,
@@ -200,7 +201,7 @@ def create_app(
         app.state.store = store
     errors.register(app)
     for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, privacy, ui,
-                   apidocs, communities, alerts, activity):
+                   apidocs, communities, alerts, activity, payments):
         app.include_router(module.router)
     app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)

@@ -42,3 +42,15 @@ WHERE a.at >= $date_from AND a.at < $date_to
 RETURN properties(a) AS event
 ORDER BY a.id
 LIMIT $limit
+
+// name: hcp_industry_payments
+// mode: read
+// Open Payments disclosures received by one HCP (every manufacturer), newest first.
+MATCH (p:Payment)-[:PAID_TO]->(h:HCP {id: $id})
+OPTIONAL MATCH (p)-[:ABOUT_PRODUCT]->(pr:Product)
+WITH p, collect(pr.name) AS products
+RETURN p.id AS id, p.date AS date, p.amount AS amount, p.manufacturer AS manufacturer,
+       p.nature_of_payment AS nature, p.form_of_payment AS form, p.research AS research,
+       p.study AS study, p.nct_id AS nct_id, coalesce(p.ours, false) AS ours,
+       products
+ORDER BY date DESC, id

@@ -333,3 +333,33 @@ def test_open_payments_count_as_our_spend_only_for_our_company(store, load):
     assert len(engagements) == (frame.loc[frame["covered_recipient_type"]
                                           == "Covered Recipient Physician", maker]
                                 == "Biogen Idec Inc.").sum()
+
+
+def test_industry_payments_panel_over_http(store, load, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from kolgraph.api.app import create_app
+    from kolgraph.krm import keys
+
+    frame = pd.read_csv(GENERAL_SOCRATA, dtype=str, keep_default_na=False)
+    rows = frame[(frame["physician_profile_id"] == "338981")
+                 & (frame["covered_recipient_type"] == "Covered Recipient Physician")]
+    amounts = rows["total_amount_of_payment_usdollars"].astype(float)
+    maker = rows["applicable_manufacturer_or_applicable_gpo_making_payment_name"]
+    load("payments", GENERAL_SOCRATA, our="Biogen Idec Inc.")
+    hcp = next(h for h, p in nodes(store, "HCP").items() if p.get("profile_id") == "338981")
+    key = keys.create_key(store, "field", "sales", label="t")[0]
+    app = create_app(Settings(data_dir=tmp_path / "unused"), store=store, policy=KrmPolicy())
+    with TestClient(app) as client:
+        got = client.get(f"/hcps/{hcp}/industry-payments", headers={"X-API-Key": key})
+        missing = client.get("/hcps/npi:0000000000/industry-payments",
+                             headers={"X-API-Key": key})
+    assert got.status_code == 200, got.text
+    panel = got.json()
+    assert panel["payments"] == len(rows) and panel["total"] == round(amounts.sum(), 2)
+    assert panel["ours_total"] == round(amounts[maker == "Biogen Idec Inc."].sum(), 2)
+    by_maker = {g["name"]: g["payments"] for g in panel["by_manufacturer"]}
+    assert by_maker == maker.value_counts().to_dict()
+    assert [g["year"] for g in panel["by_year"]] == [2013]
+    assert {"avonex", "tecfidera"} <= {g["product"].lower() for g in panel["by_product"]}
+    assert missing.status_code == 404
