@@ -31,7 +31,9 @@ from kolgraph.ingest.programmes import (
     Person,
     SessionRecord,
     calendar_sessions,
+    keynote_sessions,
     markdown_sessions,
+    page_kind,
     papers_sessions,
 )
 from kolgraph.ingest.rejects import RejectLog
@@ -144,6 +146,18 @@ def _key(name: str) -> str:
     return name_key(*split_name(name))
 
 
+def paper_prefix(path: Path) -> str:
+    """The session-id prefix of a papers file: ``paper`` for ``midl2020_papers.json``, the
+    file's own part otherwise (``long-papers`` for ``midl2022_long_papers.json``).
+
+    >>> paper_prefix(Path("midl2022_short_papers.json")), paper_prefix(Path("midl2020_papers.json"))
+    ('short-papers', 'paper')
+    """
+    stem = path.name.lower().removesuffix(".gz").removesuffix(".json")
+    rest = fields.slug(_FILE_CONGRESS.sub("", stem)) or "paper"
+    return "paper" if rest in ("papers", "paper") else rest
+
+
 def congress_id(congress: str, year: int) -> str:
     """``congress:<slug>:<year>``.
 
@@ -185,17 +199,37 @@ class CongressLoader(Loader):
         shape = self._shape(path)
         if shape in ("markdown", "ics", "papers"):
             congress_from_name(path)
+        if shape == "markdown" and page_kind(path) == "organization":
+            raise IngestError(f"{path}: an organisation page (committees and their members) "
+                              "names no session, talk or paper; not loaded as a programme")
         if shape == "csv":
             header = read_header(path, what="congress programme")
             require_columns(path, header, REQUIRED, what="congress programme",
                             hint=" (see docs/formats/congress.md)")
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
+        count = 0
+        for record in self._records(path, rejects):
+            count += 1
+            yield record
+        if count == 0:
+            raise IngestError(
+                f"{path}: no session found ({rejects.count} entries rejected); a programme "
+                "needs MIDL '### session' headings with paper(...) calls, keynote '## Name' "
+                "headings, a papers JSON, timed calendar events or the kolgraph CSV/JSON "
+                "columns (see docs/formats/congress.md)")
+
+    def _records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         shape = self._shape(path)
         if shape in ("markdown", "papers"):
             congress, year = congress_from_name(path)
-            parse = markdown_sessions if shape == "markdown" else papers_sessions
-            for session in parse(path, congress, year):
+            if shape == "papers":
+                sessions = papers_sessions(path, congress, year, paper_prefix(path))
+            elif page_kind(path) == "keynotes":
+                sessions = keynote_sessions(path, congress, year)
+            else:
+                sessions = markdown_sessions(path, congress, year)
+            for session in sessions:
                 yield Record(f"{congress}:{year}:{session.session_id}", session)
             return
         if shape == "ics":

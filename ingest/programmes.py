@@ -156,8 +156,49 @@ def markdown_sessions(path: Path, congress: str, year: int) -> Iterator[SessionR
         yield done
 
 
-def papers_sessions(path: Path, congress: str, year: int) -> Iterator[SessionRecord]:
-    """One session per accepted paper of a ``papers.json`` (id -> paper)."""
+_KEYNOTE = re.compile(r"^##\s+(?:(?:Prof|Dr|Mr|Ms|Mrs)\.?\s+)?([^!#\n]+?)\s*(?:!\[.*)?$")
+
+
+def page_kind(path: Path) -> str:
+    """What a MIDL Markdown page holds: ``keynotes``, ``organization`` or ``programme``.
+
+    Read from the front matter (``page_class``/``title``) and the first heading."""
+    head = open_text(path).read(4000).lower()
+    if "page_class: \"keynotes" in head or "# keynote speakers" in head:
+        return "keynotes"
+    if re.search(r"^title:\s*\"?organi[sz]ation", head, re.M) or "\n# organi" in head:
+        return "organization"
+    return "programme"
+
+
+def keynote_sessions(path: Path, congress: str, year: int) -> Iterator[SessionRecord]:
+    """One keynote session per speaker of a MIDL keynotes page: ``## Prof. Name``, then
+    ``### affiliation`` and ``#### talk title``; the speaker is the session's invited
+    speaker (the schema's role for a keynote)."""
+    current: SessionRecord | None = None
+    for line in open_text(path).read().splitlines():
+        if line.startswith("## ") and (m := _KEYNOTE.match(line)):
+            if current is not None:
+                yield current
+            name = " ".join(m.group(1).split())
+            current = SessionRecord(congress=congress, year=year,
+                                    session_id=f"keynote-{fields.slug(name)}",
+                                    title=f"Keynote - {name}", kind="keynote",
+                                    people=[Person(name=name, role="invited_speaker")])
+        elif current is not None and line.startswith("#### "):
+            current.title = f"Keynote - {current.people[0].name}: {line[5:].strip()}"
+            current.people[0].presentation = line[5:].strip()
+        elif current is not None and line.startswith("### "):
+            current.people[0].affiliation = _LINK.sub(r"\1", line[4:]).strip()
+    if current is not None:
+        yield current
+
+
+def papers_sessions(path: Path, congress: str, year: int,
+                    prefix: str = "paper") -> Iterator[SessionRecord]:
+    """One session per accepted paper of a ``papers.json`` (id -> paper); session ids are
+    ``<prefix>-<id>`` so that two paper files of one congress (MIDL 2022's long and short
+    papers, whose numeric ids overlap) never share a session."""
     with open_text(path) as handle:
         papers: dict[str, Any] = json.load(handle)
     for key, paper in papers.items():
@@ -166,7 +207,7 @@ def papers_sessions(path: Path, congress: str, year: int) -> Iterator[SessionRec
         kind = "oral" if oral else "short" if short else "poster"
         names = split_names(str(paper.get("authors") or ""))
         yield SessionRecord(
-            congress=congress, year=year, session_id=f"paper-{paper.get('id', key)}",
+            congress=congress, year=year, session_id=f"{prefix}-{paper.get('id', key)}",
             title=str(paper.get("title") or ""), kind=kind,
             people=[Person(name=n, role="abstract" if oral else "poster",
                            presentation=str(paper.get("title") or ""),
