@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from lxml import html
+
 from kolgraph.errors import IngestError
 from kolgraph.ingest.publications import Author, Paper, PaperLoader
 from kolgraph.ingest.rejects import RejectLog
@@ -20,6 +22,22 @@ from kolgraph.ingest.textfiles import json_lines, open_text
 from kolgraph.resolution.identifiers import doi as normal_doi
 from kolgraph.resolution.identifiers import orcid as normal_orcid
 
+
+def plain_title(text: str) -> str | None:
+    """A title without its markup (JATS, MathML, ``<scp>``, ``<i>``, ``<sub>``), read by
+    lxml's HTML parser; entities decoded, spaces collapsed.
+
+    >>> plain_title("Role of <scp>IL</scp>-6 in <i>vivo</i>: H<sub>2</sub>O &amp; "
+    ...             "<jats:italic>x</jats:italic>")
+    'Role of IL-6 in vivo: H2O & x'
+    """
+    if "<" not in text and "&" not in text:
+        return " ".join(text.split()) or None
+    try:
+        plain = html.fragment_fromstring(text, create_parent="div").text_content()
+    except Exception:  # lxml raises ParserError or ValueError on what is no markup at all
+        plain = text
+    return " ".join(plain.split()) or None
 
 def _date(work: dict[str, Any]) -> tuple[int | None, str | None]:
     for key in ("published-print", "published-online", "issued", "published", "created"):
@@ -43,7 +61,7 @@ def parse_work(work: dict[str, Any], rejects: RejectLog, record: str) -> Paper:
         raise ValueError(f"no valid DOI (found {work.get('DOI')!r})")
     paper = Paper(source="crossref", record_id=doi, doi=doi)
     titles = work.get("title") or []
-    paper.title = " ".join(str(titles[0]).split()) if titles else None
+    paper.title = plain_title(str(titles[0])) if titles else None
     journals = work.get("container-title") or []
     paper.journal = journals[0] if journals else None
     issns = work.get("ISSN") or []
