@@ -9,8 +9,9 @@ Two shapes:
 Individuals (entity type 1 / ``NPI-1``) become HCP mentions resolved by NPI; the HCP gets
 credential, taxonomy, specialty (NUCC) and practice city/state/ZIP. Organisations (type 2)
 become Institution nodes ``inst:npi:<NPI>``. A deactivated NPI (CMS blanks every field
-except the NPI and the deactivation date) is recorded on its HCP as
-``deactivated=true, deactivation_date`` — it is loaded, not rejected.
+except the NPI and the deactivation date) has no name: it goes to the reject file with that
+reason, so no nameless HCP reaches a KOL list. A deactivated NPI still published with its
+name is loaded with ``deactivated=true, deactivation_date``.
 """
 
 from __future__ import annotations
@@ -100,7 +101,8 @@ def provider_from_row(row: dict[str, str]) -> Provider:
     if entity is None:
         if deactivated is None:
             raise ValueError(f"{ENTITY}: missing (and no {DEACTIVATED})")
-        return Provider(npi=number, kind="deactivated", deactivation_date=deactivated)
+        raise ValueError(f"{ENTITY}: deactivated NPI (since {deactivated}) that CMS published "
+                         "with every field but the NPI blank: no name to load")
     if entity not in ("1", "2"):
         raise ValueError(f"{ENTITY}: expected 1 or 2, found {entity!r}")
     codes = [fields.text(row.get(f"Healthcare Provider Taxonomy Code_{n}")) for n in range(1, 16)]
