@@ -28,6 +28,7 @@ from kolgraph.config import RESOLUTION_PROFILES
 from kolgraph.resolution.features import conflict, record_of
 from kolgraph.resolution.mentions import KEYS, MentionIn, Resolution, mint_hcp_id
 from kolgraph.resolution.model import MatchModel, default_model
+from kolgraph.resolution.name_prior import NamePrior
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.spill import BlockSpill
 from kolgraph.store import GraphStore
@@ -83,12 +84,29 @@ class ResolutionIndex:
         self.n_restored = 0  # blocks brought back
         # record -> [(mention id, key kind, value)] of the current batch's authors
         self._record_ids: dict[str, list[tuple[str, str, str]]] = {}
+        self._prior: NamePrior | None = None
 
     @property
     def model(self) -> MatchModel:
         if self._model is None:
             self._model = default_model()
         return self._model
+
+    @property
+    def prior(self) -> NamePrior:
+        """Name counts: the model's shipped table plus every mention this index saw."""
+        if self._prior is None:
+            self._prior = NamePrior(self.model.vocabulary)
+        return self._prior
+
+    def probabilities(self, pairs: Sequence[tuple[Profile, Profile]]) -> list[float]:
+        """Model probabilities of ``pairs``, a name-only pair on a family name no table
+        holds kept below ``accept`` (:meth:`NamePrior.cap`)."""
+        if not pairs:
+            return []
+        model = self.model
+        x = model.features_many(pairs)
+        return self.prior.cap(pairs, x, model.probabilities(x), model.accept)
 
     def survivor(self, hcp_id: str) -> str:
         """Follow ``merged_into`` links to the HCP that stands for ``hcp_id`` now."""
@@ -110,8 +128,11 @@ class ResolutionIndex:
 
     def add(self, hcp_id: str, block: str, profile: Profile | None = None,
             identifiers: Mapping[str, Any] | None = None) -> None:
-        """Register a known HCP (and one of its mentions) in the index."""
+        """Register a known HCP (and one of its mentions) in the index; the mention's
+        name is counted in :attr:`prior` (once per mention id)."""
         hcp_id = self.survivor(hcp_id)
+        if profile is not None:
+            self.prior.observe(profile)
         if block:
             profiles = self._block(block).setdefault(hcp_id, {})
             if profile is not None and profile.id not in profiles:
@@ -228,8 +249,7 @@ class ResolutionIndex:
                 known.append(score)
                 if score is None:
                     missing.append((profile, p))
-        fresh = iter(self.model.probabilities(self.model.features_many(missing))
-                     if missing else ())
+        fresh = iter(self.probabilities(missing))
         best: tuple[str | None, float] = (None, 0.0)
         for hcp_id, score in zip(owners, known, strict=True):
             if score is None:
@@ -282,8 +302,7 @@ class ResolutionIndex:
     def _score(self, pairs: list[tuple[Profile, Profile]], where: list[tuple[int, str]],
                scores: list[dict[str, float]]) -> None:
         if pairs:
-            model = self.model
-            probabilities = model.probabilities(model.features_many(pairs))
+            probabilities = self.probabilities(pairs)
             for (i, other), probability in zip(where, probabilities, strict=True):
                 scores[i][other] = probability
 

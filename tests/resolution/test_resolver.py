@@ -307,9 +307,11 @@ def test_an_umlaut_and_its_spelt_out_form_are_one_name(store):
 GOLD = Path(__file__).parents[2] / "data/samples/author-disambiguation/train_articles.xml.gz"
 
 
-def test_medline_records_of_flugel_and_fluegel_load_as_one_hcp(store, tmp_path):
+def test_medline_records_of_flugel_and_fluegel_meet_in_one_block(store, tmp_path):
     """Two real MEDLINE records of one author (a gold pair labelled "same"): one writes
-    "Flügel", the other, indexed without umlauts, "FLUEGEL"."""
+    "Flügel", the other, indexed without umlauts, "FLUEGEL". They are compared (one
+    block), but share nothing besides the name, and the name is in no table: the second
+    is a review entry naming the first's HCP, not a merge (``name_prior``)."""
     wanted = {"5632443", "14330837"}
     with gzip.open(GOLD, "rb") as handle:
         articles = [etree.tostring(a) for _, a in etree.iterparse(handle, tag="PubmedArticle")
@@ -320,9 +322,13 @@ def test_medline_records_of_flugel_and_fluegel_load_as_one_hcp(store, tmp_path):
     run_ingest(store, PubmedLoader(), path, rejects_dir=tmp_path)
     rows = store.execute(
         "MATCH (m:Mention)-[:RESOLVED_TO]->(h:HCP) WHERE m.block_key IN ['flugel', 'fluegel'] "
-        "RETURN m.family AS family, h.id AS hcp", {})
+        "RETURN m.family AS family, h.id AS hcp, m.review_candidate AS candidate, "
+        "m.review_score AS score ORDER BY m.id", {})
     assert sorted(r["family"] for r in rows) == ["FLUEGEL", "Flügel"]
-    assert len({r["hcp"] for r in rows}) == 1
+    assert len({r["hcp"] for r in rows}) == 2
+    (entry,) = [r for r in rows if r["candidate"]]
+    (other,) = [r for r in rows if r is not entry]
+    assert entry["candidate"] == other["hcp"] and 0.5 <= entry["score"] < 0.95
 
 
 def _recurring_people(seed: int) -> list[MentionIn]:
