@@ -52,8 +52,10 @@ def test_evaluate_disambiguation_prints_pair_scores(tmp_path: Path) -> None:
     assert result["precision"] == round(precision, 4)
     assert result["recall"] == round(recall, 4)
     assert result["f1"] == round(2 * precision * recall / (precision + recall), 4)
-    # the shipped model was fitted on these pairs: in-sample it makes no wrong merge
-    assert result["fp"] == 0 and result["recall"] > 0.7
+    # the shipped model was fitted on these pairs: in-sample it makes no wrong merge; the
+    # pairs' own authors are left out of the name table, so name-only pairs on those
+    # names go to review (name_prior), in-sample recall 0.64
+    assert result["fp"] == 0 and result["recall"] > 0.6
 
 
 def test_evaluate_disambiguation_names_a_bad_pairs_file(tmp_path: Path) -> None:
