@@ -207,8 +207,10 @@ class MatchModel:
         )
 
     def save(self, path: Path) -> None:
-        """Write the parameters as JSON."""
-        Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":")), encoding="utf-8")
+        """Write the parameters as JSON, maps in sorted key order (the same model gives the
+        same bytes)."""
+        Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True),
+                              encoding="utf-8")
 
 
 def _depth(tree: _Tree) -> int:

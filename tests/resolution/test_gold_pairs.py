@@ -37,3 +37,19 @@ def test_utf8_pairs_read_the_same(tmp_path: Path) -> None:
 def test_train_defaults_to_the_shipped_threshold() -> None:
     accept = inspect.signature(train).parameters["accept"].default
     assert accept == ACCEPT == default_model().accept
+
+
+def test_a_saved_model_is_byte_reproducible(tmp_path: Path) -> None:
+    from kolgraph.resolution.affiliations import AffiliationIdf
+    from kolgraph.resolution.features import FEATURES
+    from kolgraph.resolution.model import MatchModel
+    from kolgraph.resolution.vocabulary import Vocabulary
+
+    def model(families: dict[str, int]) -> MatchModel:
+        return MatchModel(kind="logistic", intercept=0.0, coef=[0.0] * len(FEATURES),
+                          idf=AffiliationIdf({"b": 1.0, "a": 2.0}, 1.0),
+                          vocabulary=Vocabulary(families=families))
+
+    model({"smith": 2, "doe": 1}).save(tmp_path / "one.json")
+    model({"doe": 1, "smith": 2}).save(tmp_path / "two.json")
+    assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
