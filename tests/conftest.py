@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,14 +10,11 @@ import pytest
 from kolgraph.config import Settings
 from kolgraph.store import EmbeddedFalkorDB, GraphStore
 from kolgraph.store.falkordb import FalkorDBStore, scratch_graph
+from tests.neo4j_server import Neo4jServer, Neo4jUnavailable, in_ci, start_neo4j
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 
-needs_neo4j = pytest.mark.skipif(
-    not os.environ.get("KOLGRAPH_TEST_NEO4J_URI"),
-    reason="set KOLGRAPH_TEST_NEO4J_URI (and _USER/_PASSWORD) to run the Neo4j suite",
-)
 
 
 @pytest.fixture(scope="session")
@@ -32,29 +28,45 @@ def falkordb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedFalko
         server.stop()
 
 
-def _neo4j_store() -> GraphStore:
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    """A live Neo4j for the whole session (see ``tests/neo4j_server.py``), started on first use.
+
+    Skips the Neo4j variants with the reason when none can be had, except under ``CI=true``,
+    where that fails them.
+    """
+    try:
+        server = start_neo4j(tmp_path_factory.mktemp("neo4j"))
+    except Neo4jUnavailable as exc:
+        if in_ci():
+            pytest.fail(f"CI=true and no Neo4j for the Neo4j variants: {exc}", pytrace=False)
+        pytest.skip(f"no Neo4j: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def neo4j_store(server: Neo4jServer) -> GraphStore:
+    """An emptied Neo4j graph on ``server`` (the caller closes it)."""
     from neo4j import GraphDatabase
 
     from kolgraph.store.neo4j import Neo4jStore
 
-    uri = os.environ["KOLGRAPH_TEST_NEO4J_URI"]
-    auth = (
-        os.environ.get("KOLGRAPH_TEST_NEO4J_USER", "neo4j"),
-        os.environ.get("KOLGRAPH_TEST_NEO4J_PASSWORD", ""),
-    )
-    store = Neo4jStore(GraphDatabase.driver(uri, auth=auth), uri=uri, owns_driver=True)
+    driver = GraphDatabase.driver(server.uri, auth=(server.user, server.password))
+    store = Neo4jStore(driver, uri=server.uri, owns_driver=True)
     store.clear()
     return store
 
 
-@pytest.fixture(params=["falkordb", pytest.param("neo4j", marks=needs_neo4j)])
+@pytest.fixture(params=["falkordb", "neo4j"])
 def store(request: pytest.FixtureRequest, falkordb: EmbeddedFalkorDB) -> Iterator[GraphStore]:
-    """An empty graph with the schema applied, on each available backend."""
+    """An empty graph with the schema applied, on each backend (Neo4j: ``neo4j_server``)."""
     if request.param == "falkordb":
         with scratch_graph(falkordb, "test") as scratch:
             yield scratch
         return
-    graph = _neo4j_store()
+    graph = neo4j_store(request.getfixturevalue("neo4j_server"))
     graph.apply_schema()
     try:
         yield graph

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,6 +22,9 @@ from kolgraph.store.base import GraphStore
 from kolgraph.store.embedded import EmbeddedFalkorDB
 
 logger = logging.getLogger(__name__)
+
+CommandObserver = Callable[[str, float], None]
+"""Called after each statement sent with the query text as sent and the seconds it took."""
 
 
 _JSON_KEY = re.compile(r'[{,]"((?:[^"\\]|\\.)*)":')
@@ -96,6 +100,7 @@ class FalkorDBStore(GraphStore):
         self.graph_name = graph
         self.batch_size = batch_size
         self.timeout = timeout
+        self.observers: list[CommandObserver] = []
         self._connect()
 
     def _connect(self) -> None:
@@ -135,8 +140,17 @@ class FalkorDBStore(GraphStore):
                     f"not come back; see {self.server.log_file} or run 'kolgraph status'"
                 ) from again
 
+    def observe(self, observer: CommandObserver) -> None:
+        """Call ``observer(query_text, seconds)`` after every statement this store sends.
+
+        For counting statements, timing them or recording them to replay later with
+        ``execute(query_text, {})`` (the text carries its parameters).
+        """
+        self.observers.append(observer)
+
     def _query(self, cypher: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
         header = params_header(params) if params else ""
+        started = time.perf_counter()
         try:
             if header is None:
                 result = self._graph.query(cypher, dict(params))
@@ -144,6 +158,11 @@ class FalkorDBStore(GraphStore):
                 result = self._graph.query(header + cypher)
         except redis.ResponseError as exc:
             raise StoreError(f"FalkorDB refused the statement: {exc}") from exc
+        finally:
+            if self.observers:
+                seconds = time.perf_counter() - started
+                for observer in self.observers:
+                    observer((header or "") + cypher, seconds)
         if not result.header:
             return []
         names = [column[1] if isinstance(column, list) else column for column in result.header]

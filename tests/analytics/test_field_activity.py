@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kolgraph.analytics.fabrication import RULES, suspicious_activity
+from kolgraph.analytics.fabrication import RULES, rule_hits, suspicious_activity
 from kolgraph.analytics.field_activity import FieldActivityParams, activity_features
 from kolgraph.analytics.synthetic import detection_quality, field_force, seed_field_force
 from kolgraph.errors import InvalidRequest
@@ -101,8 +101,18 @@ def test_flags_carry_drivers_and_unflagged_rows_none(synthetic):
             assert {"feature", "value", "typical", "z"} <= set(driver)
 
 
-def test_rules_have_reasons():
-    assert all(rule.text for rule in RULES)
+def test_each_rule_fires_at_its_threshold_with_its_reason():
+    assert len({rule.name for rule in RULES}) == len(RULES)
+    for rule in RULES:
+        guard = {rule.guard[0]: rule.guard[1]} if rule.guard else {}
+        step = -1e-6 if rule.low else 1e-6
+        at = {rule.feature: rule.threshold, **guard}
+        inside = {rule.feature: rule.threshold - step, **guard}
+        assert [(h["rule"], h["reason"]) for h in rule_hits(at)] == [(rule.name, rule.text)]
+        assert rule.text and rule_hits(inside) == []
+        if rule.guard:  # too little evidence: the rule stays silent
+            assert rule_hits({rule.feature: rule.threshold,
+                              rule.guard[0]: rule.guard[1] - 1}) == []
 
 
 def test_the_visit_radius_is_the_krm_policys(monkeypatch):

@@ -64,5 +64,6 @@ def test_evaluate_disambiguation_names_a_bad_pairs_file(tmp_path: Path) -> None:
     done = _kolgraph("evaluate", "disambiguation", "--articles", str(ARTICLES),
                      "--pairs", str(bad), "--json", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr.strip().startswith("error:") or done.stdout.strip().startswith("error:")
-    assert "pairs.csv" in done.stderr + done.stdout
+    # with --json the error is one JSON object naming the file
+    error = json.loads(done.stdout.strip().splitlines()[-1])["error"]
+    assert "pairs.csv" in error

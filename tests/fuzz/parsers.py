@@ -25,6 +25,7 @@ SEEDS = {
     "payments": "open-payments/general_payments*", "crossref": "crossref/crossref_works.jsonl",
     "openalex": "openalex/works_results_page_chunk1.json",
     "trials": "clinicaltrials-gov/api_v2_study/NCT00763412.json",
+    "crm": "crm/engagements_sample.csv",
 }
 SEED_BYTES = 24_000
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from parsers import _mutate, fuzzable, mutations, parse_or_refuse, seed_bytes
+from parsers import _mutate, fuzzable, mutations, parse_or_refuse, run_parser, seed_bytes
 
 EXAMPLES = int(os.environ.get("KOLGRAPH_FUZZ_EXAMPLES", "15"))
 
@@ -15,7 +15,11 @@ EXAMPLES = int(os.environ.get("KOLGRAPH_FUZZ_EXAMPLES", "15"))
 def test_unmutated_seed_parses(source):
     data = seed_bytes(source)
     assert data is not None
-    parse_or_refuse(source, data)
+    records, rejects = run_parser(source, data)  # a refusal (IngestError) fails the test
+    assert records > 0
+    # The seed's cut may break its last line; real samples also hold a few rows refused by
+    # design (NPPES publishes deactivated NPIs without a name), never most of the file.
+    assert rejects <= max(1, records // 10)
 
 
 @pytest.mark.parametrize("source", fuzzable())

@@ -6,7 +6,8 @@
 # Builds the launcher with Maven on first use (dependencies cached in ~/.m2), starts it in
 # the background with Bolt on a free 127.0.0.1 port and prints bolt://127.0.0.1:PORT as the
 # last line once Bolt answers. User neo4j, password $KOLGRAPH_NEO4J_TEST_PASSWORD (default
-# kolgraph-test). Heap: $NEO4J_LAUNCHER_HEAP (default 1g). Stop it with stop.sh DIR.
+# kolgraph-test). Heap: $NEO4J_LAUNCHER_HEAP (default 1g). Stop it with stop.sh DIR; with
+# NEO4J_LAUNCHER_OWNER_PID set it also stops by itself once that process has gone.
 set -eu
 [ $# -eq 1 ] || { echo "usage: sh $0 DIR" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)

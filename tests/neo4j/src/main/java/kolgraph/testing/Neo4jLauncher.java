@@ -21,7 +21,9 @@ import org.neo4j.io.ByteUnit;
  * <p>Usage: {@code java -cp ... kolgraph.testing.Neo4jLauncher DIR PASSWORD}. Stores data
  * under DIR/data, picks a free port, sets the password of user {@code neo4j}, writes
  * DIR/port once Bolt accepts connections and runs until the process is terminated
- * (SIGTERM shuts the DBMS down cleanly).
+ * (SIGTERM shuts the DBMS down cleanly). With the environment variable
+ * NEO4J_LAUNCHER_OWNER_PID set, it also shuts down once that process has gone, so a test
+ * run killed before its clean-up leaves no DBMS behind.
  */
 public final class Neo4jLauncher {
     private Neo4jLauncher() {}
@@ -47,6 +49,26 @@ public final class Neo4jLauncher {
         }
     }
 
+    private static void exitWithOwner(String ownerPid) {
+        if (ownerPid == null || ownerPid.isBlank()) {
+            return;
+        }
+        ProcessHandle owner = ProcessHandle.of(Long.parseLong(ownerPid.trim())).orElse(null);
+        Thread watcher = new Thread(() -> {
+            while (owner != null && owner.isAlive()) {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("owner process " + ownerPid + " has gone; shutting down");
+            System.exit(0);
+        }, "owner-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("usage: Neo4jLauncher DIR PASSWORD");
@@ -68,6 +90,7 @@ public final class Neo4jLauncher {
             dbms.shutdown();
             stopped.countDown();
         }, "neo4j-shutdown"));
+        exitWithOwner(System.getenv("NEO4J_LAUNCHER_OWNER_PID"));
         setPassword(dbms, args[1]);
         dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
         Files.writeString(dir.resolve("port"), Integer.toString(port), StandardCharsets.UTF_8);
