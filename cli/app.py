@@ -30,8 +30,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "stop": (("store_cmds",), "Stop the embedded FalkorDB server cleanly (its data stays on "
              "disk)."),
     "serve": (("api_cmds",), "Serve the HTTP API (OpenAPI docs at /docs) with uvicorn."),
-    "ingest": (("ingest_cmds",), "Load a source file; bad records go to a reject file, the "
-               "run can be resumed."),
+    "ingest": (("ingest_cmds",), "Load a source file, a folder or a glob; bad records go to a "
+               "reject file, a run can be resumed."),
     "score": (("score_cmds",), "Score every HCP, store the run (ScoreRun + Score nodes) and "
               "print the top KOLs."),
     "demo": (("demo_cmds",), "Load the shipped real samples, score them, list the top KOLs "
