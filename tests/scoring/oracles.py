@@ -74,7 +74,8 @@ def old_combined_graph(
     --------
     >>> a = nx.Graph([("x", "y", {"weight": 2.0})])
     >>> b = nx.DiGraph([("y", "x", {"weight": 5.0}), ("x", "z", {"weight": 15.0})])
-    >>> g = combined_graph({"coauthorship": a, "referral": b}, {"coauthorship": 1, "referral": 1})
+    >>> layers = {"coauthorship": a, "referral": b}
+    >>> g = old_combined_graph(layers, {"coauthorship": 1, "referral": 1})
     >>> round(g["x"]["y"]["weight"], 3), round(g["x"]["z"]["weight"], 3)
     (1.5, 1.5)
     """
