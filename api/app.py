@@ -137,8 +137,8 @@ async def key_refusal(scope: Scope, headers: dict[bytes, bytes]) -> Response | N
         return errors.problem(401, str(exc), instance=path,
                               headers={"WWW-Authenticate": "Bearer"})
     except StoreUnavailable:
-        return errors.problem(503, "the graph store is unavailable; retry shortly",
-                              instance=path, headers={"Retry-After": "5"})
+        return errors.problem(503, errors.STORE_UNAVAILABLE, instance=path,
+                              headers={"Retry-After": "5"})
     return None
 
 

@@ -29,6 +29,8 @@ from kolgraph.krm.access import Viewer
 from kolgraph.krm.audit import audit_event
 
 logger = logging.getLogger(__name__)
+
+STORE_UNAVAILABLE = "the graph store is unavailable; retry shortly or check 'kolgraph status'"
 PROBLEM = "application/problem+json"
 _TITLES = {
     400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
@@ -120,8 +122,7 @@ async def _kolgraph(request: Request, exc: Exception) -> JSONResponse:
                        errors=[{"field": field, "message": str(exc)}])
     if isinstance(exc, StoreUnavailable):
         logger.error("store unavailable: %s", exc)
-        return problem(503, "the graph store is unavailable; retry shortly or check "
-                            "'kolgraph status'", instance=path, headers={"Retry-After": "5"})
+        return problem(503, STORE_UNAVAILABLE, instance=path, headers={"Retry-After": "5"})
     logger.error("kolgraph error on %s: %s", path, type(exc).__name__, exc_info=exc)
     return problem(500, "internal error; the server log has the details", instance=path)
 
