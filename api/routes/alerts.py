@@ -60,7 +60,7 @@ def acknowledge(hcp_id: HcpId, body: AckIn, store: StoreDep, viewer: ViewerDep) 
     return alerts.acknowledge_conflict(store, viewer, hcp_id, body.key, body.note)
 
 
-@router.get("/hcps/{hcp_id}/conflicts/acknowledged", responses=responses(401, 403, 404, 503))
+@router.get("/hcps/{hcp_id}/conflicts/acknowledged", responses=responses(401, 403, 404, 422, 503))
 def acknowledged(hcp_id: HcpId, store: StoreDep, viewer: ViewerDep) -> list[dict[str, Any]]:
     """The conflicts of this KOL someone has acknowledged, newest first."""
     return alerts.conflict_acks(store, viewer, hcp_id)
