@@ -48,27 +48,19 @@ def cpu_seconds(pid: int) -> float:
 
 
 def record_writes(store: Any, log: Any, waited: list[float]) -> None:
-    """Append every command the writer thread sends through ``store`` to ``log``."""
-    graph = store._graph
-    send = graph.execute_command
+    """Append every statement the writer thread sends through ``store`` to ``log``."""
 
-    def recording(*args: Any, **kwargs: Any) -> Any:
-        if not threading.current_thread().name.startswith(WRITER_THREAD):
-            return send(*args, **kwargs)
-        pickle.dump(args, log, protocol=pickle.HIGHEST_PROTOCOL)
-        started = time.perf_counter()
-        try:
-            return send(*args, **kwargs)
-        finally:
-            waited[0] += time.perf_counter() - started
+    def recording(text: str, params: Any, seconds: float) -> None:
+        if threading.current_thread().name.startswith(WRITER_THREAD):
+            pickle.dump((text, params), log, protocol=pickle.HIGHEST_PROTOCOL)
+            waited[0] += seconds
             waited[1] += 1
 
-    graph.execute_command = recording
+    store.observe(recording)
 
 
 def replay(store: Any, path: Path) -> tuple[int, float, float]:
-    """Send the recorded commands to ``store``'s graph; (commands, seconds, server CPU s)."""
-    graph = store._graph
+    """Send the recorded statements to ``store``; (statements, seconds, server CPU s)."""
     pid = store.server.pid()
     commands = 0
     with path.open("rb") as log:
@@ -76,10 +68,10 @@ def replay(store: Any, path: Path) -> tuple[int, float, float]:
         started = time.perf_counter()
         while True:
             try:
-                args = pickle.load(log)
+                text, params = pickle.load(log)
             except EOFError:
                 break
-            graph.execute_command(*args)
+            store.execute(text, params)
             commands += 1
         seconds = time.perf_counter() - started
         cpu = cpu_seconds(pid) - cpu_before

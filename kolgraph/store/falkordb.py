@@ -23,8 +23,12 @@ from kolgraph.store.embedded import EmbeddedFalkorDB
 
 logger = logging.getLogger(__name__)
 
-CommandObserver = Callable[[str, float], None]
-"""Called after each statement sent with the query text as sent and the seconds it took."""
+CommandObserver = Callable[[str, Mapping[str, Any], float], None]
+"""Called after each statement sent: the query text and parameters as sent, and seconds taken.
+
+The text carries the parameters in its ``CYPHER`` header when kolgraph encoded them (the
+parameters passed are then empty); ``execute(text, params)`` sends the same statement again.
+"""
 
 
 _JSON_KEY = re.compile(r'[{,]"((?:[^"\\]|\\.)*)":')
@@ -141,10 +145,10 @@ class FalkorDBStore(GraphStore):
                 ) from again
 
     def observe(self, observer: CommandObserver) -> None:
-        """Call ``observer(query_text, seconds)`` after every statement this store sends.
+        """Call ``observer(text, params, seconds)`` after every statement this store sends.
 
         For counting statements, timing them or recording them to replay later with
-        ``execute(query_text, {})`` (the text carries its parameters).
+        ``execute(text, params)``.
         """
         self.observers.append(observer)
 
@@ -161,8 +165,9 @@ class FalkorDBStore(GraphStore):
         finally:
             if self.observers:
                 seconds = time.perf_counter() - started
+                sent = (cypher, dict(params)) if header is None else (header + cypher, {})
                 for observer in self.observers:
-                    observer((header or "") + cypher, seconds)
+                    observer(*sent, seconds)
         if not result.header:
             return []
         names = [column[1] if isinstance(column, list) else column for column in result.header]

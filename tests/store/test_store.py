@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from kolgraph import schema
 from kolgraph.config import Settings
-from kolgraph.errors import StatementNotFound, StoreUnavailable, UnknownIdentifier
+from kolgraph.errors import StatementNotFound, StoreError, StoreUnavailable, UnknownIdentifier
 from kolgraph.store import EmbeddedFalkorDB, GraphStore, open_store
 from kolgraph.store.falkordb import FalkorDBStore, params_header
 
@@ -90,9 +90,13 @@ def test_unknown_statement_lists_the_known_ones(store: GraphStore) -> None:
 
 def test_writes_are_batched(falkor_store: FalkorDBStore) -> None:
     falkor_store.batch_size = 100
+    statements: list[str] = []
+    falkor_store.observe(lambda text, params, seconds: statements.append(text))
     sent = falkor_store.upsert_nodes("Topic",
                                      ({"id": f"mesh:{i}", "props": {}} for i in range(1050)))
     assert sent == 1050
+    assert len(statements) == 11  # ten batches of 100 and one of 50
+    assert all("UNWIND $rows" in text for text in statements)
     assert falkor_store.run("count_label", {"label": "Topic"})[0]["n"] == 1050
 
 
@@ -101,6 +105,10 @@ def test_schema_is_idempotent_and_enforces_unique_ids(falkor_store: FalkorDBStor
     indexes = falkor_store._existing_indexes()
     assert ("HCP", "id") in indexes and ("HCP", "npi") in indexes
     assert ("Engagement", "crm_id") in indexes
+    falkor_store.execute("CREATE (:HCP {id: 'npi:1'})", {})
+    with pytest.raises(StoreError):
+        falkor_store.execute("CREATE (:HCP {id: 'npi:1'})", {})
+    assert falkor_store.run("count_label", {"label": "HCP"})[0]["n"] == 1
 
 
 def test_restart_keeps_the_data(settings: Settings) -> None:
