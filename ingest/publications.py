@@ -13,6 +13,7 @@ and from Crossref is ONE node.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,6 +278,36 @@ def authorship_row(mention: MentionIn, resolution: Resolution, pub_id: str, posi
     }
 
 
+def consistent_hcp_fields(rows: Iterable[dict[str, Any]]) -> None:
+    """Give every row of one HCP the same ``hcp_name`` and ``hcp_institution``.
+
+    The name is the fullest among the rows (the longest; at equal length the first
+    alphabetically, as the statement keeps across batches), the institution the last one
+    given. The HCP's fields then do not depend on the order in which a backend applies the
+    rows of one statement (FalkorDB and Neo4j differ there).
+
+    >>> rows = [{"hcp_id": "h", "hcp_name": "P A Lee", "hcp_institution": "Oslo"},
+    ...         {"hcp_id": "h", "hcp_name": "Peter A Lee", "hcp_institution": None},
+    ...         {"hcp_id": "k", "hcp_name": None, "hcp_institution": None}]
+    >>> consistent_hcp_fields(rows)
+    >>> [(r["hcp_name"], r["hcp_institution"]) for r in rows]
+    [('Peter A Lee', 'Oslo'), ('Peter A Lee', 'Oslo'), (None, None)]
+    """
+    rows = list(rows)
+    names: dict[str, str] = {}
+    institutions: dict[str, str] = {}
+    for row in rows:
+        hcp, name = row["hcp_id"], row.get("hcp_name")
+        kept = names.get(hcp)
+        if name and (kept is None or (len(name), kept) > (len(kept), name)):
+            names[hcp] = name
+        if row.get("hcp_institution"):
+            institutions[hcp] = row["hcp_institution"]
+    for row in rows:
+        row["hcp_name"] = names.get(row["hcp_id"], row.get("hcp_name"))
+        row["hcp_institution"] = institutions.get(row["hcp_id"], row.get("hcp_institution"))
+
+
 # Mention properties sent with each authorship row (see queries/publications.cypher).
 _MENTION_KEYS = ("name", "family", "given", "initials", "name_key", "block_key", "given_key",
                  "affiliation", "affiliations", "orcid", "match_score", "match_method",
@@ -334,6 +365,8 @@ class PaperLoader(Loader):
                                          unstored=unstored))
         for paper, items, is_new in zip(papers, per_paper, new, strict=True):
             self._add_paper(batch, paper, paper_id(paper, existing), items, resolved, is_new)
+        consistent_hcp_fields(row for name, _, rows in batch.statements
+                          if name.endswith("_authorships") for row in rows)
         return batch
 
     def _add_paper(self, batch: GraphBatch, paper: Paper, pub_id: str,

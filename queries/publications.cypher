@@ -48,7 +48,11 @@ ORDER BY position
 // affiliations, orcid, match_score, match_method, review_candidate, review_score,
 // review_status, and the HCP's display name and institution (hcp_name, hcp_institution).
 // $prov is the run's provenance (source, source_file, run_id, loaded_at).
-// A null never erases a stored value (coalesce), as with `SET n += props`.
+// A null never erases a stored value (coalesce), as with `SET n += props`. The HCP keeps
+// the fullest name its papers give ('Peter Alshede Philipsen' over 'Peter A Philipsen'; the
+// same length: the first alphabetically), whatever order the papers arrive in; the loader
+// gives all rows of one HCP in a batch the same name (a backend may apply the rows of one
+// statement without seeing the name an earlier row set).
 UNWIND $rows AS row
 MATCH (p:Publication {id: row.publication_id})
 MERGE (m:Mention {id: row.mention_id})
@@ -68,10 +72,16 @@ SET m.source = $prov.source, m.source_file = $prov.source_file, m.run_id = $prov
     m.review_score = coalesce(row.review_score, m.review_score),
     m.review_status = coalesce(row.review_status, m.review_status)
 MERGE (h:HCP {id: row.hcp_id})
+WITH row, p, m, h,
+     coalesce(size(row.hcp_name) > size(h.name)
+              OR (size(row.hcp_name) = size(h.name) AND row.hcp_name < h.name),
+              h.name IS NULL) AS fuller
 SET h.source = $prov.source, h.source_file = $prov.source_file, h.run_id = $prov.run_id,
-    h.loaded_at = $prov.loaded_at, h.name = coalesce(row.hcp_name, h.name),
-    h.family = coalesce(row.family, h.family), h.given = coalesce(row.given, h.given),
-    h.initials = coalesce(row.initials, h.initials),
+    h.loaded_at = $prov.loaded_at,
+    h.name = CASE WHEN fuller THEN coalesce(row.hcp_name, h.name) ELSE h.name END,
+    h.family = CASE WHEN fuller THEN coalesce(row.family, h.family) ELSE h.family END,
+    h.given = CASE WHEN fuller THEN coalesce(row.given, h.given) ELSE h.given END,
+    h.initials = CASE WHEN fuller THEN coalesce(row.initials, h.initials) ELSE h.initials END,
     h.name_key = coalesce(row.name_key, h.name_key), h.orcid = coalesce(row.orcid, h.orcid),
     h.institution = coalesce(row.hcp_institution, h.institution)
 MERGE (m)-[x:RESOLVED_TO]->(h)
@@ -102,10 +112,16 @@ CREATE (m:Mention {id: row.mention_id, source: $prov.source, source_file: $prov.
                    match_method: row.match_method, review_candidate: row.review_candidate,
                    review_score: row.review_score, review_status: row.review_status})
 MERGE (h:HCP {id: row.hcp_id})
+WITH row, p, m, h,
+     coalesce(size(row.hcp_name) > size(h.name)
+              OR (size(row.hcp_name) = size(h.name) AND row.hcp_name < h.name),
+              h.name IS NULL) AS fuller
 SET h.source = $prov.source, h.source_file = $prov.source_file, h.run_id = $prov.run_id,
-    h.loaded_at = $prov.loaded_at, h.name = coalesce(row.hcp_name, h.name),
-    h.family = coalesce(row.family, h.family), h.given = coalesce(row.given, h.given),
-    h.initials = coalesce(row.initials, h.initials),
+    h.loaded_at = $prov.loaded_at,
+    h.name = CASE WHEN fuller THEN coalesce(row.hcp_name, h.name) ELSE h.name END,
+    h.family = CASE WHEN fuller THEN coalesce(row.family, h.family) ELSE h.family END,
+    h.given = CASE WHEN fuller THEN coalesce(row.given, h.given) ELSE h.given END,
+    h.initials = CASE WHEN fuller THEN coalesce(row.initials, h.initials) ELSE h.initials END,
     h.name_key = coalesce(row.name_key, h.name_key), h.orcid = coalesce(row.orcid, h.orcid),
     h.institution = coalesce(row.hcp_institution, h.institution)
 CREATE (m)-[:RESOLVED_TO {source: $prov.source, source_file: $prov.source_file,
