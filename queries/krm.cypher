@@ -383,56 +383,65 @@ LIMIT $limit
 
 // name: hcp_profile_bundle
 // mode: read
+// A topic counts the papers that carry it: FalkorDB folds a path whose middle node is not
+// used later into one step, so count(tp) would count each topic once, whatever the papers.
 MATCH (h:HCP {id: $id})
-OPTIONAL MATCH (s:Score)-[:SCORES]->(h)
-OPTIONAL MATCH (s)-[:IN_RUN]->(run:ScoreRun)
-WITH h, s, run
-ORDER BY CASE WHEN s.run_id = h.score_run THEN 1 ELSE 0 END DESC, run.created_at DESC
-WITH h, collect(CASE WHEN s IS NULL THEN null ELSE [properties(s), properties(run)] END)[0] AS score
 OPTIONAL MATCH (h)-[af:AFFILIATED_WITH]->(i:Institution)
-WITH h, score, collect(CASE WHEN i IS NULL THEN null ELSE
+WITH h, collect(CASE WHEN i IS NULL THEN null ELSE
   {id: i.id, name: i.name, city: i.city, country: i.country, year: af.year} END) AS affiliations
 OPTIONAL MATCH (h)-[a:AUTHORED]->(p:Publication)
-WITH h, score, affiliations, collect(CASE WHEN p IS NULL THEN null ELSE
+WITH h, affiliations, collect(CASE WHEN p IS NULL THEN null ELSE
   {id: p.id, title: p.title, year: p.year, journal: p.journal, role: a.role} END) AS publications
-OPTIONAL MATCH (h)-[:AUTHORED]->(:Publication)-[:HAS_TOPIC]->(tp:Topic)
+OPTIONAL MATCH (h)-[:AUTHORED]->(tpub:Publication)-[:HAS_TOPIC]->(tp:Topic)
 WHERE tp.check_tag IS NULL
-WITH h, score, affiliations, publications, tp.name AS topic, count(tp) AS n
+WITH h, affiliations, publications, tp.name AS topic, count(DISTINCT tpub) AS n
 ORDER BY n DESC, topic
-WITH h, score, affiliations, publications,
+WITH h, affiliations, publications,
      collect(CASE WHEN n = 0 THEN null ELSE {name: topic, n: n} END)[0..10] AS top_topics
 OPTIONAL MATCH (h)-[:AUTHORED]->(p2:Publication)<-[:AUTHORED]-(co:HCP)
-WITH h, score, affiliations, publications, top_topics, co.id AS co_id, co.name AS co_name,
+WITH h, affiliations, publications, top_topics, co.id AS co_id, co.name AS co_name,
      count(p2) AS shared
 ORDER BY shared DESC, co_id
-WITH h, score, affiliations, publications, top_topics,
+WITH h, affiliations, publications, top_topics,
      collect(CASE WHEN shared = 0 OR co_id = h.id THEN null ELSE
        {id: co_id, name: co_name, shared_publications: shared} END)[0..10] AS collaborators
 OPTIONAL MATCH (h)-[pr:PRESENTED_AT]->(se:Session)
 OPTIONAL MATCH (se)-[:PART_OF]->(c:Congress)
-WITH h, score, affiliations, publications, top_topics, collaborators, count(se) AS sessions,
+WITH h, affiliations, publications, top_topics, collaborators, count(se) AS sessions,
      count(DISTINCT c) AS congresses, collect(DISTINCT pr.role) AS congress_roles,
      max(c.year) AS congress_last_year
 OPTIONAL MATCH (h)-[:INVESTIGATOR_OF]->(t:Trial)
-WITH h, score, affiliations, publications, top_topics, collaborators, sessions, congresses,
+WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
      congress_roles, congress_last_year, count(t) AS trials
 OPTIONAL MATCH (h)-[ro:REFERS_TO]->(o:HCP)
-WITH h, score, affiliations, publications, top_topics, collaborators, sessions, congresses,
+WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
      congress_roles, congress_last_year, trials, collect(CASE WHEN o IS NULL THEN null ELSE
        {id: o.id, name: o.name, pair_count: coalesce(ro.pair_count, 0)} END) AS referrals_out
 OPTIONAL MATCH (h)<-[ri:REFERS_TO]-(q:HCP)
-WITH h, score, affiliations, publications, top_topics, collaborators, sessions, congresses,
+WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
      congress_roles, congress_last_year, trials, referrals_out,
      collect(CASE WHEN q IS NULL THEN null ELSE
        {id: q.id, name: q.name, pair_count: coalesce(ri.pair_count, 0)} END) AS referrals_in
 OPTIONAL MATCH (h)<-[:WITH_HCP]-(e:Engagement)
-WITH h, score, affiliations, publications, top_topics, collaborators, sessions, congresses,
+WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
      congress_roles, congress_last_year, trials, referrals_out, referrals_in,
      e.department AS department, count(e) AS engagements, max(e.date) AS last_date,
      sum(coalesce(e.amount, e.cost, 0.0)) AS spend
+WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
+     congress_roles, congress_last_year, trials, referrals_out, referrals_in,
+     collect(CASE WHEN engagements = 0 THEN null ELSE
+       {department: department, engagements: engagements, last_date: last_date, spend: spend}
+     END) AS engagement_departments
+OPTIONAL MATCH (s:Score)-[:SCORES]->(h)
+OPTIONAL MATCH (s)-[:IN_RUN]->(run:ScoreRun)
+WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
+     congress_roles, congress_last_year, trials, referrals_out, referrals_in,
+     engagement_departments, s, run
+ORDER BY CASE WHEN s.run_id = h.score_run THEN 1 ELSE 0 END DESC, run.created_at DESC
+WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
+     congress_roles, congress_last_year, trials, referrals_out, referrals_in,
+     engagement_departments,
+     collect(CASE WHEN s IS NULL THEN null ELSE [properties(s), properties(run)] END)[0] AS score
 RETURN properties(h) AS hcp, score, affiliations, publications, top_topics, collaborators,
        sessions, congresses, congress_roles, congress_last_year, trials, referrals_out,
-       referrals_in,
-       collect(CASE WHEN engagements = 0 THEN null ELSE
-         {department: department, engagements: engagements, last_date: last_date, spend: spend}
-       END) AS engagement_departments
+       referrals_in, engagement_departments
