@@ -39,7 +39,9 @@ __all__ = [
     "Area",
     "AreaNotFound",
     "MeshTree",
+    "CLINICAL_TREES",
     "check_tag_ids",
+    "clinical_topic_ids",
     "is_check_tag",
     "mesh_tree",
     "resolve_area",
@@ -117,6 +119,24 @@ def check_tag_ids() -> frozenset[str]:
     by_name = mesh_tree().by_name
     found = {by_name[n.lower()] for n in CHECK_TAGS if n.lower() in by_name}
     return frozenset(found | set(_UNTREED_CHECK_TAGS.values()))
+
+
+CLINICAL_TREES: tuple[str, ...] = ("C", "F03", "E01", "E02", "E04")
+"""MeSH branches that make a paper clinical: Diseases, Mental Disorders, Diagnosis,
+Therapeutics and Surgical Procedures."""
+
+
+@lru_cache(maxsize=1)
+def clinical_topic_ids() -> frozenset[str]:
+    """Topic ids (``mesh:D...``) of descriptors in :data:`CLINICAL_TREES`.
+
+    >>> "mesh:D001024" in clinical_topic_ids(), "mesh:D006801" in clinical_topic_ids()
+    (True, False)
+    """
+    return frozenset(
+        f"mesh:{ui}" for number, ui in mesh_tree().by_tree.items()
+        if number.startswith(CLINICAL_TREES)
+    ) - {f"mesh:{ui}" for ui in check_tag_ids()}
 
 
 def is_check_tag(topic: str | None) -> bool:

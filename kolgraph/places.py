@@ -16,6 +16,8 @@ Examples
 Place(city='Rochester', state='MN', country='US')
 >>> place_of("Charité - Universitätsmedizin Berlin, 10117 Berlin, Germany")
 Place(city='Berlin', state=None, country='DE')
+>>> place_of("Montefiore Medical Center, New York (A.L.).")
+Place(city=None, state='NY', country='US')
 >>> place_of("Institut Curie, Paris, France.").country, place_of("Bayer AG").country
 ('FR', None)
 >>> country_code("United States"), country_code("UK"), country_code("nowhere")
@@ -45,6 +47,7 @@ COUNTRY_VARIANTS: dict[str, str] = {
     "iran islamic republic of": "IR", "hong kong sar": "HK", "republic of china": "TW",
 }
 _EMAIL = re.compile(r"\S+@\S+")
+_INITIALS = re.compile(r"\([A-Z][A-Z.,\s\-]*\)")  # "(A.L.)", "(L.T., M.A.)": the authors there
 _DIGITS = re.compile(r"[\d\-]+")
 _SPACE = re.compile(r"\s+")
 _PARTS = re.compile(r"[,;]|\s[-–]\s")
@@ -147,7 +150,8 @@ def place_of(affiliation: str | None) -> Place:
     if not affiliation:
         return Place()
     gaz = _gazetteer()
-    parts = [p.strip() for p in _PARTS.split(_EMAIL.sub(" ", affiliation)) if p.strip()]
+    text = _INITIALS.sub(" ", _EMAIL.sub(" ", affiliation))
+    parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
     country = state = city = None
     used: set[int] = set()
     for i in range(len(parts) - 1, -1, -1):

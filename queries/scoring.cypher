@@ -129,12 +129,25 @@ ORDER BY hcp, name
 
 // name: eligibility_medline
 // mode: read
+// Authorships of MEDLINE papers that may be clinical: a clinical publication type, or the
+// check tag Humans (the Python side keeps those that also carry a clinical heading).
 MATCH (h:HCP)-[:AUTHORED]->(p:Publication)
 WHERE p.pmid IS NOT NULL
   AND ($humans IN coalesce(p.topic_ids, [])
        OR any(t IN coalesce(p.publication_types, []) WHERE toLower(t) IN $types))
-RETURN h.id AS hcp, count(DISTINCT p) AS papers
-ORDER BY hcp
+RETURN h.id AS hcp, p.id AS pub
+ORDER BY hcp, pub
+
+// name: eligibility_medline_papers
+// mode: read
+// The papers of eligibility_medline, once each: whether a clinical type is given, and topics.
+MATCH (p:Publication)
+WHERE p.pmid IS NOT NULL
+  AND ($humans IN coalesce(p.topic_ids, [])
+       OR any(t IN coalesce(p.publication_types, []) WHERE toLower(t) IN $types))
+RETURN p.id AS pub, any(t IN coalesce(p.publication_types, []) WHERE toLower(t) IN $types)
+       AS typed, p.topic_ids AS topics
+ORDER BY pub
 
 // name: eligibility_trials
 // mode: read

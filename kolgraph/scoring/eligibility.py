@@ -12,8 +12,10 @@ ranking, tiers, portfolio and speaker pipeline rank *eligible* people only. A pe
 * a **clinical or academic-medical affiliation**: a hospital, clinic, medical school or
   faculty, medical centre, clinical department (:data:`CLINICAL_WORDS`), or an NPPES-registered
   provider organisation;
-* **MEDLINE-indexed clinical publishing**: a PubMed paper indexed with the MeSH check tag
-  *Humans* (D006801) or a clinical publication type (:data:`CLINICAL_PUBLICATION_TYPES`).
+* **MEDLINE-indexed clinical publishing**: a PubMed paper of a clinical publication type
+  (:data:`CLINICAL_PUBLICATION_TYPES`), or indexed with the MeSH check tag *Humans*
+  (D006801) and a heading under Diseases, Mental Disorders, Diagnosis, Therapeutics or
+  Surgical Procedures (:func:`clinical_papers`).
 
 A person is **industry** when one of their affiliations, with no clinical or academic word
 in it, names an applicable manufacturer of the shipped Open Payments list
@@ -37,6 +39,10 @@ True
 'medicine'
 >>> clinical_reason("Department of Physics, University of Oxford") is None
 True
+>>> clinical_reason("Howard Hughes Medical Institute, Princeton") is None
+True
+>>> clinical_reason("Montefiore Medical Center, New York")
+'medical center'
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ import pandas as pd
 from cleanco import basename
 from cleanco.termdata import terms_by_type
 
+from kolgraph.mesh import clinical_topic_ids
 from kolgraph.resolution.names import fold
 from kolgraph.store import GraphStore
 
@@ -60,6 +67,7 @@ __all__ = [
     "CLINICAL_PUBLICATION_TYPES",
     "CLINICAL_WORDS",
     "Eligibility",
+    "clinical_papers",
     "clinical_reason",
     "eligibility_frame",
     "evidence_from_store",
@@ -78,7 +86,11 @@ CLINICAL_WORDS: tuple[str, ...] = (
     "sjukhus", "sygehus", "sykehus", "sairaala", "szpital", "nemocnice", "spital", "hastanesi",
     "chru", "ap hp", "aphp", "umc",
     # medical schools and faculties
-    "medicine", "medical", "medecine", "medicina", "medizin", "medizinische", "surgery",
+    # ("medical" alone also names research institutes: "Howard Hughes Medical Institute")
+    "medicine", "medical center", "medical centre", "medical school", "medical college",
+    "medical university", "university medical", "medical faculty", "medical sciences",
+    "medical campus", "medical unit", "medical department", "medical clinic",
+    "medecine", "medicina", "medizin", "medizinische", "surgery",
     "surgical", "nursing", "dentistry", "dental", "pharmacy", "health system",
     "health sciences", "health science", "nhs", "inserm", "cancer center", "cancer centre",
     # clinical departments
@@ -270,13 +282,36 @@ def evidence_from_store(store: GraphStore) -> Eligibility:
         people=pd.DataFrame(store.run("eligibility_people"), columns=list(_PEOPLE)),
         affiliations=pd.DataFrame(store.run("eligibility_affiliations"),
                                   columns=["hcp", "name", "year", "registered"]),
-        medline=pd.DataFrame(store.run("eligibility_medline",
-                                       types=sorted(CLINICAL_PUBLICATION_TYPES), humans=HUMANS),
-                             columns=["hcp", "papers"]),
+        medline=clinical_papers(
+            pd.DataFrame(store.run("eligibility_medline", types=sorted(CLINICAL_PUBLICATION_TYPES),
+                                   humans=HUMANS), columns=["hcp", "pub"]),
+            pd.DataFrame(store.run("eligibility_medline_papers",
+                                   types=sorted(CLINICAL_PUBLICATION_TYPES), humans=HUMANS),
+                         columns=["pub", "typed", "topics"])),
         trials=pd.DataFrame(store.run("eligibility_trials"), columns=["hcp", "trials", "roles"]),
         crm=pd.DataFrame(store.run("eligibility_crm"), columns=["hcp", "engagements"]),
         referrals=pd.DataFrame(store.run("eligibility_referrals"), columns=["hcp", "partners"]),
     )
+
+
+def clinical_papers(authorships: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
+    """Clinical MEDLINE papers per HCP: a clinical publication type, or the check tag Humans
+    with a heading under Diseases, Mental Disorders, Diagnosis, Therapeutics or Surgery
+    (:data:`kolgraph.mesh.CLINICAL_TREES`). Humans alone also tags basic science on human
+    cells and proteins, so it is not enough.
+
+    >>> authorships = pd.DataFrame({"hcp": ["a", "b", "b"], "pub": ["p1", "p2", "p3"]})
+    >>> papers = pd.DataFrame({"pub": ["p1", "p2", "p3"], "typed": [False, False, True],
+    ...     "topics": [["mesh:D006801", "mesh:D001024"], ["mesh:D006801"], None]})
+    >>> clinical_papers(authorships, papers).to_dict("records")
+    [{'hcp': 'a', 'papers': 1}, {'hcp': 'b', 'papers': 1}]
+    """
+    clinical = clinical_topic_ids()
+    keep = {row.pub for row in papers.itertuples(index=False)
+            if bool(row.typed) or not clinical.isdisjoint(row.topics or ())}
+    chosen = authorships[authorships["pub"].isin(keep)]
+    return (chosen.groupby("hcp")["pub"].nunique().rename("papers").reset_index()
+            if len(chosen) else pd.DataFrame(columns=["hcp", "papers"]))
 
 
 def evidence_from_rows(hcps: pd.DataFrame, investigators: pd.DataFrame,
