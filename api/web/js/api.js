@@ -35,12 +35,13 @@ function query(params) {
   return text ? `?${text}` : "";
 }
 
-/** GET `path` with `params`; resolve to the JSON body or throw ApiError. */
-export async function api(path, params = {}, { key = session.key() } = {}) {
+/** Fetch `url` with `init` and the API key `key`; resolve to the JSON body or throw ApiError. */
+async function request(url, init, key) {
   let response;
   try {
-    response = await fetch(path + query(params), {
-      headers: { "X-API-Key": key || "", Accept: "application/json" },
+    response = await fetch(url, {
+      ...init,
+      headers: { "X-API-Key": key || "", Accept: "application/json", ...init.headers },
       cache: "no-store",
     });
   } catch {
@@ -63,35 +64,15 @@ export async function api(path, params = {}, { key = session.key() } = {}) {
   throw new ApiError(response.status, detail, field);
 }
 
+/** GET `path` with `params`; resolve to the JSON body or throw ApiError. */
+export function api(path, params = {}, { key = session.key() } = {}) {
+  return request(path + query(params), {}, key);
+}
+
 /** POST/PUT `body` as JSON to `path`; resolve to the JSON answer or throw ApiError (with `field`). */
-export async function send(method, path, body) {
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: { "X-API-Key": session.key() || "", Accept: "application/json",
-        "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      cache: "no-store",
-    });
-  } catch {
-    throw new ApiError(0, "Cannot reach the kolgraph service. Is 'kolgraph serve' running?");
-  }
-  if (response.ok) return response.json();
-  let detail = `The service answered ${response.status}.`;
-  let field = null;
-  try {
-    const problem = await response.json();
-    if (problem && typeof problem.detail === "string") detail = problem.detail;
-    field = problem?.field ?? null;
-  } catch {
-    // not problem+json: keep the generic message
-  }
-  if (response.status === 401) {
-    session.signOut();
-    window.dispatchEvent(new CustomEvent("kolgraph:signed-out", { detail }));
-  }
-  throw new ApiError(response.status, detail, field);
+export function send(method, path, body) {
+  return request(path, { method, headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body) }, session.key());
 }
 
 /** Like api(), but a 403 resolves to {forbidden: message} so one section can say so. */
