@@ -281,17 +281,20 @@ def authorship_row(mention: MentionIn, resolution: Resolution, pub_id: str, posi
 def consistent_hcp_fields(rows: Iterable[dict[str, Any]]) -> None:
     """Give every row of one HCP the same ``hcp_name`` and ``hcp_institution``.
 
-    The name is the fullest among the rows (the longest; at equal length the first
-    alphabetically, as the statement keeps across batches), the institution the last one
-    given. The HCP's fields then do not depend on the order in which a backend applies the
-    rows of one statement (FalkorDB and Neo4j differ there).
+    The name is the fullest among the rows (the longest; at equal length the last in code
+    point order, so 'Søndergaard' wins over 'Sondergaard', as the statement keeps across
+    batches), the institution the last one given. The HCP's fields then do not depend on
+    the order in which a backend applies the rows of one statement (FalkorDB and Neo4j
+    differ there).
 
     >>> rows = [{"hcp_id": "h", "hcp_name": "P A Lee", "hcp_institution": "Oslo"},
     ...         {"hcp_id": "h", "hcp_name": "Peter A Lee", "hcp_institution": None},
-    ...         {"hcp_id": "k", "hcp_name": None, "hcp_institution": None}]
+    ...         {"hcp_id": "k", "hcp_name": "Lars Søndergaard", "hcp_institution": None},
+    ...         {"hcp_id": "k", "hcp_name": "Lars Sondergaard", "hcp_institution": None}]
     >>> consistent_hcp_fields(rows)
-    >>> [(r["hcp_name"], r["hcp_institution"]) for r in rows]
-    [('Peter A Lee', 'Oslo'), ('Peter A Lee', 'Oslo'), (None, None)]
+    >>> [(r["hcp_name"], r["hcp_institution"]) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
+    [('Peter A Lee', 'Oslo'), ('Peter A Lee', 'Oslo'),
+     ('Lars Søndergaard', None), ('Lars Søndergaard', None)]
     """
     rows = list(rows)
     names: dict[str, str] = {}
@@ -299,7 +302,7 @@ def consistent_hcp_fields(rows: Iterable[dict[str, Any]]) -> None:
     for row in rows:
         hcp, name = row["hcp_id"], row.get("hcp_name")
         kept = names.get(hcp)
-        if name and (kept is None or (len(name), kept) > (len(kept), name)):
+        if name and (kept is None or (len(name), name) > (len(kept), kept)):
             names[hcp] = name
         if row.get("hcp_institution"):
             institutions[hcp] = row["hcp_institution"]

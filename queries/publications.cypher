@@ -50,7 +50,8 @@ ORDER BY position
 // $prov is the run's provenance (source, source_file, run_id, loaded_at).
 // A null never erases a stored value (coalesce), as with `SET n += props`. The HCP keeps
 // the fullest name its papers give ('Peter Alshede Philipsen' over 'Peter A Philipsen'; the
-// same length: the first alphabetically), whatever order the papers arrive in; the loader
+// same length: the last in code point order, 'Søndergaard' over 'Sondergaard'), whatever
+// order the papers arrive in; the loader
 // gives all rows of one HCP in a batch the same name (a backend may apply the rows of one
 // statement without seeing the name an earlier row set).
 UNWIND $rows AS row
@@ -74,7 +75,7 @@ SET m.source = $prov.source, m.source_file = $prov.source_file, m.run_id = $prov
 MERGE (h:HCP {id: row.hcp_id})
 WITH row, p, m, h,
      coalesce(size(row.hcp_name) > size(h.name)
-              OR (size(row.hcp_name) = size(h.name) AND row.hcp_name < h.name),
+              OR (size(row.hcp_name) = size(h.name) AND row.hcp_name > h.name),
               h.name IS NULL) AS fuller
 SET h.source = $prov.source, h.source_file = $prov.source_file, h.run_id = $prov.run_id,
     h.loaded_at = $prov.loaded_at,
@@ -114,7 +115,7 @@ CREATE (m:Mention {id: row.mention_id, source: $prov.source, source_file: $prov.
 MERGE (h:HCP {id: row.hcp_id})
 WITH row, p, m, h,
      coalesce(size(row.hcp_name) > size(h.name)
-              OR (size(row.hcp_name) = size(h.name) AND row.hcp_name < h.name),
+              OR (size(row.hcp_name) = size(h.name) AND row.hcp_name > h.name),
               h.name IS NULL) AS fuller
 SET h.source = $prov.source, h.source_file = $prov.source_file, h.run_id = $prov.run_id,
     h.loaded_at = $prov.loaded_at,
