@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from kolgraph.cli.app import DataDir, app, print_json, store_for
+from kolgraph.errors import InvalidRequest
 from kolgraph.krm import privacy
 from kolgraph.krm.access import Viewer
 
@@ -32,8 +34,31 @@ def erase(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Pseudonymise one HCP's personal data; counts stay; audited. Cannot be undone."""
+    """Pseudonymise one HCP's personal data; counts stay; audited. Cannot be undone.
+
+    Without a terminal to ask on (a script, a pipe, cron) ``--yes`` is required.
+    """
     if not yes:
+        _require_terminal(hcp_id)
         typer.confirm(f"Erase the personal data of {hcp_id}? This cannot be undone", abort=True)
     with store_for(data_dir) as store:
         print_json(privacy.erase_subject(store, OPERATOR, hcp_id, reference=reference))
+
+
+def _require_terminal(hcp_id: str) -> None:
+    """Refuse an unconfirmed erase when stdin is not a terminal: nobody can answer the prompt.
+
+    >>> import io, sys
+    >>> sys.stdin, saved = io.StringIO("y\\n"), sys.stdin
+    >>> try:
+    ...     _require_terminal("npi:1234567893")
+    ... except InvalidRequest as exc:
+    ...     print(exc)
+    ... finally:
+    ...     sys.stdin = saved
+    no terminal to confirm the erasure of npi:1234567893: pass --yes to erase without asking
+    """
+    stdin = sys.stdin
+    if stdin is None or not stdin.isatty():
+        raise InvalidRequest(f"no terminal to confirm the erasure of {hcp_id}: "
+                             "pass --yes to erase without asking")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -120,3 +122,22 @@ def test_erase_refuses_unknown_or_already_erased(sec_store, bad):
 
     with pytest.raises((InvalidRequest, UnknownHcp)):
         privacy.erase_subject(sec_store, Viewer("k", "compliance", "compliance"), bad)
+
+
+@pytest.mark.parametrize("stdin", [subprocess.DEVNULL, "y\n"])
+def test_cli_erase_without_a_terminal_needs_yes(tmp_path, stdin):  # noqa: ANN001
+    """No terminal and no --yes: one error line, exit 1, no traceback, nothing started or erased."""
+    data_dir = tmp_path / "data"
+    run = subprocess.run(
+        [sys.executable, "-m", "kolgraph.cli", "privacy", "erase", "npi:1003000126",
+         "--data-dir", str(data_dir)],
+        stdin=stdin if stdin is subprocess.DEVNULL else None,
+        input=None if stdin is subprocess.DEVNULL else stdin,
+        capture_output=True, text=True, timeout=120, check=False)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert lines == ["error: no terminal to confirm the erasure of npi:1003000126: "
+                     "pass --yes to erase without asking"], output
+    assert not data_dir.exists()  # refused before any store was opened
