@@ -253,7 +253,7 @@ def main() -> None:
             seconds = time.monotonic() - started
             stop.set()
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before scoring
-            index = loader._index
+            index = loader.resolution_index
             spill = {"profiles_held_end": index.n_profiles if index else None,
                      "blocks_spilled": index.n_spilled if index else 0,
                      "blocks_restored": index.n_restored if index else 0,

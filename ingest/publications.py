@@ -334,6 +334,12 @@ class PaperLoader(Loader):
         """Bound the run's resolution index at ``settings.resolution_profiles``."""
         self.max_profiles = settings.resolution_profiles
 
+    @property
+    def resolution_index(self) -> ResolutionIndex | None:
+        """The run's resolution index (None before the first batch and after ``start_run``);
+        its counters (``n_profiles``, ``n_spilled``, ``n_restored``) tell how the bound held."""
+        return self._index
+
     def start_run(self) -> None:
         """Forget the in-run resolution index (and remove its spill file)."""
         if self._index is not None:

@@ -136,7 +136,8 @@ class RelationshipFile(CsvFile):
     """A relationships file of one type between one start and one end label."""
 
     key: RelKey = field(default_factory=lambda: RelKey("", "", ""))
-    _ends: dict[str, set[str]] = field(default_factory=dict)
+    end_ids: dict[str, set[str]] = field(default_factory=dict)
+    """The distinct ids per side (``"start"``, ``"end"``), filled when the file is checked."""
 
     def records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """``(start id, end id, properties)`` per relationship."""
@@ -152,7 +153,7 @@ class RelationshipFile(CsvFile):
 
     def ends(self, side: str) -> set[str]:
         """The distinct start or end ids (read once, after :meth:`check`)."""
-        return self._ends.get(side, set())
+        return self.end_ids.get(side, set())
 
 
 @dataclass
@@ -287,5 +288,5 @@ def _checked_rel_file(
         raise ExchangeError(f"{path.name}: the schema has no {key.type} from {key.start} to "
                             f"{key.end} (allowed: {'/'.join(rel.start)} -> {'/'.join(rel.end)})")
     rel_file.key = key
-    rel_file._ends = ends
+    rel_file.end_ids = ends
     return rel_file

@@ -49,8 +49,8 @@ REVOCATION_MARKER = "keys.revoked"
 
 def _marker(store: GraphStore) -> Path | None:
     """The revocation marker file of an embedded store; None for a remote store."""
-    data_dir = getattr(getattr(store, "server", None), "data_dir", None)
-    return Path(data_dir) / REVOCATION_MARKER if data_dir is not None else None
+    data_dir = store.data_dir
+    return data_dir / REVOCATION_MARKER if data_dir is not None else None
 
 
 def _revocation_mark(store: GraphStore) -> int:

@@ -139,7 +139,7 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
     out[:, column("year_gap")] = np.minimum(gap, 40) / 10.0
     out[:, column("year_missing")] = ~both_years
     # title and abstract words
-    norms = np.array([vocab._norm(p.words) if p.words else 0.0 for p in profiles])
+    norms = np.array([vocab.norm(p.words) if p.words else 0.0 for p in profiles])
     dot = overlaps[:, 3]
     denominator = norms[left] * norms[right]
     similarity = np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)

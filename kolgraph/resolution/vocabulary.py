@@ -105,6 +105,15 @@ class Vocabulary:
         """Inverse document frequency; a word never seen twice gets the highest."""
         return self._idf(word)
 
+    def norm(self, words: frozenset[str]) -> float:
+        """Euclidean length of a word set's IDF vector (cached), the cosine's denominator.
+
+        >>> vocab = Vocabulary(word_df={"a": 3}, documents=3)
+        >>> round(vocab.norm(frozenset({"a"})), 3)
+        1.0
+        """
+        return self._norm(words)
+
     def _word_idf(self, word: str) -> float:
         return math.log((self.documents + 1) / (self.word_df.get(word, 0) + 1)) + 1.0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
+from pathlib import Path
 from typing import Any, ClassVar
 
 from kolgraph.store import statements
@@ -57,6 +58,14 @@ class GraphStore(ABC):
     @abstractmethod
     def location(self) -> str:
         """Where the data lives, for ``kolgraph status``."""
+
+    @property
+    def data_dir(self) -> Path | None:
+        """The directory on this machine that holds the store's files; None for a remote store.
+
+        Files that belong with the data (such as the API key revocation marker) live here.
+        """
+        return None
 
     def cypher(self, name: str, template: Mapping[str, str] | None = None) -> str:
         """The rendered text of statement ``name`` in this backend's dialect."""

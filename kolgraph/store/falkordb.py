@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -115,6 +116,11 @@ class FalkorDBStore(GraphStore):
     @property
     def location(self) -> str:
         return f"falkordb+unix://{self.server.socket_path} (data dir {self.server.data_dir})"
+
+    @property
+    def data_dir(self) -> Path:
+        """The embedded server's data directory."""
+        return Path(self.server.data_dir)
 
     def execute(
         self, cypher: str, params: Mapping[str, Any], *, read: bool = False
