@@ -1,8 +1,9 @@
 """The company's own CRM engagements (CSV or JSON, see docs/formats/crm.md).
 
 Each engagement becomes ``(:Engagement {id: "eng:crm:<engagement_id>"})`` with
-``WITH_HCP`` the HCP (a Mention resolved by CRM id, NPI, Open Payments profile id, else by
-name and affiliation), ``BY`` the employee (``emp:<employee_id>``, ``MEMBER_OF`` their
+``WITH_HCP`` the HCP (a Mention linked by the kolgraph HCP id the CRM keeps for the
+account, else resolved by CRM id, NPI, Open Payments profile id, else by name and
+affiliation), ``BY`` the employee (``emp:<employee_id>``, ``MEMBER_OF`` their
 department), ``OWNED_BY`` the department and ``ABOUT_PRODUCT`` the product. A row that carries the
 practice location the CRM holds for the HCP's account (``hcp_lat``, ``hcp_lon``) gives the
 HCP its ``lat``/``lon``, against which visits' GPS fixes are verified.
@@ -22,15 +23,17 @@ from kolgraph.errors import IngestError
 from kolgraph.ingest import fields
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.csvrows import csv_rows, read_header, require_columns
+from kolgraph.ingest.mentions import add_mention
 from kolgraph.ingest.people import mention_id, resolve_people
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.textfiles import open_text
-from kolgraph.resolution import MentionIn
+from kolgraph.resolution import MentionIn, Resolution
 from kolgraph.store import GraphStore
 from kolgraph.vocabulary import CRM_ENGAGEMENT_TYPES, DEPARTMENTS
 
 TYPES = CRM_ENGAGEMENT_TYPES
+_MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 _TYPE_ALIASES = {"e-mail": "email", "advisory board": "advisory_board",
                  "speaker programme": "speaker_programme", "speaker program": "speaker_programme",
                  "speaker_program": "speaker_programme", "research collaboration":
@@ -38,7 +41,7 @@ _TYPE_ALIASES = {"e-mail": "email", "advisory board": "advisory_board",
                  "congress invitation": "congress_invitation"}
 CHANNELS = ("in_person", "phone", "email", "video", "web", "event", "letter")
 ROLES = ("rep", "msl", "manager")
-COLUMNS = ("engagement_id", "hcp_crm_id", "hcp_npi", "hcp_profile_id", "hcp_name",
+COLUMNS = ("engagement_id", "hcp_id", "hcp_crm_id", "hcp_npi", "hcp_profile_id", "hcp_name",
            "hcp_affiliation", "hcp_city", "hcp_state", "employee_id", "employee_name",
            "employee_role", "department", "territory", "type", "channel", "datetime",
            "objective", "product", "key_messages", "outcome", "cost", "lat", "lon", "notes",
@@ -50,6 +53,7 @@ class Engagement(BaseModel):
     """One CRM engagement."""
 
     engagement_id: str
+    hcp_id: str | None = None
     hcp_crm_id: str | None = None
     hcp_npi: str | None = None
     hcp_profile_id: str | None = None
@@ -172,16 +176,19 @@ def engagement_from_row(row: dict[str, Any]) -> Engagement:
     npi = parse("hcp_npi", fields.npi)
     crm_id, name = fields.text(row.get("hcp_crm_id")), _name(row.get("hcp_name"), "hcp_name")
     profile = fields.identifier(row.get("hcp_profile_id"))
-    if not (crm_id or npi or profile or name):
-        raise ValueError("hcp_crm_id: no HCP reference (give hcp_crm_id, hcp_npi or hcp_name)")
+    hcp_id = fields.text(row.get("hcp_id"))
+    if not (hcp_id or crm_id or npi or profile or name):
+        raise ValueError("hcp_crm_id: no HCP reference (give hcp_id, hcp_crm_id, hcp_npi or "
+                         "hcp_name)")
     hcp_lat = _coordinate(row.get("hcp_lat"), "hcp_lat", 90)
     hcp_lon = _coordinate(row.get("hcp_lon"), "hcp_lon", 180)
     if (hcp_lat is None) != (hcp_lon is None):
         given, missing = ("hcp_lat", "hcp_lon") if hcp_lon is None else ("hcp_lon", "hcp_lat")
         raise ValueError(f"{missing}: missing ({given} is given; a practice location needs both)")
     return Engagement(
-        engagement_id=engagement_id, hcp_crm_id=crm_id, hcp_npi=npi, hcp_profile_id=profile,
-        hcp_name=name, hcp_affiliation=fields.text(row.get("hcp_affiliation")),
+        engagement_id=engagement_id, hcp_id=hcp_id, hcp_crm_id=crm_id, hcp_npi=npi,
+        hcp_profile_id=profile, hcp_name=name,
+        hcp_affiliation=fields.text(row.get("hcp_affiliation")),
         hcp_city=fields.text(row.get("hcp_city")), hcp_state=fields.text(row.get("hcp_state")),
         hcp_lat=hcp_lat, hcp_lon=hcp_lon, employee_id=employee,
         employee_name=_name(row.get("employee_name"), "employee_name"),
@@ -264,15 +271,72 @@ class CrmLoader(Loader):
             kept.append(record)
         return kept
 
+    def _reject(self, record: Record, field: str, reason: str) -> None:
+        if self._rejects is None:
+            raise IngestError(f"engagement {record.id!r}: {field}: {reason}")
+        self._rejects.add_late(record.id, field, reason)
+
+    def _linked_hcps(self, records: list[Record], store: GraphStore
+                     ) -> tuple[list[Record], dict[str, str]]:
+        """The records kept, and record id -> HCP for the rows the CRM keys by kolgraph id.
+
+        A CRM that imported kolgraph's HCP list keeps each account's kolgraph id
+        (``hcp_id``); that id decides, following a merge to the surviving HCP. Rows of the
+        same ``hcp_crm_id`` without the id follow it. An id the store does not know, or one
+        that would move a stored engagement to another HCP, rejects the row.
+        """
+        wanted = sorted({r.value.hcp_id for r in records if r.value.hcp_id})
+        if not wanted:
+            return records, {}
+        known = {str(row["value"]): row["hcp"].get("merged_into") or row["hcp"]["id"]
+                 for row in store.run("hcps_by_identifier", {"prop": "id"}, values=wanted)}
+        stored = {row["mention_id"]: row["merged_into"] or row["hcp_id"]
+                  for row in store.run("mention_resolutions", _MENTION, ids=[
+                      mention_id("crm", r.id) for r in records if r.value.hcp_id])}
+        kept, linked = [], {}
+        for record in records:
+            wanted_id = record.value.hcp_id
+            hcp = known.get(wanted_id) if wanted_id else None
+            was = stored.get(mention_id("crm", record.id))
+            if wanted_id and hcp is None:
+                self._reject(record, "hcp_id", (
+                    f"no HCP {wanted_id!r} in the store; load the sources it comes from "
+                    "first, or leave hcp_id empty to match the row by its other references"))
+                continue
+            if hcp is not None and was is not None and was != hcp:
+                self._reject(record, "hcp_id", (
+                    f"engagement already belongs to HCP {was!r}, the row says {hcp!r}; an "
+                    "engagement cannot move to another HCP (give the row a new engagement_id)"))
+                continue
+            if hcp is not None:
+                linked[record.id] = hcp
+            kept.append(record)
+        by_account = {r.value.hcp_crm_id: linked[r.id] for r in kept
+                      if r.id in linked and r.value.hcp_crm_id}
+        for record in kept:
+            account = record.value.hcp_crm_id
+            if record.id not in linked and account in by_account:
+                linked[record.id] = by_account[account]
+        return kept, linked
+
     def build(self, records: list[Record], store: GraphStore) -> GraphBatch:
         batch = GraphBatch()
         records = self._same_department(records, store)
+        records, linked = self._linked_hcps(records, store)
         mentions = [MentionIn(
             id=mention_id("crm", r.id), source="crm", name=e.hcp_name, crm_id=e.hcp_crm_id,
             npi=e.hcp_npi, profile_id=e.hcp_profile_id, affiliation=e.hcp_affiliation,
             city=e.hcp_city, state=e.hcp_state)
             for r in records for e in [r.value]]
-        hcp_ids = resolve_people(store, batch, mentions)
+        hcp_ids = resolve_people(store, batch, [
+            m for r, m in zip(records, mentions, strict=True) if r.id not in linked])
+        for record, mention in zip(records, mentions, strict=True):
+            if record.id in linked:
+                method = "hcp_id" if record.value.hcp_id else "crm_id"
+                resolution = Resolution(mention_id=mention.id, hcp_id=linked[record.id],
+                                        score=1.0, method=method, is_new=False)
+                add_mention(batch, mention, resolution)
+                hcp_ids[mention.id] = resolution.hcp_id
         for record in records:
             e: Engagement = record.value
             eng_id, mid = f"eng:crm:{e.engagement_id}", mention_id("crm", record.id)

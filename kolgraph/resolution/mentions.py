@@ -30,7 +30,7 @@ from kolgraph.resolution.names import (
     split_name,
 )
 
-Method = Literal["npi", "orcid", "crm_id", "profile_id", "model", "review", "new"]
+Method = Literal["hcp_id", "npi", "orcid", "crm_id", "profile_id", "model", "review", "new"]
 KEYS: tuple[str, ...] = ("npi", "orcid", "crm_id", "profile_id")
 
 

@@ -205,3 +205,35 @@ def test_the_sample_is_what_its_generator_writes(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == CRM.read_bytes()
+
+
+def test_rows_keyed_by_kolgraph_id(store, load, tmp_path):
+    def engagements(name: str, rows: list[dict[str, str]]) -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps([{"employee_id": "M01", "department": "medical_affairs",
+                                     "type": "meeting", "datetime": "2024-05-02T10:00",
+                                     **row} for row in rows]))
+        return path
+
+    load("crm", engagements("first.json", [
+        {"engagement_id": "A1", "hcp_npi": "1234567893", "hcp_name": "Jane Doe"},
+        {"engagement_id": "A2", "hcp_npi": "1679576722", "hcp_name": "David Wiebe"}]))
+    summary = load("crm", engagements("keyed.json", [
+        {"engagement_id": "B1", "hcp_id": "npi:1234567893", "hcp_crm_id": "ACC-7",
+         "hcp_name": "Jane Doe"},
+        {"engagement_id": "B2", "hcp_crm_id": "ACC-7", "hcp_name": "J. Doe-Smith"},
+        {"engagement_id": "B3", "hcp_id": "hcp:0000000000000000", "hcp_name": "Jane Doe"},
+        {"engagement_id": "A2", "hcp_id": "npi:1234567893"}]))
+    assert (summary.loaded, summary.rejected) == (2, 2)
+    rejects = [json.loads(x) for x in Path(summary.rejects_file).read_text().splitlines()]
+    reasons = {r["record"]: (r["field"], r["reason"]) for r in rejects}
+    assert reasons["B3"][0] == "hcp_id" and "no HCP 'hcp:0000000000000000'" in reasons["B3"][1]
+    assert reasons["A2"][0] == "hcp_id" and "npi:1679576722" in reasons["A2"][1]
+    load("crm", engagements("later.json", [{"engagement_id": "C1", "hcp_crm_id": "ACC-7"}]))
+    linked = {k: v["hcp_id"] for k, v in nodes(store, "Engagement").items()}
+    assert linked == {"eng:crm:A1": "npi:1234567893", "eng:crm:A2": "npi:1679576722",
+                      "eng:crm:B1": "npi:1234567893", "eng:crm:B2": "npi:1234567893",
+                      "eng:crm:C1": "npi:1234567893"}
+    methods = {r["start"]: r["props"]["method"]
+               for r in rels(store, "Mention", "RESOLVED_TO", "HCP")}
+    assert methods["mention:crm:B1:1"] == "hcp_id" and methods["mention:crm:B2:1"] == "crm_id"
