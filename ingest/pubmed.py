@@ -29,6 +29,7 @@ from kolgraph.ingest.publications import Author, Deletion, Paper, PaperLoader, T
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Record
 from kolgraph.ingest.textfiles import open_binary
+from kolgraph.ingest.xmlsafe import PARSER_ARGS, refuse_entity_declarations
 from kolgraph.resolution.identifiers import doi as normal_doi
 from kolgraph.resolution.identifiers import orcid as normal_orcid
 from kolgraph.resolution.names import fold
@@ -37,7 +38,6 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
-_PROLOGUE_BYTES = 64 * 1024
 _NIH_GRANT = re.compile(r"\b([A-Z]{2})\s*-?\s*0*(\d{3,6})\b")
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 
@@ -260,19 +260,10 @@ def parse_article(element: etree._Element, rejects: RejectLog) -> Paper:
     return paper
 
 
-def _refuse_entities(path: Path) -> None:
-    with open_binary(path) as handle:
-        head = handle.read(_PROLOGUE_BYTES)
-    if b"<!ENTITY" in head.upper():
-        raise IngestError(f"{path}: the document declares XML entities; PubMed files never do, "
-                          "and kolgraph does not expand them (refusing the file)")
-
-
 def _parser_events(handle: object) -> etree.iterparse:
     return etree.iterparse(
         handle, events=("end",), tag=("PubmedArticle", "DeleteCitation", "PubmedBookArticle"),
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, recover=False,
+        recover=False, **PARSER_ARGS,
     )
 
 
@@ -291,9 +282,10 @@ class PubmedLoader(PaperLoader):
         text = head.lstrip(b"\xef\xbb\xbf").lstrip()
         if not text.startswith(b"<"):
             raise IngestError(f"{path}: not XML (expected a PubmedArticleSet document)")
-        if b"PubmedArticleSet" not in head and b"<!ENTITY" not in head:
-            raise IngestError(f"{path}: no <PubmedArticleSet> at the start; is this PubMed XML?")
-        _refuse_entities(path)
+        root = refuse_entity_declarations(path, "PubMed").root
+        if root != "PubmedArticleSet":
+            raise IngestError(f"{path}: the root element is <{root}>, not <PubmedArticleSet>; "
+                              "is this PubMed XML?")
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         count = 0

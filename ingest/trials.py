@@ -34,6 +34,7 @@ from kolgraph.ingest.people import mention_id, resolve_people
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import Loader, Record
 from kolgraph.ingest.textfiles import open_binary
+from kolgraph.ingest.xmlsafe import PARSER_ARGS, refuse_entity_declarations
 from kolgraph.mesh import is_check_tag
 from kolgraph.places import Place, country_code, place_of, state_code
 from kolgraph.resolution import MentionIn
@@ -302,8 +303,7 @@ def _json_studies(body: Any) -> tuple[str, list[dict[str, Any]]]:
 
 
 def _parser_args() -> dict[str, Any]:
-    return {"resolve_entities": False, "no_network": True, "load_dtd": False,
-            "dtd_validation": False, "huge_tree": False, "remove_comments": True}
+    return dict(PARSER_ARGS)
 
 
 class TrialsLoader(Loader):
@@ -323,15 +323,10 @@ class TrialsLoader(Loader):
             except (ValueError, UnicodeDecodeError) as exc:
                 raise IngestError(f"{path}: not a ClinicalTrials.gov JSON file: {exc}") from exc
         if kind == "xml":
-            with open_binary(path) as handle:
-                try:
-                    for _, element in etree.iterparse(handle, events=("start",), **_parser_args()):
-                        if element.tag != "clinical_study" and element.tag != "clinical_studies":
-                            raise IngestError(f"{path}: XML root is <{element.tag}>, expected "
-                                              "<clinical_study> (ClinicalTrials.gov public XML)")
-                        break
-                except etree.XMLSyntaxError as exc:
-                    raise IngestError(f"{path}: not well-formed XML: {exc}") from exc
+            root = refuse_entity_declarations(path, "ClinicalTrials.gov").root
+            if root not in ("clinical_study", "clinical_studies"):
+                raise IngestError(f"{path}: XML root is <{root}>, expected "
+                                  "<clinical_study> (ClinicalTrials.gov public XML)")
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         kind = _kind(path)

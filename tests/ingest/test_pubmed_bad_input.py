@@ -76,6 +76,43 @@ def test_external_entity_is_never_read(store, tmp_path):
     assert records and not any("TOP-SECRET" in str(r.value) for r in records)
 
 
+PADDING = "<!--" + "padding " * 9_000 + "-->"  # 72 KB, past any fixed-size look at the head
+
+
+@pytest.mark.parametrize("where", ["before-doctype", "inside-doctype", "gzip"])
+def test_entity_after_a_long_comment_is_refused(store, tmp_path, where):
+    """The whole prolog is read up to the root element, however long, plain or gzip."""
+    secret = write(tmp_path, "secret.txt", "TOP-SECRET")
+    entity = f'<!ENTITY x SYSTEM "file://{secret}">'
+    prolog = (f'<?xml version="1.0"?>{PADDING}<!DOCTYPE PubmedArticleSet [{entity}]>'
+              if where != "inside-doctype"
+              else f'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [{PADDING}{entity}]>')
+    text = (prolog + "<PubmedArticleSet>" + ARTICLE.format(pmid=7, title="&x;")
+            + "</PubmedArticleSet>")
+    assert text.index("<!ENTITY") > 70_000
+    data = gzip.compress(text.encode()) if where == "gzip" else text
+    path = write(tmp_path, "padded.xml.gz" if where == "gzip" else "padded.xml", data)
+    with pytest.raises(IngestError, match=r"padded\.xml(\.gz)?: the document declares XML "
+                                          r"entities \(x\)"):
+        load(store, path, tmp_path)
+    assert store.counts()["nodes"].get("Publication", 0) == 0
+
+
+def test_long_comment_without_entities_still_loads(store, tmp_path):
+    text = ('<?xml version="1.0"?>' + PADDING + '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
+            'PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/'
+            'pubmed_250101.dtd"><PubmedArticleSet>' + ARTICLE.format(pmid=8, title="fine")
+            + "</PubmedArticleSet>")
+    summary = load(store, write(tmp_path, "padded.xml", text), tmp_path)
+    assert (summary.read, summary.loaded) == (1, 1)
+
+
+def test_other_root_element_is_refused(store, tmp_path):
+    path = write(tmp_path, "other.xml", "<!-- PubmedArticleSet --><html><body/></html>")
+    with pytest.raises(IngestError, match=r"other\.xml: the root element is <html>"):
+        load(store, path, tmp_path)
+
+
 def test_wrong_encoding_is_a_clear_error(store, tmp_path):
     text = ("<?xml version='1.0' encoding='utf-8'?><PubmedArticleSet>"
             + ARTICLE.format(pmid=3, title="Ça va") + "</PubmedArticleSet>")
