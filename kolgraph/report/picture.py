@@ -19,26 +19,61 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
+from kolgraph.errors import ExchangeError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 LAYER_COLOURS = {"coauthor": "#4c72b0", "referral": "#dd8452", "congress": "#55a868",
                  "trial": "#c44e52"}
-_PALETTE = matplotlib.colormaps["tab10"]
+MATPLOTLIB_MISSING = (
+    "the report's network picture needs matplotlib: pip install 'kolgraph[report]' (in a "
+    "kolgraph checkout: pip install -e '.[report]')"
+)
+
+
+def _require_matplotlib() -> None:
+    """Import matplotlib (an optional dependency) or say how to install it.
+
+    Raises
+    ------
+    ExchangeError
+        When matplotlib is not installed.
+    """
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        raise ExchangeError(MATPLOTLIB_MISSING) from exc
 
 
 def community_colour(community: Any, order: list[Any]) -> Any:
-    """A stable colour per community (grey when there is none)."""
+    """A stable colour per community (grey when there is none).
+
+    >>> community_colour(None, [])
+    '#b0b0b0'
+    """
     if community is None:
         return "#b0b0b0"
-    return _PALETTE(order.index(community) % 10)
+    _require_matplotlib()
+    import matplotlib
+
+    return matplotlib.colormaps["tab10"](order.index(community) % 10)
 
 
 def network_figure(network: dict[str, Any], *, size: tuple[float, float] = (5.2, 4.2)) -> Figure:
-    """A matplotlib figure of an ego network from :func:`kolgraph.krm.network.ego_network`."""
+    """A matplotlib figure of an ego network from :func:`kolgraph.krm.network.ego_network`.
+
+    Raises
+    ------
+    ExchangeError
+        When matplotlib (the ``report`` extra) is not installed.
+    """
+    _require_matplotlib()
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
     fig = Figure(figsize=size)
     ax = fig.subplots()
     nodes = {n["id"]: n for n in network["nodes"]}

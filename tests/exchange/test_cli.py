@@ -101,6 +101,26 @@ def test_report_finds_the_hcp_by_name(data_dir: Path, tmp_path: Path) -> None:
     assert nobody.returncode == 1 and "no HCP named like 'zzzz'" in nobody.stdout
 
 
+WITHOUT_MATPLOTLIB = """
+import sys
+sys.modules["matplotlib"] = None  # as if the report extra were not installed
+from kolgraph.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def test_report_without_matplotlib_says_how_to_install_it(data_dir: Path, tmp_path: Path):
+    page = tmp_path / "ada.html"
+    done = subprocess.run([sys.executable, "-c", WITHOUT_MATPLOTLIB, "report", "1000000001",
+                           "--output", str(page), "--data-dir", str(data_dir)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    text = " ".join(done.stdout.split())
+    assert text.startswith("error: the report's network picture needs matplotlib")
+    assert "pip install 'kolgraph[report]'" in text
+    assert "Traceback" not in done.stdout + done.stderr and not page.exists()
+
+
 @pytest.mark.skipif(__import__("importlib").util.find_spec("weasyprint") is not None,
                     reason="WeasyPrint is installed: the PDF is written")
 def test_report_pdf_without_weasyprint_says_how_to_install_it(data_dir: Path,
