@@ -269,7 +269,7 @@ class CongressLoader(Loader):
                     id=mention_id("congress", record.id, n), source="congress", name=person.name,
                     affiliation=person.affiliation, npi=person.npi, orcid=person.orcid,
                     coauthors=[k for k in map(_key, person.coauthors) if k],
-                    year=session.year))
+                    journal=session.congress, year=session.year))  # the venue
         hcp_ids = resolve_people(store, batch, mentions)
         for record in records:
             self._add_session(batch, record, hcp_ids)

@@ -85,6 +85,7 @@ class NamePrior:
         self.keys: Counter[str] = Counter()
         self.firsts: Counter[str] = Counter()
         self.observed: set[str] = set()  # mention ids counted (each once)
+        self._table_total: int | None = None
 
     def observe(self, profile: Profile) -> None:
         """Count one mention's name (a mention seen again is not counted twice)."""
@@ -100,6 +101,19 @@ class NamePrior:
     def family_count(self, family: str) -> int:
         """Mentions with this family key: shipped table plus observed."""
         return self.vocabulary.family_count(family) + self.families[family]
+
+    def family_share(self, family: str) -> float:
+        """The family name's share of every counted mention (shipped table plus observed).
+
+        >>> from kolgraph.resolution.vocabulary import Vocabulary
+        >>> NamePrior(Vocabulary(families={"wang": 30, "lalande": 0, "smith": 70})
+        ...           ).family_share("wang")
+        0.3
+        """
+        if self._table_total is None:
+            self._table_total = sum(self.vocabulary.families.values())
+        total = self._table_total + len(self.observed)
+        return self.family_count(family) / total if total else 0.0
 
     def key_count(self, key: str) -> int:
         """Observed mentions with this ``name_key`` (family + first initial)."""

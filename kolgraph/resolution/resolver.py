@@ -25,6 +25,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from kolgraph.config import RESOLUTION_PROFILES
+from kolgraph.resolution.corroboration import corroborate
 from kolgraph.resolution.features import conflict, record_of
 from kolgraph.resolution.mentions import KEYS, MentionIn, Resolution, mint_hcp_id
 from kolgraph.resolution.model import MatchModel, default_model
@@ -101,12 +102,15 @@ class ResolutionIndex:
 
     def probabilities(self, pairs: Sequence[tuple[Profile, Profile]]) -> list[float]:
         """Model probabilities of ``pairs``, a name-only pair on a family name no table
-        holds kept below ``accept`` (:meth:`NamePrior.cap`)."""
+        holds kept below ``accept`` (:meth:`NamePrior.cap`), and a pair outside the
+        model's training source that shares a co-author or e-mail under the same written
+        name raised to ``accept`` (:func:`~kolgraph.resolution.corroboration.corroborate`)."""
         if not pairs:
             return []
         model = self.model
         x = model.features_many(pairs)
-        return self.prior.cap(pairs, x, model.probabilities(x), model.accept)
+        capped = self.prior.cap(pairs, x, model.probabilities(x), model.accept)
+        return corroborate(pairs, capped, model.accept, self.prior)
 
     def survivor(self, hcp_id: str) -> str:
         """Follow ``merged_into`` links to the HCP that stands for ``hcp_id`` now."""
