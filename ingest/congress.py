@@ -228,7 +228,7 @@ class CongressLoader(Loader):
             elif page_kind(path) == "keynotes":
                 sessions = keynote_sessions(path, congress, year)
             else:
-                sessions = markdown_sessions(path, congress, year)
+                sessions = markdown_sessions(path, congress, year, rejects.add)
             for session in sessions:
                 yield Record(f"{congress}:{year}:{session.session_id}", session)
             return

@@ -12,7 +12,7 @@ import ast
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -99,17 +99,36 @@ def session_code(title: str, seen: dict[str, int]) -> str:
 
 
 def _paper_call(args: str) -> tuple[str, str, str | None]:
-    call = ast.parse(f"paper({args})", mode="eval").body
-    assert isinstance(call, ast.Call)
-    positional = [ast.literal_eval(a) for a in call.args]
-    keywords = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+    """``(title, authors, id)`` of one ``{{ paper(...) }}`` call written with literals.
+
+    >>> _paper_call("'A study', 'Ann Lee and Bo Chan', id='P1'")
+    ('A study', 'Ann Lee and Bo Chan', 'P1')
+    >>> _paper_call("'A study', authors")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a paper(...) call of quoted texts: 'A study', authors
+    """
+    try:
+        call = ast.parse(f"paper({args})", mode="eval").body
+        if not isinstance(call, ast.Call):
+            raise ValueError("not a call")
+        positional = [ast.literal_eval(a) for a in call.args]
+        keywords = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        shown = args if len(args) <= 80 else args[:77] + "..."
+        raise ValueError(f"not a paper(...) call of quoted texts: {shown}") from None
     title = positional[0] if positional else keywords.get("title", "")
     authors = positional[1] if len(positional) > 1 else keywords.get("authors", "")
     return str(title), str(authors), keywords.get("id")
 
 
-def markdown_sessions(path: Path, congress: str, year: int) -> Iterator[SessionRecord]:
-    """Sessions of a MIDL-style Markdown programme, in file order."""
+def markdown_sessions(path: Path, congress: str, year: int,
+                      reject: Callable[[str, str, str], None]) -> Iterator[SessionRecord]:
+    """Sessions of a MIDL-style Markdown programme, in file order.
+
+    A paper call or day heading that cannot be read goes to ``reject(where, field, reason)``
+    (``where`` names the line or session) and is skipped; the rest of the file loads.
+    """
     text = open_text(path).read()
     day: str | None = None
     current: SessionRecord | None = None
@@ -122,20 +141,28 @@ def markdown_sessions(path: Path, congress: str, year: int) -> Iterator[SessionR
         block = "\n".join(body)
         role = "poster" if current.kind == "poster" else "abstract"
         for match in _PAPER.finditer(block):
-            title, authors, code = _paper_call(match.group(1))
+            try:
+                title, authors, code = _paper_call(match.group(1))
+            except ValueError as exc:
+                reject(f"session {current.session_id}", "paper", str(exc))
+                continue
             names = split_names(authors)
             for name in names:
                 current.people.append(Person(name=name, role=role, presentation=code or title,
                                              coauthors=[n for n in names if n != name]))
         return current
 
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if m := _DAY.match(line):
             if (done := finish()) is not None:
                 yield done
             current, body = None, []
-            day = datetime.strptime(f"{m.group(1)} {m.group(2)} {year}", "%B %d %Y").date(
-            ).isoformat()
+            try:
+                day = datetime.strptime(f"{m.group(1)} {m.group(2)} {year}", "%B %d %Y").date(
+                ).isoformat()
+            except ValueError:
+                day = None
+                reject(f"line {number}", "date", f"not a day of {year}: {line.strip()[:80]!r}")
             continue
         if (m := _SESSION.match(line)) and line.startswith("### "):
             if (done := finish()) is not None:

@@ -26,12 +26,49 @@ SEEDS = {
     "openalex": "openalex/works_results_page_chunk1.json",
     "trials": "clinicaltrials-gov/api_v2_study/NCT00763412.json",
     "crm": "crm/engagements_sample.csv",
+    "congress": "conference-midl/midl2020_scientific-program.md",
 }
+# The file name each loader is handed: some read the format or the data year from it.
+FILE_NAMES = {"pubmed": "fuzz.xml", "congress": "midl2020_scientific-program.md",
+              "partd": "partd_2022.csv", "quiz": "quiz.csv"}
 SEED_BYTES = 24_000
+PARTD_HEADER = ("Prscrbr_NPI,Prscrbr_Last_Org_Name,Prscrbr_First_Name,Prscrbr_City,"
+                "Prscrbr_State_Abrvtn,Prscrbr_Type,Brnd_Name,Gnrc_Name,Tot_Clms,Tot_30day_Fills,"
+                "Tot_Day_Supply,Tot_Drug_Cst,Tot_Benes\n")
+
+
+def _written_seed(source: str) -> bytes | None:
+    """A seed in the documented shape for loaders without a public sample file
+    (docs/formats/quiz.md; the CMS Part D prescriber-by-drug columns): ~200 rows covering
+    each column's forms (blank suppressed counts, quoted thousands, both score forms)."""
+    if source == "partd":
+        drugs = [("Eliquis", "Apixaban"), ("Atorvastatin Calcium", "Atorvastatin Calcium"),
+                 ("Jardiance", "Empagliflozin"), ("Lipitor", "Atorvastatin Calcium")]
+        lines = [PARTD_HEADER]
+        for i in range(200):
+            brand, generic = drugs[i % len(drugs)]
+            claims = '"1,500"' if i % 17 == 0 else str(11 + i)
+            benes = "" if i % 5 == 0 else str(11 + i % 40)  # CMS blanks counts under 11
+            lines.append(f"{1003000126 + 7 * i},DOE{i},JANE,AUSTIN,TX,Cardiology,{brand},"
+                         f"{generic},{claims},{20 + i},{300 + 3 * i},{1000.5 + i},{benes}\n")
+        return "".join(lines).encode()
+    if source == "quiz":
+        dims = ["diagnosis", "treatment", "drug_class_choice", "brand_choice", "product_use"]
+        lines = ["npi,crm_id,date,dimension,score,correct,total,survey,product\n"]
+        for i in range(200):
+            dim = dims[i % len(dims)]
+            product = "Eliquis" if dim in ("brand_choice", "product_use") else ""
+            result = f"{(i % 11) / 10},," if i % 2 else f",{i % 5},4"
+            lines.append(f"{1234567893 + 10 * i},,2024-03-{1 + i % 28:02d},{dim},{result},"
+                         f"q1-2024,{product}\n")
+        return "".join(lines).encode()
+    return None
 
 
 def seed_bytes(source: str) -> bytes | None:
     """The first ~24 kB of the source's sample (un-gzipped), or None if there is none."""
+    if (written := _written_seed(source)) is not None:
+        return written
     pattern = SEEDS.get(source)
     files = sorted(SAMPLES.glob(pattern)) if pattern else []
     files = [f for f in files if f.is_file()]
@@ -45,6 +82,8 @@ def seed_bytes(source: str) -> bytes | None:
         return data[:cut + len(b"</PubmedArticle>")] + b"\n</PubmedArticleSet>\n"
     if source in ("openalex", "trials"):  # one JSON document: keep it whole
         return data
+    if source == "congress":  # whole sessions, so the cut breaks no session in two
+        return data[:data.rfind(b"\n### ", 0, 3 * SEED_BYTES) + 1]
     return data[:SEED_BYTES]
 
 
@@ -85,7 +124,7 @@ def run_parser(source: str, data: bytes) -> tuple[int, int]:
     """Run ``source``'s loader over ``data``; return (records, rejects) or raise IngestError."""
     loader = loader_for(source)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"fuzz.{'xml' if source == 'pubmed' else 'dat'}"
+        path = Path(tmp) / FILE_NAMES.get(source, "fuzz.dat")
         path.write_bytes(data)
         with RejectLog(Path(tmp) / "rejects.jsonl", source=source, file=path.name) as rejects:
             loader.check(path)

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from parsers import _mutate, fuzzable, mutations, parse_or_refuse, run_parser, seed_bytes
 
+from kolgraph.ingest.registry import LOADERS
+
 EXAMPLES = int(os.environ.get("KOLGRAPH_FUZZ_EXAMPLES", "15"))
+
+
+def test_every_registered_loader_is_fuzzed():
+    assert fuzzable() == sorted(LOADERS)
 
 
 @pytest.mark.parametrize("source", fuzzable())

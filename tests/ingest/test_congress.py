@@ -181,3 +181,22 @@ def test_programme_file_needs_a_congress_in_its_name(load, tmp_path):
     path.write_text("### Keynote #1 - A B\n")
     with pytest.raises(IngestError, match="program.md.*acronym><year>"):
         load(path)
+
+
+def test_unreadable_paper_calls_and_days_go_to_the_reject_file(store, load, tmp_path):
+    path = tmp_path / "midl2020_scientific-program.md"
+    path.write_text(
+        "## Monday July 6\n\n### Oral session #1\n"
+        "{{ paper('Good paper', 'Ann Lee and Bo Chan', id='O1') }}\n"
+        "{{ paper('Broken paper, 'Cy Dunn') }}\n"
+        "{{ paper('Named', authors) }}\n"
+        "## Tuesday Julember 7\n\n### Oral session #2\n"
+        "{{ paper('Second', 'Di Eve') }}\n", encoding="utf-8")
+    summary = load(path)
+    assert (summary.loaded, summary.rejected) == (2, 3)
+    entries = rejects_of(summary)
+    assert [(e["record"], e["field"]) for e in entries] == [
+        ("session oral-1", "paper"), ("session oral-1", "paper"), ("line 7", "date")]
+    assert "not a paper(...) call of quoted texts: 'Broken paper, 'Cy Dunn'" in entries[0]["reason"]
+    people = {p["name"] for p in nodes(store, "Mention").values()}
+    assert people == {"Ann Lee", "Bo Chan", "Di Eve"}
