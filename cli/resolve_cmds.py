@@ -22,7 +22,7 @@ from kolgraph.resolution.model import ACCEPT, MODEL_FILE, default_model
 from kolgraph.resolution.names import family_key, given_tokens
 from kolgraph.resolution.training import (
     cross_validate,
-    evaluate_resolver,
+    evaluate_with_band,
     fit_match_model,
     fit_vocabulary,
     pair_mentions,
@@ -92,7 +92,7 @@ def gold_triples(articles: Path, pairs: Path) -> tuple[list, int, int, ArticleAu
 def evaluate_disambiguation(articles: Articles, pairs: Pairs, as_json: JsonFlag = False) -> None:
     """Resolve the pairs' authors with the shipped model; print pairwise precision/recall/F1."""
     triples, skipped, missing, _ = gold_triples(articles, pairs)
-    scores = evaluate_resolver(triples, default_model()).as_dict()
+    scores = evaluate_with_band(triples, default_model())
     result = {**scores, "skipped_rows": skipped, "authors_not_found": missing}
     if as_json:
         print_json(result)
@@ -153,6 +153,34 @@ def review_show(data_dir: DataDir = None, limit: int = 50, as_json: JsonFlag = F
     for item in items:
         table.add_row(item["mention_id"], item["name"] or "", item["candidate_id"],
                       item["candidate_name"] or "", f"{item['score']:.3f}")
+    console.print(table)
+
+
+@review_app.command("stats")
+def review_stats(data_dir: DataDir = None, band: Annotated[float, typer.Option(
+        help="Lower end of the band (its upper end is the model's accept).")] = review_list.BAND,
+                 limit: int = 20, as_json: JsonFlag = False) -> None:
+    """The review band's size and yield (confirmed same / different), entries by value."""
+    with store_for(data_dir) as store:
+        stats = review_list.review_stats(store, accept=default_model().accept, band=band,
+                                         limit=limit)
+    if as_json:
+        print_json(stats)
+        return
+    low, high = stats["band"]
+    console.print(f"review band {low:.2f}-{high:.2f}: {stats['entries']:,} entries, "
+                  f"{stats['open']:,} open, {stats['confirmed_same']:,} confirmed same, "
+                  f"{stats['confirmed_different']:,} confirmed different, yield "
+                  f"{'-' if stats['yield'] is None else format(stats['yield'], '.0%')}; "
+                  f"{stats['below_band']:,} entries below the band")
+    table = Table(title="open entries in the band, by value (score x mentions joined)")
+    for column in ("mention", "name", "candidate", "candidate name", "score", "mentions",
+                   "value"):
+        table.add_column(column)
+    for e in stats["by_value"]:
+        table.add_row(e["mention_id"], e["name"] or "", e["candidate_id"],
+                      e["candidate_name"] or "", f"{e['score']:.3f}",
+                      f"{e['mentions']}+{e['candidate_mentions']}", f"{e['value']:.1f}")
     console.print(table)
 
 

@@ -84,3 +84,16 @@ RETURN a.id AS other, properties(r) AS props
 // mode: write
 MATCH (h:{{label}} {id: $id})
 REMOVE h.merged_into
+
+// name: review_entries_scored
+// mode: read
+// Every review entry (open or decided) scored from $low, with the size of both HCPs.
+MATCH (m:{{label}})-[:{{type}}]->(h:{{end}})
+WHERE m.review_score IS NOT NULL AND m.review_score >= $low
+OPTIONAL MATCH (c:{{end}} {id: m.review_candidate})
+OPTIONAL MATCH (cm:{{label}})-[:{{type}}]->(c)
+WITH m, h, c, count(cm) AS candidate_mentions
+OPTIONAL MATCH (hm:{{label}})-[:{{type}}]->(h)
+RETURN m.id AS mention_id, m.name AS name, m.review_status AS status,
+       m.review_score AS score, m.review_candidate AS candidate_id, c.name AS candidate_name,
+       h.id AS hcp_id, candidate_mentions, count(hm) AS hcp_mentions

@@ -168,3 +168,47 @@ def undo(store: GraphStore, mention_id: str) -> dict[str, Any]:
     store.upsert_nodes("Mention", [{"id": mention_id, "props": {
         "review_status": "open", "match_method": "review", "decided_at": _now()}}])
     return result
+
+
+BAND = 0.80
+"""Lower end of the review band reported by :func:`review_stats` (up to ``accept``)."""
+
+
+def entry_value(score: float, hcp_mentions: int, candidate_mentions: int) -> float:
+    """What deciding an entry is worth: the chance it is one person times the mentions the
+    merge would bring together (a large profile, often a KOL's, gains or stays apart).
+
+    >>> entry_value(0.9, 1, 41)
+    37.8
+    """
+    return round(score * (hcp_mentions + candidate_mentions), 4)
+
+
+def review_stats(store: GraphStore, *, accept: float, band: float = BAND,
+                 limit: int = 20) -> dict[str, Any]:
+    """The review band's size and yield, and its open entries ordered by value.
+
+    The band holds every review entry scored from ``band`` up to ``accept``; ``confirmed
+    same`` counts those a reviewer accepted, ``confirmed different`` those rejected, and
+    ``yield`` is the accepted share of the decided ones (None before any decision).
+    ``below band`` counts the review entries under ``band``. ``open`` lists at most
+    ``limit`` open band entries, highest :func:`entry_value` first.
+    """
+    rows = store.run("review_entries_scored", _M, low=0.0)
+    in_band = [r for r in rows if band <= float(r["score"]) < accept]
+    status = [r["status"] for r in in_band]
+    same, different = status.count("accepted"), status.count("rejected")
+    entries = sorted(
+        ({"mention_id": r["mention_id"], "name": r["name"], "hcp_id": r["hcp_id"],
+          "candidate_id": r["candidate_id"], "candidate_name": r["candidate_name"],
+          "score": float(r["score"]), "mentions": int(r["hcp_mentions"]),
+          "candidate_mentions": int(r["candidate_mentions"]),
+          "value": entry_value(float(r["score"]), int(r["hcp_mentions"]),
+                               int(r["candidate_mentions"]))}
+         for r in in_band if r["status"] == "open"),
+        key=lambda e: (-e["value"], -e["score"], e["mention_id"]))
+    return {"band": [band, accept], "entries": len(in_band), "open": status.count("open"),
+            "confirmed_same": same, "confirmed_different": different,
+            "yield": round(same / (same + different), 4) if same + different else None,
+            "below_band": sum(float(r["score"]) < band for r in rows),
+            "by_value": entries[:limit]}

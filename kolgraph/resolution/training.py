@@ -186,6 +186,48 @@ def evaluate_resolver(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
     return scores
 
 
+def evaluate_with_band(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+                       model: MatchModel, band: float = 0.80) -> dict[str, Any]:
+    """Pairwise scores of the resolver alone ("automatic") and with the review band
+    resolved by a reviewer who is right ("automatic + reviewed band").
+
+    A pair the resolver kept apart is in the band when one of its mentions got a review
+    entry naming the other's HCP with a score from ``band`` up to ``accept``: accepting
+    that entry would join them. Band pairs of one person add to the right merges, the
+    others stay apart, so precision with the band counts only the reviewer's merges of
+    the same person.
+
+    >>> a = MentionIn(id="m1", source="x", name="J Doe", npi="1234567893")
+    >>> b = MentionIn(id="m2", source="x", name="J Doe", npi="1234567893")
+    >>> r = evaluate_with_band([(a, b, True)], MatchModel(kind="logistic", intercept=0.0,
+    ...                        coef=[0.0] * len(FEATURES), idf=AffiliationIdf({}, 1.0)))
+    >>> r["recall_automatic"], r["recall_with_reviewed_band"], r["band_pairs"]
+    (1.0, 1.0, 0)
+    """
+    mentions = {m.id: m for a, b, _ in triples for m in (a, b)}
+    ordered = [mentions[k] for k in sorted(mentions)]
+    resolved = {r.mention_id: r for r in resolve_offline(ordered, model=model)}
+    scores = PairScores()
+    band_same = band_different = 0
+    for a, b, same in triples:
+        ra, rb = resolved[a.id], resolved[b.id]
+        merged = ra.hcp_id == rb.hcp_id
+        scores.add(merged, same)
+        if not merged and any(
+                r.method == "review" and r.candidate_id == other.hcp_id
+                and band <= (r.candidate_score or 0.0) < model.accept
+                for r, other in ((ra, rb), (rb, ra))):
+            band_same += same
+            band_different += not same
+    reviewed = PairScores(tp=scores.tp + band_same, fp=scores.fp,
+                          fn=scores.fn - band_same, tn=scores.tn)
+    return {**scores.as_dict(), "recall_automatic": round(scores.recall, 4),
+            "recall_with_reviewed_band": round(reviewed.recall, 4),
+            "precision_with_reviewed_band": round(reviewed.precision, 4),
+            "band": [band, model.accept], "band_pairs": band_same + band_different,
+            "band_same": band_same, "band_different": band_different}
+
+
 def fit_vocabulary(records: Iterable[Sequence[MentionIn]], labelled: Iterable[str] = ()
                    ) -> Vocabulary:
     """Name counts, word frequencies and record-evidence statistics of a corpus:
@@ -403,6 +445,7 @@ def nested_cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
 
 
 __all__ = ["FEATURES", "LabelledPair", "PairScores", "best_threshold", "cross_validate",
-           "cross_validate_thresholds", "decode_pairs", "evaluate_resolver", "export_bagged",
+           "cross_validate_thresholds", "decode_pairs", "evaluate_resolver", "evaluate_with_band",
+           "export_bagged",
            "fit_match_model", "fit_vocabulary", "nested_cross_validate", "pair_mentions",
            "parse_label", "read_pairs", "threshold_scores"]

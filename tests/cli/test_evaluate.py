@@ -56,6 +56,12 @@ def test_evaluate_disambiguation_prints_pair_scores(tmp_path: Path) -> None:
     # pairs' own authors are left out of the name table, so name-only pairs on those
     # names go to review (name_prior), in-sample recall 0.64
     assert result["fp"] == 0 and result["recall"] > 0.6
+    # those review entries are the band: resolved by a reviewer, recall rises (in-sample)
+    assert result["recall_automatic"] == result["recall"]
+    assert result["band_same"] + result["band_different"] == result["band_pairs"] > 0
+    assert result["recall_with_reviewed_band"] == round(
+        (result["tp"] + result["band_same"]) / (result["tp"] + result["fn"]), 4)
+    assert result["recall_with_reviewed_band"] > result["recall"]
 
 
 def test_evaluate_disambiguation_names_a_bad_pairs_file(tmp_path: Path) -> None:

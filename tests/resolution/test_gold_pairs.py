@@ -53,3 +53,26 @@ def test_a_saved_model_is_byte_reproducible(tmp_path: Path) -> None:
     model({"smith": 2, "doe": 1}).save(tmp_path / "one.json")
     model({"doe": 1, "smith": 2}).save(tmp_path / "two.json")
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
+
+
+def test_recall_with_the_reviewed_band_counts_band_pairs_of_one_person() -> None:
+    from kolgraph.resolution.affiliations import AffiliationIdf
+    from kolgraph.resolution.features import FEATURES
+    from kolgraph.resolution.mentions import MentionIn
+    from kolgraph.resolution.model import MatchModel
+    from kolgraph.resolution.training import evaluate_with_band
+
+    band_model = MatchModel(kind="logistic", intercept=1.7346, coef=[0.0] * len(FEATURES),
+                            idf=AffiliationIdf({}, 1.0), accept=0.9, review=0.5)
+
+    def m(n: int, family: str, given: str) -> MentionIn:
+        return MentionIn(id=f"mention:x:{n}:1", source="x", family=family, given=given)
+
+    same = (m(1, "Okafor", "Ngozi"), m(2, "Okafor", "N"), True)
+    other = (m(3, "Brandt", "Ilse"), m(4, "Brandt", "I"), False)
+    apart = (m(5, "Fox", "Ann"), m(6, "Fox", "Beth"), True)  # incompatible names: no band
+    result = evaluate_with_band([same, other, apart], band_model)
+    assert (result["tp"], result["fn"], result["recall_automatic"]) == (0, 2, 0.0)
+    assert (result["band_pairs"], result["band_same"], result["band_different"]) == (2, 1, 1)
+    assert (result["recall_with_reviewed_band"], result["precision_with_reviewed_band"]) == (
+        0.5, 1.0)

@@ -63,3 +63,49 @@ def test_reject_keeps_them_apart(store):
     assert review.open_reviews(store) == []
     assert resolve_mentions(store, [MentionIn(id=b.mention_id, source="pubmed", family="Su",
                                               given="J")])[0].hcp_id == b.hcp_id != a.hcp_id
+
+
+# probability 0.85 for any compatible pair: inside the band [0.80, 0.90)
+BAND_MODEL = MatchModel(kind="logistic", intercept=1.7346, coef=[0.0] * len(FEATURES),
+                        idf=AffiliationIdf({}, 1.0), accept=0.9, review=0.5)
+
+
+def _load_with(store, model, mention):
+    result = resolve_mentions(store, [mention], model=model)[0]
+    batch = GraphBatch()
+    add_mention(batch, mention, result)
+    batch.write(store)
+    return result
+
+
+def test_review_stats_counts_the_band_its_yield_and_orders_by_value(falkor_store):
+    store = falkor_store
+    # a large profile (three mentions, one NPI) and a one-mention profile, in two blocks
+    for n in (1, 2, 3):
+        _load_with(store, BAND_MODEL, MentionIn(id=f"mention:nppes:{n}:1", source="nppes",
+                                                family="Okafor", given="Ngozi",
+                                                npi="1234567893"))
+    _load_with(store, BAND_MODEL, MentionIn(id="mention:x:9:1", source="x", family="Brandt",
+                                            given="Ilse"))
+    big = _load_with(store, BAND_MODEL, MentionIn(id="mention:x:10:1", source="x",
+                                                  family="Okafor", given="N"))
+    small = _load_with(store, BAND_MODEL, MentionIn(id="mention:x:11:1", source="x",
+                                                    family="Brandt", given="I"))
+    low = _load_with(store, UNSURE, MentionIn(id="mention:x:12:1", source="x",
+                                              family="Brandt", given="Ilse"))
+    assert (big.method, small.method, low.method) == ("review", "review", "review")
+    assert 0.80 <= big.candidate_score < 0.9 and low.candidate_score < 0.80
+
+    stats = review.review_stats(store, accept=0.9)
+    assert (stats["entries"], stats["open"], stats["below_band"]) == (2, 2, 1)
+    assert stats["yield"] is None
+    # the entry joining the three-mention profile comes first
+    assert [e["mention_id"] for e in stats["by_value"]] == [big.mention_id, small.mention_id]
+    assert stats["by_value"][0]["candidate_mentions"] == 3
+
+    review.accept(store, big.mention_id)
+    review.reject(store, small.mention_id)
+    stats = review.review_stats(store, accept=0.9)
+    assert (stats["entries"], stats["open"], stats["confirmed_same"],
+            stats["confirmed_different"], stats["yield"]) == (2, 0, 1, 1, 0.5)
+    assert stats["by_value"] == []
