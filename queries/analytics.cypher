@@ -158,6 +158,52 @@ RETURN e.id AS id, e.date AS date, e.department AS department, e.type AS type,
        p.therapeutic_area AS therapeutic_area
 ORDER BY id
 
+// name: roi_groups
+// mode: read
+// Engagements of both windows grouped by KOL (the node: cheaper to group on than its id),
+// department, window, speaker programme or not and outcome text; rows of the earlier window
+// that carry neither an outcome nor a speaker programme count for nothing and are skipped.
+MATCH (e:Engagement)
+WHERE e.date >= $before AND e.date <= $until AND e.department IS NOT NULL
+  AND coalesce(e.planned, false) = false
+  AND (e.date >= $since OR e.outcome IS NOT NULL OR e.type = 'speaker_programme')
+MATCH (e)-[:WITH_HCP]->(h:HCP)
+WITH h, e.department AS department, e.date >= $since AS now,
+     e.type = 'speaker_programme' AS speaker, e.outcome AS outcome,
+     count(e) AS engagements, sum(coalesce(e.amount, e.cost, 0.0)) AS spend
+RETURN h.id AS hcp_id, department, now, speaker, outcome, engagements, spend
+
+// name: roi_product_groups
+// mode: read
+// The window's engagements about a product (a Product node, else a product name), grouped by
+// KOL, product and outcome; an engagement about several products counts for one of them.
+MATCH (p:Product)<-[:ABOUT_PRODUCT]-(e:Engagement)
+WHERE e.date >= $since AND e.date <= $until AND e.department IS NOT NULL
+  AND coalesce(e.planned, false) = false
+WITH e, head(collect(p)) AS p
+MATCH (e)-[:WITH_HCP]->(h:HCP)
+RETURN h.id AS hcp_id, coalesce(p.name, e.product) AS product,
+       p.therapeutic_area AS therapeutic_area, e.outcome AS outcome,
+       count(e) AS engagements, sum(coalesce(e.amount, e.cost, 0.0)) AS spend,
+       min(e.id) AS first_id
+UNION ALL
+MATCH (e:Engagement)
+WHERE e.date >= $since AND e.date <= $until AND e.department IS NOT NULL
+  AND coalesce(e.planned, false) = false AND e.product IS NOT NULL
+OPTIONAL MATCH (e)-[:ABOUT_PRODUCT]->(p:Product)
+WITH e, p
+WHERE p IS NULL
+MATCH (e)-[:WITH_HCP]->(h:HCP)
+RETURN h.id AS hcp_id, e.product AS product, null AS therapeutic_area, e.outcome AS outcome,
+       count(e) AS engagements, sum(coalesce(e.amount, e.cost, 0.0)) AS spend,
+       min(e.id) AS first_id
+
+// name: roi_hcp_names
+// mode: read
+UNWIND $ids AS id
+MATCH (h:HCP {id: id})
+RETURN h.id AS hcp_id, h.name AS name
+
 // name: roi_products
 // mode: read
 MATCH (p:Product)

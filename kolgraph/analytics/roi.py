@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -67,22 +68,63 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "cost_per_accepted": round(spend / accepted, 2) if accepted else None}
 
 
-def _group(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any]]]:
-    """Rows by ``row[key]``, each group in the rows' order.
+@dataclass
+class _Tally:
+    """Spend, engagements, accepted outcomes and KOLs of one view (department, product...)."""
 
-    >>> _group([{"k": "a", "n": 1}, {"k": "b", "n": 2}, {"k": "a", "n": 3}], "k")["a"]
-    [{'k': 'a', 'n': 1}, {'k': 'a', 'n': 3}]
+    spend: float = 0.0
+    engagements: int = 0
+    accepted: int = 0
+    hcps: set[str] = field(default_factory=set)
+
+    def add(self, hcp_id: str, spend: float, engagements: int, accepted: int) -> None:
+        self.spend += spend
+        self.engagements += engagements
+        self.accepted += accepted
+        self.hcps.add(hcp_id)
+
+    def summary(self) -> dict[str, Any]:
+        """As :func:`_summary` gives for the rows counted.
+
+        >>> t = _Tally(); t.add("npi:1", 100.0, 3, 2); t.add("npi:1", 50.0, 1, 0)
+        >>> t.summary()
+        {'spend': 150.0, 'engagements': 4, 'hcps': 1, 'accepted': 2, 'cost_per_accepted': 75.0}
+        """
+        spend = round(self.spend, 2)
+        return {"spend": spend, "engagements": self.engagements, "hcps": len(self.hcps),
+                "accepted": self.accepted,
+                "cost_per_accepted": round(spend / self.accepted, 2) if self.accepted else None}
+
+
+def _outcome_counts(outcome: str | None, n: int) -> tuple[int, int, int]:
+    """``(accepted, positive, negative)`` for ``n`` engagements of one outcome text.
+
+    ``accepted`` is what the views count (the text lower-cased); ``positive`` and
+    ``negative`` feed :func:`acceptance` (the text also stripped), as before.
+
+    >>> _outcome_counts("Accepted ", 3)
+    (0, 3, 0)
+    >>> _outcome_counts("declined", 2)
+    (0, 0, 2)
     """
-    out: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        out[row[key]].append(row)
-    return out
+    text = (outcome or "").lower()
+    stripped = text.strip()
+    return (n if text in POSITIVE else 0, n if stripped in POSITIVE else 0,
+            n if stripped in NEGATIVE else 0)
+
+
+def _ratio(pos: int, neg: int) -> float | None:
+    return round(pos / (pos + neg), 4) if pos + neg else None
 
 
 def return_on_engagement(
     store: GraphStore, *, until: date | None = None, days: int = 365, limit: int = 100
 ) -> dict[str, Any]:
     """Spend versus outcome change per KOL and department, department, area and product.
+
+    The store groups the engagements (``roi_groups``: one row per KOL, department, window,
+    speaker programme or not and outcome text; ``roi_product_groups`` for the window's
+    engagements about a product), so the rows read grow with KOLs, not with engagements.
 
     Raises
     ------
@@ -91,79 +133,116 @@ def return_on_engagement(
     """
     since, until = window(until, days)
     before_since, before_until = previous(since, until)
-    rows = store.run("roi_engagements", since=before_since.isoformat(), until=until.isoformat())
-    for r in rows:
-        r["spend"] = float(r["spend"] or 0.0)
-    now = [r for r in rows if r["date"] >= since.isoformat()]
-    then = [r for r in rows if r["date"] < since.isoformat()]
+    # per KOL: positive, negative, speaker programmes; now (0..2) and before (3..5)
+    per_kol: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
+    pairs: dict[tuple[str, str], list[float]] = {}  # (KOL, department) -> spend, n, accepted
+    departments_now: dict[str, _Tally] = defaultdict(_Tally)
+    spend_now = 0.0
+    for g in store.run("roi_groups", before=before_since.isoformat(),
+                       since=since.isoformat(), until=until.isoformat()):
+        hid, n, now = g["hcp_id"], int(g["engagements"]), bool(g["now"])
+        accepted, pos, neg = _outcome_counts(g["outcome"], n)
+        tally = per_kol[hid]
+        at = 0 if now else 3
+        tally[at] += pos
+        tally[at + 1] += neg
+        tally[at + 2] += n if g["speaker"] else 0
+        if not now:
+            continue
+        spend = float(g["spend"] or 0.0)
+        spend_now += spend
+        pair = pairs.setdefault((hid, g["department"]), [0.0, 0, 0])
+        pair[0] += spend
+        pair[1] += n
+        pair[2] += accepted
+        departments_now[g["department"]].add(hid, spend, n, accepted)
     claims = _claims(store, (until.year - 1, until.year))
-    # One pass groups the rows (keeping their order) by KOL, KOL and department,
-    # department and product; every view then reads only its own group.
-    now_of = _group(now, "hcp_id")
-    then_of = _group(then, "hcp_id")
-    kol: dict[str, dict[str, Any]] = {}
-    for hid, mine_now in now_of.items():
-        mine_then = then_of.get(hid, [])
-        acc_now = acceptance(r["outcome"] for r in mine_now)
-        acc_then = acceptance(r["outcome"] for r in mine_then)
-        sp_now = sum(1 for r in mine_now if r["type"] == "speaker_programme")
-        sp_then = sum(1 for r in mine_then if r["type"] == "speaker_programme")
+
+    def kol(hid: str) -> dict[str, Any]:
+        pos_now, neg_now, sp_now, pos_then, neg_then, sp_then = per_kol[hid]
+        acc_now, acc_then = _ratio(pos_now, neg_now), _ratio(pos_then, neg_then)
         c_then, c_now = claims.get(hid, (None, None))
-        kol[hid] = {"name": mine_now[0]["name"], "acceptance_before": acc_then,
-                    "acceptance_after": acc_now, "acceptance_change": _delta(acc_now, acc_then),
-                    "speaker_before": sp_then, "speaker_after": sp_now,
-                    "speaker_change": sp_now - sp_then, "claims_before": c_then,
-                    "claims_after": c_now, "claims_change": _delta(c_now, c_then)}
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for r in now:
-        groups[(r["hcp_id"], r["department"])].append(r)
-    kols = [{"hcp_id": h, "department": d, **_summary(g), **kol[h]}
-            for (h, d), g in groups.items()]
-    kols.sort(key=lambda k: (-k["spend"], k["hcp_id"], k["department"]))
-    kols_of = _group(kols, "department")
-    rows_of = _group(now, "department")
+        return {"acceptance_before": acc_then, "acceptance_after": acc_now,
+                "acceptance_change": _delta(acc_now, acc_then), "speaker_before": sp_then,
+                "speaker_after": sp_now, "speaker_change": sp_now - sp_then,
+                "claims_before": c_then, "claims_after": c_now,
+                "claims_change": _delta(c_now, c_then)}
+
+    order = sorted(((-round(spend, 2), hid, dept) for (hid, dept), (spend, _, _)
+                    in pairs.items()))
+    kol_of = {hid: kol(hid) for hid in {hid for hid, _ in pairs}}
+    names = {r["hcp_id"]: r["name"] for r in store.run(
+        "roi_hcp_names", ids=sorted({hid for _, hid, _ in order[:limit]}))}
+    kols = []
+    for _, hid, dept in order[:limit]:
+        spend, n, accepted = pairs[(hid, dept)]
+        kols.append({"hcp_id": hid, "department": dept,
+                     **_Tally(spend, int(n), int(accepted), {hid}).summary(),
+                     "name": names.get(hid), **kol_of[hid]})
+    weighted: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    speaker_change: dict[str, int] = defaultdict(int)
+    claims_change: dict[str, float] = defaultdict(int)
+    for minus_spend, hid, dept in order:  # the KOL rows' order, as the sums always ran
+        k = kol_of[hid]
+        if k["acceptance_change"] is not None:
+            weighted[dept].append((-minus_spend, k["acceptance_change"]))
+        speaker_change[dept] += k["speaker_change"]
+        if k["claims_change"] is not None:
+            claims_change[dept] += k["claims_change"]
     departments = []
-    for dept in sorted(rows_of):
-        mine = kols_of.get(dept, [])
-        weighted = [(k["spend"], k["acceptance_change"]) for k in mine
-                    if k["acceptance_change"] is not None]
-        total = sum(w for w, _ in weighted)
+    for dept in sorted(departments_now):
+        total = sum(w for w, _ in weighted[dept])
         departments.append({
-            "department": dept, **_summary(rows_of[dept]),
-            "acceptance_change": round(sum(w * c for w, c in weighted) / total, 4)
+            "department": dept, **departments_now[dept].summary(),
+            "acceptance_change": round(sum(w * c for w, c in weighted[dept]) / total, 4)
             if total else None,
-            "speaker_change": sum(k["speaker_change"] for k in mine),
-            "claims_change": sum(k["claims_change"] for k in mine
-                                 if k["claims_change"] is not None)})
+            "speaker_change": speaker_change[dept], "claims_change": claims_change[dept]})
     budgets = {r["name"]: r for r in store.run("roi_products")}
+    by_product: dict[str, _Tally] = defaultdict(_Tally)
+    first: dict[str, tuple[str, str | None]] = {}  # product -> (first engagement id, its area)
+    for g in store.run("roi_product_groups", since=since.isoformat(), until=until.isoformat()):
+        product = g["product"]
+        if not product:
+            continue
+        n = int(g["engagements"])
+        by_product[product].add(g["hcp_id"], float(g["spend"] or 0.0), n,
+                                _outcome_counts(g["outcome"], n)[0])
+        if product not in first or g["first_id"] < first[product][0]:
+            first[product] = (g["first_id"], g["therapeutic_area"])
     products, areas = [], []
-    by_product = _group([r for r in now if r["product"]], "product")
     for product in sorted(by_product):
-        mine = by_product[product]
         info = budgets.get(product, {})
-        area = info.get("therapeutic_area") or mine[0]["therapeutic_area"]
+        area = info.get("therapeutic_area") or first[product][1]
         budget = info.get("budget")
-        summary = _summary(mine)
+        summary = by_product[product].summary()
         products.append({"product": product, "therapeutic_area": area, "budget": budget,
                          **summary, "budget_used": round(summary["spend"] / budget, 4)
                          if budget else None})
     for info in budgets.values():
-        if info["name"] not in {p["product"] for p in products}:
+        if info["name"] not in by_product:
             products.append({"product": info["name"], "therapeutic_area":
                              info["therapeutic_area"], "budget": info["budget"],
                              **_summary([]), "budget_used": 0.0 if info["budget"] else None})
     for area in sorted({p["therapeutic_area"] or "unassigned" for p in products}):
         members = [p for p in products if (p["therapeutic_area"] or "unassigned") == area]
-        names = {p["product"] for p in members}
+        names_in = {p["product"] for p in members}
         budget = sum(p["budget"] or 0 for p in members) or None
-        summary = _summary([r for r in now if r["product"] in names])  # rows in their order
-        areas.append({"therapeutic_area": area, "products": sorted(names), "budget": budget,
+        tally = _Tally()
+        for name in sorted(names_in & by_product.keys()):
+            t = by_product[name]
+            tally.spend += t.spend
+            tally.engagements += t.engagements
+            tally.accepted += t.accepted
+            tally.hcps |= t.hcps
+        summary = tally.summary()
+        areas.append({"therapeutic_area": area, "products": sorted(names_in), "budget": budget,
                       **summary, "budget_used": round(summary["spend"] / budget, 4)
                       if budget else None})
     products.sort(key=lambda p: (-p["spend"], p["product"]))
+    attributed = sum(t.spend for t in by_product.values())
     return {"since": since.isoformat(), "until": until.isoformat(),
             "compared_with": [before_since.isoformat(), before_until.isoformat()],
             "claims_years": [until.year - 1, until.year],
-            "kols": kols[:limit], "departments": departments,
+            "kols": kols, "departments": departments,
             "therapeutic_areas": areas, "products": products,
-            "unattributed_spend": round(sum(r["spend"] for r in now if not r["product"]), 2)}
+            "unattributed_spend": round(spend_now - attributed, 2)}
