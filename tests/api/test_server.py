@@ -76,12 +76,15 @@ def test_kolgraph_serve_with_keys_from_the_cli(tmp_path, capsys):
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        healthy = False
+        while not healthy and proc.poll() is None and time.monotonic() < deadline:
             try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
+                healthy = httpx.get(f"{base}/health", timeout=1).status_code == 200
             except httpx.TransportError:
-                time.sleep(0.1)
+                pass
+            if not healthy:
+                time.sleep(0.1)  # not up yet, or up and not healthy: ask again shortly
+        assert healthy, f"kolgraph serve did not become healthy (exit {proc.poll()})"
         me = httpx.get(f"{base}/me", headers={"Authorization": f"Bearer {key}"})
         assert me.status_code == 200 and me.json()["role"] == "compliance"
         key_id = me.json()["key_id"]

@@ -7,7 +7,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -266,6 +265,43 @@ def _ingest(data_dir: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+# The run `kolgraph ingest payments FILE --batch-size 50 --json` makes, in a process that
+# SIGKILLs itself right after its store has answered statement number KILL_AT (through the
+# store's public command observer): mid-file and mid-batch, at the same point every time.
+# KILL_AT 0 runs to the end and prints the summary with the number of statements sent.
+VICTIM = """
+import json, os, signal, sys
+from pathlib import Path
+from kolgraph.config import Settings
+from kolgraph.ingest import run_ingest
+from kolgraph.ingest.registry import loader_for
+from kolgraph.store import open_store
+
+data_dir, path, kill_at = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+settings = Settings(data_dir=data_dir)
+sent = 0
+
+def count(text, params, seconds):
+    global sent
+    sent += 1
+    if sent == kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+loader = loader_for("payments")
+loader.configure(settings)
+with open_store(settings) as store:
+    store.apply_schema()
+    store.observe(count)
+    summary = run_ingest(store, loader, path, rejects_dir=data_dir / "rejects", batch_size=50)
+print(json.dumps({**summary.as_dict(), "statements": sent}))
+"""
+
+
+def _victim(data_dir: Path, kill_at: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", VICTIM, str(data_dir), str(RESEARCH_2015),
+                           str(kill_at)], capture_output=True, text=True, timeout=600)
+
+
 def _counts(data_dir: Path) -> dict:
     with open_store(Settings(data_dir=data_dir)) as store:
         counts = store.counts()
@@ -276,26 +312,20 @@ def _counts(data_dir: Path) -> dict:
 def test_killed_run_resumes_to_the_counts_of_a_clean_run(tmp_path):
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     try:
-        proc = _ingest(killed)
-        deadline = time.monotonic() + 120
-        while proc.poll() is None and not (killed / "rejects").exists():
-            assert time.monotonic() < deadline, "the run did not start"
-            time.sleep(0.2)
-        time.sleep(2.0)
-        assert proc.poll() is None, "the run finished before it could be killed"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        done = _victim(clean, 0)
+        assert done.returncode == 0, done.stderr
+        clean_summary = json.loads(done.stdout)
+        statements = clean_summary["statements"]
+        assert statements > 40  # 4,251 payments in batches of 50, several statements each
+        victim = _victim(killed, statements * 2 // 5)
+        assert victim.returncode == -signal.SIGKILL, victim.stdout + victim.stderr
         partial = _counts(killed)["nodes"].get("Payment", 0)
         assert 0 < partial < 4251
-        rerun = _ingest(killed)
+        rerun = _ingest(killed)  # the user's way: the same command again
         out, err = rerun.communicate(timeout=600)
         assert rerun.returncode == 0, err
         resumed = json.loads(out)
         assert resumed["resumed_from"] > 0
-        done = _ingest(clean)
-        out, err = done.communicate(timeout=600)
-        assert done.returncode == 0, err
-        clean_summary = json.loads(out)
         for key in ("read", "loaded", "rejected", "duplicates"):
             assert resumed[key] == clean_summary[key]
         assert _counts(killed) == _counts(clean)
