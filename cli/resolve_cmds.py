@@ -18,6 +18,7 @@ from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.resolution import MentionIn
 from kolgraph.resolution import review as review_list
+from kolgraph.resolution.holdout import HOLDOUT_SEED, holdout_evaluate
 from kolgraph.resolution.model import ACCEPT, MODEL_FILE, default_model
 from kolgraph.resolution.names import family_key, given_tokens
 from kolgraph.resolution.training import (
@@ -102,6 +103,27 @@ def evaluate_disambiguation(articles: Articles, pairs: Pairs, as_json: JsonFlag 
         table.add_column(key, justify="right")
     table.add_row(*(str(v) for v in result.values()))
     console.print(table)
+
+
+@resolution_app.command("holdout")
+def holdout(
+    articles: Articles,
+    pairs: Pairs,
+    part: Annotated[float, typer.Option("--holdout", help="Share of pairs held out.")] = 0.25,
+    seed: Annotated[int, typer.Option(help="Seed of the one split.")] = HOLDOUT_SEED,
+    folds: int = 5,
+    reps: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
+    as_json: JsonFlag = False,
+) -> None:
+    """Split the pairs once, choose the threshold by (nested) cross-validation on the fit
+    part, then score the held-out part once, with 95 % bootstrap intervals."""
+    triples, skipped, missing, authors = gold_triples(articles, pairs)
+    vocabulary = fit_vocabulary(authors.by_pmid.values(),
+                                {m.id for a, b, _ in triples for m in (a, b)})
+    result = {"pairs": len(triples), "skipped_rows": skipped, "authors_not_found": missing,
+              **holdout_evaluate(triples, authors.affiliations, vocabulary, holdout=part,
+                                 seed=seed, folds=folds, reps=reps)}
+    print_json(result) if as_json else console.print(result)
 
 
 @resolution_app.command("train")
