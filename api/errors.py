@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 STORE_UNAVAILABLE = "the graph store is unavailable; retry shortly or check 'kolgraph status'"
 PROBLEM = "application/problem+json"
+# FastAPI's 400 detail for a request body it cannot decode at all
+UNDECODABLE_BODY = "There was an error parsing the body"
 _TITLES = {
     400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 413: "Request body too large", 415: "Unsupported media type",
@@ -101,6 +103,12 @@ def _allowed_methods(request: Request) -> str:
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "Error")
     headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 400 and detail == UNDECODABLE_BODY:
+        # FastAPI's answer to a body that is not even text (bytes that are not UTF-8): an
+        # invalid request like any other malformed JSON, so 422 naming the body.
+        message = "not valid JSON (the bytes are not UTF-8 text)"
+        return problem(422, f"body: {message}", instance=request.url.path, field="body",
+                       errors=[{"field": "body", "message": message}])
     if exc.status_code == 405:
         headers["Allow"] = _allowed_methods(request)
     return problem(exc.status_code, detail, instance=request.url.path, headers=headers or None)

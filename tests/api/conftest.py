@@ -1,4 +1,5 @@
-"""API fixtures: one embedded graph per module, seeded from the real samples plus a KRM scenario.
+"""API fixtures: one graph per module and backend (FalkorDB, Neo4j), seeded from the real
+samples plus a KRM scenario.
 
 Seeding goes through the store's generic ``upsert_nodes``/``upsert_relationships``,
 following docs/schema.md: NPPES individual providers become HCPs (``npi:<NPI>``), Open
@@ -25,7 +26,8 @@ from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import EmbeddedFalkorDB, GraphStore
-from kolgraph.store.falkordb import FalkorDBStore, scratch_graph
+from kolgraph.store.falkordb import scratch_graph
+from tests.conftest import neo4j_store
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
@@ -186,20 +188,29 @@ def seed(store: GraphStore) -> dict[str, Any]:
             "op_hcps": op_hcps, "op_engagements": op_engagements, "nppes": hcps}
 
 
-@pytest.fixture(scope="module")
-def api_store(falkordb: EmbeddedFalkorDB) -> Iterator[FalkorDBStore]:
-    """A seeded graph shared by one test module."""
-    with scratch_graph(falkordb, "api") as store:
-        yield store
+@pytest.fixture(scope="module", params=["falkordb", "neo4j"])
+def api_store(request: pytest.FixtureRequest, falkordb: EmbeddedFalkorDB) -> Iterator[GraphStore]:
+    """A graph shared by one test module, on each backend (Neo4j: the session's Neo4j)."""
+    if request.param == "falkordb":
+        with scratch_graph(falkordb, "api") as store:
+            yield store
+        return
+    graph = neo4j_store(request.getfixturevalue("neo4j_server"))
+    graph.apply_schema()
+    try:
+        yield graph
+    finally:
+        graph.clear()
+        graph.close()
 
 
 @pytest.fixture(scope="module")
-def ids(api_store: FalkorDBStore) -> dict[str, Any]:
+def ids(api_store: GraphStore) -> dict[str, Any]:
     return seed(api_store)
 
 
 @pytest.fixture(scope="module")
-def api_keys(api_store: FalkorDBStore) -> dict[str, str]:
+def api_keys(api_store: GraphStore) -> dict[str, str]:
     """One key per test persona (see KEYS)."""
     return {name: keys.create_key(api_store, role, dept, label=name,
                                   employee_id=EMPLOYEES.get(name))[0]
@@ -208,7 +219,7 @@ def api_keys(api_store: FalkorDBStore) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def client(
-    api_store: FalkorDBStore, ids: dict[str, Any], api_keys: dict[str, str],
+    api_store: GraphStore, ids: dict[str, Any], api_keys: dict[str, str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("unused"))

@@ -149,6 +149,13 @@ def test_malformed_json_is_422_not_500(client, as_):
     assert r.status_code == 422 and "Traceback" not in r.text
 
 
+def test_a_body_that_is_not_utf8_is_422_naming_the_body(client, ids, as_):
+    r = client.post(f"/hcps/{ids['star']}/conflicts/acknowledge", content=b"\xa3B\xff",
+                    headers={**as_("admin"), "content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "body" and "UTF-8" in r.json()["detail"]
+
+
 def test_unreachable_store_is_503_without_internals(tmp_path):
     from kolgraph.store import EmbeddedFalkorDB
     from kolgraph.store.falkordb import FalkorDBStore
