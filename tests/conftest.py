@@ -17,6 +17,28 @@ SAMPLES = ROOT / "data" / "samples"
 
 
 
+# Fixtures whose "neo4j" parameter opens the session's Neo4j (started on first use).
+NEO4J_BACKED = ("store", "api_store")
+
+
+def needs_neo4j(item: pytest.Item) -> bool:
+    """True when ``item`` runs on the session's Neo4j: it asks for ``neo4j_server`` or takes
+    the ``neo4j`` parameter of a backend fixture."""
+    if "neo4j_server" in getattr(item, "fixturenames", ()):
+        return True
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return any(params.get(name) == "neo4j" for name in NEO4J_BACKED)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The Neo4j variants belong to the slow tier (a JVM start plus a slower store): the
+    default run leaves them out and never starts Neo4j; ``-m slow`` runs them."""
+    for item in items:
+        if needs_neo4j(item):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def falkordb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedFalkorDB]:
     """A real embedded FalkorDB server, started once for the whole test session."""

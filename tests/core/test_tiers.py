@@ -26,3 +26,24 @@ def test_ci_runs_the_readme_command_and_it_runs_both_tiers() -> None:
 def test_slow_tests_are_deselected_by_default() -> None:
     options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
     assert '-m "not slow"' in options["ini_options"]["addopts"]
+
+
+def _pytest(*args: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode in (0, 5), done.stdout + done.stderr  # 5: every item deselected
+    return done.stdout
+
+
+def test_neo4j_variants_are_slow_and_the_default_run_never_starts_neo4j() -> None:
+    module = "tests/store/test_store.py"
+    fast = _pytest("--collect-only", module)
+    slow = _pytest("--collect-only", module, "-m", "slow")
+    assert "[falkordb]" in fast and "[neo4j]" not in fast
+    assert "[neo4j]" in slow and "[falkordb]" not in slow
+    side_by_side = "tests/store/test_backends_side_by_side.py"  # asks for neo4j_server itself
+    assert "neo4j_server" not in _pytest("--setup-plan", side_by_side)  # nothing starts it
+    assert "neo4j_server" in _pytest("--setup-plan", side_by_side, "-m", "slow")
