@@ -8,7 +8,9 @@ Usage (after ``kolgraph demo --no-serve --data-dir D``, ``kolgraph serve --data-
 Writes ``docs/img/<page>-<width>.png`` at 1280 and 820 px wide, and ``docs/img/profile.png``
 (the README's: the most influential KOL, top of the page). ``profile-*`` shows the KOL several
 departments contacted most lately, so its timeline, conflicts and spend are not empty;
-``kol-*`` the most influential KOL. Drives Debian's chromium like the tests.
+``kol-*`` the most influential KOL; ``payments-*`` the Open Payments panel of the HCP with the
+most disclosures among the first San Francisco HCPs of the finder (the city of the Open
+Payments sample). Drives Debian's chromium like the tests.
 """
 
 from __future__ import annotations
@@ -37,9 +39,23 @@ def pick_profiles(base: str, key: str) -> tuple[str, str]:
             top)
 
 
+def pick_paid(base: str, key: str, city: str = "San Francisco") -> str | None:
+    """The HCP with the most Open Payments disclosures among the finder's first 100 in
+    ``city`` (anyone, ranked or not), or None when none has any."""
+    headers = {"X-API-Key": key}
+    found = httpx.get(f"{base}/hcps", headers=headers, params={
+        "city": city, "limit": 100, "include_non_hcp": "true"}).json()["items"]
+    counts = {str(h["id"]): httpx.get(f"{base}/hcps/{h['id']}/industry-payments",
+                                      headers=headers).json().get("payments", 0)
+              for h in found}
+    best = max(sorted(counts), key=lambda h: counts[h], default=None)
+    return best if best is not None and counts[best] else None
+
+
 def shoot(base: str, key: str) -> list[Path]:
     """Sign in, visit each page at each width, save the screenshots; return their paths."""
     contacted, top = pick_profiles(base, key)
+    paid = pick_paid(base, key)
     pages = {
         "search": ("/ui/#/search", "#results tbody tr"),
         "profile": (f"/ui/#/hcp/{contacted}", "#activity"),
@@ -47,6 +63,8 @@ def shoot(base: str, key: str) -> list[Path]:
         "dashboard": ("/ui/#/dashboard", "#kpi-departments table"),
         "docs": ("/docs", ".swagger-ui .opblock"),
     }
+    if paid:
+        pages["payments"] = (f"/ui/#/hcp/{paid}", "#industry-payments table")
     written = []
     DOCS_IMG.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -68,7 +86,10 @@ def shoot(base: str, key: str) -> list[Path]:
                     page.wait_for_selector("#activity", timeout=60_000)
                 page.wait_for_timeout(300)
                 target = DOCS_IMG / f"{name}-{width}.png"
-                page.screenshot(path=target, full_page=name != "docs")
+                if name == "payments":  # the panel alone
+                    page.locator("#industry-payments").screenshot(path=target)
+                else:
+                    page.screenshot(path=target, full_page=name != "docs")
                 written.append(target)
                 if name == "kol" and width == 1280:
                     page.screenshot(path=DOCS_IMG / "profile.png")  # the README's, top only

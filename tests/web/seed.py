@@ -2,7 +2,9 @@
 
 HCPs are the NPPES sample's individual providers (specialty from the NUCC taxonomy
 sample); publications, with their MeSH topics, are the PubMed sample's articles; the trial
-is the ClinicalTrials.gov sample study. Who wrote which paper, who refers to whom and who
+is the ClinicalTrials.gov sample study; the Open Payments disclosures of one HCP are the rows
+of the physician with the most rows in the Open Payments sample, parsed by the payments loader.
+Who wrote which paper, who refers to whom and who
 spoke at which session is drawn with a fixed seed around one central KOL, so the picture
 has two communities and a clear hub. Scores come from the real scoring pipeline; CRM
 engagements, employees and plans are written through the KRM core functions, as the API
@@ -20,6 +22,8 @@ from typing import Any
 
 from lxml import etree
 
+from kolgraph.ingest import fields
+from kolgraph.ingest.payments import PaymentColumns, manufacturer_id, payment_from_row
 from kolgraph.krm import engagements, keys, plans
 from kolgraph.krm.access import Viewer
 from kolgraph.krm.engagements import EngagementIn
@@ -34,6 +38,7 @@ NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
 NUCC = SAMPLES / "nucc-taxonomy" / "nucc_taxonomy_150.csv"
 PUBMED = SAMPLES / "pubmed" / "pubmed21n1298_sample_mesh_indexed.xml"
 TRIAL = SAMPLES / "clinicaltrials-gov" / "api_v2_study" / "NCT02210780.json"
+PAYMENTS = SAMPLES / "open-payments" / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
 LOADED_AT = "2024-06-01T00:00:00+00:00"
 TODAY = date.today()
 
@@ -183,6 +188,46 @@ def _network(store: GraphStore, hcps: list[str], rng: random.Random) -> None:
         {"start": h, "end": "ror:web-1", "props": {"year": 2024}} for h in (star, *inner[:3])])
 
 
+def _payments(store: GraphStore, hcp: str) -> list[dict[str, Any]]:
+    """Give ``hcp`` the Open Payments rows of the sample's physician with the most rows, as
+    the payments loader writes them (Payment, Manufacturer, Product); return their props."""
+    with PAYMENTS.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        cols = PaymentColumns(list(reader.fieldnames or []))
+        parsed = []
+        for row in reader:
+            try:
+                parsed.append(payment_from_row(cols, row))
+            except ValueError:  # the loader rejects these rows too
+                continue
+    by_person: dict[str, list[Any]] = {}
+    for payment in parsed:
+        if payment.people and payment.people[0].profile_id:
+            by_person.setdefault(payment.people[0].profile_id, []).append(payment)
+    chosen = max(sorted(by_person.items()), key=lambda kv: len(kv[1]))[1]
+    rows = [{"id": f"payment:op:{p.record_id}", "props": {
+        "date": p.date, "amount": p.amount, "nature_of_payment": p.nature,
+        "form_of_payment": p.form, "manufacturer": p.manufacturer, "hcp_id": hcp,
+        "research": p.research, "program_year": p.program_year, "ours": False,
+        "product": p.products[0].name if p.products else None,
+        **_prov("payments", p.record_id)}} for p in chosen]
+    store.upsert_nodes("Payment", rows)
+    makers = {manufacturer_id(p): p.manufacturer for p in chosen}
+    store.upsert_nodes("Manufacturer", [{"id": m, "props": {"name": n}} for m, n in makers.items()])
+    store.upsert_relationships("Payment", "PAID_TO", "HCP", [
+        {"start": r["id"], "end": hcp, "props": {}} for r in rows])
+    store.upsert_relationships("Payment", "PAID_BY", "Manufacturer", [
+        {"start": f"payment:op:{p.record_id}", "end": manufacturer_id(p), "props": {}}
+        for p in chosen])
+    products = {f"product:{fields.slug(d.name)}": d.name for p in chosen for d in p.products}
+    store.upsert_nodes("Product", [{"id": k, "props": {"name": n}} for k, n in products.items()])
+    store.upsert_relationships("Payment", "ABOUT_PRODUCT", "Product", [
+        {"start": f"payment:op:{p.record_id}", "end": f"product:{fields.slug(d.name)}",
+         "props": {}} for p in chosen for d in p.products])
+    return [{**r["props"], "products": [d.name for d in p.products]}
+            for r, p in zip(rows, chosen, strict=True)]
+
+
 def _engagement(crm_id: str, hcp: str, department: str, type_: str, days: int,
                 employee: str, **extra: Any) -> EngagementIn:
     return EngagementIn(crm_id=crm_id, hcp_id=hcp, department=department, type=type_,
@@ -251,7 +296,9 @@ def seed_store(store: GraphStore) -> dict[str, Any]:
     _network(store, hcps, random.Random(7))
     run_id = write_run(store, score_hcps(store))
     _krm(store, hcps)
+    paid = _payments(store, hcps[1])
     api_keys = {name: keys.create_key(store, role, dept, label=name, employee_id=emp)[0]
                 for name, (role, dept, emp) in PERSONAS.items()}
     return {"star": hcps[0], "star_name": rows[0]["props"]["name"], "inner": hcps[1:9],
-            "outer": hcps[9:22], "run_id": run_id, "keys": api_keys}
+            "outer": hcps[9:22], "run_id": run_id, "keys": api_keys,
+            "paid": hcps[1], "payments": paid, "unpaid": hcps[2]}

@@ -1,4 +1,5 @@
-// One KOL whole: GET /hcps/{id}, /network, /engagements, /contacts, /plans and /plans/{id}/actual.
+// One KOL whole: GET /hcps/{id}, /network, /engagements, /contacts, /plans, /plans/{id}/actual
+// and /industry-payments.
 import { ackButton, conflictKey, engagementForm, mayEditPlan, planForm } from "../actions.js";
 import { api, apiOrForbidden, messageOf, session } from "../api.js";
 import { barChart, meter } from "../charts.js";
@@ -460,6 +461,50 @@ function spendCard(contacts, period) {
     ], rows));
 }
 
+// ---------------------------------------------------------------- industry payments
+const PAYMENT_ROWS = 10;
+
+function paymentTable(caption, label, key, groups, id) {
+  const shown = groups.slice(0, PAYMENT_ROWS);
+  const more = groups.length > shown.length ? ` (top ${shown.length} of ${groups.length})` : "";
+  return table(`${caption}${more}`, [
+    { label, rowHeader: true, cell: (g) => fmt.text(g[key]) },
+    { label: "Payments", num: true, cell: (g) => fmt.int(g.payments) },
+    { label: "Amount", num: true, cell: (g) => fmt.money(g.amount) },
+  ], shown, { className: "records", id });
+}
+
+/** What manufacturers disclosed paying this HCP (CMS Open Payments): public, not our spend. */
+function paymentsCard(panel) {
+  const title = "Industry payments (Open Payments)";
+  const problem = unavailable(panel);
+  if (problem) return card("industry-payments", title, problem);
+  const intro = h("p", { class: "hint" }, "What manufacturers disclosed paying this HCP to CMS Open "
+    + "Payments (public data, all years on record): conflicts of interest and other companies' "
+    + "engagement. Not our spend, except rows marked as our company's.");
+  if (!panel.payments) {
+    return card("industry-payments", title, intro, h("p", { class: "muted", id: "payments-empty" },
+      "No Open Payments disclosure on record for this HCP. Open Payments covers U.S. physicians "
+      + "and teaching hospitals; other HCPs, or files not loaded, show nothing here."));
+  }
+  const years = [...panel.by_year].sort((a, b) => a.year - b.year);
+  return card("industry-payments", title, intro,
+    facts([
+      ["Total disclosed", `${fmt.money(panel.total)} in ${fmt.int(panel.payments)} payment${panel.payments === 1 ? "" : "s"}`],
+      ["From our company", panel.ours_total ? fmt.money(panel.ours_total) : null],
+      ["Manufacturers", fmt.int(panel.by_manufacturer.length)],
+      ["Source", panel.source],
+    ]),
+    barChart("Disclosed payments by year", years.map((y) => ({
+      label: String(y.year), value: y.amount, display: fmt.money(y.amount) }))),
+    h("div", { class: "grid-2" },
+      paymentTable("By manufacturer", "Manufacturer", "name", panel.by_manufacturer, "payments-manufacturers"),
+      paymentTable("By nature of payment", "Nature", "nature", panel.by_nature, "payments-natures")),
+    paymentTable("By year", "Year", "year", panel.by_year, "payments-years"),
+    panel.by_product.length
+      ? paymentTable("By product", "Product", "product", panel.by_product, "payments-products") : null);
+}
+
 function newPlan(hcpId) {
   if (!session.can("write_plans")) return null;
   return h("details", { class: "action", id: "new-plan" }, h("summary", {}, "New plan"),
@@ -510,7 +555,7 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
   const community = profile.classification?.community;
   const activityCall = api(`/hcps/${encodeURIComponent(hcpId)}/activity`)
     .catch((error) => ({ error: messageOf(error) }));
-  const [network, contacts, firstPage, plans, named, acks] = await Promise.allSettled([
+  const [network, contacts, firstPage, plans, named, acks, payments] = await Promise.allSettled([
     net.load(),
     apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/contacts`, asOfParams(period)),
     apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/engagements`,
@@ -519,6 +564,7 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
     community === null || community === undefined ? Promise.resolve([])
       : api("/communities", { ids: [String(community)] }),
     api(`/hcps/${encodeURIComponent(hcpId)}/conflicts/acknowledged`),
+    apiOrForbidden(`/hcps/${encodeURIComponent(hcpId)}/industry-payments`),
   ]);
   const acked = new Map((acks.status === "fulfilled" ? acks.value : []).map((a) => [a.key, a]));
   const [activity] = await Promise.allSettled([
@@ -554,6 +600,7 @@ export async function profilePage({ main, arg: hcpId, params, current, navigate 
       influenceCard(profile, names)),
     h("div", { class: "grid-2" }, net.section, contactsCard(hcpId, settled(contacts), settled(firstPage), period, acked)),
     h("div", { class: "grid-2" }, spendCard(settled(contacts), period), plansSection),
+    paymentsCard(settled(payments)),
     activityCard(profile, names, settled(activity)));
   announce(`Profile of ${identity.name || identity.id} loaded.`);
 }
