@@ -6,18 +6,18 @@ import importlib
 import json
 import logging
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
-from pydantic import ValidationError
 from rich.console import Console
-from rich.logging import RichHandler
 from typer.core import TyperGroup
 
-from kolgraph.config import Settings
 from kolgraph.errors import ConfigError
-from kolgraph.store import GraphStore, open_store
+
+if TYPE_CHECKING:  # settings (pydantic) and the store client load when a command needs them
+    from kolgraph.config import Settings
+    from kolgraph.store import GraphStore
 
 # Every top-level command: the modules that define it (imported when it runs) and its
 # one-line help (shown by ``kolgraph --help`` without importing them). A test checks
@@ -115,6 +115,8 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object in
 def _configure(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
 ) -> None:
+    from rich.logging import RichHandler
+
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(message)s",
@@ -126,6 +128,10 @@ def _configure(
 
 def settings_for(data_dir: Path | None) -> Settings:
     """Settings from the environment, with ``--data-dir`` taking precedence."""
+    from pydantic import ValidationError
+
+    from kolgraph.config import Settings
+
     try:
         return Settings(data_dir=data_dir) if data_dir else Settings()
     except ValidationError as exc:
@@ -139,6 +145,8 @@ def settings_for(data_dir: Path | None) -> Settings:
 
 def store_for(data_dir: Path | None) -> GraphStore:
     """Open the configured store (starting the embedded server if needed)."""
+    from kolgraph.store import open_store
+
     return open_store(settings_for(data_dir))
 
 

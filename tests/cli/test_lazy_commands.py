@@ -2,7 +2,8 @@
 
 Deterministic checks on ``sys.modules`` (no timing): ``kolgraph --help``, ``status``,
 ``stop`` and ``keys list`` must not import scikit-learn, pandas, matplotlib, NetworkX or
-SciPy, which only scoring, analytics and ingest need.
+SciPy, which only scoring, analytics and ingest need; ``--help`` loads neither the settings
+(pydantic) nor a store client.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ print(json.dumps({{"code": code, "heavy": heavy}}), file=sys.stderr)
 """
 
 
-def run(argv: list[str]) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv, heavy=HEAVY)],
+def run(argv: list[str], heavy: tuple[str, ...] = HEAVY) -> dict:
+    done = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv, heavy=heavy)],
                           capture_output=True, text=True, timeout=120, check=False)
     return json.loads(done.stderr.strip().splitlines()[-1])
 
@@ -39,6 +40,11 @@ def test_help_status_stop_and_keys_import_nothing_heavy(tmp_path: Path):
         assert run(["keys", "list", "--data-dir", data]) == {"code": 0, "heavy": []}
     finally:
         assert run(["stop", "--data-dir", data]) == {"code": 0, "heavy": []}
+
+
+def test_help_loads_neither_settings_nor_the_store_client():
+    assert run(["--help"], ("pydantic", "pydantic_settings", "redis", "falkordb", "neo4j")) == {
+        "code": 0, "heavy": []}
 
 
 def test_a_scoring_command_still_loads_what_it_needs():
