@@ -99,7 +99,7 @@ def prescribing_report(
     fluctuations = []
     for (hid, product), by_year in series.items():
         listed = sorted(y for y in hcp_years[hid] if y >= min(by_year))
-        changes = []
+        changes: list[dict[str, Any]] = []
         for y1, y2 in zip(listed, listed[1:], strict=False):
             c1, c2 = by_year.get(y1, 0), by_year.get(y2, 0)
             flagged, change = swing(c1, c2, threshold=threshold, min_claims=min_claims)

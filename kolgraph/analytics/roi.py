@@ -142,11 +142,11 @@ def return_on_engagement(
                        since=since.isoformat(), until=until.isoformat()):
         hid, n, now = g["hcp_id"], int(g["engagements"]), bool(g["now"])
         accepted, pos, neg = _outcome_counts(g["outcome"], n)
-        tally = per_kol[hid]
+        counts = per_kol[hid]
         at = 0 if now else 3
-        tally[at] += pos
-        tally[at + 1] += neg
-        tally[at + 2] += n if g["speaker"] else 0
+        counts[at] += pos
+        counts[at + 1] += neg
+        counts[at + 2] += n if g["speaker"] else 0
         if not now:
             continue
         spend = float(g["spend"] or 0.0)
@@ -175,9 +175,9 @@ def return_on_engagement(
         "roi_hcp_names", ids=sorted({hid for _, hid, _ in order[:limit]}))}
     kols = []
     for _, hid, dept in order[:limit]:
-        spend, n, accepted = pairs[(hid, dept)]
+        pair_spend, pair_n, pair_accepted = pairs[(hid, dept)]
         kols.append({"hcp_id": hid, "department": dept,
-                     **_Tally(spend, int(n), int(accepted), {hid}).summary(),
+                     **_Tally(pair_spend, int(pair_n), int(pair_accepted), {hid}).summary(),
                      "name": names.get(hid), **kol_of[hid]})
     weighted: dict[str, list[tuple[float, float]]] = defaultdict(list)
     speaker_change: dict[str, int] = defaultdict(int)

@@ -141,8 +141,8 @@ def field_force(
                          patterns and rng.random() < 0.85 else _note(rng))
                 if sloppy and rng.random() < 0.5:
                     notes = rng.choice(["ok", "seen", "", "brief"])
-                outcome = ("accepted" if "identical_outcomes" in patterns
-                           else rng.choice(_OUTCOMES))
+                outcome: str | None = ("accepted" if "identical_outcomes" in patterns
+                                       else rng.choice(_OUTCOMES))
                 messages = ([_MESSAGES[0]] if "identical_outcomes" in patterns
                             else rng.sample(_MESSAGES, rng.randint(1, 2)))
                 if sloppy and rng.random() < 0.4:

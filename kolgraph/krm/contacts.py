@@ -66,8 +66,9 @@ def _window_conflicts(
                 break
             if b["department"] == a["department"]:
                 continue
-            key = tuple(sorted((a["department"], b["department"])))
-            c = pairs.setdefault(key, {  # type: ignore[arg-type]
+            first, second = sorted((str(a["department"]), str(b["department"])))
+            key = (first, second)
+            c = pairs.setdefault(key, {
                 "kind": "window", "departments": list(key), "occurrences": 0,
                 "min_days_apart": gap, "first_date": a["date"][:10], "last_date": b["date"][:10],
                 "engagement_ids": [],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -262,15 +263,14 @@ def record_engagements(
         return ".".join(p for p in (prefix, str(i) if prefix else "", field) if p)
 
     seen: dict[str, int] = {}
-    items = [_as_own_employee(viewer, item, lambda f, i=i: where(i, f))
-             for i, item in enumerate(items)]
+    items = [_as_own_employee(viewer, item, partial(where, i)) for i, item in enumerate(items)]
     for i, item in enumerate(items):
         if not viewer.may_write_for(item.department):
             raise AccessDenied(
                 f"a {viewer.role} key of department {viewer.department!r} may not record "
                 f"engagements for {item.department!r} ({where(i, 'department')})"
             )
-        check_not_future(item, lambda f, i=i: where(i, f))
+        check_not_future(item, partial(where, i))
         if item.crm_id in seen:
             raise InvalidRequest(
                 f"crm_id {item.crm_id!r} appears twice in one call (items {seen[item.crm_id]} "
@@ -300,7 +300,7 @@ def record_engagements(
             raise AccessDenied(f"engagement {item.crm_id!r} was recorded by another employee; "
                                f"a field key changes only its own records ({where(i, 'crm_id')})")
     now = _now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item, hcp_id in zip(items, hcp_ids, strict=True):
         props = item.model_dump(exclude={"hcp_id", "npi", "hcp_crm_id"}, mode="json")
         props.update(hcp_id=hcp_id, source="crm", source_id=item.crm_id, loaded_at=now,
@@ -316,7 +316,7 @@ def record_engagements(
     with_employee = [r for r in kept if r["employee_node_id"]]
     if with_employee:
         store.write("link_engagement_employees", with_employee)
-    results = [
+    results: list[dict[str, str]] = [
         {"crm_id": item.crm_id, "id": row["id"], "hcp_id": row["hcp_id"],
          "status": "updated" if row["id"] in existing else "created"}
         for item, row in zip(items, rows, strict=True)

@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from kolgraph.krm.access import Permission, Viewer
@@ -33,7 +33,7 @@ __all__ = ["industry_payments", "summarise"]
 RECENT = 50
 
 
-def _groups(rows: list[dict[str, Any]], keys: Iterable[tuple[str, Any]],
+def _groups(rows: list[dict[str, Any]], keys: Iterable[tuple[Hashable, dict[str, Any]]],
             field: str) -> list[dict[str, Any]]:
     count: dict[Any, int] = defaultdict(int)
     amount: dict[Any, float] = defaultdict(float)

@@ -399,8 +399,8 @@ class ResolutionIndex:
                     self.add(previous.hcp_id, mention.key, profile,
                              {k: getattr(mention, k) for k in KEYS})
                     results.append(previous)
-                elif fast[i] is not None:
-                    results.append(self._join(mention, profile, fast[i], scores[i]))
+                elif (hcp_id := fast[i]) is not None:
+                    results.append(self._join(mention, profile, hcp_id, scores[i]))
                 else:
                     results.append(self.resolve(mention, profile=profile, scores=scores[i]))
 

@@ -86,7 +86,7 @@ class BlockSpill:
         self._close = weakref.finalize(self, _remove, self._db, str(self.path))
         # paper key -> (weak ref to its record, its sets), while the record is in memory
         self._live: dict[bytes, tuple[weakref.ref[RecordEvidence],
-                                      tuple[frozenset[str], ...]]] = {}
+                                      tuple[frozenset[str], frozenset[str], frozenset[str]]]] = {}
         # id(record) -> (weak ref to it, [(co-authors, topics, words, paper key)])
         self._keys: dict[int, tuple[weakref.ref[RecordEvidence],
                                     list[tuple[frozenset[str], frozenset[str],
@@ -172,8 +172,10 @@ class BlockSpill:
     def _alive(self, key: bytes) -> Paper | None:
         """The paper of ``key`` still in memory, if any."""
         entry = self._live.get(key)
-        record = entry[0]() if entry is not None else None
-        return None if record is None else (record, *entry[1])  # type: ignore[return-value]
+        if entry is None:
+            return None
+        record = entry[0]()
+        return None if record is None else (record, *entry[1])
 
     def _remember(self, key: bytes, paper: Paper) -> None:
         """Give back ``paper`` for ``key`` from now on, while its record is in memory. Only

@@ -107,7 +107,9 @@ def read_pairs(path: Path) -> tuple[list[LabelledPair], int]:
         if label is None or not cells[0].isdigit() or not cells[4].isdigit():
             skipped += 1
             continue
-        pairs.append(LabelledPair(*cells, same=label))
+        pmid1, family1, initials1, given1, pmid2, family2, initials2, given2 = cells
+        pairs.append(LabelledPair(pmid1, family1, initials1, given1, pmid2, family2, initials2,
+                                  given2, same=label))
     return pairs, skipped
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import random
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 import numpy as np
@@ -51,7 +51,7 @@ __all__ = [
     "strength_array",
 ]
 
-GraphLike = nx.Graph | EdgeArrays
+GraphLike: TypeAlias = nx.Graph | EdgeArrays
 
 
 def _arrays(graph: Any, weight: str | None) -> EdgeArrays:
@@ -229,8 +229,8 @@ def betweenness_array(
     if not arrays.directed:
         raw *= 2.0  # igraph counts each unordered pair once; NetworkX's sum is over ordered pairs
     if sources is None:
-        scale = 1.0 / ((n - 1) * (n - 2)) if normalized else (0.5 if not arrays.directed else 1.0)
-        return raw * scale
+        factor = 1.0 / ((n - 1) * (n - 2)) if normalized else (0.5 if not arrays.directed else 1.0)
+        return raw * factor
     kk = len(sources)
     correction = 1.0 if arrays.directed else 2.0
     if normalized:

@@ -110,8 +110,8 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
     for first in range(0, len(frame), page):  # one page of HCPs in memory at a time
         part = table.iloc[first : first + page]
         explained = explanations(result, part.index)
-        score_rows = []
-        hcp_rows = []
+        score_rows: list[dict[str, Any]] = []
+        hcp_rows: list[dict[str, Any]] = []
         for hcp, row in part.to_dict("index").items():  # not a row Series per HCP
             props = {name: _plain(row[name]) for name in HCP_PROPERTIES}
             score_rows.append(

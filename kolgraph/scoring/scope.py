@@ -173,13 +173,13 @@ def scope_frame(
             i = index.get(str(row.hcp))
             if i is None:
                 continue
-            level = _norm(row.congress_scope)
+            scope = _norm(row.congress_scope)
             country = _norm(_country(row.congress_country))
             home = _norm(where.get(str(row.hcp), (None, None, None))[2])
             if country and home and country != home:
-                level = "international"
-            if level in LEVELS:
-                counts[i, LEVELS.index(level)] += 1
+                scope = "international"
+            if scope in LEVELS:
+                counts[i, LEVELS.index(scope)] += 1
     total = counts.sum(axis=1)
     wider = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # evidence at level L or wider
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -164,7 +164,7 @@ def tier_frame(
 ) -> pd.DataFrame:
     """Percentile, tier, segment and their reasons for every HCP (unranked: no tier)."""
     pct = percentiles(rank.to_numpy(dtype=float))
-    rows = []
+    rows: list[tuple[str | None, str | None, str, str | None]] = []
     for p, pot, co in zip(pct, potential.to_numpy(dtype=float), coop.to_numpy(dtype=float),
                           strict=True):
         if np.isnan(p):

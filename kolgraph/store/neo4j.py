@@ -90,7 +90,7 @@ class Neo4jStore(GraphStore):
         routing = RoutingControl.READ if read else RoutingControl.WRITE
         with _neo4j_errors(self.uri):
             records, _, _ = self.driver.execute_query(
-                neo4j.Query(cypher, timeout=self.timeout),  # type: ignore[arg-type]
+                neo4j.Query(cypher, timeout=self.timeout),
                 parameters_=dict(params), database_=self.database, routing_=routing
             )
         return [record.data() for record in records]
