@@ -1,10 +1,15 @@
 """Project the store into NetworkX layers: co-authorship, referral, congress, combined.
 
-* **co-authorship** (undirected): for every joint paper a tie gains
-  ``recency x (w_u + w_v) / 2`` where ``w`` is each author's position weight
+* **co-authorship** (undirected): for every joint paper of ``n`` authors a tie gains
+  ``recency x (w_u + w_v) / 2 / (n - 1)`` where ``w`` is each author's position weight
   (first/last/single 1.0, middle 0.5), so first-last ties count double middle-middle
-  ties. Papers with more than ``max_coauthors`` authors add no ties. Edge attributes:
-  ``weight``, ``papers``, ``pmids`` (latest five).
+  ties, and one paper adds at most ``recency`` to an author's strength however large its
+  team (Newman's collaboration weight, M. E. J. Newman, *Phys. Rev. E* 64, 016132, 2001).
+  ``n`` is the paper's author count as published (or its authors in the store, if more).
+  ``coauthor_ties="full"`` gives the earlier weights: no ``1 / (n - 1)``, middle authors
+  of crowded papers shrunk by ``min(1, crowded_paper / n)``. Papers with more than
+  ``max_coauthors`` authors add no ties. Edge attributes: ``weight``, ``papers``,
+  ``pmids`` (latest five).
 * **referral** (directed ``u -> v``): ``weight`` is the tie's ``pair_count`` (or
   ``bene_count``); both counts are kept as attributes.
 * **congress** (undirected): HCPs sharing a session gain ``1 / (size - 1)`` per session
@@ -72,6 +77,9 @@ def coauthorship_ties(
 ) -> pd.DataFrame:
     """One row per co-author pair ``u < v``: ``weight``, ``papers`` and ``pmids`` (latest five).
 
+    A pair gains ``recency x (w_u + w_v) / 2 / (n - 1)`` per joint paper of ``n`` authors
+    (``1 / (n - 1)`` left out with ``coauthor_ties="full"``); see the module docstring.
+
     A vectorised self-join on the paper: every pair of authorships of one paper is a row
     (``sum n_p^2`` rows, papers above ``max_coauthors`` skipped), sorted by pair, year
     (latest first) and paper, then summed per pair with ``np.bincount``; no Python loop
@@ -85,7 +93,10 @@ def coauthorship_ties(
     ...                      "cited_by": [0] * 3})
     >>> ties = coauthorship_ties(rows, ScoringParams(), reference=2020)
     >>> ties[["u", "v", "weight", "papers"]].to_dict("records")[0]
-    {'u': 'a', 'v': 'b', 'weight': 0.75, 'papers': 1}
+    {'u': 'a', 'v': 'b', 'weight': 0.375, 'papers': 1}
+    >>> full = coauthorship_ties(rows, ScoringParams(coauthor_ties="full"), reference=2020)
+    >>> float(full["weight"].iloc[0])
+    0.75
     """
     columns = ["u", "v", "weight", "papers", "pmids"]
     if authorships.empty:
@@ -100,6 +111,8 @@ def coauthorship_ties(
     pub, hcp = pub[order], hcp[order]
     pw = papers["position_weight"].to_numpy(dtype=float)[order]
     rec = papers["recency"].to_numpy(dtype=float)[order]
+    if params.coauthor_ties == "newman":  # a paper adds at most one unit per author
+        rec = rec / np.maximum(papers["n_authors"].to_numpy(dtype=float)[order] - 1.0, 1.0)
     year = papers["year"].to_numpy(dtype=float)[order]
     pmid = papers["pmid"].to_numpy(dtype=object)[order]
     # every ordered pair of authorships sharing a paper: rows i (first) and j (second)
@@ -144,7 +157,7 @@ def coauthorship_ties(
 def coauthorship_graph(
     authorships: pd.DataFrame, params: ScoringParams, *, reference: int, nodes: Iterable[str] = ()
 ) -> nx.Graph[str]:
-    """HCPs linked by joint papers, weighted by recency and authorship position."""
+    """HCPs linked by joint papers, weighted by recency, position and team size."""
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(nodes)
     ties = coauthorship_ties(authorships, params, reference=reference)

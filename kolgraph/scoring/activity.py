@@ -1,9 +1,14 @@
 """Scientific, congress and trial activity per HCP, weighted and dampened.
 
-A paper counts ``position weight x recency x citation factor``: first, last and single
-authors 1.0, middle authors 0.5 (shrunk by ``min(1, crowded_paper / n_authors)`` on
-crowded papers); recency halves every ``half_life_years`` before the reference year;
-citations multiply by ``1 + log1p(cited_by) / log1p(citation_scale)``. Congress roles
+A paper counts ``credit x recency x citation factor``. With ``paper_credit="position"``
+(the default) the credit is the author's position weight (first, last and single 1.0,
+middle 0.5), middle authors shrunk by ``min(1, crowded_paper / n_authors)`` on crowded
+papers, so a middle author of a 40-author trial gets 0.125 and its first author 1.0.
+With ``"fractional"`` a paper of ``n`` authors is one unit of credit shared by position
+weight, ``credit = w_i / sum of the n authors' w``: a first author gets 1/3 of a
+four-author paper and 1/21 of a 40-author one (weighted fractional counting). Recency
+halves every ``half_life_years`` before the reference year; citations multiply by
+``1 + log1p(cited_by) / log1p(citation_scale)``. Congress roles
 count ``role weight x congress scope weight x recency``, trial roles ``role weight x
 recency``. An HCP's total is dampened with ``log1p`` so that hyper-prolific authors do
 not drown everyone else (100 papers score about twice 10, not ten times).
@@ -12,6 +17,9 @@ Examples
 --------
 >>> [author_role(p, n, None) for p, n in ((1, 5), (5, 5), (3, 5), (1, 1))]
 ['first', 'last', 'middle', 'single']
+>>> credit_shares(np.array([1.0, 0.5, 1.0, 1.0]), np.array([4.0, 4.0, 40.0, 1.0]),
+...               {"first": 1.0, "last": 1.0, "middle": 0.5, "single": 1.0}).round(3).tolist()
+[0.333, 0.167, 0.048, 1.0]
 >>> recency(2020, 2020, 5.0), recency(2015, 2020, 5.0)
 (1.0, 0.5)
 """
@@ -26,7 +34,15 @@ import pandas as pd
 
 from kolgraph.scoring.params import ScoringParams
 
-__all__ = ["Activity", "activity", "author_role", "paper_weights", "recency", "reference_year"]
+__all__ = [
+    "Activity",
+    "activity",
+    "author_role",
+    "credit_shares",
+    "paper_weights",
+    "recency",
+    "reference_year",
+]
 
 EVIDENCE_ITEMS = 5
 _ROLES = ("first", "last", "middle", "single")
@@ -71,8 +87,30 @@ def reference_year(params: ScoringParams, *frames: pd.DataFrame) -> int:
     return int(max(years)) if years else 2000
 
 
+def credit_shares(
+    position_weight: np.ndarray, n_authors: np.ndarray, weights: dict[str, float]
+) -> np.ndarray:
+    """Each authorship's share of its paper: ``w / (w_first + w_last + (n - 2) w_middle)``.
+
+    ``n`` is the paper's author count (1: a single author, whose share is 1 when the
+    weights are positive). Shares of one paper's authors add up to 1.
+    """
+    n = np.maximum(np.nan_to_num(n_authors.astype(float), nan=1.0), 1.0)
+    single = float(weights.get("single", 1.0))
+    ends = float(weights.get("first", 1.0)) + float(weights.get("last", 1.0))
+    total = np.where(n <= 1.0, single, ends + (n - 2.0) * float(weights.get("middle", 0.5)))
+    return np.divide(position_weight, total, out=np.zeros_like(position_weight, dtype=float),
+                     where=total > 0)
+
+
 def paper_weights(authorships: pd.DataFrame, params: ScoringParams, reference: int) -> pd.DataFrame:
-    """Authorships with ``role``, ``position_weight``, ``recency`` and ``value`` columns."""
+    """Authorships with ``role``, ``position_weight``, ``credit``, ``recency`` and ``value``.
+
+    ``position_weight`` (used by the co-authorship ties) is the role's weight, middle
+    authors of crowded papers shrunk when ``coauthor_ties="full"``; ``credit`` is the
+    shrunk position weight (``paper_credit="position"``) or the authorship's share of
+    the paper (``"fractional"``); ``value = credit x recency x citation factor``.
+    """
     frame = authorships.copy()
     n_in_store = frame.groupby("pub")["hcp"].transform("size") if len(frame) else frame["pub"]
     n_authors = pd.to_numeric(frame["n_authors"], errors="coerce")
@@ -82,12 +120,17 @@ def paper_weights(authorships: pd.DataFrame, params: ScoringParams, reference: i
         for p, n, r in zip(frame["position"], frame["n_authors"], frame["role"], strict=True)
     ]
     pw = frame["role"].map(params.position_weights).fillna(0.0).to_numpy(dtype=float)
-    crowd = np.minimum(1.0, params.crowded_paper / np.maximum(frame["n_authors"].to_numpy(), 1.0))
-    frame["position_weight"] = np.where(frame["role"] == "middle", pw * crowd, pw)
+    n = frame["n_authors"].to_numpy(dtype=float)
+    middle = (frame["role"] == "middle").to_numpy()
+    shrunk = np.where(middle, pw * np.minimum(1.0, params.crowded_paper / np.maximum(n, 1.0)), pw)
+    # Newman ties already divide a paper by its team; "full" ties shrink crowded middles.
+    frame["position_weight"] = pw if params.coauthor_ties == "newman" else shrunk
+    frame["credit"] = (credit_shares(pw, n, params.position_weights)
+                       if params.paper_credit == "fractional" else shrunk)
     frame["recency"] = _recency(frame["year"], reference, params.half_life_years)
     cited = pd.to_numeric(frame["cited_by"], errors="coerce").fillna(0.0).clip(lower=0)
     frame["citation_factor"] = 1.0 + np.log1p(cited.to_numpy()) / np.log1p(params.citation_scale)
-    frame["value"] = frame["position_weight"] * frame["recency"] * frame["citation_factor"]
+    frame["value"] = frame["credit"] * frame["recency"] * frame["citation_factor"]
     return frame
 
 

@@ -47,7 +47,9 @@ def _ties(result: ScoreResult, hcp: str) -> list[dict[str, Any]]:
     layers = result.layers
     if layers is None or hcp not in layers.combined:
         return []
-    ranked = sorted(layers.combined[hcp].items(), key=lambda item: (-item[1]["weight"], item[0]))
+    # equal weights (Newman ties of one paper) go by id, whatever order the sum was taken in
+    ranked = sorted(layers.combined[hcp].items(),
+                    key=lambda item: (-round(item[1]["weight"], 9), item[0]))
     ties = []
     for other, data in ranked[:TOP_TIES]:
         tie: dict[str, Any] = {"hcp": other, "weight": _num(data["weight"])}

@@ -52,6 +52,16 @@ class ScoringParams(BaseModel):
     position_weights: Weights = {"first": 1.0, "last": 1.0, "single": 1.0, "middle": 0.5}
     crowded_paper: int = Field(10, ge=2, description="middle-author weight x min(1, this/n)")
     max_coauthors: int = Field(50, ge=2, description="papers with more authors add no ties")
+    coauthor_ties: Literal["newman", "full"] = Field(
+        "newman",
+        description="newman: a joint paper of n authors adds 1/(n-1) to a co-author tie "
+        "(Newman 2001); full: 1 per joint paper, middle authors shrunk as crowded_paper",
+    )
+    paper_credit: Literal["position", "fractional"] = Field(
+        "position",
+        description="position: a paper gives each author its position weight (middle "
+        "authors x min(1, crowded_paper/n)); fractional: one unit shared by position weight",
+    )
     citation_scale: float = Field(100.0, gt=1, description="a paper cited this often counts 2x")
 
     # Layers.
@@ -102,6 +112,9 @@ class ScoringParams(BaseModel):
     resolution: float = Field(1.0, gt=0)
     pagerank_alpha: float = Field(0.85, gt=0, lt=1)
     exact_limit: int = Field(5000, ge=3, description="exact betweenness/harmonic up to n nodes")
+    exact_work: float = Field(
+        5e7, ge=0, description="also exact while sum over components n_c (n_c + m_c) <= this"
+    )
     betweenness_samples: int | None = Field(None, ge=2, description="None: chosen by size")
     harmonic_samples: int | None = Field(None, ge=2, description="None: chosen by size")
     reach_exact_work: float = Field(5e7, description="exact 2-hop reach up to this many steps")

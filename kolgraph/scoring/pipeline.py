@@ -84,14 +84,20 @@ def network_scores(
         "pagerank", lambda: centrality.pagerank_array(arrays, alpha=params.pagerank_alpha)
     )
     out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
-    exact = n <= params.exact_limit
+    # Exact when small, or when every source only explores a small component (many
+    # authors of one paper): sampled sources would miss most components entirely.
+    by_component = (n > params.exact_limit and not arrays.directed
+                    and centrality.component_work(arrays) <= params.exact_work)
+    exact = n <= params.exact_limit or by_component
     k_bt = None if exact else _samples(params.betweenness_samples, n, m, 3.2e7, 256)
     out["betweenness"] = timed(
         "betweenness", lambda: centrality.betweenness_array(arrays, k=k_bt, seed=params.seed)
     )
     k_h = None if exact else _samples(params.harmonic_samples, n, m, 3.2e7, 64)
     sources = centrality.sample_sources(n, k_h, params.seed)
-    out["harmonic"] = timed("harmonic", lambda: centrality.harmonic_array(arrays, sources=sources))
+    out["harmonic"] = timed("harmonic", lambda: (
+        centrality.harmonic_by_component(arrays) if by_component
+        else centrality.harmonic_array(arrays, sources=sources)))
     info["betweenness_sources"] = "all" if k_bt is None else k_bt
     info["harmonic_sources"] = "all" if sources is None else len(sources)
 

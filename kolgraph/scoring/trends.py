@@ -1,9 +1,10 @@
 """Rising stars: HCPs whose output and co-authorship centrality grow fastest.
 
 For the last ``trend_years`` years up to the reference year, every HCP gets two yearly
-series: **output** (papers weighted by position and citations, plus congress roles by
+series: **output** (papers weighted by credit and citations, plus congress roles by
 role and scope, without recency decay) and **centrality** (yearly co-authorship
-strength: for each paper, the number of other HCP co-authors). A least-squares line is
+strength: for each paper, the number of other HCP co-authors, divided by ``n - 1`` for a
+paper of ``n`` authors with Newman ties). A least-squares line is
 fitted to ``log1p`` of each series; ``rising_score`` is the mean of the two slopes
 (log-units per year, so +0.69 means doubling every year). An HCP is a **rising star**
 when both slopes are positive, it has at least ``min_rising_papers`` papers in the
@@ -44,8 +45,10 @@ def yearly_series(
     if not papers.empty:
         p = papers.copy()
         hcp_authors = p.groupby("pub")["hcp"].transform("size").clip(upper=params.max_coauthors)
-        p["output"] = p["position_weight"] * p["citation_factor"]
+        p["output"] = p["credit"] * p["citation_factor"]
         p["centrality"] = (hcp_authors - 1).astype(float)
+        if params.coauthor_ties == "newman":  # Newman: a paper adds at most 1 per author
+            p["centrality"] /= np.maximum(p["n_authors"].to_numpy(dtype=float) - 1.0, 1.0)
         p["papers"] = 1
         frames.append(p[["hcp", "year", "output", "centrality", "papers"]])
     if not presentations.empty:

@@ -16,20 +16,29 @@ from kolgraph.scoring.params import ScoringParams
 def old_coauthorship_graph(
     authorships: pd.DataFrame, params: ScoringParams, *, reference: int, nodes: Iterable[str] = ()
 ) -> nx.Graph[str]:
-    """HCPs linked by joint papers, weighted by recency and authorship position."""
+    """HCPs linked by joint papers, weighted by recency and authorship position.
+
+    The per-pair merge the vectorised projection replaced. Its weight per joint paper
+    follows the same ``coauthor_ties`` rule as the projection: ``recency x (w_u + w_v) / 2``,
+    divided by ``n - 1`` for a paper of ``n`` authors under ``"newman"`` (the default),
+    undivided under ``"full"`` (the weights this code computed when it was replaced).
+    """
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(nodes)
     if authorships.empty:
         return graph
     papers = paper_weights(authorships, params, reference)
     papers = papers[papers["n_authors"] <= params.max_coauthors]
-    cols = ["pub", "hcp", "position_weight", "recency", "year", "pmid"]
+    cols = ["pub", "hcp", "position_weight", "recency", "year", "pmid", "n_authors"]
     pairs = papers[cols].merge(
         papers[["pub", "hcp", "position_weight"]], on="pub", suffixes=("", "_b")
     )
     pairs = pairs[pairs["hcp"] < pairs["hcp_b"]]
+    share = (1.0 / (pairs["n_authors"] - 1.0).clip(lower=1.0)
+             if params.coauthor_ties == "newman" else 1.0)
     pairs = pairs.assign(
         w=pairs["recency"] * (pairs["position_weight"] + pairs["position_weight_b"]) / 2.0
+        * share
     )
     pairs = pairs.sort_values(["hcp", "hcp_b", "year", "pub"], ascending=[True, True, False, True])
     for (u, v), group in pairs.groupby(["hcp", "hcp_b"], sort=True):

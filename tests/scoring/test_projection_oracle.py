@@ -1,7 +1,9 @@
 """The vectorised projection, evidence and explanations equal the code they replaced.
 
 The ``old_`` functions (``tests/scoring/oracles.py``) are the previous per-pair and per-row
-implementations, kept verbatim. They run on the shipped samples (every file the demo
+implementations, kept verbatim except that the per-pair co-authorship code applies the same
+``coauthor_ties`` rule (Newman's ``1 / (n - 1)`` per joint paper, or ``"full"``) so that both
+settings are compared. They run on the shipped samples (every file the demo
 loads, ingested into a real embedded store) and on a small frame with the awkward cases
 (the same HCP twice on one paper, papers without a year or pmid, crowded papers). Ties,
 paper counts, pmids and evidence must be identical; tie weights may differ in summation
@@ -34,6 +36,7 @@ from kolgraph.scoring.activity import paper_weights
 from kolgraph.scoring.explain import explanations
 from kolgraph.scoring.inputs import ScoringData, load_scoring_data, year_of
 from kolgraph.scoring.params import ScoringParams
+from kolgraph.store import GraphStore
 from kolgraph.store.falkordb import scratch_graph
 from tests.conftest import SAMPLES
 from tests.scoring.oracles import (
@@ -47,8 +50,8 @@ PARAMS = ScoringParams()
 
 
 @pytest.fixture(scope="module")
-def samples(falkordb, tmp_path_factory) -> Iterator[ScoringData]:
-    """Every shipped sample the demo loads, ingested into a real store and read back."""
+def sample_store(falkordb, tmp_path_factory) -> Iterator[GraphStore]:
+    """Every shipped sample the demo loads, ingested into a real store."""
     work = tmp_path_factory.mktemp("oracle")
     settings = Settings(data_dir=work / "kg", appendfsync="everysec")
     with scratch_graph(falkordb, "oracle") as store:
@@ -56,7 +59,13 @@ def samples(falkordb, tmp_path_factory) -> Iterator[ScoringData]:
             loader = loader_for(source)
             loader.configure(settings)
             run_ingest(store, loader, SAMPLES / relative, rejects_dir=work / "rejects")
-        yield load_scoring_data(store)
+        yield store
+
+
+@pytest.fixture(scope="module")
+def samples(sample_store: GraphStore) -> ScoringData:
+    """The demo's samples as scoring reads them."""
+    return load_scoring_data(sample_store)
 
 
 def awkward_authorships() -> pd.DataFrame:
@@ -94,15 +103,29 @@ def assert_same_ties(new: nx.Graph, old: nx.Graph) -> None:
                 assert got[key] == value, (u, v, key)
 
 
+@pytest.mark.parametrize("ties", ["newman", "full"])
 @pytest.mark.parametrize("source", ["samples", "awkward"])
-def test_coauthorship_ties_equal_the_per_pair_code(source, request):
+def test_coauthorship_ties_equal_the_per_pair_code(source, ties, request):
     rows = (request.getfixturevalue("samples").authorships if source == "samples"
             else awkward_authorships())
     nodes = sorted(set(rows["hcp"]))
-    new = projection.coauthorship_graph(rows, PARAMS, reference=2023, nodes=nodes)
-    old = old_coauthorship_graph(rows, PARAMS, reference=2023, nodes=nodes)
+    params = ScoringParams(coauthor_ties=ties)
+    new = projection.coauthorship_graph(rows, params, reference=2023, nodes=nodes)
+    old = old_coauthorship_graph(rows, params, reference=2023, nodes=nodes)
     assert old.number_of_edges() >= 5
     assert_same_ties(new, old)
+
+
+def test_newman_ties_divide_each_paper_by_its_team():
+    """The same pair on a 3-author and on a 2-author paper: Newman weights 1/2 and 1."""
+    rows = awkward_authorships()
+    nodes = sorted(set(rows["hcp"]))
+    newman = projection.coauthorship_graph(rows, PARAMS, reference=2023, nodes=nodes)
+    full = projection.coauthorship_graph(rows, ScoringParams(coauthor_ties="full"),
+                                         reference=2023, nodes=nodes)
+    # d meets a and c on p5 only (3 authors, 2019): (w_a + w_d) / 2 = 1.0, divided by 2
+    assert newman["a"]["d"]["weight"] == pytest.approx(full["a"]["d"]["weight"] / 2)
+    assert newman["a"]["d"]["papers"] == full["a"]["d"]["papers"] == 1
 
 
 def test_referral_and_combined_layers_equal_the_per_pair_code(samples):
@@ -159,3 +182,21 @@ def test_years_equal_the_per_row_parse(samples):
     old = pd.to_numeric(old.where(old.notna(), pres["congress_year"].map(year_of)),
                         errors="coerce")
     pd.testing.assert_series_equal(pres["year"], old, check_names=False, check_dtype=False)
+
+
+def test_demo_top_twenty_is_not_won_by_one_large_team(sample_store, samples):
+    """The demo's run: most of the top 20 published more than once, at most two on one big team.
+
+    With a whole paper per tie (``coauthor_ties="full"``) 17 of the top 20 had one paper and
+    14 had a paper of 20+ authors (mostly that one paper). One first author of a single
+    26-author paper can still reach the top 20 when the eigenvector centrality falls on
+    that paper's component.
+    """
+    frame = score_hcps(sample_store, PARAMS).frame
+    top = frame[frame["ranked"]].sort_values("rank").head(20)
+    rows = samples.authorships
+    papers = rows.groupby("hcp")["pub"].nunique().reindex(top.index).fillna(0)
+    n = pd.to_numeric(rows["n_authors"], errors="coerce").fillna(0)
+    team = n.groupby(rows["hcp"]).max().reindex(top.index).fillna(0)
+    assert (papers >= 2).sum() > 10, papers.to_dict()
+    assert ((papers == 1) & (team >= 20)).sum() <= 2, top[["name"]].assign(team=team).to_dict()
