@@ -33,3 +33,13 @@ def test_bootstrap_interval_brackets_the_estimate() -> None:
     assert low < 90 / 92 < high <= 1.0
     low, high = ci["recall"]
     assert low < 90 / 120 < high
+
+
+def test_exact_interval_bounds_a_perfect_precision_below_one() -> None:
+    from kolgraph.resolution.holdout import exact_interval
+
+    low, high = exact_interval(158, 158)
+    assert high == 1.0 and 0.97 < low < 0.98  # 0.025 ** (1 / 158)
+    assert exact_interval(0, 10)[0] == 0.0
+    low, high = exact_interval(50, 100)
+    assert low < 0.5 < high
