@@ -97,3 +97,9 @@ OPTIONAL MATCH (hm:{{label}})-[:{{type}}]->(h)
 RETURN m.id AS mention_id, m.name AS name, m.review_status AS status,
        m.review_score AS score, m.review_candidate AS candidate_id, c.name AS candidate_name,
        h.id AS hcp_id, candidate_mentions, count(hm) AS hcp_mentions
+
+// name: hcp_mention_sources
+// mode: read
+// Every resolved mention with its source and its HCP's display name (duplicate-name counts).
+MATCH (m:{{label}})-[:{{type}}]->(h:{{end}})
+RETURN h.id AS hcp_id, h.name AS name, m.source AS source, m.id AS mention_id
