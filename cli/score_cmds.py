@@ -12,7 +12,7 @@ from rich.table import Table
 from kolgraph.cli.app import DataDir, JsonFlag, app, console, print_json, store_for
 from kolgraph.errors import ScoringError
 from kolgraph.scoring import ScoringParams, score_hcps, write_run
-from kolgraph.scoring.frame import export_hcps
+from kolgraph.scoring.frame import write_hcps
 
 export_app = typer.Typer(help="Export tables from the store.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -120,9 +120,19 @@ def score(
 def export_hcps_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    include_nameless: Annotated[bool, typer.Option(
+        "--include-nameless", help="Also write HCPs without a name (NPIs known only from "
+        "referral files).")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """One row per HCP with its latest influence, components, tier, segment, scope, community."""
+    """One row per HCP with its latest influence, components, tier, segment, scope, community.
+
+    HCPs without a name (an NPI of a referral file that the loaded NPI registry rows do not
+    name) are left out and counted; load the NPPES file that names them, or pass
+    --include-nameless.
+    """
     with store_for(data_dir) as store:
-        n = export_hcps(store, output, fmt)
-    console.print(f"wrote {n} HCPs to {output}")
+        n, left_out = write_hcps(store, output, fmt, include_nameless=include_nameless)
+    console.print(f"wrote {n} HCPs to {output}" + (
+        f"; left out {left_out} HCPs without a name (--include-nameless writes them)"
+        if left_out else ""))

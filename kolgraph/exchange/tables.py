@@ -28,7 +28,7 @@ from kolgraph import schema
 from kolgraph.csvsafe import safe_frame
 from kolgraph.errors import ExchangeError
 from kolgraph.exchange.snapshot import PAGE
-from kolgraph.scoring.frame import hcp_frame
+from kolgraph.scoring.frame import hcp_frame, named_only
 from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,11 @@ def contact_table(
     return ordered_frame(rows, CONTACT_COLUMNS)
 
 
+def named_hcps(store: GraphStore) -> pd.DataFrame:
+    """Scoring's HCP table without the HCPs that have no name (as ``kolgraph export hcps``)."""
+    return named_only(hcp_frame(store))[0].reset_index(drop=True)
+
+
 def table(store: GraphStore, name: str) -> pd.DataFrame:
     """The table called ``name`` (``hcps``, ``engagements`` or ``contacts``).
 
@@ -103,7 +108,7 @@ def table(store: GraphStore, name: str) -> pd.DataFrame:
     ScoringError
         For ``hcps`` when nothing has been scored yet.
     """
-    makers = {"hcps": hcp_frame, "engagements": engagement_table, "contacts": contact_table}
+    makers = {"hcps": named_hcps, "engagements": engagement_table, "contacts": contact_table}
     if name not in makers:
         raise ExchangeError(f"unknown table {name!r}; use one of {', '.join(TABLES)}")
     return makers[name](store)

@@ -27,6 +27,8 @@ from kolgraph.store import GraphStore
 __all__ = [
     "EXPORT_COLUMNS",
     "export_hcps",
+    "named_only",
+    "write_hcps",
     "history_frame",
     "hcp_frame",
     "run_frame",
@@ -107,8 +109,45 @@ def hcp_frame(store: GraphStore) -> pd.DataFrame:
     return frame[list(EXPORT_COLUMNS)]
 
 
+def named_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The rows of ``frame`` whose ``name`` is not blank, and how many were left out.
+
+    An HCP known only by an NPI (a referral-file NPI the NPI registry file loaded does not
+    name) cannot be recognised, contacted or signed off on a KOL list.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"id": ["npi:1", "npi:2", "npi:3"], "name": ["Ada Lee", None, " "]})
+    >>> kept, left_out = named_only(rows)
+    >>> kept["id"].tolist(), left_out
+    (['npi:1'], 2)
+    """
+    names = frame["name"].map(lambda v: isinstance(v, str) and bool(v.strip()))
+    kept = frame[names.to_numpy(dtype=bool)]
+    return kept, len(frame) - len(kept)
+
+
 def export_hcps(store: GraphStore, path: Path, fmt: str) -> int:
-    """Write :func:`hcp_frame` to ``path`` as ``csv`` or ``parquet``; return the row count.
+    """Write the named HCPs of :func:`hcp_frame` to ``path`` (csv or parquet); return the rows.
+
+    HCPs without a name are left out (see :func:`write_hcps`).
+
+    Raises
+    ------
+    ScoringError
+        If ``fmt`` is neither csv nor parquet, or nothing has been scored.
+    """
+    return write_hcps(store, path, fmt)[0]
+
+
+def write_hcps(
+    store: GraphStore, path: Path, fmt: str, *, include_nameless: bool = False
+) -> tuple[int, int]:
+    """Write :func:`hcp_frame` to ``path`` as ``csv`` or ``parquet``.
+
+    HCPs without a name (NPIs known only from referral files, not named by the loaded NPI
+    registry rows) are left out unless ``include_nameless``. Returns ``(rows written,
+    nameless HCPs left out)``.
 
     Raises
     ------
@@ -117,7 +156,10 @@ def export_hcps(store: GraphStore, path: Path, fmt: str) -> int:
     """
     if fmt not in ("csv", "parquet"):
         raise ScoringError(f"unknown export format {fmt!r}; use csv or parquet")
-    frame = hcp_frame(store)
+    frame, left_out = hcp_frame(store), 0
+    if not include_nameless:
+        frame, left_out = named_only(frame)
+        frame = frame.reset_index(drop=True)
     for column in ("rising_star", "eligible", "industry"):
         frame[column] = frame[column].astype("boolean")
     for column in ("npi", "orcid", "name", "tier", "segment", "scope", "community_role",
@@ -131,7 +173,7 @@ def export_hcps(store: GraphStore, path: Path, fmt: str) -> int:
             frame.to_parquet(path, index=False)
     except OSError as exc:
         raise ScoringError(f"cannot write {path}: {exc}") from exc
-    return len(frame)
+    return len(frame), left_out
 
 
 def explanation_of(store: GraphStore, run_id: str, hcp_id: str) -> dict[str, Any]:
