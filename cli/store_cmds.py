@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from kolgraph.cli.app import DataDir, JsonFlag, app, console, print_json, settings_for
+from kolgraph.ingest.payments import retire_foreign_payment_engagements
 from kolgraph.store import EmbeddedFalkorDB, open_store
 
 
@@ -16,12 +17,21 @@ def init(
     data_dir: DataDir = None,
     reset: Annotated[bool, typer.Option("--reset", help="Delete every node first.")] = False,
 ) -> None:
-    """Start the store (the embedded one if configured) and create constraints and indexes."""
+    """Start the store (the embedded one if configured) and create constraints and indexes.
+
+    A store loaded by an earlier version keeps Open Payments rows of other manufacturers
+    as our payment engagements: they are turned back into industry payments here (and by
+    the next payments load); only rows of our company (setting our_company) stay our spend.
+    """
     settings = settings_for(data_dir)
     with open_store(settings) as store:
         if reset:
             store.clear()
         store.apply_schema()
+        retired = retire_foreign_payment_engagements(store, settings.our_company)
+        if retired:
+            console.print(f"{retired} Open Payments engagements of other manufacturers are "
+                          "now industry payments only (not our spend)")
         console.print(f"kolgraph store ready: {store.location}")
 
 

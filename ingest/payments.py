@@ -21,6 +21,7 @@ no principal investigator) is not loaded: it goes to the reject file with the re
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -73,6 +74,7 @@ _PRODUCT_NAMES = ("name_of_drug_or_biological_or_device_or_medical_supply_{n}",
 _PRODUCT_NDCS = ("associated_drug_or_biological_ndc_{n}",
                  "ndc_of_associated_covered_drug_or_biological{n}")
 _PI = "principal_investigator_{n}_{field}"
+logger = logging.getLogger(__name__)
 
 
 class Person(BaseModel):
@@ -283,6 +285,14 @@ class PaymentsLoader(Loader):
         if self.departments is None:
             self.departments = DepartmentMap.configured()
 
+    def prepare(self, store: GraphStore) -> None:
+        """Retire payment engagements an earlier loader booked as ours (see
+        :func:`retire_foreign_payment_engagements`)."""
+        retired = retire_foreign_payment_engagements(store, self.our_company)
+        if retired:
+            logger.info("%d Open Payments engagements of other manufacturers are now "
+                        "industry payments only (not our spend)", retired)
+
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         cols = PaymentColumns(read_header(path, what="Open Payments"))
         for where, row in csv_rows(path, rejects):
@@ -360,6 +370,62 @@ class PaymentsLoader(Loader):
             if p.nct_id and person.role == "principal_investigator":
                 batch.rel("HCP", hcp_id, "INVESTIGATOR_OF", "Trial", f"nct:{p.nct_id}",
                           role="principal_investigator", source_id=p.record_id)
+
+
+# Engagement properties that describe the payment itself (copied onto its Payment).
+_PAYMENT_PROPS = ("date", "amount", "nature_of_payment", "form_of_payment", "hcp_id",
+                  "recipient_type", "recipient_name", "manufacturer", "program_year", "study",
+                  "nct_id", "product", "research", "source_id")
+_PROVENANCE = ("source", "source_file", "run_id", "loaded_at")
+
+
+def retire_foreign_payment_engagements(store: GraphStore, our_company: str | None) -> int:
+    """Turn Open Payments engagements of other manufacturers back into industry Payments.
+
+    Earlier versions of the loader booked every Open Payments row as our own
+    ``(:Engagement {type: 'payment'})``. For each such engagement (id ``eng:op:<Record_ID>``)
+    this makes sure the row's ``(:Payment)`` exists with its ``PAID_TO``, ``PAID_BY``,
+    ``ABOUT_PRODUCT`` and mention links (``ours`` as ``our_company`` says now), then deletes
+    the engagement unless its manufacturer is our company. Running it again changes
+    nothing. Returns the number of engagements deleted.
+    """
+    rows = store.run("payments_engagement_rows")
+    if not rows:
+        return 0
+    batch = GraphBatch()
+    foreign: list[dict[str, str]] = []
+    for row in rows:
+        props = row["props"]
+        record_id = props.get("source_id") or row["id"].removeprefix("eng:op:")
+        pay_id = props.get("payment_id") or f"payment:op:{record_id}"
+        ours = is_our_company(props.get("manufacturer"), our_company)
+        prov = {k: props[k] for k in _PROVENANCE if props.get(k) is not None}
+        values = {k: props[k] for k in _PAYMENT_PROPS if props.get(k) is not None}
+        if "research" not in values:  # engagements of the first loader did not say
+            values["research"] = bool(props.get("study") or props.get("nct_id")
+                                      or props.get("nature_of_payment") == "Research")
+        batch.node("Payment", pay_id, **{**values, "source_id": record_id, "ours": ours},
+                   **prov)
+        for maker in row["makers"]:
+            batch.rel("Payment", pay_id, "PAID_BY", "Manufacturer", maker, **prov)
+        for product in row["products"]:
+            batch.rel("Payment", pay_id, "ABOUT_PRODUCT", "Product", product, **prov)
+        for person in row["people"]:
+            if person.get("hcp"):
+                batch.rel("Payment", pay_id, "PAID_TO", "HCP", person["hcp"],
+                          role=person.get("role"), **prov)
+        for mention in row["mentions"]:
+            if mention.get("mention"):
+                batch.rel("Mention", mention["mention"], "APPEARS_IN", "Payment", pay_id,
+                          position=mention.get("position"), role=mention.get("role"), **prov)
+        if ours:
+            batch.node("Engagement", row["id"], payment_id=pay_id)
+        else:
+            foreign.append({"id": row["id"]})
+    batch.write(store)
+    if foreign:
+        store.write("payments_delete_engagements", foreign)
+    return len(foreign)
 
 
 def is_our_company(manufacturer: str | None, our_company: str | None) -> bool:

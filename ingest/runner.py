@@ -67,6 +67,10 @@ class Loader(ABC):
     def configure(self, settings: Settings) -> None:  # noqa: B027 - optional hook, no-op by default
         """Take the settings this loader reads (none by default)."""
 
+    def prepare(self, store: GraphStore) -> None:  # noqa: B027 - optional hook, no-op by default
+        """Bring what earlier versions of this loader wrote up to date (nothing by default);
+        called once per run, after :meth:`check` and before any record is read."""
+
     def add_to_batch(self, record: Record, batch: GraphBatch) -> None:
         """Add one record's nodes and relationships to ``batch``."""
         raise NotImplementedError(f"{type(self).__name__} must implement add_to_batch or build")
@@ -197,6 +201,7 @@ def run_ingest(
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     loader.check(path)
+    loader.prepare(store)
     started = time.monotonic()
     sha = file_digest(path)
     run_id = f"run:{loader.source}:{sha[:16]}"

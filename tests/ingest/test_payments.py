@@ -393,3 +393,50 @@ def test_industry_payments_panel_over_http(store, load, tmp_path):
     assert [g["year"] for g in panel["by_year"]] == [2013]
     assert {"avonex", "tecfidera"} <= {g["product"].lower() for g in panel["by_product"]}
     assert missing.status_code == 404
+
+
+def test_an_old_stores_payment_engagements_of_other_manufacturers_are_retired(store, load):
+    """Earlier versions booked every Open Payments row as our engagement and wrote no Payment.
+
+    Retiring them rebuilds each row's Payment from its engagement, keeps only our company's
+    engagements (linked to their Payment), and is a no-op when run again; a payments load
+    does it first.
+    """
+    from kolgraph.ingest.payments import retire_foreign_payment_engagements
+
+    frame = pd.read_csv(GENERAL_SOCRATA, dtype=str, keep_default_na=False)
+    maker = "applicable_manufacturer_or_applicable_gpo_making_payment_name"
+    every_maker = ";".join(sorted(set(frame[maker])))
+    load("payments", GENERAL_SOCRATA, our=every_maker)  # every row booked as ours
+    engaged = nodes(store, "Engagement")
+    paid_to = rels(store, "Payment", "PAID_TO", "HCP")
+    paid_by = rels(store, "Payment", "PAID_BY", "Manufacturer")
+    assert len(engaged) == len(nodes(store, "Payment")) > 100
+    store.execute("MATCH (p:Payment) DETACH DELETE p", {})  # earlier versions wrote none
+    assert nodes(store, "Payment") == {}
+
+    biogen = sum(e["manufacturer"] == "Biogen Idec Inc." for e in engaged.values())
+    retired = retire_foreign_payment_engagements(store, "biogen idec inc.")
+    assert retired == len(engaged) - biogen > 0
+    kept = nodes(store, "Engagement")
+    assert {e["manufacturer"] for e in kept.values()} == {"Biogen Idec Inc."}
+    payments = nodes(store, "Payment")
+    assert len(payments) == len(engaged)
+    assert sum(bool(p["ours"]) for p in payments.values()) == biogen
+    assert {e["payment_id"] for e in kept.values()} == {
+        i for i, p in payments.items() if p["ours"]}
+    assert [(r["start"], r["end"]) for r in rels(store, "Payment", "PAID_TO", "HCP")] == [
+        (r["start"], r["end"]) for r in paid_to]
+    assert [(r["start"], r["end"]) for r in rels(store, "Payment", "PAID_BY", "Manufacturer")] == [
+        (r["start"], r["end"]) for r in paid_by]
+    hcp = next(iter(payments.values()))["hcp_id"]
+    assert hcp
+
+    # idempotent: nothing left to retire, nothing changes
+    assert retire_foreign_payment_engagements(store, "biogen idec inc.") == 0
+    assert nodes(store, "Payment") == payments and nodes(store, "Engagement") == kept
+
+    # a payments load retires them by itself: without our_company no row stays our spend
+    load("payments", RESEARCH_2015)
+    assert nodes(store, "Engagement") == {}
+    assert not any(p["ours"] for p in nodes(store, "Payment").values())
