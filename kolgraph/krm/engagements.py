@@ -57,13 +57,13 @@ class EngagementIn(BaseModel):
     product: str | None = Field(None, max_length=200)
     key_messages: list[str] = Field(default_factory=list, max_length=20)
     outcome: str | None = Field(None, max_length=100)
-    cost: float | None = Field(None, ge=0, le=10_000_000)
-    amount: float | None = Field(None, ge=0, le=10_000_000)
+    cost: float | None = Field(None, ge=0, le=10_000_000, strict=True)
+    amount: float | None = Field(None, ge=0, le=10_000_000, strict=True)
     nature_of_payment: str | None = Field(None, max_length=200)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90, strict=True)
+    lon: float | None = Field(None, ge=-180, le=180, strict=True)
     notes: str | None = Field(None, max_length=4000)
-    planned: bool = False
+    planned: bool = Field(False, strict=True)
 
     @field_validator("*", mode="before")
     @classmethod

@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from kolgraph.errors import AccessDenied, InvalidRequest, UnknownObject
 from kolgraph.krm import audit
@@ -40,9 +40,9 @@ class PlanIn(BaseModel):
     objectives: list[str] = Field(default_factory=list, max_length=20)
     period_start: IsoDate
     period_end: IsoDate
-    planned_engagements: int = Field(0, ge=0, le=10_000)
-    planned_by_type: dict[EngagementType, int] = Field(default_factory=dict)
-    budget: float | None = Field(None, ge=0, le=100_000_000)
+    planned_engagements: int = Field(0, ge=0, le=10_000, strict=True)
+    planned_by_type: dict[EngagementType, StrictInt] = Field(default_factory=dict)
+    budget: float | None = Field(None, ge=0, le=100_000_000, strict=True)
     status: PlanStatus = "active"
 
     @field_validator("*", mode="before")

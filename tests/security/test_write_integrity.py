@@ -116,3 +116,28 @@ def test_lone_surrogates_are_422_not_500(sec_client, sec_ids, as_, path, body):
     assert r.status_code == 422 and "surrogate" in r.json()["detail"], r.text
     assert sec_client.get("/hcps/lookup", params={"npi": "1003000126"},
                           headers=as_("admin")).status_code == 200
+
+
+@pytest.mark.parametrize(("path", "field", "value"), [
+    ("/plans", "budget", False), ("/plans", "budget", "4000"),
+    ("/plans", "planned_engagements", True), ("/plans", "planned_engagements", "6"),
+    ("/plans", "planned_by_type", {"visit": True}),
+    ("/engagements", "cost", "25"), ("/engagements", "cost", True),
+    ("/engagements", "lat", "42.3"), ("/engagements", "planned", 0),
+    ("/engagements", "planned", "yes"),
+])
+def test_numbers_and_booleans_are_not_coerced(sec_client, sec_store, sec_ids, as_, path, field,
+                                              value):
+    """A number sent as a string or boolean (or a boolean as a number) is 422, as the schema
+    says; nothing is written."""
+    hcp = sec_ids["hcps"][2]
+    body = (_eng(f"WI-coerce-{field}", hcp) if path == "/engagements" else
+            {"hcp_id": hcp, "department": "sales", "period_start": "2024-01-01",
+             "period_end": "2024-12-31"})
+    r = sec_client.post(path, headers=as_("admin"), json={**body, field: value})
+    assert r.status_code == 422, r.text
+    assert field in r.json()["field"]
+    ok = sec_client.post(path, headers=as_("admin"), json={
+        **body, field: {"budget": 4000, "planned_engagements": 6, "planned_by_type": {"visit": 2},
+                        "cost": 25, "lat": 42.3, "planned": False}[field]})
+    assert ok.status_code in (200, 201), ok.text
