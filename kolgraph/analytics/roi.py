@@ -113,6 +113,10 @@ def _outcome_counts(outcome: str | None, n: int) -> tuple[int, int, int]:
             n if stripped in NEGATIVE else 0)
 
 
+_GROUP_COLUMNS = {"hcp_id": str, "department": str, "now": bool, "speaker": bool,
+                  "outcome": str, "engagements": int, "spend": float}
+
+
 def _ratio(pos: int, neg: int) -> float | None:
     return round(pos / (pos + neg), 4) if pos + neg else None
 
@@ -134,28 +138,32 @@ def return_on_engagement(
     since, until = window(until, days)
     before_since, before_until = previous(since, until)
     # per KOL: positive, negative, speaker programmes; now (0..2) and before (3..5)
-    per_kol: dict[str, list[int]] = defaultdict(lambda: [0] * 6)
+    per_kol: dict[str, list[int]] = {}
     pairs: dict[tuple[str, str], list[float]] = {}  # (KOL, department) -> spend, n, accepted
-    departments_now: dict[str, _Tally] = defaultdict(_Tally)
     spend_now = 0.0
-    for g in store.run("roi_groups", before=before_since.isoformat(),
-                       since=since.isoformat(), until=until.isoformat()):
-        hid, n, now = g["hcp_id"], int(g["engagements"]), bool(g["now"])
-        accepted, pos, neg = _outcome_counts(g["outcome"], n)
-        counts = per_kol[hid]
+    kinds: dict[str | None, tuple[int, int, int]] = {}  # outcome text -> its counts for one
+    groups = store.columns("roi_groups", _GROUP_COLUMNS, before=before_since.isoformat(),
+                           since=since.isoformat(), until=until.isoformat())
+    for hid, dept, now, speaker, outcome, n, group_spend in zip(
+            *(groups[c] for c in _GROUP_COLUMNS), strict=True):
+        kind = kinds.get(outcome) or kinds.setdefault(outcome, _outcome_counts(outcome, 1))
+        counts = per_kol.get(hid)
+        if counts is None:
+            counts = per_kol[hid] = [0] * 6
         at = 0 if now else 3
-        counts[at] += pos
-        counts[at + 1] += neg
-        counts[at + 2] += n if g["speaker"] else 0
+        counts[at] += kind[1] * n
+        counts[at + 1] += kind[2] * n
+        counts[at + 2] += n if speaker else 0
         if not now:
             continue
-        spend = float(g["spend"] or 0.0)
+        spend = group_spend or 0.0
         spend_now += spend
-        pair = pairs.setdefault((hid, g["department"]), [0.0, 0, 0])
+        pair = pairs.get((hid, dept))
+        if pair is None:
+            pair = pairs[(hid, dept)] = [0.0, 0, 0]
         pair[0] += spend
         pair[1] += n
-        pair[2] += accepted
-        departments_now[g["department"]].add(hid, spend, n, accepted)
+        pair[2] += kind[0] * n
     claims = _claims(store, (until.year - 1, until.year))
 
     def kol(hid: str) -> dict[str, Any]:
@@ -182,7 +190,10 @@ def return_on_engagement(
     weighted: dict[str, list[tuple[float, float]]] = defaultdict(list)
     speaker_change: dict[str, int] = defaultdict(int)
     claims_change: dict[str, float] = defaultdict(int)
+    departments_now: dict[str, _Tally] = defaultdict(_Tally)
     for minus_spend, hid, dept in order:  # the KOL rows' order, as the sums always ran
+        pair_spend, pair_n, pair_accepted = pairs[(hid, dept)]
+        departments_now[dept].add(hid, pair_spend, int(pair_n), int(pair_accepted))
         k = kol_of[hid]
         if k["acceptance_change"] is not None:
             weighted[dept].append((-minus_spend, k["acceptance_change"]))

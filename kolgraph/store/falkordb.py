@@ -19,6 +19,7 @@ from falkordb.node import Node
 
 from kolgraph import schema
 from kolgraph.errors import StoreError, StoreUnavailable
+from kolgraph.store import statements
 from kolgraph.store.base import GraphStore
 from kolgraph.store.embedded import EmbeddedFalkorDB
 
@@ -125,8 +126,53 @@ class FalkorDBStore(GraphStore):
     def execute(
         self, cypher: str, params: Mapping[str, Any], *, read: bool = False
     ) -> list[dict[str, Any]]:
+        return self._guarded(lambda: self._query(cypher, params))
+
+    def columns(
+        self, name: str, kinds: Mapping[str, type], template: Mapping[str, str] | None = None,
+        /, **params: Any,
+    ) -> dict[str, list[Any]]:
+        """As :meth:`GraphStore.columns`, from FalkorDB's plain (non-compact) reply.
+
+        That reply carries scalars as text (``"true"``, doubles to 15 significant digits),
+        which the C reply parser turns into Python strings and integers at once; ``kinds``
+        types them. About 8x less client time than the compact reply for 300k short rows.
+        """
+        stmt = statements.get_statement(name, self.dialect)
+        header = params_header(params) if params else ""
+        if not stmt.is_read or header is None:
+            return super().columns(name, kinds, template, **params)
+        text = header + statements.fill(stmt, template)
+        reply = self._guarded(lambda: self._plain_reply(text))
+        if not reply or len(reply) < 3:  # no RETURN
+            return {column: [] for column in kinds}
+        at = {str(c): i for i, c in enumerate(reply[0])}
+        out: dict[str, list[Any]] = {}
+        for column, kind in kinds.items():
+            i = at[column]
+            values = [row[i] for row in reply[1]]
+            if kind is bool:
+                out[column] = [None if v is None else v == "true" for v in values]
+            elif kind is str:
+                out[column] = [v if v is None or type(v) is str else str(v) for v in values]
+            else:
+                out[column] = [None if v is None else kind(v) for v in values]
+        return out
+
+    def _plain_reply(self, text: str) -> list[Any]:
+        started = time.perf_counter()
         try:
-            return self._query(cypher, params)
+            return self._db.connection.execute_command("GRAPH.RO_QUERY", self.graph_name, text)
+        except redis.ResponseError as exc:
+            raise StoreError(f"FalkorDB refused the statement: {exc}") from exc
+        finally:
+            for observer in self.observers:
+                observer(text, {}, time.perf_counter() - started)
+
+    def _guarded(self, call: Callable[[], Any]) -> Any:
+        """``call()`` with the client's errors turned into kolgraph's (restarting a dead server)."""
+        try:
+            return call()
         except redis.BusyLoadingError as exc:  # replaying the append-only file after a restart
             raise StoreUnavailable("FalkorDB is loading its data after a restart; retry in a "
                                    "few seconds") from exc
@@ -143,7 +189,7 @@ class FalkorDBStore(GraphStore):
             self.server.start()
             self._connect()
             try:
-                return self._query(cypher, params)
+                return call()
             except (redis.ConnectionError, OSError) as again:
                 raise StoreUnavailable(
                     f"the embedded FalkorDB server at {self.server.socket_path} is down and did "
