@@ -121,14 +121,17 @@ RETURN h.id AS hcp_id, h.name AS name, h.segment AS segment, q.dimension AS dime
        q.date AS date, q.score AS score, q.product AS product
 ORDER BY hcp_id, date, dimension
 
-// name: knowledge_messages
+// name: knowledge_message_groups
 // mode: read
-MATCH (h:HCP)<-[:WITH_HCP]-(e:Engagement)
-WHERE e.date >= $since AND e.date <= $until AND ($hcp_id IS NULL OR h.id = $hcp_id)
+// Key messages delivered to the given HCPs in the window, counted per HCP, department and
+// message (a message twice in one engagement counts twice), with the last date delivered.
+UNWIND $hcp_ids AS hcp_id
+MATCH (h:HCP {id: hcp_id})<-[:WITH_HCP]-(e:Engagement)
+WHERE e.date >= $since AND e.date <= $until
   AND size(coalesce(e.key_messages, [])) > 0 AND coalesce(e.planned, false) = false
-RETURN h.id AS hcp_id, e.department AS department, e.date AS date,
-       e.key_messages AS key_messages
-ORDER BY hcp_id, date
+UNWIND e.key_messages AS message
+RETURN h.id AS hcp_id, e.department AS department, message, count(*) AS times,
+       max(e.date) AS last_date
 
 // ---------------------------------------------------------------- prescribing
 

@@ -125,20 +125,20 @@ def knowledge_gaps(
         meta[r["hcp_id"]] = {"name": r["name"], "segment": r["segment"]}
     delivered: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     hidden: Counter[str] = Counter()
-    for r in store.run("knowledge_messages", hcp_id=hcp_id, since=since.isoformat(),
-                       until=until.isoformat()):
-        if r["hcp_id"] not in results:
-            continue
+    # counted in the store per HCP, department and message, for the HCPs with results only
+    for r in store.run("knowledge_message_groups", hcp_ids=sorted(results),
+                       since=since.isoformat(), until=until.isoformat()):
+        times = int(r["times"])
         if viewer is not None and not viewer.sees_content_of(r["department"]):
-            hidden[r["hcp_id"]] += len(r["key_messages"])
+            hidden[r["hcp_id"]] += times
             continue
-        for message in r["key_messages"]:
-            entry = delivered[r["hcp_id"]].setdefault(message, {
-                "message": message, "times": 0, "last_date": r["date"], "departments": set(),
-                "dimensions": message_dimensions(message, catalogue)})
-            entry["times"] += 1
-            entry["last_date"] = max(entry["last_date"], r["date"])
-            entry["departments"].add(r["department"])
+        message = r["message"]
+        entry = delivered[r["hcp_id"]].setdefault(message, {
+            "message": message, "times": 0, "last_date": r["last_date"], "departments": set(),
+            "dimensions": message_dimensions(message, catalogue)})
+        entry["times"] += times
+        entry["last_date"] = max(entry["last_date"], r["last_date"])
+        entry["departments"].add(r["department"])
     hcps = []
     for hid, rows in results.items():
         scores = _latest_scores(rows)
