@@ -65,9 +65,17 @@ def source_of(profile: Profile) -> str:
     return parts[1] if len(parts) > 2 and parts[0] == "mention" else ""
 
 
+_TRAINING_PREFIX = f"mention:{TRAINING_SOURCE}:"
+
+
 def outside_training(a: Profile, b: Profile) -> bool:
-    """True unless both mentions come from the source the model was trained on."""
-    return not (source_of(a) == TRAINING_SOURCE and source_of(b) == TRAINING_SOURCE)
+    """True unless both mentions come from the source the model was trained on.
+
+    >>> outside_training(Profile("mention:pubmed:1:1", "x", ()),
+    ...                  Profile("mention:pubmed:2:1", "x", ()))
+    False
+    """
+    return not (a.id.startswith(_TRAINING_PREFIX) and b.id.startswith(_TRAINING_PREFIX))
 
 
 def same_written_name(a: Profile, b: Profile) -> bool:
