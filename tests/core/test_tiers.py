@@ -39,11 +39,11 @@ def _pytest(*args: str) -> str:
 
 
 def test_neo4j_variants_are_slow_and_the_default_run_never_starts_neo4j() -> None:
-    module = "tests/store/test_store.py"
-    fast = _pytest("--collect-only", module)
-    slow = _pytest("--collect-only", module, "-m", "slow")
-    assert "[falkordb]" in fast and "[neo4j]" not in fast
-    assert "[neo4j]" in slow and "[falkordb]" not in slow
-    side_by_side = "tests/store/test_backends_side_by_side.py"  # asks for neo4j_server itself
-    assert "neo4j_server" not in _pytest("--setup-plan", side_by_side)  # nothing starts it
-    assert "neo4j_server" in _pytest("--setup-plan", side_by_side, "-m", "slow")
+    modules = ("tests/store/test_store.py",  # the store fixture's falkordb and neo4j params
+               "tests/store/test_backends_side_by_side.py")  # asks for neo4j_server itself
+    fast = _pytest("--setup-plan", *modules)
+    slow = _pytest("--setup-plan", "-m", "slow", *modules)
+    assert "store['falkordb']" in fast and "['neo4j']" not in fast
+    assert "neo4j_server" not in fast  # nothing in the default run starts Neo4j
+    assert "store['neo4j']" in slow and "store['falkordb']" not in slow
+    assert "neo4j_server" in slow
