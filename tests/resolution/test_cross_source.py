@@ -61,7 +61,9 @@ def test_people_in_several_sources_are_one_hcp_each(
                           ("suprosanna shit", {"pubmed", "congress"}),
                           ("adrian v dalca", {"congress"}),
                           ("pierre marc jodoin", {"congress"}),
-                          ("bruce fischl", {"congress"})]:
+                          ("bruce fischl", {"congress"}),
+                          # chapters of one book (Crossref): the same full name at one venue
+                          ("stewart lynch", {"crossref"}), ("tihomir radev", {"crossref"})]:
         hcps = loaded[name]
         assert len(hcps) == 1, (name, dict(hcps))
         [mentions] = hcps.values()
