@@ -20,7 +20,6 @@ import typer
 from rich.table import Table
 
 from kolgraph import analytics
-from kolgraph.analytics.fabrication import suspicious_activity
 from kolgraph.analytics.field_activity import FieldActivityParams
 from kolgraph.analytics.knowledge import check_catalogue
 from kolgraph.cli.app import DataDir, app, console, store_for
@@ -214,6 +213,8 @@ def field_activity_cmd(
     fmt: FormatOpt = Format.table, output: OutputOpt = None,
 ) -> None:
     """Employees whose call records look fabricated, each flag with its drivers."""
+    from kolgraph.analytics.fabrication import suspicious_activity  # loads scikit-learn
+
     params = FieldActivityParams.for_policy(KrmPolicy(), days=days, period=period,
                                             contamination=contamination, seed=seed)
     with store_for(data_dir) as store:

@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from kolgraph.cli.app import DataDir, JsonFlag, app, console, print_json, settings_for
-from kolgraph.ingest.payments import retire_foreign_payment_engagements
 from kolgraph.store import EmbeddedFalkorDB, open_store
 
 
@@ -23,6 +22,8 @@ def init(
     as our payment engagements: they are turned back into industry payments here (and by
     the next payments load); only rows of our company (setting our_company) stay our spend.
     """
+    from kolgraph.ingest.payments import retire_foreign_payment_engagements  # loads ingest
+
     settings = settings_for(data_dir)
     with open_store(settings) as store:
         if reset:

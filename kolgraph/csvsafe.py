@@ -19,9 +19,10 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads only for frames: commands writing rows start without it
+    import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,9 +50,12 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> safe_frame(pd.DataFrame({"a": ["=1+1", "x"], "b": [-2.0, 3.0]})).to_dict("list")
     {'a': ["'=1+1", 'x'], 'b': [-2.0, 3.0]}
     """
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):

@@ -47,6 +47,11 @@ def test_help_loads_neither_settings_nor_the_store_client():
         "code": 0, "heavy": []}
 
 
+def test_analytics_reports_without_a_model_load_no_scientific_stack():
+    # roi, knowledge and kpis run on the store's counts; only field-activity needs sklearn
+    assert run(["analytics", "roi", "--help"]) == {"code": 0, "heavy": []}
+
+
 def test_a_scoring_command_still_loads_what_it_needs():
     probe = run(["score", "--help"])
     assert probe["code"] == 0 and "pandas" in probe["heavy"]
