@@ -309,6 +309,7 @@ def _counts(data_dir: Path) -> dict:
     return counts
 
 
+@pytest.mark.slow  # a kill/resume trial: three full runs of the 4,251-row file
 def test_killed_run_resumes_to_the_counts_of_a_clean_run(tmp_path):
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     try:
