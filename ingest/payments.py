@@ -386,8 +386,9 @@ def retire_foreign_payment_engagements(store: GraphStore, our_company: str | Non
     ``(:Engagement {type: 'payment'})``. For each such engagement (id ``eng:op:<Record_ID>``)
     this makes sure the row's ``(:Payment)`` exists with its ``PAID_TO``, ``PAID_BY``,
     ``ABOUT_PRODUCT`` and mention links (``ours`` as ``our_company`` says now), then deletes
-    the engagement unless its manufacturer is our company. Running it again changes
-    nothing. Returns the number of engagements deleted.
+    the engagement unless its manufacturer is our company. Our engagements that already
+    name their Payment are left as they are. Running it again changes nothing. Returns the
+    number of engagements deleted.
     """
     rows = store.run("payments_engagement_rows")
     if not rows:
@@ -399,6 +400,8 @@ def retire_foreign_payment_engagements(store: GraphStore, our_company: str | Non
         record_id = props.get("source_id") or row["id"].removeprefix("eng:op:")
         pay_id = props.get("payment_id") or f"payment:op:{record_id}"
         ours = is_our_company(props.get("manufacturer"), our_company)
+        if ours and props.get("payment_id"):
+            continue  # written by this loader: our engagement and its Payment are in place
         prov = {k: props[k] for k in _PROVENANCE if props.get(k) is not None}
         values = {k: props[k] for k in _PAYMENT_PROPS if props.get(k) is not None}
         if "research" not in values:  # engagements of the first loader did not say

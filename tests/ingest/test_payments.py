@@ -413,7 +413,9 @@ def test_an_old_stores_payment_engagements_of_other_manufacturers_are_retired(st
     paid_to = rels(store, "Payment", "PAID_TO", "HCP")
     paid_by = rels(store, "Payment", "PAID_BY", "Manufacturer")
     assert len(engaged) == len(nodes(store, "Payment")) > 100
-    store.execute("MATCH (p:Payment) DETACH DELETE p", {})  # earlier versions wrote none
+    # earlier versions wrote no Payment and no payment_id on the engagement
+    store.execute("MATCH (p:Payment) DETACH DELETE p", {})
+    store.execute("MATCH (e:Engagement) REMOVE e.payment_id", {})
     assert nodes(store, "Payment") == {}
 
     biogen = sum(e["manufacturer"] == "Biogen Idec Inc." for e in engaged.values())
