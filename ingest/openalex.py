@@ -26,6 +26,16 @@ def _short(url: str | None) -> str | None:
     return url.rstrip("/").rsplit("/", 1)[-1] if url else None
 
 
+def openalex_author_id(url: str | None) -> str | None:
+    """The short OpenAlex author id of ``https://openalex.org/A…``; None for anything else.
+
+    >>> openalex_author_id("https://openalex.org/A5020206504"), openalex_author_id("W1")
+    ('A5020206504', None)
+    """
+    short = _short(url)
+    return short if short and short[:1] == "A" and short[1:].isdigit() else None
+
+
 def parse_work(work: dict[str, Any], rejects: RejectLog) -> Paper:
     """One OpenAlex work as a :class:`Paper`.
 
@@ -59,6 +69,7 @@ def parse_work(work: dict[str, Any], rejects: RejectLog) -> Paper:
                                       ship.get("raw_affiliation_strings") or [] if a.strip()])
         author.institutions = [(i.get("ror"), i["display_name"]) for i in
                                ship.get("institutions") or [] if i.get("display_name")]
+        author.openalex_id = openalex_author_id(person.get("id"))
         raw = person.get("orcid")
         if raw:
             author.orcid = normal_orcid(raw)

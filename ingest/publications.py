@@ -46,6 +46,7 @@ class Author:
     initials: str | None = None
     collective: str | None = None
     orcid: str | None = None
+    openalex_id: str | None = None  # OpenAlex author id ("A5023888391"): evidence, not a key
     affiliations: list[str] = field(default_factory=list)
     institutions: list[tuple[str | None, str]] = field(default_factory=list)  # (ror, name)
     equal_contrib: bool = False
@@ -242,7 +243,8 @@ def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
         result.append((position, MentionIn(
             id=f"mention:{paper.source}:{paper.record_id}:{position}", source=paper.source,
             family=author.family, given=author.given or author.initials, orcid=author.orcid,
-            affiliations=author.affiliations, coauthors=keys, topics=topics, words=words,
+            openalex_author=author.openalex_id, affiliations=author.affiliations,
+            coauthors=keys, topics=topics, words=words,
             journal=paper.journal, year=paper.year, language=paper.language,
             record=record, position=position,
         )))
@@ -313,7 +315,8 @@ def consistent_hcp_fields(rows: Iterable[dict[str, Any]]) -> None:
 
 # Mention properties sent with each authorship row (see queries/publications.cypher).
 _MENTION_KEYS = ("name", "family", "given", "initials", "name_key", "block_key", "given_key",
-                 "affiliation", "affiliations", "orcid", "match_score", "match_method",
+                 "affiliation", "affiliations", "orcid", "openalex_author", "match_score",
+                 "match_method",
                  "review_candidate", "review_score", "review_status")
 
 

@@ -45,7 +45,7 @@ ORDER BY position
 // One row per resolved author of a paper: mention_id, hcp_id, publication_id, position,
 // role, n_authors, equal_contrib, source_id (the source record), the name as written
 // (name, family, given, initials, name_key, block_key, given_key), affiliation (the first),
-// affiliations, orcid, match_score, match_method, review_candidate, review_score,
+// affiliations, orcid, openalex_author, match_score, match_method, review_candidate, review_score,
 // review_status, and the HCP's display name and institution (hcp_name, hcp_institution).
 // $prov is the run's provenance (source, source_file, run_id, loaded_at).
 // A null never erases a stored value (coalesce), as with `SET n += props`. The HCP keeps
@@ -68,6 +68,7 @@ SET m.source = $prov.source, m.source_file = $prov.source_file, m.run_id = $prov
     m.affiliation = coalesce(row.affiliation, m.affiliation),
     m.affiliations = coalesce(row.affiliations, m.affiliations),
     m.orcid = coalesce(row.orcid, m.orcid),
+    m.openalex_author = coalesce(row.openalex_author, m.openalex_author),
     m.match_score = row.match_score, m.match_method = row.match_method,
     m.review_candidate = coalesce(row.review_candidate, m.review_candidate),
     m.review_score = coalesce(row.review_score, m.review_score),
@@ -109,7 +110,8 @@ CREATE (m:Mention {id: row.mention_id, source: $prov.source, source_file: $prov.
                    family: row.family, given: row.given, initials: row.initials,
                    name_key: row.name_key, block_key: row.block_key, given_key: row.given_key,
                    affiliation: row.affiliation, affiliations: row.affiliations,
-                   orcid: row.orcid, match_score: row.match_score,
+                   orcid: row.orcid, openalex_author: row.openalex_author,
+                   match_score: row.match_score,
                    match_method: row.match_method, review_candidate: row.review_candidate,
                    review_score: row.review_score, review_status: row.review_status})
 MERGE (h:HCP {id: row.hcp_id})

@@ -45,7 +45,7 @@ HCP_PERSONAL = (
 )
 MENTION_PERSONAL = (
     "name", "family", "given", "initials", "name_key", "block_key", "affiliation",
-    "affiliations", "orcid", "npi", "crm_id", "email", "source_id",
+    "affiliations", "orcid", "openalex_author", "npi", "crm_id", "email", "source_id",
 )
 ENGAGEMENT_PERSONAL = ("notes", "objective", "outcome", "key_messages", "lat", "lon", "datetime")
 # Free text any record about the person may hold: cleared on every such record.

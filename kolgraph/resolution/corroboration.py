@@ -9,6 +9,8 @@ sessions of one programme scored 0.36-0.74.
 A pair that is not two PubMed mentions is *corroborated*, and scored at least ``accept``,
 when
 
+* the two carry the same OpenAlex author id (OpenAlex's own disambiguation; two ids are
+  no evidence of two people, OpenAlex often splits one), or
 * the first names are written out and equal (or the given names are the same tokens, one
   of them written out), with no conflicting middle initial, and
 * the two mentions share a co-author on a family name that is not common (by name key,
@@ -20,9 +22,9 @@ when
   are common).
 
 On the labelled MEDLINE pairs (1,444 the resolver compares) the co-author rule holds for
-259 pairs, all the same person, none different; with initials only, or an affiliation
-alone, it would not (17 and 2 different-person pairs). The venue rule holds for 7 pairs,
-all the same person. A pair of PubMed mentions keeps the model's score: that is what the
+254 pairs, all the same person, none different; with initials only, or an affiliation
+alone, it would not (17 and 2 different-person pairs). The venue rule holds for at most 7
+pairs, all the same person. A pair of PubMed mentions keeps the model's score: that is what the
 model was measured on.
 
 Examples
@@ -141,6 +143,8 @@ def corroborated(a: Profile, b: Profile, prior: NamePrior | None = None) -> bool
     e-mail, or the identical given names at the same venue and year on a family name
     ``prior`` does not find common (see module; without ``prior`` every shared co-author
     counts and the venue rule is not used)."""
+    if a.openalex_author and a.openalex_author == b.openalex_author:
+        return True  # OpenAlex's own author disambiguation, within one name block
     if not same_written_name(a, b):
         return False
     if distinctive_coauthors(a, b, prior) > 0 or a.emails & b.emails:

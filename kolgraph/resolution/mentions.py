@@ -61,6 +61,7 @@ class MentionIn(BaseModel):
     given: str | None = None
     npi: str | None = None
     orcid: str | None = None
+    openalex_author: str | None = None  # OpenAlex author id: evidence for the resolver, not a key
     crm_id: str | None = None
     profile_id: str | None = None
     affiliation: str | None = None
@@ -180,6 +181,7 @@ def mention_properties(mention: MentionIn, resolution: Resolution) -> dict[str, 
         "email": mention.email,
         "npi": mention.npi,
         "orcid": mention.orcid,
+        "openalex_author": mention.openalex_author,
         "crm_id": mention.crm_id,
         "profile_id": mention.profile_id,
         "city": mention.city,

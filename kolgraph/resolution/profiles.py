@@ -51,6 +51,7 @@ class Profile:
     words: frozenset[str] = frozenset()
     orcid: str | None = None
     npi: str | None = None
+    openalex_author: str | None = None  # OpenAlex author id (corroboration.py)
     country: str | None = None
     journal: str | None = None
     year: int | None = None
@@ -80,6 +81,7 @@ class Profile:
             emails=_emails(affiliations, mention.email),
             orcid=mention.orcid,
             npi=mention.npi,
+            openalex_author=mention.openalex_author,
             country=fold(mention.country) or None,
             journal=fold(mention.journal) or None,
             year=mention.year,
@@ -106,6 +108,7 @@ class Profile:
             emails=_emails(affiliations, props.get("email")),
             orcid=props.get("orcid"),
             npi=props.get("npi"),
+            openalex_author=props.get("openalex_author"),
             country=fold(props.get("country")) or None,
             journal=fold(props.get("journal")) or None,
             year=props.get("year"),

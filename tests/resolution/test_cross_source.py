@@ -11,7 +11,7 @@ import pytest
 
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
-from kolgraph.resolution import MentionIn, resolve_offline
+from kolgraph.resolution import MentionIn, resolve_mentions, resolve_offline
 from kolgraph.resolution.names import fold
 from kolgraph.store import EmbeddedFalkorDB
 from kolgraph.store.falkordb import scratch_graph
@@ -44,9 +44,14 @@ def loaded(falkordb: EmbeddedFalkorDB, tmp_path_factory: pytest.TempPathFactory
             assert summary.loaded > 0, relative
         rows = store.execute("MATCH (m:Mention)-[:RESOLVED_TO]->(h:HCP) RETURN h.id AS hcp, "
                              "h.name AS name, m.source AS source, m.id AS mention", {})
+        # a later run's OpenAlex mention with a stored author id, read back from the store
+        [late] = resolve_mentions(store, [MentionIn(
+            id="mention:openalex:W9999999999:1", source="openalex", name="D. Kaufmann",
+            openalex_author="A5084264679", year=2030)])
     people: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         people[normal_name(row["name"] or "")][row["hcp"]].append((row["source"], row["mention"]))
+    people["(late openalex mention)"][late.hcp_id].append(("openalex", late.mention_id))
     yield people
 
 
@@ -70,8 +75,14 @@ def test_people_in_several_sources_are_one_hcp_each(
         assert {s for s, _ in mentions} == sources and len(mentions) >= 2, name
 
 
+def test_a_stored_openalex_author_id_is_read_back(
+        loaded: dict[str, dict[str, list[tuple[str, str]]]]) -> None:
+    [kaufmann] = loaded["daniel kaufmann"]  # two works of one OpenAlex author A5084264679
+    assert list(loaded["(late openalex mention)"]) == [kaufmann]
+
+
 def test_duplicate_full_names_fall(loaded: dict[str, dict[str, list[tuple[str, str]]]]) -> None:
-    duplicates = {n: h for n, h in loaded.items() if n and len(h) > 1}
+    duplicates = {n: h for n, h in loaded.items() if n[:1] != "(" and len(h) > 1}
     # 219 names were held by more than one HCP before cross-source corroboration, 80 after
     assert len(duplicates) <= 90, sorted(duplicates)
     congress_only = [n for n, h in duplicates.items()
@@ -118,3 +129,17 @@ def test_same_venue_merges_an_uncommon_full_name_only() -> None:
     assert common[0].hcp_id != common[1].hcp_id
     initials = resolve_offline([_congress(1, "T. Arbel", []), _congress(2, "T. Arbel", [])])
     assert initials[0].hcp_id != initials[1].hcp_id
+
+
+def test_one_openalex_author_id_is_one_hcp() -> None:
+    def work(n: int, name: str, author: str | None) -> MentionIn:
+        return MentionIn(id=f"mention:openalex:W{n}:2", source="openalex", name=name,
+                         openalex_author=author, year=2000 + n)
+
+    same = resolve_offline([work(1, "Ernst Lutz", "A5020206504"),
+                            work(2, "E. Lutz", "A5020206504")])
+    assert same[0].hcp_id == same[1].hcp_id
+    # two ids are no evidence of two people, and no id is no evidence at all
+    apart = resolve_offline([work(1, "Ernst Lutz", "A5020206504"),
+                             work(2, "E. Lutz", "A5012637845")])
+    assert apart[0].hcp_id != apart[1].hcp_id
