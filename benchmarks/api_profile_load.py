@@ -9,6 +9,9 @@ rows, with the 1-minute load average after each (the machine may be shared).
 
     python benchmarks/api_profile_load.py --data-dir /tmp/kolgraph-bench --rate 200 --seconds 30
     python benchmarks/api_profile_load.py ... --workers 2 --scenarios profile
+
+Each backend of ``--backends`` (both by default, ``backends.py``) gets its own store under
+``--data-dir``/<backend>; the Neo4j one is started for the run unless ``--neo4j-uri`` names one.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+from backends import add_backend_args, backend, settings_env
 
 from kolgraph.config import Settings
 from kolgraph.krm import keys
@@ -157,9 +161,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="kolgraph serve --workers")
     parser.add_argument("--scenarios", default="profile,contacts,history",
                         help="comma-separated subset of profile, contacts, history")
+    add_backend_args(parser)
     args = parser.parse_args()
+    for name in args.backends:
+        print(f"## backend {name}", flush=True)
+        with backend(name, args.data_dir / name, args, empty=False) as settings:
+            run(settings, args)
 
-    settings = Settings(data_dir=args.data_dir, appendfsync="everysec")
+
+def run(settings: Settings, args: argparse.Namespace) -> None:
+    """Seed (or reuse) the store of ``settings``, serve it and drive each scenario."""
     with open_store(settings) as store:
         generate(store, args.hcps, args.engagements, args.seed)
         key, _ = keys.create_key(store, "krm_manager", "marketing", label="benchmark")
@@ -168,9 +179,9 @@ def main() -> None:
     print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     port = free_port()
-    env = {**os.environ, "KOLGRAPH_APPENDFSYNC": "everysec"}
+    env = {**os.environ, **settings_env(settings)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "kolgraph.cli", "serve", "--data-dir", str(args.data_dir),
+        [sys.executable, "-m", "kolgraph.cli", "serve", "--data-dir", str(settings.data_dir),
          "--port", str(port), "--workers", str(args.workers)],
         env=env, stdout=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"

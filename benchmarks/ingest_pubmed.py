@@ -1,15 +1,19 @@
 """End-to-end PubMed ingest: generated PubMed XML with >= 1M authorship rows.
 
 Usage: python benchmarks/ingest_pubmed.py [--authorships 1000000] [--data-dir DIR]
+       [--backends falkordb neo4j] [--score]
 
 Writes a realistic ``PubmedArticleSet`` (.xml.gz; 1-20 authors per paper, affiliations,
 ORCIDs on ~10 % of authors, MeSH headings, MedlineDate on some papers; N/12 people, each
 recurring on ~12 papers, named with the family- and first-name frequencies of MEDLINE
 authors, or with ``--names small`` from a pool of 600 × 20 names), then runs ``run_ingest`` with the
-PubMed loader (resolution included) into a fresh embedded FalkorDB and prints
+PubMed loader (resolution included) into a fresh store of each backend (``backends.py``:
+the embedded FalkorDB, a Neo4j started for the run) and prints one JSON line per backend:
 authorship rows/s and peak memory (ru_maxrss of this process, and RSS sampled during
 the run to show it stays flat), and how well the HCPs match the people drawn: pairwise
-precision and recall over all pairs of authorships.
+precision and recall over all pairs of authorships. With ``--score`` it then times
+``kolgraph score --json`` as a subprocess on the loaded store. The loader's ``ru_maxrss`` is
+the process's high-water mark: for the second backend it includes the first's run.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -27,11 +34,13 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from backends import add_backend_args, backend, server_rss_mb, settings_env
+
 from kolgraph.config import Settings
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.resolution.model import default_model
-from kolgraph.store import EmbeddedFalkorDB, open_store
+from kolgraph.store import open_store
 
 FAMILIES = [f"{a}{b}" for a in ("Sm", "Mü", "Ng", "Wa", "Ko", "Ga", "Ro", "Be", "Da", "Li",
                                 "Ch", "Pe", "Ha", "Ta", "Yo", "Ki", "Fe", "Ol", "Za", "Ví")
@@ -220,6 +229,9 @@ def main() -> None:
                         help="the resolver's in-memory bound (Settings.resolution_profiles)")
     parser.add_argument("--names", choices=("medline", "small"), default="medline",
                         help="name frequencies of MEDLINE authors, or a small shared pool")
+    parser.add_argument("--score", action="store_true",
+                        help="then time `kolgraph score --json` on the loaded store")
+    add_backend_args(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     data_dir = args.data_dir or work / "kg"
@@ -229,6 +241,44 @@ def main() -> None:
     articles, rows = generate(xml, args.authorships, names=args.names, truth=truth)
     print(f"generated {articles:,} articles, {rows:,} authorships, "
           f"{xml.stat().st_size / 1e6:.1f} MB gz in {time.monotonic() - started:.0f}s", flush=True)
+    timings: dict[str, list[float]] = {"build": [], "resolve": [], "write": []}
+    _time_calls(timings)
+    for name in args.backends:
+        with backend(name, data_dir / name, args) as settings:
+            for values in timings.values():
+                values.clear()
+            result = ingest_on(settings, xml, work, args, timings, truth)
+            result = {"backend": name, "articles": articles, "authorship_rows": rows,
+                      **result, "authorship_rows_per_s": round(rows / result["seconds"]),
+                      "articles_per_s": round(articles / result["seconds"])}
+            if args.score:
+                result["score"] = score_command(settings)
+        print(json.dumps(result), flush=True)
+
+
+def score_command(settings: Settings) -> dict[str, Any]:
+    """``kolgraph score --json`` as a subprocess on the loaded store: wall time, the
+    command's peak RSS and the server's high-water mark."""
+    out, err = work_files = (tempfile.TemporaryFile(), tempfile.TemporaryFile())
+    started = time.monotonic()
+    child = subprocess.Popen([sys.executable, "-m", "kolgraph.cli", "score", "--json"],
+                             env={**os.environ, **settings_env(settings)}, stdout=out, stderr=err)
+    _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
+    seconds = time.monotonic() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    for handle in work_files:
+        handle.seek(0)
+    if child.returncode != 0:
+        raise RuntimeError(f"kolgraph score failed:\n{err.read().decode()[-3000:]}")
+    summary = json.loads(out.read())
+    return {"seconds": round(seconds, 1), "n_hcps": summary.get("n_hcps"),
+            "peak_rss_mb_command": round(usage.ru_maxrss / 1024),
+            "server_hwm_mb": server_rss_mb(settings, "VmHWM")}
+
+
+def ingest_on(settings: Settings, xml: Path, work: Path, args: argparse.Namespace,
+              timings: dict[str, list[float]], truth: Path) -> dict[str, Any]:
+    """Ingest ``xml`` into the empty store of ``settings``; figures as one dict."""
     samples: list[int] = []
     stop = threading.Event()
 
@@ -236,43 +286,35 @@ def main() -> None:
         while not stop.wait(2.0):
             samples.append(rss())
 
-    timings: dict[str, list[float]] = {"build": [], "resolve": [], "write": []}
-    _time_calls(timings)
-    settings = Settings(data_dir=data_dir, appendfsync="everysec")
     thread = threading.Thread(target=sample, daemon=True)
-    try:
-        with open_store(settings) as store:
-            store.apply_schema()
-            thread.start()
-            started = time.monotonic()
-            loader = PubmedLoader()
-            loader.configure(settings if args.max_profiles is None else
-                             settings.model_copy(update={"resolution_profiles": args.max_profiles}))
-            summary = run_ingest(store, loader, xml, rejects_dir=work / "rejects",
-                                 batch_size=args.batch_size)
-            seconds = time.monotonic() - started
-            stop.set()
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before scoring
-            index = loader.resolution_index
-            spill = {"profiles_held_end": index.n_profiles if index else None,
-                     "blocks_spilled": index.n_spilled if index else 0,
-                     "blocks_restored": index.n_restored if index else 0,
-                     "spill_file_mb": round(sum(
-                         f.stat().st_size for f in index.spill.path.iterdir()) / 2**20)
-                     if index and index.spill else 0}
-            counts = store.counts()
-            scores = pairwise_scores(store, truth)
-        server_rss = rss(EmbeddedFalkorDB(data_dir).pid() or "self")
-    finally:
-        EmbeddedFalkorDB(data_dir).stop()
+    with open_store(settings) as store:
+        store.apply_schema()
+        thread.start()
+        started = time.monotonic()
+        loader = PubmedLoader()
+        loader.configure(settings if args.max_profiles is None else
+                         settings.model_copy(update={"resolution_profiles": args.max_profiles}))
+        summary = run_ingest(store, loader, xml, rejects_dir=work / "rejects",
+                             batch_size=args.batch_size)
+        seconds = time.monotonic() - started
+        stop.set()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before scoring
+        index = loader.resolution_index
+        spill = {"profiles_held_end": index.n_profiles if index else None,
+                 "blocks_spilled": index.n_spilled if index else 0,
+                 "blocks_restored": index.n_restored if index else 0,
+                 "spill_file_mb": round(sum(
+                     f.stat().st_size for f in index.spill.path.iterdir()) / 2**20)
+                 if index and index.spill else 0}
+        counts = store.counts()
+        scores = pairwise_scores(store, truth)
     quarter = max(1, len(samples) // 4)
-    result = {
-        "articles": articles, "authorship_rows": rows, "seconds": round(seconds, 1),
-        "authorship_rows_per_s": round(rows / seconds), "articles_per_s": round(articles / seconds),
+    return {
+        "seconds": round(seconds, 1),
         "peak_rss_mb_loader": round(peak / 1024),
         "rss_mb_first_quarter": round(max(samples[:quarter], default=0) / 2**20),
         "rss_mb_last_quarter": round(max(samples[-quarter:], default=0) / 2**20),
-        "falkordb_rss_mb_end": round(server_rss / 2**20),
+        "server_rss_mb_end": server_rss_mb(settings),
         "loaded": summary.loaded, "rejected": summary.rejected,
         "authored": counts["relationships"].get("AUTHORED"),
         "hcps": counts["nodes"].get("HCP"), "mentions": counts["nodes"].get("Mention"),
@@ -284,8 +326,6 @@ def main() -> None:
                    round(sum(v[-max(1, len(v) // 4):]) / max(1, len(v) // 4), 2)]
             for name, v in timings.items() if v},
     }
-    print(json.dumps(result))
-
 
 if __name__ == "__main__":
     main()

@@ -1,12 +1,14 @@
 """End-to-end referral ingest: rows/s and memory for a generated DocGraph-style file.
 
 Usage: python benchmarks/ingest_referrals.py [--rows 1000000] [--batch 2000] [--fsync everysec]
+       [--backends falkordb neo4j]
 
 Generates ``npi_1,npi_2,pair_count,bene_count,same_day_count`` rows (no header, as CMS
 ships them; ~rows/8 distinct NPIs with a skewed degree distribution, about one row in
-2,000 malformed) and runs ``run_ingest`` with the referrals loader into a fresh embedded
-FalkorDB. Reports rows/s end to end (parse, validate, batch, MERGE, checkpoints), the
-loader process's RSS over the run (sampled every 0.5 s) and peak, and the server's peak RSS.
+2,000 malformed) and runs ``run_ingest`` with the referrals loader into a fresh store of
+each backend (``backends.py``: the embedded FalkorDB, a Neo4j started for the run).
+Reports rows/s end to end (parse, validate, batch, MERGE, checkpoints), the loader
+process's RSS over the run (sampled every 0.5 s) and peak, and the server's peak RSS.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import threading
 import time
 from pathlib import Path
 
-from kolgraph.config import Settings
+from backends import add_backend_args, backend, server_rss_mb
+
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.referrals import ReferralLoader
 from kolgraph.store import open_store
@@ -53,7 +56,8 @@ def _rss_mb(pid: str = "self", field: str = "VmRSS") -> float:
     return float("nan")
 
 
-def measure(rows: int, batch: int, fsync: str) -> dict[str, float]:
+def measure(rows: int, batch: int, fsync: str, name: str,
+            args: argparse.Namespace) -> dict[str, float | str]:
     with tempfile.TemporaryDirectory(prefix="kg-bench-ref-") as tmp:
         data = Path(tmp)
         path = data / "referrals.csv"
@@ -66,25 +70,27 @@ def measure(rows: int, batch: int, fsync: str) -> dict[str, float]:
                 samples.append((time.perf_counter(), _rss_mb()))
                 stop.wait(0.5)
 
-        store = open_store(Settings(data_dir=data, appendfsync=fsync))
-        try:
-            store.apply_schema()
-            sampler = threading.Thread(target=sample, daemon=True)
-            t0 = time.perf_counter()
-            sampler.start()
-            summary = run_ingest(store, ReferralLoader(), path, rejects_dir=data / "rejects",
-                                 batch_size=batch)
-            seconds = time.perf_counter() - t0
-            stop.set()
-            sampler.join()
-            counts = store.counts()
-            server_mb = _rss_mb(str(store.server.pid()), "VmHWM")  # type: ignore[attr-defined]
-        finally:
-            store.close()
-            store.server.stop()  # type: ignore[attr-defined]
+        with backend(name, data / "kg", args) as settings:
+            settings = settings.model_copy(update={"appendfsync": fsync})
+            store = open_store(settings)
+            try:
+                store.apply_schema()
+                sampler = threading.Thread(target=sample, daemon=True)
+                t0 = time.perf_counter()
+                sampler.start()
+                summary = run_ingest(store, ReferralLoader(), path, rejects_dir=data / "rejects",
+                                     batch_size=batch)
+                seconds = time.perf_counter() - t0
+                stop.set()
+                sampler.join()
+                counts = store.counts()
+                server_mb = server_rss_mb(settings, "VmHWM")
+            finally:
+                store.close()
     quarter = max(len(samples) // 4, 1)
     return {
-        "rows": rows, "seconds": round(seconds, 1), "rows_per_s": round(rows / seconds),
+        "backend": name, "rows": rows, "seconds": round(seconds, 1),
+        "rows_per_s": round(rows / seconds),
         "read": summary.read, "loaded": summary.loaded, "rejected": summary.rejected,
         "expected_rejected": bad, "duplicates": summary.duplicates,
         "refers_to": counts["relationships"].get("REFERS_TO", 0),
@@ -101,9 +107,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--batch", type=int, default=2000)
     parser.add_argument("--fsync", default="everysec", choices=["always", "everysec", "no"])
+    add_backend_args(parser)
     args = parser.parse_args()
     for rows in args.rows:
-        print(json.dumps(measure(rows, args.batch, args.fsync)), flush=True)  # noqa: T201
+        for name in args.backends:
+            print(json.dumps(measure(rows, args.batch, args.fsync, name, args)),  # noqa: T201
+                  flush=True)
 
 
 if __name__ == "__main__":
