@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from kolgraph.config import Settings
-from kolgraph.store import open_store
+from kolgraph.store import EmbeddedFalkorDB, open_store
 from tests.exchange.seed import seed
 
 
@@ -23,25 +23,35 @@ def kolgraph(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=300, env=dict(os.environ))
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "kg"
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The seeded store, shared by the module's tests, which only read it (a report adds its
+    audit event; a refused import writes nothing)."""
+    path = tmp_path_factory.mktemp("seeded") / "kg"
     with open_store(Settings(data_dir=path, appendfsync="everysec")) as store:
         store.apply_schema()
         seed(store)
     yield path
-    kolgraph("stop", "--data-dir", str(path))
-    kolgraph("stop", "--data-dir", str(tmp_path / "kg2"))
+    EmbeddedFalkorDB(path).stop()
 
 
-def test_export_import_round_trip_through_the_cli(data_dir: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def own_data_dir(tmp_path: Path) -> Iterator[Path]:
+    """A data directory of the test's own, for commands that write; stopped afterwards."""
+    path = tmp_path / "own"
+    yield path
+    EmbeddedFalkorDB(path).stop()
+
+
+def test_export_import_round_trip_through_the_cli(data_dir: Path, own_data_dir: Path,
+                                                  tmp_path: Path) -> None:
     out = tmp_path / "set"
     done = kolgraph("export", "graph", "--format", "neo4j-csv", "--output", str(out),
                     "--data-dir", str(data_dir), "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     exported = json.loads(done.stdout)
     assert exported["nodes"]["HCP"] == 3 and exported["not_exported"] == []
-    other = tmp_path / "kg2"
+    other = own_data_dir
     done = kolgraph("import", "neo4j-csv", str(out), "--data-dir", str(other), "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     status = json.loads(kolgraph("status", "--json", "--data-dir", str(other)).stdout)
@@ -142,7 +152,8 @@ def test_json_errors_are_one_json_object(data_dir: Path, tmp_path: Path) -> None
     assert usage.returncode == 1 and "--seed" in json.loads(usage.stdout)["error"]
 
 
-def test_ingest_trials_from_a_folder_and_a_glob(data_dir: Path, tmp_path: Path) -> None:
+def test_ingest_trials_from_a_folder_and_a_glob(own_data_dir: Path) -> None:
+    data_dir = own_data_dir
     samples = Path(__file__).resolve().parents[2] / "data" / "samples" / "clinicaltrials-gov"
     folder = samples / "api_v2_study"
     done = kolgraph("ingest", "trials", str(folder), "--json", "--data-dir", str(data_dir))
