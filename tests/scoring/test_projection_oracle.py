@@ -135,7 +135,9 @@ def test_referral_and_combined_layers_equal_the_per_pair_code(samples):
     new_ref = projection.referral_graph(refs, PARAMS, nodes=nodes)
     old_ref = old_referral_graph(refs, PARAMS, nodes=nodes)
     assert_same_ties(new_ref, old_ref)
-    co = old_coauthorship_graph(samples.authorships, PARAMS, reference=2023, nodes=nodes)
+    # the combining step is the oracle here; its co-author layer is the vectorised one, which
+    # test_coauthorship_ties_equal_the_per_pair_code holds equal to the per-pair code
+    co = projection.coauthorship_graph(samples.authorships, PARAMS, reference=2023, nodes=nodes)
     con = projection.congress_graph(samples.presentations, PARAMS, nodes=nodes)
     layers = {"coauthorship": co, "referral": old_ref, "congress": con}
     assert_same_ties(projection.combined_graph(layers, PARAMS.layer_weights),
