@@ -349,6 +349,11 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
     ([True, False, False], [False, False, True])
     >>> f.loc["a", "eligibility_reason"]
     'NPI 1234567893'
+    >>> crm = pd.DataFrame([{"hcp": "b", "engagements": 12}])
+    >>> people = pd.DataFrame([{"id": "b", "crm_id": "C-7"}])
+    >>> g = eligibility_frame(["b"], Eligibility(people, empty, empty, empty, crm))
+    >>> g.loc["b", "eligibility_reason"]
+    'CRM record (12 engagements)'
     """
     people = evidence.people.drop_duplicates("id").set_index("id") if len(
         evidence.people) else pd.DataFrame(columns=list(_PEOPLE)).set_index("id")
@@ -377,6 +382,8 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
         for row in evidence.referrals.itertuples(index=False):
             add(row.hcp, f"referral network ({int(row.partners)} shared-patient ties)")
     for row in evidence.crm.itertuples(index=False):
+        if row.hcp in reasons and "CRM record" in reasons[row.hcp]:
+            reasons[row.hcp].remove("CRM record")  # the count below says more
         add(row.hcp, f"CRM record ({int(row.engagements)} engagements)")
     for row in evidence.trials.itertuples(index=False):
         roles = [r for r in (row.roles or []) if r]
