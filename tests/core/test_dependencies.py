@@ -29,7 +29,8 @@ def _names(requirements: list[str]) -> set[str]:
     return {Requirement(r).name.lower().replace("_", "-") for r in requirements}
 
 
-def _imports(folder: str, module_level_only: bool = False) -> set[str]:
+@cache
+def _imports(folder: str, module_level_only: bool = False) -> frozenset[str]:
     found = set()
     for path in (ROOT / folder).rglob("*.py"):
         if "node_modules" in path.parts:
@@ -41,7 +42,7 @@ def _imports(folder: str, module_level_only: bool = False) -> set[str]:
                 found.update(a.name.split(".")[0] for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 found.add(node.module.split(".")[0])
-    return {m for m in found if m not in sys.stdlib_module_names and m not in LOCAL}
+    return frozenset(m for m in found if m not in sys.stdlib_module_names and m not in LOCAL)
 
 
 @cache
