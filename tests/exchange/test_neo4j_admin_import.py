@@ -3,7 +3,8 @@
 A FalkorDB graph holding the exchange seed (every kind of property value) and three shipped
 samples, scored, is exported with ``export_neo4j_csv``; the command its README.txt gives is
 run with ``neo4j-admin`` from the Maven artifacts of ``tests/neo4j`` into an empty database,
-a Neo4j is started on it, and the two graphs are compared node by node and tie by tie.
+a Neo4j is started on it, and the two graphs are compared node by node and tie by tie. The
+same set loaded by kolgraph's own importer into the session's Neo4j gives the source exactly.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from neo4j import GraphDatabase
 
-from kolgraph.exchange import export_neo4j_csv
+from kolgraph.exchange import export_neo4j_csv, import_neo4j_csv
 from kolgraph.exchange.snapshot import iter_nodes, iter_relationships, rel_keys
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
@@ -24,7 +25,7 @@ from kolgraph.scoring import ScoringParams, score_hcps, write_run
 from kolgraph.store import GraphStore
 from kolgraph.store.falkordb import scratch_graph
 from kolgraph.store.neo4j import Neo4jStore
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, neo4j_store
 from tests.exchange.seed import seed
 from tests.neo4j_admin import admin_import, neo4j_on
 
@@ -97,3 +98,19 @@ def test_neo4j_admin_import_of_the_export_equals_the_source(
             # a kolgraph statement reads the imported graph as it reads its own
             ada = imported.run("node_by_id", {"label": "HCP"}, id="npi:1000000001")[0]["props"]
             assert ada == before[0]["HCP"]["npi:1000000001"]
+
+
+def test_kolgraph_import_of_the_export_into_neo4j_equals_the_source(
+    source: GraphStore, neo4j_server, tmp_path: Path
+) -> None:
+    summary = export_neo4j_csv(source, tmp_path / "set")
+    neo = neo4j_store(neo4j_server)
+    try:
+        neo.apply_schema()
+        result = import_neo4j_csv(neo, tmp_path / "set")
+        assert result.nodes == summary.nodes
+        assert neo.counts() == source.counts()
+        assert _graph(neo) == _graph(source)  # empty lists included
+    finally:
+        neo.clear()
+        neo.close()
