@@ -75,7 +75,9 @@ class BodyLimit:
             await self._refuse(scope, send)
             return
         if scope.get("method") in ("POST", "PUT", "PATCH") and scope.get("path") not in (
-                "/health", "/ready"):
+            "/health",
+            "/ready",
+        ):
             refusal = await key_refusal(scope, headers)
             if refusal is not None:  # the key is checked before a byte of the body is read
                 await refusal(scope, _disconnected, send)
@@ -103,9 +105,12 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        response = errors.problem(413, f"request body over {self.limit} bytes; split bulk "
-                                       "calls into batches of at most 1,000 items",
-                                  instance=scope.get("path"))
+        response = errors.problem(
+            413,
+            f"request body over {self.limit} bytes; split bulk "
+            "calls into batches of at most 1,000 items",
+            instance=scope.get("path"),
+        )
 
         async def nothing() -> Message:
             return {"type": "http.disconnect"}
@@ -134,11 +139,11 @@ async def key_refusal(scope: Scope, headers: dict[bytes, bytes]) -> Response | N
             await run_in_threadpool(keys.authenticate, store, presented)
     except InvalidApiKey as exc:
         errors.audit_denied(Request(scope), 401, str(exc))
-        return errors.problem(401, str(exc), instance=path,
-                              headers={"WWW-Authenticate": "Bearer"})
+        return errors.problem(401, str(exc), instance=path, headers={"WWW-Authenticate": "Bearer"})
     except StoreUnavailable:
-        return errors.problem(503, errors.STORE_UNAVAILABLE, instance=path,
-                              headers={"Retry-After": "5"})
+        return errors.problem(
+            503, errors.STORE_UNAVAILABLE, instance=path, headers={"Retry-After": "5"}
+        )
     return None
 
 
@@ -173,8 +178,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
-        app.state.store = store if store is not None else open_store(
-            settings.model_copy(update={"query_timeout": settings.api_query_timeout}))
+        app.state.store = (
+            store
+            if store is not None
+            else open_store(
+                settings.model_copy(update={"query_timeout": settings.api_query_timeout})
+            )
+        )
         app.state.audit_buffer = AuditBuffer(app.state.store)
         try:
             yield
@@ -187,7 +197,7 @@ def create_app(
     app = FastAPI(
         title="kolgraph",
         summary="KOL profiles, networks, engagements, cross-department contact tracking, "
-                "KRM plans and KPIs for the CRM.",
+        "KRM plans and KPIs for the CRM.",
         version="1",
         lifespan=lifespan,
         dependencies=[Depends(no_nul_characters)],
@@ -200,8 +210,23 @@ def create_app(
     if store is not None:
         app.state.store = store
     errors.register(app)
-    for module in (health, hcps, engagements, contacts, plans, kpis, runs, audit, privacy, ui,
-                   apidocs, communities, alerts, activity, payments):
+    for module in (
+        health,
+        hcps,
+        engagements,
+        contacts,
+        plans,
+        kpis,
+        runs,
+        audit,
+        privacy,
+        ui,
+        apidocs,
+        communities,
+        alerts,
+        activity,
+        payments,
+    ):
         app.include_router(module.router)
     app.include_router(analytics_routes.router)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
@@ -209,11 +234,13 @@ def create_app(
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, summary=app.summary,
-                                 routes=app.routes)
+            schema = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
+            )
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components["Problem"] = Problem.model_json_schema(
-                ref_template="#/components/schemas/{model}")
+                ref_template="#/components/schemas/{model}"
+            )
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -35,10 +35,17 @@ PROBLEM = "application/problem+json"
 # FastAPI's 400 detail for a request body it cannot decode at all
 UNDECODABLE_BODY = "There was an error parsing the body"
 _TITLES = {
-    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 413: "Request body too large", 415: "Unsupported media type",
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request body too large",
+    415: "Unsupported media type",
     429: "Too many requests",
-    422: "Invalid request", 500: "Internal server error", 503: "Service unavailable",
+    422: "Invalid request",
+    500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -53,8 +60,11 @@ def problem(
 ) -> JSONResponse:
     """A problem+json response."""
     body: dict[str, Any] = {
-        "type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
-        "detail": detail, "instance": instance,
+        "type": "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": instance,
     }
     if field is not None:
         body["field"] = field
@@ -79,8 +89,10 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [
-        {"field": field_path(e.get("loc", ())),
-         "message": str(e.get("msg", "invalid")).removeprefix("Value error, ")}
+        {
+            "field": field_path(e.get("loc", ())),
+            "message": str(e.get("msg", "invalid")).removeprefix("Value error, "),
+        }
         for e in exc.errors()
     ]
     first = errors[0] if errors else {"field": "body", "message": "invalid request"}
@@ -107,8 +119,13 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI's answer to a body that is not even text (bytes that are not UTF-8): an
         # invalid request like any other malformed JSON, so 422 naming the body.
         message = "not valid JSON (the bytes are not UTF-8 text)"
-        return problem(422, f"body: {message}", instance=request.url.path, field="body",
-                       errors=[{"field": "body", "message": message}])
+        return problem(
+            422,
+            f"body: {message}",
+            instance=request.url.path,
+            field="body",
+            errors=[{"field": "body", "message": message}],
+        )
     if exc.status_code == 405:
         headers["Allow"] = _allowed_methods(request)
     return problem(exc.status_code, detail, instance=request.url.path, headers=headers or None)
@@ -126,8 +143,13 @@ async def _kolgraph(request: Request, exc: Exception) -> JSONResponse:
         return problem(403, str(exc), instance=path)
     if isinstance(exc, InvalidRequest):
         field = exc.field or "body"
-        return problem(422, f"{field}: {exc}", instance=path, field=field,
-                       errors=[{"field": field, "message": str(exc)}])
+        return problem(
+            422,
+            f"{field}: {exc}",
+            instance=path,
+            field=field,
+            errors=[{"field": field, "message": str(exc)}],
+        )
     if isinstance(exc, StoreUnavailable):
         logger.error("store unavailable: %s", exc)
         return problem(503, STORE_UNAVAILABLE, instance=path, headers={"Retry-After": "5"})
@@ -147,13 +169,18 @@ def audit_denied(request: Request, status: int, reason: str) -> None:
     cannot take it, the log line remains.
     """
     viewer = getattr(request.state, "viewer", None) or ANONYMOUS
-    logger.warning("denied %d %s %s (key %s)", status, request.method, request.url.path,
-                   viewer.key_id)
+    logger.warning(
+        "denied %d %s %s (key %s)", status, request.method, request.url.path, viewer.key_id
+    )
     buffer = getattr(request.app.state, "audit_buffer", None)
     if buffer is None:
         return
-    event = audit_event(viewer, "access.denied", request.url.path[:200], {
-        "status": status, "method": request.method, "reason": reason[:300]})
+    event = audit_event(
+        viewer,
+        "access.denied",
+        request.url.path[:200],
+        {"status": status, "method": request.method, "reason": reason[:300]},
+    )
     try:
         buffer.add(event)
     except KolgraphError as exc:
@@ -162,8 +189,7 @@ def audit_denied(request: Request, status: int, reason: str) -> None:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.error("unexpected error on %s", request.url.path, exc_info=exc)
-    return problem(500, "internal error; the server log has the details",
-                   instance=request.url.path)
+    return problem(500, "internal error; the server log has the details", instance=request.url.path)
 
 
 def register(app: FastAPI) -> None:
@@ -177,7 +203,9 @@ def register(app: FastAPI) -> None:
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries documenting problem+json for ``statuses``."""
     return {
-        s: {"description": _TITLES.get(s, "Error"),
-            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        s: {
+            "description": _TITLES.get(s, "Error"),
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
         for s in statuses
     }

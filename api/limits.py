@@ -81,9 +81,13 @@ class Shedding:
 
         if self.in_flight >= self.max_in_flight and path not in OPEN_PATHS:
             self.shed += 1
-            response = errors.problem(503, f"the service is at capacity ({self.max_in_flight} "
-                                           "requests in progress); retry shortly",
-                                      instance=path, headers={"Retry-After": "1"})
+            response = errors.problem(
+                503,
+                f"the service is at capacity ({self.max_in_flight} "
+                "requests in progress); retry shortly",
+                instance=path,
+                headers={"Retry-After": "1"},
+            )
             await response(scope, receive, with_headers)
             return
         self.in_flight += 1

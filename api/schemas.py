@@ -158,11 +158,14 @@ class Eligibility(BaseModel):
     """Whether the person is ranked as a healthcare professional, and why."""
 
     eligible: bool | None = Field(
-        None, description="Ranked and tiered as a healthcare professional (None: not scored).")
+        None, description="Ranked and tiered as a healthcare professional (None: not scored)."
+    )
     industry: bool | None = Field(
-        None, description="Affiliated with a manufacturer or company (never eligible).")
+        None, description="Affiliated with a manufacturer or company (never eligible)."
+    )
     reason: str | None = Field(
-        None, description="The evidence: NPI, specialty, trial role, clinical affiliation...")
+        None, description="The evidence: NPI, specialty, trial role, clinical affiliation..."
+    )
 
 
 class Profile(BaseModel):
@@ -174,7 +177,8 @@ class Profile(BaseModel):
     scores: dict[str, Scalar]
     classification: dict[str, Scalar]
     explanation: dict[str, Any] | None = Field(
-        None, description="The score explanation of the latest run (why this tier/segment).")
+        None, description="The score explanation of the latest run (why this tier/segment)."
+    )
     score_run: Open | None
     publications: PublicationSummary
     congresses: CongressSummary
@@ -388,7 +392,8 @@ class Kpis(BaseModel):
     engagements: int
     latest_engagement_date: str | None = Field(
         description="Only when the period has no engagement: the latest date with one under "
-                    "the same filters (null if none at all).")
+        "the same filters (null if none at all)."
+    )
     hcps_engaged: int
     targets: int
     target_coverage_rate: float | None
@@ -406,7 +411,8 @@ class Kpis(BaseModel):
     suppressed: list[str] = Field(
         default_factory=list,
         description="Figures withheld across the firewall: fewer than 5 engagements behind "
-                    "them (outcome buckets under 5 are merged into 'other').")
+        "them (outcome buckets under 5 are merged into 'other').",
+    )
     segment_coverage: list[SegmentCoverage]
 
 

@@ -13,8 +13,9 @@ from kolgraph.errors import InvalidApiKey
 from kolgraph.krm import keys
 from kolgraph.krm.access import Viewer
 
-api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
-                              description="A key from 'kolgraph keys create'.")
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="A key from 'kolgraph keys create'."
+)
 bearer = HTTPBearer(auto_error=False, description="The same API key as a bearer token.")
 
 
@@ -35,15 +36,18 @@ async def current_viewer(
         bearer token, or two different keys are presented (-> 401).
     """
     if token is None and request.headers.get("authorization") is not None:
-        raise InvalidApiKey("malformed Authorization header; send 'Authorization: Bearer <key>' "
-                            "or the key alone as 'X-API-Key: <key>'")
+        raise InvalidApiKey(
+            "malformed Authorization header; send 'Authorization: Bearer <key>' "
+            "or the key alone as 'X-API-Key: <key>'"
+        )
     if api_key and token and token.credentials != api_key:
         raise InvalidApiKey("X-API-Key and the bearer token are different keys; send one key")
     presented = api_key or (token.credentials if token else None)
     if not presented:
         raise InvalidApiKey(
             "missing API key; send it as 'X-API-Key: <key>' or 'Authorization: Bearer <key>' "
-            "(create one with 'kolgraph keys create')")
+            "(create one with 'kolgraph keys create')"
+        )
     if len(presented) > 200:
         raise InvalidApiKey("unknown API key; create one with 'kolgraph keys create'")
     store = request.app.state.store
@@ -54,9 +58,12 @@ async def current_viewer(
     limit = getattr(request.app.state, "key_rate_limit", None)
     wait = limit.wait_for(viewer.key_id) if limit is not None else 0.0
     if wait:
-        raise HTTPException(429, f"key {viewer.key_id} is over its rate of {limit.rate:g} "
-                                 "requests per second; retry after the Retry-After seconds",
-                            headers={"Retry-After": retry_after(wait)})
+        raise HTTPException(
+            429,
+            f"key {viewer.key_id} is over its rate of {limit.rate:g} "
+            "requests per second; retry after the Retry-After seconds",
+            headers={"Retry-After": retry_after(wait)},
+        )
     return viewer
 
 

@@ -52,12 +52,28 @@ def generate(store, n_hcps: int, n_engagements: int, seed: int) -> None:
         return
     store.apply_schema()
     t = time.perf_counter()
-    store.upsert_nodes("HCP", ({"id": f"npi:{1000000000 + i}", "props": {
-        "npi": str(1000000000 + i), "name": f"Hcp {i}", "name_key": f"hcp {i}",
-        "specialty": rng.choice(("oncology", "cardiology", "neurology")),
-        "influence": round(rng.random() * 100, 2), "tier": rng.choice(TIERS),
-        "segment": rng.choice("ABC"), "community": str(i % 500), "state": "CA",
-        "lat": 37.0 + rng.random(), "lon": -122.0 + rng.random()}} for i in range(n_hcps)))
+    store.upsert_nodes(
+        "HCP",
+        (
+            {
+                "id": f"npi:{1000000000 + i}",
+                "props": {
+                    "npi": str(1000000000 + i),
+                    "name": f"Hcp {i}",
+                    "name_key": f"hcp {i}",
+                    "specialty": rng.choice(("oncology", "cardiology", "neurology")),
+                    "influence": round(rng.random() * 100, 2),
+                    "tier": rng.choice(TIERS),
+                    "segment": rng.choice("ABC"),
+                    "community": str(i % 500),
+                    "state": "CA",
+                    "lat": 37.0 + rng.random(),
+                    "lon": -122.0 + rng.random(),
+                },
+            }
+            for i in range(n_hcps)
+        ),
+    )
     print(f"{n_hcps:,} HCPs in {time.perf_counter() - t:.1f} s")
     today = date.today()
 
@@ -66,15 +82,26 @@ def generate(store, n_hcps: int, n_engagements: int, seed: int) -> None:
             dept = rng.choice(DEPARTMENTS)
             hcp = f"npi:{1000000000 + rng.randrange(n_hcps)}"
             kind = rng.choice(TYPES)
-            yield {"id": f"eng:crm:B{j}", "hcp_id": hcp, "department": dept,
-                   "department_id": f"dept:{dept}", "employee_node_id": None,
-                   "props": {"crm_id": f"B{j}", "hcp_id": hcp, "department": dept, "type": kind,
-                             "date": (today - timedelta(days=rng.randrange(730))).isoformat(),
-                             "employee_id": f"e{rng.randrange(2000)}",
-                             "objective": rng.choice(("oncology data", "formulary access",
-                                                      "trial sites")),
-                             "notes": "call notes", "key_messages": ["efficacy"],
-                             "cost": round(rng.random() * 400, 2), "source": "bench"}}
+            yield {
+                "id": f"eng:crm:B{j}",
+                "hcp_id": hcp,
+                "department": dept,
+                "department_id": f"dept:{dept}",
+                "employee_node_id": None,
+                "props": {
+                    "crm_id": f"B{j}",
+                    "hcp_id": hcp,
+                    "department": dept,
+                    "type": kind,
+                    "date": (today - timedelta(days=rng.randrange(730))).isoformat(),
+                    "employee_id": f"e{rng.randrange(2000)}",
+                    "objective": rng.choice(("oncology data", "formulary access", "trial sites")),
+                    "notes": "call notes",
+                    "key_messages": ["efficacy"],
+                    "cost": round(rng.random() * 400, 2),
+                    "source": "bench",
+                },
+            }
 
     t = time.perf_counter()
     sent = store.write("record_engagements", rows(), batch_size=5000)
@@ -87,8 +114,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def drive(base: str, key: str, paths: list[str], rate: float, seconds: float,
-          connections: int = 64) -> dict:
+def drive(
+    base: str, key: str, paths: list[str], rate: float, seconds: float, connections: int = 64
+) -> dict:
     """Send ``rate * seconds`` GETs open-loop; latency counts from each request's due time.
 
     The keep-alive connections are opened (and used once) before the clock starts, as a
@@ -143,7 +171,9 @@ def drive(base: str, key: str, paths: list[str], rate: float, seconds: float,
         idle.get().close()
     latencies.sort()
     return {
-        "requests": total, "errors": errors, "throughput": total / elapsed,
+        "requests": total,
+        "errors": errors,
+        "throughput": total / elapsed,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
         "max_ms": 1000 * latencies[-1],
@@ -159,8 +189,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--workers", type=int, default=1, help="kolgraph serve --workers")
-    parser.add_argument("--scenarios", default="profile,contacts,history",
-                        help="comma-separated subset of profile, contacts, history")
+    parser.add_argument(
+        "--scenarios",
+        default="profile,contacts,history",
+        help="comma-separated subset of profile, contacts, history",
+    )
     add_backend_args(parser)
     args = parser.parse_args()
     for name in args.backends:
@@ -181,9 +214,22 @@ def run(settings: Settings, args: argparse.Namespace) -> None:
     port = free_port()
     env = {**os.environ, **settings_env(settings)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "kolgraph.cli", "serve", "--data-dir", str(settings.data_dir),
-         "--port", str(port), "--workers", str(args.workers)],
-        env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "kolgraph.cli",
+            "serve",
+            "--data-dir",
+            str(settings.data_dir),
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -200,16 +246,20 @@ def run(settings: Settings, args: argparse.Namespace) -> None:
             "contacts": [f"/hcps/{i}/contacts" for i in ids],
             "history": [f"/hcps/{i}/engagements" for i in ids],
         }
-        print("| scenario | target req/s | achieved req/s | requests | errors | p50 ms | p99 ms "
-              "| max ms | load avg (1 min) |")
+        print(
+            "| scenario | target req/s | achieved req/s | requests | errors | p50 ms | p99 ms "
+            "| max ms | load avg (1 min) |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name in args.scenarios.split(","):
             paths = scenarios[name]
             r = drive(base, key, paths, args.rate, args.seconds)
-            print(f"| {name} | {args.rate:.0f} | {r['throughput']:.1f} | {r['requests']} | "
-                  f"{r['errors']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | "
-                  f"{os.getloadavg()[0]:.1f} |",
-                  flush=True)
+            print(
+                f"| {name} | {args.rate:.0f} | {r['throughput']:.1f} | {r['requests']} | "
+                f"{r['errors']} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | "
+                f"{os.getloadavg()[0]:.1f} |",
+                flush=True,
+            )
     finally:
         os.kill(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

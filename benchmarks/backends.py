@@ -33,10 +33,12 @@ logging.getLogger("neo4j").setLevel(logging.ERROR)  # the server's notices on un
 
 def add_backend_args(parser: argparse.ArgumentParser) -> None:
     """``--backends`` (both by default) and ``--neo4j-uri``/``--neo4j-password``."""
-    parser.add_argument("--backends", nargs="+", choices=("falkordb", "neo4j"),
-                        default=["falkordb", "neo4j"])
-    parser.add_argument("--neo4j-uri", default=None,
-                        help="an existing Neo4j (emptied first); else one is started")
+    parser.add_argument(
+        "--backends", nargs="+", choices=("falkordb", "neo4j"), default=["falkordb", "neo4j"]
+    )
+    parser.add_argument(
+        "--neo4j-uri", default=None, help="an existing Neo4j (emptied first); else one is started"
+    )
     parser.add_argument("--neo4j-password", default=PASSWORD)
 
 
@@ -65,8 +67,9 @@ def server_rss_mb(settings: Settings, key: str = "VmRSS") -> int:
 
 
 @contextmanager
-def backend(name: str, data_dir: Path, args: argparse.Namespace, *,
-            empty: bool = True) -> Iterator[Settings]:
+def backend(
+    name: str, data_dir: Path, args: argparse.Namespace, *, empty: bool = True
+) -> Iterator[Settings]:
     """Settings for a store of backend ``name`` under ``data_dir`` (emptied first unless
     ``empty`` is false); its server is stopped on exit when this run started it."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -79,16 +82,26 @@ def backend(name: str, data_dir: Path, args: argparse.Namespace, *,
     home = data_dir / "neo4j"
     uri = args.neo4j_uri
     if uri is None:
-        env = {**os.environ, "KOLGRAPH_NEO4J_TEST_PASSWORD": args.neo4j_password,
-               "NEO4J_LAUNCHER_OWNER_PID": str(os.getpid())}
-        done = subprocess.run(["sh", str(LAUNCHER / "start.sh"), str(home)], env=env,
-                              capture_output=True, text=True, timeout=900, check=False)
+        env = {
+            **os.environ,
+            "KOLGRAPH_NEO4J_TEST_PASSWORD": args.neo4j_password,
+            "NEO4J_LAUNCHER_OWNER_PID": str(os.getpid()),
+        }
+        done = subprocess.run(
+            ["sh", str(LAUNCHER / "start.sh"), str(home)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
         lines = done.stdout.strip().splitlines()
         if done.returncode != 0 or not lines:
             raise RuntimeError(f"tests/neo4j/start.sh failed:\n{done.stderr[-3000:]}")
         uri = lines[-1]
-    settings = Settings(backend="neo4j", data_dir=data_dir, neo4j_uri=uri,
-                        neo4j_password=args.neo4j_password)
+    settings = Settings(
+        backend="neo4j", data_dir=data_dir, neo4j_uri=uri, neo4j_password=args.neo4j_password
+    )
     try:
         if empty:
             with open_store(settings) as store:
@@ -96,18 +109,27 @@ def backend(name: str, data_dir: Path, args: argparse.Namespace, *,
         yield settings
     finally:
         if args.neo4j_uri is None:
-            subprocess.run(["sh", str(LAUNCHER / "stop.sh"), str(home)], check=False,
-                           capture_output=True, timeout=300)
+            subprocess.run(
+                ["sh", str(LAUNCHER / "stop.sh"), str(home)],
+                check=False,
+                capture_output=True,
+                timeout=300,
+            )
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """Environment variables that make a ``kolgraph`` subprocess use ``settings``' store."""
     env = {"KOLGRAPH_BACKEND": settings.backend, "KOLGRAPH_DATA_DIR": str(settings.data_dir)}
     if settings.backend == "neo4j":
-        env.update({"KOLGRAPH_NEO4J_URI": settings.neo4j_uri or "",
-                    "KOLGRAPH_NEO4J_USER": settings.neo4j_user,
-                    "KOLGRAPH_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value()
-                    if settings.neo4j_password else ""})
+        env.update(
+            {
+                "KOLGRAPH_NEO4J_URI": settings.neo4j_uri or "",
+                "KOLGRAPH_NEO4J_USER": settings.neo4j_user,
+                "KOLGRAPH_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value()
+                if settings.neo4j_password
+                else "",
+            }
+        )
     else:
         env["KOLGRAPH_APPENDFSYNC"] = settings.appendfsync
     return env

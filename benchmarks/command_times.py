@@ -42,8 +42,9 @@ def timed(command: list[str], data_dir: Path) -> tuple[float, float, float | Non
     after, server_after = os.times(), server_cpu(data_dir)
     if done.returncode:
         sys.exit(f"{' '.join(command)} failed: {done.stderr.decode()[-500:]}")
-    cpu = (after.children_user + after.children_system
-           - before.children_user - before.children_system)
+    cpu = (
+        after.children_user + after.children_system - before.children_user - before.children_system
+    )
     spent = None if server is None or server_after is None else server_after - server
     return wall, cpu, spent
 
@@ -56,19 +57,25 @@ def main() -> None:
     args = parser.parse_args()
     kolgraph = shutil.which("kolgraph") or sys.exit("no kolgraph on PATH")
     data = ["--data-dir", str(args.data_dir)]
-    commands = [args.command + data] if args.command else [
-        ["--help"], ["status", "--json", *data], ["analytics", "roi", "--help"]]
+    commands = (
+        [args.command + data]
+        if args.command
+        else [["--help"], ["status", "--json", *data], ["analytics", "roi", "--help"]]
+    )
     for command in commands:
         full = [sys.executable, kolgraph, *command]
         timed(full, args.data_dir)
         runs = [timed(full, args.data_dir) for _ in range(args.runs)]
         walls = [w for w, _, _ in runs]
         servers = [s for _, _, s in runs if s is not None]
-        print(f"kolgraph {' '.join(command)}: median {statistics.median(walls):.3f} s "
-              f"(runs {', '.join(f'{w:.2f}' for w in walls)}), command CPU median "
-              f"{statistics.median(c for _, c, _ in runs):.2f} s"
-              + (f", server CPU median {statistics.median(servers):.2f} s" if servers else "")
-              + f", load average {os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"kolgraph {' '.join(command)}: median {statistics.median(walls):.3f} s "
+            f"(runs {', '.join(f'{w:.2f}' for w in walls)}), command CPU median "
+            f"{statistics.median(c for _, c, _ in runs):.2f} s"
+            + (f", server CPU median {statistics.median(servers):.2f} s" if servers else "")
+            + f", load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

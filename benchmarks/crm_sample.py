@@ -32,11 +32,35 @@ SAMPLES = ROOT / "data" / "samples"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
 PAYMENTS = SAMPLES / "open-payments" / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
 OUT = SAMPLES / "crm" / "engagements_sample.csv"
-COLUMNS = ["engagement_id", "hcp_crm_id", "hcp_npi", "hcp_profile_id", "hcp_name",
-           "hcp_affiliation", "hcp_city", "hcp_state", "employee_id", "employee_name",
-           "employee_role", "department", "territory", "type", "channel", "datetime",
-           "objective", "product", "key_messages", "outcome", "cost", "lat", "lon", "notes",
-           "planned", "hcp_lat", "hcp_lon"]
+COLUMNS = [
+    "engagement_id",
+    "hcp_crm_id",
+    "hcp_npi",
+    "hcp_profile_id",
+    "hcp_name",
+    "hcp_affiliation",
+    "hcp_city",
+    "hcp_state",
+    "employee_id",
+    "employee_name",
+    "employee_role",
+    "department",
+    "territory",
+    "type",
+    "channel",
+    "datetime",
+    "objective",
+    "product",
+    "key_messages",
+    "outcome",
+    "cost",
+    "lat",
+    "lon",
+    "notes",
+    "planned",
+    "hcp_lat",
+    "hcp_lon",
+]
 EMPLOYEES = [  # id, name, role, department, territory
     ("S01", "Dana Whitfield", "rep", "sales", "West"),
     ("S02", "Marco Ruiz", "rep", "sales", "Central"),
@@ -49,27 +73,43 @@ EMPLOYEES = [  # id, name, role, department, territory
 ]
 WORK = {  # department -> (types, channels)
     "sales": (["visit", "call", "email", "sample_drop"], ["in_person", "phone", "email"]),
-    "medical_affairs": (["meeting", "advisory_board", "email", "congress_invitation"],
-                        ["in_person", "video", "email"]),
+    "medical_affairs": (
+        ["meeting", "advisory_board", "email", "congress_invitation"],
+        ["in_person", "video", "email"],
+    ),
     "marketing": (["speaker_programme", "congress_invitation", "email"], ["event", "email"]),
     "clinical_research": (["research_collaboration", "meeting"], ["in_person", "video"]),
     "market_access": (["meeting", "call"], ["video", "phone"]),
 }
 PRODUCTS = {
-    "TYSABRI": ["efficacy in highly active RRMS", "PML risk stratification (JCV index)",
-                "every-4-week infusion"],
-    "TECFIDERA": ["oral first-line option", "GI tolerability management",
-                  "lymphocyte monitoring"],
+    "TYSABRI": [
+        "efficacy in highly active RRMS",
+        "PML risk stratification (JCV index)",
+        "every-4-week infusion",
+    ],
+    "TECFIDERA": ["oral first-line option", "GI tolerability management", "lymphocyte monitoring"],
     "AVONEX": ["once-weekly injection", "long-term safety data", "pregnancy considerations"],
 }
-OUTCOMES = ["interested", "requested data", "no change", "agreed to follow-up",
-            "will trial in new patients", "declined", "referred to colleague"]
+OUTCOMES = [
+    "interested",
+    "requested data",
+    "no change",
+    "agreed to follow-up",
+    "will trial in new patients",
+    "declined",
+    "referred to colleague",
+]
 CITIES = {  # practice city -> (lat, lon), for GPS of in-person visits
-    ("SAN FRANCISCO", "CA"): (37.7749, -122.4194), ("HOUSTON", "TX"): (29.7604, -95.3698),
-    ("NEW YORK", "NY"): (40.7128, -74.0060), ("CHICAGO", "IL"): (41.8781, -87.6298),
-    ("LOS ANGELES", "CA"): (34.0522, -118.2437), ("BOSTON", "MA"): (42.3601, -71.0589),
-    ("PHILADELPHIA", "PA"): (39.9526, -75.1652), ("PHOENIX", "AZ"): (33.4484, -112.0740),
-    ("KEARNEY", "NE"): (40.6993, -99.0817), ("DALLAS", "TX"): (32.7767, -96.7970),
+    ("SAN FRANCISCO", "CA"): (37.7749, -122.4194),
+    ("HOUSTON", "TX"): (29.7604, -95.3698),
+    ("NEW YORK", "NY"): (40.7128, -74.0060),
+    ("CHICAGO", "IL"): (41.8781, -87.6298),
+    ("LOS ANGELES", "CA"): (34.0522, -118.2437),
+    ("BOSTON", "MA"): (42.3601, -71.0589),
+    ("PHILADELPHIA", "PA"): (39.9526, -75.1652),
+    ("PHOENIX", "AZ"): (33.4484, -112.0740),
+    ("KEARNEY", "NE"): (40.6993, -99.0817),
+    ("DALLAS", "TX"): (32.7767, -96.7970),
 }
 START = datetime(2024, 1, 8, 8, 0)
 
@@ -78,11 +118,15 @@ def nppes_hcps() -> list[dict[str, str]]:
     """Individual, active providers of the NPPES sample (name, NPI, practice place)."""
     with NPPES.open(newline="", encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["Entity Type Code"] in ("1", "1.0")]
-    return [{"hcp_npi": r["NPI"].removesuffix(".0"),
-             "hcp_name": f"{r['Provider First Name']} {r['Provider Last Name (Legal Name)']}",
-             "hcp_city": r["Provider Business Practice Location Address City Name"],
-             "hcp_state": r["Provider Business Practice Location Address State Name"]}
-            for r in rows]
+    return [
+        {
+            "hcp_npi": r["NPI"].removesuffix(".0"),
+            "hcp_name": f"{r['Provider First Name']} {r['Provider Last Name (Legal Name)']}",
+            "hcp_city": r["Provider Business Practice Location Address City Name"],
+            "hcp_state": r["Provider Business Practice Location Address State Name"],
+        }
+        for r in rows
+    ]
 
 
 def payment_hcps() -> list[dict[str, str]]:
@@ -93,11 +137,14 @@ def payment_hcps() -> list[dict[str, str]]:
             pid = r["physician_profile_id"]
             if r["covered_recipient_type"] != "Covered Recipient Physician" or pid in seen:
                 continue
-            seen[pid] = {"hcp_profile_id": pid,
-                         "hcp_name": f"{r['physician_first_name']} {r['physician_last_name']}",
-                         "hcp_affiliation": r["recipient_primary_business_street_address_line2"]
-                         or r["recipient_primary_business_street_address_line1"],
-                         "hcp_city": r["recipient_city"], "hcp_state": r["recipient_state"]}
+            seen[pid] = {
+                "hcp_profile_id": pid,
+                "hcp_name": f"{r['physician_first_name']} {r['physician_last_name']}",
+                "hcp_affiliation": r["recipient_primary_business_street_address_line2"]
+                or r["recipient_primary_business_street_address_line1"],
+                "hcp_city": r["recipient_city"],
+                "hcp_state": r["recipient_state"],
+            }
     return list(seen.values())
 
 
@@ -108,14 +155,26 @@ def practice_location(hcp: dict[str, str], place: tuple[float, float]) -> tuple[
     return place[0] + rng.uniform(-0.03, 0.03), place[1] + rng.uniform(-0.03, 0.03)
 
 
-def engagement(rng: random.Random, n: int, hcp: dict[str, str], crm_id: str,
-               employee: tuple[str, ...], when: datetime, product: str | None = None,
-               kind: str | None = None) -> dict[str, str]:
+def engagement(
+    rng: random.Random,
+    n: int,
+    hcp: dict[str, str],
+    crm_id: str,
+    employee: tuple[str, ...],
+    when: datetime,
+    product: str | None = None,
+    kind: str | None = None,
+) -> dict[str, str]:
     emp_id, name, role, dept, territory = employee
     types, channels = WORK[dept]
     kind = kind or rng.choice(types)
-    channel = {"email": "email", "call": "phone", "speaker_programme": "event",
-               "visit": "in_person", "sample_drop": "in_person"}.get(kind, rng.choice(channels))
+    channel = {
+        "email": "email",
+        "call": "phone",
+        "speaker_programme": "event",
+        "visit": "in_person",
+        "sample_drop": "in_person",
+    }.get(kind, rng.choice(channels))
     product = product or rng.choice(list(PRODUCTS))
     messages = rng.sample(PRODUCTS[product], k=rng.randint(1, 2))
     place = CITIES.get((hcp.get("hcp_city", "").upper(), hcp.get("hcp_state", "")))
@@ -127,23 +186,46 @@ def engagement(rng: random.Random, n: int, hcp: dict[str, str], crm_id: str,
         base, scale = (practice, 0.1) if on_site else (place, 1.0)
         lat = f"{base[0] + d_lat * scale:.5f}"
         lon = f"{base[1] + d_lon * scale:.5f}"
-    cost = {"advisory_board": 1500, "speaker_programme": 2500, "meeting": 60,
-            "visit": 25, "sample_drop": 40, "research_collaboration": 5000,
-            "congress_invitation": 1800}.get(kind, 0)
+    cost = {
+        "advisory_board": 1500,
+        "speaker_programme": 2500,
+        "meeting": 60,
+        "visit": 25,
+        "sample_drop": 40,
+        "research_collaboration": 5000,
+        "congress_invitation": 1800,
+    }.get(kind, 0)
     row = {
-        "engagement_id": f"ENG-{n:05d}", "hcp_crm_id": crm_id, "employee_id": emp_id,
-        "employee_name": name, "employee_role": role, "department": dept,
-        "territory": territory, "type": kind, "channel": channel,
+        "engagement_id": f"ENG-{n:05d}",
+        "hcp_crm_id": crm_id,
+        "employee_id": emp_id,
+        "employee_name": name,
+        "employee_role": role,
+        "department": dept,
+        "territory": territory,
+        "type": kind,
+        "channel": channel,
         "datetime": when.strftime("%Y-%m-%dT%H:%M"),
         "objective": f"{product}: {rng.choice(['awareness', 'data update', 'access', 'advocacy'])}",
-        "product": product, "key_messages": "|".join(messages) if dept != "market_access" else "",
-        "outcome": rng.choice(OUTCOMES), "cost": f"{cost:.2f}" if cost else "",
-        "lat": lat, "lon": lon, "notes": "", "planned": "yes" if rng.random() < 0.8 else "no",
+        "product": product,
+        "key_messages": "|".join(messages) if dept != "market_access" else "",
+        "outcome": rng.choice(OUTCOMES),
+        "cost": f"{cost:.2f}" if cost else "",
+        "lat": lat,
+        "lon": lon,
+        "notes": "",
+        "planned": "yes" if rng.random() < 0.8 else "no",
         "hcp_lat": f"{practice[0]:.5f}" if practice else "",
         "hcp_lon": f"{practice[1]:.5f}" if practice else "",
     }
-    for key in ("hcp_npi", "hcp_profile_id", "hcp_name", "hcp_affiliation", "hcp_city",
-                "hcp_state"):
+    for key in (
+        "hcp_npi",
+        "hcp_profile_id",
+        "hcp_name",
+        "hcp_affiliation",
+        "hcp_city",
+        "hcp_state",
+    ):
         row[key] = hcp.get(key, "")
     return row
 
@@ -165,18 +247,40 @@ def generate(seed: int = 7) -> list[dict[str, str]]:
         if i % 6 == 0:  # sales and medical affairs on the same product within days
             when = START + timedelta(days=rng.randrange(500), hours=2)
             product = rng.choice(list(PRODUCTS))
-            rows.append(engagement(rng, len(rows) + 1, hcp, crm_id, EMPLOYEES[0], when,
-                                   product, "visit"))
-            note = engagement(rng, len(rows) + 1, hcp, crm_id, EMPLOYEES[3],
-                              when + timedelta(days=2), product, "meeting")
+            rows.append(
+                engagement(rng, len(rows) + 1, hcp, crm_id, EMPLOYEES[0], when, product, "visit")
+            )
+            note = engagement(
+                rng,
+                len(rows) + 1,
+                hcp,
+                crm_id,
+                EMPLOYEES[3],
+                when + timedelta(days=2),
+                product,
+                "meeting",
+            )
             note["notes"] = "sales visited two days earlier on the same product"
             rows.append(note)
         if i % 9 == 0:  # a sales call during an advisory board engagement
             when = START + timedelta(days=rng.randrange(500), hours=3)
-            rows.append(engagement(rng, len(rows) + 1, hcp, crm_id, EMPLOYEES[4], when,
-                                   None, "advisory_board"))
-            rows.append(engagement(rng, len(rows) + 1, hcp, crm_id, EMPLOYEES[1],
-                                   when + timedelta(days=1), None, "call"))
+            rows.append(
+                engagement(
+                    rng, len(rows) + 1, hcp, crm_id, EMPLOYEES[4], when, None, "advisory_board"
+                )
+            )
+            rows.append(
+                engagement(
+                    rng,
+                    len(rows) + 1,
+                    hcp,
+                    crm_id,
+                    EMPLOYEES[1],
+                    when + timedelta(days=1),
+                    None,
+                    "call",
+                )
+            )
     rows.sort(key=lambda r: (r["datetime"], r["engagement_id"]))
     return rows
 

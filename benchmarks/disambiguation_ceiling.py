@@ -51,18 +51,27 @@ from kolgraph.resolution.model import default_model
 from kolgraph.resolution.profiles import Profile
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "samples" / "author-disambiguation"
-SHARED = ("shared_coauthors", "coauthor_fullname_shared", "self_citation", "shared_references",
-          "shared_grants", "email_equal", "orcid_equal")
+SHARED = (
+    "shared_coauthors",
+    "coauthor_fullname_shared",
+    "self_citation",
+    "shared_references",
+    "shared_grants",
+    "email_equal",
+    "orcid_equal",
+)
 AFFILIATIONS = ("affiliation_similarity", "record_affiliation_similarity")
 
 
 def learners(seed: int) -> dict[str, object]:
     """The classifiers tried on the pairs without strong evidence."""
     return {
-        "boosting": GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.05,
-                                               subsample=0.8, random_state=seed),
-        "random_forest": RandomForestClassifier(n_estimators=500, min_samples_leaf=2,
-                                                random_state=seed, n_jobs=1),
+        "boosting": GradientBoostingClassifier(
+            n_estimators=200, max_depth=3, learning_rate=0.05, subsample=0.8, random_state=seed
+        ),
+        "random_forest": RandomForestClassifier(
+            n_estimators=500, min_samples_leaf=2, random_state=seed, n_jobs=1
+        ),
         "logistic": make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=5000)),
     }
 
@@ -81,8 +90,12 @@ def same_above(scores: np.ndarray, same: np.ndarray, wrong: int) -> int:
     return int(np.cumsum(ranked)[false <= wrong].max(initial=0))
 
 
-def evidence_links(mentions: dict[str, Profile], pairs: list[tuple[str, str]],
-                   features: np.ndarray, threshold: float) -> nx.Graph:
+def evidence_links(
+    mentions: dict[str, Profile],
+    pairs: list[tuple[str, str]],
+    features: np.ndarray,
+    threshold: float,
+) -> nx.Graph:
     """Mentions joined where their two records share strong evidence."""
     column = {name: i for i, name in enumerate(FEATURES)}
     strong = np.zeros(len(pairs), dtype=bool)
@@ -96,8 +109,9 @@ def evidence_links(mentions: dict[str, Profile], pairs: list[tuple[str, str]],
     return graph
 
 
-def ceiling(x: np.ndarray, y: np.ndarray, linked: np.ndarray, n_same: int, wrong: int,
-            seeds: int) -> dict[str, object]:
+def ceiling(
+    x: np.ndarray, y: np.ndarray, linked: np.ndarray, n_same: int, wrong: int, seeds: int
+) -> dict[str, object]:
     """Recall with an oracle on the ``linked`` pairs and the best held-out classifier,
     cut with hindsight at ``wrong`` wrong merges, on the others."""
     rest_x, rest_y = x[~linked], y[~linked]
@@ -105,8 +119,9 @@ def ceiling(x: np.ndarray, y: np.ndarray, linked: np.ndarray, n_same: int, wrong
     for seed in range(seeds):
         folds = StratifiedKFold(5, shuffle=True, random_state=seed)
         for name, learner in learners(seed).items():
-            scores = cross_val_predict(learner, rest_x, rest_y, cv=folds,
-                                       method="predict_proba")[:, 1]
+            scores = cross_val_predict(learner, rest_x, rest_y, cv=folds, method="predict_proba")[
+                :, 1
+            ]
             found.setdefault(name, []).append(same_above(scores, rest_y, wrong))
     best = max(max(v) for v in found.values())
     linked_same = int(y[linked].sum())
@@ -122,8 +137,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=Path, default=GOLD / "train_articles.xml.gz")
     parser.add_argument("--pairs", type=Path, default=GOLD / "pairs_train.csv")
-    parser.add_argument("--affiliation", type=float, nargs="+", default=[0.1, 0.2, 0.3, 0.5],
-                        help="3-gram similarities from which a shared affiliation counts")
+    parser.add_argument(
+        "--affiliation",
+        type=float,
+        nargs="+",
+        default=[0.1, 0.2, 0.3, 0.5],
+        help="3-gram similarities from which a shared affiliation counts",
+    )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--precision", type=float, default=0.99)
     args = parser.parse_args()
@@ -139,8 +159,12 @@ def main() -> None:
             if m.key in keys:
                 profiles[m.id] = Profile.from_mention(m)
                 blocks.setdefault(m.key, []).append(m.id)
-    pairs = [(a, b) for ids in blocks.values() for a, b in itertools.combinations(ids, 2)
-             if not conflict(profiles[a], profiles[b])]
+    pairs = [
+        (a, b)
+        for ids in blocks.values()
+        for a, b in itertools.combinations(ids, 2)
+        if not conflict(profiles[a], profiles[b])
+    ]
     index = {pair: i for i, pair in enumerate(pairs)}
     for a, b, _ in triples:  # a labelled pair across two blocks (an umlaut written two ways)
         if (a.id, b.id) not in index and (b.id, a.id) not in index:
@@ -165,13 +189,21 @@ def main() -> None:
         component = {m: i for i, c in enumerate(nx.connected_components(graph)) for m in c}
         linked = np.array([component[a] == component[b] for a, b in labelled])
         by_threshold[str(threshold)] = ceiling(x, y, linked, n_same, wrong, args.seeds)
-    print(json.dumps({
-        "pairs": len(triples), "authors_not_found": missing, "same_person": n_same,
-        "same_person_ruled_out_by_rules": ruled_out_same,
-        "mentions_in_labelled_blocks": len(profiles), "wrong_merges_allowed": wrong,
-        "recall_needed": 0.95, "by_affiliation_threshold": by_threshold,
-        "recall_ceiling": max(v["recall_ceiling"] for v in by_threshold.values()),
-    }))
+    print(
+        json.dumps(
+            {
+                "pairs": len(triples),
+                "authors_not_found": missing,
+                "same_person": n_same,
+                "same_person_ruled_out_by_rules": ruled_out_same,
+                "mentions_in_labelled_blocks": len(profiles),
+                "wrong_merges_allowed": wrong,
+                "recall_needed": 0.95,
+                "by_affiliation_threshold": by_threshold,
+                "recall_ceiling": max(v["recall_ceiling"] for v in by_threshold.values()),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

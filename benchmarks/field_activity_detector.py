@@ -21,8 +21,7 @@ from kolgraph.store import EmbeddedFalkorDB, open_store
 
 def evaluate(employees: int, fabricators: int, months: int, seed: int) -> dict[str, object]:
     """Seed a fresh embedded store, run the checks, score them against the planted truth."""
-    data = field_force(n_employees=employees, n_fabricators=fabricators, months=months,
-                       seed=seed)
+    data = field_force(n_employees=employees, n_fabricators=fabricators, months=months, seed=seed)
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp))
         try:
@@ -31,8 +30,11 @@ def evaluate(employees: int, fabricators: int, months: int, seed: int) -> dict[s
                 seed_field_force(store, data)
                 first, last = data["period"]
                 started = time.perf_counter()
-                report = suspicious_activity(store, until=last, params=FieldActivityParams(
-                    days=(last - first).days + 1, seed=seed))
+                report = suspicious_activity(
+                    store,
+                    until=last,
+                    params=FieldActivityParams(days=(last - first).days + 1, seed=seed),
+                )
                 seconds = time.perf_counter() - started
         finally:
             EmbeddedFalkorDB(settings.data_dir).stop()
@@ -42,18 +44,23 @@ def evaluate(employees: int, fabricators: int, months: int, seed: int) -> dict[s
     by_rules = {r["employee_id"] for r in rows if r["rules"]}
     by_forest = {r["employee_id"] for r in rows if r["detector_flag"]}
     combined = {e["employee_id"] for e in report["employees"]}
-    planted_periods = {(r["employee_id"], r["period"]) for r in rows
-                       if r["employee_id"] in planted}
+    planted_periods = {(r["employee_id"], r["period"]) for r in rows if r["employee_id"] in planted}
     flagged_periods = {(r["employee_id"], r["period"]) for r in rows if r["flagged"]}
     return {
-        "employees": employees, "fabricators": fabricators, "months": months, "seed": seed,
-        "engagements": len(data["engagements"]), "seconds": round(seconds, 2),
+        "employees": employees,
+        "fabricators": fabricators,
+        "months": months,
+        "seed": seed,
+        "engagements": len(data["engagements"]),
+        "seconds": round(seconds, 2),
         "rules": detection_quality(by_rules, planted, population),
         "isolation_forest": detection_quality(by_forest, planted, population),
         "combined": detection_quality(combined, planted, population),
         "combined_periods": detection_quality(
-            {f"{e}|{p}" for e, p in flagged_periods}, {f"{e}|{p}" for e, p in planted_periods},
-            {f"{r['employee_id']}|{r['period']}" for r in rows}),
+            {f"{e}|{p}" for e, p in flagged_periods},
+            {f"{e}|{p}" for e, p in planted_periods},
+            {f"{r['employee_id']}|{r['period']}" for r in rows},
+        ),
         "missed": {e: data["planted"][e] for e in planted - combined},
         "false_alarms": {e: data["hard_cases"].get(e, "") for e in combined - planted},
     }

@@ -26,8 +26,9 @@ def fuzz(source: str, seconds: float) -> dict[str, object]:
     stats = {"examples": 0, "parsed": 0, "refused": 0, "crashes": []}
     deadline = time.monotonic() + seconds
 
-    @settings(max_examples=100, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(mutations)
     def target(ops):  # noqa: ANN001, ANN202
         if time.monotonic() > deadline:
@@ -36,8 +37,13 @@ def fuzz(source: str, seconds: float) -> dict[str, object]:
         try:
             outcome = parse_or_refuse(source, _mutate(seed, ops))
         except Exception as exc:  # noqa: BLE001 - a crash is what we are looking for
-            stats["crashes"].append({"ops": ops, "error": repr(exc)[:300],
-                                     "where": traceback.format_exc().splitlines()[-3][:200]})
+            stats["crashes"].append(
+                {
+                    "ops": ops,
+                    "error": repr(exc)[:300],
+                    "where": traceback.format_exc().splitlines()[-3][:200],
+                }
+            )
             return
         stats["refused" if outcome == "refused" else "parsed"] += 1
 

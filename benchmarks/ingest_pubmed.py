@@ -42,16 +42,95 @@ from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.resolution.model import default_model
 from kolgraph.store import open_store
 
-FAMILIES = [f"{a}{b}" for a in ("Sm", "Mü", "Ng", "Wa", "Ko", "Ga", "Ro", "Be", "Da", "Li",
-                                "Ch", "Pe", "Ha", "Ta", "Yo", "Ki", "Fe", "Ol", "Za", "Ví")
-            for b in ("ith", "ller", "uyen", "ng", "walski", "rcía", "ssi", "rger", "vies",
-                      "u", "en", "rez", "nsen", "naka", "shida", "m", "rreira", "son", "hra",
-                      "dal", "ström", "ber", "cker", "mond", "ford", "ley", "ton", "ski",
-                      "ić", "ová")]
-GIVEN = ["Anna", "James", "Wei", "Maria", "John", "Yuki", "Ahmed", "Elena", "David", "Li",
-         "Sofia", "Raj", "Olga", "Peter", "Fatima", "Kenji", "Laura", "Jan", "Chen", "Álvaro"]
-CITIES = ["Boston, MA, USA", "Paris, France", "Tokyo, Japan", "Berlin, Germany",
-          "Toronto, Canada", "São Paulo, Brazil", "Seoul, Korea", "Madrid, Spain"]
+FAMILIES = [
+    f"{a}{b}"
+    for a in (
+        "Sm",
+        "Mü",
+        "Ng",
+        "Wa",
+        "Ko",
+        "Ga",
+        "Ro",
+        "Be",
+        "Da",
+        "Li",
+        "Ch",
+        "Pe",
+        "Ha",
+        "Ta",
+        "Yo",
+        "Ki",
+        "Fe",
+        "Ol",
+        "Za",
+        "Ví",
+    )
+    for b in (
+        "ith",
+        "ller",
+        "uyen",
+        "ng",
+        "walski",
+        "rcía",
+        "ssi",
+        "rger",
+        "vies",
+        "u",
+        "en",
+        "rez",
+        "nsen",
+        "naka",
+        "shida",
+        "m",
+        "rreira",
+        "son",
+        "hra",
+        "dal",
+        "ström",
+        "ber",
+        "cker",
+        "mond",
+        "ford",
+        "ley",
+        "ton",
+        "ski",
+        "ić",
+        "ová",
+    )
+]
+GIVEN = [
+    "Anna",
+    "James",
+    "Wei",
+    "Maria",
+    "John",
+    "Yuki",
+    "Ahmed",
+    "Elena",
+    "David",
+    "Li",
+    "Sofia",
+    "Raj",
+    "Olga",
+    "Peter",
+    "Fatima",
+    "Kenji",
+    "Laura",
+    "Jan",
+    "Chen",
+    "Álvaro",
+]
+CITIES = [
+    "Boston, MA, USA",
+    "Paris, France",
+    "Tokyo, Japan",
+    "Berlin, Germany",
+    "Toronto, Canada",
+    "São Paulo, Brazil",
+    "Seoul, Korea",
+    "Madrid, Spain",
+]
 
 
 def _orcid(rng: random.Random) -> str:
@@ -61,7 +140,7 @@ def _orcid(rng: random.Random) -> str:
         total = (total + int(char)) * 2
     check = (12 - total % 11) % 11
     full = digits + ("X" if check == 10 else str(check))
-    return "-".join(full[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(full[i : i + 4] for i in range(0, 16, 4))
 
 
 def medline_names() -> tuple[list[str], list[int], list[str], list[int]]:
@@ -73,8 +152,7 @@ def medline_names() -> tuple[list[str], list[int], list[str], list[int]]:
     for key, count in vocabulary.given.items():
         firsts[key.rsplit(" ", 1)[-1]] += count
     given = sorted(firsts)
-    return (families, [vocabulary.families[f] for f in families],
-            given, [firsts[g] for g in given])
+    return (families, [vocabulary.families[f] for f in families], given, [firsts[g] for g in given])
 
 
 def _people(n: int, names: str, rng: random.Random) -> list[tuple[str, str, str, str | None]]:
@@ -93,13 +171,20 @@ def _people(n: int, names: str, rng: random.Random) -> list[tuple[str, str, str,
         else:
             family = f"{rng.choice(FAMILIES)}{'' if i % 3 else rng.choice(['', '-Lee', 'a'])}"
             given = f"{rng.choice(GIVEN)} {rng.choice('ABCDEFGHJKLMNPRSTW')}"
-        people.append((family, given, f"Department {i % 40} of Medicine, University {i % 500}, "
-                       f"{rng.choice(CITIES)}", _orcid(rng) if rng.random() < 0.1 else None))
+        people.append(
+            (
+                family,
+                given,
+                f"Department {i % 40} of Medicine, University {i % 500}, {rng.choice(CITIES)}",
+                _orcid(rng) if rng.random() < 0.1 else None,
+            )
+        )
     return people
 
 
-def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline",
-             truth: Path | None = None) -> tuple[int, int]:
+def generate(
+    path: Path, authorships: int, seed: int = 7, names: str = "medline", truth: Path | None = None
+) -> tuple[int, int]:
     """Write the file; return (articles, authorship rows).
 
     ``names``: ``medline`` draws family and first names with their frequencies among
@@ -112,10 +197,12 @@ def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
     articles = rows = 0
     people_out = truth.open("w") if truth is not None else None
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
-        out.write('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE PubmedArticleSet PUBLIC '
-                  '"-//NLM//DTD PubMedArticle, 1st January 2019//EN" '
-                  '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">\n'
-                  "<PubmedArticleSet>\n")
+        out.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE PubmedArticleSet PUBLIC '
+            '"-//NLM//DTD PubMedArticle, 1st January 2019//EN" '
+            '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">\n'
+            "<PubmedArticleSet>\n"
+        )
         pmid = 30_000_000
         while rows < authorships:
             pmid += 1
@@ -125,25 +212,37 @@ def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
             team = [people[i] for i in chosen]
             if people_out is not None:
                 people_out.write(f"{pmid} {' '.join(map(str, chosen))}\n")
-            date = ("<MedlineDate>2019 Jul-Aug</MedlineDate>" if pmid % 50 == 0 else
-                    f"<Year>{rng.randint(1990, 2023)}</Year>"
-                    f"<Month>{rng.choice(['Jan', 'Mar', '06'])}</Month>")
+            date = (
+                "<MedlineDate>2019 Jul-Aug</MedlineDate>"
+                if pmid % 50 == 0
+                else f"<Year>{rng.randint(1990, 2023)}</Year>"
+                f"<Month>{rng.choice(['Jan', 'Mar', '06'])}</Month>"
+            )
             authors = []
             for family, given, aff, orcid in team:
-                ident = (f'<Identifier Source="ORCID">https://orcid.org/{orcid}</Identifier>'
-                         if orcid else "")
+                ident = (
+                    f'<Identifier Source="ORCID">https://orcid.org/{orcid}</Identifier>'
+                    if orcid
+                    else ""
+                )
                 affs = f"<AffiliationInfo><Affiliation>{aff}</Affiliation></AffiliationInfo>"
                 if rng.random() < 0.1:
-                    affs += ("<AffiliationInfo><Affiliation>Institute of Health, Lyon, France"
-                             "</Affiliation></AffiliationInfo>")
+                    affs += (
+                        "<AffiliationInfo><Affiliation>Institute of Health, Lyon, France"
+                        "</Affiliation></AffiliationInfo>"
+                    )
                 initials = "".join(part[0] for part in given.split())
-                authors.append(f'<Author ValidYN="Y"><LastName>{family}</LastName>'
-                               f"<ForeName>{given}</ForeName>"
-                               f"<Initials>{initials}</Initials>{ident}{affs}</Author>")
-            mesh = "".join(f'<MeshHeading><DescriptorName UI="D{rng.randint(1, 3000):06d}" '
-                           f'MajorTopicYN="{"Y" if k == 0 else "N"}">Term {k}</DescriptorName>'
-                           "</MeshHeading>"
-                           for k in range(rng.randint(0, 12)))
+                authors.append(
+                    f'<Author ValidYN="Y"><LastName>{family}</LastName>'
+                    f"<ForeName>{given}</ForeName>"
+                    f"<Initials>{initials}</Initials>{ident}{affs}</Author>"
+                )
+            mesh = "".join(
+                f'<MeshHeading><DescriptorName UI="D{rng.randint(1, 3000):06d}" '
+                f'MajorTopicYN="{"Y" if k == 0 else "N"}">Term {k}</DescriptorName>'
+                "</MeshHeading>"
+                for k in range(rng.randint(0, 12))
+            )
             out.write(
                 '<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
                 f'<PMID Version="1">{pmid}</PMID>'
@@ -158,7 +257,8 @@ def generate(path: Path, authorships: int, seed: int = 7, names: str = "medline"
                 "</PublicationType></PublicationTypeList>"
                 f"</Article><MeshHeadingList>{mesh}</MeshHeadingList></MedlineCitation>"
                 f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId>'
-                "</ArticleIdList></PubmedData></PubmedArticle>\n")
+                "</ArticleIdList></PubmedData></PubmedArticle>\n"
+            )
             rows += n
         out.write("</PubmedArticleSet>\n")
     if people_out is not None:
@@ -178,6 +278,7 @@ def _time_calls(timings: dict[str, list[float]]) -> None:
                 return function(*args, **kwargs)
             finally:
                 timings[name].append(time.monotonic() - started)
+
         return wrapper
 
     publications.PaperLoader.build = timed("build", publications.PaperLoader.build)
@@ -192,24 +293,30 @@ def pairwise_scores(store: Any, truth: Path) -> dict[str, float]:
     # imported here: scikit-learn is not part of an ingest and would count in its memory
     from sklearn.metrics.cluster import pair_confusion_matrix
 
-    person = {f"mention:pubmed:{pmid}:{k}": int(who)
-              for pmid, *team in (line.split() for line in truth.open())
-              for k, who in enumerate(team, 1)}
+    person = {
+        f"mention:pubmed:{pmid}:{k}": int(who)
+        for pmid, *team in (line.split() for line in truth.open())
+        for k, who in enumerate(team, 1)
+    }
     people: list[int] = []
     hcps: list[str] = []
     after = ""
     while True:
         rows = store.execute(
             "MATCH (m:Mention)-[:RESOLVED_TO]->(h:HCP) WHERE m.id > $after "
-            "RETURN m.id AS m, h.id AS h ORDER BY m.id LIMIT 100000", {"after": after})
+            "RETURN m.id AS m, h.id AS h ORDER BY m.id LIMIT 100000",
+            {"after": after},
+        )
         if not rows:
             break
         people += [person[row["m"]] for row in rows]
         hcps += [row["h"] for row in rows]
         after = rows[-1]["m"]
     (_, merged), (split, together) = pair_confusion_matrix(people, hcps)  # [true][predicted]
-    return {"pairwise_precision": round(together / max(together + merged, 1), 5),
-            "pairwise_recall": round(together / max(together + split, 1), 5)}
+    return {
+        "pairwise_precision": round(together / max(together + merged, 1), 5),
+        "pairwise_recall": round(together / max(together + split, 1), 5),
+    }
 
 
 def rss(pid: int | str = "self") -> int:
@@ -225,12 +332,21 @@ def main() -> None:
     parser.add_argument("--authorships", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--max-profiles", type=int, default=None,
-                        help="the resolver's in-memory bound (Settings.resolution_profiles)")
-    parser.add_argument("--names", choices=("medline", "small"), default="medline",
-                        help="name frequencies of MEDLINE authors, or a small shared pool")
-    parser.add_argument("--score", action="store_true",
-                        help="then time `kolgraph score --json` on the loaded store")
+    parser.add_argument(
+        "--max-profiles",
+        type=int,
+        default=None,
+        help="the resolver's in-memory bound (Settings.resolution_profiles)",
+    )
+    parser.add_argument(
+        "--names",
+        choices=("medline", "small"),
+        default="medline",
+        help="name frequencies of MEDLINE authors, or a small shared pool",
+    )
+    parser.add_argument(
+        "--score", action="store_true", help="then time `kolgraph score --json` on the loaded store"
+    )
     add_backend_args(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -239,8 +355,11 @@ def main() -> None:
     started = time.monotonic()
     truth = work / "people.txt"
     articles, rows = generate(xml, args.authorships, names=args.names, truth=truth)
-    print(f"generated {articles:,} articles, {rows:,} authorships, "
-          f"{xml.stat().st_size / 1e6:.1f} MB gz in {time.monotonic() - started:.0f}s", flush=True)
+    print(
+        f"generated {articles:,} articles, {rows:,} authorships, "
+        f"{xml.stat().st_size / 1e6:.1f} MB gz in {time.monotonic() - started:.0f}s",
+        flush=True,
+    )
     timings: dict[str, list[float]] = {"build": [], "resolve": [], "write": []}
     _time_calls(timings)
     for name in args.backends:
@@ -248,9 +367,14 @@ def main() -> None:
             for values in timings.values():
                 values.clear()
             result = ingest_on(settings, xml, work, args, timings, truth)
-            result = {"backend": name, "articles": articles, "authorship_rows": rows,
-                      **result, "authorship_rows_per_s": round(rows / result["seconds"]),
-                      "articles_per_s": round(articles / result["seconds"])}
+            result = {
+                "backend": name,
+                "articles": articles,
+                "authorship_rows": rows,
+                **result,
+                "authorship_rows_per_s": round(rows / result["seconds"]),
+                "articles_per_s": round(articles / result["seconds"]),
+            }
             if args.score:
                 result["score"] = score_command(settings)
         print(json.dumps(result), flush=True)
@@ -261,8 +385,12 @@ def score_command(settings: Settings) -> dict[str, Any]:
     command's peak RSS and the server's high-water mark."""
     out, err = work_files = (tempfile.TemporaryFile(), tempfile.TemporaryFile())
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "-m", "kolgraph.cli", "score", "--json"],
-                             env={**os.environ, **settings_env(settings)}, stdout=out, stderr=err)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kolgraph.cli", "score", "--json"],
+        env={**os.environ, **settings_env(settings)},
+        stdout=out,
+        stderr=err,
+    )
     _, status, usage = os.wait4(child.pid, 0)  # this child's own peak RSS
     seconds = time.monotonic() - started
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -271,13 +399,22 @@ def score_command(settings: Settings) -> dict[str, Any]:
     if child.returncode != 0:
         raise RuntimeError(f"kolgraph score failed:\n{err.read().decode()[-3000:]}")
     summary = json.loads(out.read())
-    return {"seconds": round(seconds, 1), "n_hcps": summary.get("n_hcps"),
-            "peak_rss_mb_command": round(usage.ru_maxrss / 1024),
-            "server_hwm_mb": server_rss_mb(settings, "VmHWM")}
+    return {
+        "seconds": round(seconds, 1),
+        "n_hcps": summary.get("n_hcps"),
+        "peak_rss_mb_command": round(usage.ru_maxrss / 1024),
+        "server_hwm_mb": server_rss_mb(settings, "VmHWM"),
+    }
 
 
-def ingest_on(settings: Settings, xml: Path, work: Path, args: argparse.Namespace,
-              timings: dict[str, list[float]], truth: Path) -> dict[str, Any]:
+def ingest_on(
+    settings: Settings,
+    xml: Path,
+    work: Path,
+    args: argparse.Namespace,
+    timings: dict[str, list[float]],
+    truth: Path,
+) -> dict[str, Any]:
     """Ingest ``xml`` into the empty store of ``settings``; figures as one dict."""
     samples: list[int] = []
     stop = threading.Event()
@@ -292,20 +429,28 @@ def ingest_on(settings: Settings, xml: Path, work: Path, args: argparse.Namespac
         thread.start()
         started = time.monotonic()
         loader = PubmedLoader()
-        loader.configure(settings if args.max_profiles is None else
-                         settings.model_copy(update={"resolution_profiles": args.max_profiles}))
-        summary = run_ingest(store, loader, xml, rejects_dir=work / "rejects",
-                             batch_size=args.batch_size)
+        loader.configure(
+            settings
+            if args.max_profiles is None
+            else settings.model_copy(update={"resolution_profiles": args.max_profiles})
+        )
+        summary = run_ingest(
+            store, loader, xml, rejects_dir=work / "rejects", batch_size=args.batch_size
+        )
         seconds = time.monotonic() - started
         stop.set()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before scoring
         index = loader.resolution_index
-        spill = {"profiles_held_end": index.n_profiles if index else None,
-                 "blocks_spilled": index.n_spilled if index else 0,
-                 "blocks_restored": index.n_restored if index else 0,
-                 "spill_file_mb": round(sum(
-                     f.stat().st_size for f in index.spill.path.iterdir()) / 2**20)
-                 if index and index.spill else 0}
+        spill = {
+            "profiles_held_end": index.n_profiles if index else None,
+            "blocks_spilled": index.n_spilled if index else 0,
+            "blocks_restored": index.n_restored if index else 0,
+            "spill_file_mb": round(
+                sum(f.stat().st_size for f in index.spill.path.iterdir()) / 2**20
+            )
+            if index and index.spill
+            else 0,
+        }
         counts = store.counts()
         scores = pairwise_scores(store, truth)
     quarter = max(1, len(samples) // 4)
@@ -315,17 +460,26 @@ def ingest_on(settings: Settings, xml: Path, work: Path, args: argparse.Namespac
         "rss_mb_first_quarter": round(max(samples[:quarter], default=0) / 2**20),
         "rss_mb_last_quarter": round(max(samples[-quarter:], default=0) / 2**20),
         "server_rss_mb_end": server_rss_mb(settings),
-        "loaded": summary.loaded, "rejected": summary.rejected,
+        "loaded": summary.loaded,
+        "rejected": summary.rejected,
         "authored": counts["relationships"].get("AUTHORED"),
-        "hcps": counts["nodes"].get("HCP"), "mentions": counts["nodes"].get("Mention"),
-        "people_generated": max(1000, args.authorships // 12), "names": args.names,
-        "max_profiles": loader.max_profiles, **spill,
+        "hcps": counts["nodes"].get("HCP"),
+        "mentions": counts["nodes"].get("Mention"),
+        "people_generated": max(1000, args.authorships // 12),
+        "names": args.names,
+        "max_profiles": loader.max_profiles,
+        **spill,
         **scores,
         "seconds_per_batch_first_last_quarter": {
-            name: [round(sum(v[:max(1, len(v) // 4)]) / max(1, len(v) // 4), 2),
-                   round(sum(v[-max(1, len(v) // 4):]) / max(1, len(v) // 4), 2)]
-            for name, v in timings.items() if v},
+            name: [
+                round(sum(v[: max(1, len(v) // 4)]) / max(1, len(v) // 4), 2),
+                round(sum(v[-max(1, len(v) // 4) :]) / max(1, len(v) // 4), 2),
+            ]
+            for name, v in timings.items()
+            if v
+        },
     }
+
 
 if __name__ == "__main__":
     main()

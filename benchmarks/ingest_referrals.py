@@ -44,8 +44,7 @@ def write_referrals(path: Path, rows: int, seed: int = 3) -> int:
                 out.write(f"{a},{b},n/a,{pair},0\n")
                 bad += 1
             else:
-                out.write(f"{a},{b},{pair},{rng.randrange(11, pair + 1)},"
-                          f"{rng.randrange(0, 11)}\n")
+                out.write(f"{a},{b},{pair},{rng.randrange(11, pair + 1)},{rng.randrange(0, 11)}\n")
     return bad
 
 
@@ -56,8 +55,9 @@ def _rss_mb(pid: str = "self", field: str = "VmRSS") -> float:
     return float("nan")
 
 
-def measure(rows: int, batch: int, fsync: str, name: str,
-            args: argparse.Namespace) -> dict[str, float | str]:
+def measure(
+    rows: int, batch: int, fsync: str, name: str, args: argparse.Namespace
+) -> dict[str, float | str]:
     with tempfile.TemporaryDirectory(prefix="kg-bench-ref-") as tmp:
         data = Path(tmp)
         path = data / "referrals.csv"
@@ -78,8 +78,9 @@ def measure(rows: int, batch: int, fsync: str, name: str,
                 sampler = threading.Thread(target=sample, daemon=True)
                 t0 = time.perf_counter()
                 sampler.start()
-                summary = run_ingest(store, ReferralLoader(), path, rejects_dir=data / "rejects",
-                                     batch_size=batch)
+                summary = run_ingest(
+                    store, ReferralLoader(), path, rejects_dir=data / "rejects", batch_size=batch
+                )
                 seconds = time.perf_counter() - t0
                 stop.set()
                 sampler.join()
@@ -89,10 +90,15 @@ def measure(rows: int, batch: int, fsync: str, name: str,
                 store.close()
     quarter = max(len(samples) // 4, 1)
     return {
-        "backend": name, "rows": rows, "seconds": round(seconds, 1),
+        "backend": name,
+        "rows": rows,
+        "seconds": round(seconds, 1),
         "rows_per_s": round(rows / seconds),
-        "read": summary.read, "loaded": summary.loaded, "rejected": summary.rejected,
-        "expected_rejected": bad, "duplicates": summary.duplicates,
+        "read": summary.read,
+        "loaded": summary.loaded,
+        "rejected": summary.rejected,
+        "expected_rejected": bad,
+        "duplicates": summary.duplicates,
         "refers_to": counts["relationships"].get("REFERS_TO", 0),
         "hcps": counts["nodes"].get("HCP", 0),
         "loader_rss_first_quarter_mb": round(max(s[1] for s in samples[:quarter]), 1),
@@ -111,8 +117,10 @@ def main() -> None:
     args = parser.parse_args()
     for rows in args.rows:
         for name in args.backends:
-            print(json.dumps(measure(rows, args.batch, args.fsync, name, args)),  # noqa: T201
-                  flush=True)
+            print(
+                json.dumps(measure(rows, args.batch, args.fsync, name, args)),  # noqa: T201
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -59,21 +59,28 @@ def main() -> None:
             to_client: list[float] = []
             for _ in range(3):
                 t = time.perf_counter()
-                k = kpis(store, viewer, policy, period_start=start, period_end=end,
-                         department=department)
+                k = kpis(
+                    store, viewer, policy, period_start=start, period_end=end, department=department
+                )
                 in_db.append(time.perf_counter() - t)
                 t = time.perf_counter()
-                rows = store.execute(ROWS, {"period_start": start.isoformat(),
-                                            "period_end": end.isoformat(),
-                                            "department": department})
+                rows = store.execute(
+                    ROWS,
+                    {
+                        "period_start": start.isoformat(),
+                        "period_end": end.isoformat(),
+                        "department": department,
+                    },
+                )
                 to_client.append(time.perf_counter() - t)
                 assert len(rows) == k["engagements"]
             name = department or "all_departments"
-            result[name] = {"engagements_in_period": k["engagements"],
-                            "kpis_in_database_s": round(statistics.median(in_db), 2),
-                            "rows_to_client_s": round(statistics.median(to_client), 2),
-                            "speedup": round(statistics.median(to_client)
-                                             / statistics.median(in_db), 1)}
+            result[name] = {
+                "engagements_in_period": k["engagements"],
+                "kpis_in_database_s": round(statistics.median(in_db), 2),
+                "rows_to_client_s": round(statistics.median(to_client), 2),
+                "speedup": round(statistics.median(to_client) / statistics.median(in_db), 1),
+            }
             print(json.dumps({name: result[name]}), flush=True)
     print(json.dumps(result))
 

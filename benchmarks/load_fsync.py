@@ -44,19 +44,31 @@ def main() -> None:
     args = parser.parse_args()
     report = {}
     for policy in ("always", "everysec"):
-        with tempfile.TemporaryDirectory() as tmp, \
-                live_api(Path(tmp) / "kg", appendfsync=policy, n_hcps=40) as api:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            live_api(Path(tmp) / "kg", appendfsync=policy, n_hcps=40) as api,
+        ):
             _post_many(api.url, api.keys["crm"], "warm", 50)
             one = _post_many(api.url, api.keys["crm"], "one", args.writes)
             started = time.perf_counter()
             with ThreadPoolExecutor(4) as pool:
-                many = [x for part in pool.map(
-                    lambda k: _post_many(api.url, api.keys["crm"], f"c{k}", args.writes // 4),
-                    range(4)) for x in part]
+                many = [
+                    x
+                    for part in pool.map(
+                        lambda k: _post_many(api.url, api.keys["crm"], f"c{k}", args.writes // 4),
+                        range(4),
+                    )
+                    for x in part
+                ]
             elapsed = time.perf_counter() - started
-        report[policy] = {"1 client": {"p50_ms": _pct(one, .5), "p99_ms": _pct(one, .99)},
-                          "4 clients": {"p50_ms": _pct(many, .5), "p99_ms": _pct(many, .99),
-                                        "writes_per_s": round(len(many) / elapsed, 1)}}
+        report[policy] = {
+            "1 client": {"p50_ms": _pct(one, 0.5), "p99_ms": _pct(one, 0.99)},
+            "4 clients": {
+                "p50_ms": _pct(many, 0.5),
+                "p99_ms": _pct(many, 0.99),
+                "writes_per_s": round(len(many) / elapsed, 1),
+            },
+        }
     print(json.dumps(report, indent=1))
 
 

@@ -47,8 +47,12 @@ def _client(url: str, key: str, seconds: float, seed: int, out: mp.Queue) -> Non
                     r = client.get(f"/hcps/npi:{npi(hcp)}")
                 else:
                     i += 1
-                    r = client.post("/engagements", json=engagement(
-                        f"load-{seed}-{i}", hcp, day=1 + i % 28, notes="follow-up", cost=25.0))
+                    r = client.post(
+                        "/engagements",
+                        json=engagement(
+                            f"load-{seed}-{i}", hcp, day=1 + i % 28, notes="follow-up", cost=25.0
+                        ),
+                    )
                 ok = r.status_code < 400
                 code = str(r.status_code)
             except httpx.HTTPError as exc:
@@ -74,16 +78,23 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     seconds = args.minutes * 60
-    with tempfile.TemporaryDirectory() as tmp, \
-            live_api(Path(tmp) / "kg", appendfsync=args.appendfsync, n_hcps=N_HCPS) as api:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        live_api(Path(tmp) / "kg", appendfsync=args.appendfsync, n_hcps=N_HCPS) as api,
+    ):
         # Warm up, then sample the server's memory every 10 s while the clients run.
         for k in range(200):
-            httpx.get(f"{api.url}/hcps/lookup", params={"npi": npi(k)},
-                      headers={"X-API-Key": api.keys["admin"]})
+            httpx.get(
+                f"{api.url}/hcps/lookup",
+                params={"npi": npi(k)},
+                headers={"X-API-Key": api.keys["admin"]},
+            )
         ctx = mp.get_context("spawn")
         out: mp.Queue = ctx.Queue()
-        workers = [ctx.Process(target=_client, args=(api.url, api.keys["admin"], seconds, n, out))
-                   for n in range(args.clients)]
+        workers = [
+            ctx.Process(target=_client, args=(api.url, api.keys["admin"], seconds, n, out))
+            for n in range(args.clients)
+        ]
         started = time.monotonic()
         for w in workers:
             w.start()
@@ -103,16 +114,25 @@ def main() -> None:
     total = sum(len(v) for v in merged.values())
     third = max(1, len(rss) // 3)
     report = {
-        "minutes": args.minutes, "clients": args.clients, "appendfsync": args.appendfsync,
-        "requests": total, "throughput_rps": round(total / elapsed, 1),
-        "errors": errors, "error_count": sum(errors.values()),
-        "latency_ms": {name: {"n": len(v), "p50": round(_pct(v, 0.5), 2),
-                              "p99": round(_pct(v, 0.99), 2)} for name, v in merged.items()},
+        "minutes": args.minutes,
+        "clients": args.clients,
+        "appendfsync": args.appendfsync,
+        "requests": total,
+        "throughput_rps": round(total / elapsed, 1),
+        "errors": errors,
+        "error_count": sum(errors.values()),
+        "latency_ms": {
+            name: {"n": len(v), "p50": round(_pct(v, 0.5), 2), "p99": round(_pct(v, 0.99), 2)}
+            for name, v in merged.items()
+        },
         "all_p50_ms": round(_pct([x for v in merged.values() for x in v], 0.5), 2),
         "all_p99_ms": round(_pct([x for v in merged.values() for x in v], 0.99), 2),
-        "server_rss_mib": {"start": round(rss[0] / 1024, 1), "end": round(rss[-1] / 1024, 1),
-                           "first_third_median": round(statistics.median(rss[:third]) / 1024, 1),
-                           "last_third_median": round(statistics.median(rss[-third:]) / 1024, 1)},
+        "server_rss_mib": {
+            "start": round(rss[0] / 1024, 1),
+            "end": round(rss[-1] / 1024, 1),
+            "first_third_median": round(statistics.median(rss[:third]) / 1024, 1),
+            "last_third_median": round(statistics.median(rss[-third:]) / 1024, 1),
+        },
     }
     print(json.dumps(report, indent=None if args.json else 2))
 

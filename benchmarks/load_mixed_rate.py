@@ -39,8 +39,7 @@ from kolgraph.krm import keys
 from kolgraph.store import open_store
 
 # (operation, share of requests); writes are 20 %, as in benchmarks/load_mixed.py.
-MIX = (("lookup", 0.30), ("profile", 0.25), ("history", 0.15), ("contacts", 0.10),
-       ("write", 0.20))
+MIX = (("lookup", 0.30), ("profile", 0.25), ("history", 0.15), ("contacts", 0.10), ("write", 0.20))
 SHED = (429, 503)
 
 
@@ -49,15 +48,27 @@ def prepare(data_dir: Path) -> tuple[list[str], list[str], str, str]:
     the NPIs of those that have one, a sales field key and a CRM integration key."""
     if not (data_dir / "demo.done").exists():
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "kolgraph.cli", "demo", "--no-serve",
-                        "--data-dir", str(data_dir)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kolgraph.cli",
+                "demo",
+                "--no-serve",
+                "--data-dir",
+                str(data_dir),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         (data_dir / "demo.done").write_text(f"{time.perf_counter() - t:.1f} s\n")
     with open_store(Settings(data_dir=data_dir)) as store:
         rows = store.run("source_nodes", {"label": "HCP"})
         hcps = [r["id"] for r in rows]
         npis = [str(r["props"]["npi"]) for r in rows if r["props"].get("npi")]
-        reader, _ = keys.create_key(store, "field", "sales", label="load benchmark",
-                                    employee_id="LOAD-REP")
+        reader, _ = keys.create_key(
+            store, "field", "sales", label="load benchmark", employee_id="LOAD-REP"
+        )
         writer, _ = keys.create_key(store, "crm_integration", "sales", label="load benchmark")
     if not npis:
         raise SystemExit(f"{data_dir}: no HCP with an NPI; is this a demo store?")
@@ -70,8 +81,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def plan(hcps: list[str], npis: list[str], total: int, seed: int,
-         run: str) -> list[Request]:
+def plan(hcps: list[str], npis: list[str], total: int, seed: int, run: str) -> list[Request]:
     """``total`` requests (operation, method, path, body), drawn from :data:`MIX`: reads of
     any HCP, lookups and writes by NPI."""
     rng = random.Random(seed)
@@ -89,11 +99,16 @@ def plan(hcps: list[str], npis: list[str], total: int, seed: int,
         elif op == "contacts":
             out.append((op, "GET", f"/hcps/{hcp}/contacts", None))
         else:
-            body = {"crm_id": f"LOAD-{run}-{i}", "npi": npi, "department": "sales",
-                    "type": rng.choice(("visit", "call", "email")),
-                    "date": (today - timedelta(days=rng.randrange(1, 300))).isoformat(),
-                    "employee_id": f"REP{rng.randrange(40):02d}", "notes": "follow-up",
-                    "cost": 25.0}
+            body = {
+                "crm_id": f"LOAD-{run}-{i}",
+                "npi": npi,
+                "department": "sales",
+                "type": rng.choice(("visit", "call", "email")),
+                "date": (today - timedelta(days=rng.randrange(1, 300))).isoformat(),
+                "employee_id": f"REP{rng.randrange(40):02d}",
+                "notes": "follow-up",
+                "cost": 25.0,
+            }
             out.append((op, "POST", "/engagements", json.dumps(body).encode()))
     return out
 
@@ -101,8 +116,9 @@ def plan(hcps: list[str], npis: list[str], total: int, seed: int,
 Request = tuple[str, str, str, bytes | None]  # operation, method, path, body
 
 
-def drive(port: int, requests: list[Request], keys_by_op: dict[str, str], rate: float,
-          connections: int) -> dict:
+def drive(
+    port: int, requests: list[Request], keys_by_op: dict[str, str], rate: float, connections: int
+) -> dict:
     """Send ``requests`` open-loop at ``rate`` per second over keep-alive connections."""
     results: list[tuple[str, float, str]] = []  # (operation, latency s, outcome)
     lock = threading.Lock()
@@ -171,6 +187,7 @@ def summarise(results: list[tuple[str, float, str]], elapsed: float) -> dict:
     >>> (s["served"], s["shed"], s["errors"], s["achieved_rps"], s["served_p99_ms"])
     (2, 1, 1, 2.0, 10.0)
     """
+
     def ok(outcome: str) -> bool:
         return outcome.isdigit() and 200 <= int(outcome) < 300
 
@@ -182,16 +199,23 @@ def summarise(results: list[tuple[str, float, str]], elapsed: float) -> dict:
     for name, _ in MIX:
         mine = [(lat, o) for op, lat, o in results if op == name]
         good = [lat for lat, o in mine if ok(o)]
-        per_op[name] = {"n": len(mine), "served": len(good),
-                        "p50_ms": _pct(good, 0.5), "p99_ms": _pct(good, 0.99)}
+        per_op[name] = {
+            "n": len(mine),
+            "served": len(good),
+            "p50_ms": _pct(good, 0.5),
+            "p99_ms": _pct(good, 0.99),
+        }
     return {
-        "requests": len(results), "achieved_rps": round(len(results) / elapsed, 1),
-        "served": len(served), "shed": sum(shed(o) for _, _, o in results),
+        "requests": len(results),
+        "achieved_rps": round(len(results) / elapsed, 1),
+        "served": len(served),
+        "shed": sum(shed(o) for _, _, o in results),
         "errors": sum(not ok(o) and not shed(o) for _, _, o in results),
         "by_outcome": dict(Counter(o for _, _, o in results).most_common()),
         "p50_ms": _pct([lat for _, lat, _ in results], 0.5),
         "p99_ms": _pct([lat for _, lat, _ in results], 0.99),
-        "served_p50_ms": _pct(served, 0.5), "served_p99_ms": _pct(served, 0.99),
+        "served_p50_ms": _pct(served, 0.5),
+        "served_p99_ms": _pct(served, 0.99),
         "max_ms": _pct([lat for _, lat, _ in results], 1.0),
         "by_operation": per_op,
     }
@@ -201,9 +225,21 @@ def serve(data_dir: Path, workers: int) -> tuple[subprocess.Popen, int]:
     """Start ``kolgraph serve --workers N``; return the process and its port once healthy."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "kolgraph.cli", "serve", "--data-dir", str(data_dir),
-         "--port", str(port), "--workers", str(workers)],
-        stdout=subprocess.DEVNULL, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "kolgraph.cli",
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -233,10 +269,14 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=45.0)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts")
-    parser.add_argument("--connections", type=int, default=256,
-                        help="client connections; above the server's 64 in flight per "
-                             "process, so a server that falls behind sheds instead of the "
-                             "client queueing for it")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=256,
+        help="client connections; above the server's 64 in flight per "
+        "process, so a server that falls behind sheds instead of the "
+        "client queueing for it",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     args = parser.parse_args()
@@ -244,38 +284,58 @@ def main() -> None:
     hcps, npis, reader, writer = prepare(args.data_dir)
     keys_by_op = {name: reader for name, _ in MIX} | {"write": writer}
     total = int(args.rate * args.seconds)
-    report = {"data_dir": str(args.data_dir), "hcps": len(hcps), "npis": len(npis),
-              "rate": args.rate,
-              "seconds": args.seconds, "connections": args.connections, "runs": []}
+    report = {
+        "data_dir": str(args.data_dir),
+        "hcps": len(hcps),
+        "npis": len(npis),
+        "rate": args.rate,
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "runs": [],
+    }
     for workers in (int(w) for w in args.workers.split(",")):
         server, port = serve(args.data_dir, workers)
         try:
             run = f"{int(time.time())}-w{workers}"
             drive(port, plan(hcps, npis, 200, args.seed + 99, run + "-warm"), keys_by_op, 50, 16)
             load_before = os.getloadavg()[0]
-            result = drive(port, plan(hcps, npis, total, args.seed, run), keys_by_op, args.rate,
-                           args.connections)
+            result = drive(
+                port,
+                plan(hcps, npis, total, args.seed, run),
+                keys_by_op,
+                args.rate,
+                args.connections,
+            )
         finally:
             stop(server)
-        result |= {"workers": workers, "load_avg_before": round(load_before, 2),
-                   "load_avg_after": round(os.getloadavg()[0], 2)}
+        result |= {
+            "workers": workers,
+            "load_avg_before": round(load_before, 2),
+            "load_avg_after": round(os.getloadavg()[0], 2),
+        }
         report["runs"].append(result)
         if not args.json:
             print(json.dumps(result), file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"demo store: {len(hcps):,} HCPs ({len(npis):,} with an NPI); "
-          f"{args.rate:.0f} req/s for {args.seconds:.0f} s, "
-          f"{args.connections} connections; mix " + ", ".join(f"{m} {w:.0%}" for m, w in MIX))
-    print("| workers | requests | achieved req/s | served | shed (429/503) | errors | p50 ms "
-          "| p99 ms | served p99 ms | max ms | load avg before/after |")
+    print(
+        f"demo store: {len(hcps):,} HCPs ({len(npis):,} with an NPI); "
+        f"{args.rate:.0f} req/s for {args.seconds:.0f} s, "
+        f"{args.connections} connections; mix " + ", ".join(f"{m} {w:.0%}" for m, w in MIX)
+    )
+    print(
+        "| workers | requests | achieved req/s | served | shed (429/503) | errors | p50 ms "
+        "| p99 ms | served p99 ms | max ms | load avg before/after |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in report["runs"]:
-        print(f"| {r['workers']} | {r['requests']:,} | {r['achieved_rps']} | {r['served']:,} | "
-              f"{r['shed']} | {r['errors']} | {r['p50_ms']} | {r['p99_ms']} | "
-              f"{r['served_p99_ms']} | {r['max_ms']} | {r['load_avg_before']} / "
-              f"{r['load_avg_after']} |")
+        print(
+            f"| {r['workers']} | {r['requests']:,} | {r['achieved_rps']} | {r['served']:,} | "
+            f"{r['shed']} | {r['errors']} | {r['p50_ms']} | {r['p99_ms']} | "
+            f"{r['served_p99_ms']} | {r['max_ms']} | {r['load_avg_before']} / "
+            f"{r['load_avg_after']} |"
+        )
 
 
 if __name__ == "__main__":

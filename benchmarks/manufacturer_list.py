@@ -43,9 +43,14 @@ def manufacturer_rows(folder: Path = SAMPLES) -> list[dict[str, str]]:
     rows = []
     for name in sorted(seen, key=lambda n: (n.lower(), n)):
         key = manufacturer_key(name)
-        rows.append({"name": name, "match": key,
-                     "ambiguous": "yes" if key in AMBIGUOUS_NAMES else "",
-                     "files": ";".join(sorted(seen[name]))})
+        rows.append(
+            {
+                "name": name,
+                "match": key,
+                "ambiguous": "yes" if key in AMBIGUOUS_NAMES else "",
+                "files": ";".join(sorted(seen[name])),
+            }
+        )
     return rows
 
 
@@ -53,8 +58,9 @@ def write(path: Path = OUT) -> int:
     """Write the list; return the number of rows."""
     rows = manufacturer_rows()
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["name", "match", "ambiguous", "files"],
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            handle, fieldnames=["name", "match", "ambiguous", "files"], lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)
     return len(rows)

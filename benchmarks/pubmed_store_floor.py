@@ -82,8 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--authorships", type=int, default=200_000)
     parser.add_argument("--batch-size", type=int, default=2000)
-    parser.add_argument("--appendfsync", default="everysec",
-                        choices=("always", "everysec", "no"))
+    parser.add_argument("--appendfsync", default="everysec", choices=("always", "everysec", "no"))
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-floor-"))
     xml = work / "pubmed_bench.xml.gz"
@@ -93,19 +92,26 @@ def main() -> None:
     waited = [0.0, 0]
     ingest_dir, replay_dir = work / "ingest", work / "replay"
     try:
-        with open_store(Settings(data_dir=ingest_dir, appendfsync=args.appendfsync)) as store, \
-                commands_file.open("wb") as log:
+        with (
+            open_store(Settings(data_dir=ingest_dir, appendfsync=args.appendfsync)) as store,
+            commands_file.open("wb") as log,
+        ):
             store.apply_schema()
             record_writes(store, log, waited)
             started = time.monotonic()
-            run_ingest(store, PubmedLoader(), xml, rejects_dir=work / "rejects",
-                       batch_size=args.batch_size)
+            run_ingest(
+                store, PubmedLoader(), xml, rejects_dir=work / "rejects", batch_size=args.batch_size
+            )
             ingest_seconds = time.monotonic() - started
             ingest_counts = store.counts()
     finally:
         EmbeddedFalkorDB(ingest_dir).stop()
-    print(f"ingested in {ingest_seconds:.1f} s; replaying {waited[1]:,} commands "
-          f"({commands_file.stat().st_size / 2**20:,.0f} MiB)", file=sys.stderr, flush=True)
+    print(
+        f"ingested in {ingest_seconds:.1f} s; replaying {waited[1]:,} commands "
+        f"({commands_file.stat().st_size / 2**20:,.0f} MiB)",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         with open_store(Settings(data_dir=replay_dir, appendfsync=args.appendfsync)) as store:
             store.apply_schema()
@@ -114,21 +120,27 @@ def main() -> None:
     finally:
         EmbeddedFalkorDB(replay_dir).stop()
     same = {k: ingest_counts[k] == replay_counts[k] for k in ("nodes", "relationships")}
-    print(json.dumps({
-        "articles": articles, "authorship_rows": rows, "batch_size": args.batch_size,
-        "appendfsync": args.appendfsync,
-        "ingest_seconds": round(ingest_seconds, 1),
-        "ingest_rows_per_s": round(rows / ingest_seconds),
-        "ingest_writer_waiting_on_server_s": round(waited[0], 1),
-        "write_commands": commands,
-        "commands_mib": round(commands_file.stat().st_size / 2**20),
-        "replay_seconds": round(replay_seconds, 1),
-        "replay_rows_per_s": round(rows / replay_seconds),
-        "replay_server_cpu_s": round(server_cpu, 1),
-        "replay_rows_per_server_cpu_s": round(rows / server_cpu) if server_cpu else None,
-        "same_counts": same,
-        "counts": replay_counts,
-    }))
+    print(
+        json.dumps(
+            {
+                "articles": articles,
+                "authorship_rows": rows,
+                "batch_size": args.batch_size,
+                "appendfsync": args.appendfsync,
+                "ingest_seconds": round(ingest_seconds, 1),
+                "ingest_rows_per_s": round(rows / ingest_seconds),
+                "ingest_writer_waiting_on_server_s": round(waited[0], 1),
+                "write_commands": commands,
+                "commands_mib": round(commands_file.stat().st_size / 2**20),
+                "replay_seconds": round(replay_seconds, 1),
+                "replay_rows_per_s": round(rows / replay_seconds),
+                "replay_server_cpu_s": round(server_cpu, 1),
+                "replay_rows_per_server_cpu_s": round(rows / server_cpu) if server_cpu else None,
+                "same_counts": same,
+                "counts": replay_counts,
+            }
+        )
+    )
     commands_file.unlink()
 
 

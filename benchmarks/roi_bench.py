@@ -56,21 +56,23 @@ def main() -> None:
         pid = store.server.pid()
         t, cpu, server = time.perf_counter(), time.process_time(), server_cpu(pid)
         report = return_on_engagement(store, until=today, days=365)
-        result["full_year"] = {"seconds": round(time.perf_counter() - t, 2),
-                               "cpu_seconds": round(time.process_time() - cpu, 2),
-                               "server_cpu_seconds": round(server_cpu(pid) - server, 2),
-                               "load_average": round(os.getloadavg()[0], 1),
-                               "engagements_in_window": sum(
-                                   d["engagements"] for d in report["departments"]),
-                               "kols_rows": len(report["kols"])}
+        result["full_year"] = {
+            "seconds": round(time.perf_counter() - t, 2),
+            "cpu_seconds": round(time.process_time() - cpu, 2),
+            "server_cpu_seconds": round(server_cpu(pid) - server, 2),
+            "load_average": round(os.getloadavg()[0], 1),
+            "engagements_in_window": sum(d["engagements"] for d in report["departments"]),
+            "kols_rows": len(report["kols"]),
+        }
         print(json.dumps(result), flush=True)
-        for name, fn in (("grouped", return_on_engagement), ("per_kol_scan",
-                                                             old_return_on_engagement)):
+        for name, fn in (
+            ("grouped", return_on_engagement),
+            ("per_kol_scan", old_return_on_engagement),
+        ):
             t = time.perf_counter()
             short = fn(store, until=today, days=args.short_days)
             result[f"short_window_{name}_s"] = round(time.perf_counter() - t, 2)
-            result["short_window_engagements"] = sum(
-                d["engagements"] for d in short["departments"])
+            result["short_window_engagements"] = sum(d["engagements"] for d in short["departments"])
     print(json.dumps(result))
 
 

@@ -65,8 +65,20 @@ def start_server(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "kolgraph.cli", "serve", "--data-dir", str(data_dir),
-             "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "kolgraph.cli",
+                "serve",
+                "--data-dir",
+                str(data_dir),
+                "--port",
+                str(port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -86,7 +98,7 @@ def summary(report_dir: Path) -> dict:
     checks: dict[str, dict[str, int]] = {}
     statuses: dict[str, int] = {}
     for line in (report_dir / "events.ndjson").read_text().splitlines():
-        (kind, body), = json.loads(line).items()
+        ((kind, body),) = json.loads(line).items()
         if kind == "ScenarioFinished":
             recorder = body.get("recorder", {})
             cases += len(recorder.get("cases", {}))
@@ -102,18 +114,31 @@ def summary(report_dir: Path) -> dict:
                 statuses[code] = statuses.get(code, 0) + 1
         elif kind == "NonFatalError":
             errors += 1
-    return {"cases": cases, "failed_checks": failures, "errors": errors,
-            "responses_by_status": dict(sorted(statuses.items())), "checks": checks}
+    return {
+        "cases": cases,
+        "failed_checks": failures,
+        "errors": errors,
+        "responses_by_status": dict(sorted(statuses.items())),
+        "checks": checks,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-examples", type=int, default=200,
-                        help="schemathesis -n: cases per operation and phase")
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=200,
+        help="schemathesis -n: cases per operation and phase",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", default="1", help="schemathesis --workers")
-    parser.add_argument("--keep", type=Path, default=None,
-                        help="use and keep this data directory (and the reports in it)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="use and keep this data directory (and the reports in it)",
+    )
     args = parser.parse_args()
 
     data_dir = args.keep or Path(tempfile.mkdtemp(prefix="kolgraph-schemathesis-"))
@@ -123,16 +148,41 @@ def main() -> int:
     config.write_text(CONFIG)
     key = seed_store(data_dir)
     server, url = start_server(data_dir, data_dir / "server.log")
-    command = ["st", "--config-file", str(config), "run", f"{url}/openapi.json",
-               "--checks", "all", "--phases", PHASES, "--max-examples", str(args.max_examples),
-               "--seed", str(args.seed), "--workers", args.workers,
-               "--suppress-health-check", "all", "--request-timeout", "60",
-               # The key in both places the schema allows: otherwise schemathesis fills
-               # the bearer alternative with generated tokens and most cases stop at 401.
-               "-H", f"X-API-Key: {key}", "-H", f"Authorization: Bearer {key}",
-               "--report", "ndjson,junit",
-               "--report-dir", str(report_dir), "--output-sanitize", "true",
-               "--report-ndjson-path", str(report_dir / "events.ndjson")]
+    command = [
+        "st",
+        "--config-file",
+        str(config),
+        "run",
+        f"{url}/openapi.json",
+        "--checks",
+        "all",
+        "--phases",
+        PHASES,
+        "--max-examples",
+        str(args.max_examples),
+        "--seed",
+        str(args.seed),
+        "--workers",
+        args.workers,
+        "--suppress-health-check",
+        "all",
+        "--request-timeout",
+        "60",
+        # The key in both places the schema allows: otherwise schemathesis fills
+        # the bearer alternative with generated tokens and most cases stop at 401.
+        "-H",
+        f"X-API-Key: {key}",
+        "-H",
+        f"Authorization: Bearer {key}",
+        "--report",
+        "ndjson,junit",
+        "--report-dir",
+        str(report_dir),
+        "--output-sanitize",
+        "true",
+        "--report-ndjson-path",
+        str(report_dir / "events.ndjson"),
+    ]
     shown = [part.replace(key, "<admin key>") for part in command]
     print("$ " + " ".join(shown), flush=True)
     started = time.monotonic()
@@ -142,8 +192,10 @@ def main() -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
         EmbeddedFalkorDB(data_dir).stop()
-    result = summary(report_dir) | {"exit_code": code,
-                                    "seconds": round(time.monotonic() - started, 1)}
+    result = summary(report_dir) | {
+        "exit_code": code,
+        "seconds": round(time.monotonic() - started, 1),
+    }
     print(json.dumps(result, indent=2))
     server_errors = (data_dir / "server.log").read_text().count("Traceback")
     print(f"server log tracebacks: {server_errors}")

@@ -52,24 +52,57 @@ def load(data_dir: Path, n: int, m: int, coauthor_share: float, seed: int) -> di
         started = time.perf_counter()
         nodes, src, dst, weight = generate(n, m, seed)
         prov = {"source": "bench", "loaded_at": "2024-01-01T00:00:00Z"}
-        store.upsert_nodes("HCP", ({"id": h, "props": {"name": f"Hcp {i}", **prov}}
-                                   for i, h in enumerate(nodes)))
+        store.upsert_nodes(
+            "HCP", ({"id": h, "props": {"name": f"Hcp {i}", **prov}} for i, h in enumerate(nodes))
+        )
         cut = int(len(src) * coauthor_share)
-        store.upsert_nodes("Publication", (
-            {"id": f"pmid:{k}", "props": {"pmid": str(k), "year": 2014 + k % 10,
-                                          "n_authors": 2, **prov}} for k in range(cut)))
-        store.upsert_relationships("HCP", "AUTHORED", "Publication", (
-            {"start": nodes[int(h)], "end": f"pmid:{k}",
-             "props": {"position": pos, "role": role, "n_authors": 2}}
-            for k in range(cut)
-            for h, pos, role in ((src[k], 1, "first"), (dst[k], 2, "last"))))
-        store.upsert_relationships("HCP", "REFERS_TO", "HCP", (
-            {"start": nodes[int(src[k])], "end": nodes[int(dst[k])],
-             "props": {"pair_count": int(weight[k] * 20) + 11,
-                       "bene_count": int(weight[k] * 10) + 11}}
-            for k in range(cut, len(src))))
-        return {"reused_store": False, "load_s": round(time.perf_counter() - started, 1),
-                "hcps": n, "coauthor_ties": cut, "referral_ties": len(src) - cut}
+        store.upsert_nodes(
+            "Publication",
+            (
+                {
+                    "id": f"pmid:{k}",
+                    "props": {"pmid": str(k), "year": 2014 + k % 10, "n_authors": 2, **prov},
+                }
+                for k in range(cut)
+            ),
+        )
+        store.upsert_relationships(
+            "HCP",
+            "AUTHORED",
+            "Publication",
+            (
+                {
+                    "start": nodes[int(h)],
+                    "end": f"pmid:{k}",
+                    "props": {"position": pos, "role": role, "n_authors": 2},
+                }
+                for k in range(cut)
+                for h, pos, role in ((src[k], 1, "first"), (dst[k], 2, "last"))
+            ),
+        )
+        store.upsert_relationships(
+            "HCP",
+            "REFERS_TO",
+            "HCP",
+            (
+                {
+                    "start": nodes[int(src[k])],
+                    "end": nodes[int(dst[k])],
+                    "props": {
+                        "pair_count": int(weight[k] * 20) + 11,
+                        "bene_count": int(weight[k] * 10) + 11,
+                    },
+                }
+                for k in range(cut, len(src))
+            ),
+        )
+        return {
+            "reused_store": False,
+            "load_s": round(time.perf_counter() - started, 1),
+            "hcps": n,
+            "coauthor_ties": cut,
+            "referral_ties": len(src) - cut,
+        }
 
 
 def score_command(data_dir: Path) -> dict[str, Any]:
@@ -86,20 +119,27 @@ def score_command(data_dir: Path) -> dict[str, Any]:
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
     started = time.perf_counter()
-    done = subprocess.run(["kolgraph", "score", "--json", "--data-dir", str(data_dir)],
-                          capture_output=True, text=True, check=False, env=os.environ.copy())
+    done = subprocess.run(
+        ["kolgraph", "score", "--json", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ.copy(),
+    )
     seconds = time.perf_counter() - started
     stop.set()
     thread.join()
     if done.returncode != 0:
         sys.exit(f"kolgraph score failed: {done.stdout}{done.stderr}")
     out = json.loads(done.stdout)
-    return {"seconds": round(seconds, 1),
-            "command_peak_rss_mb": round(
-                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-            "falkordb_rss_mb_max_during_score": round(max(samples, default=0) / 1024),
-            "falkordb_vmhwm_mb": round(_status_kb(server, "VmHWM") / 1024) if server else None,
-            "n_hcps": out["n_hcps"], "n_communities": out["n_communities"]}
+    return {
+        "seconds": round(seconds, 1),
+        "command_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "falkordb_rss_mb_max_during_score": round(max(samples, default=0) / 1024),
+        "falkordb_vmhwm_mb": round(_status_kb(server, "VmHWM") / 1024) if server else None,
+        "n_hcps": out["n_hcps"],
+        "n_communities": out["n_communities"],
+    }
 
 
 def main() -> None:

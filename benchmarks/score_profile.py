@@ -54,8 +54,13 @@ def install() -> None:
     import kolgraph.scoring.runs as runs
 
     _patch(projection, "load_scoring_data", "store reads (load_scoring_data)")
-    for attr in ("coauthorship_graph", "coauthorship_edges", "referral_graph", "congress_graph",
-                 "combined_graph"):
+    for attr in (
+        "coauthorship_graph",
+        "coauthorship_edges",
+        "referral_graph",
+        "congress_graph",
+        "combined_graph",
+    ):
         _patch(projection, attr, f"projection.{attr}")
     _patch(activity, "_top", "activity._top")
     _patch(pipeline, "activity", "activity (all, incl. _top)")
@@ -69,8 +74,11 @@ def install() -> None:
     write = GraphStore.write
 
     def timed_write(self: Any, name: str, rows: Any, *args: Any, **kwargs: Any) -> int:
-        label = f"write_run: {name} {args[0]['label']}" if args and isinstance(
-            args[0], dict) and "label" in args[0] else f"write_run: {name}"
+        label = (
+            f"write_run: {name} {args[0]['label']}"
+            if args and isinstance(args[0], dict) and "label" in args[0]
+            else f"write_run: {name}"
+        )
         return _timed(label, write)(self, name, rows, *args, **kwargs)
 
     GraphStore.write = timed_write  # type: ignore[method-assign]
@@ -92,12 +100,22 @@ def main() -> None:
         code = cli_main(["score", "--json", "--data-dir", str(args.data_dir)])
     total = time.perf_counter() - start
     summary = json.loads(out.getvalue()) if code == 0 else {"error": out.getvalue()}
-    print(json.dumps({
-        "exit": code, "import_s": round(imported, 2), "command_s": round(total, 1),
-        "steps_s": {k: round(v, 2) for k, v in sorted(STEPS.items(), key=lambda kv: -kv[1])},
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "n_hcps": summary.get("n_hcps"), "n_communities": summary.get("n_communities"),
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "exit": code,
+                "import_s": round(imported, 2),
+                "command_s": round(total, 1),
+                "steps_s": {
+                    k: round(v, 2) for k, v in sorted(STEPS.items(), key=lambda kv: -kv[1])
+                },
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "n_hcps": summary.get("n_hcps"),
+                "n_communities": summary.get("n_communities"),
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

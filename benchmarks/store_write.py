@@ -32,17 +32,29 @@ def measure(rows: int, batch: int, fsync: str) -> dict[str, float]:
         try:
             store.apply_schema()
             rng = random.Random(7)
-            nodes = ({"id": f"npi:{1000000000 + i}",
-                      "props": {"npi": str(1000000000 + i), "name": f"HCP {i}",
-                                "source": "bench", "loaded_at": "2026-01-01T00:00:00+00:00"}}
-                     for i in range(rows))
+            nodes = (
+                {
+                    "id": f"npi:{1000000000 + i}",
+                    "props": {
+                        "npi": str(1000000000 + i),
+                        "name": f"HCP {i}",
+                        "source": "bench",
+                        "loaded_at": "2026-01-01T00:00:00+00:00",
+                    },
+                }
+                for i in range(rows)
+            )
             t0 = time.perf_counter()
             store.upsert_nodes("HCP", nodes)
             node_s = time.perf_counter() - t0
-            rels = ({"start": f"npi:{1000000000 + i}",
-                     "end": f"npi:{1000000000 + rng.randrange(rows)}",
-                     "props": {"pair_count": rng.randrange(11, 500), "source": "bench"}}
-                    for i in range(rows))
+            rels = (
+                {
+                    "start": f"npi:{1000000000 + i}",
+                    "end": f"npi:{1000000000 + rng.randrange(rows)}",
+                    "props": {"pair_count": rng.randrange(11, 500), "source": "bench"},
+                }
+                for i in range(rows)
+            )
             t0 = time.perf_counter()
             store.upsert_relationships("HCP", "REFERS_TO", "HCP", rels)
             rel_s = time.perf_counter() - t0
@@ -51,11 +63,16 @@ def measure(rows: int, batch: int, fsync: str) -> dict[str, float]:
         finally:
             store.close()
             store.server.stop()  # type: ignore[attr-defined]
-    return {"rows": rows, "nodes_per_s": rows / node_s, "rels_per_s": rows / rel_s,
-            "node_seconds": node_s, "rel_seconds": rel_s,
-            "hcp_count": counts["nodes"]["HCP"],
-            "client_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "server_peak_mb": server_mb}
+    return {
+        "rows": rows,
+        "nodes_per_s": rows / node_s,
+        "rels_per_s": rows / rel_s,
+        "node_seconds": node_s,
+        "rel_seconds": rel_s,
+        "hcp_count": counts["nodes"]["HCP"],
+        "client_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "server_peak_mb": server_mb,
+    }
 
 
 def main() -> None:
@@ -69,8 +86,11 @@ def main() -> None:
     for rows in args.rows:
         r = measure(rows, args.batch, args.fsync)
         assert r["hcp_count"] == rows
-        print(f"| {rows:,} | {args.batch:,} | {args.fsync} | {r['nodes_per_s']:,.0f} | "
-              f"{r['rels_per_s']:,.0f} | {r['server_peak_mb']:,.0f} MB |", flush=True)
+        print(
+            f"| {rows:,} | {args.batch:,} | {args.fsync} | {r['nodes_per_s']:,.0f} | "
+            f"{r['rels_per_s']:,.0f} | {r['server_peak_mb']:,.0f} MB |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -65,8 +65,7 @@ def _usage_error(exc: Exception, as_json: bool = False) -> int:
     if isinstance(exc, typer.TyperException | click.exceptions.ClickException):
         if as_json:
             return _json_error(exc.format_message())
-        console.print(f"[red]error:[/red] {exc.format_message()}", highlight=False,
-                      soft_wrap=True)
+        console.print(f"[red]error:[/red] {exc.format_message()}", highlight=False, soft_wrap=True)
         return 1
     if isinstance(exc, typer.Abort | click.exceptions.Abort):
         console.print("aborted")

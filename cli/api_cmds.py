@@ -33,8 +33,14 @@ def serve(
         import os
 
         os.environ["KOLGRAPH_DATA_DIR"] = str(settings.data_dir)
-        uvicorn.run("kolgraph.api.app:create_app", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")
+        uvicorn.run(
+            "kolgraph.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
     else:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
@@ -42,16 +48,18 @@ def serve(
 @keys_app.command("create")
 def keys_create(
     role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(ROLES)}.")],
-    department: Annotated[str, typer.Option("--department",
-                                            help=f"One of: {', '.join(DEPARTMENTS)}.")],
+    department: Annotated[
+        str, typer.Option("--department", help=f"One of: {', '.join(DEPARTMENTS)}.")
+    ],
     label: Annotated[str | None, typer.Option("--label", help="Who or what uses it.")] = None,
     employee_id: Annotated[str | None, typer.Option("--employee-id")] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Create a key; it is printed once, on the last line, and stored only as a hash."""
     with store_for(data_dir) as store:
-        key, record = api_keys.create_key(store, role, department, label=label,
-                                          employee_id=employee_id)
+        key, record = api_keys.create_key(
+            store, role, department, label=label, employee_id=employee_id
+        )
     console.print(f"created key {record['key_id']} ({role}, {department}); keep it secret:")
     typer.echo(key)
 
@@ -68,8 +76,12 @@ def keys_list(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
     for column in ("key_id", "role", "department", "label", "created_at", "revoked"):
         table.add_column(column)
     for r in records:
-        table.add_row(*(str(r.get(c) if r.get(c) is not None else "") for c in
-                        ("key_id", "role", "department", "label", "created_at", "revoked")))
+        table.add_row(
+            *(
+                str(r.get(c) if r.get(c) is not None else "")
+                for c in ("key_id", "role", "department", "label", "created_at", "revoked")
+            )
+        )
     console.print(table)
 
 

@@ -23,21 +23,36 @@ if TYPE_CHECKING:  # settings (pydantic) and the store client load when a comman
 # one-line help (shown by ``kolgraph --help`` without importing them). A test checks
 # both against the modules themselves.
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
-    "init": (("store_cmds",), "Start the store (the embedded one if configured) and create "
-             "constraints and indexes."),
-    "status": (("store_cmds",), "Show the backend, where the data lives and counts per label "
-               "and relationship type."),
-    "stop": (("store_cmds",), "Stop the embedded FalkorDB server cleanly (its data stays on "
-             "disk)."),
+    "init": (
+        ("store_cmds",),
+        "Start the store (the embedded one if configured) and create constraints and indexes.",
+    ),
+    "status": (
+        ("store_cmds",),
+        "Show the backend, where the data lives and counts per label and relationship type.",
+    ),
+    "stop": (
+        ("store_cmds",),
+        "Stop the embedded FalkorDB server cleanly (its data stays on disk).",
+    ),
     "serve": (("api_cmds",), "Serve the HTTP API (OpenAPI docs at /docs) with uvicorn."),
-    "ingest": (("ingest_cmds",), "Load a source file, a folder or a glob; bad records go to a "
-               "reject file, a run can be resumed."),
-    "score": (("score_cmds",), "Score every HCP, store the run (ScoreRun + Score nodes) and "
-              "print the top KOLs."),
-    "demo": (("demo_cmds",), "Load the shipped real samples, score them, list the top KOLs "
-             "and serve the API."),
-    "report": (("exchange_cmds",), "A one-page profile for a KRM meeting: scores explained, "
-               "ego network, contacts, conflicts."),
+    "ingest": (
+        ("ingest_cmds",),
+        "Load a source file, a folder or a glob; bad records go to a "
+        "reject file, a run can be resumed.",
+    ),
+    "score": (
+        ("score_cmds",),
+        "Score every HCP, store the run (ScoreRun + Score nodes) and print the top KOLs.",
+    ),
+    "demo": (
+        ("demo_cmds",),
+        "Load the shipped real samples, score them, list the top KOLs and serve the API.",
+    ),
+    "report": (
+        ("exchange_cmds",),
+        "A one-page profile for a KRM meeting: scores explained, ego network, contacts, conflicts.",
+    ),
     "keys": (("api_cmds",), "API keys for the HTTP service (stored hashed)."),
     "evaluate": (("resolve_cmds",), "Measure kolgraph against labelled data."),
     "resolution": (("resolve_cmds",), "Train the identity-resolution match model."),
@@ -45,9 +60,12 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "export": (("score_cmds", "exchange_cmds"), "Export tables from the store."),
     "privacy": (("privacy_cmds",), "Data-subject requests: export or erase one HCP's data."),
     "import": (("exchange_cmds",), "Load graph files into the store."),
-    "analytics": (("analytics_cmds",), "KRM analytics: KPIs, coverage gaps, speaker "
-                  "development, suspicious field activity, knowledge gaps, prescribing, "
-                  "return on engagement."),
+    "analytics": (
+        ("analytics_cmds",),
+        "KRM analytics: KPIs, coverage gaps, speaker "
+        "development, suspicious field activity, knowledge gaps, prescribing, "
+        "return on engagement.",
+    ),
 }
 
 
@@ -82,8 +100,11 @@ class LazyGroup(TyperGroup):
         return super().get_command(ctx, cmd_name)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        stand_ins = {name: click.Command(name, help=text, short_help=text)
-                     for name, (_, text) in COMMANDS.items() if name not in self.commands}
+        stand_ins = {
+            name: click.Command(name, help=text, short_help=text)
+            for name, (_, text) in COMMANDS.items()
+            if name not in self.commands
+        }
         self.commands.update(stand_ins)
         try:
             super().format_help(ctx, formatter)
@@ -105,8 +126,9 @@ err_console = Console(stderr=True)
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Embedded store directory (env KOLGRAPH_DATA_DIR).",
-                 show_default=False),
+    typer.Option(
+        "--data-dir", help="Embedded store directory (env KOLGRAPH_DATA_DIR).", show_default=False
+    ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
 

@@ -145,8 +145,19 @@ def key_crm_accounts(path: Path, hcps: list[tuple[str, str]]) -> int:
     for row in rows:
         if row.get("hcp_crm_id") in owner:
             hcp_id, name = owner[row["hcp_crm_id"]]
-            row.update({key: "" for key in ("hcp_npi", "hcp_profile_id", "hcp_affiliation",
-                                            "hcp_city", "hcp_state") if key in row})
+            row.update(
+                {
+                    key: ""
+                    for key in (
+                        "hcp_npi",
+                        "hcp_profile_id",
+                        "hcp_affiliation",
+                        "hcp_city",
+                        "hcp_state",
+                    )
+                    if key in row
+                }
+            )
             row.update(hcp_id=hcp_id, hcp_name=name)
     if "hcp_id" not in fields:
         fields.insert(1, "hcp_id")
@@ -161,8 +172,9 @@ def ranked_hcps(store: GraphStore) -> list[tuple[str, str]]:
     return [(str(hcp), str(name)) for hcp, name in best["name"].items()]
 
 
-def load_demo_crm(store: GraphStore, loader: Loader, sample: Path, folder: Path,
-                  rejects: Path) -> list[IngestSummary]:
+def load_demo_crm(
+    store: GraphStore, loader: Loader, sample: Path, folder: Path, rejects: Path
+) -> list[IngestSummary]:
     """Load the CRM sample as the demo does, in two runs, the prescribers' accounts first.
 
     The copy is dated to end this week (:func:`shift_crm_dates`); once the prescribers'
@@ -177,8 +189,10 @@ def load_demo_crm(store: GraphStore, loader: Loader, sample: Path, folder: Path,
     split_crm_accounts(shifted, prescribers, kols)
     done = [run_ingest(store, loader, prescribers, rejects_dir=rejects, progress=True)]
     keyed = key_crm_accounts(kols, ranked_hcps(store))
-    console.print(f"CRM sample: {keyed} accounts without a practice location keyed by kolgraph "
-                  f"id to the {keyed} most influential HCPs (the engagements are invented)")
+    console.print(
+        f"CRM sample: {keyed} accounts without a practice location keyed by kolgraph "
+        f"id to the {keyed} most influential HCPs (the engagements are invented)"
+    )
     done.append(run_ingest(store, loader, kols, rejects_dir=rejects, progress=True))
     return done
 
@@ -189,20 +203,36 @@ def tier_table(frame: pd.DataFrame) -> Table:
     for column in ("tier", "HCPs", "top HCP", "influence", "percentile", "segment", "why eligible"):
         table.add_column(column)
     for tier in ("strategic", "potential", "basic"):
-        members = frame[frame["tier"] == tier].sort_values(["influence", "id"],
-                                                           ascending=[False, True])
+        members = frame[frame["tier"] == tier].sort_values(
+            ["influence", "id"], ascending=[False, True]
+        )
         first = members.iloc[0] if len(members) else None
         table.add_row(
-            tier, f"{len(members):,}",
-            *(("-",) * 5 if first is None else (
-                str(first["name"]), f"{first['influence']:.1f}",
-                f"{math.floor(first['influence_percentile'] * 100) / 100:.2f}",
-                str(first["segment"]),
-                str(first["eligibility_reason"])[:60])))
+            tier,
+            f"{len(members):,}",
+            *(
+                ("-",) * 5
+                if first is None
+                else (
+                    str(first["name"]),
+                    f"{first['influence']:.1f}",
+                    f"{math.floor(first['influence_percentile'] * 100) / 100:.2f}",
+                    str(first["segment"]),
+                    str(first["eligibility_reason"])[:60],
+                )
+            ),
+        )
     others = frame[frame["eligible"] != True]  # noqa: E712 (None: not scored)
     industry = int((others["industry"] == True).sum())  # noqa: E712
-    table.add_row("not ranked", f"{len(others):,}", f"{industry:,} industry-affiliated, "
-                  f"{len(others) - industry:,} without HCP evidence", "", "", "", "")
+    table.add_row(
+        "not ranked",
+        f"{len(others):,}",
+        f"{industry:,} industry-affiliated, {len(others) - industry:,} without HCP evidence",
+        "",
+        "",
+        "",
+        "",
+    )
     return table
 
 
@@ -236,27 +266,45 @@ def demo(
             loader.configure(settings)
             path = folder / relative
             rejects = settings.data_dir / "rejects"
-            summaries = (load_demo_crm(store, loader, path, settings.data_dir / "demo", rejects)
-                         if source == "crm"  # dated to today, keyed to the scored KOLs
-                         else [run_ingest(store, loader, path, rejects_dir=rejects,
-                                          progress=True)])
-            table.add_row(source, Path(relative).name, *(
-                f"{sum(getattr(s, n) for s in summaries):,}"
-                for n in ("read", "loaded", "rejected", "duplicates")))
+            summaries = (
+                load_demo_crm(store, loader, path, settings.data_dir / "demo", rejects)
+                if source == "crm"  # dated to today, keyed to the scored KOLs
+                else [run_ingest(store, loader, path, rejects_dir=rejects, progress=True)]
+            )
+            table.add_row(
+                source,
+                Path(relative).name,
+                *(
+                    f"{sum(getattr(s, n) for s in summaries):,}"
+                    for n in ("read", "loaded", "rejected", "duplicates")
+                ),
+            )
         console.print(table)
         counts = store.counts()
-    console.print(f"graph: {sum(counts['nodes'].values()):,} nodes, "
-                  f"{sum(counts['relationships'].values()):,} relationships "
-                  f"in {settings.data_dir}")
-    score(data_dir=settings.data_dir, area=None, since=None, until=None, seed=0, top=top,
-          include_non_hcp=False, as_json=False)
+    console.print(
+        f"graph: {sum(counts['nodes'].values()):,} nodes, "
+        f"{sum(counts['relationships'].values()):,} relationships "
+        f"in {settings.data_dir}"
+    )
+    score(
+        data_dir=settings.data_dir,
+        area=None,
+        since=None,
+        until=None,
+        seed=0,
+        top=top,
+        include_non_hcp=False,
+        as_json=False,
+    )
     with open_store(settings) as store:
         console.print(tier_table(hcp_frame(store)))
     if not serve:
         return
     with open_store(settings) as store:
         key, _ = create_key(store, "admin", "medical_affairs", label="kolgraph demo")
-    console.print("API key for the demo (role admin, department medical_affairs); send it as "
-                  "the X-API-Key header or sign in with it at /ui/:")
+    console.print(
+        "API key for the demo (role admin, department medical_affairs); send it as "
+        "the X-API-Key header or sign in with it at /ui/:"
+    )
     typer.echo(key)
     serve_api(data_dir=settings.data_dir, host="127.0.0.1", port=port, workers=1)

@@ -59,20 +59,30 @@ class TableFormatOpt(StrEnum):
 
 @export_app.command("graph")
 def export_graph(
-    output: Annotated[Path, typer.Option("--output", "-o",
-                                         help="File (graphml, gexf) or directory (neo4j-csv).")],
-    fmt: Annotated[GraphFormatOpt, typer.Option("--format", help="Output format.")] =
-    GraphFormatOpt.graphml,
-    label: Annotated[list[str] | None, typer.Option(
-        "--label", help="Only these node labels (repeat the option); all by default.")] = None,
-    tier: Annotated[list[str] | None, typer.Option(
-        "--tier", help="GraphML/GEXF: only HCPs of this tier, with their neighbours.")] = None,
-    segment: Annotated[list[str] | None, typer.Option("--segment", help="... of this segment.")]
-    = None,
-    community: Annotated[list[str] | None, typer.Option(
-        "--community", help="... of this community.")] = None,
-    min_influence: Annotated[float | None, typer.Option(
-        "--min-influence", help="... with at least this influence (0-100).")] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File (graphml, gexf) or directory (neo4j-csv).")
+    ],
+    fmt: Annotated[
+        GraphFormatOpt, typer.Option("--format", help="Output format.")
+    ] = GraphFormatOpt.graphml,
+    label: Annotated[
+        list[str] | None,
+        typer.Option("--label", help="Only these node labels (repeat the option); all by default."),
+    ] = None,
+    tier: Annotated[
+        list[str] | None,
+        typer.Option("--tier", help="GraphML/GEXF: only HCPs of this tier, with their neighbours."),
+    ] = None,
+    segment: Annotated[
+        list[str] | None, typer.Option("--segment", help="... of this segment.")
+    ] = None,
+    community: Annotated[
+        list[str] | None, typer.Option("--community", help="... of this community.")
+    ] = None,
+    min_influence: Annotated[
+        float | None,
+        typer.Option("--min-influence", help="... with at least this influence (0-100)."),
+    ] = None,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -81,32 +91,51 @@ def export_graph(
     with store_for(data_dir) as store:
         if fmt is GraphFormatOpt.neo4j_csv:
             if filtered:
-                raise ExchangeError("--tier/--segment/--community/--min-influence apply to "
-                                    "graphml and gexf; for neo4j-csv use --label")
+                raise ExchangeError(
+                    "--tier/--segment/--community/--min-influence apply to "
+                    "graphml and gexf; for neo4j-csv use --label"
+                )
             summary = export_neo4j_csv(store, output, labels=label or None)
-            result = {"format": fmt.value, "output": str(output), "nodes": summary.nodes,
-                      "relationships": summary.relationships, "lossy": summary.lossy,
-                      "not_exported": summary.notes}
+            result = {
+                "format": fmt.value,
+                "output": str(output),
+                "nodes": summary.nodes,
+                "relationships": summary.relationships,
+                "lossy": summary.lossy,
+                "not_exported": summary.notes,
+            }
         else:
             graph = property_graph(store, labels=label or None)
             if filtered:
-                graph = hcp_subgraph(graph, tiers=tier, segments=segment,
-                                     communities=community, min_influence=min_influence)
+                graph = hcp_subgraph(
+                    graph,
+                    tiers=tier,
+                    segments=segment,
+                    communities=community,
+                    min_influence=min_influence,
+                )
             write_graph(graph, output, fmt.value)  # type: ignore[arg-type]
-            result = {"format": fmt.value, "output": str(output),
-                      "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+            result = {
+                "format": fmt.value,
+                "output": str(output),
+                "nodes": graph.number_of_nodes(),
+                "edges": graph.number_of_edges(),
+            }
     if as_json:
         print_json(result)
         return
     if fmt is GraphFormatOpt.neo4j_csv:
-        console.print(f"wrote {sum(summary.nodes.values()):,} nodes and "
-                      f"{sum(summary.relationships.values()):,} relationships to {output}; "
-                      f"the import command is in {output / 'README.txt'}")
+        console.print(
+            f"wrote {sum(summary.nodes.values()):,} nodes and "
+            f"{sum(summary.relationships.values()):,} relationships to {output}; "
+            f"the import command is in {output / 'README.txt'}"
+        )
         for note in summary.notes:
             console.print(f"[yellow]not exported:[/yellow] {note}")
         if summary.lossy:
-            console.print(f"[yellow]written as text (mixed types):[/yellow] "
-                          f"{', '.join(summary.lossy)}")
+            console.print(
+                f"[yellow]written as text (mixed types):[/yellow] {', '.join(summary.lossy)}"
+            )
     else:
         console.print(f"wrote {result['nodes']:,} nodes and {result['edges']:,} edges to {output}")
 
@@ -115,8 +144,10 @@ def export_graph(
 def export_table(
     name: Annotated[TableName, typer.Argument(help="Which table (HCPs: 'kolgraph export hcps').")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    fmt: Annotated[TableFormatOpt | None, typer.Option(
-        "--format", help="csv or parquet (default: from the file extension).")] = None,
+    fmt: Annotated[
+        TableFormatOpt | None,
+        typer.Option("--format", help="csv or parquet (default: from the file extension)."),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Engagements (one row each) or contacts (one row per HCP and department) as a table."""
@@ -129,8 +160,12 @@ def export_table(
 @import_app.command("neo4j-csv")
 def import_neo4j(
     directory: Annotated[Path, typer.Argument(help="Folder of a Neo4j bulk-import CSV set.")],
-    array_delimiter: Annotated[str | None, typer.Option(
-        "--array-delimiter", help="Between list items (default: manifest's, else ';').")] = None,
+    array_delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--array-delimiter", help="Between list items (default: manifest's, else ';')."
+        ),
+    ] = None,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -139,38 +174,52 @@ def import_neo4j(
         store.apply_schema()
         summary = import_neo4j_csv(store, directory, array_delimiter=array_delimiter)
     if as_json:
-        print_json({"nodes": summary.nodes, "relationships": summary.relationships,
-                    "files": summary.files})
+        print_json(
+            {"nodes": summary.nodes, "relationships": summary.relationships, "files": summary.files}
+        )
         return
-    console.print(f"imported {sum(summary.nodes.values()):,} nodes and "
-                  f"{sum(summary.relationships.values()):,} relationships from "
-                  f"{len(summary.files)} files")
+    console.print(
+        f"imported {sum(summary.nodes.values()):,} nodes and "
+        f"{sum(summary.relationships.values()):,} relationships from "
+        f"{len(summary.files)} files"
+    )
 
 
 @app.command()
 def report(
-    hcp: Annotated[str, typer.Argument(
-        help="kolgraph id (npi:..., orcid:..., hcp:...), NPI, ORCID or a name to search.")],
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="HTML file (default: <hcp>.html here).")] = None,
-    pdf: Annotated[Path | None, typer.Option(
-        "--pdf", help="Also write a PDF here (needs WeasyPrint: the pdf extra).")] = None,
-    as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Contacts and conflicts up to this date (YYYY-MM-DD; default today).")]
-    = None,
-    role: Annotated[str, typer.Option(
-        "--role", help="Read as this role: the firewall and spend rules follow it.")]
-    = REPORT_VIEWER.role,
-    department: Annotated[str, typer.Option(
-        "--department", help="... of this department.")] = REPORT_VIEWER.department,
+    hcp: Annotated[
+        str,
+        typer.Argument(
+            help="kolgraph id (npi:..., orcid:..., hcp:...), NPI, ORCID or a name to search."
+        ),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="HTML file (default: <hcp>.html here).")
+    ] = None,
+    pdf: Annotated[
+        Path | None,
+        typer.Option("--pdf", help="Also write a PDF here (needs WeasyPrint: the pdf extra)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Contacts and conflicts up to this date (YYYY-MM-DD; default today)."
+        ),
+    ] = None,
+    role: Annotated[
+        str,
+        typer.Option("--role", help="Read as this role: the firewall and spend rules follow it."),
+    ] = REPORT_VIEWER.role,
+    department: Annotated[
+        str, typer.Option("--department", help="... of this department.")
+    ] = REPORT_VIEWER.department,
     data_dir: DataDir = None,
 ) -> None:
     """A one-page profile for a KRM meeting: scores explained, ego network, contacts, conflicts."""
     when = _iso_date(as_of)
     viewer = Viewer("cli:report", check_role(role), department)
     with store_for(data_dir) as store:
-        content = report_content(store, resolve_hcp(store, viewer, hcp), viewer=viewer,
-                                 as_of=when)
+        content = report_content(store, resolve_hcp(store, viewer, hcp), viewer=viewer, as_of=when)
     target = output or Path(f"{content.hcp_id.replace(':', '_')}.html")
     write_html(content, target)
     console.print(f"wrote {target}")
@@ -195,12 +244,16 @@ def resolve_hcp(store: GraphStore, viewer: Viewer, text: str, *, shown: int = 5)
         return text.strip()
     items, more = search_hcps(store, viewer, HcpFilters(q=text.strip()), limit=shown)
     if not items:
-        raise ExchangeError(f"no HCP named like {text!r}; give a kolgraph id, an NPI or an "
-                            "ORCID, or search with GET /hcps?q=...")
+        raise ExchangeError(
+            f"no HCP named like {text!r}; give a kolgraph id, an NPI or an "
+            "ORCID, or search with GET /hcps?q=..."
+        )
     if len(items) > 1:
         listed = "; ".join(f"{h.get('name') or '?'} ({h['id']})" for h in items)
-        raise ExchangeError(f"{text!r} matches {'more than ' if more else ''}{len(items)} HCPs: "
-                            f"{listed}; run it again with one of the ids")
+        raise ExchangeError(
+            f"{text!r} matches {'more than ' if more else ''}{len(items)} HCPs: "
+            f"{listed}; run it again with one of the ids"
+        )
     return str(items[0]["id"])
 
 

@@ -54,9 +54,13 @@ def input_files(path: Path) -> list[Path]:
 @app.command()
 def ingest(
     source: Annotated[str, typer.Argument(help=f"One of: {', '.join(sorted(LOADERS))}.")],
-    path: Annotated[Path, typer.Argument(
-        help="The file to load (plain or .gz), a folder of them, or a quoted glob "
-             "('trials/*.json').")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The file to load (plain or .gz), a folder of them, or a quoted glob "
+            "('trials/*.json')."
+        ),
+    ],
     data_dir: DataDir = None,
     batch_size: Annotated[int, typer.Option(help="Records per write and checkpoint.")] = 2000,
     as_json: JsonFlag = False,
@@ -72,27 +76,68 @@ def ingest(
     with open_store(settings) as store:
         store.apply_schema()
         for file in files:
-            summaries.append(run_ingest(store, loader, file,
-                                        rejects_dir=settings.data_dir / "rejects",
-                                        batch_size=batch_size, progress=not as_json))
+            summaries.append(
+                run_ingest(
+                    store,
+                    loader,
+                    file,
+                    rejects_dir=settings.data_dir / "rejects",
+                    batch_size=batch_size,
+                    progress=not as_json,
+                )
+            )
     if as_json:
         if len(summaries) == 1 and path.is_file():
             print_json(summaries[0].as_dict())
         else:
-            totals = {k: sum(getattr(s, k) for s in summaries) for k in (
-                "read", "loaded", "rejected", "duplicates", "nodes_written",
-                "relationships_written")}
-            print_json({"source": source, "files": len(summaries), **totals,
-                        "summaries": [s.as_dict() for s in summaries]})
+            totals = {
+                k: sum(getattr(s, k) for s in summaries)
+                for k in (
+                    "read",
+                    "loaded",
+                    "rejected",
+                    "duplicates",
+                    "nodes_written",
+                    "relationships_written",
+                )
+            }
+            print_json(
+                {
+                    "source": source,
+                    "files": len(summaries),
+                    **totals,
+                    "summaries": [s.as_dict() for s in summaries],
+                }
+            )
         return
     table = Table(title=f"{source}: {path.name if len(files) == 1 else f'{len(files)} files'}")
-    for column in ("file", "read", "loaded", "rejected", "duplicates", "nodes", "relationships",
-                   "seconds"):
+    for column in (
+        "file",
+        "read",
+        "loaded",
+        "rejected",
+        "duplicates",
+        "nodes",
+        "relationships",
+        "seconds",
+    ):
         table.add_column(column, justify="right")
     for file, summary in zip(files, summaries, strict=True):
-        table.add_row(file.name, *(f"{v:,}" for v in (
-            summary.read, summary.loaded, summary.rejected, summary.duplicates,
-            summary.nodes_written, summary.relationships_written)), f"{summary.seconds:.1f}")
+        table.add_row(
+            file.name,
+            *(
+                f"{v:,}"
+                for v in (
+                    summary.read,
+                    summary.loaded,
+                    summary.rejected,
+                    summary.duplicates,
+                    summary.nodes_written,
+                    summary.relationships_written,
+                )
+            ),
+            f"{summary.seconds:.1f}",
+        )
     console.print(table)
     for summary in summaries:
         if summary.rejected:

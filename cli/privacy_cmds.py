@@ -12,16 +12,19 @@ from kolgraph.errors import InvalidRequest
 from kolgraph.krm import privacy
 from kolgraph.krm.access import Viewer
 
-privacy_app = typer.Typer(help="Data-subject requests: export or erase one HCP's data.",
-                          no_args_is_help=True)
+privacy_app = typer.Typer(
+    help="Data-subject requests: export or erase one HCP's data.", no_args_is_help=True
+)
 app.add_typer(privacy_app, name="privacy")
 # The command line runs with the operator's own rights, recorded as such in the audit log.
 OPERATOR = Viewer("cli", "compliance", "compliance")
 
 
 @privacy_app.command("export")
-def export(hcp_id: Annotated[str, typer.Argument(help="kolgraph HCP id, e.g. npi:1234567893")],
-           data_dir: DataDir = None) -> None:
+def export(
+    hcp_id: Annotated[str, typer.Argument(help="kolgraph HCP id, e.g. npi:1234567893")],
+    data_dir: DataDir = None,
+) -> None:
     """Print everything held about one HCP as JSON (audited)."""
     with store_for(data_dir) as store:
         print_json(privacy.subject_export(store, OPERATOR, hcp_id))
@@ -60,5 +63,6 @@ def _require_terminal(hcp_id: str) -> None:
     """
     stdin = sys.stdin
     if stdin is None or not stdin.isatty():
-        raise InvalidRequest(f"no terminal to confirm the erasure of {hcp_id}: "
-                             "pass --yes to erase without asking")
+        raise InvalidRequest(
+            f"no terminal to confirm the erasure of {hcp_id}: pass --yes to erase without asking"
+        )

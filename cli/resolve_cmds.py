@@ -31,10 +31,12 @@ from kolgraph.resolution.training import (
 )
 
 evaluate_app = typer.Typer(help="Measure kolgraph against labelled data.", no_args_is_help=True)
-resolution_app = typer.Typer(help="Train the identity-resolution match model.",
-                             no_args_is_help=True)
-review_app = typer.Typer(help="Uncertain identity matches waiting for a decision.",
-                         no_args_is_help=True)
+resolution_app = typer.Typer(
+    help="Train the identity-resolution match model.", no_args_is_help=True
+)
+review_app = typer.Typer(
+    help="Uncertain identity matches waiting for a decision.", no_args_is_help=True
+)
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(resolution_app, name="resolution")
 app.add_typer(review_app, name="review")
@@ -53,8 +55,10 @@ class ArticleAuthors:
         loader.check(path)
         self.by_pmid: dict[str, list[MentionIn]] = {}
         self.affiliations: list[str] = []
-        with tempfile.TemporaryDirectory() as tmp, \
-                RejectLog(Path(tmp) / "rejects.jsonl", source="pubmed", file=path.name) as rej:
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            RejectLog(Path(tmp) / "rejects.jsonl", source="pubmed", file=path.name) as rej,
+        ):
             for record in loader.records(path, rej):
                 paper = record.value
                 if not hasattr(paper, "authors"):
@@ -70,8 +74,10 @@ class ArticleAuthors:
         first = (given_tokens(given) or given_tokens(initials) or [""])[0][:1]
         exact = [m for m in candidates if family_key(m.family) == want]
         if not exact:
-            scored = [(difflib.SequenceMatcher(None, want, family_key(m.family)).ratio(), m)
-                      for m in candidates]
+            scored = [
+                (difflib.SequenceMatcher(None, want, family_key(m.family)).ratio(), m)
+                for m in candidates
+            ]
             exact = [m for r, m in sorted(scored, key=lambda s: -s[0]) if r >= 0.8][:3]
         for m in exact:
             tokens = given_tokens(m.given)
@@ -118,11 +124,23 @@ def holdout(
     """Split the pairs once, choose the threshold by (nested) cross-validation on the fit
     part, then score the held-out part once, with 95 % bootstrap intervals."""
     triples, skipped, missing, authors = gold_triples(articles, pairs)
-    vocabulary = fit_vocabulary(authors.by_pmid.values(),
-                                {m.id for a, b, _ in triples for m in (a, b)})
-    result = {"pairs": len(triples), "skipped_rows": skipped, "authors_not_found": missing,
-              **holdout_evaluate(triples, authors.affiliations, vocabulary, holdout=part,
-                                 seed=seed, folds=folds, reps=reps)}
+    vocabulary = fit_vocabulary(
+        authors.by_pmid.values(), {m.id for a, b, _ in triples for m in (a, b)}
+    )
+    result = {
+        "pairs": len(triples),
+        "skipped_rows": skipped,
+        "authors_not_found": missing,
+        **holdout_evaluate(
+            triples,
+            authors.affiliations,
+            vocabulary,
+            holdout=part,
+            seed=seed,
+            folds=folds,
+            reps=reps,
+        ),
+    }
     print_json(result) if as_json else console.print(result)
 
 
@@ -131,27 +149,49 @@ def train(
     articles: Articles,
     pairs: Pairs,
     out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
-        "kolgraph/resolution") / MODEL_FILE,
+        "kolgraph/resolution"
+    )
+    / MODEL_FILE,
     kind: Annotated[str, typer.Option(help="boosting or logistic.")] = "boosting",
     folds: Annotated[int, typer.Option(help="Cross-validation folds (0: none).")] = 5,
     seed: int = 0,
-    accept: Annotated[float, typer.Option(
-        help="Merge at or above this probability (the shipped model's).")] = ACCEPT,
+    accept: Annotated[
+        float, typer.Option(help="Merge at or above this probability (the shipped model's).")
+    ] = ACCEPT,
     review: Annotated[float, typer.Option(help="Review list from this probability.")] = 0.5,
     as_json: JsonFlag = False,
 ) -> None:
     """Fit the match model on labelled pairs; report out-of-fold pair scores first."""
     triples, skipped, missing, authors = gold_triples(articles, pairs)
-    result: dict[str, object] = {"pairs": len(triples), "skipped_rows": skipped,
-                                 "authors_not_found": missing}
-    vocabulary = fit_vocabulary(authors.by_pmid.values(),
-                                {m.id for a, b, _ in triples for m in (a, b)})
+    result: dict[str, object] = {
+        "pairs": len(triples),
+        "skipped_rows": skipped,
+        "authors_not_found": missing,
+    }
+    vocabulary = fit_vocabulary(
+        authors.by_pmid.values(), {m.id for a, b, _ in triples for m in (a, b)}
+    )
     if folds > 1:
-        cv = cross_validate(triples, authors.affiliations, folds=folds, seed=seed, kind=kind,
-                            accept=accept, review=review, vocabulary=vocabulary)
+        cv = cross_validate(
+            triples,
+            authors.affiliations,
+            folds=folds,
+            seed=seed,
+            kind=kind,
+            accept=accept,
+            review=review,
+            vocabulary=vocabulary,
+        )
         result["cross_validated"] = cv.as_dict()
-    model = fit_match_model(triples, authors.affiliations, kind=kind, seed=seed, accept=accept,
-                            review=review, vocabulary=vocabulary)
+    model = fit_match_model(
+        triples,
+        authors.affiliations,
+        kind=kind,
+        seed=seed,
+        accept=accept,
+        review=review,
+        vocabulary=vocabulary,
+    )
     model.meta["cross_validated"] = result.get("cross_validated")
     model.save(out)
     result["model"] = str(out)
@@ -173,42 +213,61 @@ def review_show(data_dir: DataDir = None, limit: int = 50, as_json: JsonFlag = F
     for column in ("mention", "name", "candidate", "candidate name", "score"):
         table.add_column(column)
     for item in items:
-        table.add_row(item["mention_id"], item["name"] or "", item["candidate_id"],
-                      item["candidate_name"] or "", f"{item['score']:.3f}")
+        table.add_row(
+            item["mention_id"],
+            item["name"] or "",
+            item["candidate_id"],
+            item["candidate_name"] or "",
+            f"{item['score']:.3f}",
+        )
     console.print(table)
 
 
 @review_app.command("stats")
-def review_stats(data_dir: DataDir = None, band: Annotated[float, typer.Option(
-        help="Lower end of the band (its upper end is the model's accept).")] = review_list.BAND,
-                 limit: int = 20, as_json: JsonFlag = False) -> None:
+def review_stats(
+    data_dir: DataDir = None,
+    band: Annotated[
+        float, typer.Option(help="Lower end of the band (its upper end is the model's accept).")
+    ] = review_list.BAND,
+    limit: int = 20,
+    as_json: JsonFlag = False,
+) -> None:
     """The review band's size and yield (confirmed same / different), entries by value."""
     with store_for(data_dir) as store:
-        stats = review_list.review_stats(store, accept=default_model().accept, band=band,
-                                         limit=limit)
+        stats = review_list.review_stats(
+            store, accept=default_model().accept, band=band, limit=limit
+        )
     if as_json:
         print_json(stats)
         return
     low, high = stats["band"]
-    console.print(f"review band {low:.2f}-{high:.2f}: {stats['entries']:,} entries, "
-                  f"{stats['open']:,} open, {stats['confirmed_same']:,} confirmed same, "
-                  f"{stats['confirmed_different']:,} confirmed different, yield "
-                  f"{'-' if stats['yield'] is None else format(stats['yield'], '.0%')}; "
-                  f"{stats['below_band']:,} entries below the band")
+    console.print(
+        f"review band {low:.2f}-{high:.2f}: {stats['entries']:,} entries, "
+        f"{stats['open']:,} open, {stats['confirmed_same']:,} confirmed same, "
+        f"{stats['confirmed_different']:,} confirmed different, yield "
+        f"{'-' if stats['yield'] is None else format(stats['yield'], '.0%')}; "
+        f"{stats['below_band']:,} entries below the band"
+    )
     table = Table(title="open entries in the band, by value (score x mentions joined)")
-    for column in ("mention", "name", "candidate", "candidate name", "score", "mentions",
-                   "value"):
+    for column in ("mention", "name", "candidate", "candidate name", "score", "mentions", "value"):
         table.add_column(column)
     for e in stats["by_value"]:
-        table.add_row(e["mention_id"], e["name"] or "", e["candidate_id"],
-                      e["candidate_name"] or "", f"{e['score']:.3f}",
-                      f"{e['mentions']}+{e['candidate_mentions']}", f"{e['value']:.1f}")
+        table.add_row(
+            e["mention_id"],
+            e["name"] or "",
+            e["candidate_id"],
+            e["candidate_name"] or "",
+            f"{e['score']:.3f}",
+            f"{e['mentions']}+{e['candidate_mentions']}",
+            f"{e['value']:.1f}",
+        )
     console.print(table)
 
 
 @review_app.command("accept")
-def review_accept(mention_id: str, data_dir: DataDir = None, by: str = "cli",
-                  as_json: JsonFlag = False) -> None:
+def review_accept(
+    mention_id: str, data_dir: DataDir = None, by: str = "cli", as_json: JsonFlag = False
+) -> None:
     """Merge the mention's HCP into the candidate HCP (undo with 'review undo')."""
     with store_for(data_dir) as store:
         result = review_list.accept(store, mention_id, decided_by=by)
@@ -216,8 +275,9 @@ def review_accept(mention_id: str, data_dir: DataDir = None, by: str = "cli",
 
 
 @review_app.command("reject")
-def review_reject(mention_id: str, data_dir: DataDir = None, by: str = "cli",
-                  as_json: JsonFlag = False) -> None:
+def review_reject(
+    mention_id: str, data_dir: DataDir = None, by: str = "cli", as_json: JsonFlag = False
+) -> None:
     """Keep the mention's HCP separate from the candidate, for good."""
     with store_for(data_dir) as store:
         result = review_list.reject(store, mention_id, decided_by=by)

@@ -102,8 +102,10 @@ def score(
         title=f"{run_id}: {len(result.frame)} people, {tiering['ranked']} ranked HCPs, "
         f"{result.info['n_communities']} communities "
         f"(Q = {result.info['modularity']:.3f})",
-        caption="tiers: " + ", ".join(f"{n} {t}" for t, n in tiering["tiers"].items())
-        + "; segments: " + ", ".join(f"{n} {s}" for s, n in tiering["segments"].items()),
+        caption="tiers: "
+        + ", ".join(f"{n} {t}" for t, n in tiering["tiers"].items())
+        + "; segments: "
+        + ", ".join(f"{n} {s}" for s, n in tiering["segments"].items()),
     )
     for column in ("rank", "id", *columns):
         table.add_column(column)
@@ -120,9 +122,13 @@ def score(
 def export_hcps_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
-    include_nameless: Annotated[bool, typer.Option(
-        "--include-nameless", help="Also write HCPs without a name (NPIs known only from "
-        "referral files).")] = False,
+    include_nameless: Annotated[
+        bool,
+        typer.Option(
+            "--include-nameless",
+            help="Also write HCPs without a name (NPIs known only from referral files).",
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """One row per HCP with its latest influence, components, tier, segment, scope, community.
@@ -133,6 +139,11 @@ def export_hcps_cmd(
     """
     with store_for(data_dir) as store:
         n, left_out = write_hcps(store, output, fmt, include_nameless=include_nameless)
-    console.print(f"wrote {n} HCPs to {output}" + (
-        f"; left out {left_out} HCPs without a name (--include-nameless writes them)"
-        if left_out else ""))
+    console.print(
+        f"wrote {n} HCPs to {output}"
+        + (
+            f"; left out {left_out} HCPs without a name (--include-nameless writes them)"
+            if left_out
+            else ""
+        )
+    )

@@ -31,8 +31,10 @@ def init(
         store.apply_schema()
         retired = retire_foreign_payment_engagements(store, settings.our_company)
         if retired:
-            console.print(f"{retired} Open Payments engagements of other manufacturers are "
-                          "now industry payments only (not our spend)")
+            console.print(
+                f"{retired} Open Payments engagements of other manufacturers are "
+                "now industry payments only (not our spend)"
+            )
         console.print(f"kolgraph store ready: {store.location}")
 
 
@@ -44,17 +46,21 @@ def status(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
         counts = store.counts()
         location = store.location
     if as_json:
-        print_json({
-            "backend": settings.backend,
-            "location": location,
-            "data_dir": str(settings.data_dir) if settings.backend == "falkordb" else None,
-            "counts": counts["nodes"],
-            "relationships": counts["relationships"],
-        })
+        print_json(
+            {
+                "backend": settings.backend,
+                "location": location,
+                "data_dir": str(settings.data_dir) if settings.backend == "falkordb" else None,
+                "counts": counts["nodes"],
+                "relationships": counts["relationships"],
+            }
+        )
         return
     console.print(f"backend: [bold]{settings.backend}[/bold]  {location}")
-    for title, table_counts in (("label", counts["nodes"]),
-                                ("relationship", counts["relationships"])):
+    for title, table_counts in (
+        ("label", counts["nodes"]),
+        ("relationship", counts["relationships"]),
+    ):
         table = Table(title=None)
         table.add_column(title)
         table.add_column("count", justify="right")

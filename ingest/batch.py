@@ -29,9 +29,7 @@ class GraphBatch:
     3
     """
 
-    nodes: dict[str, dict[str, dict[str, Any]]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )
+    nodes: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
     rels: dict[RelKey, dict[tuple[str, str], dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
@@ -60,8 +58,13 @@ class GraphBatch:
         It gets the batch's provenance as ``$prov`` (see :meth:`stamp`)."""
         self.statements.append((name, template, rows))
 
-    def statement_row(self, name: str, row: Any, template: dict[str, str] | None = None,
-                      writes: tuple[int, int] = (0, 0)) -> None:
+    def statement_row(
+        self,
+        name: str,
+        row: Any,
+        template: dict[str, str] | None = None,
+        writes: tuple[int, int] = (0, 0),
+    ) -> None:
         """Add one row to the named statement (created on first use, run in that order);
         ``writes`` is the (nodes, relationships) each row writes, counted in :meth:`write`."""
         self.row_writes[name] = writes
@@ -93,9 +96,7 @@ class GraphBatch:
             rows = [{"id": node_id, "props": props} for node_id, props in table.items()]
             n_nodes += store.upsert_nodes(label, rows)
         for (start, rel_type, end), table in self.rels.items():
-            rows = [
-                {"start": s, "end": e, "props": props} for (s, e), props in table.items()
-            ]
+            rows = [{"start": s, "end": e, "props": props} for (s, e), props in table.items()]
             n_rels += store.upsert_relationships(start, rel_type, end, rows)
         for name, template, statement_rows in self.statements:
             store.write(name, statement_rows, template, prov=self.provenance)

@@ -43,10 +43,16 @@ from kolgraph.resolution import MentionIn, name_key, split_name
 from kolgraph.store import GraphStore
 
 ROLES = ("chair", "invited_speaker", "moderator", "panelist", "abstract", "poster")
-_ROLE_ALIASES = {"invited speaker": "invited_speaker", "speaker": "invited_speaker",
-                 "keynote": "invited_speaker", "abstract presenter": "abstract",
-                 "oral": "abstract", "poster presenter": "poster", "co-chair": "chair",
-                 "session chair": "chair"}
+_ROLE_ALIASES = {
+    "invited speaker": "invited_speaker",
+    "speaker": "invited_speaker",
+    "keynote": "invited_speaker",
+    "abstract presenter": "abstract",
+    "oral": "abstract",
+    "poster presenter": "poster",
+    "co-chair": "chair",
+    "session chair": "chair",
+}
 SCOPES = ("international", "national", "regional")
 REQUIRED = ("congress", "year", "session_id", "session_title", "person_name", "role")
 _FILE_CONGRESS = re.compile(r"^([A-Za-z]+)[-_]?((?:19|20)\d{2})")
@@ -82,8 +88,10 @@ def congress_from_name(path: Path) -> tuple[str, int]:
     """
     match = _FILE_CONGRESS.match(path.name)
     if not match:
-        raise IngestError(f"{path}: cannot tell the congress and year; name the file "
-                          "<acronym><year>_..., e.g. midl2020_scientific-program.md")
+        raise IngestError(
+            f"{path}: cannot tell the congress and year; name the file "
+            "<acronym><year>_..., e.g. midl2020_scientific-program.md"
+        )
     return match.group(1).lower(), int(match.group(2))
 
 
@@ -95,6 +103,7 @@ def session_from_row(row: dict[str, Any]) -> SessionRecord:
     ValueError
         ``field: reason`` for an unusable row.
     """
+
     def need(key: str) -> str:
         value = fields.text(row.get(key))
         if value is None:
@@ -106,8 +115,10 @@ def session_from_row(row: dict[str, Any]) -> SessionRecord:
     except ValueError as exc:
         raise ValueError(f"role: {exc}") from None
     year_text = need("year")
-    if not year_text.removesuffix(".0").isdigit() or not 1900 <= int(
-            year_text.removesuffix(".0")) <= 2100:
+    if (
+        not year_text.removesuffix(".0").isdigit()
+        or not 1900 <= int(year_text.removesuffix(".0")) <= 2100
+    ):
         raise ValueError(f"year: not a year: {year_text!r}")
     scope = (fields.text(row.get("scope")) or "").lower() or None
     if scope is not None and scope not in SCOPES:
@@ -118,14 +129,26 @@ def session_from_row(row: dict[str, Any]) -> SessionRecord:
     except ValueError as exc:
         raise ValueError(f"{'npi' if 'NPI' in str(exc) else 'session_date'}: {exc}") from None
     return SessionRecord(
-        congress=need("congress"), year=int(year_text.removesuffix(".0")), scope=scope,
-        city=fields.text(row.get("city")), country=fields.text(row.get("country")),
-        session_id=need("session_id"), title=need("session_title"), date=date,
+        congress=need("congress"),
+        year=int(year_text.removesuffix(".0")),
+        scope=scope,
+        city=fields.text(row.get("city")),
+        country=fields.text(row.get("country")),
+        session_id=need("session_id"),
+        title=need("session_title"),
+        date=date,
         kind=fields.text(row.get("session_kind")),
-        people=[Person(name=need("person_name"), role=role,
-                       affiliation=fields.text(row.get("affiliation")), npi=npi,
-                       orcid=fields.text(row.get("orcid")),
-                       presentation=fields.text(row.get("presentation_title")))])
+        people=[
+            Person(
+                name=need("person_name"),
+                role=role,
+                affiliation=fields.text(row.get("affiliation")),
+                npi=npi,
+                orcid=fields.text(row.get("orcid")),
+                presentation=fields.text(row.get("presentation_title")),
+            )
+        ],
+    )
 
 
 def _json_rows(body: Any) -> Iterator[dict[str, Any]]:
@@ -135,11 +158,16 @@ def _json_rows(body: Any) -> Iterator[dict[str, Any]]:
     top = {k: body.get(k) for k in ("congress", "year", "scope", "city", "country")}
     for session in body.get("sessions") or []:
         for person in session.get("people") or []:
-            yield {**top, "session_id": session.get("id"), "session_title": session.get("title"),
-                   "session_date": session.get("date"), "session_kind": session.get("kind"),
-                   "person_name": person.get("name"), **{
-                       k: person.get(k) for k in ("affiliation", "role", "npi", "orcid")},
-                   "presentation_title": person.get("presentation")}
+            yield {
+                **top,
+                "session_id": session.get("id"),
+                "session_title": session.get("title"),
+                "session_date": session.get("date"),
+                "session_kind": session.get("kind"),
+                "person_name": person.get("name"),
+                **{k: person.get(k) for k in ("affiliation", "role", "npi", "orcid")},
+                "presentation_title": person.get("presentation"),
+            }
 
 
 def _key(name: str) -> str:
@@ -186,13 +214,18 @@ class CongressLoader(Loader):
                     body = json.load(handle)
                 except json.JSONDecodeError as exc:
                     raise IngestError(f"{path}: not valid JSON ({exc})") from exc
-            if isinstance(body, dict) and "sessions" not in body and all(
-                    isinstance(v, dict) and "authors" in v for v in body.values()):
+            if (
+                isinstance(body, dict)
+                and "sessions" not in body
+                and all(isinstance(v, dict) and "authors" in v for v in body.values())
+            ):
                 return "papers"
             if isinstance(body, list) or (isinstance(body, dict) and "sessions" in body):
                 return "json"
-            raise IngestError(f"{path}: not a programme: expected a list of rows, "
-                              '{"congress", "year", "sessions": [...]} or a papers.json')
+            raise IngestError(
+                f"{path}: not a programme: expected a list of rows, "
+                '{"congress", "year", "sessions": [...]} or a papers.json'
+            )
         return "csv"
 
     def check(self, path: Path) -> None:
@@ -200,12 +233,19 @@ class CongressLoader(Loader):
         if shape in ("markdown", "ics", "papers"):
             congress_from_name(path)
         if shape == "markdown" and page_kind(path) == "organization":
-            raise IngestError(f"{path}: an organisation page (committees and their members) "
-                              "names no session, talk or paper; not loaded as a programme")
+            raise IngestError(
+                f"{path}: an organisation page (committees and their members) "
+                "names no session, talk or paper; not loaded as a programme"
+            )
         if shape == "csv":
             header = read_header(path, what="congress programme")
-            require_columns(path, header, REQUIRED, what="congress programme",
-                            hint=" (see docs/formats/congress.md)")
+            require_columns(
+                path,
+                header,
+                REQUIRED,
+                what="congress programme",
+                hint=" (see docs/formats/congress.md)",
+            )
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         count = 0
@@ -217,7 +257,8 @@ class CongressLoader(Loader):
                 f"{path}: no session found ({rejects.count} entries rejected); a programme "
                 "needs MIDL '### session' headings with paper(...) calls, keynote '## Name' "
                 "headings, a papers JSON, timed calendar events or the kolgraph CSV/JSON "
-                "columns (see docs/formats/congress.md)")
+                "columns (see docs/formats/congress.md)"
+            )
 
     def _records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         shape = self._shape(path)
@@ -244,7 +285,8 @@ class CongressLoader(Loader):
             with open_text(path) as handle:
                 rows = list(enumerate(_json_rows(json.load(handle)), start=1))
             where_rows: Iterator[tuple[str, dict[str, Any]]] = (
-                (f"row {n}", row) for n, row in rows)
+                (f"row {n}", row) for n, row in rows
+            )
         else:
             where_rows = csv_rows(path, rejects)
         for where, row in where_rows:
@@ -256,8 +298,11 @@ class CongressLoader(Loader):
                 continue
             person = session.people[0]
             key = fields.slug(name_key(*split_name(person.name)) or person.name)
-            yield Record(f"{fields.slug(session.congress)}:{session.year}:{session.session_id}"
-                         f":{person.role}:{key}", session)
+            yield Record(
+                f"{fields.slug(session.congress)}:{session.year}:{session.session_id}"
+                f":{person.role}:{key}",
+                session,
+            )
 
     def build(self, records: list[Record], store: GraphStore) -> GraphBatch:
         batch = GraphBatch()
@@ -265,11 +310,19 @@ class CongressLoader(Loader):
         for record in records:
             session: SessionRecord = record.value
             for n, person in enumerate(session.people, start=1):
-                mentions.append(MentionIn(
-                    id=mention_id("congress", record.id, n), source="congress", name=person.name,
-                    affiliation=person.affiliation, npi=person.npi, orcid=person.orcid,
-                    coauthors=[k for k in map(_key, person.coauthors) if k],
-                    journal=session.congress, year=session.year))  # the venue
+                mentions.append(
+                    MentionIn(
+                        id=mention_id("congress", record.id, n),
+                        source="congress",
+                        name=person.name,
+                        affiliation=person.affiliation,
+                        npi=person.npi,
+                        orcid=person.orcid,
+                        coauthors=[k for k in map(_key, person.coauthors) if k],
+                        journal=session.congress,
+                        year=session.year,
+                    )
+                )  # the venue
         hcp_ids = resolve_people(store, batch, mentions)
         for record in records:
             self._add_session(batch, record, hcp_ids)
@@ -279,17 +332,38 @@ class CongressLoader(Loader):
         session: SessionRecord = record.value
         cid = congress_id(session.congress, session.year)
         sid = f"session:{fields.slug(session.congress)}:{session.year}:{session.session_id}"
-        batch.node("Congress", cid, name=session.congress.upper() if session.congress.islower()
-                   else session.congress, year=session.year, scope=session.scope,
-                   city=session.city, country=session.country,
-                   source_id=f"{session.congress}:{session.year}")
-        batch.node("Session", sid, title=session.title, session_code=session.session_id,
-                   date=session.date, kind=session.kind, source_id=record.id)
+        batch.node(
+            "Congress",
+            cid,
+            name=session.congress.upper() if session.congress.islower() else session.congress,
+            year=session.year,
+            scope=session.scope,
+            city=session.city,
+            country=session.country,
+            source_id=f"{session.congress}:{session.year}",
+        )
+        batch.node(
+            "Session",
+            sid,
+            title=session.title,
+            session_code=session.session_id,
+            date=session.date,
+            kind=session.kind,
+            source_id=record.id,
+        )
         batch.rel("Session", sid, "PART_OF", "Congress", cid)
-        ranked = sorted(enumerate(session.people, start=1),
-                        key=lambda item: -ROLES.index(item[1].role))
+        ranked = sorted(
+            enumerate(session.people, start=1), key=lambda item: -ROLES.index(item[1].role)
+        )
         for n, person in ranked:  # the most prominent role of an HCP is written last
             mid = mention_id("congress", record.id, n)
             batch.rel("Mention", mid, "APPEARS_IN", "Session", sid, position=n, role=person.role)
-            batch.rel("HCP", hcp_ids[mid], "PRESENTED_AT", "Session", sid, role=person.role,
-                      source_id=record.id)
+            batch.rel(
+                "HCP",
+                hcp_ids[mid],
+                "PRESENTED_AT",
+                "Session",
+                sid,
+                role=person.role,
+                source_id=record.id,
+            )

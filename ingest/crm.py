@@ -34,18 +34,48 @@ from kolgraph.vocabulary import CRM_ENGAGEMENT_TYPES, DEPARTMENTS
 
 TYPES = CRM_ENGAGEMENT_TYPES
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
-_TYPE_ALIASES = {"e-mail": "email", "advisory board": "advisory_board",
-                 "speaker programme": "speaker_programme", "speaker program": "speaker_programme",
-                 "speaker_program": "speaker_programme", "research collaboration":
-                 "research_collaboration", "sample drop": "sample_drop",
-                 "congress invitation": "congress_invitation"}
+_TYPE_ALIASES = {
+    "e-mail": "email",
+    "advisory board": "advisory_board",
+    "speaker programme": "speaker_programme",
+    "speaker program": "speaker_programme",
+    "speaker_program": "speaker_programme",
+    "research collaboration": "research_collaboration",
+    "sample drop": "sample_drop",
+    "congress invitation": "congress_invitation",
+}
 CHANNELS = ("in_person", "phone", "email", "video", "web", "event", "letter")
 ROLES = ("rep", "msl", "manager")
-COLUMNS = ("engagement_id", "hcp_id", "hcp_crm_id", "hcp_npi", "hcp_profile_id", "hcp_name",
-           "hcp_affiliation", "hcp_city", "hcp_state", "employee_id", "employee_name",
-           "employee_role", "department", "territory", "type", "channel", "datetime",
-           "objective", "product", "key_messages", "outcome", "cost", "lat", "lon", "notes",
-           "planned", "hcp_lat", "hcp_lon")
+COLUMNS = (
+    "engagement_id",
+    "hcp_id",
+    "hcp_crm_id",
+    "hcp_npi",
+    "hcp_profile_id",
+    "hcp_name",
+    "hcp_affiliation",
+    "hcp_city",
+    "hcp_state",
+    "employee_id",
+    "employee_name",
+    "employee_role",
+    "department",
+    "territory",
+    "type",
+    "channel",
+    "datetime",
+    "objective",
+    "product",
+    "key_messages",
+    "outcome",
+    "cost",
+    "lat",
+    "lon",
+    "notes",
+    "planned",
+    "hcp_lat",
+    "hcp_lon",
+)
 REQUIRED = ("engagement_id", "employee_id", "department", "type", "datetime")
 
 
@@ -83,8 +113,9 @@ class Engagement(BaseModel):
     planned: bool | None = None
 
 
-def _choice(value: Any, allowed: tuple[str, ...], aliases: dict[str, str],
-            field: str) -> str | None:
+def _choice(
+    value: Any, allowed: tuple[str, ...], aliases: dict[str, str], field: str
+) -> str | None:
     cleaned = fields.text(value)
     if cleaned is None:
         return None
@@ -118,8 +149,7 @@ def _name(value: Any, field: str) -> str | None:
     """
     cleaned = fields.text(value)
     if cleaned is not None and cleaned.startswith(FORMULA_STARTS):
-        raise ValueError(f"{field}: {cleaned[:40]!r} starts like a spreadsheet formula, "
-                         "not a name")
+        raise ValueError(f"{field}: {cleaned[:40]!r} starts like a spreadsheet formula, not a name")
     return cleaned
 
 
@@ -147,8 +177,10 @@ def engagement_from_row(row: dict[str, Any]) -> Engagement:
     ('sample_drop', 'sales', '2024-03-05', ['efficacy', 'safety'])
     """
     for key, value in row.items():
-        if any(isinstance(v, str) and "\x00" in v
-               for v in (value if isinstance(value, list) else [value])):
+        if any(
+            isinstance(v, str) and "\x00" in v
+            for v in (value if isinstance(value, list) else [value])
+        ):
             raise ValueError(f"{key}: NUL byte in the field; the record is skipped")
 
     def parse(field: str, parser: Any) -> Any:
@@ -163,8 +195,9 @@ def engagement_from_row(row: dict[str, Any]) -> Engagement:
     employee = fields.text(row.get("employee_id"))
     if employee is None:
         raise ValueError("employee_id: missing")
-    department = _choice(row.get("department"), DEPARTMENTS, {"medical affairs":
-                                                              "medical_affairs"}, "department")
+    department = _choice(
+        row.get("department"), DEPARTMENTS, {"medical affairs": "medical_affairs"}, "department"
+    )
     if department is None:
         raise ValueError("department: missing")
     kind = _choice(row.get("type"), TYPES, _TYPE_ALIASES, "type")
@@ -178,30 +211,47 @@ def engagement_from_row(row: dict[str, Any]) -> Engagement:
     profile = fields.identifier(row.get("hcp_profile_id"))
     hcp_id = fields.text(row.get("hcp_id"))
     if not (hcp_id or crm_id or npi or profile or name):
-        raise ValueError("hcp_crm_id: no HCP reference (give hcp_id, hcp_crm_id, hcp_npi or "
-                         "hcp_name)")
+        raise ValueError(
+            "hcp_crm_id: no HCP reference (give hcp_id, hcp_crm_id, hcp_npi or hcp_name)"
+        )
     hcp_lat = _coordinate(row.get("hcp_lat"), "hcp_lat", 90)
     hcp_lon = _coordinate(row.get("hcp_lon"), "hcp_lon", 180)
     if (hcp_lat is None) != (hcp_lon is None):
         given, missing = ("hcp_lat", "hcp_lon") if hcp_lon is None else ("hcp_lon", "hcp_lat")
         raise ValueError(f"{missing}: missing ({given} is given; a practice location needs both)")
     return Engagement(
-        engagement_id=engagement_id, hcp_id=hcp_id, hcp_crm_id=crm_id, hcp_npi=npi,
-        hcp_profile_id=profile, hcp_name=name,
+        engagement_id=engagement_id,
+        hcp_id=hcp_id,
+        hcp_crm_id=crm_id,
+        hcp_npi=npi,
+        hcp_profile_id=profile,
+        hcp_name=name,
         hcp_affiliation=fields.text(row.get("hcp_affiliation")),
-        hcp_city=fields.text(row.get("hcp_city")), hcp_state=fields.text(row.get("hcp_state")),
-        hcp_lat=hcp_lat, hcp_lon=hcp_lon, employee_id=employee,
+        hcp_city=fields.text(row.get("hcp_city")),
+        hcp_state=fields.text(row.get("hcp_state")),
+        hcp_lat=hcp_lat,
+        hcp_lon=hcp_lon,
+        employee_id=employee,
         employee_name=_name(row.get("employee_name"), "employee_name"),
         employee_role=_choice(row.get("employee_role"), ROLES, {}, "employee_role"),
-        department=department, territory=fields.text(row.get("territory")), type=kind,
-        channel=_choice(row.get("channel"), CHANNELS, {"in person": "in_person",
-                                                       "e-mail": "email"}, "channel"),
-        datetime=when.isoformat(timespec="minutes"), date=when.date().isoformat(),
-        objective=fields.text(row.get("objective")), product=fields.text(row.get("product")),
-        key_messages=_messages(row.get("key_messages")), outcome=fields.text(row.get("outcome")),
-        cost=parse("cost", fields.amount), lat=_coordinate(row.get("lat"), "lat", 90),
-        lon=_coordinate(row.get("lon"), "lon", 180), notes=fields.text(row.get("notes")),
-        planned=parse("planned", fields.flag))
+        department=department,
+        territory=fields.text(row.get("territory")),
+        type=kind,
+        channel=_choice(
+            row.get("channel"), CHANNELS, {"in person": "in_person", "e-mail": "email"}, "channel"
+        ),
+        datetime=when.isoformat(timespec="minutes"),
+        date=when.date().isoformat(),
+        objective=fields.text(row.get("objective")),
+        product=fields.text(row.get("product")),
+        key_messages=_messages(row.get("key_messages")),
+        outcome=fields.text(row.get("outcome")),
+        cost=parse("cost", fields.amount),
+        lat=_coordinate(row.get("lat"), "lat", 90),
+        lon=_coordinate(row.get("lon"), "lon", 180),
+        notes=fields.text(row.get("notes")),
+        planned=parse("planned", fields.flag),
+    )
 
 
 class CrmLoader(Loader):
@@ -222,12 +272,15 @@ class CrmLoader(Loader):
             except json.JSONDecodeError as exc:
                 raise IngestError(f"{path}: not valid JSON ({exc})") from exc
             if not isinstance(body, list) and not isinstance(body.get("engagements"), list):
-                raise IngestError(f'{path}: expected a list of engagements or '
-                                  '{"engagements": [...]} (docs/formats/crm.md)')
+                raise IngestError(
+                    f"{path}: expected a list of engagements or "
+                    '{"engagements": [...]} (docs/formats/crm.md)'
+                )
             return
         header = read_header(path, what="CRM engagements")
-        require_columns(path, header, REQUIRED, what="CRM engagements",
-                        hint=" (see docs/formats/crm.md)")
+        require_columns(
+            path, header, REQUIRED, what="CRM engagements", hint=" (see docs/formats/crm.md)"
+        )
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         rows: Iterator[tuple[str, dict[str, Any]]]
@@ -254,19 +307,25 @@ class CrmLoader(Loader):
         An engagement belongs to the department that recorded it (the API refuses a move
         too): a row that names another department goes to the reject file.
         """
-        stored = {r["id"]: r["department"] for r in store.run(
-            "engagement_ids_existing", ids=[f"eng:crm:{r.id}" for r in records])}
+        stored = {
+            r["id"]: r["department"]
+            for r in store.run("engagement_ids_existing", ids=[f"eng:crm:{r.id}" for r in records])
+        }
         kept = []
         for record in records:
             was = stored.get(f"eng:crm:{record.id}")
             if was is not None and was != record.value.department:
                 if self._rejects is None:
-                    raise IngestError(f"engagement {record.id!r} cannot move to another "
-                                      "department")
-                self._rejects.add_late(record.id, "department", (
-                    f"engagement already belongs to department {was!r}, the row says "
-                    f"{record.value.department!r}; an engagement cannot move between "
-                    "departments (give the row a new engagement_id)"))
+                    raise IngestError(f"engagement {record.id!r} cannot move to another department")
+                self._rejects.add_late(
+                    record.id,
+                    "department",
+                    (
+                        f"engagement already belongs to department {was!r}, the row says "
+                        f"{record.value.department!r}; an engagement cannot move between "
+                        "departments (give the row a new engagement_id)"
+                    ),
+                )
                 continue
             kept.append(record)
         return kept
@@ -276,8 +335,9 @@ class CrmLoader(Loader):
             raise IngestError(f"engagement {record.id!r}: {field}: {reason}")
         self._rejects.add_late(record.id, field, reason)
 
-    def _linked_hcps(self, records: list[Record], store: GraphStore
-                     ) -> tuple[list[Record], dict[str, str]]:
+    def _linked_hcps(
+        self, records: list[Record], store: GraphStore
+    ) -> tuple[list[Record], dict[str, str]]:
         """The records kept, and record id -> HCP for the rows the CRM keys by kolgraph id.
 
         A CRM that imported kolgraph's HCP list keeps each account's kolgraph id
@@ -288,31 +348,49 @@ class CrmLoader(Loader):
         wanted = sorted({r.value.hcp_id for r in records if r.value.hcp_id})
         if not wanted:
             return records, {}
-        known = {str(row["value"]): row["hcp"].get("merged_into") or row["hcp"]["id"]
-                 for row in store.run("hcps_by_identifier", {"prop": "id"}, values=wanted)}
-        stored = {row["mention_id"]: row["merged_into"] or row["hcp_id"]
-                  for row in store.run("mention_resolutions", _MENTION, ids=[
-                      mention_id("crm", r.id) for r in records if r.value.hcp_id])}
+        known = {
+            str(row["value"]): row["hcp"].get("merged_into") or row["hcp"]["id"]
+            for row in store.run("hcps_by_identifier", {"prop": "id"}, values=wanted)
+        }
+        stored = {
+            row["mention_id"]: row["merged_into"] or row["hcp_id"]
+            for row in store.run(
+                "mention_resolutions",
+                _MENTION,
+                ids=[mention_id("crm", r.id) for r in records if r.value.hcp_id],
+            )
+        }
         kept, linked = [], {}
         for record in records:
             wanted_id = record.value.hcp_id
             hcp = known.get(wanted_id) if wanted_id else None
             was = stored.get(mention_id("crm", record.id))
             if wanted_id and hcp is None:
-                self._reject(record, "hcp_id", (
-                    f"no HCP {wanted_id!r} in the store; load the sources it comes from "
-                    "first, or leave hcp_id empty to match the row by its other references"))
+                self._reject(
+                    record,
+                    "hcp_id",
+                    (
+                        f"no HCP {wanted_id!r} in the store; load the sources it comes from "
+                        "first, or leave hcp_id empty to match the row by its other references"
+                    ),
+                )
                 continue
             if hcp is not None and was is not None and was != hcp:
-                self._reject(record, "hcp_id", (
-                    f"engagement already belongs to HCP {was!r}, the row says {hcp!r}; an "
-                    "engagement cannot move to another HCP (give the row a new engagement_id)"))
+                self._reject(
+                    record,
+                    "hcp_id",
+                    (
+                        f"engagement already belongs to HCP {was!r}, the row says {hcp!r}; an "
+                        "engagement cannot move to another HCP (give the row a new engagement_id)"
+                    ),
+                )
                 continue
             if hcp is not None:
                 linked[record.id] = hcp
             kept.append(record)
-        by_account = {r.value.hcp_crm_id: linked[r.id] for r in kept
-                      if r.id in linked and r.value.hcp_crm_id}
+        by_account = {
+            r.value.hcp_crm_id: linked[r.id] for r in kept if r.id in linked and r.value.hcp_crm_id
+        }
         for record in kept:
             account = record.value.hcp_crm_id
             if record.id not in linked and account in by_account:
@@ -323,34 +401,72 @@ class CrmLoader(Loader):
         batch = GraphBatch()
         records = self._same_department(records, store)
         records, linked = self._linked_hcps(records, store)
-        mentions = [MentionIn(
-            id=mention_id("crm", r.id), source="crm", name=e.hcp_name, crm_id=e.hcp_crm_id,
-            npi=e.hcp_npi, profile_id=e.hcp_profile_id, affiliation=e.hcp_affiliation,
-            city=e.hcp_city, state=e.hcp_state)
-            for r in records for e in [r.value]]
-        hcp_ids = resolve_people(store, batch, [
-            m for r, m in zip(records, mentions, strict=True) if r.id not in linked])
+        mentions = [
+            MentionIn(
+                id=mention_id("crm", r.id),
+                source="crm",
+                name=e.hcp_name,
+                crm_id=e.hcp_crm_id,
+                npi=e.hcp_npi,
+                profile_id=e.hcp_profile_id,
+                affiliation=e.hcp_affiliation,
+                city=e.hcp_city,
+                state=e.hcp_state,
+            )
+            for r in records
+            for e in [r.value]
+        ]
+        hcp_ids = resolve_people(
+            store, batch, [m for r, m in zip(records, mentions, strict=True) if r.id not in linked]
+        )
         for record, mention in zip(records, mentions, strict=True):
             if record.id in linked:
                 method = "hcp_id" if record.value.hcp_id else "crm_id"
-                resolution = Resolution(mention_id=mention.id, hcp_id=linked[record.id],
-                                        score=1.0, method=method, is_new=False)
+                resolution = Resolution(
+                    mention_id=mention.id,
+                    hcp_id=linked[record.id],
+                    score=1.0,
+                    method=method,
+                    is_new=False,
+                )
                 add_mention(batch, mention, resolution)
                 hcp_ids[mention.id] = resolution.hcp_id
         for record in records:
             e: Engagement = record.value
             eng_id, mid = f"eng:crm:{e.engagement_id}", mention_id("crm", record.id)
             hcp_id, dept, emp = hcp_ids[mid], f"dept:{e.department}", f"emp:{e.employee_id}"
-            batch.node("Engagement", eng_id, crm_id=e.engagement_id, type=e.type,
-                       channel=e.channel, date=e.date, datetime=e.datetime,
-                       department=e.department, employee_id=e.employee_id, hcp_id=hcp_id,
-                       objective=e.objective, product=e.product,
-                       key_messages=e.key_messages or None, outcome=e.outcome, cost=e.cost,
-                       lat=e.lat, lon=e.lon, notes=e.notes, planned=e.planned,
-                       source_id=e.engagement_id)
+            batch.node(
+                "Engagement",
+                eng_id,
+                crm_id=e.engagement_id,
+                type=e.type,
+                channel=e.channel,
+                date=e.date,
+                datetime=e.datetime,
+                department=e.department,
+                employee_id=e.employee_id,
+                hcp_id=hcp_id,
+                objective=e.objective,
+                product=e.product,
+                key_messages=e.key_messages or None,
+                outcome=e.outcome,
+                cost=e.cost,
+                lat=e.lat,
+                lon=e.lon,
+                notes=e.notes,
+                planned=e.planned,
+                source_id=e.engagement_id,
+            )
             batch.node("Department", dept, name=e.department, source_id=e.department)
-            batch.node("Employee", emp, name=e.employee_name, role=e.employee_role,
-                       department=e.department, territory=e.territory, source_id=e.employee_id)
+            batch.node(
+                "Employee",
+                emp,
+                name=e.employee_name,
+                role=e.employee_role,
+                department=e.department,
+                territory=e.territory,
+                source_id=e.employee_id,
+            )
             batch.rel("Employee", emp, "MEMBER_OF", "Department", dept)
             batch.rel("Engagement", eng_id, "WITH_HCP", "HCP", hcp_id)
             batch.rel("Engagement", eng_id, "BY", "Employee", emp)
@@ -360,7 +476,8 @@ class CrmLoader(Loader):
                 batch.node("HCP", hcp_id, lat=e.hcp_lat, lon=e.hcp_lon, location_source="crm")
             if e.product:
                 product = f"product:{fields.slug(e.product)}"
-                batch.node("Product", product, name=e.product, company_product=True,
-                           source_id=e.product)
+                batch.node(
+                    "Product", product, name=e.product, company_product=True, source_id=e.product
+                )
                 batch.rel("Engagement", eng_id, "ABOUT_PRODUCT", "Product", product)
         return batch

@@ -39,6 +39,7 @@ def plain_title(text: str) -> str | None:
         plain = text
     return " ".join(plain.split()) or None
 
+
 def _date(work: dict[str, Any]) -> tuple[int | None, str | None]:
     for key in ("published-print", "published-online", "issued", "published", "created"):
         parts = ((work.get(key) or {}).get("date-parts") or [[None]])[0]
@@ -74,9 +75,11 @@ def parse_work(work: dict[str, Any], rejects: RejectLog, record: str) -> Paper:
         if person.get("name") and not person.get("family"):
             paper.authors.append(Author(collective=str(person["name"])))
             continue
-        author = Author(family=person.get("family"), given=person.get("given"),
-                        affiliations=[a["name"] for a in person.get("affiliation") or []
-                                      if a.get("name")])
+        author = Author(
+            family=person.get("family"),
+            given=person.get("given"),
+            affiliations=[a["name"] for a in person.get("affiliation") or [] if a.get("name")],
+        )
         raw = person.get("ORCID")
         if raw:
             author.orcid = normal_orcid(raw)
@@ -99,8 +102,10 @@ class CrossrefLoader(PaperLoader):
         with open_text(path) as handle:
             head = handle.read(4096).lstrip()
         if not head.startswith("{"):
-            raise IngestError(f"{path}: not JSON (expected Crossref works, one per line, or an "
-                              "API response with 'message')")
+            raise IngestError(
+                f"{path}: not JSON (expected Crossref works, one per line, or an "
+                "API response with 'message')"
+            )
 
     def _works(self, path: Path, rejects: RejectLog) -> Iterator[tuple[str, Any]]:
         with open_text(path) as handle:
@@ -116,8 +121,9 @@ class CrossrefLoader(PaperLoader):
             try:
                 envelope = json.load(handle)
             except json.JSONDecodeError as exc:
-                raise IngestError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})"
-                                  ) from exc
+                raise IngestError(
+                    f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})"
+                ) from exc
         message = envelope.get("message", envelope) if isinstance(envelope, dict) else envelope
         items = message.get("items", [message]) if isinstance(message, dict) else message
         for n, item in enumerate(items, start=1):

@@ -39,18 +39,22 @@ def read_header(path: Path, *, what: str) -> list[str]:
     cleaned = _clean(header)
     twice = sorted({h for h in cleaned if h and cleaned.count(h) > 1})
     if twice:
-        raise IngestError(f"{path}: column(s) {', '.join(twice)} appear more than once in the "
-                          "header; which value counts would be a guess, so the file is refused")
+        raise IngestError(
+            f"{path}: column(s) {', '.join(twice)} appear more than once in the "
+            "header; which value counts would be a guess, so the file is refused"
+        )
     return cleaned
 
 
-def require_columns(path: Path, header: list[str], required: Iterable[str], *, what: str,
-                    hint: str = "") -> None:
+def require_columns(
+    path: Path, header: list[str], required: Iterable[str], *, what: str, hint: str = ""
+) -> None:
     """Raise one IngestError naming the file and every missing column."""
     missing = [c for c in required if c not in header]
     if missing:
-        raise IngestError(f"{path}: not a {what} file; missing column(s) "
-                          f"{', '.join(missing)}{hint}")
+        raise IngestError(
+            f"{path}: not a {what} file; missing column(s) {', '.join(missing)}{hint}"
+        )
 
 
 class _Lines:
@@ -124,29 +128,41 @@ def csv_rows(path: Path, rejects: RejectLog) -> Iterator[tuple[str, dict[str, st
                         continue
                     if len(row) != len(header):
                         again = _swallowed(taken[1:], len(header))
-                        spans = (f"; the record spans lines {taken[0][0]}-{taken[-1][0]} (an "
-                                 "unterminated quote?), the lines after the first are read "
-                                 "again" if again else "")
-                        rejects.add(where, None, f"expected {len(header)} fields as in the "
-                                                 f"header, found {len(row)}{spans}")
+                        spans = (
+                            f"; the record spans lines {taken[0][0]}-{taken[-1][0]} (an "
+                            "unterminated quote?), the lines after the first are read "
+                            "again"
+                            if again
+                            else ""
+                        )
+                        rejects.add(
+                            where,
+                            None,
+                            f"expected {len(header)} fields as in the "
+                            f"header, found {len(row)}{spans}",
+                        )
                         lines.push_back(again)
                         continue
-                    nul = next((h for h, cell in zip(header, row, strict=True)
-                                if "\x00" in cell), None)
+                    nul = next(
+                        (h for h, cell in zip(header, row, strict=True) if "\x00" in cell), None
+                    )
                     if nul is not None:
                         rejects.add(where, nul, "NUL byte in the field; the record is skipped")
                         continue
                     yield where, dict(zip(header, row, strict=True))
                 done = True
             except UnicodeDecodeError as exc:
-                raise IngestError(f"{path}: bad character in the file: {exc}; re-save the "
-                                  "file as UTF-8") from exc
+                raise IngestError(
+                    f"{path}: bad character in the file: {exc}; re-save the file as UTF-8"
+                ) from exc
             except csv.Error as exc:
                 taken = lines.take()
                 if not taken:
                     raise IngestError(f"{path}: malformed CSV: {exc}") from exc
-                rejects.add(f"line {taken[0][0]}", None,
-                            f"malformed CSV ({exc}; an unterminated or stray quote?)"
-                            + ("; the lines after the first are read again"
-                               if len(taken) > 1 else ""))
+                rejects.add(
+                    f"line {taken[0][0]}",
+                    None,
+                    f"malformed CSV ({exc}; an unterminated or stray quote?)"
+                    + ("; the lines after the first are read again" if len(taken) > 1 else ""),
+                )
                 lines.push_back(taken[1:])

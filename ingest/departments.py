@@ -48,15 +48,20 @@ class DepartmentMap:
         fallback = str(data.get("default", "medical_affairs"))
         unknown = sorted(({d for _, d in rules} | {research, fallback}) - set(DEPARTMENTS))
         if unknown:
-            raise IngestError(f"{origin}: unknown department(s) {', '.join(unknown)}; use "
-                              f"{', '.join(DEPARTMENTS)}")
+            raise IngestError(
+                f"{origin}: unknown department(s) {', '.join(unknown)}; use "
+                f"{', '.join(DEPARTMENTS)}"
+            )
         return cls(rules, research, fallback)
 
     @classmethod
     def default(cls) -> DepartmentMap:
         """The shipped table."""
-        text = resources.files("kolgraph.ingest").joinpath(
-            "data", "payment_departments.toml").read_text(encoding="utf-8")
+        text = (
+            resources.files("kolgraph.ingest")
+            .joinpath("data", "payment_departments.toml")
+            .read_text(encoding="utf-8")
+        )
         return cls.from_mapping(tomllib.loads(text), "payment_departments.toml")
 
     @classmethod

@@ -15,9 +15,19 @@ PLACEHOLDERS = frozenset({"", "<unavail>", "n/a", "na", "null", "none", "nan", "
 EARLIEST = date(1900, 1, 1)
 _NPI = re.compile(r"^\d{10}$")
 _FLOAT_ID = re.compile(r"^(\d+)\.0+$")
-_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-                 "%Y-%m-%dT%H:%M:%S.%f", "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m",
-                 "%B %d, %Y", "%B %Y", "%Y")
+_DATE_FORMATS = (
+    "%m/%d/%Y",
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%m/%d/%Y %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m",
+    "%B %d, %Y",
+    "%B %Y",
+    "%Y",
+)
 
 
 def text(value: object) -> str | None:
@@ -131,8 +141,9 @@ def _parse_date(cleaned: str) -> datetime:
     raise ValueError(f"not a date (expected MM/DD/YYYY or YYYY-MM-DD): {cleaned!r}")
 
 
-def timestamp(value: object, *, today: date | None = None,
-              allow_future: bool = False) -> datetime | None:
+def timestamp(
+    value: object, *, today: date | None = None, allow_future: bool = False
+) -> datetime | None:
     """A date or date-time from 1900-01-01 on and, unless ``allow_future`` (planned dates
     such as a trial's anticipated start), no later than tomorrow.
 
@@ -162,8 +173,7 @@ def timestamp(value: object, *, today: date | None = None,
     return parsed
 
 
-def iso_date(value: object, *, today: date | None = None,
-             allow_future: bool = False) -> str | None:
+def iso_date(value: object, *, today: date | None = None, allow_future: bool = False) -> str | None:
     """An ISO date string (``YYYY-MM-DD``) from any accepted date shape.
 
     Examples

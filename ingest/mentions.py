@@ -24,8 +24,18 @@ def add_mention(batch: GraphBatch, mention: MentionIn, resolution: Resolution) -
     >>> sorted(b.nodes), b.nodes["HCP"]["npi:1234567893"]["name_key"]
     (['HCP', 'Mention'], 'doe j')
     """
-    batch.node("Mention", mention.id, source_id=mention.id.split(":", 2)[-1],
-               **mention_properties(mention, resolution))
+    batch.node(
+        "Mention",
+        mention.id,
+        source_id=mention.id.split(":", 2)[-1],
+        **mention_properties(mention, resolution),
+    )
     batch.node("HCP", resolution.hcp_id, **hcp_properties(mention))
-    batch.rel("Mention", mention.id, "RESOLVED_TO", "HCP", resolution.hcp_id,
-              **resolved_to_properties(resolution))
+    batch.rel(
+        "Mention",
+        mention.id,
+        "RESOLVED_TO",
+        "HCP",
+        resolution.hcp_id,
+        **resolved_to_properties(resolution),
+    )

@@ -37,8 +37,11 @@ from kolgraph.store import GraphStore
 
 NPI = "NPI"
 ENTITY = "Entity Type Code"
-LAST, FIRST, MIDDLE = ("Provider Last Name (Legal Name)", "Provider First Name",
-                       "Provider Middle Name")
+LAST, FIRST, MIDDLE = (
+    "Provider Last Name (Legal Name)",
+    "Provider First Name",
+    "Provider Middle Name",
+)
 ORG = "Provider Organization Name (Legal Business Name)"
 CREDENTIAL = "Provider Credential Text"
 _PRACTICE = "Provider Business Practice Location Address"
@@ -46,8 +49,19 @@ CITY, STATE = f"{_PRACTICE} City Name", f"{_PRACTICE} State Name"
 ZIP, COUNTRY = f"{_PRACTICE} Postal Code", f"{_PRACTICE} Country Code (If outside U.S.)"
 DEACTIVATED, REACTIVATED = "NPI Deactivation Date", "NPI Reactivation Date"
 ENUMERATED, UPDATED = "Provider Enumeration Date", "Last Update Date"
-REQUIRED = (NPI, ENTITY, LAST, FIRST, ORG, CREDENTIAL, CITY, STATE, ZIP, DEACTIVATED,
-            "Healthcare Provider Taxonomy Code_1")
+REQUIRED = (
+    NPI,
+    ENTITY,
+    LAST,
+    FIRST,
+    ORG,
+    CREDENTIAL,
+    CITY,
+    STATE,
+    ZIP,
+    DEACTIVATED,
+    "Healthcare Provider Taxonomy Code_1",
+)
 
 
 class Provider(BaseModel):
@@ -83,6 +97,7 @@ def provider_from_row(row: dict[str, str]) -> Provider:
     ValueError
         With ``field: reason`` when the row cannot be used.
     """
+
     def get(column: str) -> str | None:
         return fields.text(row.get(column))
 
@@ -101,22 +116,33 @@ def provider_from_row(row: dict[str, str]) -> Provider:
     if entity is None:
         if deactivated is None:
             raise ValueError(f"{ENTITY}: missing (and no {DEACTIVATED})")
-        raise ValueError(f"{ENTITY}: deactivated NPI (since {deactivated}) that CMS published "
-                         "with every field but the NPI blank: no name to load")
+        raise ValueError(
+            f"{ENTITY}: deactivated NPI (since {deactivated}) that CMS published "
+            "with every field but the NPI blank: no name to load"
+        )
     if entity not in ("1", "2"):
         raise ValueError(f"{ENTITY}: expected 1 or 2, found {entity!r}")
     codes = [fields.text(row.get(f"Healthcare Provider Taxonomy Code_{n}")) for n in range(1, 16)]
-    switches = [fields.text(row.get(f"Healthcare Provider Primary Taxonomy Switch_{n}"))
-                for n in range(1, 16)]
+    switches = [
+        fields.text(row.get(f"Healthcare Provider Primary Taxonomy Switch_{n}"))
+        for n in range(1, 16)
+    ]
     present = [c for c in codes if c]
-    primary = next((c for c, s in zip(codes, switches, strict=True) if c and s == "Y"),
-                   present[0] if present else None)
+    primary = next(
+        (c for c, s in zip(codes, switches, strict=True) if c and s == "Y"),
+        present[0] if present else None,
+    )
     country = _country(get(COUNTRY))
     common: dict[str, Any] = {
-        "npi": number, "taxonomy": primary, "taxonomies": present,
-        "specialty": specialty_for(primary), "city": fields.title_case(get(CITY)),
-        "state": get(STATE), "postal_code": fields.postal_code(row.get(ZIP), country),
-        "country": country, "enumeration_date": checked(ENUMERATED, fields.iso_date),
+        "npi": number,
+        "taxonomy": primary,
+        "taxonomies": present,
+        "specialty": specialty_for(primary),
+        "city": fields.title_case(get(CITY)),
+        "state": get(STATE),
+        "postal_code": fields.postal_code(row.get(ZIP), country),
+        "country": country,
+        "enumeration_date": checked(ENUMERATED, fields.iso_date),
         "last_update": checked(UPDATED, fields.iso_date),
         "deactivation_date": deactivated if deactivated and not reactivated else None,
     }
@@ -129,8 +155,13 @@ def provider_from_row(row: dict[str, str]) -> Provider:
     if family is None:
         raise ValueError(f"{LAST}: missing for an individual")
     given = " ".join(p for p in (get(FIRST), get(MIDDLE)) if p) or None
-    return Provider(kind="individual", family=fields.title_case(family),
-                    given=fields.title_case(given), credential=get(CREDENTIAL), **common)
+    return Provider(
+        kind="individual",
+        family=fields.title_case(family),
+        given=fields.title_case(given),
+        credential=get(CREDENTIAL),
+        **common,
+    )
 
 
 def provider_from_api(result: dict[str, Any]) -> Provider:
@@ -139,26 +170,28 @@ def provider_from_api(result: dict[str, Any]) -> Provider:
     if number is None:
         raise ValueError("number: missing")
     basic = result.get("basic") or {}
-    kind = {"NPI-1": "individual", "NPI-2": "organisation"}.get(
-        str(result.get("enumeration_type")))
+    kind = {"NPI-1": "individual", "NPI-2": "organisation"}.get(str(result.get("enumeration_type")))
     if kind is None:
-        raise ValueError(f"enumeration_type: expected NPI-1 or NPI-2, found "
-                         f"{result.get('enumeration_type')!r}")
-    location = next((a for a in result.get("addresses") or []
-                     if a.get("address_purpose") == "LOCATION"), {})
+        raise ValueError(
+            f"enumeration_type: expected NPI-1 or NPI-2, found {result.get('enumeration_type')!r}"
+        )
+    location = next(
+        (a for a in result.get("addresses") or [] if a.get("address_purpose") == "LOCATION"), {}
+    )
     taxonomies = [t for t in result.get("taxonomies") or [] if t.get("code")]
-    primary = next((t for t in taxonomies if t.get("primary")),
-                   taxonomies[0] if taxonomies else {})
+    primary = next((t for t in taxonomies if t.get("primary")), taxonomies[0] if taxonomies else {})
     country = _country(fields.text(location.get("country_code")))
     deactivated = fields.iso_date(basic.get("deactivation_date"))
     common: dict[str, Any] = {
-        "npi": number, "taxonomy": primary.get("code"),
+        "npi": number,
+        "taxonomy": primary.get("code"),
         "taxonomies": [t["code"] for t in taxonomies],
         "specialty": specialty_for(primary.get("code")) or fields.text(primary.get("desc")),
         "city": fields.title_case(fields.text(location.get("city"))),
         "state": fields.text(location.get("state")),
         "postal_code": fields.postal_code(location.get("postal_code"), country),
-        "country": country, "enumeration_date": fields.iso_date(basic.get("enumeration_date")),
+        "country": country,
+        "enumeration_date": fields.iso_date(basic.get("enumeration_date")),
         "last_update": fields.iso_date(basic.get("last_updated")),
         "deactivation_date": deactivated if basic.get("status") == "D" or deactivated else None,
     }
@@ -170,11 +203,21 @@ def provider_from_api(result: dict[str, Any]) -> Provider:
     family = fields.text(basic.get("last_name"))
     if family is None:
         raise ValueError("basic.last_name: missing for an individual")
-    given = " ".join(p for p in (fields.text(basic.get("first_name")),
-                                 fields.text(basic.get("middle_name"))) if p) or None
-    return Provider(kind="individual", family=fields.title_case(family),
-                    given=fields.title_case(given),
-                    credential=fields.text(basic.get("credential")), **common)
+    given = (
+        " ".join(
+            p
+            for p in (fields.text(basic.get("first_name")), fields.text(basic.get("middle_name")))
+            if p
+        )
+        or None
+    )
+    return Provider(
+        kind="individual",
+        family=fields.title_case(family),
+        given=fields.title_case(given),
+        credential=fields.text(basic.get("credential")),
+        **common,
+    )
 
 
 def _is_json(path: Path) -> bool:
@@ -197,15 +240,24 @@ class NppesLoader(Loader):
                 raise IngestError(f"{path}: not valid JSON ({exc})") from exc
             if isinstance(body, dict) and body.get("Errors"):
                 first = body["Errors"][0]
-                raise IngestError(f"{path}: an NPI Registry error response, not results: "
-                                  f"{first.get('description', first)}")
+                raise IngestError(
+                    f"{path}: an NPI Registry error response, not results: "
+                    f"{first.get('description', first)}"
+                )
             if not isinstance(body, dict) or not isinstance(body.get("results"), list):
-                raise IngestError(f"{path}: not an NPI Registry API response; expected "
-                                  '{"result_count": n, "results": [...]}')
+                raise IngestError(
+                    f"{path}: not an NPI Registry API response; expected "
+                    '{"result_count": n, "results": [...]}'
+                )
             return
         header = read_header(path, what="NPPES")
-        require_columns(path, header, REQUIRED, what="NPPES npidata",
-                        hint=" (expected the CMS header, e.g. 'NPI', 'Entity Type Code')")
+        require_columns(
+            path,
+            header,
+            REQUIRED,
+            what="NPPES npidata",
+            hint=" (expected the CMS header, e.g. 'NPI', 'Entity Type Code')",
+        )
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         if _is_json(path):
@@ -232,24 +284,50 @@ class NppesLoader(Loader):
     def build(self, records: list[Record], store: GraphStore) -> GraphBatch:
         batch = GraphBatch()
         people = [r.value for r in records if r.value.kind != "organisation"]
-        mentions = [MentionIn(id=mention_id("nppes", p.npi), source="nppes", npi=p.npi,
-                              family=p.family, given=p.given, city=p.city, state=p.state,
-                              postal_code=p.postal_code, country=p.country,
-                              topics=[f"taxonomy:{c}" for c in p.taxonomies])
-                    for p in people]
+        mentions = [
+            MentionIn(
+                id=mention_id("nppes", p.npi),
+                source="nppes",
+                npi=p.npi,
+                family=p.family,
+                given=p.given,
+                city=p.city,
+                state=p.state,
+                postal_code=p.postal_code,
+                country=p.country,
+                topics=[f"taxonomy:{c}" for c in p.taxonomies],
+            )
+            for p in people
+        ]
         hcp_ids = resolve_people(store, batch, mentions)
         for record in records:
             p: Provider = record.value
             if p.kind == "organisation":
-                batch.node("Institution", f"inst:npi:{p.npi}", name=p.organisation,
-                           name_key=" ".join(fields.slug(p.organisation or "").split("-")),
-                           npi=p.npi, city=p.city, state=p.state, country=p.country,
-                           taxonomy=p.taxonomy, source_id=p.npi)
+                batch.node(
+                    "Institution",
+                    f"inst:npi:{p.npi}",
+                    name=p.organisation,
+                    name_key=" ".join(fields.slug(p.organisation or "").split("-")),
+                    npi=p.npi,
+                    city=p.city,
+                    state=p.state,
+                    country=p.country,
+                    taxonomy=p.taxonomy,
+                    source_id=p.npi,
+                )
                 continue
             hcp_id = hcp_ids[mention_id("nppes", p.npi)]
-            batch.node("HCP", hcp_id, npi=p.npi, credential=p.credential, taxonomy=p.taxonomy,
-                       taxonomies=p.taxonomies or None, specialty=p.specialty,
-                       deactivated=p.kind == "deactivated" or p.deactivation_date is not None,
-                       deactivation_date=p.deactivation_date,
-                       enumeration_date=p.enumeration_date, source_id=p.npi)
+            batch.node(
+                "HCP",
+                hcp_id,
+                npi=p.npi,
+                credential=p.credential,
+                taxonomy=p.taxonomy,
+                taxonomies=p.taxonomies or None,
+                specialty=p.specialty,
+                deactivated=p.kind == "deactivated" or p.deactivation_date is not None,
+                deactivation_date=p.deactivation_date,
+                enumeration_date=p.enumeration_date,
+                source_id=p.npi,
+            )
         return batch

@@ -48,9 +48,13 @@ def parse_work(work: dict[str, Any], rejects: RejectLog) -> Paper:
     if not wid or not wid.startswith("W"):
         raise ValueError(f"no OpenAlex work id (found {work.get('id')!r})")
     ids = work.get("ids") or {}
-    paper = Paper(source="openalex", record_id=wid, openalex=wid,
-                  doi=normal_doi(work.get("doi") or ids.get("doi")),
-                  pmid=_short(ids.get("pmid")))
+    paper = Paper(
+        source="openalex",
+        record_id=wid,
+        openalex=wid,
+        doi=normal_doi(work.get("doi") or ids.get("doi")),
+        pmid=_short(ids.get("pmid")),
+    )
     paper.title = work.get("display_name") or work.get("title")
     venue = ((work.get("primary_location") or {}).get("source")) or {}
     paper.journal = venue.get("display_name")
@@ -64,11 +68,18 @@ def parse_work(work: dict[str, Any], rejects: RejectLog) -> Paper:
         person = ship.get("author") or {}
         name = ship.get("raw_author_name") or person.get("display_name") or ""
         family, given = split_name(name)
-        author = Author(family=family or None, given=given or None,
-                        affiliations=[" ".join(a.split()) for a in
-                                      ship.get("raw_affiliation_strings") or [] if a.strip()])
-        author.institutions = [(i.get("ror"), i["display_name"]) for i in
-                               ship.get("institutions") or [] if i.get("display_name")]
+        author = Author(
+            family=family or None,
+            given=given or None,
+            affiliations=[
+                " ".join(a.split()) for a in ship.get("raw_affiliation_strings") or [] if a.strip()
+            ],
+        )
+        author.institutions = [
+            (i.get("ror"), i["display_name"])
+            for i in ship.get("institutions") or []
+            if i.get("display_name")
+        ]
         author.openalex_id = openalex_author_id(person.get("id"))
         raw = person.get("orcid")
         if raw:
@@ -82,14 +93,25 @@ def parse_work(work: dict[str, Any], rejects: RejectLog) -> Paper:
     topics = work.get("topics") or []
     for topic in topics:
         if topic.get("id"):
-            paper.topics.append(Topic(f"openalex:{_short(topic['id'])}", topic["display_name"],
-                                      "openalex", bool(topic.get("score", 0) >= 0.9)))
+            paper.topics.append(
+                Topic(
+                    f"openalex:{_short(topic['id'])}",
+                    topic["display_name"],
+                    "openalex",
+                    bool(topic.get("score", 0) >= 0.9),
+                )
+            )
     if not topics:
         for concept in work.get("concepts") or []:
             if concept.get("id") and concept.get("level", 0) <= 2:
-                paper.topics.append(Topic(f"openalex:{_short(concept['id'])}",
-                                          concept["display_name"], "openalex",
-                                          bool(concept.get("score", 0) >= 0.9)))
+                paper.topics.append(
+                    Topic(
+                        f"openalex:{_short(concept['id'])}",
+                        concept["display_name"],
+                        "openalex",
+                        bool(concept.get("score", 0) >= 0.9),
+                    )
+                )
     return paper
 
 

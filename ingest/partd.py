@@ -119,8 +119,9 @@ class PartDRow(BaseModel):
     def _amount(cls, value: Any) -> float | None:
         return _number(value)
 
-    @field_validator("brand_name", "generic_name", "family", "given", "city", "state",
-                     "specialty", mode="before")
+    @field_validator(
+        "brand_name", "generic_name", "family", "given", "city", "state", "specialty", mode="before"
+    )
     @classmethod
     def _text(cls, value: Any) -> str | None:
         text = str(value if value is not None else "").strip()
@@ -138,11 +139,19 @@ class PartDRow(BaseModel):
 
 
 _FIELDS = {
-    "Prscrbr_NPI": "npi", "Brnd_Name": "brand_name", "Gnrc_Name": "generic_name",
-    "Tot_Clms": "claims", "Tot_Benes": "beneficiaries", "Tot_Day_Supply": "day_supply",
-    "Tot_Drug_Cst": "drug_cost", "Tot_30day_Fills": "fills_30day",
-    "Prscrbr_Last_Org_Name": "family", "Prscrbr_First_Name": "given",
-    "Prscrbr_City": "city", "Prscrbr_State_Abrvtn": "state", "Prscrbr_Type": "specialty",
+    "Prscrbr_NPI": "npi",
+    "Brnd_Name": "brand_name",
+    "Gnrc_Name": "generic_name",
+    "Tot_Clms": "claims",
+    "Tot_Benes": "beneficiaries",
+    "Tot_Day_Supply": "day_supply",
+    "Tot_Drug_Cst": "drug_cost",
+    "Tot_30day_Fills": "fills_30day",
+    "Prscrbr_Last_Org_Name": "family",
+    "Prscrbr_First_Name": "given",
+    "Prscrbr_City": "city",
+    "Prscrbr_State_Abrvtn": "state",
+    "Prscrbr_Type": "specialty",
 }
 
 
@@ -151,8 +160,7 @@ class _PrescribingBatch(GraphBatch):
 
     def write(self, store: GraphStore) -> tuple[int, int]:
         written = super().write(store)
-        hcps = sorted({s for (s, _) in self.rels.get(("HCP", "PRESCRIBED", "PrescribingYear"),
-                                                     {})})
+        hcps = sorted({s for (s, _) in self.rels.get(("HCP", "PRESCRIBED", "PrescribingYear"), {})})
         store.write("partd_refresh_claims", [{"hcp_id": h} for h in hcps])
         return written
 
@@ -177,11 +185,15 @@ class PartDLoader(Loader):
         header = self._header(path)
         missing = [c for c in REQUIRED if c not in header]
         if missing:
-            raise IngestError(f"{path}: not a Part D prescriber-by-drug file; missing columns "
-                              f"{', '.join(missing)}")
+            raise IngestError(
+                f"{path}: not a Part D prescriber-by-drug file; missing columns "
+                f"{', '.join(missing)}"
+            )
         if "year" not in header and year_from_name(path) is None:
-            raise IngestError(f"{path}: no data year; add a 'year' column or put the year in "
-                              "the file name (e.g. partd_2022.csv or ..._DY22_...)")
+            raise IngestError(
+                f"{path}: no data year; add a 'year' column or put the year in "
+                "the file name (e.g. partd_2022.csv or ..._DY22_...)"
+            )
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         default_year = year_from_name(path)
@@ -190,7 +202,8 @@ class PartDLoader(Loader):
             reader.fieldnames = [h.strip().lstrip("\ufeff") for h in reader.fieldnames or []]
             for line, raw in enumerate(reader, start=2):
                 values: dict[str, Any] = {
-                    field: raw.get(column) for column, field in _FIELDS.items()}
+                    field: raw.get(column) for column, field in _FIELDS.items()
+                }
                 values["year"] = (raw.get("year") or "").strip() or default_year
                 try:
                     row = PartDRow(**values)
@@ -214,18 +227,42 @@ class PartDLoader(Loader):
             if hcp_id is None:
                 hcp_id = f"npi:{rx.npi}"
                 name = " ".join(p.title() for p in (rx.given, rx.family) if p) or None
-                batch.node("HCP", hcp_id, npi=rx.npi, name=name,
-                           family=rx.family.title() if rx.family else None,
-                           given=rx.given.title() if rx.given else None,
-                           city=rx.city.title() if rx.city else None, state=rx.state,
-                           specialty=rx.specialty, country="US", source_id=rx.npi)
-            batch.node("Product", rx.product_id, name=rx.brand_name, brand_name=rx.brand_name,
-                       generic_name=rx.generic_name, source_id=rx.brand_name)
-            batch.node("PrescribingYear", record.id, npi=rx.npi, hcp_id=hcp_id, year=rx.year,
-                       brand_name=rx.brand_name, generic_name=rx.generic_name, claims=rx.claims,
-                       beneficiaries=rx.beneficiaries, day_supply=rx.day_supply,
-                       drug_cost=rx.drug_cost, fills_30day=rx.fills_30day,
-                       source_id=record.id.removeprefix("rx:partd:"))
+                batch.node(
+                    "HCP",
+                    hcp_id,
+                    npi=rx.npi,
+                    name=name,
+                    family=rx.family.title() if rx.family else None,
+                    given=rx.given.title() if rx.given else None,
+                    city=rx.city.title() if rx.city else None,
+                    state=rx.state,
+                    specialty=rx.specialty,
+                    country="US",
+                    source_id=rx.npi,
+                )
+            batch.node(
+                "Product",
+                rx.product_id,
+                name=rx.brand_name,
+                brand_name=rx.brand_name,
+                generic_name=rx.generic_name,
+                source_id=rx.brand_name,
+            )
+            batch.node(
+                "PrescribingYear",
+                record.id,
+                npi=rx.npi,
+                hcp_id=hcp_id,
+                year=rx.year,
+                brand_name=rx.brand_name,
+                generic_name=rx.generic_name,
+                claims=rx.claims,
+                beneficiaries=rx.beneficiaries,
+                day_supply=rx.day_supply,
+                drug_cost=rx.drug_cost,
+                fills_30day=rx.fills_30day,
+                source_id=record.id.removeprefix("rx:partd:"),
+            )
             batch.rel("HCP", hcp_id, "PRESCRIBED", "PrescribingYear", record.id)
             batch.rel("PrescribingYear", record.id, "OF_PRODUCT", "Product", rx.product_id)
         return batch

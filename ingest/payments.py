@@ -68,11 +68,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "nct": ("clinicaltrials_gov_identifier",),
 }
 REQUIRED = ("record_id", "recipient_type", "manufacturer", "amount", "date")
-_PRODUCT_NAMES = ("name_of_drug_or_biological_or_device_or_medical_supply_{n}",
-                  "name_of_associated_covered_drug_or_biological{n}",
-                  "name_of_associated_covered_device_or_medical_supply{n}")
-_PRODUCT_NDCS = ("associated_drug_or_biological_ndc_{n}",
-                 "ndc_of_associated_covered_drug_or_biological{n}")
+_PRODUCT_NAMES = (
+    "name_of_drug_or_biological_or_device_or_medical_supply_{n}",
+    "name_of_associated_covered_drug_or_biological{n}",
+    "name_of_associated_covered_device_or_medical_supply{n}",
+)
+_PRODUCT_NDCS = (
+    "associated_drug_or_biological_ndc_{n}",
+    "ndc_of_associated_covered_drug_or_biological{n}",
+)
 _PI = "principal_investigator_{n}_{field}"
 logger = logging.getLogger(__name__)
 
@@ -142,7 +146,8 @@ class PaymentColumns:
             if found:
                 self.field[name] = found
         self.research = "name_of_study" in self.by_lower or (
-            "principal_investigator_1_last_name" in self.by_lower)
+            "principal_investigator_1_last_name" in self.by_lower
+        )
 
     def missing(self) -> list[str]:
         """Required fields without a column (their CMS column names)."""
@@ -168,13 +173,20 @@ def _pi(cols: PaymentColumns, row: dict[str, str], n: int) -> Person | None:
     if family is None:
         return None
     country = get("country")
-    return Person(role="principal_investigator", profile_id=fields.identifier(get("profile_id")),
-                  npi=fields.npi(get("npi")), family=fields.title_case(family) or family,
-                  given=fields.title_case(" ".join(p for p in (get("first_name"),
-                                                               get("middle_name")) if p) or None),
-                  specialty=specialty_from_path(get("specialty") or get("specialty_1")),
-                  city=fields.title_case(get("city")), state=get("state"),
-                  postal_code=fields.postal_code(get("zip_code"), country), country=country)
+    return Person(
+        role="principal_investigator",
+        profile_id=fields.identifier(get("profile_id")),
+        npi=fields.npi(get("npi")),
+        family=fields.title_case(family) or family,
+        given=fields.title_case(
+            " ".join(p for p in (get("first_name"), get("middle_name")) if p) or None
+        ),
+        specialty=specialty_from_path(get("specialty") or get("specialty_1")),
+        city=fields.title_case(get("city")),
+        state=get("state"),
+        postal_code=fields.postal_code(get("zip_code"), country),
+        country=country,
+    )
 
 
 def payment_from_row(cols: PaymentColumns, row: dict[str, str]) -> Payment:
@@ -185,6 +197,7 @@ def payment_from_row(cols: PaymentColumns, row: dict[str, str]) -> Payment:
     ValueError
         ``column: reason`` when the row cannot be used.
     """
+
     def parsed(name: str, parse: Any) -> Any:
         try:
             return parse(row.get(cols.field.get(name, ""), ""))
@@ -213,15 +226,23 @@ def payment_from_row(cols: PaymentColumns, row: dict[str, str]) -> Payment:
         if family is None:
             raise ValueError(f"{cols.column('last')}: missing for a physician recipient")
         country = cols.get(row, "country")
-        people.append(Person(
-            role="recipient", profile_id=profile_id, npi=npi,
-            family=fields.title_case(family) or family,
-            given=fields.title_case(" ".join(p for p in (cols.get(row, "first"),
-                                                         cols.get(row, "middle")) if p) or None),
-            specialty=specialty_from_path(cols.get(row, "specialty")),
-            city=fields.title_case(cols.get(row, "city")), state=cols.get(row, "state"),
-            postal_code=fields.postal_code(row.get(cols.column("zip")), country),
-            country=country))
+        people.append(
+            Person(
+                role="recipient",
+                profile_id=profile_id,
+                npi=npi,
+                family=fields.title_case(family) or family,
+                given=fields.title_case(
+                    " ".join(p for p in (cols.get(row, "first"), cols.get(row, "middle")) if p)
+                    or None
+                ),
+                specialty=specialty_from_path(cols.get(row, "specialty")),
+                city=fields.title_case(cols.get(row, "city")),
+                state=cols.get(row, "state"),
+                postal_code=fields.postal_code(row.get(cols.column("zip")), country),
+                country=country,
+            )
+        )
     if cols.research:
         for n in range(1, 6):
             try:
@@ -231,29 +252,52 @@ def payment_from_row(cols: PaymentColumns, row: dict[str, str]) -> Payment:
             if pi is not None:
                 people.append(pi)
     if not people:
-        raise ValueError(f"{cols.column('recipient_type')}: recipient is not an HCP "
-                         f"({recipient_text or 'blank'}) and no principal investigator is "
-                         "named; not loaded")
+        raise ValueError(
+            f"{cols.column('recipient_type')}: recipient is not an HCP "
+            f"({recipient_text or 'blank'}) and no principal investigator is "
+            "named; not loaded"
+        )
     products: list[Product] = []
     for n in range(1, 6):
-        name = next((cols.raw(row, c.format(n=n)) for c in _PRODUCT_NAMES
-                     if cols.raw(row, c.format(n=n))), None)
+        name = next(
+            (cols.raw(row, c.format(n=n)) for c in _PRODUCT_NAMES if cols.raw(row, c.format(n=n))),
+            None,
+        )
         if name:
-            ndc = next((cols.raw(row, c.format(n=n)) for c in _PRODUCT_NDCS
-                        if cols.raw(row, c.format(n=n))), None)
-            products.append(Product(name=name, ndc=ndc, therapeutic_area=cols.raw(
-                row, f"product_category_or_therapeutic_area_{n}")))
+            ndc = next(
+                (
+                    cols.raw(row, c.format(n=n))
+                    for c in _PRODUCT_NDCS
+                    if cols.raw(row, c.format(n=n))
+                ),
+                None,
+            )
+            products.append(
+                Product(
+                    name=name,
+                    ndc=ndc,
+                    therapeutic_area=cols.raw(row, f"product_category_or_therapeutic_area_{n}"),
+                )
+            )
     nct = cols.get(row, "nct")
     year = cols.get(row, "program_year")
     return Payment(
-        record_id=record_id, research=cols.research, recipient_type=kind,
+        record_id=record_id,
+        research=cols.research,
+        recipient_type=kind,
         recipient_name=cols.get(row, "hospital") or cols.get(row, "entity"),
-        manufacturer=manufacturer, manufacturer_id=parsed("manufacturer_id", fields.identifier),
-        amount=amount, date=date, nature=cols.get(row, "nature"), form=cols.get(row, "form"),
+        manufacturer=manufacturer,
+        manufacturer_id=parsed("manufacturer_id", fields.identifier),
+        amount=amount,
+        date=date,
+        nature=cols.get(row, "nature"),
+        form=cols.get(row, "form"),
         program_year=int(float(year)) if year and year.replace(".", "").isdigit() else None,
         study=cols.get(row, "study"),
         nct_id=nct.upper() if nct and nct.upper().startswith("NCT") else None,
-        people=people, products=products)
+        people=people,
+        products=products,
+    )
 
 
 def manufacturer_id(payment: Payment) -> str:
@@ -268,8 +312,9 @@ class PaymentsLoader(Loader):
 
     source = "payments"
 
-    def __init__(self, departments: DepartmentMap | None = None,
-                 our_company: str | None = None) -> None:
+    def __init__(
+        self, departments: DepartmentMap | None = None, our_company: str | None = None
+    ) -> None:
         self.departments = departments
         self.our_company = our_company if our_company is not None else Settings().our_company
 
@@ -277,11 +322,15 @@ class PaymentsLoader(Loader):
         cols = PaymentColumns(read_header(path, what="Open Payments"))
         missing = cols.missing()
         if missing:
-            raise IngestError(f"{path}: not an Open Payments General or Research file; "
-                              f"missing column(s) {', '.join(missing)}")
+            raise IngestError(
+                f"{path}: not an Open Payments General or Research file; "
+                f"missing column(s) {', '.join(missing)}"
+            )
         if not {"profile_id", "npi", "last"} & set(cols.field) and not cols.research:
-            raise IngestError(f"{path}: no recipient columns (Physician_Profile_ID, "
-                              "Covered_Recipient_NPI or Covered_Recipient_Last_Name)")
+            raise IngestError(
+                f"{path}: no recipient columns (Physician_Profile_ID, "
+                "Covered_Recipient_NPI or Covered_Recipient_Last_Name)"
+            )
         if self.departments is None:
             self.departments = DepartmentMap.configured()
 
@@ -290,8 +339,11 @@ class PaymentsLoader(Loader):
         :func:`retire_foreign_payment_engagements`)."""
         retired = retire_foreign_payment_engagements(store, self.our_company)
         if retired:
-            logger.info("%d Open Payments engagements of other manufacturers are now "
-                        "industry payments only (not our spend)", retired)
+            logger.info(
+                "%d Open Payments engagements of other manufacturers are now "
+                "industry payments only (not our spend)",
+                retired,
+            )
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         cols = PaymentColumns(read_header(path, what="Open Payments"))
@@ -311,48 +363,85 @@ class PaymentsLoader(Loader):
         mentions: list[MentionIn] = []
         for record in records:
             for position, person in enumerate(record.value.people, start=1):
-                mentions.append(MentionIn(
-                    id=mention_id("payments", record.id, position), source="payments",
-                    family=person.family, given=person.given, npi=person.npi,
-                    profile_id=person.profile_id, city=person.city, state=person.state,
-                    postal_code=person.postal_code, country=_country(person.country),
-                    topics=[f"specialty:{fields.slug(person.specialty)}"]
-                    if person.specialty else []))
+                mentions.append(
+                    MentionIn(
+                        id=mention_id("payments", record.id, position),
+                        source="payments",
+                        family=person.family,
+                        given=person.given,
+                        npi=person.npi,
+                        profile_id=person.profile_id,
+                        city=person.city,
+                        state=person.state,
+                        postal_code=person.postal_code,
+                        country=_country(person.country),
+                        topics=[f"specialty:{fields.slug(person.specialty)}"]
+                        if person.specialty
+                        else [],
+                    )
+                )
         hcp_ids = resolve_people(store, batch, mentions)
         for record in records:
             self._add_payment(batch, record.value, hcp_ids, departments)
         return batch
 
-    def _add_payment(self, batch: GraphBatch, p: Payment, hcp_ids: dict[str, str],
-                     departments: DepartmentMap) -> None:
+    def _add_payment(
+        self, batch: GraphBatch, p: Payment, hcp_ids: dict[str, str], departments: DepartmentMap
+    ) -> None:
         pay_id = f"payment:op:{p.record_id}"
         first_hcp = hcp_ids[mention_id("payments", p.record_id, 1)]
         ours = is_our_company(p.manufacturer, self.our_company)
-        props = {"date": p.date, "amount": p.amount, "nature_of_payment": p.nature
-                     or ("Research" if p.research else None), "form_of_payment": p.form,
-                     "hcp_id": first_hcp, "recipient_type": p.recipient_type,
-                     "recipient_name": p.recipient_name, "manufacturer": p.manufacturer,
-                     "program_year": p.program_year, "study": p.study, "nct_id": p.nct_id,
-                     "product": p.products[0].name if p.products else None,
-                     "research": p.research, "source_id": p.record_id}
+        props = {
+            "date": p.date,
+            "amount": p.amount,
+            "nature_of_payment": p.nature or ("Research" if p.research else None),
+            "form_of_payment": p.form,
+            "hcp_id": first_hcp,
+            "recipient_type": p.recipient_type,
+            "recipient_name": p.recipient_name,
+            "manufacturer": p.manufacturer,
+            "program_year": p.program_year,
+            "study": p.study,
+            "nct_id": p.nct_id,
+            "product": p.products[0].name if p.products else None,
+            "research": p.research,
+            "source_id": p.record_id,
+        }
         batch.node("Payment", pay_id, ours=ours, **props)
         maker = manufacturer_id(p)
-        batch.node("Manufacturer", maker, name=p.manufacturer, source_id=p.manufacturer_id
-                   or p.manufacturer)
+        batch.node(
+            "Manufacturer",
+            maker,
+            name=p.manufacturer,
+            source_id=p.manufacturer_id or p.manufacturer,
+        )
         batch.rel("Payment", pay_id, "PAID_BY", "Manufacturer", maker)
         eng_id = f"eng:op:{p.record_id}"
         if ours:  # our own transfer of value: an engagement of the department that owns it
             department = departments.department_for(p.nature, research=p.research)
-            batch.node("Engagement", eng_id, type="payment", channel="transfer_of_value",
-                       datetime=p.date, department=department, payment_id=pay_id, **props)
-            batch.node("Department", f"dept:{department}", name=department,
-                       source_id=department)
+            batch.node(
+                "Engagement",
+                eng_id,
+                type="payment",
+                channel="transfer_of_value",
+                datetime=p.date,
+                department=department,
+                payment_id=pay_id,
+                **props,
+            )
+            batch.node("Department", f"dept:{department}", name=department, source_id=department)
             batch.rel("Engagement", eng_id, "OWNED_BY", "Department", f"dept:{department}")
             batch.rel("Engagement", eng_id, "PAID_BY", "Manufacturer", maker)
         for product in p.products:
             product_id = f"product:{fields.slug(product.name)}"
-            batch.node("Product", product_id, name=product.name, ndc=product.ndc,
-                       therapeutic_area=product.therapeutic_area, source_id=product.name)
+            batch.node(
+                "Product",
+                product_id,
+                name=product.name,
+                ndc=product.ndc,
+                therapeutic_area=product.therapeutic_area,
+                source_id=product.name,
+            )
             batch.rel("Payment", pay_id, "ABOUT_PRODUCT", "Product", product_id)
             if ours:
                 batch.rel("Engagement", eng_id, "ABOUT_PRODUCT", "Product", product_id)
@@ -362,20 +451,41 @@ class PaymentsLoader(Loader):
             mid = mention_id("payments", p.record_id, position)
             hcp_id = hcp_ids[mid]
             batch.node("HCP", hcp_id, specialty=person.specialty)
-            batch.rel("Mention", mid, "APPEARS_IN", "Payment", pay_id, position=position,
-                      role=person.role)
+            batch.rel(
+                "Mention", mid, "APPEARS_IN", "Payment", pay_id, position=position, role=person.role
+            )
             batch.rel("Payment", pay_id, "PAID_TO", "HCP", hcp_id, role=person.role)
             if ours:
                 batch.rel("Engagement", eng_id, "WITH_HCP", "HCP", hcp_id, role=person.role)
             if p.nct_id and person.role == "principal_investigator":
-                batch.rel("HCP", hcp_id, "INVESTIGATOR_OF", "Trial", f"nct:{p.nct_id}",
-                          role="principal_investigator", source_id=p.record_id)
+                batch.rel(
+                    "HCP",
+                    hcp_id,
+                    "INVESTIGATOR_OF",
+                    "Trial",
+                    f"nct:{p.nct_id}",
+                    role="principal_investigator",
+                    source_id=p.record_id,
+                )
 
 
 # Engagement properties that describe the payment itself (copied onto its Payment).
-_PAYMENT_PROPS = ("date", "amount", "nature_of_payment", "form_of_payment", "hcp_id",
-                  "recipient_type", "recipient_name", "manufacturer", "program_year", "study",
-                  "nct_id", "product", "research", "source_id")
+_PAYMENT_PROPS = (
+    "date",
+    "amount",
+    "nature_of_payment",
+    "form_of_payment",
+    "hcp_id",
+    "recipient_type",
+    "recipient_name",
+    "manufacturer",
+    "program_year",
+    "study",
+    "nct_id",
+    "product",
+    "research",
+    "source_id",
+)
 _PROVENANCE = ("source", "source_file", "run_id", "loaded_at")
 
 
@@ -405,22 +515,39 @@ def retire_foreign_payment_engagements(store: GraphStore, our_company: str | Non
         prov = {k: props[k] for k in _PROVENANCE if props.get(k) is not None}
         values = {k: props[k] for k in _PAYMENT_PROPS if props.get(k) is not None}
         if "research" not in values:  # engagements of the first loader did not say
-            values["research"] = bool(props.get("study") or props.get("nct_id")
-                                      or props.get("nature_of_payment") == "Research")
-        batch.node("Payment", pay_id, **{**values, "source_id": record_id, "ours": ours},
-                   **prov)
+            values["research"] = bool(
+                props.get("study")
+                or props.get("nct_id")
+                or props.get("nature_of_payment") == "Research"
+            )
+        batch.node("Payment", pay_id, **{**values, "source_id": record_id, "ours": ours}, **prov)
         for maker in row["makers"]:
             batch.rel("Payment", pay_id, "PAID_BY", "Manufacturer", maker, **prov)
         for product in row["products"]:
             batch.rel("Payment", pay_id, "ABOUT_PRODUCT", "Product", product, **prov)
         for person in row["people"]:
             if person.get("hcp"):
-                batch.rel("Payment", pay_id, "PAID_TO", "HCP", person["hcp"],
-                          role=person.get("role"), **prov)
+                batch.rel(
+                    "Payment",
+                    pay_id,
+                    "PAID_TO",
+                    "HCP",
+                    person["hcp"],
+                    role=person.get("role"),
+                    **prov,
+                )
         for mention in row["mentions"]:
             if mention.get("mention"):
-                batch.rel("Mention", mention["mention"], "APPEARS_IN", "Payment", pay_id,
-                          position=mention.get("position"), role=mention.get("role"), **prov)
+                batch.rel(
+                    "Mention",
+                    mention["mention"],
+                    "APPEARS_IN",
+                    "Payment",
+                    pay_id,
+                    position=mention.get("position"),
+                    role=mention.get("role"),
+                    **prov,
+                )
         if ours:
             batch.node("Engagement", row["id"], payment_id=pay_id)
         else:
@@ -440,8 +567,10 @@ def is_our_company(manufacturer: str | None, our_company: str | None) -> bool:
     """
     if not manufacturer or not our_company:
         return False
+
     def key(text: str) -> str:
         return " ".join(text.casefold().split())
+
     return key(manufacturer) in {key(n) for n in our_company.split(";") if n.strip()}
 
 

@@ -15,8 +15,9 @@ from kolgraph.resolution import MentionIn, resolve_mentions
 from kolgraph.store import GraphStore
 
 
-def resolve_people(store: GraphStore, batch: GraphBatch,
-                   mentions: Sequence[MentionIn]) -> dict[str, str]:
+def resolve_people(
+    store: GraphStore, batch: GraphBatch, mentions: Sequence[MentionIn]
+) -> dict[str, str]:
     """Resolve ``mentions`` (in source order) and add them to ``batch``.
 
     Returns

@@ -80,8 +80,13 @@ def session_kind(title: str) -> str:
     ('oral', 'keynote')
     """
     lowered = title.lower()
-    for word, kind in (("keynote", "keynote"), ("poster", "poster"), ("oral", "oral"),
-                       ("break", "break"), ("challenge", "challenge")):
+    for word, kind in (
+        ("keynote", "keynote"),
+        ("poster", "poster"),
+        ("oral", "oral"),
+        ("break", "break"),
+        ("challenge", "challenge"),
+    ):
         if word in lowered:
             return kind
     return "plenary"
@@ -122,8 +127,9 @@ def _paper_call(args: str) -> tuple[str, str, str | None]:
     return str(title), str(authors), keywords.get("id")
 
 
-def markdown_sessions(path: Path, congress: str, year: int,
-                      reject: Callable[[str, str, str], None]) -> Iterator[SessionRecord]:
+def markdown_sessions(
+    path: Path, congress: str, year: int, reject: Callable[[str, str, str], None]
+) -> Iterator[SessionRecord]:
     """Sessions of a MIDL-style Markdown programme, in file order.
 
     A paper call or day heading that cannot be read goes to ``reject(where, field, reason)``
@@ -148,8 +154,14 @@ def markdown_sessions(path: Path, congress: str, year: int,
                 continue
             names = split_names(authors)
             for name in names:
-                current.people.append(Person(name=name, role=role, presentation=code or title,
-                                             coauthors=[n for n in names if n != name]))
+                current.people.append(
+                    Person(
+                        name=name,
+                        role=role,
+                        presentation=code or title,
+                        coauthors=[n for n in names if n != name],
+                    )
+                )
         return current
 
     for number, line in enumerate(text.splitlines(), start=1):
@@ -158,8 +170,11 @@ def markdown_sessions(path: Path, congress: str, year: int,
                 yield done
             current, body = None, []
             try:
-                day = datetime.strptime(f"{m.group(1)} {m.group(2)} {year}", "%B %d %Y").date(
-                ).isoformat()
+                day = (
+                    datetime.strptime(f"{m.group(1)} {m.group(2)} {year}", "%B %d %Y")
+                    .date()
+                    .isoformat()
+                )
             except ValueError:
                 day = None
                 reject(f"line {number}", "date", f"not a day of {year}: {line.strip()[:80]!r}")
@@ -168,12 +183,19 @@ def markdown_sessions(path: Path, congress: str, year: int,
             if (done := finish()) is not None:
                 yield done
             title = _LINK.sub(r"\1", html.unescape(m.group(1))).strip()
-            current = SessionRecord(congress=congress, year=year, session_id=session_code(
-                title, seen), title=title, date=day, kind=session_kind(title))
+            current = SessionRecord(
+                congress=congress,
+                year=year,
+                session_id=session_code(title, seen),
+                title=title,
+                date=day,
+                kind=session_kind(title),
+            )
             body = []
             if current.kind == "keynote" and " - " in title:
-                current.people.append(Person(name=title.split(" - ", 1)[1].strip(),
-                                             role="invited_speaker"))
+                current.people.append(
+                    Person(name=title.split(" - ", 1)[1].strip(), role="invited_speaker")
+                )
             continue
         if current is not None and (m := _CHAIRS.match(line.strip())):
             current.people[:0] = [Person(name=n, role="chair") for n in split_names(m.group(1))]
@@ -191,7 +213,7 @@ def page_kind(path: Path) -> str:
 
     Read from the front matter (``page_class``/``title``) and the first heading."""
     head = open_text(path).read(4000).lower()
-    if "page_class: \"keynotes" in head or "# keynote speakers" in head:
+    if 'page_class: "keynotes' in head or "# keynote speakers" in head:
         return "keynotes"
     if re.search(r"^title:\s*\"?organi[sz]ation", head, re.M) or "\n# organi" in head:
         return "organization"
@@ -208,10 +230,14 @@ def keynote_sessions(path: Path, congress: str, year: int) -> Iterator[SessionRe
             if current is not None:
                 yield current
             name = " ".join(m.group(1).split())
-            current = SessionRecord(congress=congress, year=year,
-                                    session_id=f"keynote-{fields.slug(name)}",
-                                    title=f"Keynote - {name}", kind="keynote",
-                                    people=[Person(name=name, role="invited_speaker")])
+            current = SessionRecord(
+                congress=congress,
+                year=year,
+                session_id=f"keynote-{fields.slug(name)}",
+                title=f"Keynote - {name}",
+                kind="keynote",
+                people=[Person(name=name, role="invited_speaker")],
+            )
         elif current is not None and line.startswith("#### "):
             current.title = f"Keynote - {current.people[0].name}: {line[5:].strip()}"
             current.people[0].presentation = line[5:].strip()
@@ -221,8 +247,9 @@ def keynote_sessions(path: Path, congress: str, year: int) -> Iterator[SessionRe
         yield current
 
 
-def papers_sessions(path: Path, congress: str, year: int,
-                    prefix: str = "paper") -> Iterator[SessionRecord]:
+def papers_sessions(
+    path: Path, congress: str, year: int, prefix: str = "paper"
+) -> Iterator[SessionRecord]:
     """One session per accepted paper of a ``papers.json`` (id -> paper); session ids are
     ``<prefix>-<id>`` so that two paper files of one congress (MIDL 2022's long and short
     papers, whose numeric ids overlap) never share a session."""
@@ -234,11 +261,21 @@ def papers_sessions(path: Path, congress: str, year: int,
         kind = "oral" if oral else "short" if short else "poster"
         names = split_names(str(paper.get("authors") or ""))
         yield SessionRecord(
-            congress=congress, year=year, session_id=f"{prefix}-{paper.get('id', key)}",
-            title=str(paper.get("title") or ""), kind=kind,
-            people=[Person(name=n, role="abstract" if oral else "poster",
-                           presentation=str(paper.get("title") or ""),
-                           coauthors=[o for o in names if o != n]) for n in names])
+            congress=congress,
+            year=year,
+            session_id=f"{prefix}-{paper.get('id', key)}",
+            title=str(paper.get("title") or ""),
+            kind=kind,
+            people=[
+                Person(
+                    name=n,
+                    role="abstract" if oral else "poster",
+                    presentation=str(paper.get("title") or ""),
+                    coauthors=[o for o in names if o != n],
+                )
+                for n in names
+            ],
+        )
 
 
 def _ics_events(path: Path) -> Iterator[dict[str, str]]:
@@ -262,8 +299,9 @@ def _ics_events(path: Path) -> Iterator[dict[str, str]]:
                 event["DTSTART_PARAMS"] = name
 
 
-def calendar_sessions(path: Path, congress: str,
-                      year: int) -> Iterator[tuple[str, SessionRecord | str]]:
+def calendar_sessions(
+    path: Path, congress: str, year: int
+) -> Iterator[tuple[str, SessionRecord | str]]:
     """``(uid, session)`` for timed calendar events; ``(uid, reason)`` for all-day entries
     (deadlines, the conference itself) that are not sessions."""
     for n, event in enumerate(_ics_events(path), start=1):
@@ -280,6 +318,15 @@ def calendar_sessions(path: Path, congress: str,
         people = []
         if kind == "keynote" and " - " in summary:
             people.append(Person(name=summary.split(" - ", 1)[1].strip(), role="invited_speaker"))
-        yield uid, SessionRecord(
-            congress=congress, year=year, session_id=f"ics-{uid[:8]}", title=summary,
-            date=when.date().isoformat(), kind=kind, people=people)
+        yield (
+            uid,
+            SessionRecord(
+                congress=congress,
+                year=year,
+                session_id=f"ics-{uid[:8]}",
+                title=summary,
+                date=when.date().isoformat(),
+                kind=kind,
+                people=people,
+            ),
+        )

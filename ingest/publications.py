@@ -193,14 +193,22 @@ def paper_id(paper: Paper, existing: dict[str, str]) -> str:
 def record_properties(paper: Paper) -> dict[str, Any]:
     """The record's evidence as stored on its Publication (``docs/schema.md``), read back
     by ``mentions_in_blocks`` under ``record_*`` names."""
-    affiliations = list(dict.fromkeys(a for author in paper.authors
-                                      for a in author.affiliations if a))
-    fullnames = [f for a in paper.authors if not a.collective
-                 if (f := fullname(a.family, a.given or a.initials))]
+    affiliations = list(
+        dict.fromkeys(a for author in paper.authors for a in author.affiliations if a)
+    )
+    fullnames = [
+        f
+        for a in paper.authors
+        if not a.collective
+        if (f := fullname(a.family, a.given or a.initials))
+    ]
     return {
-        "cited_pmids": paper.references or None, "linked_pmids": paper.linked_pmids or None,
-        "grant_ids": paper.grants or None, "grant_agencies": paper.grant_agencies or None,
-        "chemical_ids": paper.chemicals or None, "keywords": paper.keywords or None,
+        "cited_pmids": paper.references or None,
+        "linked_pmids": paper.linked_pmids or None,
+        "grant_ids": paper.grants or None,
+        "grant_agencies": paper.grant_agencies or None,
+        "chemical_ids": paper.chemicals or None,
+        "keywords": paper.keywords or None,
         "major_topic_ids": [t.id for t in paper.topics if t.major] or None,
         "nlm_journal_id": paper.nlm_journal_id,
         "record_affiliations": affiliations[:MAX_RECORD_AFFILIATIONS] or None,
@@ -215,18 +223,25 @@ def record_evidence(paper: Paper) -> RecordEvidence:
     Built from :func:`record_properties` exactly as a stored Publication is read back, so a
     fresh mention and the same mention read from the store compare alike."""
     props = record_properties(paper)
-    return RecordEvidence.from_properties({
-        "record_pmid": paper.pmid, "record_cited_pmids": props["cited_pmids"],
-        "record_linked_pmids": props["linked_pmids"], "record_grants": props["grant_ids"],
-        "record_grant_agencies": props["grant_agencies"],
-        "record_chemicals": props["chemical_ids"], "record_keywords": props["keywords"],
-        "record_topic_ids": [t.id for t in paper.topics],
-        "record_major_topic_ids": props["major_topic_ids"],
-        "record_nlm_journal_id": props["nlm_journal_id"], "record_journal": paper.journal,
-        "record_affiliations": props["record_affiliations"],
-        "record_abstract_words": props["abstract_words"],
-        "record_author_fullnames": props["author_fullnames"],
-        "record_n_authors": len(paper.authors)})
+    return RecordEvidence.from_properties(
+        {
+            "record_pmid": paper.pmid,
+            "record_cited_pmids": props["cited_pmids"],
+            "record_linked_pmids": props["linked_pmids"],
+            "record_grants": props["grant_ids"],
+            "record_grant_agencies": props["grant_agencies"],
+            "record_chemicals": props["chemical_ids"],
+            "record_keywords": props["keywords"],
+            "record_topic_ids": [t.id for t in paper.topics],
+            "record_major_topic_ids": props["major_topic_ids"],
+            "record_nlm_journal_id": props["nlm_journal_id"],
+            "record_journal": paper.journal,
+            "record_affiliations": props["record_affiliations"],
+            "record_abstract_words": props["abstract_words"],
+            "record_author_fullnames": props["author_fullnames"],
+            "record_n_authors": len(paper.authors),
+        }
+    )
 
 
 def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
@@ -240,20 +255,41 @@ def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
         if author.collective:
             result.append((position, None))
             continue
-        result.append((position, MentionIn(
-            id=f"mention:{paper.source}:{paper.record_id}:{position}", source=paper.source,
-            family=author.family, given=author.given or author.initials, orcid=author.orcid,
-            openalex_author=author.openalex_id, affiliations=author.affiliations,
-            coauthors=keys, topics=topics, words=words,
-            journal=paper.journal, year=paper.year, language=paper.language,
-            record=record, position=position,
-        )))
+        result.append(
+            (
+                position,
+                MentionIn(
+                    id=f"mention:{paper.source}:{paper.record_id}:{position}",
+                    source=paper.source,
+                    family=author.family,
+                    given=author.given or author.initials,
+                    orcid=author.orcid,
+                    openalex_author=author.openalex_id,
+                    affiliations=author.affiliations,
+                    coauthors=keys,
+                    topics=topics,
+                    words=words,
+                    journal=paper.journal,
+                    year=paper.year,
+                    language=paper.language,
+                    record=record,
+                    position=position,
+                ),
+            )
+        )
     return result
 
 
-def authorship_row(mention: MentionIn, resolution: Resolution, pub_id: str, position: int,
-                   role: str, n_authors: int, record_id: str,
-                   equal_contrib: bool = False) -> dict[str, Any]:
+def authorship_row(
+    mention: MentionIn,
+    resolution: Resolution,
+    pub_id: str,
+    position: int,
+    role: str,
+    n_authors: int,
+    record_id: str,
+    equal_contrib: bool = False,
+) -> dict[str, Any]:
     """One row of the ``write_authorships`` statement (its keys are documented there).
 
     The record's context (co-author keys, topics, words, journal, year, language) is not
@@ -272,11 +308,17 @@ def authorship_row(mention: MentionIn, resolution: Resolution, pub_id: str, posi
     props = mention_properties(mention, resolution)
     hcp = hcp_properties(mention)
     return {
-        "mention_id": mention.id, "hcp_id": resolution.hcp_id, "publication_id": pub_id,
-        "position": position, "role": role, "n_authors": n_authors,
-        "equal_contrib": equal_contrib or None, "source_id": record_id,
+        "mention_id": mention.id,
+        "hcp_id": resolution.hcp_id,
+        "publication_id": pub_id,
+        "position": position,
+        "role": role,
+        "n_authors": n_authors,
+        "equal_contrib": equal_contrib or None,
+        "source_id": record_id,
         **{key: props[key] for key in _MENTION_KEYS},
-        "hcp_name": hcp["name"], "hcp_institution": hcp["institution"],
+        "hcp_name": hcp["name"],
+        "hcp_institution": hcp["institution"],
     }
 
 
@@ -314,10 +356,24 @@ def consistent_hcp_fields(rows: Iterable[dict[str, Any]]) -> None:
 
 
 # Mention properties sent with each authorship row (see queries/publications.cypher).
-_MENTION_KEYS = ("name", "family", "given", "initials", "name_key", "block_key", "given_key",
-                 "affiliation", "affiliations", "orcid", "openalex_author", "match_score",
-                 "match_method",
-                 "review_candidate", "review_score", "review_status")
+_MENTION_KEYS = (
+    "name",
+    "family",
+    "given",
+    "initials",
+    "name_key",
+    "block_key",
+    "given_key",
+    "affiliation",
+    "affiliations",
+    "orcid",
+    "openalex_author",
+    "match_score",
+    "match_method",
+    "review_candidate",
+    "review_score",
+    "review_status",
+)
 
 
 class PaperLoader(Loader):
@@ -361,9 +417,11 @@ class PaperLoader(Loader):
         papers = [r.value for r in records if isinstance(r.value, Paper)]
         deletions = [r.value.pmid for r in records if isinstance(r.value, Deletion)]
         if deletions:
-            batch.statement("delete_publications",
-                            {"label": "Publication", "start": "Mention", "type": "APPEARS_IN"},
-                            [{"pmid": p} for p in deletions])
+            batch.statement(
+                "delete_publications",
+                {"label": "Publication", "start": "Mention", "type": "APPEARS_IN"},
+                [{"pmid": p} for p in deletions],
+            )
         existing = publication_ids(store, papers)
         per_paper = [paper_mentions(p) for p in papers]
         mentions = [m for items in per_paper for _, m in items if m is not None]
@@ -371,60 +429,132 @@ class PaperLoader(Loader):
         # written with or after their Publication): they are created, not merged.
         stored = set(existing.values())
         new = [paper_id(p, existing) not in stored for p in papers]
-        unstored = {m.id for items, is_new in zip(per_paper, new, strict=True) if is_new
-                    for _, m in items if m is not None}
-        resolved = iter(resolve_mentions(store, mentions, index=self._resolution_index(store),
-                                         unstored=unstored))
+        unstored = {
+            m.id
+            for items, is_new in zip(per_paper, new, strict=True)
+            if is_new
+            for _, m in items
+            if m is not None
+        }
+        resolved = iter(
+            resolve_mentions(
+                store, mentions, index=self._resolution_index(store), unstored=unstored
+            )
+        )
         for paper, items, is_new in zip(papers, per_paper, new, strict=True):
             self._add_paper(batch, paper, paper_id(paper, existing), items, resolved, is_new)
-        consistent_hcp_fields(row for name, _, rows in batch.statements
-                          if name.endswith("_authorships") for row in rows)
+        consistent_hcp_fields(
+            row
+            for name, _, rows in batch.statements
+            if name.endswith("_authorships")
+            for row in rows
+        )
         return batch
 
-    def _add_paper(self, batch: GraphBatch, paper: Paper, pub_id: str,
-                   items: list[tuple[int, MentionIn | None]], resolved: object,
-                   is_new: bool = False) -> None:
+    def _add_paper(
+        self,
+        batch: GraphBatch,
+        paper: Paper,
+        pub_id: str,
+        items: list[tuple[int, MentionIn | None]],
+        resolved: object,
+        is_new: bool = False,
+    ) -> None:
         n_authors = len(paper.authors)
         keys = [m.key for _, m in items if m is not None]
-        batch.node("Publication", pub_id, source_id=paper.record_id, pmid=paper.pmid,
-                   doi=paper.doi, openalex=paper.openalex, title=paper.title, year=paper.year,
-                   date=paper.date, journal=paper.journal, language=paper.language,
-                   publication_types=paper.publication_types or None, cited_by=paper.cited_by,
-                   n_authors=n_authors, author_keys=keys or None,
-                   topic_ids=[t.id for t in paper.topics] or None,
-                   words=content_words(paper.title, paper.abstract) or None,
-                   **record_properties(paper))
+        batch.node(
+            "Publication",
+            pub_id,
+            source_id=paper.record_id,
+            pmid=paper.pmid,
+            doi=paper.doi,
+            openalex=paper.openalex,
+            title=paper.title,
+            year=paper.year,
+            date=paper.date,
+            journal=paper.journal,
+            language=paper.language,
+            publication_types=paper.publication_types or None,
+            cited_by=paper.cited_by,
+            n_authors=n_authors,
+            author_keys=keys or None,
+            topic_ids=[t.id for t in paper.topics] or None,
+            words=content_words(paper.title, paper.abstract) or None,
+            **record_properties(paper),
+        )
         jid = journal_id(paper)
         if jid:
-            batch.node("Journal", jid, name=paper.journal, issn=paper.issn,
-                       iso_abbreviation=paper.iso_abbreviation)
+            batch.node(
+                "Journal",
+                jid,
+                name=paper.journal,
+                issn=paper.issn,
+                iso_abbreviation=paper.iso_abbreviation,
+            )
             batch.rel("Publication", pub_id, "PUBLISHED_IN", "Journal", jid)
         for topic in paper.topics:
-            batch.node("Topic", topic.id, name=topic.name, scheme=topic.scheme,
-                       check_tag=True if is_check_tag(topic.id) else None)
+            batch.node(
+                "Topic",
+                topic.id,
+                name=topic.name,
+                scheme=topic.scheme,
+                check_tag=True if is_check_tag(topic.id) else None,
+            )
             batch.rel("Publication", pub_id, "HAS_TOPIC", "Topic", topic.id, major=topic.major)
         for (position, mention), author in zip(items, paper.authors, strict=True):
             role = author_role(position, n_authors)
             if mention is None:
                 mid = f"mention:{paper.source}:{paper.record_id}:{position}"
-                batch.node("Mention", mid, source=paper.source, source_id=paper.record_id,
-                           name=author.collective, collective=True, position=position,
-                           role="collective")
-                batch.rel("Mention", mid, "APPEARS_IN", "Publication", pub_id,
-                          position=position, role="collective")
+                batch.node(
+                    "Mention",
+                    mid,
+                    source=paper.source,
+                    source_id=paper.record_id,
+                    name=author.collective,
+                    collective=True,
+                    position=position,
+                    role="collective",
+                )
+                batch.rel(
+                    "Mention",
+                    mid,
+                    "APPEARS_IN",
+                    "Publication",
+                    pub_id,
+                    position=position,
+                    role="collective",
+                )
                 continue
             resolution: Resolution = next(resolved)  # type: ignore[call-overload]
             verb = "create" if is_new else "write"
-            batch.statement_row(f"{verb}_authorships", authorship_row(
-                mention, resolution, pub_id, position, role, n_authors, paper.record_id,
-                author.equal_contrib), writes=(2, 3))  # Mention, HCP; 3 relationships
+            batch.statement_row(
+                f"{verb}_authorships",
+                authorship_row(
+                    mention,
+                    resolution,
+                    pub_id,
+                    position,
+                    role,
+                    n_authors,
+                    paper.record_id,
+                    author.equal_contrib,
+                ),
+                writes=(2, 3),
+            )  # Mention, HCP; 3 relationships
             institutions = author.institutions or [(None, a) for a in author.affiliations]
             ids = {institution_id(name, ror): (name, ror) for ror, name in institutions}
             for iid, (name, ror) in ids.items():
                 city, state, country = institution_place(name, author.affiliations)
-                batch.node("Institution", iid, name=name, ror=ror, city=city, state=state,
-                           country=country)
-                batch.statement_row(f"{verb}_authorship_affiliations",
-                                    {"mention_id": mention.id, "hcp_id": resolution.hcp_id,
-                                     "institution_id": iid, "year": paper.year},
-                                    writes=(0, 2))
+                batch.node(
+                    "Institution", iid, name=name, ror=ror, city=city, state=state, country=country
+                )
+                batch.statement_row(
+                    f"{verb}_authorship_affiliations",
+                    {
+                        "mention_id": mention.id,
+                        "hcp_id": resolution.hcp_id,
+                        "institution_id": iid,
+                        "year": paper.year,
+                    },
+                    writes=(0, 2),
+                )

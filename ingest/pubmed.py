@@ -34,8 +34,12 @@ from kolgraph.resolution.identifiers import doi as normal_doi
 from kolgraph.resolution.identifiers import orcid as normal_orcid
 from kolgraph.resolution.names import fold
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
 _NIH_GRANT = re.compile(r"\b([A-Z]{2})\s*-?\s*0*(\d{3,6})\b")
@@ -97,19 +101,29 @@ def read_evidence(element: etree._Element, paper: Paper) -> None:
     (['99'], ['GM4567'], ['nigms nih hhs'], ['D006003'], '2985121R')
     """
     paper.references = _unique(
-        _pmid_text(e) for e in element.iterfind(
-            "PubmedData/ReferenceList/Reference/ArticleIdList/ArticleId")
-        if e.get("IdType") == "pubmed")
-    paper.linked_pmids = _unique(_pmid_text(e) for e in element.iterfind(
-        "MedlineCitation/CommentsCorrectionsList/CommentsCorrections/PMID"))
+        _pmid_text(e)
+        for e in element.iterfind("PubmedData/ReferenceList/Reference/ArticleIdList/ArticleId")
+        if e.get("IdType") == "pubmed"
+    )
+    paper.linked_pmids = _unique(
+        _pmid_text(e)
+        for e in element.iterfind(
+            "MedlineCitation/CommentsCorrectionsList/CommentsCorrections/PMID"
+        )
+    )
     grants = list(element.iterfind("MedlineCitation/Article/GrantList/Grant"))
     paper.grants = _unique(normal_grant_id(g.findtext("GrantID")) for g in grants)
-    paper.grant_agencies = _unique(" ".join(fold(g.findtext("Agency") or "").split())
-                                   for g in grants)
-    paper.chemicals = _unique(e.get("UI") for e in element.iterfind(
-        "MedlineCitation/ChemicalList/Chemical/NameOfSubstance"))
-    paper.keywords = _unique(" ".join(fold(_text(k) or "").split())
-                             for k in element.iterfind("MedlineCitation/KeywordList/Keyword"))
+    paper.grant_agencies = _unique(
+        " ".join(fold(g.findtext("Agency") or "").split()) for g in grants
+    )
+    paper.chemicals = _unique(
+        e.get("UI")
+        for e in element.iterfind("MedlineCitation/ChemicalList/Chemical/NameOfSubstance")
+    )
+    paper.keywords = _unique(
+        " ".join(fold(_text(k) or "").split())
+        for k in element.iterfind("MedlineCitation/KeywordList/Keyword")
+    )
     nlm = (element.findtext("MedlineCitation/MedlineJournalInfo/NlmUniqueID") or "").strip()
     paper.nlm_journal_id = nlm or None
 
@@ -220,8 +234,10 @@ def parse_article(element: etree._Element, rejects: RejectLog) -> Paper:
         raise ValueError("no Article element")
     paper = Paper(source="pubmed", record_id=pmid, pmid=pmid)
     paper.title = _text(article.find("ArticleTitle")) or _text(article.find("VernacularTitle"))
-    paper.abstract = " ".join(t for t in (_text(e) for e in
-                                          article.iterfind("Abstract/AbstractText")) if t) or None
+    paper.abstract = (
+        " ".join(t for t in (_text(e) for e in article.iterfind("Abstract/AbstractText")) if t)
+        or None
+    )
     journal = article.find("Journal")
     if journal is not None:
         paper.journal = _text(journal.find("Title"))
@@ -235,9 +251,9 @@ def parse_article(element: etree._Element, rejects: RejectLog) -> Paper:
         linking = citation.findtext("MedlineJournalInfo/ISSNLinking")  # type: ignore[union-attr]
         paper.issn = linking.strip() if linking else None
     paper.language = article.findtext("Language")
-    paper.publication_types = [t for t in (_text(e) for e in
-                                           article.iterfind("PublicationTypeList/PublicationType"))
-                               if t]
+    paper.publication_types = [
+        t for t in (_text(e) for e in article.iterfind("PublicationTypeList/PublicationType")) if t
+    ]
     for location in article.iterfind("ELocationID"):
         if location.get("EIdType") == "doi":
             paper.doi = normal_doi(location.text)
@@ -253,17 +269,24 @@ def parse_article(element: etree._Element, rejects: RejectLog) -> Paper:
         if descriptor is None or not descriptor.get("UI"):
             continue
         major = descriptor.get("MajorTopicYN") == "Y" or any(
-            q.get("MajorTopicYN") == "Y" for q in heading.iterfind("QualifierName"))
-        paper.topics.append(Topic(sys.intern(f"mesh:{descriptor.get('UI')}"),
-                                  _text(descriptor) or "", "mesh", major))
+            q.get("MajorTopicYN") == "Y" for q in heading.iterfind("QualifierName")
+        )
+        paper.topics.append(
+            Topic(
+                sys.intern(f"mesh:{descriptor.get('UI')}"), _text(descriptor) or "", "mesh", major
+            )
+        )
     read_evidence(element, paper)
     return paper
 
 
 def _parser_events(handle: object) -> etree.iterparse:
     return etree.iterparse(
-        handle, events=("end",), tag=("PubmedArticle", "DeleteCitation", "PubmedBookArticle"),
-        recover=False, **PARSER_ARGS,
+        handle,
+        events=("end",),
+        tag=("PubmedArticle", "DeleteCitation", "PubmedBookArticle"),
+        recover=False,
+        **PARSER_ARGS,
     )
 
 
@@ -284,8 +307,9 @@ class PubmedLoader(PaperLoader):
             raise IngestError(f"{path}: not XML (expected a PubmedArticleSet document)")
         root = refuse_entity_declarations(path, "PubMed").root
         if root != "PubmedArticleSet":
-            raise IngestError(f"{path}: the root element is <{root}>, not <PubmedArticleSet>; "
-                              "is this PubMed XML?")
+            raise IngestError(
+                f"{path}: the root element is <{root}>, not <PubmedArticleSet>; is this PubMed XML?"
+            )
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         count = 0
@@ -302,13 +326,17 @@ class PubmedLoader(PaperLoader):
             except etree.XMLSyntaxError as exc:
                 raise IngestError(
                     f"{path}: XML is malformed after record {count} ({exc.msg}); records before "
-                    "it were loaded, fix or re-download the file and run again") from exc
+                    "it were loaded, fix or re-download the file and run again"
+                ) from exc
             except (OSError, EOFError) as exc:
-                raise IngestError(f"{path}: cannot read the file after record {count} ({exc}); "
-                                  "is the .gz file truncated?") from exc
+                raise IngestError(
+                    f"{path}: cannot read the file after record {count} ({exc}); "
+                    "is the .gz file truncated?"
+                ) from exc
 
-    def _element_records(self, element: etree._Element, count: int,
-                         rejects: RejectLog) -> Iterator[Record]:
+    def _element_records(
+        self, element: etree._Element, count: int, rejects: RejectLog
+    ) -> Iterator[Record]:
         if element.tag == "DeleteCitation":
             for pmid in element.iterfind("PMID"):
                 if pmid.text and pmid.text.strip().isdigit():

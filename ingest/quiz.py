@@ -119,19 +119,20 @@ class QuizLoader(Loader):
         if "score" not in header and not {"correct", "total"} <= set(header):
             missing.append("score|correct+total")
         if missing:
-            raise IngestError(f"{path}: missing columns {', '.join(missing)}; see "
-                              "docs/formats/quiz.md")
+            raise IngestError(
+                f"{path}: missing columns {', '.join(missing)}; see docs/formats/quiz.md"
+            )
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         self._rejects = rejects
         with open_text(path) as handle:
             reader = csv.DictReader(handle)
-            reader.fieldnames = [h.strip().lstrip("\ufeff").lower()
-                                 for h in reader.fieldnames or []]
+            reader.fieldnames = [
+                h.strip().lstrip("\ufeff").lower() for h in reader.fieldnames or []
+            ]
             for line, raw in enumerate(reader, start=2):
                 try:
-                    row = QuizRow(**{k: v for k, v in raw.items()
-                                     if k in QuizRow.model_fields})
+                    row = QuizRow(**{k: v for k, v in raw.items() if k in QuizRow.model_fields})
                 except ValidationError as exc:
                     field, message = _first_error(exc)
                     rejects.add(f"line {line}", field, message)
@@ -157,16 +158,30 @@ class QuizLoader(Loader):
             if hcp_id is None and column == "npi":
                 hcp_id = f"npi:{value}"
                 batch.node("HCP", hcp_id, npi=value, source_id=value)
-            batch.node("QuizResult", record.id, hcp_id=hcp_id, hcp_ref=f"{column}={value}",
-                       date=row.date.isoformat(), dimension=row.dimension, score=row.score,
-                       correct=row.correct, total=row.total, survey=row.survey,
-                       product=row.product, source_id=record.id.removeprefix("quiz:"))
+            batch.node(
+                "QuizResult",
+                record.id,
+                hcp_id=hcp_id,
+                hcp_ref=f"{column}={value}",
+                date=row.date.isoformat(),
+                dimension=row.dimension,
+                score=row.score,
+                correct=row.correct,
+                total=row.total,
+                survey=row.survey,
+                product=row.product,
+                source_id=record.id.removeprefix("quiz:"),
+            )
             if hcp_id is None:
                 rejects: RejectLog | None = getattr(self, "_rejects", None)
                 if rejects is not None:
-                    rejects.note(record.id, column, f"no HCP with {column} {value!r} yet; the "
-                                 "result is stored unlinked, load the file again once the "
-                                 "HCP exists")
+                    rejects.note(
+                        record.id,
+                        column,
+                        f"no HCP with {column} {value!r} yet; the "
+                        "result is stored unlinked, load the file again once the "
+                        "HCP exists",
+                    )
                 continue
             batch.rel("HCP", hcp_id, "ANSWERED", "QuizResult", record.id)
         return batch

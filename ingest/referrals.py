@@ -81,8 +81,9 @@ class ReferralLoader(Loader):
                 if line == 1 and not row[0].strip().replace(".0", "").isdigit():
                     continue  # header row
                 if len(row) != len(COLUMNS):
-                    rejects.add(f"line {line}", None,
-                                f"expected {len(COLUMNS)} fields, found {len(row)}")
+                    rejects.add(
+                        f"line {line}", None, f"expected {len(COLUMNS)} fields, found {len(row)}"
+                    )
                     continue
                 try:
                     tie = Referral(**dict(zip(COLUMNS, row, strict=True)))
@@ -96,6 +97,14 @@ class ReferralLoader(Loader):
         tie: Referral = record.value
         for npi in (tie.npi_1, tie.npi_2):
             batch.node("HCP", f"npi:{npi}", npi=npi)
-        batch.rel("HCP", f"npi:{tie.npi_1}", "REFERS_TO", "HCP", f"npi:{tie.npi_2}",
-                  pair_count=tie.pair_count, bene_count=tie.bene_count,
-                  same_day_count=tie.same_day_count, source_id=record.id)
+        batch.rel(
+            "HCP",
+            f"npi:{tie.npi_1}",
+            "REFERS_TO",
+            "HCP",
+            f"npi:{tie.npi_2}",
+            pair_count=tie.pair_count,
+            bene_count=tie.bene_count,
+            same_day_count=tie.same_day_count,
+            source_id=record.id,
+        )

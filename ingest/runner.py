@@ -215,11 +215,16 @@ def run_ingest(
         "checkpoint": resume_at,
     }
     store.upsert_nodes("IngestRun", [{"id": run_id, "props": run_props}])
-    provenance = {"source": loader.source, "source_file": path.name, "run_id": run_id,
-                  "loaded_at": _now()}
+    provenance = {
+        "source": loader.source,
+        "source_file": path.name,
+        "run_id": run_id,
+        "loaded_at": _now(),
+    }
     rejects_path = Path(rejects_dir) / f"{loader.source}-{sha[:16]}.jsonl"
-    summary = IngestSummary(loader.source, str(path), run_id, resumed_from=resume_at,
-                            rejects_file=str(rejects_path))
+    summary = IngestSummary(
+        loader.source, str(path), run_id, resumed_from=resume_at, rejects_file=str(rejects_path)
+    )
     seen = SeenIds()
     pending: list[Record] = []
     position = 0  # records parsed so far (usable ones, in file order)
@@ -252,11 +257,20 @@ def run_ingest(
         else:
             in_flight.append(writer.submit(write, batch, position))
 
-    bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-                   TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
-                   disable=not progress, transient=True)
-    with RejectLog(rejects_path, source=loader.source, file=path.name) as rejects, bar, \
-            _QUIET_COLLECTOR:
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} records"),
+        TimeElapsedColumn(),
+        disable=not progress,
+        transient=True,
+    )
+    with (
+        RejectLog(rejects_path, source=loader.source, file=path.name) as rejects,
+        bar,
+        _QUIET_COLLECTOR,
+    ):
         task = bar.add_task(f"{loader.source} {path.name}", total=None)
         try:
             for record in loader.records(path, rejects):
@@ -280,10 +294,29 @@ def run_ingest(
         summary.loaded -= rejects.late
     summary.read = summary.loaded + summary.rejected + summary.duplicates
     summary.seconds = round(time.monotonic() - started, 3)
-    store.upsert_nodes("IngestRun", [{"id": run_id, "props": {
-        "status": "complete", "finished_at": _now(), "read": summary.read,
-        "loaded": summary.loaded, "rejected": summary.rejected,
-        "duplicates": summary.duplicates, "checkpoint": position}}])
-    logger.info("%s: read %d, loaded %d, rejected %d, duplicates %d", path.name, summary.read,
-                summary.loaded, summary.rejected, summary.duplicates)
+    store.upsert_nodes(
+        "IngestRun",
+        [
+            {
+                "id": run_id,
+                "props": {
+                    "status": "complete",
+                    "finished_at": _now(),
+                    "read": summary.read,
+                    "loaded": summary.loaded,
+                    "rejected": summary.rejected,
+                    "duplicates": summary.duplicates,
+                    "checkpoint": position,
+                },
+            }
+        ],
+    )
+    logger.info(
+        "%s: read %d, loaded %d, rejected %d, duplicates %d",
+        path.name,
+        summary.read,
+        summary.loaded,
+        summary.rejected,
+        summary.duplicates,
+    )
     return summary

@@ -40,8 +40,10 @@ def detect_encoding(path: Path, fallbacks: tuple[str, ...] = ("cp1252",)) -> str
         return "utf-8-sig"
     wide = wide_encoding(head)
     if wide:
-        raise IngestError(f"{path}: the file is {wide} text; kolgraph reads UTF-8 (or "
-                          f"{', '.join(fallbacks)}): re-save or export it as UTF-8")
+        raise IngestError(
+            f"{path}: the file is {wide} text; kolgraph reads UTF-8 (or "
+            f"{', '.join(fallbacks)}): re-save or export it as UTF-8"
+        )
     for encoding in ("utf-8", *fallbacks):
         try:
             head.decode(encoding)
@@ -75,7 +77,8 @@ def wide_encoding(head: bytes) -> str | None:
 def _undecodable(exc: UnicodeError) -> tuple[str, int]:
     raise IngestError(
         f"the file is not valid {exc.encoding} text further on ({exc.reason}); its start "
-        "decoded, so it mixes encodings or is corrupt: re-export it as UTF-8") from exc
+        "decoded, so it mixes encodings or is corrupt: re-export it as UTF-8"
+    ) from exc
 
 
 @functools.cache
@@ -97,8 +100,9 @@ def open_text(path: Path, encoding: str | None = None) -> IO[str]:
     """
     _prepare_reading()
     encoding = encoding or detect_encoding(path)
-    return io.TextIOWrapper(open_binary(path), encoding=encoding, newline="",
-                            errors="kolgraph-ingest")
+    return io.TextIOWrapper(
+        open_binary(path), encoding=encoding, newline="", errors="kolgraph-ingest"
+    )
 
 
 def json_lines(path: Path, rejects: RejectLog) -> Iterator[tuple[str, Any]]:

@@ -41,16 +41,25 @@ from kolgraph.resolution import MentionIn
 from kolgraph.store import GraphStore
 
 _NCT = re.compile(r"^NCT\d{8}$")
-_ROLES = {"principal investigator": "principal_investigator", "study chair": "study_chair",
-          "study director": "study_director", "sub-investigator": "sub_investigator",
-          "sub investigator": "sub_investigator"}
-_DEGREE = re.compile(r"^(?:[A-Z][A-Za-z.]{0,7}|prof\.?|professor|dr\.?|master|doctor"
-                     r"|m\.?d\.?,? ?ph\.?d\.?)$", re.I)
+_ROLES = {
+    "principal investigator": "principal_investigator",
+    "study chair": "study_chair",
+    "study director": "study_director",
+    "sub-investigator": "sub_investigator",
+    "sub investigator": "sub_investigator",
+}
+_DEGREE = re.compile(
+    r"^(?:[A-Z][A-Za-z.]{0,7}|prof\.?|professor|dr\.?|master|doctor"
+    r"|m\.?d\.?,? ?ph\.?d\.?)$",
+    re.I,
+)
 _NOT_PERSON = re.compile(
     r"\b(inc|ltd|llc|gmbh|corp|corporation|company|pharma\w*|therapeutics|biosciences"
     r"|laborator\w+|s\.?a\.?|ag|plc|director|monitor|clinical (?:trials?|development|"
     r"research|operations|program)|call|center|centre|sponsor|study team|group|"
-    r"department|hospital|university|institute|medical affairs|transparency)\b", re.I)
+    r"department|hospital|university|institute|medical affairs|transparency)\b",
+    re.I,
+)
 
 
 class Person(BaseModel):
@@ -181,29 +190,43 @@ def study_from_v2(data: dict[str, Any]) -> Study:
     ident = section.get("identificationModule") or {}
     status = section.get("statusModule") or {}
     contacts = section.get("contactsLocationsModule") or {}
-    people = [Person(name=o.get("name") or "", role=role_of(o.get("role")) or "official",
-                     affiliation=fields.text(o.get("affiliation")))
-              for o in contacts.get("overallOfficials") or []]
+    people = [
+        Person(
+            name=o.get("name") or "",
+            role=role_of(o.get("role")) or "official",
+            affiliation=fields.text(o.get("affiliation")),
+        )
+        for o in contacts.get("overallOfficials") or []
+    ]
     for loc in contacts.get("locations") or []:
         for contact in loc.get("contacts") or []:
             role = role_of(contact.get("role"))
             if role in ("principal_investigator", "sub_investigator"):
-                people.append(Person(
-                    name=contact.get("name") or "", role=_site_role(role),
-                    affiliation=fields.text(loc.get("facility")), city=loc.get("city"),
-                    state=loc.get("state"), country=loc.get("country"),
-                    email=fields.text(contact.get("email"))))
+                people.append(
+                    Person(
+                        name=contact.get("name") or "",
+                        role=_site_role(role),
+                        affiliation=fields.text(loc.get("facility")),
+                        city=loc.get("city"),
+                        state=loc.get("state"),
+                        country=loc.get("country"),
+                        email=fields.text(contact.get("email")),
+                    )
+                )
     browse = (data.get("derivedSection") or {}).get("conditionBrowseModule") or {}
     return Study(
-        nct_id=str(ident.get("nctId") or ""), title=ident.get("briefTitle"),
+        nct_id=str(ident.get("nctId") or ""),
+        title=ident.get("briefTitle"),
         phase=phase_of((section.get("designModule") or {}).get("phases") or []),
         status=status_of(status.get("overallStatus")),
-        sponsor=((section.get("sponsorCollaboratorsModule") or {}).get("leadSponsor")
-                 or {}).get("name"),
+        sponsor=((section.get("sponsorCollaboratorsModule") or {}).get("leadSponsor") or {}).get(
+            "name"
+        ),
         start_date=_date((status.get("startDateStruct") or {}).get("date")),
         conditions=(section.get("conditionsModule") or {}).get("conditions") or [],
         mesh=[(m.get("id"), m.get("term")) for m in browse.get("meshes") or [] if m.get("term")],
-        people=people)
+        people=people,
+    )
 
 
 def _site_role(role: str | None) -> str:
@@ -218,66 +241,100 @@ def study_from_classic(data: dict[str, Any]) -> Study:
     status = section.get("StatusModule") or {}
     contacts = section.get("ContactsLocationsModule") or {}
     officials = (contacts.get("OverallOfficialList") or {}).get("OverallOfficial") or []
-    people = [Person(name=o.get("OverallOfficialName") or "",
-                     role=role_of(o.get("OverallOfficialRole")) or "official",
-                     affiliation=fields.text(o.get("OverallOfficialAffiliation")))
-              for o in officials]
+    people = [
+        Person(
+            name=o.get("OverallOfficialName") or "",
+            role=role_of(o.get("OverallOfficialRole")) or "official",
+            affiliation=fields.text(o.get("OverallOfficialAffiliation")),
+        )
+        for o in officials
+    ]
     for loc in (contacts.get("LocationList") or {}).get("Location") or []:
         for contact in (loc.get("LocationContactList") or {}).get("LocationContact") or []:
             role = role_of(contact.get("LocationContactRole"))
             if role in ("principal_investigator", "sub_investigator"):
-                people.append(Person(
-                    name=contact.get("LocationContactName") or "", role=_site_role(role),
-                    affiliation=fields.text(loc.get("LocationFacility")),
-                    city=loc.get("LocationCity"), state=loc.get("LocationState"),
-                    country=loc.get("LocationCountry"),
-                    email=fields.text(contact.get("LocationContactEMail"))))
+                people.append(
+                    Person(
+                        name=contact.get("LocationContactName") or "",
+                        role=_site_role(role),
+                        affiliation=fields.text(loc.get("LocationFacility")),
+                        city=loc.get("LocationCity"),
+                        state=loc.get("LocationState"),
+                        country=loc.get("LocationCountry"),
+                        email=fields.text(contact.get("LocationContactEMail")),
+                    )
+                )
     browse = derived.get("ConditionBrowseModule") or {}
     meshes = (browse.get("ConditionMeshList") or {}).get("ConditionMesh") or []
     return Study(
-        nct_id=str(ident.get("NCTId") or ""), title=ident.get("BriefTitle"),
-        phase=phase_of(((section.get("DesignModule") or {}).get("PhaseList") or {})
-                       .get("Phase") or []),
+        nct_id=str(ident.get("NCTId") or ""),
+        title=ident.get("BriefTitle"),
+        phase=phase_of(
+            ((section.get("DesignModule") or {}).get("PhaseList") or {}).get("Phase") or []
+        ),
         status=status_of(status.get("OverallStatus")),
-        sponsor=((section.get("SponsorCollaboratorsModule") or {}).get("LeadSponsor")
-                 or {}).get("LeadSponsorName"),
+        sponsor=((section.get("SponsorCollaboratorsModule") or {}).get("LeadSponsor") or {}).get(
+            "LeadSponsorName"
+        ),
         start_date=_date((status.get("StartDateStruct") or {}).get("StartDate")),
-        conditions=((section.get("ConditionsModule") or {}).get("ConditionList") or {})
-        .get("Condition") or [],
-        mesh=[(m.get("ConditionMeshId"), m.get("ConditionMeshTerm")) for m in meshes
-              if m.get("ConditionMeshTerm")],
-        people=people)
+        conditions=((section.get("ConditionsModule") or {}).get("ConditionList") or {}).get(
+            "Condition"
+        )
+        or [],
+        mesh=[
+            (m.get("ConditionMeshId"), m.get("ConditionMeshTerm"))
+            for m in meshes
+            if m.get("ConditionMeshTerm")
+        ],
+        people=people,
+    )
 
 
 def study_from_xml(element: etree._Element) -> Study:
     """Parse one ``<clinical_study>`` element of the legacy public XML."""
+
     def text(path: str, node: etree._Element = element) -> str | None:
         return fields.text(node.findtext(path))
 
-    people = [Person(name=text("last_name", o) or "", role=role_of(text("role", o)) or "official",
-                     affiliation=text("affiliation", o))
-              for o in element.iterfind("overall_official")]
+    people = [
+        Person(
+            name=text("last_name", o) or "",
+            role=role_of(text("role", o)) or "official",
+            affiliation=text("affiliation", o),
+        )
+        for o in element.iterfind("overall_official")
+    ]
     for loc in element.iterfind("location"):
         for inv in loc.iterfind("investigator"):
-            people.append(Person(
-                name=text("last_name", inv) or "", role=_site_role(role_of(text("role", inv))),
-                affiliation=text("facility/name", loc), city=text("facility/address/city", loc),
-                state=text("facility/address/state", loc),
-                country=text("facility/address/country", loc)))
+            people.append(
+                Person(
+                    name=text("last_name", inv) or "",
+                    role=_site_role(role_of(text("role", inv))),
+                    affiliation=text("facility/name", loc),
+                    city=text("facility/address/city", loc),
+                    state=text("facility/address/state", loc),
+                    country=text("facility/address/country", loc),
+                )
+            )
     return Study(
-        nct_id=text("id_info/nct_id") or "", title=text("brief_title"),
+        nct_id=text("id_info/nct_id") or "",
+        title=text("brief_title"),
         phase=phase_of([p.text for p in element.iterfind("phase") if p.text]),
-        status=status_of(text("overall_status")), sponsor=text("sponsors/lead_sponsor/agency"),
+        status=status_of(text("overall_status")),
+        sponsor=text("sponsors/lead_sponsor/agency"),
         start_date=_date(text("start_date")),
         conditions=[c.text.strip() for c in element.iterfind("condition") if c.text],
-        mesh=[(None, m.text.strip()) for m in element.iterfind("condition_browse/mesh_term")
-              if m.text],
-        people=people)
+        mesh=[
+            (None, m.text.strip()) for m in element.iterfind("condition_browse/mesh_term") if m.text
+        ],
+        people=people,
+    )
 
 
 def _kind(path: Path) -> str:
-    if path.suffix.lower() in (".jsonl", ".ndjson") or path.name.endswith((".jsonl.gz",
-                                                                           ".ndjson.gz")):
+    if path.suffix.lower() in (".jsonl", ".ndjson") or path.name.endswith(
+        (".jsonl.gz", ".ndjson.gz")
+    ):
         return "jsonl"
     with open_binary(path) as handle:
         head = handle.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -298,8 +355,9 @@ def _json_studies(body: Any) -> tuple[str, list[dict[str, Any]]]:
             return "v2", body["studies"]
         if "protocolSection" in body:
             return "v2", [body]
-    raise ValueError("expected an API v2 study, {\"studies\": [...]}, or a classic "
-                     "FullStudiesResponse")
+    raise ValueError(
+        'expected an API v2 study, {"studies": [...]}, or a classic FullStudiesResponse'
+    )
 
 
 def _parser_args() -> dict[str, Any]:
@@ -314,8 +372,10 @@ class TrialsLoader(Loader):
     def check(self, path: Path) -> None:
         kind = _kind(path)
         if kind == "unknown":
-            raise IngestError(f"{path}: not ClinicalTrials.gov JSON or XML (the file starts "
-                              "with neither '{', '[' nor '<')")
+            raise IngestError(
+                f"{path}: not ClinicalTrials.gov JSON or XML (the file starts "
+                "with neither '{', '[' nor '<')"
+            )
         if kind == "json":
             try:
                 with open_binary(path) as handle:
@@ -325,8 +385,10 @@ class TrialsLoader(Loader):
         if kind == "xml":
             root = refuse_entity_declarations(path, "ClinicalTrials.gov").root
             if root not in ("clinical_study", "clinical_studies"):
-                raise IngestError(f"{path}: XML root is <{root}>, expected "
-                                  "<clinical_study> (ClinicalTrials.gov public XML)")
+                raise IngestError(
+                    f"{path}: XML root is <{root}>, expected "
+                    "<clinical_study> (ClinicalTrials.gov public XML)"
+                )
 
     def records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         kind = _kind(path)
@@ -359,8 +421,9 @@ class TrialsLoader(Loader):
     def _xml_records(self, path: Path, rejects: RejectLog) -> Iterator[Record]:
         with open_binary(path) as handle:
             try:
-                for n, (_, element) in enumerate(etree.iterparse(
-                        handle, tag="clinical_study", **_parser_args()), start=1):
+                for n, (_, element) in enumerate(
+                    etree.iterparse(handle, tag="clinical_study", **_parser_args()), start=1
+                ):
                     try:
                         study = study_from_xml(element)
                     except ValueError as exc:
@@ -394,36 +457,66 @@ class TrialsLoader(Loader):
             study: Study = record.value
             for n, person in enumerate(study.people, start=1):
                 city, state, country = person_place(person)
-                mentions.append(MentionIn(
-                    id=mention_id("trials", study.nct_id, n), source="trials", name=person.name,
-                    affiliation=person.affiliation, city=city, state=state,
-                    country=country, email=person.email,
-                    topics=[f"condition:{fields.slug(c)}" for c in study.conditions][:10]))
+                mentions.append(
+                    MentionIn(
+                        id=mention_id("trials", study.nct_id, n),
+                        source="trials",
+                        name=person.name,
+                        affiliation=person.affiliation,
+                        city=city,
+                        state=state,
+                        country=country,
+                        email=person.email,
+                        topics=[f"condition:{fields.slug(c)}" for c in study.conditions][:10],
+                    )
+                )
         hcp_ids = resolve_people(store, batch, mentions)
         for record in records:
             study = record.value
             trial_id = f"nct:{study.nct_id}"
-            batch.node("Trial", trial_id, nct_id=study.nct_id, title=study.title,
-                       phase=study.phase, status=study.status, sponsor=study.sponsor,
-                       conditions=study.conditions or None, start_date=study.start_date,
-                       source_id=study.nct_id)
+            batch.node(
+                "Trial",
+                trial_id,
+                nct_id=study.nct_id,
+                title=study.title,
+                phase=study.phase,
+                status=study.status,
+                sponsor=study.sponsor,
+                conditions=study.conditions or None,
+                start_date=study.start_date,
+                source_id=study.nct_id,
+            )
             for condition in study.conditions:
                 topic = f"condition:{fields.slug(condition)}"
-                batch.node("Topic", topic, name=condition, scheme="condition",
-                           source_id=condition)
+                batch.node("Topic", topic, name=condition, scheme="condition", source_id=condition)
                 batch.rel("Trial", trial_id, "HAS_TOPIC", "Topic", topic, major=True)
             for mesh_id, term in study.mesh:
                 topic = f"mesh:{mesh_id}" if mesh_id else f"mesh:term:{fields.slug(term)}"
-                batch.node("Topic", topic, name=term, scheme="mesh", source_id=mesh_id or term,
-                           check_tag=True if is_check_tag(mesh_id or term) else None)
+                batch.node(
+                    "Topic",
+                    topic,
+                    name=term,
+                    scheme="mesh",
+                    source_id=mesh_id or term,
+                    check_tag=True if is_check_tag(mesh_id or term) else None,
+                )
                 batch.rel("Trial", trial_id, "HAS_TOPIC", "Topic", topic, major=False)
             # site roles first, so an overall role of the same HCP wins
-            people = sorted(enumerate(study.people, start=1),
-                            key=lambda item: ordered.get(item[1].role, 1))
+            people = sorted(
+                enumerate(study.people, start=1), key=lambda item: ordered.get(item[1].role, 1)
+            )
             for n, person in people:
                 mid = mention_id("trials", study.nct_id, n)
-                batch.rel("Mention", mid, "APPEARS_IN", "Trial", trial_id, position=n,
-                          role=person.role)
-                batch.rel("HCP", hcp_ids[mid], "INVESTIGATOR_OF", "Trial", trial_id,
-                          role=person.role, source_id=study.nct_id)
+                batch.rel(
+                    "Mention", mid, "APPEARS_IN", "Trial", trial_id, position=n, role=person.role
+                )
+                batch.rel(
+                    "HCP",
+                    hcp_ids[mid],
+                    "INVESTIGATOR_OF",
+                    "Trial",
+                    trial_id,
+                    role=person.role,
+                    source_id=study.nct_id,
+                )
         return batch

@@ -21,8 +21,12 @@ from kolgraph.ingest.textfiles import open_binary
 
 #: lxml parser settings every XML loader uses.
 PARSER_ARGS: dict[str, Any] = {
-    "resolve_entities": False, "no_network": True, "load_dtd": False,
-    "dtd_validation": False, "huge_tree": False, "remove_comments": True,
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
 }
 _CHUNK = 64 * 1024
 
@@ -99,6 +103,8 @@ def refuse_entity_declarations(path: Path, source: str) -> Prolog:
     prolog = read_prolog(path)
     if prolog.entities:
         shown = ", ".join(prolog.entities[:5]) + (", ..." if len(prolog.entities) > 5 else "")
-        raise IngestError(f"{path}: the document declares XML entities ({shown}); {source} "
-                          "files never do, and kolgraph does not expand them (refusing the file)")
+        raise IngestError(
+            f"{path}: the document declares XML entities ({shown}); {source} "
+            "files never do, and kolgraph does not expand them (refusing the file)"
+        )
     return prolog

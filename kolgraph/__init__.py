@@ -23,10 +23,26 @@ if TYPE_CHECKING:
 # Names exported here load their module on first use (PEP 562), so importing one
 # submodule (``kolgraph.errors`` for ``kolgraph --help``) does not load pydantic or the
 # store client.
-_LAZY = {"Settings": "config", "get_settings": "config", "GraphStore": "store",
-         "open_store": "store", **dict.fromkeys(
-             ("ConfigError", "IngestError", "KolgraphError", "ScoringError", "StatementNotFound",
-              "StoreError", "StoreUnavailable", "UnknownHcp", "UnknownIdentifier"), "errors")}
+_LAZY = {
+    "Settings": "config",
+    "get_settings": "config",
+    "GraphStore": "store",
+    "open_store": "store",
+    **dict.fromkeys(
+        (
+            "ConfigError",
+            "IngestError",
+            "KolgraphError",
+            "ScoringError",
+            "StatementNotFound",
+            "StoreError",
+            "StoreUnavailable",
+            "UnknownHcp",
+            "UnknownIdentifier",
+        ),
+        "errors",
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:

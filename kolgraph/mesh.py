@@ -50,14 +50,42 @@ __all__ = [
 
 # The MEDLINE indexing check tags (NLM): population descriptors every indexer adds.
 CHECK_TAGS: tuple[str, ...] = (
-    "Humans", "Animals", "Male", "Female", "Pregnancy",
-    "Infant, Newborn", "Infant", "Child, Preschool", "Child", "Adolescent", "Young Adult",
-    "Adult", "Middle Aged", "Aged", "Aged, 80 and over",
-    "Cats", "Cattle", "Chick Embryo", "Cricetinae", "Dogs", "Guinea Pigs", "Horses", "Mice",
-    "Rabbits", "Rats", "Sheep", "Swine",
-    "History, Ancient", "History, Medieval", "History, 15th Century", "History, 16th Century",
-    "History, 17th Century", "History, 18th Century", "History, 19th Century",
-    "History, 20th Century", "History, 21st Century",
+    "Humans",
+    "Animals",
+    "Male",
+    "Female",
+    "Pregnancy",
+    "Infant, Newborn",
+    "Infant",
+    "Child, Preschool",
+    "Child",
+    "Adolescent",
+    "Young Adult",
+    "Adult",
+    "Middle Aged",
+    "Aged",
+    "Aged, 80 and over",
+    "Cats",
+    "Cattle",
+    "Chick Embryo",
+    "Cricetinae",
+    "Dogs",
+    "Guinea Pigs",
+    "Horses",
+    "Mice",
+    "Rabbits",
+    "Rats",
+    "Sheep",
+    "Swine",
+    "History, Ancient",
+    "History, Medieval",
+    "History, 15th Century",
+    "History, 16th Century",
+    "History, 17th Century",
+    "History, 18th Century",
+    "History, 19th Century",
+    "History, 20th Century",
+    "History, 21st Century",
 )
 # Check tags the 2024 tree lists without a tree number (descriptor ids of MeSH 2024).
 _UNTREED_CHECK_TAGS = {"Male": "D008297", "Female": "D005260"}
@@ -134,7 +162,8 @@ def clinical_topic_ids() -> frozenset[str]:
     (True, False)
     """
     return frozenset(
-        f"mesh:{ui}" for number, ui in mesh_tree().by_tree.items()
+        f"mesh:{ui}"
+        for number, ui in mesh_tree().by_tree.items()
         if number.startswith(CLINICAL_TREES)
     ) - {f"mesh:{ui}" for ui in check_tag_ids()}
 
@@ -171,7 +200,8 @@ def suggestions(area: str, n: int = 5) -> list[str]:
 def _subtree(roots: set[str]) -> frozenset[str]:
     tree = mesh_tree()
     out = {
-        ui for number, ui in tree.by_tree.items()
+        ui
+        for number, ui in tree.by_tree.items()
         if any(number == r or number.startswith(r + ".") for r in roots)
     }
     return frozenset(out - check_tag_ids())

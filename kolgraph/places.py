@@ -36,15 +36,34 @@ __all__ = ["COUNTRY_VARIANTS", "Place", "country_code", "place_of", "state_code"
 
 # Ways affiliations write a country that GeoNames does not list under that name.
 COUNTRY_VARIANTS: dict[str, str] = {
-    "usa": "US", "us": "US", "u.s.a": "US", "u.s": "US", "united states of america": "US",
+    "usa": "US",
+    "us": "US",
+    "u.s.a": "US",
+    "u.s": "US",
+    "united states of america": "US",
     "america": "US",
-    "uk": "GB", "u.k": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
-    "northern ireland": "GB", "great britain": "GB",
-    "republic of korea": "KR", "korea": "KR", "korea republic of": "KR",
-    "p.r. china": "CN", "pr china": "CN", "people's republic of china": "CN",
-    "the netherlands": "NL", "holland": "NL", "russian federation": "RU",
-    "czech republic": "CZ", "turkiye": "TR", "viet nam": "VN",
-    "iran islamic republic of": "IR", "hong kong sar": "HK", "republic of china": "TW",
+    "uk": "GB",
+    "u.k": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "great britain": "GB",
+    "republic of korea": "KR",
+    "korea": "KR",
+    "korea republic of": "KR",
+    "p.r. china": "CN",
+    "pr china": "CN",
+    "people's republic of china": "CN",
+    "the netherlands": "NL",
+    "holland": "NL",
+    "russian federation": "RU",
+    "czech republic": "CZ",
+    "turkiye": "TR",
+    "viet nam": "VN",
+    "iran islamic republic of": "IR",
+    "hong kong sar": "HK",
+    "republic of china": "TW",
 }
 _EMAIL = re.compile(r"\S+@\S+")
 _INITIALS = re.compile(r"\([A-Z][A-Z.,\s\-]*\)")  # "(A.L.)", "(L.T., M.A.)": the authors there
@@ -97,8 +116,12 @@ def _gazetteer() -> _Gazetteer:
     cities: dict[str, list[tuple[int, str, str, str]]] = {}
     alt: dict[str, list[tuple[int, str, str, str]]] = {}
     for city in cache.get_cities().values():
-        entry = (-int(city["population"]), city["countrycode"], str(city["admin1code"]),
-                 city["name"])
+        entry = (
+            -int(city["population"]),
+            city["countrycode"],
+            str(city["admin1code"]),
+            city["name"],
+        )
         cities.setdefault(fold(city["name"]), []).append(entry)
         for name in city.get("alternatenames") or ():
             if len(name) >= _MIN_ALT and name.isascii() and name[:1].isupper():

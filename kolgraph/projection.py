@@ -119,8 +119,9 @@ def coauthorship_ties(
     starts = np.flatnonzero(np.r_[True, pub[1:] != pub[:-1]])
     sizes = np.diff(np.r_[starts, len(pub)])
     first = np.repeat(np.arange(len(pub)), np.repeat(sizes, sizes))
-    offsets = np.arange(len(first)) - np.repeat(np.cumsum(sizes * sizes) - sizes * sizes,
-                                                sizes * sizes)
+    offsets = np.arange(len(first)) - np.repeat(
+        np.cumsum(sizes * sizes) - sizes * sizes, sizes * sizes
+    )
     second = np.repeat(starts, sizes * sizes) + offsets % np.repeat(sizes, sizes * sizes)
     keep = hcp[first] < hcp[second]
     first, second = first[keep], second[keep]
@@ -195,19 +196,23 @@ def referral_edges(referrals: pd.DataFrame, params: ScoringParams) -> pd.DataFra
     first, other = (pair, bene) if params.referral_weight == "pair_count" else (bene, pair)
     weight = first.where(first.notna(), other)
     weight = weight.where(weight.notna() & (weight > 0), 1.0)
-    rows = pd.DataFrame({
-        "src": frame["src"].to_numpy(), "dst": frame["dst"].to_numpy(),
-        "weight": weight.to_numpy(dtype=float),
-        "pair_count": pair.fillna(0).to_numpy().astype(np.int64),
-        "bene_count": bene.fillna(0).to_numpy().astype(np.int64)})
+    rows = pd.DataFrame(
+        {
+            "src": frame["src"].to_numpy(),
+            "dst": frame["dst"].to_numpy(),
+            "weight": weight.to_numpy(dtype=float),
+            "pair_count": pair.fillna(0).to_numpy().astype(np.int64),
+            "bene_count": bene.fillna(0).to_numpy().astype(np.int64),
+        }
+    )
     if rows.empty:
         return rows
     keys = ["src", "dst"]
     if not rows.duplicated(keys).any():
         return rows.reset_index(drop=True)
     return rows.groupby(keys, sort=False, as_index=False).agg(
-        weight=("weight", "sum"), pair_count=("pair_count", "sum"),
-        bene_count=("bene_count", "sum"))
+        weight=("weight", "sum"), pair_count=("pair_count", "sum"), bene_count=("bene_count", "sum")
+    )
 
 
 def referral_graph(
@@ -220,8 +225,13 @@ def referral_graph(
     graph.add_edges_from(
         (u, v, {"weight": float(w), "pair_count": int(pc), "bene_count": int(bc)})
         for u, v, w, pc, bc in zip(
-            edges["src"].tolist(), edges["dst"].tolist(), edges["weight"].tolist(),
-            edges["pair_count"].tolist(), edges["bene_count"].tolist(), strict=True)
+            edges["src"].tolist(),
+            edges["dst"].tolist(),
+            edges["weight"].tolist(),
+            edges["pair_count"].tolist(),
+            edges["bene_count"].tolist(),
+            strict=True,
+        )
     )
     return graph
 
@@ -310,9 +320,14 @@ def combined_graph(
         per_layer.append((name, sums.tolist(), present.tolist()))
     weights_list = weight.tolist()
     combined.add_edges_from(
-        (u_all[first[t]], v_all[first[t]], {
-            "weight": weights_list[t],
-            **{name: sums[t] for name, sums, present in per_layer if present[t]}})
+        (
+            u_all[first[t]],
+            v_all[first[t]],
+            {
+                "weight": weights_list[t],
+                **{name: sums[t] for name, sums, present in per_layer if present[t]},
+            },
+        )
         for t in range(n_ties)
     )
     return combined

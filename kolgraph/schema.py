@@ -42,12 +42,27 @@ class RelType:
 
 
 _LABELS = [
-    NodeLabel("HCP", "a physician or other health-care professional; KOLs are HCPs with scores",
-              ("npi", "orcid", "crm_id", "profile_id", "name_key", "tier", "segment",
-               "community", "influence")),
-    NodeLabel("Mention", "one appearance of a person in one source record (author, speaker, "
-              "NPI row, CRM account, payment recipient), resolved to an HCP",
-              ("source", "name_key", "block_key")),
+    NodeLabel(
+        "HCP",
+        "a physician or other health-care professional; KOLs are HCPs with scores",
+        (
+            "npi",
+            "orcid",
+            "crm_id",
+            "profile_id",
+            "name_key",
+            "tier",
+            "segment",
+            "community",
+            "influence",
+        ),
+    ),
+    NodeLabel(
+        "Mention",
+        "one appearance of a person in one source record (author, speaker, "
+        "NPI row, CRM account, payment recipient), resolved to an HCP",
+        ("source", "name_key", "block_key"),
+    ),
     NodeLabel("Publication", "a paper (PubMed, OpenAlex, Crossref)", ("pmid", "doi", "year")),
     NodeLabel("Journal", "a journal or other venue", ("issn",)),
     NodeLabel("Topic", "a MeSH heading, OpenAlex topic or concept", ("name",)),
@@ -57,48 +72,88 @@ _LABELS = [
     NodeLabel("Trial", "a clinical trial (ClinicalTrials.gov NCT id)", ("nct_id",)),
     NodeLabel("Department", "a company department: sales, marketing, medical affairs, ...", ()),
     NodeLabel("Employee", "a rep, MSL or manager of the company", ("department",)),
-    NodeLabel("Engagement", "any contact with or payment to an HCP by the company",
-              ("crm_id", "date", "department", "type")),
+    NodeLabel(
+        "Engagement",
+        "any contact with or payment to an HCP by the company",
+        ("crm_id", "date", "department", "type"),
+    ),
     NodeLabel("Plan", "a KRM plan for one KOL", ("hcp_id",)),
     NodeLabel("ScoreRun", "one scoring run: parameters, time, data version", ("created_at",)),
     NodeLabel("Score", "one HCP's scores within one ScoreRun", ("run_id", "hcp_id")),
     NodeLabel("IngestRun", "one loader run over one file", ("source",)),
     NodeLabel("Manufacturer", "a paying manufacturer or GPO (Open Payments)", ()),
-    NodeLabel("Payment", "an industry payment to an HCP as Open Payments discloses it, by "
-              "any manufacturer; ours only when the manufacturer is our company",
-              ("hcp_id", "date", "manufacturer")),
+    NodeLabel(
+        "Payment",
+        "an industry payment to an HCP as Open Payments discloses it, by "
+        "any manufacturer; ours only when the manufacturer is our company",
+        ("hcp_id", "date", "manufacturer"),
+    ),
     NodeLabel("Product", "a drug, biological or device", ()),
-    NodeLabel("ApiKey", "a service API key: role, department; only its sha256 is stored",
-              ("key_id",)),
-    NodeLabel("AuditEvent", "one append-only audit record of a service read or write",
-              ("at", "actor", "target")),
-    NodeLabel("PrescribingYear", "one prescriber's claims for one drug in one year "
-              "(Medicare Part D prescribers by provider and drug)", ("npi", "year")),
-    NodeLabel("QuizResult", "one HCP's quiz or survey score on one knowledge dimension",
-              ("hcp_id", "dimension")),
-    NodeLabel("SpeakerProposal", "a recorded speaker proposal: the HCP, its rank and why",
-              ("hcp_id",)),
-    NodeLabel("ConflictAck", "a cross-department conflict someone has acknowledged (audited)",
-              ("hcp_id", "key")),
+    NodeLabel(
+        "ApiKey", "a service API key: role, department; only its sha256 is stored", ("key_id",)
+    ),
+    NodeLabel(
+        "AuditEvent",
+        "one append-only audit record of a service read or write",
+        ("at", "actor", "target"),
+    ),
+    NodeLabel(
+        "PrescribingYear",
+        "one prescriber's claims for one drug in one year "
+        "(Medicare Part D prescribers by provider and drug)",
+        ("npi", "year"),
+    ),
+    NodeLabel(
+        "QuizResult",
+        "one HCP's quiz or survey score on one knowledge dimension",
+        ("hcp_id", "dimension"),
+    ),
+    NodeLabel(
+        "SpeakerProposal", "a recorded speaker proposal: the HCP, its rank and why", ("hcp_id",)
+    ),
+    NodeLabel(
+        "ConflictAck",
+        "a cross-department conflict someone has acknowledged (audited)",
+        ("hcp_id", "key"),
+    ),
 ]
 
 _RELS = [
     RelType("RESOLVED_TO", ("Mention",), ("HCP",), "the HCP a mention was resolved to"),
-    RelType("APPEARS_IN", ("Mention",),
-            ("Publication", "Session", "Trial", "Engagement", "Payment"),
-            "where a mention stands"),
-    RelType("AUTHORED", ("HCP",), ("Publication",),
-            "authorship with position (first/middle/last) and order"),
+    RelType(
+        "APPEARS_IN",
+        ("Mention",),
+        ("Publication", "Session", "Trial", "Engagement", "Payment"),
+        "where a mention stands",
+    ),
+    RelType(
+        "AUTHORED",
+        ("HCP",),
+        ("Publication",),
+        "authorship with position (first/middle/last) and order",
+    ),
     RelType("PUBLISHED_IN", ("Publication",), ("Journal",), "venue of a paper"),
-    RelType("HAS_TOPIC", ("Publication", "Session", "Trial"), ("Topic",),
-            "MeSH heading or topic; major=true for major topics"),
+    RelType(
+        "HAS_TOPIC",
+        ("Publication", "Session", "Trial"),
+        ("Topic",),
+        "MeSH heading or topic; major=true for major topics",
+    ),
     RelType("AFFILIATED_WITH", ("HCP", "Mention"), ("Institution",), "affiliation"),
     RelType("PART_OF", ("Session",), ("Congress",), "a session belongs to a congress"),
-    RelType("PRESENTED_AT", ("HCP",), ("Session",),
-            "a congress role: chair, moderator, invited speaker, abstract, poster, panelist"),
+    RelType(
+        "PRESENTED_AT",
+        ("HCP",),
+        ("Session",),
+        "a congress role: chair, moderator, invited speaker, abstract, poster, panelist",
+    ),
     RelType("INVESTIGATOR_OF", ("HCP",), ("Trial",), "PI, sub-investigator or official"),
-    RelType("REFERS_TO", ("HCP",), ("HCP",),
-            "shared-patient referral tie: pair_count, bene_count, same_day_count"),
+    RelType(
+        "REFERS_TO",
+        ("HCP",),
+        ("HCP",),
+        "shared-patient referral tie: pair_count, bene_count, same_day_count",
+    ),
     RelType("MEMBER_OF", ("Employee",), ("Department",), "employee's department"),
     RelType("WITH_HCP", ("Engagement",), ("HCP",), "the HCP an engagement concerns"),
     RelType("BY", ("Engagement",), ("Employee",), "who carried out an engagement"),
@@ -108,8 +163,9 @@ _RELS = [
     RelType("SCORES", ("Score",), ("HCP",), "a score record's HCP"),
     RelType("IN_RUN", ("Score",), ("ScoreRun",), "a score record's run"),
     RelType("PAID_BY", ("Engagement", "Payment"), ("Manufacturer",), "payer of a payment"),
-    RelType("ABOUT_PRODUCT", ("Engagement", "Payment"), ("Product",),
-            "product discussed or paid for"),
+    RelType(
+        "ABOUT_PRODUCT", ("Engagement", "Payment"), ("Product",), "product discussed or paid for"
+    ),
     RelType("PAID_TO", ("Payment",), ("HCP",), "the HCP an industry payment was made to"),
     RelType("SAME_AS", ("HCP",), ("HCP",), "a decided merge kept for undo"),
     RelType("PRESCRIBED", ("HCP",), ("PrescribingYear",), "a prescriber's yearly claims record"),
@@ -158,11 +214,28 @@ def check_rel_type(name: str) -> str:
         raise UnknownIdentifier(f"unknown relationship type {name!r}; allowed: {allowed}")
     return name
 
+
 # Properties that Cypher templates may name (ORDER BY, DDL); anything else is refused.
 SCORE_PROPERTIES = (
-    "influence", "scientific", "publications", "congress", "trials", "network", "referral",
-    "pagerank", "eigenvector", "betweenness", "harmonic", "degree", "strength", "reach_1",
-    "reach_2", "spread", "prescribing_potential", "cooperation", "rising_score",
+    "influence",
+    "scientific",
+    "publications",
+    "congress",
+    "trials",
+    "network",
+    "referral",
+    "pagerank",
+    "eigenvector",
+    "betweenness",
+    "harmonic",
+    "degree",
+    "strength",
+    "reach_1",
+    "reach_2",
+    "spread",
+    "prescribing_potential",
+    "cooperation",
+    "rising_score",
 )
 PROPERTY_NAMES: frozenset[str] = frozenset(
     {"id", "name", "date", *SCORE_PROPERTIES}

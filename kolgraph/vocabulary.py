@@ -31,18 +31,36 @@ __all__ = [
 ]
 
 Department = Literal[
-    "sales", "marketing", "medical_affairs", "clinical_research", "market_access", "compliance",
+    "sales",
+    "marketing",
+    "medical_affairs",
+    "clinical_research",
+    "market_access",
+    "compliance",
 ]
 """The company's departments; each engagement and plan is owned by one."""
 
 EngagementType = Literal[
-    "visit", "call", "email", "meeting", "advisory_board", "speaker_programme",
-    "research_collaboration", "sample_drop", "congress_invitation", "payment",
+    "visit",
+    "call",
+    "email",
+    "meeting",
+    "advisory_board",
+    "speaker_programme",
+    "research_collaboration",
+    "sample_drop",
+    "congress_invitation",
+    "payment",
 ]
 """Kinds of engagement with an HCP; ``payment`` comes from Open Payments, not the CRM."""
 
 Role = Literal[
-    "admin", "medical_affairs", "krm_manager", "field", "compliance", "crm_integration",
+    "admin",
+    "medical_affairs",
+    "krm_manager",
+    "field",
+    "compliance",
+    "crm_integration",
 ]
 """Roles an API key is issued for; :mod:`kolgraph.krm.access` grants their permissions."""
 

@@ -16,7 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 
 
-
 # Fixtures whose "neo4j" parameter opens the session's Neo4j (started on first use).
 NEO4J_BACKED = ("store", "api_store")
 

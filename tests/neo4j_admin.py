@@ -31,8 +31,13 @@ def _launcher_jars() -> Path:
     if not JARS.is_dir():
         if shutil.which("mvn") is None or shutil.which("java") is None:
             raise Neo4jUnavailable("neo4j-admin needs java and mvn (tests/neo4j builds with Maven)")
-        done = subprocess.run(["mvn", "-q", "-B", "-f", str(LAUNCHER / "pom.xml"), "package"],
-                              capture_output=True, text=True, timeout=900, check=False)
+        done = subprocess.run(
+            ["mvn", "-q", "-B", "-f", str(LAUNCHER / "pom.xml"), "package"],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
         if done.returncode != 0:
             raise Neo4jUnavailable(f"building tests/neo4j failed:\n{done.stdout[-3000:]}")
     return JARS
@@ -54,9 +59,22 @@ def admin_import(command: str, csv_dir: Path, directory: Path) -> str:
     home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     done = subprocess.run(
-        ["java", "-Xmx256m", "-cp", f"{_launcher_jars()}/*", "org.neo4j.cli.AdminTool",
-         *args[1:], *IMPORT_LIMITS],
-        cwd=csv_dir, env=env, capture_output=True, text=True, timeout=600, check=False)
+        [
+            "java",
+            "-Xmx256m",
+            "-cp",
+            f"{_launcher_jars()}/*",
+            "org.neo4j.cli.AdminTool",
+            *args[1:],
+            *IMPORT_LIMITS,
+        ],
+        cwd=csv_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     output = done.stdout + done.stderr
     if done.returncode != 0:
         raise RuntimeError(f"neo4j-admin import failed (exit {done.returncode}):\n{output[-4000:]}")
@@ -66,12 +84,22 @@ def admin_import(command: str, csv_dir: Path, directory: Path) -> str:
 @contextmanager
 def neo4j_on(directory: Path) -> Iterator[Neo4jServer]:
     """A Neo4j started by ``tests/neo4j/start.sh`` on ``directory``, stopped on exit."""
-    env = {**os.environ, "KOLGRAPH_NEO4J_TEST_PASSWORD": DEFAULT_PASSWORD,
-           "NEO4J_LAUNCHER_HEAP": HEAP, "NEO4J_LAUNCHER_OWNER_PID": str(os.getpid())}
+    env = {
+        **os.environ,
+        "KOLGRAPH_NEO4J_TEST_PASSWORD": DEFAULT_PASSWORD,
+        "NEO4J_LAUNCHER_HEAP": HEAP,
+        "NEO4J_LAUNCHER_OWNER_PID": str(os.getpid()),
+    }
     server = Neo4jServer("", "neo4j", DEFAULT_PASSWORD, directory)
     try:
-        done = subprocess.run(["sh", str(LAUNCHER / "start.sh"), str(directory)], env=env,
-                              capture_output=True, text=True, timeout=600, check=False)
+        done = subprocess.run(
+            ["sh", str(LAUNCHER / "start.sh"), str(directory)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         lines = done.stdout.strip().splitlines()
         if done.returncode != 0 or not lines or not lines[-1].startswith("bolt://"):
             raise RuntimeError(f"start.sh failed (exit {done.returncode}):\n{done.stderr[-3000:]}")

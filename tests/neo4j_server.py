@@ -32,8 +32,12 @@ class Neo4jServer:
     def stop(self) -> None:
         """Stop a Neo4j this session started (a given URI is left alone)."""
         if self.directory is not None:
-            subprocess.run(["sh", str(LAUNCHER / "stop.sh"), str(self.directory)],
-                           check=False, capture_output=True, timeout=120)
+            subprocess.run(
+                ["sh", str(LAUNCHER / "stop.sh"), str(self.directory)],
+                check=False,
+                capture_output=True,
+                timeout=120,
+            )
 
 
 class Neo4jUnavailable(RuntimeError):
@@ -49,27 +53,39 @@ def start_neo4j(directory: Path) -> Neo4jServer:
     """The configured Neo4j, or one started in ``directory``; raises Neo4jUnavailable."""
     uri = os.environ.get("KOLGRAPH_TEST_NEO4J_URI")
     if uri:
-        return Neo4jServer(uri, os.environ.get("KOLGRAPH_TEST_NEO4J_USER", "neo4j"),
-                           os.environ.get("KOLGRAPH_TEST_NEO4J_PASSWORD", ""))
+        return Neo4jServer(
+            uri,
+            os.environ.get("KOLGRAPH_TEST_NEO4J_USER", "neo4j"),
+            os.environ.get("KOLGRAPH_TEST_NEO4J_PASSWORD", ""),
+        )
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         raise Neo4jUnavailable(
             f"{' and '.join(missing)} not found: install a JDK 17+ and Maven to run the Neo4j "
-            "variants, or set KOLGRAPH_TEST_NEO4J_URI (and _USER/_PASSWORD)")
+            "variants, or set KOLGRAPH_TEST_NEO4J_URI (and _USER/_PASSWORD)"
+        )
     password = os.environ.get("KOLGRAPH_NEO4J_TEST_PASSWORD", DEFAULT_PASSWORD)
     began = time.monotonic()
     try:
         done = subprocess.run(
-            ["sh", str(LAUNCHER / "start.sh"), str(directory)], capture_output=True, text=True,
-            timeout=START_TIMEOUT, env={**os.environ, "KOLGRAPH_NEO4J_TEST_PASSWORD": password,
-                 "NEO4J_LAUNCHER_OWNER_PID": str(os.getpid())})
+            ["sh", str(LAUNCHER / "start.sh"), str(directory)],
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
+            env={
+                **os.environ,
+                "KOLGRAPH_NEO4J_TEST_PASSWORD": password,
+                "NEO4J_LAUNCHER_OWNER_PID": str(os.getpid()),
+            },
+        )
     except subprocess.TimeoutExpired as exc:
         Neo4jServer("", "", "", directory).stop()
         raise Neo4jUnavailable(f"tests/neo4j/start.sh took over {START_TIMEOUT}s") from exc
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines or not lines[-1].startswith("bolt://"):
         raise Neo4jUnavailable(
-            f"tests/neo4j/start.sh failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+            f"tests/neo4j/start.sh failed (exit {done.returncode}):\n{done.stderr[-3000:]}"
+        )
     server = Neo4jServer(lines[-1], "neo4j", password, directory, time.monotonic() - began)
     os.environ["KOLGRAPH_TEST_NEO4J_URI"] = server.uri
     os.environ["KOLGRAPH_TEST_NEO4J_USER"] = server.user

@@ -49,12 +49,16 @@ def read_alerts(
 ) -> Alerts:
     """Over-cap spend this year (roles that see spend), cross-department contacts within the
     conflict window not yet acknowledged, and strategic KOLs untouched for ``stale_days``."""
-    return Alerts.model_validate(alerts.alerts(store, viewer, policy, as_of=as_of,
-                                               stale_days=stale_days, limit=limit))
+    return Alerts.model_validate(
+        alerts.alerts(store, viewer, policy, as_of=as_of, stale_days=stale_days, limit=limit)
+    )
 
 
-@router.post("/hcps/{hcp_id}/conflicts/acknowledge", status_code=201,
-             responses=responses(401, 403, 404, 422, 503))
+@router.post(
+    "/hcps/{hcp_id}/conflicts/acknowledge",
+    status_code=201,
+    responses=responses(401, 403, 404, 422, 503),
+)
 def acknowledge(hcp_id: HcpId, body: AckIn, store: StoreDep, viewer: ViewerDep) -> dict[str, Any]:
     """Acknowledge one conflict of this KOL (audited as ``conflict.acknowledge``)."""
     return alerts.acknowledge_conflict(store, viewer, hcp_id, body.key, body.note)

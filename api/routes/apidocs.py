@@ -18,12 +18,16 @@ from kolgraph.errors import UnknownObject
 
 router = APIRouter(include_in_schema=False)
 VENDOR = Path(str(files("fastapi_offline") / "static"))
-ASSETS = {"swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-          "swagger-ui.css": "text/css; charset=utf-8",
-          "redoc.standalone.js": "text/javascript; charset=utf-8",
-          "favicon.png": "image/png"}
-_BASE = ("default-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; "
-         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; ")
+ASSETS = {
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "redoc.standalone.js": "text/javascript; charset=utf-8",
+    "favicon.png": "image/png",
+}
+_BASE = (
+    "default-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+)
 # Swagger UI styles through the stylesheet; ReDoc writes its styles into <style> elements
 # (styled-components) and renders in a blob: worker, so its page allows those two and no more.
 SWAGGER_CSP = _BASE + "style-src 'self'"
@@ -34,27 +38,37 @@ HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"
 def _page(title: str, css: str | None, scripts: list[str], body: str, csp: str) -> HTMLResponse:
     links = f'<link rel="stylesheet" href="{css}">' if css else ""
     tags = "".join(f'<script src="{s}"></script>' for s in scripts)
-    html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{title}</title><link rel="icon" href="/ui/favicon.svg">{links}</head>'
-            f'<body>{body}{tags}</body></html>')
+    html = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{title}</title><link rel="icon" href="/ui/favicon.svg">{links}</head>'
+        f"<body>{body}{tags}</body></html>"
+    )
     return HTMLResponse(html, headers={**HEADERS, "Content-Security-Policy": csp})
 
 
 @router.get("/docs", response_class=HTMLResponse)
 def swagger_ui() -> HTMLResponse:
     """Swagger UI over ``/openapi.json``."""
-    return _page("kolgraph API", "/docs/assets/swagger-ui.css",
-                 ["/docs/assets/swagger-ui-bundle.js", "/ui/apidocs/swagger-init.js"],
-                 '<div id="swagger-ui"></div>', SWAGGER_CSP)
+    return _page(
+        "kolgraph API",
+        "/docs/assets/swagger-ui.css",
+        ["/docs/assets/swagger-ui-bundle.js", "/ui/apidocs/swagger-init.js"],
+        '<div id="swagger-ui"></div>',
+        SWAGGER_CSP,
+    )
 
 
 @router.get("/redoc", response_class=HTMLResponse)
 def redoc() -> HTMLResponse:
     """ReDoc over ``/openapi.json``."""
-    return _page("kolgraph API", None,
-                 ["/docs/assets/redoc.standalone.js", "/ui/apidocs/redoc-init.js"],
-                 '<div id="redoc"></div>', REDOC_CSP)
+    return _page(
+        "kolgraph API",
+        None,
+        ["/docs/assets/redoc.standalone.js", "/ui/apidocs/redoc-init.js"],
+        '<div id="redoc"></div>',
+        REDOC_CSP,
+    )
 
 
 @router.get("/docs/assets/{name}", response_class=FileResponse)
@@ -68,6 +82,8 @@ def docs_asset(name: str) -> FileResponse:
     """
     if name not in ASSETS or not (VENDOR / name).is_file():
         raise UnknownObject(f"no docs asset {name!r}; the API docs are at /docs")
-    return FileResponse(VENDOR / name, media_type=ASSETS[name],
-                        headers={**HEADERS, "Cache-Control": "public, max-age=86400"})
-
+    return FileResponse(
+        VENDOR / name,
+        media_type=ASSETS[name],
+        headers={**HEADERS, "Cache-Control": "public, max-age=86400"},
+    )

@@ -22,15 +22,23 @@ class CommunityName(BaseModel):
     label: str
 
 
-@router.get("/communities", response_model=list[CommunityName],
-            responses=responses(401, 403, 422, 503))
+@router.get(
+    "/communities", response_model=list[CommunityName], responses=responses(401, 403, 422, 503)
+)
 def name_communities(
     store: StoreDep,
     viewer: ViewerDep,
-    ids: Annotated[list[str], Query(min_length=1, max_length=communities.MAX_IDS,
-                                    description="Community ids, as on HCP rows.")],
+    ids: Annotated[
+        list[str],
+        Query(
+            min_length=1,
+            max_length=communities.MAX_IDS,
+            description="Community ids, as on HCP rows.",
+        ),
+    ],
 ) -> list[CommunityName]:
     """Each community's size, its members' most shared major topics and institutions, and a
     readable label (``"Multiple Sclerosis, Interferon-beta · UCSF"``); unknown ids are left out."""
-    return [CommunityName.model_validate(c)
-            for c in communities.community_names(store, viewer, ids)]
+    return [
+        CommunityName.model_validate(c) for c in communities.community_names(store, viewer, ids)
+    ]

@@ -25,8 +25,11 @@ HcpId = Annotated[str, Path(min_length=1, max_length=128)]
 WRITE_ERRORS = responses(400, 401, 403, 413, 422, 503)
 
 
-@router.get("/hcps/{hcp_id}/engagements", response_model=EngagementPage,
-            responses=responses(401, 403, 404, 422, 503))
+@router.get(
+    "/hcps/{hcp_id}/engagements",
+    response_model=EngagementPage,
+    responses=responses(401, 403, 404, 422, 503),
+)
 def read_engagements(
     hcp_id: HcpId,
     store: StoreDep,
@@ -38,22 +41,49 @@ def read_engagements(
     date_to: IsoDate | None = None,
     employee_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=engagements.MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(
-        min_length=1, max_length=400, pattern=r"^[A-Za-z0-9_-]+$",
-        description="next_cursor of the previous page (opaque)")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=400,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="next_cursor of the previous page (opaque)",
+        ),
+    ] = None,
 ) -> EngagementPage:
     """Every department's engagements with the HCP, newest first; content behind the firewall."""
     items, next_cursor = engagements.engagement_history(
-        store, viewer, hcp_id, department=department, type=type, date_from=date_from,
-        date_to=date_to, employee_id=employee_id, limit=limit, cursor=cursor)
-    audit.record_read(store, viewer, "engagement.history.read", hcp_id,
-                      {"items": len(items), "department": department}, audit_log=audit_log)
+        store,
+        viewer,
+        hcp_id,
+        department=department,
+        type=type,
+        date_from=date_from,
+        date_to=date_to,
+        employee_id=employee_id,
+        limit=limit,
+        cursor=cursor,
+    )
+    audit.record_read(
+        store,
+        viewer,
+        "engagement.history.read",
+        hcp_id,
+        {"items": len(items), "department": department},
+        audit_log=audit_log,
+    )
     return EngagementPage(items=[Engagement(**i) for i in items], next_cursor=next_cursor)
 
 
-@router.post("/engagements", response_model=RecordResult, status_code=201,
-             responses={200: {"model": RecordResult, "description": "Already recorded; updated."},
-                        **WRITE_ERRORS})
+@router.post(
+    "/engagements",
+    response_model=RecordResult,
+    status_code=201,
+    responses={
+        200: {"model": RecordResult, "description": "Already recorded; updated."},
+        **WRITE_ERRORS,
+    },
+)
 def record_engagement(
     body: EngagementCreate, response: Response, store: StoreDep, viewer: ViewerDep
 ) -> RecordResult:
@@ -67,8 +97,9 @@ def record_engagement(
 @router.post("/engagements/bulk", response_model=BulkResult, responses=WRITE_ERRORS)
 def record_engagements(body: BulkEngagements, store: StoreDep, viewer: ViewerDep) -> BulkResult:
     """Record up to 1,000 engagements, all or none; idempotent on each crm_id."""
-    results = engagements.record_engagements(store, viewer, list(body.engagements),
-                                             prefix="engagements")
+    results = engagements.record_engagements(
+        store, viewer, list(body.engagements), prefix="engagements"
+    )
     return BulkResult(
         created=sum(r["status"] == "created" for r in results),
         updated=sum(r["status"] == "updated" for r in results),

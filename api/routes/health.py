@@ -30,6 +30,10 @@ def read_readiness(store: StoreDep) -> Readiness:
 @router.get("/me", response_model=Me, responses=responses(401, 503))
 def read_me(viewer: ViewerDep) -> Me:
     """The calling key's role, department and permissions."""
-    return Me(key_id=viewer.key_id, role=viewer.role, department=viewer.department,
-              employee_id=viewer.employee_id,
-              permissions=sorted(p.value for p in ROLE_PERMISSIONS.get(viewer.role, ())))
+    return Me(
+        key_id=viewer.key_id,
+        role=viewer.role,
+        department=viewer.department,
+        employee_id=viewer.employee_id,
+        permissions=sorted(p.value for p in ROLE_PERMISSIONS.get(viewer.role, ())),
+    )

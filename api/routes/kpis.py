@@ -27,11 +27,22 @@ def read_kpis(
     territory: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     employee_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     segment: Literal["A", "B", "C"] | None = None,
-    radius_m: Annotated[float | None, Query(gt=0, le=100_000,
-                                            description="Verified-visit radius override.")] = None,
+    radius_m: Annotated[
+        float | None, Query(gt=0, le=100_000, description="Verified-visit radius override.")
+    ] = None,
 ) -> Kpis:
     """Coverage, plan adherence, call rate, verified visits, completeness, messages, outcomes."""
     effective = policy.model_copy(update={"visit_radius_m": radius_m}) if radius_m else policy
-    return Kpis.model_validate(kpis.kpis(
-        store, viewer, effective, period_start=period_start, period_end=period_end,
-        department=department, territory=territory, employee_id=employee_id, segment=segment))
+    return Kpis.model_validate(
+        kpis.kpis(
+            store,
+            viewer,
+            effective,
+            period_start=period_start,
+            period_end=period_end,
+            department=department,
+            territory=territory,
+            employee_id=employee_id,
+            segment=segment,
+        )
+    )

@@ -14,8 +14,9 @@ router = APIRouter(prefix="/privacy", tags=["privacy"])
 HcpId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
-@router.get("/hcps/{hcp_id}", response_model=dict[str, Any],
-            responses=responses(401, 403, 404, 422, 503))
+@router.get(
+    "/hcps/{hcp_id}", response_model=dict[str, Any], responses=responses(401, 403, 404, 422, 503)
+)
 def export_subject(
     hcp_id: HcpId, store: StoreDep, viewer: ViewerDep, audit_log: AuditBufferDep
 ) -> dict[str, Any]:
@@ -25,15 +26,19 @@ def export_subject(
     return privacy.subject_export(store, viewer, hcp_id)
 
 
-@router.post("/hcps/{hcp_id}/erase", response_model=dict[str, Any],
-             responses=responses(401, 403, 404, 422, 503))
+@router.post(
+    "/hcps/{hcp_id}/erase",
+    response_model=dict[str, Any],
+    responses=responses(401, 403, 404, 422, 503),
+)
 def erase_subject(
     hcp_id: HcpId,
     store: StoreDep,
     viewer: ViewerDep,
     audit_log: AuditBufferDep,
-    reference: Annotated[str | None, Query(min_length=1, max_length=200,
-                                           description="The request's ticket number.")] = None,
+    reference: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="The request's ticket number.")
+    ] = None,
 ) -> dict[str, Any]:
     """Pseudonymise one HCP's personal data; aggregate counts stay; audited."""
     if audit_log is not None:

@@ -22,8 +22,7 @@ def read_score_runs(
     return [ScoreRun.model_validate(r) for r in runs.score_runs(store, viewer, limit=limit)]
 
 
-@router.get("/score-runs/latest", response_model=ScoreRun,
-            responses=responses(401, 403, 404, 503))
+@router.get("/score-runs/latest", response_model=ScoreRun, responses=responses(401, 403, 404, 503))
 def read_latest_score_run(store: StoreDep, viewer: ViewerDep) -> ScoreRun:
     """The score run whose scores the service shows."""
     return ScoreRun.model_validate(runs.latest_score_run(store, viewer))

@@ -19,13 +19,18 @@ from kolgraph.errors import UnknownObject
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 WEB = Path(str(files("kolgraph.api") / "web"))
-TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-         ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
-         ".png": "image/png", ".ico": "image/x-icon"}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                               "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
-                               "base-uri 'none'; form-action 'self'",
+    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
@@ -49,8 +54,11 @@ def asset_path(name: str, root: Path = WEB) -> Path:
     kolgraph.errors.UnknownObject: no page asset '../app.py'; the web pages start at /ui/
     """
     candidate = (root / name).resolve()
-    if (root.resolve() not in candidate.parents or candidate.suffix not in TYPES
-            or not candidate.is_file()):
+    if (
+        root.resolve() not in candidate.parents
+        or candidate.suffix not in TYPES
+        or not candidate.is_file()
+    ):
         raise UnknownObject(f"no page asset {name!r}; the web pages start at /ui/")
     return candidate
 

@@ -13,9 +13,16 @@ from kolgraph.analytics.roi import return_on_engagement
 from kolgraph.analytics.speakers import SPEAKER_FEATURES, record_proposals, speaker_candidates
 
 __all__ = [
-    "SPEAKER_FEATURES", "CoverageParams", "FieldActivityParams", "coverage_gaps",
-    "knowledge_gaps", "prescribing_report", "record_proposals",
-    "return_on_engagement", "speaker_candidates", "suspicious_activity",
+    "SPEAKER_FEATURES",
+    "CoverageParams",
+    "FieldActivityParams",
+    "coverage_gaps",
+    "knowledge_gaps",
+    "prescribing_report",
+    "record_proposals",
+    "return_on_engagement",
+    "speaker_candidates",
+    "suspicious_activity",
 ]
 
 if TYPE_CHECKING:

@@ -33,8 +33,9 @@ ANALYSES: dict[str, frozenset[str]] = {
 def allowed(analysis: str, viewer: Viewer) -> bool:
     """True when ``viewer``'s role may run ``analysis``."""
     if analysis not in ANALYSES:
-        raise InvalidRequest(f"unknown analysis {analysis!r}; one of {', '.join(ANALYSES)}",
-                             "analysis")
+        raise InvalidRequest(
+            f"unknown analysis {analysis!r}; one of {', '.join(ANALYSES)}", "analysis"
+        )
     return viewer.role in ANALYSES[analysis]
 
 
@@ -50,5 +51,6 @@ def require(analysis: str, viewer: Viewer) -> None:
     """
     if not allowed(analysis, viewer):
         roles = ", ".join(sorted(ANALYSES[analysis]))
-        raise AccessDenied(f"role {viewer.role!r} may not run the {analysis} analysis; "
-                           f"it needs one of {roles}")
+        raise AccessDenied(
+            f"role {viewer.role!r} may not run the {analysis} analysis; it needs one of {roles}"
+        )

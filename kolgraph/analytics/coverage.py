@@ -48,10 +48,16 @@ class CoverageParams:
         (6, 0)
         """
         if tier is None:
-            tier = ("strategic" if influence >= self.strategic_influence else
-                    "potential" if influence >= self.potential_influence else "basic")
-        return {"strategic": self.strategic_contacts,
-                "potential": self.potential_contacts}.get(tier, 0)
+            tier = (
+                "strategic"
+                if influence >= self.strategic_influence
+                else "potential"
+                if influence >= self.potential_influence
+                else "basic"
+            )
+        return {"strategic": self.strategic_contacts, "potential": self.potential_contacts}.get(
+            tier, 0
+        )
 
 
 def gap_score(influence: float, engagements: int, expected: int) -> float:
@@ -64,10 +70,20 @@ def gap_score(influence: float, engagements: int, expected: int) -> float:
 def _hcp_table(store: GraphStore, since: date, until: date) -> dict[str, dict[str, Any]]:
     table: dict[str, dict[str, Any]] = {}
     for row in store.run("coverage_contacts", since=since.isoformat(), until=until.isoformat()):
-        hcp = table.setdefault(row["id"], {
-            "id": row["id"], "name": row["name"], "influence": float(row["influence"]),
-            "tier": row["tier"], "segment": row["segment"], "engagements": 0, "spend": 0.0,
-            "by_department": defaultdict(int), "last_in_window": None})
+        hcp = table.setdefault(
+            row["id"],
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "influence": float(row["influence"]),
+                "tier": row["tier"],
+                "segment": row["segment"],
+                "engagements": 0,
+                "spend": 0.0,
+                "by_department": defaultdict(int),
+                "last_in_window": None,
+            },
+        )
         if row["department"] is not None and row["engagements"]:
             hcp["engagements"] += int(row["engagements"])
             hcp["spend"] += float(row["spend"] or 0.0)
@@ -77,7 +93,10 @@ def _hcp_table(store: GraphStore, since: date, until: date) -> dict[str, dict[st
 
 
 def coverage_gaps(
-    store: GraphStore, *, until: date | None = None, params: CoverageParams | None = None,
+    store: GraphStore,
+    *,
+    until: date | None = None,
+    params: CoverageParams | None = None,
     show_spend: bool = True,
 ) -> dict[str, Any]:
     """Under-covered influential HCPs and effort spent on low-influence ones.
@@ -108,33 +127,52 @@ def coverage_gaps(
     params = params or CoverageParams()
     since, until = window(until, params.days)
     table = _hcp_table(store, since, until)
-    last_ever = {r["id"]: r["last_date"]
-                 for r in store.run("coverage_last_contacts", until=until.isoformat())}
+    last_ever = {
+        r["id"]: r["last_date"]
+        for r in store.run("coverage_last_contacts", until=until.isoformat())
+    }
     total = sum(h["engagements"] for h in table.values())
     gaps, effort = [], []
     for hcp in table.values():
         last = last_ever.get(hcp["id"])
         hcp["last_contact"] = last
-        hcp["days_since_contact"] = (max(0, (until - date.fromisoformat(last[:10])).days)
-                                     if last else None)
+        hcp["days_since_contact"] = (
+            max(0, (until - date.fromisoformat(last[:10])).days) if last else None
+        )
         hcp["by_department"] = dict(sorted(hcp["by_department"].items()))
         hcp["spend"] = round(hcp["spend"], 2)
         expected = params.expected(hcp["tier"], hcp["influence"])
         gap = gap_score(hcp["influence"], hcp["engagements"], expected)
         if gap > 0:
-            since_txt = (f"last contact {hcp['days_since_contact']} days ago" if last
-                         else "never contacted")
-            gaps.append({**hcp, "expected": expected, "gap": gap, "reason": (
-                f"influence {hcp['influence']:.1f} ({hcp['tier'] or 'no tier'}) expects "
-                f"{expected} contacts in {params.days} days, got {hcp['engagements']}"
-                f" from {len(hcp['by_department'])} department(s); {since_txt}")})
+            since_txt = (
+                f"last contact {hcp['days_since_contact']} days ago" if last else "never contacted"
+            )
+            gaps.append(
+                {
+                    **hcp,
+                    "expected": expected,
+                    "gap": gap,
+                    "reason": (
+                        f"influence {hcp['influence']:.1f} ({hcp['tier'] or 'no tier'}) expects "
+                        f"{expected} contacts in {params.days} days, got {hcp['engagements']}"
+                        f" from {len(hcp['by_department'])} department(s); {since_txt}"
+                    ),
+                }
+            )
         elif hcp["influence"] < params.low_influence and hcp["engagements"] > 0:
             share = hcp["engagements"] / total if total else 0.0
-            effort.append({**hcp, "share_of_engagements": round(share, 4), "reason": (
-                f"{hcp['engagements']} engagements ({share:.1%} of all)"
-                + (f" and spend {hcp['spend']:,.0f}" if show_spend else "")
-                + f" on influence {hcp['influence']:.1f} "
-                f"({hcp['tier'] or 'no tier'}) < {params.low_influence:g}")})
+            effort.append(
+                {
+                    **hcp,
+                    "share_of_engagements": round(share, 4),
+                    "reason": (
+                        f"{hcp['engagements']} engagements ({share:.1%} of all)"
+                        + (f" and spend {hcp['spend']:,.0f}" if show_spend else "")
+                        + f" on influence {hcp['influence']:.1f} "
+                        f"({hcp['tier'] or 'no tier'}) < {params.low_influence:g}"
+                    ),
+                }
+            )
     gaps.sort(key=lambda h: (-h["gap"], -h["influence"], h["id"]))
     effort.sort(key=lambda h: (-h["engagements"], -h["spend"], h["id"]))
     low_total = sum(h["engagements"] for h in effort)
@@ -142,11 +180,14 @@ def coverage_gaps(
         for row in (*gaps, *effort):
             row["spend"] = None
     return {
-        "since": since.isoformat(), "until": until.isoformat(),
+        "since": since.isoformat(),
+        "until": until.isoformat(),
         "gaps": gaps[: params.limit],
         "low_influence_effort": effort[: params.limit],
         "summary": {
-            "hcps_scored": len(table), "engagements": total, "under_covered": len(gaps),
+            "hcps_scored": len(table),
+            "engagements": total,
+            "under_covered": len(gaps),
             "never_contacted": sum(1 for g in gaps if g["last_contact"] is None),
             "low_influence_hcps_engaged": len(effort),
             "low_influence_share": round(low_total / total, 4) if total else None,

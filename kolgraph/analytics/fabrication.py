@@ -34,9 +34,18 @@ from kolgraph.analytics.field_activity import FEATURES, FieldActivityParams, act
 from kolgraph.store import GraphStore
 
 # +1: high values are suspicious, -1: low values are, 0: both ways.
-DIRECTION = {"per_working_day": 1, "max_per_day": 1, "gps_share": -1, "verified_share": -1,
-             "impossible_travel": 1, "completeness": 0, "duplicate_notes": 1, "off_hours": 1,
-             "closed_days": 1, "dominant_outcome": 1}
+DIRECTION = {
+    "per_working_day": 1,
+    "max_per_day": 1,
+    "gps_share": -1,
+    "verified_share": -1,
+    "impossible_travel": 1,
+    "completeness": 0,
+    "duplicate_notes": 1,
+    "off_hours": 1,
+    "closed_days": 1,
+    "dominant_outcome": 1,
+}
 MIN_ROWS_FOR_FOREST = 8
 
 
@@ -62,29 +71,58 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("impossible_travel", "impossible_jumps", 2,
-         text="consecutive GPS visits imply travel faster than possible"),
+    Rule(
+        "impossible_travel",
+        "impossible_jumps",
+        2,
+        text="consecutive GPS visits imply travel faster than possible",
+    ),
     Rule("duplicate_notes", "duplicate_notes", 0.5, text="half or more notes repeat others"),
     Rule("off_hours", "off_hours", 0.25, text="a quarter or more outside working hours"),
-    Rule("closed_days", "closed_days", 0.2,
-         text="a fifth or more on weekends, holidays or days the institution was closed"),
+    Rule(
+        "closed_days",
+        "closed_days",
+        0.2,
+        text="a fifth or more on weekends, holidays or days the institution was closed",
+    ),
     Rule("too_many_per_day", "max_per_day", 16, text="16 or more engagements on one day"),
-    Rule("identical_outcomes", "dominant_outcome", 0.95, guard=("outcomes_reported", 15),
-         text="95% or more of reported outcomes identical"),
-    Rule("unverified_visits", "verified_share", 0.5, low=True, guard=("gps_visits", 5),
-         text="half or fewer GPS visits near the HCP's practice"),
+    Rule(
+        "identical_outcomes",
+        "dominant_outcome",
+        0.95,
+        guard=("outcomes_reported", 15),
+        text="95% or more of reported outcomes identical",
+    ),
+    Rule(
+        "unverified_visits",
+        "verified_share",
+        0.5,
+        low=True,
+        guard=("gps_visits", 5),
+        text="half or fewer GPS visits near the HCP's practice",
+    ),
 )
 
 
 def rule_hits(row: dict[str, Any]) -> list[dict[str, Any]]:
     """The rules a feature row breaks, each with its feature and value."""
-    return [{"rule": r.name, "feature": r.feature, "value": row.get(r.feature),
-             "threshold": r.threshold, "reason": r.text} for r in RULES if r.hit(row)]
+    return [
+        {
+            "rule": r.name,
+            "feature": r.feature,
+            "value": row.get(r.feature),
+            "threshold": r.threshold,
+            "reason": r.text,
+        }
+        for r in RULES
+        if r.hit(row)
+    ]
 
 
 def _matrix(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    raw = np.array([[np.nan if r[f] is None else float(r[f]) for f in FEATURES] for r in rows],
-                   dtype=float)
+    raw = np.array(
+        [[np.nan if r[f] is None else float(r[f]) for f in FEATURES] for r in rows], dtype=float
+    )
     median = np.nanmedian(np.where(np.isnan(raw).all(axis=0), 0.0, raw), axis=0)
     filled = np.where(np.isnan(raw), median, raw)
     mad = np.median(np.abs(filled - median), axis=0) * 1.4826
@@ -93,15 +131,24 @@ def _matrix(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndar
     return filled, median, scale
 
 
-def _drivers(values: np.ndarray, median: np.ndarray, scale: np.ndarray, top: int = 3
-             ) -> list[dict[str, Any]]:
+def _drivers(
+    values: np.ndarray, median: np.ndarray, scale: np.ndarray, top: int = 3
+) -> list[dict[str, Any]]:
     z = (values - median) / scale
-    signed = np.array([abs(z[i]) if DIRECTION[f] == 0 else DIRECTION[f] * z[i]
-                       for i, f in enumerate(FEATURES)])
+    signed = np.array(
+        [abs(z[i]) if DIRECTION[f] == 0 else DIRECTION[f] * z[i] for i, f in enumerate(FEATURES)]
+    )
     order = np.argsort(-signed)[:top]
-    return [{"feature": FEATURES[i], "value": round(float(values[i]), 4),
-             "typical": round(float(median[i]), 4), "z": round(float(z[i]), 2)}
-            for i in order if signed[i] > 0]
+    return [
+        {
+            "feature": FEATURES[i],
+            "value": round(float(values[i]), 4),
+            "typical": round(float(median[i]), 4),
+            "z": round(float(z[i]), 2),
+        }
+        for i in order
+        if signed[i] > 0
+    ]
 
 
 def suspicious_activity(
@@ -132,8 +179,9 @@ def suspicious_activity(
         scores = np.zeros(len(rows))
         predicted = np.zeros(len(rows), dtype=bool)
         if len(rows) >= MIN_ROWS_FOR_FOREST:
-            forest = IsolationForest(n_estimators=300, contamination=params.contamination,
-                                     random_state=params.seed).fit(filled)
+            forest = IsolationForest(
+                n_estimators=300, contamination=params.contamination, random_state=params.seed
+            ).fit(filled)
             scores = -forest.score_samples(filled)
             predicted = forest.predict(filled) == -1
     for i, row in enumerate(rows):
@@ -145,25 +193,43 @@ def suspicious_activity(
         for hit in row["rules"]:
             if hit["feature"] in FEATURES and hit["feature"] not in {d["feature"] for d in drivers}:
                 j = FEATURES.index(hit["feature"])
-                drivers.insert(0, {"feature": hit["feature"], "value": hit["value"],
-                                   "typical": round(float(median[j]), 4),
-                                   "z": round(float((filled[i][j] - median[j]) / scale[j]), 2)})
+                drivers.insert(
+                    0,
+                    {
+                        "feature": hit["feature"],
+                        "value": hit["value"],
+                        "typical": round(float(median[j]), 4),
+                        "z": round(float((filled[i][j] - median[j]) / scale[j]), 2),
+                    },
+                )
         row["drivers"] = drivers if row["flagged"] else []
     employees: dict[str, dict[str, Any]] = {}
     for row in rows:
         if not row["flagged"]:
             continue
-        entry = employees.setdefault(row["employee_id"], {
-            "employee_id": row["employee_id"], "department": row["department"], "periods": [],
-            "rules": set(), "detector_periods": 0, "max_detector_score": 0.0})
+        entry = employees.setdefault(
+            row["employee_id"],
+            {
+                "employee_id": row["employee_id"],
+                "department": row["department"],
+                "periods": [],
+                "rules": set(),
+                "detector_periods": 0,
+                "max_detector_score": 0.0,
+            },
+        )
         entry["periods"].append(row["period"])
         entry["rules"] |= {h["rule"] for h in row["rules"]}
         entry["detector_periods"] += int(row["detector_flag"])
         entry["max_detector_score"] = max(entry["max_detector_score"], row["detector_score"])
-    flagged = sorted(employees.values(), key=lambda e: (-len(e["periods"]),
-                                                        -e["max_detector_score"],
-                                                        e["employee_id"]))
+    flagged = sorted(
+        employees.values(),
+        key=lambda e: (-len(e["periods"]), -e["max_detector_score"], e["employee_id"]),
+    )
     for entry in flagged:
         entry["rules"] = sorted(entry["rules"])
-    return {"periods": rows, "employees": flagged,
-            "parameters": {k: getattr(params, k) for k in params.__dataclass_fields__}}
+    return {
+        "periods": rows,
+        "employees": flagged,
+        "parameters": {k: getattr(params, k) for k in params.__dataclass_fields__},
+    }

@@ -42,9 +42,18 @@ from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import GraphStore
 from kolgraph.vocabulary import DETAILING_TYPES, FIELD_TYPES
 
-FEATURES = ("per_working_day", "max_per_day", "gps_share", "verified_share",
-            "impossible_travel", "completeness", "duplicate_notes", "off_hours", "closed_days",
-            "dominant_outcome")
+FEATURES = (
+    "per_working_day",
+    "max_per_day",
+    "gps_share",
+    "verified_share",
+    "impossible_travel",
+    "completeness",
+    "duplicate_notes",
+    "off_hours",
+    "closed_days",
+    "dominant_outcome",
+)
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -150,8 +159,9 @@ def _moment(row: dict[str, Any]) -> datetime | None:
     return moment.replace(tzinfo=None)
 
 
-def _impossible_travel(rows: list[dict[str, Any]], params: FieldActivityParams
-                       ) -> tuple[float | None, int]:
+def _impossible_travel(
+    rows: list[dict[str, Any]], params: FieldActivityParams
+) -> tuple[float | None, int]:
     by_day: dict[str, list[tuple[datetime, float, float]]] = defaultdict(list)
     for r in rows:
         moment = _moment(r)
@@ -175,18 +185,27 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def period_features(rows: list[dict[str, Any]], start: date, end: date,
-                    params: FieldActivityParams, holidays: set[date]) -> dict[str, Any]:
+def period_features(
+    rows: list[dict[str, Any]],
+    start: date,
+    end: date,
+    params: FieldActivityParams,
+    holidays: set[date],
+) -> dict[str, Any]:
     """The feature row of one employee's engagements in one period."""
     field = [r for r in rows if r["type"] in FIELD_TYPES]
     detailing = [r for r in rows if r["type"] in DETAILING_TYPES]
     visits = [r for r in rows if r["type"] == "visit"]
     gps = [r for r in visits if r["lat"] is not None and r["lon"] is not None]
     located = [r for r in gps if r["hcp_lat"] is not None and r["hcp_lon"] is not None]
-    verified = sum(1 for r in located if distance_m(r["lat"], r["lon"], r["hcp_lat"],
-                                                    r["hcp_lon"]) <= params.visit_radius_m)
-    complete = sum(1 for r in detailing if r["objective"] and r["outcome"] and r["notes"]
-                   and r["key_messages"])
+    verified = sum(
+        1
+        for r in located
+        if distance_m(r["lat"], r["lon"], r["hcp_lat"], r["hcp_lon"]) <= params.visit_radius_m
+    )
+    complete = sum(
+        1 for r in detailing if r["objective"] and r["outcome"] and r["notes"] and r["key_messages"]
+    )
     notes = [str(r["notes"]) for r in rows if r["notes"]]
     moments = [m for m in (_moment(r) for r in rows) if m is not None]
     off = sum(1 for m in moments if not params.day_start <= m.hour < params.day_end)
@@ -201,25 +220,33 @@ def period_features(rows: list[dict[str, Any]], start: date, end: date,
     travel, jumps = _impossible_travel(rows, params)
     days = working_days(start, end)
     return {
-        "engagements": len(rows), "working_days": days,
+        "engagements": len(rows),
+        "working_days": days,
         "per_working_day": round(len(field) / days, 3) if days else None,
         "max_per_day": max(per_day.values()) if per_day else 0,
         "gps_share": _share(len(gps), len(visits)),
-        "verified_share": _share(verified, len(located)), "gps_visits": len(located),
-        "impossible_travel": travel, "impossible_jumps": jumps,
+        "verified_share": _share(verified, len(located)),
+        "gps_visits": len(located),
+        "impossible_travel": travel,
+        "impossible_jumps": jumps,
         "completeness": _share(complete, len(detailing)),
         "duplicate_notes": duplicate_share(notes, params.note_similarity),
         "off_hours": _share(off, len(moments)),
         "closed_days": _share(sum(1 for r in rows if closed(r)), len(rows)),
         "dominant_outcome": _share(outcomes.most_common(1)[0][1], sum(outcomes.values()))
-        if outcomes else None,
+        if outcomes
+        else None,
         "outcomes_reported": sum(outcomes.values()),
     }
 
 
-def activity_features(store: GraphStore, *, until: date | None = None,
-                      department: str | None = None,
-                      params: FieldActivityParams | None = None) -> list[dict[str, Any]]:
+def activity_features(
+    store: GraphStore,
+    *,
+    until: date | None = None,
+    department: str | None = None,
+    params: FieldActivityParams | None = None,
+) -> list[dict[str, Any]]:
     """One feature row per employee and period with at least ``min_engagements`` records.
 
     Raises
@@ -231,8 +258,12 @@ def activity_features(store: GraphStore, *, until: date | None = None,
     if params.period not in ("month", "week", "all"):
         raise InvalidRequest("period must be month, week or all", "period")
     since, until = window(until, params.days)
-    rows = store.run("field_activity_engagements", since=since.isoformat(),
-                     until=until.isoformat(), department=department)
+    rows = store.run(
+        "field_activity_engagements",
+        since=since.isoformat(),
+        until=until.isoformat(),
+        department=department,
+    )
     holidays: set[date] = set()
     if params.holidays == "us":
         for year in range(since.year, until.year + 1):
@@ -248,6 +279,12 @@ def activity_features(store: GraphStore, *, until: date | None = None,
         if len(group) < params.min_engagements:
             continue
         start, end = _period_bounds(key, params.period, since, until)
-        out.append({"employee_id": employee, "department": departments[employee],
-                    "period": key, **period_features(group, start, end, params, holidays)})
+        out.append(
+            {
+                "employee_id": employee,
+                "department": departments[employee],
+                "period": key,
+                **period_features(group, start, end, params, holidays),
+            }
+        )
     return out

@@ -26,8 +26,15 @@ def us_federal_holidays(year: int) -> set[date]:
     True
     """
     return {
-        date(year, 1, 1), _nth_weekday(year, 1, 0, 3), _nth_weekday(year, 2, 0, 3),
-        _last_weekday(year, 5, 0), date(year, 6, 19), date(year, 7, 4),
-        _nth_weekday(year, 9, 0, 1), _nth_weekday(year, 10, 0, 2), date(year, 11, 11),
-        _nth_weekday(year, 11, 3, 4), date(year, 12, 25),
+        date(year, 1, 1),
+        _nth_weekday(year, 1, 0, 3),
+        _nth_weekday(year, 2, 0, 3),
+        _last_weekday(year, 5, 0),
+        date(year, 6, 19),
+        date(year, 7, 4),
+        _nth_weekday(year, 9, 0, 1),
+        _nth_weekday(year, 10, 0, 2),
+        date(year, 11, 11),
+        _nth_weekday(year, 11, 3, 4),
+        date(year, 12, 25),
     }

@@ -70,8 +70,9 @@ def prescribing_report(
 
     def is_company(r: dict[str, Any]) -> bool:
         if wanted:
-            return str(r["brand_name"]).lower() in wanted or str(
-                r["generic_name"]).lower() in wanted
+            return (
+                str(r["brand_name"]).lower() in wanted or str(r["generic_name"]).lower() in wanted
+            )
         return bool(r["company_product"]) if flagged_products else True
 
     years = sorted({int(r["year"]) for r in rows})
@@ -92,9 +93,16 @@ def prescribing_report(
     for hid, seen in hcp_years.items():
         latest = max(seen)
         total, own = totals[(hid, latest)], company[(hid, latest)]
-        potential.append({"hcp_id": hid, **names[hid], "year": latest, "claims": total,
-                          "company_claims": own,
-                          "company_share": round(own / total, 4) if total else None})
+        potential.append(
+            {
+                "hcp_id": hid,
+                **names[hid],
+                "year": latest,
+                "claims": total,
+                "company_claims": own,
+                "company_share": round(own / total, 4) if total else None,
+            }
+        )
     potential.sort(key=lambda p: (-p["claims"], p["hcp_id"]))
     fluctuations = []
     for (hid, product), by_year in series.items():
@@ -103,26 +111,52 @@ def prescribing_report(
         for y1, y2 in zip(listed, listed[1:], strict=False):
             c1, c2 = by_year.get(y1, 0), by_year.get(y2, 0)
             flagged, change = swing(c1, c2, threshold=threshold, min_claims=min_claims)
-            changes.append({"from_year": y1, "to_year": y2, "from_claims": c1, "to_claims": c2,
-                            "change": None if math.isinf(change) else change,
-                            "flagged": flagged})
+            changes.append(
+                {
+                    "from_year": y1,
+                    "to_year": y2,
+                    "from_claims": c1,
+                    "to_claims": c2,
+                    "change": None if math.isinf(change) else change,
+                    "flagged": flagged,
+                }
+            )
         hits = [c for c in changes if c["flagged"]]
         if hits:
-            worst = max(hits, key=lambda c: abs(math.log((c["to_claims"] + 1)
-                                                         / (c["from_claims"] + 1))))
+            worst = max(
+                hits, key=lambda c: abs(math.log((c["to_claims"] + 1) / (c["from_claims"] + 1)))
+            )
             direction = "rose" if worst["to_claims"] > worst["from_claims"] else "fell"
-            fluctuations.append({
-                "hcp_id": hid, **names[hid], "product": product,
-                "series": dict(sorted(by_year.items())), "changes": changes,
-                "swings": len(hits),
-                "reason": (f"{product} claims {direction} from {worst['from_claims']} in "
-                           f"{worst['from_year']} to {worst['to_claims']} in "
-                           f"{worst['to_year']}"
-                           + (f"; {len(hits)} sharp changes" if len(hits) > 1 else ""))})
-    fluctuations.sort(key=lambda f: (-f["swings"], -max(
-        abs(math.log((c["to_claims"] + 1) / (c["from_claims"] + 1))) for c in f["changes"]),
-        f["hcp_id"], f["product"]))
-    return {"years": years, "products": sorted(wanted) or ("company_product" if
-                                                           flagged_products else "all"),
-            "hcps": len(hcp_years), "potential": potential[:limit],
-            "fluctuations": fluctuations[:limit]}
+            fluctuations.append(
+                {
+                    "hcp_id": hid,
+                    **names[hid],
+                    "product": product,
+                    "series": dict(sorted(by_year.items())),
+                    "changes": changes,
+                    "swings": len(hits),
+                    "reason": (
+                        f"{product} claims {direction} from {worst['from_claims']} in "
+                        f"{worst['from_year']} to {worst['to_claims']} in "
+                        f"{worst['to_year']}"
+                        + (f"; {len(hits)} sharp changes" if len(hits) > 1 else "")
+                    ),
+                }
+            )
+    fluctuations.sort(
+        key=lambda f: (
+            -f["swings"],
+            -max(
+                abs(math.log((c["to_claims"] + 1) / (c["from_claims"] + 1))) for c in f["changes"]
+            ),
+            f["hcp_id"],
+            f["product"],
+        )
+    )
+    return {
+        "years": years,
+        "products": sorted(wanted) or ("company_product" if flagged_products else "all"),
+        "hcps": len(hcp_years),
+        "potential": potential[:limit],
+        "fluctuations": fluctuations[:limit],
+    }

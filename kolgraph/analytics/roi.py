@@ -63,9 +63,13 @@ def _claims(store: GraphStore, years: tuple[int, int]) -> dict[str, tuple[int | 
 def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     spend = round(sum(r["spend"] for r in rows), 2)
     accepted = sum(1 for r in rows if (r["outcome"] or "").lower() in POSITIVE)
-    return {"spend": spend, "engagements": len(rows),
-            "hcps": len({r["hcp_id"] for r in rows}), "accepted": accepted,
-            "cost_per_accepted": round(spend / accepted, 2) if accepted else None}
+    return {
+        "spend": spend,
+        "engagements": len(rows),
+        "hcps": len({r["hcp_id"] for r in rows}),
+        "accepted": accepted,
+        "cost_per_accepted": round(spend / accepted, 2) if accepted else None,
+    }
 
 
 @dataclass
@@ -91,9 +95,13 @@ class _Tally:
         {'spend': 150.0, 'engagements': 4, 'hcps': 1, 'accepted': 2, 'cost_per_accepted': 75.0}
         """
         spend = round(self.spend, 2)
-        return {"spend": spend, "engagements": self.engagements, "hcps": len(self.hcps),
-                "accepted": self.accepted,
-                "cost_per_accepted": round(spend / self.accepted, 2) if self.accepted else None}
+        return {
+            "spend": spend,
+            "engagements": self.engagements,
+            "hcps": len(self.hcps),
+            "accepted": self.accepted,
+            "cost_per_accepted": round(spend / self.accepted, 2) if self.accepted else None,
+        }
 
 
 def _outcome_counts(outcome: str | None, n: int) -> tuple[int, int, int]:
@@ -109,12 +117,22 @@ def _outcome_counts(outcome: str | None, n: int) -> tuple[int, int, int]:
     """
     text = (outcome or "").lower()
     stripped = text.strip()
-    return (n if text in POSITIVE else 0, n if stripped in POSITIVE else 0,
-            n if stripped in NEGATIVE else 0)
+    return (
+        n if text in POSITIVE else 0,
+        n if stripped in POSITIVE else 0,
+        n if stripped in NEGATIVE else 0,
+    )
 
 
-_GROUP_COLUMNS = {"hcp_id": str, "department": str, "now": bool, "speaker": bool,
-                  "outcome": str, "engagements": int, "spend": float}
+_GROUP_COLUMNS = {
+    "hcp_id": str,
+    "department": str,
+    "now": bool,
+    "speaker": bool,
+    "outcome": str,
+    "engagements": int,
+    "spend": float,
+}
 
 
 def _ratio(pos: int, neg: int) -> float | None:
@@ -142,10 +160,16 @@ def return_on_engagement(
     pairs: dict[tuple[str, str], list[float]] = {}  # (KOL, department) -> spend, n, accepted
     spend_now = 0.0
     kinds: dict[str | None, tuple[int, int, int]] = {}  # outcome text -> its counts for one
-    groups = store.columns("roi_groups", _GROUP_COLUMNS, before=before_since.isoformat(),
-                           since=since.isoformat(), until=until.isoformat())
+    groups = store.columns(
+        "roi_groups",
+        _GROUP_COLUMNS,
+        before=before_since.isoformat(),
+        since=since.isoformat(),
+        until=until.isoformat(),
+    )
     for hid, dept, now, speaker, outcome, n, group_spend in zip(
-            *(groups[c] for c in _GROUP_COLUMNS), strict=True):
+        *(groups[c] for c in _GROUP_COLUMNS), strict=True
+    ):
         kind = kinds.get(outcome) or kinds.setdefault(outcome, _outcome_counts(outcome, 1))
         counts = per_kol.get(hid)
         if counts is None:
@@ -170,23 +194,36 @@ def return_on_engagement(
         pos_now, neg_now, sp_now, pos_then, neg_then, sp_then = per_kol[hid]
         acc_now, acc_then = _ratio(pos_now, neg_now), _ratio(pos_then, neg_then)
         c_then, c_now = claims.get(hid, (None, None))
-        return {"acceptance_before": acc_then, "acceptance_after": acc_now,
-                "acceptance_change": _delta(acc_now, acc_then), "speaker_before": sp_then,
-                "speaker_after": sp_now, "speaker_change": sp_now - sp_then,
-                "claims_before": c_then, "claims_after": c_now,
-                "claims_change": _delta(c_now, c_then)}
+        return {
+            "acceptance_before": acc_then,
+            "acceptance_after": acc_now,
+            "acceptance_change": _delta(acc_now, acc_then),
+            "speaker_before": sp_then,
+            "speaker_after": sp_now,
+            "speaker_change": sp_now - sp_then,
+            "claims_before": c_then,
+            "claims_after": c_now,
+            "claims_change": _delta(c_now, c_then),
+        }
 
-    order = sorted(((-round(spend, 2), hid, dept) for (hid, dept), (spend, _, _)
-                    in pairs.items()))
+    order = sorted(((-round(spend, 2), hid, dept) for (hid, dept), (spend, _, _) in pairs.items()))
     kol_of = {hid: kol(hid) for hid in {hid for hid, _ in pairs}}
-    names = {r["hcp_id"]: r["name"] for r in store.run(
-        "roi_hcp_names", ids=sorted({hid for _, hid, _ in order[:limit]}))}
+    names = {
+        r["hcp_id"]: r["name"]
+        for r in store.run("roi_hcp_names", ids=sorted({hid for _, hid, _ in order[:limit]}))
+    }
     kols = []
     for _, hid, dept in order[:limit]:
         pair_spend, pair_n, pair_accepted = pairs[(hid, dept)]
-        kols.append({"hcp_id": hid, "department": dept,
-                     **_Tally(pair_spend, int(pair_n), int(pair_accepted), {hid}).summary(),
-                     "name": names.get(hid), **kol_of[hid]})
+        kols.append(
+            {
+                "hcp_id": hid,
+                "department": dept,
+                **_Tally(pair_spend, int(pair_n), int(pair_accepted), {hid}).summary(),
+                "name": names.get(hid),
+                **kol_of[hid],
+            }
+        )
     weighted: dict[str, list[tuple[float, float]]] = defaultdict(list)
     speaker_change: dict[str, int] = defaultdict(int)
     claims_change: dict[str, float] = defaultdict(int)
@@ -203,11 +240,17 @@ def return_on_engagement(
     departments = []
     for dept in sorted(departments_now):
         total = sum(w for w, _ in weighted[dept])
-        departments.append({
-            "department": dept, **departments_now[dept].summary(),
-            "acceptance_change": round(sum(w * c for w, c in weighted[dept]) / total, 4)
-            if total else None,
-            "speaker_change": speaker_change[dept], "claims_change": claims_change[dept]})
+        departments.append(
+            {
+                "department": dept,
+                **departments_now[dept].summary(),
+                "acceptance_change": round(sum(w * c for w, c in weighted[dept]) / total, 4)
+                if total
+                else None,
+                "speaker_change": speaker_change[dept],
+                "claims_change": claims_change[dept],
+            }
+        )
     budgets = {r["name"]: r for r in store.run("roi_products")}
     by_product: dict[str, _Tally] = defaultdict(_Tally)
     first: dict[str, tuple[str, str | None]] = {}  # product -> (first engagement id, its area)
@@ -216,8 +259,9 @@ def return_on_engagement(
         if not product:
             continue
         n = int(g["engagements"])
-        by_product[product].add(g["hcp_id"], float(g["spend"] or 0.0), n,
-                                _outcome_counts(g["outcome"], n)[0])
+        by_product[product].add(
+            g["hcp_id"], float(g["spend"] or 0.0), n, _outcome_counts(g["outcome"], n)[0]
+        )
         if product not in first or g["first_id"] < first[product][0]:
             first[product] = (g["first_id"], g["therapeutic_area"])
     products, areas = [], []
@@ -226,14 +270,26 @@ def return_on_engagement(
         area = info.get("therapeutic_area") or first[product][1]
         budget = info.get("budget")
         summary = by_product[product].summary()
-        products.append({"product": product, "therapeutic_area": area, "budget": budget,
-                         **summary, "budget_used": round(summary["spend"] / budget, 4)
-                         if budget else None})
+        products.append(
+            {
+                "product": product,
+                "therapeutic_area": area,
+                "budget": budget,
+                **summary,
+                "budget_used": round(summary["spend"] / budget, 4) if budget else None,
+            }
+        )
     for info in budgets.values():
         if info["name"] not in by_product:
-            products.append({"product": info["name"], "therapeutic_area":
-                             info["therapeutic_area"], "budget": info["budget"],
-                             **_summary([]), "budget_used": 0.0 if info["budget"] else None})
+            products.append(
+                {
+                    "product": info["name"],
+                    "therapeutic_area": info["therapeutic_area"],
+                    "budget": info["budget"],
+                    **_summary([]),
+                    "budget_used": 0.0 if info["budget"] else None,
+                }
+            )
     for area in sorted({p["therapeutic_area"] or "unassigned" for p in products}):
         members = [p for p in products if (p["therapeutic_area"] or "unassigned") == area]
         names_in = {p["product"] for p in members}
@@ -246,14 +302,25 @@ def return_on_engagement(
             tally.accepted += t.accepted
             tally.hcps |= t.hcps
         summary = tally.summary()
-        areas.append({"therapeutic_area": area, "products": sorted(names_in), "budget": budget,
-                      **summary, "budget_used": round(summary["spend"] / budget, 4)
-                      if budget else None})
+        areas.append(
+            {
+                "therapeutic_area": area,
+                "products": sorted(names_in),
+                "budget": budget,
+                **summary,
+                "budget_used": round(summary["spend"] / budget, 4) if budget else None,
+            }
+        )
     products.sort(key=lambda p: (-p["spend"], p["product"]))
     attributed = sum(t.spend for t in by_product.values())
-    return {"since": since.isoformat(), "until": until.isoformat(),
-            "compared_with": [before_since.isoformat(), before_until.isoformat()],
-            "claims_years": [until.year - 1, until.year],
-            "kols": kols, "departments": departments,
-            "therapeutic_areas": areas, "products": products,
-            "unattributed_spend": round(spend_now - attributed, 2)}
+    return {
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "compared_with": [before_since.isoformat(), before_until.isoformat()],
+        "claims_years": [until.year - 1, until.year],
+        "kols": kols,
+        "departments": departments,
+        "therapeutic_areas": areas,
+        "products": products,
+        "unattributed_spend": round(spend_now - attributed, 2),
+    }

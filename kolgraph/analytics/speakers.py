@@ -41,21 +41,58 @@ from typing import Any
 from kolgraph.errors import ComplianceViolation, InvalidRequest
 from kolgraph.store import GraphStore
 
-SPEAKER_FEATURES: frozenset[str] = frozenset({
-    "scientific", "congress", "trials", "network", "rising_star", "rising_score",
-    "publications_recent", "publications_previous", "congress_roles_recent",
-    "congress_roles_previous", "speaking_roles_recent",
-})
+SPEAKER_FEATURES: frozenset[str] = frozenset(
+    {
+        "scientific",
+        "congress",
+        "trials",
+        "network",
+        "rising_star",
+        "rising_score",
+        "publications_recent",
+        "publications_previous",
+        "congress_roles_recent",
+        "congress_roles_previous",
+        "speaking_roles_recent",
+    }
+)
 FORBIDDEN_TERMS: tuple[str, ...] = (
-    "prescrib", "claims", "partd", "drug_cost", "beneficiar", "potential", "tier", "segment",
-    "influence", "referral", "refers_to", "product", "payment", "amount",
+    "prescrib",
+    "claims",
+    "partd",
+    "drug_cost",
+    "beneficiar",
+    "potential",
+    "tier",
+    "segment",
+    "influence",
+    "referral",
+    "refers_to",
+    "product",
+    "payment",
+    "amount",
 )
 STATEMENTS: tuple[str, ...] = (
-    "speaker_profiles", "speaker_publication_years", "speaker_congress_roles", "speaker_history",
+    "speaker_profiles",
+    "speaker_publication_years",
+    "speaker_congress_roles",
+    "speaker_history",
 )
 _COLUMNS: dict[str, frozenset[str]] = {
-    "speaker_profiles": frozenset({"id", "name", "specialty", "scientific", "congress", "trials",
-                                   "network", "rising_star", "rising_score", "eligible"}),
+    "speaker_profiles": frozenset(
+        {
+            "id",
+            "name",
+            "specialty",
+            "scientific",
+            "congress",
+            "trials",
+            "network",
+            "rising_star",
+            "rising_score",
+            "eligible",
+        }
+    ),
     "speaker_publication_years": frozenset({"id", "year", "publications"}),
     "speaker_congress_roles": frozenset({"id", "session", "date", "year", "role", "scope"}),
     "speaker_history": frozenset({"id", "programmes", "last_date"}),
@@ -85,8 +122,10 @@ def features_used() -> frozenset[str]:
     """The feature names the scorer can see; raises if they ever leave the allow-list."""
     names = frozenset(f.name for f in fields(SpeakerFeatures))
     if names != SPEAKER_FEATURES:
-        raise ComplianceViolation(f"speaker features {sorted(names ^ SPEAKER_FEATURES)} are "
-                                  "not the allow-list SPEAKER_FEATURES")
+        raise ComplianceViolation(
+            f"speaker features {sorted(names ^ SPEAKER_FEATURES)} are "
+            "not the allow-list SPEAKER_FEATURES"
+        )
     return names
 
 
@@ -103,8 +142,10 @@ def check_statement(name: str, text: str) -> None:
     lowered = text.lower()
     for term in FORBIDDEN_TERMS:
         if term in lowered:
-            raise ComplianceViolation(f"speaker statement {name!r} reads {term!r}; speaker "
-                                      "selection must not use prescribing data")
+            raise ComplianceViolation(
+                f"speaker statement {name!r} reads {term!r}; speaker "
+                "selection must not use prescribing data"
+            )
 
 
 def _read(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -115,16 +156,18 @@ def _read(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
     for row in rows:
         if set(row) != _COLUMNS[name]:
             extra = sorted(set(row) ^ _COLUMNS[name])
-            raise ComplianceViolation(f"speaker statement {name!r} returned columns {extra} "
-                                      "outside the allow-list")
+            raise ComplianceViolation(
+                f"speaker statement {name!r} returned columns {extra} outside the allow-list"
+            )
     return rows
 
 
-def momentum(pubs_recent: int, pubs_previous: int, roles_recent: int, roles_previous: int
-             ) -> float:
+def momentum(pubs_recent: int, pubs_previous: int, roles_recent: int, roles_previous: int) -> float:
     """Growth of output, in [0, 1): mean tanh of log growth of papers and congress roles."""
-    growth = [math.tanh(math.log1p(pubs_recent) - math.log1p(pubs_previous)),
-              math.tanh(math.log1p(roles_recent) - math.log1p(roles_previous))]
+    growth = [
+        math.tanh(math.log1p(pubs_recent) - math.log1p(pubs_previous)),
+        math.tanh(math.log1p(roles_recent) - math.log1p(roles_previous)),
+    ]
     return round(max(0.0, sum(growth) / 2), 4)
 
 
@@ -149,16 +192,18 @@ def _year_of(row: dict[str, Any]) -> int | None:
     return int(row["year"]) if row["year"] is not None else None
 
 
-def speaker_features(store: GraphStore, reference_year: int, years: int = 2
-                     ) -> tuple[dict[str, dict[str, Any]], dict[str, SpeakerFeatures], set[str]]:
+def speaker_features(
+    store: GraphStore, reference_year: int, years: int = 2
+) -> tuple[dict[str, dict[str, Any]], dict[str, SpeakerFeatures], set[str]]:
     """Profiles, features and the set of HCPs who already spoke for the company."""
     features_used()
     recent = range(reference_year - years + 1, reference_year + 1)
     previous = range(reference_year - 2 * years + 1, reference_year - years + 1)
     profiles = {r["id"]: r for r in _read(store, "speaker_profiles")}
     pubs: dict[str, dict[int, int]] = defaultdict(dict)
-    for r in _read(store, "speaker_publication_years", since_year=previous.start,
-                   until_year=recent.stop - 1):
+    for r in _read(
+        store, "speaker_publication_years", since_year=previous.start, until_year=recent.stop - 1
+    ):
         pubs[r["id"]][int(r["year"])] = int(r["publications"])
     roles: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for r in _read(store, "speaker_congress_roles"):
@@ -169,15 +214,19 @@ def speaker_features(store: GraphStore, reference_year: int, years: int = 2
     feats = {}
     for hcp_id, p in profiles.items():
         feats[hcp_id] = SpeakerFeatures(
-            scientific=p["scientific"], congress=p["congress"], trials=p["trials"],
-            network=p["network"], rising_star=bool(p["rising_star"]),
+            scientific=p["scientific"],
+            congress=p["congress"],
+            trials=p["trials"],
+            network=p["network"],
+            rising_star=bool(p["rising_star"]),
             rising_score=p["rising_score"],
             publications_recent=sum(pubs[hcp_id].get(y, 0) for y in recent),
             publications_previous=sum(pubs[hcp_id].get(y, 0) for y in previous),
             congress_roles_recent=sum(1 for y, _ in roles[hcp_id] if y in recent),
             congress_roles_previous=sum(1 for y, _ in roles[hcp_id] if y in previous),
-            speaking_roles_recent=sum(1 for y, role in roles[hcp_id]
-                                      if y in recent and role in SPEAKING_ROLES),
+            speaking_roles_recent=sum(
+                1 for y, role in roles[hcp_id] if y in recent and role in SPEAKING_ROLES
+            ),
         )
     return profiles, feats, speakers
 
@@ -224,8 +273,12 @@ def speaker_candidates(
         raise InvalidRequest("min_expertise must be between 0 and 1", "min_expertise")
     ref = (until or date.today()).year
     profiles, feats, speakers = speaker_features(store, ref, years)
-    pct = {c: _percentiles({h: float(getattr(f, c)) for h, f in feats.items()
-                            if getattr(f, c) is not None}) for c in COMPONENTS}
+    pct = {
+        c: _percentiles(
+            {h: float(getattr(f, c)) for h, f in feats.items() if getattr(f, c) is not None}
+        )
+        for c in COMPONENTS
+    }
     window_txt = f"{ref - years + 1}-{ref}"
     before_txt = f"{ref - 2 * years + 1}-{ref - years}"
     out = []
@@ -237,8 +290,12 @@ def speaker_candidates(
         active = f.publications_recent + f.congress_roles_recent
         if not active or not (f.rising_star or expertise >= min_expertise):
             continue
-        mom = momentum(f.publications_recent, f.publications_previous,
-                       f.congress_roles_recent, f.congress_roles_previous)
+        mom = momentum(
+            f.publications_recent,
+            f.publications_previous,
+            f.congress_roles_recent,
+            f.congress_roles_previous,
+        )
         score = round(0.4 * expertise + 0.35 * mom + 0.25 * (1.0 if f.rising_star else 0.0), 4)
         reasons = []
         if f.rising_star:
@@ -247,31 +304,61 @@ def speaker_candidates(
         if known:
             parts = ", ".join(f"{c} p{round(100 * v)}" for c, v in known.items())
             reasons.append(f"expertise percentile {expertise:.2f} ({parts})")
-        reasons.append(f"{f.publications_recent} publications in {window_txt} vs "
-                       f"{f.publications_previous} in {before_txt}")
+        reasons.append(
+            f"{f.publications_recent} publications in {window_txt} vs "
+            f"{f.publications_previous} in {before_txt}"
+        )
         if f.congress_roles_recent:
-            reasons.append(f"{f.congress_roles_recent} congress roles in {window_txt} "
-                           f"({f.speaking_roles_recent} as chair, speaker or panelist) vs "
-                           f"{f.congress_roles_previous} in {before_txt}")
+            reasons.append(
+                f"{f.congress_roles_recent} congress roles in {window_txt} "
+                f"({f.speaking_roles_recent} as chair, speaker or panelist) vs "
+                f"{f.congress_roles_previous} in {before_txt}"
+            )
         reasons.append("has not yet spoken in a company speaker programme")
-        out.append({"id": hcp_id, "name": profiles[hcp_id]["name"],
-                    "specialty": profiles[hcp_id]["specialty"], "score": score,
-                    "expertise": expertise, "momentum": mom, "features": asdict(f),
-                    "reasons": reasons})
+        out.append(
+            {
+                "id": hcp_id,
+                "name": profiles[hcp_id]["name"],
+                "specialty": profiles[hcp_id]["specialty"],
+                "score": score,
+                "expertise": expertise,
+                "momentum": mom,
+                "features": asdict(f),
+                "reasons": reasons,
+            }
+        )
     out.sort(key=lambda c: (-c["score"], c["id"]))
     for rank, candidate in enumerate(out, start=1):
         candidate["rank"] = rank
-    return {"reference_year": ref, "years": years, "features_used": sorted(features_used()),
-            "hcps_considered": len(feats), "already_speakers": len(speakers & set(feats)),
-            "candidates": out[:limit]}
+    return {
+        "reference_year": ref,
+        "years": years,
+        "features_used": sorted(features_used()),
+        "hcps_considered": len(feats),
+        "already_speakers": len(speakers & set(feats)),
+        "candidates": out[:limit],
+    }
 
 
-def record_proposals(store: GraphStore, candidates: list[dict[str, Any]],
-                     proposed_at: datetime | None = None) -> int:
+def record_proposals(
+    store: GraphStore, candidates: list[dict[str, Any]], proposed_at: datetime | None = None
+) -> int:
     """Store each proposal as a ``SpeakerProposal`` with its rank, score and reasons."""
     at = (proposed_at or datetime.now(UTC)).isoformat(timespec="seconds")
-    rows = [{"id": f"speaker:{at}:{c['id']}", "hcp_id": c["id"], "props": {
-        "hcp_id": c["id"], "proposed_at": at, "rank": c["rank"], "score": c["score"],
-        "reasons": c["reasons"], "features": json.dumps(c["features"], sort_keys=True),
-        "features_used": sorted(features_used())}} for c in candidates]
+    rows = [
+        {
+            "id": f"speaker:{at}:{c['id']}",
+            "hcp_id": c["id"],
+            "props": {
+                "hcp_id": c["id"],
+                "proposed_at": at,
+                "rank": c["rank"],
+                "score": c["score"],
+                "reasons": c["reasons"],
+                "features": json.dumps(c["features"], sort_keys=True),
+                "features_used": sorted(features_used()),
+            },
+        }
+        for c in candidates
+    ]
     return store.write("record_speaker_proposals", rows)

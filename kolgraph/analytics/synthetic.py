@@ -31,31 +31,72 @@ from kolgraph.analytics.holidays import us_federal_holidays
 from kolgraph.krm.kpis import distance_m
 from kolgraph.store import GraphStore
 
-PATTERNS = ("impossible_travel", "templated_notes", "off_hours", "too_many",
-            "identical_outcomes", "gps_elsewhere")
-CITIES = [(40.71, -74.0), (41.88, -87.63), (34.05, -118.24), (29.76, -95.37),
-          (33.45, -112.07), (39.95, -75.17), (32.72, -117.16), (47.61, -122.33)]
+PATTERNS = (
+    "impossible_travel",
+    "templated_notes",
+    "off_hours",
+    "too_many",
+    "identical_outcomes",
+    "gps_elsewhere",
+)
+CITIES = [
+    (40.71, -74.0),
+    (41.88, -87.63),
+    (34.05, -118.24),
+    (29.76, -95.37),
+    (33.45, -112.07),
+    (39.95, -75.17),
+    (32.72, -117.16),
+    (47.61, -122.33),
+]
 _OPEN = ["Discussed", "Reviewed", "Presented", "Walked through", "Talked about", "Covered"]
-_TOPIC = ["the new dosing data", "renal adjustment", "the phase 3 results", "patient selection",
-          "the safety profile", "switching patients", "guideline updates", "adherence support",
-          "the screening algorithm", "real-world evidence", "the access programme"]
-_CLOSE = ["HCP asked for the reprint", "will follow up next month", "interested in the webinar",
-          "raised a question on interactions", "prefers email contact", "no time today",
-          "requested samples", "will discuss with colleagues", "asked about coverage"]
+_TOPIC = [
+    "the new dosing data",
+    "renal adjustment",
+    "the phase 3 results",
+    "patient selection",
+    "the safety profile",
+    "switching patients",
+    "guideline updates",
+    "adherence support",
+    "the screening algorithm",
+    "real-world evidence",
+    "the access programme",
+]
+_CLOSE = [
+    "HCP asked for the reprint",
+    "will follow up next month",
+    "interested in the webinar",
+    "raised a question on interactions",
+    "prefers email contact",
+    "no time today",
+    "requested samples",
+    "will discuss with colleagues",
+    "asked about coverage",
+]
 _OUTCOMES = ["accepted", "accepted", "neutral", "declined", "follow_up", "neutral"]
-_MESSAGES = ["efficacy vs standard of care", "once-daily dosing", "screen at-risk patients",
-             "guideline-recommended class", "brand differentiation", "titration schedule"]
+_MESSAGES = [
+    "efficacy vs standard of care",
+    "once-daily dosing",
+    "screen at-risk patients",
+    "guideline-recommended class",
+    "brand differentiation",
+    "titration schedule",
+]
 
 
 def _note(rng: random.Random) -> str:
-    return (f"{rng.choice(_OPEN)} {rng.choice(_TOPIC)}; {rng.choice(_CLOSE)}. "
-            f"{rng.choice(['Short visit.', 'Long discussion.', '', 'Met with nurse too.'])}")
+    return (
+        f"{rng.choice(_OPEN)} {rng.choice(_TOPIC)}; {rng.choice(_CLOSE)}. "
+        f"{rng.choice(['Short visit.', 'Long discussion.', '', 'Met with nurse too.'])}"
+    )
 
 
 def _working_days(start: date, months: int, holidays: set[date]) -> list[date]:
     days, day = [], start
-    end = date(start.year + (start.month - 1 + months) // 12,
-               (start.month - 1 + months) % 12 + 1, 1)
+    end = date(
+        start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1
+    )
     while day < end:
         if day.weekday() < 5 and day not in holidays:
             days.append(day)
@@ -64,8 +105,13 @@ def _working_days(start: date, months: int, holidays: set[date]) -> list[date]:
 
 
 def field_force(
-    *, n_employees: int = 40, n_fabricators: int = 8, hcps_per_territory: int = 60,
-    months: int = 6, start: date = date(2024, 1, 1), seed: int = 0,
+    *,
+    n_employees: int = 40,
+    n_fabricators: int = 8,
+    hcps_per_territory: int = 60,
+    months: int = 6,
+    start: date = date(2024, 1, 1),
+    seed: int = 0,
 ) -> dict[str, Any]:
     """Rows for HCPs, institutions, employees and engagements, plus the planted truth.
 
@@ -94,23 +140,41 @@ def field_force(
             lat = city[0] + rng.uniform(-spread, spread)
             lon = city[1] + rng.uniform(-spread, spread)
             inst = f"inst:{emp.lower()}-{k // 4:03d}"
-            hcps.append({"id": hid, "props": {"name": f"HCP {emp}-{k}", "lat": lat, "lon": lon},
-                         "institution": inst})
+            hcps.append(
+                {
+                    "id": hid,
+                    "props": {"name": f"HCP {emp}-{k}", "lat": lat, "lon": lon},
+                    "institution": inst,
+                }
+            )
             mine.append((hid, lat, lon, inst))
         for j in range(0, hcps_per_territory, 4):
-            institutions.append({"id": f"inst:{emp.lower()}-{j // 4:03d}", "props": {
-                "name": f"Clinic {emp}-{j // 4}", "closed_dates": []}})
-        staff.append({"id": f"emp:{emp}", "props": {"name": f"Rep {emp}", "role": "rep",
-                                                    "department": "sales",
-                                                    "territory": f"T{idx}"}})
+            institutions.append(
+                {
+                    "id": f"inst:{emp.lower()}-{j // 4:03d}",
+                    "props": {"name": f"Clinic {emp}-{j // 4}", "closed_dates": []},
+                }
+            )
+        staff.append(
+            {
+                "id": f"emp:{emp}",
+                "props": {
+                    "name": f"Rep {emp}",
+                    "role": "rep",
+                    "department": "sales",
+                    "territory": f"T{idx}",
+                },
+            }
+        )
         patterns = planted.get(emp, [])
         template = f"{rng.choice(_OPEN)} {rng.choice(_TOPIC)}; {rng.choice(_CLOSE)}."
         work_days = list(days)
         if hard.get(emp) == "saturday":
             work_days += [d + timedelta(days=5 - d.weekday()) for d in days[::15]]
         if "off_hours" in patterns:
-            work_days += [d + timedelta(days=5 - d.weekday() + rng.choice((0, 1)))
-                          for d in days[::3]]
+            work_days += [
+                d + timedelta(days=5 - d.weekday() + rng.choice((0, 1))) for d in days[::3]
+            ]
         n = 0
         for day in sorted(set(work_days)):
             low, high = (8, 10) if hard.get(emp) == "top_performer" else (3, 7)
@@ -137,56 +201,104 @@ def field_force(
                     g_lat, g_lon = city[0] + 0.4 + rng.gauss(0, 0.0005), city[1] + 0.4
                 has_gps = kind == "visit" and rng.random() < 0.95
                 sloppy = hard.get(emp) == "sloppy"
-                notes = (template.replace("HCP", f"Dr {hid[-3:]}") if "templated_notes" in
-                         patterns and rng.random() < 0.85 else _note(rng))
+                notes = (
+                    template.replace("HCP", f"Dr {hid[-3:]}")
+                    if "templated_notes" in patterns and rng.random() < 0.85
+                    else _note(rng)
+                )
                 if sloppy and rng.random() < 0.5:
                     notes = rng.choice(["ok", "seen", "", "brief"])
-                outcome: str | None = ("accepted" if "identical_outcomes" in patterns
-                                       else rng.choice(_OUTCOMES))
-                messages = ([_MESSAGES[0]] if "identical_outcomes" in patterns
-                            else rng.sample(_MESSAGES, rng.randint(1, 2)))
+                outcome: str | None = (
+                    "accepted" if "identical_outcomes" in patterns else rng.choice(_OUTCOMES)
+                )
+                messages = (
+                    [_MESSAGES[0]]
+                    if "identical_outcomes" in patterns
+                    else rng.sample(_MESSAGES, rng.randint(1, 2))
+                )
                 if sloppy and rng.random() < 0.4:
                     outcome, messages = None, []
                 n += 1
-                engagements.append({
-                    "id": f"eng:crm:{emp}-{n:05d}", "hcp": hid, "employee": f"emp:{emp}",
-                    "props": {"crm_id": f"{emp}-{n:05d}", "type": kind,
-                              "date": day.isoformat(),
-                              "datetime": clock.isoformat(timespec="minutes"),
-                              "department": "sales", "employee_id": emp, "hcp_id": hid,
-                              "objective": None if sloppy and rng.random() < 0.3
-                              else "inform on data",
-                              "outcome": outcome, "key_messages": messages,
-                              "notes": notes or None,
-                              "lat": g_lat if has_gps else None,
-                              "lon": g_lon if has_gps else None, "planned": False}})
+                engagements.append(
+                    {
+                        "id": f"eng:crm:{emp}-{n:05d}",
+                        "hcp": hid,
+                        "employee": f"emp:{emp}",
+                        "props": {
+                            "crm_id": f"{emp}-{n:05d}",
+                            "type": kind,
+                            "date": day.isoformat(),
+                            "datetime": clock.isoformat(timespec="minutes"),
+                            "department": "sales",
+                            "employee_id": emp,
+                            "hcp_id": hid,
+                            "objective": None
+                            if sloppy and rng.random() < 0.3
+                            else "inform on data",
+                            "outcome": outcome,
+                            "key_messages": messages,
+                            "notes": notes or None,
+                            "lat": g_lat if has_gps else None,
+                            "lon": g_lon if has_gps else None,
+                            "planned": False,
+                        },
+                    }
+                )
                 prev = (lat, lon)
-    return {"hcps": hcps, "institutions": institutions, "employees": staff,
-            "engagements": engagements, "planted": planted, "hard_cases": hard,
-            "period": (days[0], days[-1])}
+    return {
+        "hcps": hcps,
+        "institutions": institutions,
+        "employees": staff,
+        "engagements": engagements,
+        "planted": planted,
+        "hard_cases": hard,
+        "period": (days[0], days[-1]),
+    }
 
 
 def seed_field_force(store: GraphStore, data: dict[str, Any]) -> None:
     """Write :func:`field_force` rows through the store, as docs/schema.md lays them out."""
     store.upsert_nodes("HCP", [{"id": h["id"], "props": h["props"]} for h in data["hcps"]])
     store.upsert_nodes("Institution", data["institutions"])
-    store.upsert_relationships("HCP", "AFFILIATED_WITH", "Institution", [
-        {"start": h["id"], "end": h["institution"], "props": {}} for h in data["hcps"]])
+    store.upsert_relationships(
+        "HCP",
+        "AFFILIATED_WITH",
+        "Institution",
+        [{"start": h["id"], "end": h["institution"], "props": {}} for h in data["hcps"]],
+    )
     store.upsert_nodes("Employee", data["employees"])
     store.upsert_nodes("Department", [{"id": "dept:sales", "props": {"name": "sales"}}])
-    store.upsert_relationships("Employee", "MEMBER_OF", "Department", [
-        {"start": e["id"], "end": "dept:sales", "props": {}} for e in data["employees"]])
+    store.upsert_relationships(
+        "Employee",
+        "MEMBER_OF",
+        "Department",
+        [{"start": e["id"], "end": "dept:sales", "props": {}} for e in data["employees"]],
+    )
     engagements = data["engagements"]
-    store.upsert_nodes("Engagement", [{"id": e["id"], "props": {
-        k: v for k, v in e["props"].items() if v is not None}} for e in engagements])
-    store.upsert_relationships("Engagement", "WITH_HCP", "HCP", [
-        {"start": e["id"], "end": e["hcp"], "props": {}} for e in engagements])
-    store.upsert_relationships("Engagement", "BY", "Employee", [
-        {"start": e["id"], "end": e["employee"], "props": {}} for e in engagements])
+    store.upsert_nodes(
+        "Engagement",
+        [
+            {"id": e["id"], "props": {k: v for k, v in e["props"].items() if v is not None}}
+            for e in engagements
+        ],
+    )
+    store.upsert_relationships(
+        "Engagement",
+        "WITH_HCP",
+        "HCP",
+        [{"start": e["id"], "end": e["hcp"], "props": {}} for e in engagements],
+    )
+    store.upsert_relationships(
+        "Engagement",
+        "BY",
+        "Employee",
+        [{"start": e["id"], "end": e["employee"], "props": {}} for e in engagements],
+    )
 
 
-def detection_quality(flagged: set[str], planted: set[str], population: set[str]
-                      ) -> dict[str, float | int]:
+def detection_quality(
+    flagged: set[str], planted: set[str], population: set[str]
+) -> dict[str, float | int]:
     """Precision, recall and counts of flagged versus planted employees.
 
     Examples
@@ -195,8 +307,13 @@ def detection_quality(flagged: set[str], planted: set[str], population: set[str]
     0.5
     """
     tp = len(flagged & planted)
-    return {"flagged": len(flagged), "planted": len(planted), "population": len(population),
-            "true_positives": tp, "false_positives": len(flagged - planted),
-            "false_negatives": len(planted - flagged),
-            "precision": round(tp / len(flagged), 4) if flagged else 1.0,
-            "recall": round(tp / len(planted), 4) if planted else 1.0}
+    return {
+        "flagged": len(flagged),
+        "planted": len(planted),
+        "population": len(population),
+        "true_positives": tp,
+        "false_positives": len(flagged - planted),
+        "false_negatives": len(planted - flagged),
+        "precision": round(tp / len(flagged), 4) if flagged else 1.0,
+        "recall": round(tp / len(planted), 4) if planted else 1.0,
+    }

@@ -26,12 +26,23 @@ from kolgraph.exchange.csvfields import Field, format_field, format_scalar, quot
 SCALARS = ("boolean", "long", "double", "string")
 # Neo4j header types and the kolgraph type they are read as.
 _READ_AS = {
-    "boolean": "boolean", "bool": "boolean",
-    "int": "long", "long": "long", "short": "long", "byte": "long",
-    "float": "double", "double": "double",
-    "string": "string", "char": "string", "date": "string", "localtime": "string",
-    "time": "string", "localdatetime": "string", "datetime": "string",
-    "duration": "string", "point": "string",
+    "boolean": "boolean",
+    "bool": "boolean",
+    "int": "long",
+    "long": "long",
+    "short": "long",
+    "byte": "long",
+    "float": "double",
+    "double": "double",
+    "string": "string",
+    "char": "string",
+    "date": "string",
+    "localtime": "string",
+    "time": "string",
+    "localdatetime": "string",
+    "datetime": "string",
+    "duration": "string",
+    "point": "string",
 }
 
 
@@ -141,8 +152,8 @@ def format_typed(value: Any, kind: str, delimiter: str) -> str:
     if kind.endswith("[]"):
         items = value if isinstance(value, list | tuple) else [value]
         text = delimiter.join(
-            item if isinstance(item, str) else format_scalar(_as(item, base)) for item in
-            (_as(i, base) for i in items)
+            item if isinstance(item, str) else format_scalar(_as(item, base))
+            for item in (_as(i, base) for i in items)
         )
         return quote(text)
     return format_field(_as(value, base))

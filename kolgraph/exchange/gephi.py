@@ -37,10 +37,24 @@ from kolgraph.store import GraphStore
 logger = logging.getLogger(__name__)
 
 GraphFormat = Literal["graphml", "gexf"]
-NODE_RESERVED = frozenset({"id", "label", "type", "pid", "start", "end", "viz", "parents",
-                           "slices", "spells"})
-EDGE_RESERVED = frozenset({"id", "label", "type", "rel_type", "weight", "start", "end",
-                           "slices", "spells", "key", "networkx_key"})
+NODE_RESERVED = frozenset(
+    {"id", "label", "type", "pid", "start", "end", "viz", "parents", "slices", "spells"}
+)
+EDGE_RESERVED = frozenset(
+    {
+        "id",
+        "label",
+        "type",
+        "rel_type",
+        "weight",
+        "start",
+        "end",
+        "slices",
+        "spells",
+        "key",
+        "networkx_key",
+    }
+)
 _DISPLAY = ("name", "title", "session_code", "nct_id", "action", "key_id")
 
 
@@ -82,8 +96,15 @@ def property_graph(store: GraphStore, *, labels: Iterable[str] | None = None) ->
         for start, end, props in iter_relationships(store, key):
             attrs = _renamed(props, EDGE_RESERVED)
             weight = props.get("pair_count") or props.get("weight") or 1.0
-            graph.add_edge(start, end, key=key.type, label=key.type, rel_type=key.type,
-                           weight=float(weight), **attrs)
+            graph.add_edge(
+                start,
+                end,
+                key=key.type,
+                label=key.type,
+                rel_type=key.type,
+                weight=float(weight),
+                **attrs,
+            )
     return graph
 
 
@@ -155,8 +176,9 @@ def write_graph(graph: nx.Graph, path: Path, fmt: GraphFormat) -> Path:
             raise ExchangeError(f"unknown graph format {fmt!r}; use graphml or gexf")
     except OSError as exc:
         raise ExchangeError(f"cannot write {path}: {exc}") from exc
-    logger.info("wrote %d nodes and %d edges to %s", ready.number_of_nodes(),
-                ready.number_of_edges(), path)
+    logger.info(
+        "wrote %d nodes and %d edges to %s", ready.number_of_nodes(), ready.number_of_edges(), path
+    )
     return path
 
 

@@ -56,8 +56,10 @@ def _pick_delimiter(values: list[Any]) -> str:
     for candidate in DELIMITERS:
         if not any(candidate in t for t in texts):
             return candidate
-    raise ExchangeError("every array delimiter kolgraph knows occurs inside list values; "
-                        "the graph cannot be written as a Neo4j CSV set")
+    raise ExchangeError(
+        "every array delimiter kolgraph knows occurs inside list values; "
+        "the graph cannot be written as a Neo4j CSV set"
+    )
 
 
 def _columns(records: list[dict[str, Any]], skip: set[str]) -> list[tuple[str, str]]:
@@ -74,9 +76,12 @@ def _write_file(path: Path, header: list[str], rows: Iterator[list[str]]) -> Non
 
 def import_command(summary: ExportSummary, delimiter: str, database: str = "neo4j") -> str:
     """The ``neo4j-admin database import full`` command for the files of ``summary``."""
-    parts = [f"neo4j-admin database import full {database}", "--overwrite-destination",
-             f"--array-delimiter={shlex.quote(delimiter) if delimiter != chr(31) else 'U+001F'}",
-             "--multiline-fields=true"]
+    parts = [
+        f"neo4j-admin database import full {database}",
+        "--overwrite-destination",
+        f"--array-delimiter={shlex.quote(delimiter) if delimiter != chr(31) else 'U+001F'}",
+        "--multiline-fields=true",
+    ]
     for name in summary.files:
         flag = "--nodes" if name.startswith("nodes_") else "--relationships"
         parts.append(f"{flag}={name}")
@@ -131,8 +136,11 @@ def export_neo4j_csv(
                 summary.lossy.append(f"{label}.{name}")
         header = [f"id:ID({label})", *(f"{n}:{k}" for n, k in columns), ":LABEL"]
         rows = (
-            [quote(str(r["id"])), *(format_typed(r.get(n), k, delimiter) for n, k in columns),
-             quote(label)]
+            [
+                quote(str(r["id"])),
+                *(format_typed(r.get(n), k, delimiter) for n, k in columns),
+                quote(label),
+            ]
             for r in records
         )
         name = f"nodes_{label}.csv"
@@ -149,11 +157,19 @@ def export_neo4j_csv(
         for name, kind in columns:
             if not is_lossless((p.get(name) for p in props), kind):
                 summary.lossy.append(f"{key.type}.{name}")
-        header = [f":START_ID({key.start})", f":END_ID({key.end})", ":TYPE",
-                  *(f"{n}:{k}" for n, k in columns)]
+        header = [
+            f":START_ID({key.start})",
+            f":END_ID({key.end})",
+            ":TYPE",
+            *(f"{n}:{k}" for n, k in columns),
+        ]
         rows = (
-            [quote(str(s)), quote(str(e)), quote(key.type),
-             *(format_typed(p.get(n), k, delimiter) for n, k in columns)]
+            [
+                quote(str(s)),
+                quote(str(e)),
+                quote(key.type),
+                *(format_typed(p.get(n), k, delimiter) for n, k in columns),
+            ]
             for s, e, p in rels
         )
         name = f"rels_{key.file_stem}.csv"
@@ -165,8 +181,12 @@ def export_neo4j_csv(
         summary.notes = unexported(store, summary.nodes, summary.relationships)
     summary.command = import_command(summary, delimiter)
     _write_readme(summary, delimiter)
-    logger.info("exported %d nodes and %d relationships to %s", sum(summary.nodes.values()),
-                sum(summary.relationships.values()), directory)
+    logger.info(
+        "exported %d nodes and %d relationships to %s",
+        sum(summary.nodes.values()),
+        sum(summary.relationships.values()),
+        directory,
+    )
     return summary
 
 
@@ -182,8 +202,9 @@ def _write_readme(summary: ExportSummary, delimiter: str) -> None:
         "lossy": summary.lossy,
         "notes": summary.notes,
     }
-    (summary.directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n",
-                                              encoding="utf-8")
+    (summary.directory / MANIFEST).write_text(
+        json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+    )
     lines = [
         "kolgraph graph export in the neo4j-admin bulk-import layout",
         "",
@@ -259,23 +280,40 @@ def import_neo4j_csv(
     """
     csv_set = read_csv_set(directory, array_delimiter=array_delimiter)
     _check_ends(store, csv_set)
-    summary = ImportSummary(files=[f.path.name for f in csv_set.node_files] +
-                            [f.path.name for f in csv_set.relationship_files])
+    summary = ImportSummary(
+        files=[f.path.name for f in csv_set.node_files]
+        + [f.path.name for f in csv_set.relationship_files]
+    )
     node_counts: Counter[str] = Counter()
     for node_file in csv_set.node_files:
-        node_counts[node_file.label] += store.upsert_nodes(node_file.label, (
-            {"id": node_id, "props": props} for node_id, props in node_file.records()))
+        node_counts[node_file.label] += store.upsert_nodes(
+            node_file.label,
+            ({"id": node_id, "props": props} for node_id, props in node_file.records()),
+        )
     rel_counts: Counter[str] = Counter()
     for rel_file in csv_set.relationship_files:
         key: RelKey = rel_file.key
-        rel_counts[key.type] += store.upsert_relationships(key.start, key.type, key.end, (
-            {"start": s, "end": e, "props": props} for s, e, props in rel_file.records()))
+        rel_counts[key.type] += store.upsert_relationships(
+            key.start,
+            key.type,
+            key.end,
+            ({"start": s, "end": e, "props": props} for s, e, props in rel_file.records()),
+        )
     summary.nodes = dict(sorted(node_counts.items()))
     summary.relationships = dict(sorted(rel_counts.items()))
-    logger.info("imported %d nodes and %d relationships from %s", sum(node_counts.values()),
-                sum(rel_counts.values()), directory)
+    logger.info(
+        "imported %d nodes and %d relationships from %s",
+        sum(node_counts.values()),
+        sum(rel_counts.values()),
+        directory,
+    )
     return summary
 
 
-__all__ = ["ExportSummary", "ImportSummary", "export_neo4j_csv", "import_command",
-           "import_neo4j_csv"]
+__all__ = [
+    "ExportSummary",
+    "ImportSummary",
+    "export_neo4j_csv",
+    "import_command",
+    "import_neo4j_csv",
+]

@@ -119,8 +119,9 @@ class NodeFile(CsvFile):
             node_id = row[id_col].text
             if not node_id:
                 raise ExchangeError(f"{self.path.name}: row {number} has no id")
-            labels = [part for i in label_cols
-                      for part in row[i].text.split(self.delimiter) if part]
+            labels = [
+                part for i in label_cols for part in row[i].text.split(self.delimiter) if part
+            ]
             if labels and self.label not in labels:
                 raise ExchangeError(
                     f"{self.path.name}: row {number} has labels {labels}, not {self.label!r}; "
@@ -141,8 +142,9 @@ class RelationshipFile(CsvFile):
 
     def records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """``(start id, end id, properties)`` per relationship."""
-        roles = {c.role: i for i, c in enumerate(self.columns)
-                 if c.role in ("start", "end", "type")}
+        roles = {
+            c.role: i for i, c in enumerate(self.columns) if c.role in ("start", "end", "type")
+        }
         for number, row in self.rows():
             if "type" in roles and row[roles["type"]].text not in ("", self.key.type):
                 raise ExchangeError(
@@ -202,8 +204,10 @@ def _delimiter(directory: Path, given: str | None) -> str:
         try:
             return str(json.loads(manifest.read_text(encoding="utf-8"))["array_delimiter"])
         except (ValueError, KeyError) as exc:
-            raise ExchangeError(f"{manifest}: not a kolgraph manifest ({exc}); "
-                                "remove it or pass the array delimiter") from exc
+            raise ExchangeError(
+                f"{manifest}: not a kolgraph manifest ({exc}); "
+                "remove it or pass the array delimiter"
+            ) from exc
     return ";"
 
 
@@ -229,13 +233,16 @@ def read_csv_set(directory: Path, *, array_delimiter: str | None = None) -> CsvS
         if roles.count("id") == 1:
             group = next(c.group for c in columns if c.role == "id")
             candidates = _first_label(path, columns, delimiter) + ([group] if group else [])
-            node_files.append(NodeFile(path, columns, delimiter,
-                                       label=_schema_label(path, candidates)))
+            node_files.append(
+                NodeFile(path, columns, delimiter, label=_schema_label(path, candidates))
+            )
         elif roles.count("start") == 1 and roles.count("end") == 1:
             rel_files.append(RelationshipFile(path, columns, delimiter))
         else:
-            raise ExchangeError(f"{path.name}: the header has neither one ':ID' column (nodes) "
-                                "nor ':START_ID' and ':END_ID' (relationships)")
+            raise ExchangeError(
+                f"{path.name}: the header has neither one ':ID' column (nodes) "
+                "nor ':START_ID' and ':END_ID' (relationships)"
+            )
     ids: dict[str, set[str]] = {}
     for node_file in node_files:
         seen = ids.setdefault(node_file.label, set())
@@ -264,17 +271,21 @@ def _checked_rel_file(
             value = row[index[side]].text
             label = groups[side] or label_of.get(value)
             if label is None:
-                raise ExchangeError(f"{path.name}: row {number}: {side} id {value!r} is in no "
-                                    "nodes file; name its ID group in the header, e.g. "
-                                    f":{side.upper()}_ID(HCP)")
+                raise ExchangeError(
+                    f"{path.name}: row {number}: {side} id {value!r} is in no "
+                    "nodes file; name its ID group in the header, e.g. "
+                    f":{side.upper()}_ID(HCP)"
+                )
             found[side] = label
             ends[side].add(value)
         keys.add(RelKey(found["start"], rel_type, found["end"]))
         rel_file.properties(number, row)
     if len(keys) > 1:
-        raise ExchangeError(f"{path.name}: holds {len(keys)} kinds of relationship "
-                            f"({', '.join(sorted(k.file_stem for k in keys))}); kolgraph needs "
-                            "one file per type and label pair")
+        raise ExchangeError(
+            f"{path.name}: holds {len(keys)} kinds of relationship "
+            f"({', '.join(sorted(k.file_stem for k in keys))}); kolgraph needs "
+            "one file per type and label pair"
+        )
     if not keys:
         return None
     key = keys.pop()
@@ -285,8 +296,10 @@ def _checked_rel_file(
     except UnknownIdentifier as exc:
         raise ExchangeError(f"{path.name}: {exc}") from exc
     if key.start not in rel.start or key.end not in rel.end:
-        raise ExchangeError(f"{path.name}: the schema has no {key.type} from {key.start} to "
-                            f"{key.end} (allowed: {'/'.join(rel.start)} -> {'/'.join(rel.end)})")
+        raise ExchangeError(
+            f"{path.name}: the schema has no {key.type} from {key.start} to "
+            f"{key.end} (allowed: {'/'.join(rel.start)} -> {'/'.join(rel.end)})"
+        )
     rel_file.key = key
     rel_file.end_ids = ends
     return rel_file

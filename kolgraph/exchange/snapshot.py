@@ -106,6 +106,8 @@ def unexported(
         if rel_type not in schema.REL_TYPES:
             notes.append(f"{n} relationships of type {rel_type!r}, unknown to kolgraph's schema")
         elif n != done:
-            notes.append(f"{n - done} {rel_type} relationships between labels the schema does "
-                         "not allow for it")
+            notes.append(
+                f"{n - done} {rel_type} relationships between labels the schema does "
+                "not allow for it"
+            )
     return notes

@@ -36,13 +36,40 @@ logger = logging.getLogger(__name__)
 TableFormat = Literal["csv", "parquet"]
 TABLES = ("hcps", "engagements", "contacts")
 ENGAGEMENT_COLUMNS = (
-    "id", "date", "type", "channel", "department", "hcp_id", "hcp_name", "hcp_npi",
-    "employee_id", "employee_name", "product", "objective", "outcome", "key_messages",
-    "cost", "amount", "nature_of_payment", "planned", "crm_id",
+    "id",
+    "date",
+    "type",
+    "channel",
+    "department",
+    "hcp_id",
+    "hcp_name",
+    "hcp_npi",
+    "employee_id",
+    "employee_name",
+    "product",
+    "objective",
+    "outcome",
+    "key_messages",
+    "cost",
+    "amount",
+    "nature_of_payment",
+    "planned",
+    "crm_id",
 )
 CONTACT_COLUMNS = (
-    "hcp_id", "hcp_name", "npi", "tier", "segment", "influence", "department", "contacts",
-    "first_date", "last_date", "spend", "employees", "types",
+    "hcp_id",
+    "hcp_name",
+    "npi",
+    "tier",
+    "segment",
+    "influence",
+    "department",
+    "contacts",
+    "first_date",
+    "last_date",
+    "spend",
+    "employees",
+    "types",
 )
 
 
@@ -119,7 +146,8 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].map(lambda v: isinstance(v, list | tuple)).any():
             out[column] = out[column].map(
-                lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple) else v)
+                lambda v: "; ".join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
     return safe_frame(out)
 
 
@@ -131,8 +159,12 @@ def _parquet_ready(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         if "list" in kinds:
             out[column] = out[column].map(
-                lambda v: [str(i) for i in v] if isinstance(v, list | tuple)
-                else (None if v is None or v != v else [str(v)]))
+                lambda v: (
+                    [str(i) for i in v]
+                    if isinstance(v, list | tuple)
+                    else (None if v is None or v != v else [str(v)])
+                )
+            )
         else:
             out[column] = out[column].map(lambda v: None if v is None or v != v else str(v))
     return out

@@ -50,13 +50,28 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         _READ | {P.WRITE_ENGAGEMENTS, P.WRITE_PLANS, P.READ_PORTFOLIO, P.READ_KPIS}
     ),
     "krm_manager": frozenset(
-        _READ | {P.WRITE_PLANS, P.READ_PORTFOLIO, P.READ_KPIS, P.READ_ANY_DEPARTMENT_KPIS,
-                 P.SEE_SPEND, P.WRITE_ANY_DEPARTMENT}
+        _READ
+        | {
+            P.WRITE_PLANS,
+            P.READ_PORTFOLIO,
+            P.READ_KPIS,
+            P.READ_ANY_DEPARTMENT_KPIS,
+            P.SEE_SPEND,
+            P.WRITE_ANY_DEPARTMENT,
+        }
     ),
     "field": frozenset(_READ | {P.WRITE_ENGAGEMENTS, P.READ_KPIS}),
     "compliance": frozenset(
-        _READ | {P.READ_PORTFOLIO, P.READ_KPIS, P.READ_ANY_DEPARTMENT_KPIS, P.SEE_SPEND,
-                 P.SEE_OTHER_DEPARTMENTS_CONTENT, P.READ_AUDIT, P.HANDLE_PRIVACY_REQUESTS}
+        _READ
+        | {
+            P.READ_PORTFOLIO,
+            P.READ_KPIS,
+            P.READ_ANY_DEPARTMENT_KPIS,
+            P.SEE_SPEND,
+            P.SEE_OTHER_DEPARTMENTS_CONTENT,
+            P.READ_AUDIT,
+            P.HANDLE_PRIVACY_REQUESTS,
+        }
     ),
     "crm_integration": frozenset(
         {P.READ_HCPS, P.READ_ENGAGEMENTS, P.WRITE_ENGAGEMENTS, P.WRITE_ANY_DEPARTMENT}

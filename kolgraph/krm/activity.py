@@ -12,8 +12,9 @@ from kolgraph.store import GraphStore
 MAX_EMPLOYEES = 200
 
 
-def hcp_activity(store: GraphStore, viewer: Viewer, hcp_id: str, *, limit: int = 100
-                 ) -> dict[str, Any]:
+def hcp_activity(
+    store: GraphStore, viewer: Viewer, hcp_id: str, *, limit: int = 100
+) -> dict[str, Any]:
     """Publications (title, journal, year, citations, author role), trials (phase, status,
     role), congress roles (session, congress, year) and affiliations, newest first.
 

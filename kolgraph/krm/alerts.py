@@ -47,11 +47,12 @@ def _window_pairs(rows: list[dict[str, Any]], window: int) -> list[dict[str, Any
     for hcp, items in by_hcp.items():
         pairs: dict[tuple[str, str], dict[str, Any]] = {}
         for i, a in enumerate(items):
-            for b in items[i + 1:]:
+            for b in items[i + 1 :]:
                 if a["department"] == b["department"]:
                     continue
-                gap = abs((date.fromisoformat(b["date"][:10])
-                           - date.fromisoformat(a["date"][:10])).days)
+                gap = abs(
+                    (date.fromisoformat(b["date"][:10]) - date.fromisoformat(a["date"][:10])).days
+                )
                 if gap > window:
                     continue
                 depts = tuple(sorted((a["department"], b["department"])))
@@ -61,8 +62,15 @@ def _window_pairs(rows: list[dict[str, Any]], window: int) -> list[dict[str, Any
                 if seen is None or first < seen["first_date"]:
                     pairs[depts] = {"first_date": first, "last_date": last, "days_apart": gap}
         for depts, p in pairs.items():
-            found.append({"hcp_id": hcp, "name": items[0]["name"], "tier": items[0]["tier"],
-                          "departments": list(depts), **p})
+            found.append(
+                {
+                    "hcp_id": hcp,
+                    "name": items[0]["name"],
+                    "tier": items[0]["tier"],
+                    "departments": list(depts),
+                    **p,
+                }
+            )
     return found
 
 
@@ -88,13 +96,25 @@ def alerts(
     until = as_of.isoformat()
     out: list[dict[str, Any]] = []
     if viewer.can(Permission.SEE_SPEND):
-        for r in store.run("spend_over_cap", year_start=date(as_of.year, 1, 1).isoformat(),
-                           until=until, cap=policy.annual_spend_cap, limit=limit):
-            out.append({"kind": "over_cap", "hcp_id": r["id"], "name": r["name"],
-                        "tier": r["tier"], "spend": round(r["spend"], 2),
-                        "cap": policy.annual_spend_cap,
-                        "message": f"spend {r['spend']:,.0f} USD in {as_of.year} is over the "
-                                   f"annual cap of {policy.annual_spend_cap:,.0f} USD"})
+        for r in store.run(
+            "spend_over_cap",
+            year_start=date(as_of.year, 1, 1).isoformat(),
+            until=until,
+            cap=policy.annual_spend_cap,
+            limit=limit,
+        ):
+            out.append(
+                {
+                    "kind": "over_cap",
+                    "hcp_id": r["id"],
+                    "name": r["name"],
+                    "tier": r["tier"],
+                    "spend": round(r["spend"], 2),
+                    "cap": policy.annual_spend_cap,
+                    "message": f"spend {r['spend']:,.0f} USD in {as_of.year} is over the "
+                    f"annual cap of {policy.annual_spend_cap:,.0f} USD",
+                }
+            )
     window = policy.conflict_window_days
     since = (as_of - timedelta(days=2 * window)).isoformat()
     rows = store.run("recent_department_contacts", since=since, until=until)
@@ -104,21 +124,44 @@ def alerts(
         key = conflict_key("window", c["departments"], c["first_date"])
         if c["last_date"] < recent_from or (c["hcp_id"], key) in acked:
             continue
-        out.append({"kind": "new_conflict", "hcp_id": c["hcp_id"], "name": c["name"],
-                    "tier": c["tier"], "departments": c["departments"], "key": key,
-                    "first_date": c["first_date"], "last_date": c["last_date"],
-                    "message": f"{' and '.join(c['departments'])} contacted within "
-                               f"{c['days_apart']} days ({c['first_date']} to {c['last_date']})"})
-    for r in store.run("uncontacted_kols", tier="strategic",
-                       since=(as_of - timedelta(days=stale)).isoformat(), until=until,
-                       limit=limit):
-        out.append({"kind": "untouched", "hcp_id": r["id"], "name": r["name"],
-                    "tier": r["tier"], "last_date": r["last_date"],
-                    "message": f"strategic KOL with no contact for {stale} days"
-                               + (f" (last {r['last_date']})" if r["last_date"] else
-                                  " (never contacted)")})
-    return {"as_of": until, "stale_days": stale, "conflict_window_days": window,
-            "alerts": out[: 3 * limit]}
+        out.append(
+            {
+                "kind": "new_conflict",
+                "hcp_id": c["hcp_id"],
+                "name": c["name"],
+                "tier": c["tier"],
+                "departments": c["departments"],
+                "key": key,
+                "first_date": c["first_date"],
+                "last_date": c["last_date"],
+                "message": f"{' and '.join(c['departments'])} contacted within "
+                f"{c['days_apart']} days ({c['first_date']} to {c['last_date']})",
+            }
+        )
+    for r in store.run(
+        "uncontacted_kols",
+        tier="strategic",
+        since=(as_of - timedelta(days=stale)).isoformat(),
+        until=until,
+        limit=limit,
+    ):
+        out.append(
+            {
+                "kind": "untouched",
+                "hcp_id": r["id"],
+                "name": r["name"],
+                "tier": r["tier"],
+                "last_date": r["last_date"],
+                "message": f"strategic KOL with no contact for {stale} days"
+                + (f" (last {r['last_date']})" if r["last_date"] else " (never contacted)"),
+            }
+        )
+    return {
+        "as_of": until,
+        "stale_days": stale,
+        "conflict_window_days": window,
+        "alerts": out[: 3 * limit],
+    }
 
 
 def acknowledge_conflict(
@@ -137,14 +180,25 @@ def acknowledge_conflict(
     hcp_node(store, hcp_id)
     parts = key.split(":")
     if len(parts) != 3 or parts[0] not in ("window", "objective_overlap") or "+" not in parts[1]:
-        raise InvalidRequest(f"key {key!r} is not a conflict key; use the key from "
-                             "GET /hcps/{id}/contacts or /alerts", "key")
+        raise InvalidRequest(
+            f"key {key!r} is not a conflict key; use the key from "
+            "GET /hcps/{id}/contacts or /alerts",
+            "key",
+        )
     digest = hashlib.sha256(f"{hcp_id}|{key}".encode()).hexdigest()[:16]
-    props = {"hcp_id": hcp_id, "key": key, "kind": parts[0],
-             "departments": parts[1].split("+"), "first_date": parts[2] or None,
-             "note": note, "by_key": viewer.key_id, "by_role": viewer.role,
-             "by_department": viewer.department, "by_employee": viewer.employee_id,
-             "at": datetime.now(UTC).isoformat(timespec="seconds")}
+    props = {
+        "hcp_id": hcp_id,
+        "key": key,
+        "kind": parts[0],
+        "departments": parts[1].split("+"),
+        "first_date": parts[2] or None,
+        "note": note,
+        "by_key": viewer.key_id,
+        "by_role": viewer.role,
+        "by_department": viewer.department,
+        "by_employee": viewer.employee_id,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     ack = store.run("save_conflict_ack", hcp_id=hcp_id, id=f"ack:{digest}", props=props)
     audit.record(store, viewer, "conflict.acknowledge", hcp_id, {"key": key})
     return ack[0]["ack"]

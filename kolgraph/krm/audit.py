@@ -57,8 +57,12 @@ def audit_event(
     return {
         "id": f"audit:{at}:{secrets.token_hex(4)}",
         "props": {
-            "at": at, "actor": viewer.key_id, "role": viewer.role,
-            "department": viewer.department, "action": action, "target": target,
+            "at": at,
+            "actor": viewer.key_id,
+            "role": viewer.role,
+            "department": viewer.department,
+            "action": action,
+            "target": target,
             "detail": json.dumps(detail or {}, sort_keys=True, default=str),
         },
     }
@@ -87,8 +91,9 @@ def record_read(
         append_events(store, [event])
 
 
-def changes(before: dict[str, Any], after: dict[str, Any],
-            fields: tuple[str, ...]) -> dict[str, Any]:
+def changes(
+    before: dict[str, Any], after: dict[str, Any], fields: tuple[str, ...]
+) -> dict[str, Any]:
     """What an overwrite changed, for the audit event: ``{field: [before, after]}``.
 
     Free text is not copied into the audit log (an erasure could not reach it there):
@@ -144,8 +149,13 @@ class AuditBuffer:
         buffer.flush()  # written now; close() also flushes
     """
 
-    def __init__(self, store: GraphStore, *, flush_seconds: float = FLUSH_SECONDS,
-                 flush_events: int = FLUSH_EVENTS) -> None:
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        flush_seconds: float = FLUSH_SECONDS,
+        flush_events: int = FLUSH_EVENTS,
+    ) -> None:
         self.store = store
         self.flush_seconds = flush_seconds
         self.flush_events = flush_events
@@ -169,8 +179,9 @@ class AuditBuffer:
                 direct = False
                 self._pending.append(row)
                 if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name="kolgraph-audit",
-                                                    daemon=True)
+                    self._thread = threading.Thread(
+                        target=self._run, name="kolgraph-audit", daemon=True
+                    )
                     self._thread.start()
                 if len(self._pending) >= self.flush_events:
                     self._wake.set()
@@ -211,8 +222,11 @@ class AuditBuffer:
         try:
             self.flush()
         except Exception as exc:  # noqa: BLE001 - shutting down with the store gone
-            logger.error("%d audit events could not be written at shutdown: %s",
-                         self.pending(), type(exc).__name__)
+            logger.error(
+                "%d audit events could not be written at shutdown: %s",
+                self.pending(),
+                type(exc).__name__,
+            )
 
     def _run(self) -> None:
         while True:
@@ -223,8 +237,11 @@ class AuditBuffer:
             try:
                 self.flush()
             except Exception as exc:  # noqa: BLE001 - the store is down: keep, retry
-                logger.warning("audit events not written yet (%d pending): %s",
-                               self.pending(), type(exc).__name__)
+                logger.warning(
+                    "audit events not written yet (%d pending): %s",
+                    self.pending(),
+                    type(exc).__name__,
+                )
                 if not closed:
                     self._wake.wait(min(1.0, 20 * self.flush_seconds))
             if closed:
@@ -261,8 +278,14 @@ def query_events(
     viewer.require(Permission.READ_AUDIT)
     start, end = _bounds(date_from, date_to)
     rows = store.run(
-        "audit_events", date_from=start, date_to=end, actor=actor, action=action,
-        target=target, after=after, limit=min(limit, MAX_PAGE),
+        "audit_events",
+        date_from=start,
+        date_to=end,
+        actor=actor,
+        action=action,
+        target=target,
+        after=after,
+        limit=min(limit, MAX_PAGE),
     )
     return [_parsed(row["event"]) for row in rows]
 

@@ -45,7 +45,14 @@ def community_names(
     sizes = {r["community"]: r["size"] for r in store.run("community_sizes", **params)}
     topics = {r["community"]: r["names"] for r in store.run("community_topics", **params)}
     places = {r["community"]: r["names"] for r in store.run("community_institutions", **params)}
-    return [{"id": c, "size": sizes[c], "top_topics": topics.get(c, []),
-             "top_institutions": places.get(c, []),
-             "label": label_of(topics.get(c, []), places.get(c, []), c)}
-            for c in wanted if c in sizes]
+    return [
+        {
+            "id": c,
+            "size": sizes[c],
+            "top_topics": topics.get(c, []),
+            "top_institutions": places.get(c, []),
+            "label": label_of(topics.get(c, []), places.get(c, []), c),
+        }
+        for c in wanted
+        if c in sizes
+    ]

@@ -21,8 +21,24 @@ from kolgraph.krm.profiles import hcp_node
 from kolgraph.store import GraphStore
 
 _WORD = re.compile(r"[a-z0-9]{4,}")
-_STOP = frozenset({"with", "about", "from", "that", "this", "their", "into", "discuss",
-                   "discussion", "update", "follow", "present", "share", "review"})
+_STOP = frozenset(
+    {
+        "with",
+        "about",
+        "from",
+        "that",
+        "this",
+        "their",
+        "into",
+        "discuss",
+        "discussion",
+        "update",
+        "follow",
+        "present",
+        "share",
+        "review",
+    }
+)
 OPEN_PLAN = ("draft", "active", "open")
 
 
@@ -52,15 +68,14 @@ def _spend(e: dict[str, Any]) -> float:
     return float(e.get("amount") or e.get("cost") or 0.0)
 
 
-def _window_conflicts(
-    rows: list[dict[str, Any]], window: int
-) -> list[dict[str, Any]]:
-    dated = sorted((r for r in rows if r.get("date") and r.get("department")),
-                   key=lambda r: r["date"])
+def _window_conflicts(rows: list[dict[str, Any]], window: int) -> list[dict[str, Any]]:
+    dated = sorted(
+        (r for r in rows if r.get("date") and r.get("department")), key=lambda r: r["date"]
+    )
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     for i, a in enumerate(dated):
         da = date.fromisoformat(a["date"][:10])
-        for b in dated[i + 1:]:
+        for b in dated[i + 1 :]:
             gap = (date.fromisoformat(b["date"][:10]) - da).days
             if gap > window:
                 break
@@ -68,11 +83,18 @@ def _window_conflicts(
                 continue
             first, second = sorted((str(a["department"]), str(b["department"])))
             key = (first, second)
-            c = pairs.setdefault(key, {
-                "kind": "window", "departments": list(key), "occurrences": 0,
-                "min_days_apart": gap, "first_date": a["date"][:10], "last_date": b["date"][:10],
-                "engagement_ids": [],
-            })
+            c = pairs.setdefault(
+                key,
+                {
+                    "kind": "window",
+                    "departments": list(key),
+                    "occurrences": 0,
+                    "min_days_apart": gap,
+                    "first_date": a["date"][:10],
+                    "last_date": b["date"][:10],
+                    "engagement_ids": [],
+                },
+            )
             c["occurrences"] += 1
             c["min_days_apart"] = min(c["min_days_apart"], gap)
             c["last_date"] = max(c["last_date"], b["date"][:10])
@@ -83,7 +105,9 @@ def _window_conflicts(
 
 
 def _objective_conflicts(
-    viewer: Viewer, objectives: dict[str, list[str]], products: dict[str, set[str]],
+    viewer: Viewer,
+    objectives: dict[str, list[str]],
+    products: dict[str, set[str]],
     threshold: float,
 ) -> list[dict[str, Any]]:
     """Pairs of departments whose objectives or products overlap.
@@ -99,20 +123,32 @@ def _objective_conflicts(
     for a, b in combinations(departments, 2):
         if not (viewer.sees_content_of(a) and viewer.sees_content_of(b)):
             if (objectives.get(a) or products.get(a)) and (objectives.get(b) or products.get(b)):
-                out.append({"kind": "objective_overlap", "departments": [a, b],
-                            "overlap": None, "shared_terms": None, "shared_products": None,
-                            "redacted": True})
+                out.append(
+                    {
+                        "kind": "objective_overlap",
+                        "departments": [a, b],
+                        "overlap": None,
+                        "shared_terms": None,
+                        "shared_products": None,
+                        "redacted": True,
+                    }
+                )
             continue
         ta, tb = objective_terms(objectives.get(a, [])), objective_terms(objectives.get(b, []))
         shared_products = products.get(a, set()) & products.get(b, set())
         score = overlap(ta, tb)
         if score < threshold and not shared_products:
             continue
-        out.append({
-            "kind": "objective_overlap", "departments": [a, b], "overlap": round(score, 3),
-            "shared_terms": sorted(ta & tb), "shared_products": sorted(shared_products),
-            "redacted": False,
-        })
+        out.append(
+            {
+                "kind": "objective_overlap",
+                "departments": [a, b],
+                "overlap": round(score, 3),
+                "shared_terms": sorted(ta & tb),
+                "shared_products": sorted(shared_products),
+                "redacted": False,
+            }
+        )
     return out
 
 
@@ -146,8 +182,11 @@ def contact_tracking(
     rows = store.run("contacts_of_hcp", id=hcp_id, since=since.isoformat())
     engagements = [{**r["engagement"], "employee_name": r["employee_name"]} for r in rows]
     window_start = (as_of - timedelta(days=policy.lookback_days)).isoformat()
-    recent = [e for e in engagements if (e.get("date") or "") >= window_start
-              and (e.get("date") or "") <= as_of.isoformat()]
+    recent = [
+        e
+        for e in engagements
+        if (e.get("date") or "") >= window_start and (e.get("date") or "") <= as_of.isoformat()
+    ]
     plans = [r["plan"] for r in store.run("plans_of_hcp", id=hcp_id)]
     spend_ok = viewer.can(Permission.SEE_SPEND)
 
@@ -164,8 +203,9 @@ def contact_tracking(
             products[dept].add(str(e["product"]).lower())
     open_objectives: dict[str, list[str]] = defaultdict(list)
     for p in plans:
-        if (p.get("status") or "active") in OPEN_PLAN and (p.get("period_end") or "") >= \
-                as_of.isoformat():
+        if (p.get("status") or "active") in OPEN_PLAN and (
+            p.get("period_end") or ""
+        ) >= as_of.isoformat():
             open_objectives[p.get("department") or "unknown"].extend(p.get("objectives") or [])
             objectives[p.get("department") or "unknown"].extend(p.get("objectives") or [])
 
@@ -174,31 +214,41 @@ def contact_tracking(
         items = by_dept.get(dept, [])
         last = max(items, key=lambda e: (e.get("date") or "", e["id"]), default=None)
         content = viewer.sees_content_of(dept)
-        departments.append({
-            "department": dept,
-            "contacts": len(items),
-            "last_contact": None if last is None else {
-                "date": last.get("date"), "type": last.get("type"),
-                "employee_id": last.get("employee_id"), "employee_name": last.get("employee_name"),
-            },
-            "types": dict(sorted(_count(e.get("type") for e in items).items())),
-            "open_objectives": sorted(set(open_objectives.get(dept, []))) if content else None,
-            "spend": round(sum(_spend(e) for e in items), 2) if spend_ok else None,
-            "redacted": not content,
-        })
+        departments.append(
+            {
+                "department": dept,
+                "contacts": len(items),
+                "last_contact": None
+                if last is None
+                else {
+                    "date": last.get("date"),
+                    "type": last.get("type"),
+                    "employee_id": last.get("employee_id"),
+                    "employee_name": last.get("employee_name"),
+                },
+                "types": dict(sorted(_count(e.get("type") for e in items).items())),
+                "open_objectives": sorted(set(open_objectives.get(dept, []))) if content else None,
+                "spend": round(sum(_spend(e) for e in items), 2) if spend_ok else None,
+                "redacted": not content,
+            }
+        )
 
     yearly: dict[int, float] = defaultdict(float)
     for e in engagements:
         if e.get("date") and e["date"][:10] <= as_of.isoformat():
             yearly[int(e["date"][:4])] += _spend(e)
     spend_by_year = [
-        {"year": y, "spend": round(s, 2) if spend_ok else None,
-         "cap": policy.annual_spend_cap if spend_ok else None,
-         "over_cap": s > policy.annual_spend_cap}
+        {
+            "year": y,
+            "spend": round(s, 2) if spend_ok else None,
+            "cap": policy.annual_spend_cap if spend_ok else None,
+            "over_cap": s > policy.annual_spend_cap,
+        }
         for y, s in sorted(yearly.items())
     ]
     conflicts = _window_conflicts(recent, policy.conflict_window_days) + _objective_conflicts(
-        viewer, objectives, products, policy.objective_overlap)
+        viewer, objectives, products, policy.objective_overlap
+    )
     return {
         "hcp_id": hcp_id,
         "name": hcp.get("name"),
@@ -247,9 +297,14 @@ def portfolio(
         "as_of": as_of.isoformat(),
         "since": since_multi,
         "stale_since": since_stale,
-        "multi_department": store.run("multi_department_kols", since=since_multi,
-                                      until=as_of.isoformat(),
-                                      min_departments=max(2, min_departments), limit=limit),
-        "uncontacted": store.run("uncontacted_kols", tier=tier, since=since_stale,
-                                 until=as_of.isoformat(), limit=limit),
+        "multi_department": store.run(
+            "multi_department_kols",
+            since=since_multi,
+            until=as_of.isoformat(),
+            min_departments=max(2, min_departments),
+            limit=limit,
+        ),
+        "uncontacted": store.run(
+            "uncontacted_kols", tier=tier, since=since_stale, until=as_of.isoformat(), limit=limit
+        ),
     }

@@ -30,8 +30,9 @@ MAX_TEXT = 256
 def _valid(value: Any, kind: str) -> bool:
     """True when a cursor element is a finite number (``kind`` "number") or clean text."""
     if kind == "number":
-        return (isinstance(value, int | float) and not isinstance(value, bool)
-                and math.isfinite(value))
+        return (
+            isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        )
     if not isinstance(value, str) or len(value) > MAX_TEXT or "\x00" in value:
         return False
     try:
@@ -41,8 +42,9 @@ def _valid(value: Any, kind: str) -> bool:
     return True
 
 
-def decode_cursor(cursor: str, field: str, kinds: tuple[str, ...] = ("number", "text")
-                  ) -> list[Any]:
+def decode_cursor(
+    cursor: str, field: str, kinds: tuple[str, ...] = ("number", "text")
+) -> list[Any]:
     """Decode a cursor made by :func:`encode_cursor`, checking every element's kind.
 
     ``kinds`` names each position's kind, ``"number"`` (finite: no NaN or 1e400) or
@@ -68,7 +70,10 @@ def decode_cursor(cursor: str, field: str, kinds: tuple[str, ...] = ("number", "
         key = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (ValueError, binascii.Error, UnicodeError, RecursionError) as exc:
         raise InvalidRequest(_MESSAGE, field) from exc
-    if (not isinstance(key, list) or len(key) != len(kinds)
-            or not all(_valid(v, k) for v, k in zip(key, kinds, strict=True))):
+    if (
+        not isinstance(key, list)
+        or len(key) != len(kinds)
+        or not all(_valid(v, k) for v, k in zip(key, kinds, strict=True))
+    ):
         raise InvalidRequest(_MESSAGE, field)
     return key

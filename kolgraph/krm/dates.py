@@ -62,7 +62,15 @@ DATE_PATTERN = r"^(19|2[01])[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 """The accepted dates as a JSON-schema pattern: YYYY-MM-DD from 1900 to 2199."""
 
 IsoDate = Annotated[
-    date, BeforeValidator(iso_date_only), AfterValidator(in_range),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN,
-                    "description": "YYYY-MM-DD, between 1900-01-01 and 2199-12-31"}),
+    date,
+    BeforeValidator(iso_date_only),
+    AfterValidator(in_range),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+            "description": "YYYY-MM-DD, between 1900-01-01 and 2199-12-31",
+        }
+    ),
 ]

@@ -19,9 +19,23 @@ from kolgraph.store import GraphStore
 from kolgraph.vocabulary import Department, EngagementType
 
 AUDITED_FIELDS = (
-    "type", "date", "datetime", "department", "employee_id", "channel", "product", "cost",
-    "amount", "nature_of_payment", "planned", "lat", "lon", "notes", "objective",
-    "key_messages", "outcome",
+    "type",
+    "date",
+    "datetime",
+    "department",
+    "employee_id",
+    "channel",
+    "product",
+    "cost",
+    "amount",
+    "nature_of_payment",
+    "planned",
+    "lat",
+    "lon",
+    "notes",
+    "objective",
+    "key_messages",
+    "outcome",
 )
 """Fields whose overwrite the audit event records (before and after; text only as changed)."""
 MAX_BULK = 1000
@@ -116,8 +130,9 @@ def no_nul(value: Any) -> Any:
                 try:
                     text.encode("utf-8")
                 except UnicodeEncodeError:
-                    raise ValueError("lone UTF-16 surrogates are not allowed; "
-                                     "send valid UTF-8 text") from None
+                    raise ValueError(
+                        "lone UTF-16 surrogates are not allowed; send valid UTF-8 text"
+                    ) from None
     return value
 
 
@@ -138,14 +153,16 @@ def parse_datetime(value: str, field: str = "datetime") -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidRequest(f"{value[:40]!r} is not an ISO 8601 date-time, e.g. "
-                             "2024-03-01T09:30:00Z", field) from None
+        raise InvalidRequest(
+            f"{value[:40]!r} is not an ISO 8601 date-time, e.g. 2024-03-01T09:30:00Z", field
+        ) from None
     checked(parsed.date(), field)
     return parsed
 
 
-def check_not_future(item: EngagementIn, field_path: Callable[[str], str],
-                     today: date | None = None) -> None:
+def check_not_future(
+    item: EngagementIn, field_path: Callable[[str], str], today: date | None = None
+) -> None:
     """Refuse an engagement dated after today (plus clock skew) unless it is planned.
 
     Examples
@@ -164,7 +181,9 @@ def check_not_future(item: EngagementIn, field_path: Callable[[str], str],
         if day > latest:
             raise InvalidRequest(
                 f"{name} {day} lies in the future; only planned engagements (planned: true) "
-                f"may be dated after {latest}", field_path(name))
+                f"may be dated after {latest}",
+                field_path(name),
+            )
 
 
 def _now() -> str:
@@ -197,8 +216,9 @@ def _resolve_hcps(store: GraphStore, items: list[EngagementIn]) -> list[str | No
     return out
 
 
-def _as_own_employee(viewer: Viewer, item: EngagementIn,
-                     where: Callable[[str], str]) -> EngagementIn:
+def _as_own_employee(
+    viewer: Viewer, item: EngagementIn, where: Callable[[str], str]
+) -> EngagementIn:
     """``item`` recorded as the field key's own employee (filled in when the body has none).
 
     Field keys act for one person: they may not record as anybody else. Other roles
@@ -208,10 +228,14 @@ def _as_own_employee(viewer: Viewer, item: EngagementIn,
         return item
     if item.employee_id is None:
         return item.model_copy(update={"employee_id": viewer.employee_id})
-    own = (f"its own employee id {viewer.employee_id!r}" if viewer.employee_id
-           else "no employee id (the key has none)")
-    raise AccessDenied(f"a field key records only as its own employee; send {own} "
-                       f"({where('employee_id')})")
+    own = (
+        f"its own employee id {viewer.employee_id!r}"
+        if viewer.employee_id
+        else "no employee id (the key has none)"
+    )
+    raise AccessDenied(
+        f"a field key records only as its own employee; send {own} ({where('employee_id')})"
+    )
 
 
 def _own_record(viewer: Viewer, old: dict[str, Any]) -> bool:
@@ -256,8 +280,9 @@ def record_engagements(
     """
     viewer.require(Permission.WRITE_ENGAGEMENTS)
     if len(items) > MAX_BULK:
-        raise InvalidRequest(f"at most {MAX_BULK} engagements per call, got {len(items)}",
-                             prefix or "body")
+        raise InvalidRequest(
+            f"at most {MAX_BULK} engagements per call, got {len(items)}", prefix or "body"
+        )
 
     def where(i: int, field: str) -> str:
         return ".".join(p for p in (prefix, str(i) if prefix else "", field) if p)
@@ -274,7 +299,9 @@ def record_engagements(
         if item.crm_id in seen:
             raise InvalidRequest(
                 f"crm_id {item.crm_id!r} appears twice in one call (items {seen[item.crm_id]} "
-                f"and {i})", where(i, "crm_id"))
+                f"and {i})",
+                where(i, "crm_id"),
+            )
         seen[item.crm_id] = i
     hcp_ids = _resolve_hcps(store, items)
     for i, (item, hcp_id) in enumerate(zip(items, hcp_ids, strict=True)):
@@ -282,57 +309,103 @@ def record_engagements(
             field = _field_of(item)
             raise InvalidRequest(
                 f"no HCP with {field} {getattr(item, field)!r}; look it up with GET /hcps/lookup",
-                where(i, field))
-    existing = {r["id"]: r for r in store.run(
-        "engagement_ids_existing", ids=[item.engagement_id for item in items])}
+                where(i, field),
+            )
+    existing = {
+        r["id"]: r
+        for r in store.run("engagement_ids_existing", ids=[item.engagement_id for item in items])
+    }
     for i, (item, hcp_id) in enumerate(zip(items, hcp_ids, strict=True)):
         old = existing.get(item.engagement_id)
         if old and old.get("hcp_id") not in (None, hcp_id):
             raise InvalidRequest(
                 f"engagement {item.crm_id!r} is already recorded for another HCP; "
-                "send a new crm_id", where(i, _field_of(item)))
+                "send a new crm_id",
+                where(i, _field_of(item)),
+            )
         if old and old.get("department") not in (None, item.department):
-            shown = (f"department {old['department']!r}"
-                     if viewer.sees_content_of(old["department"]) else "another department")
-            raise InvalidRequest(f"engagement {item.crm_id!r} already belongs to {shown}; "
-                                 "send a new crm_id", where(i, "department"))
+            shown = (
+                f"department {old['department']!r}"
+                if viewer.sees_content_of(old["department"])
+                else "another department"
+            )
+            raise InvalidRequest(
+                f"engagement {item.crm_id!r} already belongs to {shown}; send a new crm_id",
+                where(i, "department"),
+            )
         if old and not _own_record(viewer, old):
-            raise AccessDenied(f"engagement {item.crm_id!r} was recorded by another employee; "
-                               f"a field key changes only its own records ({where(i, 'crm_id')})")
+            raise AccessDenied(
+                f"engagement {item.crm_id!r} was recorded by another employee; "
+                f"a field key changes only its own records ({where(i, 'crm_id')})"
+            )
     now = _now()
     rows: list[dict[str, Any]] = []
     for item, hcp_id in zip(items, hcp_ids, strict=True):
         props = item.model_dump(exclude={"hcp_id", "npi", "hcp_crm_id"}, mode="json")
-        props.update(hcp_id=hcp_id, source="crm", source_id=item.crm_id, loaded_at=now,
-                     recorded_by=viewer.key_id)
+        props.update(
+            hcp_id=hcp_id,
+            source="crm",
+            source_id=item.crm_id,
+            loaded_at=now,
+            recorded_by=viewer.key_id,
+        )
         props = {k: v for k, v in props.items() if v is not None}
-        rows.append({
-            "id": item.engagement_id, "hcp_id": hcp_id, "props": props,
-            "department": item.department, "department_id": f"dept:{item.department}",
-            "employee_node_id": f"emp:{item.employee_id}" if item.employee_id else None,
-        })
+        rows.append(
+            {
+                "id": item.engagement_id,
+                "hcp_id": hcp_id,
+                "props": props,
+                "department": item.department,
+                "department_id": f"dept:{item.department}",
+                "employee_node_id": f"emp:{item.employee_id}" if item.employee_id else None,
+            }
+        )
     written = {r["id"] for r in store.run("record_engagements", rows=rows)}
     kept = [r for r in rows if r["id"] in written]
     with_employee = [r for r in kept if r["employee_node_id"]]
     if with_employee:
         store.write("link_engagement_employees", with_employee)
     results: list[dict[str, str]] = [
-        {"crm_id": item.crm_id, "id": row["id"], "hcp_id": row["hcp_id"],
-         "status": "updated" if row["id"] in existing else "created"}
+        {
+            "crm_id": item.crm_id,
+            "id": row["id"],
+            "hcp_id": row["hcp_id"],
+            "status": "updated" if row["id"] in existing else "created",
+        }
         for item, row in zip(items, rows, strict=True)
     ]
-    audit.append_events(store, [
-        audit.audit_event(viewer, "engagement.record", r["id"], {
-            "hcp_id": r["hcp_id"], "status": r["status"],
-            **({"changes": audit.changes(existing[r["id"]].get("props") or {}, row["props"],
-                                         AUDITED_FIELDS)} if r["id"] in existing else {})})
-        for r, row in zip(results, rows, strict=True) if r["id"] in written
-    ])
+    audit.append_events(
+        store,
+        [
+            audit.audit_event(
+                viewer,
+                "engagement.record",
+                r["id"],
+                {
+                    "hcp_id": r["hcp_id"],
+                    "status": r["status"],
+                    **(
+                        {
+                            "changes": audit.changes(
+                                existing[r["id"]].get("props") or {}, row["props"], AUDITED_FIELDS
+                            )
+                        }
+                        if r["id"] in existing
+                        else {}
+                    ),
+                },
+            )
+            for r, row in zip(results, rows, strict=True)
+            if r["id"] in written
+        ],
+    )
     for i, (item, row) in enumerate(zip(items, rows, strict=True)):
         if row["id"] not in written:  # lost a race with a writer for another HCP/department
             raise InvalidRequest(
                 f"engagement {item.crm_id!r} was recorded meanwhile for another HCP or "
-                "department; send a new crm_id", where(i, _field_of(item)))
+                "department; send a new crm_id",
+                where(i, _field_of(item)),
+            )
     return results
 
 
@@ -365,19 +438,27 @@ def engagement_history(
     checked(date_from, "date_from")
     checked(date_to, "date_to")
     hcp_node(store, hcp_id)
-    after_date, after_id = (decode_cursor(cursor, "cursor", ("text", "text")) if cursor
-                            else (None, None))
+    after_date, after_id = (
+        decode_cursor(cursor, "cursor", ("text", "text")) if cursor else (None, None)
+    )
     limit = max(1, min(limit, MAX_PAGE))
     rows = store.run(
-        "engagements_of_hcp", id=hcp_id, department=department, type=type,
+        "engagements_of_hcp",
+        id=hcp_id,
+        department=department,
+        type=type,
         date_from=date_from.isoformat() if date_from else None,
-        date_to=date_to.isoformat() if date_to else None, employee_id=employee_id,
-        after_date=after_date, after_id=after_id, limit=limit,
+        date_to=date_to.isoformat() if date_to else None,
+        employee_id=employee_id,
+        after_date=after_date,
+        after_id=after_id,
+        limit=limit,
     )
     items = [redact_engagement(r["engagement"], viewer) for r in rows]
     last = rows[-1]["engagement"] if rows else None
     next_cursor = (
         encode_cursor([last.get("date") or "", last["id"]])
-        if last is not None and len(rows) == limit else None
+        if last is not None and len(rows) == limit
+        else None
     )
     return items, next_cursor

@@ -116,8 +116,14 @@ def create_key(
     key = _PREFIX + secrets.token_urlsafe(32)
     digest = key_hash(key)
     props = {
-        "key_id": digest[:12], "key_hash": digest, "role": role, "department": department,
-        "employee_id": employee_id, "label": label, "created_at": _now(), "revoked": False,
+        "key_id": digest[:12],
+        "key_hash": digest,
+        "role": role,
+        "department": department,
+        "employee_id": employee_id,
+        "label": label,
+        "created_at": _now(),
+        "revoked": False,
     }
     store.run("create_api_key", id=f"apikey:{digest[:12]}", props=props)
     return key, _public(props)

@@ -92,8 +92,9 @@ def kpis(
     viewer.require(Permission.READ_KPIS)
     if not viewer.can(Permission.READ_ANY_DEPARTMENT_KPIS):
         if department not in (None, viewer.department):
-            raise AccessDenied(f"a {viewer.role} key sees KPIs of its own department "
-                               f"({viewer.department!r}) only")
+            raise AccessDenied(
+                f"a {viewer.role} key sees KPIs of its own department ({viewer.department!r}) only"
+            )
         department = viewer.department
     checked(period_start, "period_start")
     checked(period_end, "period_end")
@@ -104,48 +105,86 @@ def kpis(
     if segment is not None and segment not in SEGMENTS:
         raise InvalidRequest(f"segment must be one of {', '.join(SEGMENTS)}", "segment")
     start, end = period_start.isoformat(), period_end.isoformat()
-    where = {"period_start": start, "period_end": end, "department": department,
-             "employee_id": employee_id, "segment": segment, "territory": territory}
-    groups = store.run("kpi_by_segment", **where, field_types=sorted(FIELD_TYPES),
-                       detailing_types=sorted(DETAILING_TYPES), radius_m=policy.visit_radius_m)
+    where = {
+        "period_start": start,
+        "period_end": end,
+        "department": department,
+        "employee_id": employee_id,
+        "segment": segment,
+        "territory": territory,
+    }
+    groups = store.run(
+        "kpi_by_segment",
+        **where,
+        field_types=sorted(FIELD_TYPES),
+        detailing_types=sorted(DETAILING_TYPES),
+        radius_m=policy.visit_radius_m,
+    )
     totals: Counter[str] = Counter()
     employees: set[str] = set()
     contacted: dict[str, int] = {}
     for group in groups:
-        for name in ("engagements", "hcps", "field", "visits", "visits_located",
-                     "verified_visits", "detailing", "with_messages", "complete"):
+        for name in (
+            "engagements",
+            "hcps",
+            "field",
+            "visits",
+            "visits_located",
+            "verified_visits",
+            "detailing",
+            "with_messages",
+            "complete",
+        ):
             totals[name] += int(group[name] or 0)
         employees.update(e for e in group["employees"] or [] if e)
         if group["segment"] in SEGMENTS:
             contacted[group["segment"]] = int(group["hcps"])
-    outcomes = {r["outcome"]: int(r["n"]) for r in store.run(
-        "kpi_outcomes", **where, detailing_types=sorted(DETAILING_TYPES))}
-    plans = store.run("plans_in_period", period_start=start, period_end=end,
-                      department=department)
+    outcomes = {
+        r["outcome"]: int(r["n"])
+        for r in store.run("kpi_outcomes", **where, detailing_types=sorted(DETAILING_TYPES))
+    }
+    plans = store.run("plans_in_period", period_start=start, period_end=end, department=department)
     targets = sorted({p["hcp_id"] for p in plans})
     by_plan_key: Counter[tuple[str, str]] = Counter()
     for r in store.run("kpi_target_engagements", **where, hcp_ids=targets) if targets else []:
         by_plan_key[(r["hcp_id"], r["department"])] += int(r["n"])
     engaged_targets = {hcp_id for hcp_id, _ in by_plan_key}
     planned_total = sum(int(p["planned_engagements"]) for p in plans)
-    delivered = sum(min(by_plan_key[(p["hcp_id"], p["department"])], int(p["planned_engagements"]))
-                    for p in plans)
+    delivered = sum(
+        min(by_plan_key[(p["hcp_id"], p["department"])], int(p["planned_engagements"]))
+        for p in plans
+    )
     sizes = {r["segment"]: r["n"] for r in store.run("segment_sizes")}
     latest = None
     if not totals["engagements"]:
-        found = store.run("kpi_latest_engagement", department=department,
-                          employee_id=employee_id, segment=segment, territory=territory)
+        found = store.run(
+            "kpi_latest_engagement",
+            department=department,
+            employee_id=employee_id,
+            segment=segment,
+            territory=territory,
+        )
         latest = found[0]["latest"] if found else None
 
     field, detailing, located = totals["field"], totals["detailing"], totals["visits_located"]
     days = working_days(period_start, period_end)
-    content = _content_kpis(viewer, department, detailing, {
-        "call_report_completeness": _rate(totals["complete"], detailing),
-        "key_message_delivery_rate": _rate(totals["with_messages"], detailing),
-        "outcome_mix": dict(sorted(outcomes.items()))})
+    content = _content_kpis(
+        viewer,
+        department,
+        detailing,
+        {
+            "call_report_completeness": _rate(totals["complete"], detailing),
+            "key_message_delivery_rate": _rate(totals["with_messages"], detailing),
+            "outcome_mix": dict(sorted(outcomes.items())),
+        },
+    )
     return {
-        "period_start": start, "period_end": end, "department": department,
-        "territory": territory, "employee_id": employee_id, "segment": segment,
+        "period_start": start,
+        "period_end": end,
+        "department": department,
+        "territory": territory,
+        "employee_id": employee_id,
+        "segment": segment,
         "engagements": totals["engagements"],
         "latest_engagement_date": latest,
         "hcps_engaged": totals["hcps"],
@@ -155,22 +194,28 @@ def kpis(
         "working_days": days,
         "call_rate": round(field / days, 4) if days else None,
         "call_rate_per_employee": round(field / days / len(employees), 4)
-        if days and employees else None,
+        if days and employees
+        else None,
         "visits": totals["visits"],
         "visits_located": located,
         "verified_visits": totals["verified_visits"],
         "verified_visit_rate": _rate(totals["verified_visits"], located),
         **content,
         "segment_coverage": [
-            {"segment": s, "hcps": sizes.get(s, 0), "contacted": contacted.get(s, 0),
-             "coverage": _rate(contacted.get(s, 0), sizes.get(s, 0))}
+            {
+                "segment": s,
+                "hcps": sizes.get(s, 0),
+                "contacted": contacted.get(s, 0),
+                "coverage": _rate(contacted.get(s, 0), sizes.get(s, 0)),
+            }
             for s in SEGMENTS
         ],
     }
 
 
-def _content_kpis(viewer: Viewer, department: str | None, detailing: int,
-                  figures: dict[str, Any]) -> dict[str, Any]:
+def _content_kpis(
+    viewer: Viewer, department: str | None, detailing: int, figures: dict[str, Any]
+) -> dict[str, Any]:
     """The KPIs drawn from what was discussed, withheld when they would reveal it.
 
     Across the firewall (another department, or all departments for a role that does not
@@ -190,12 +235,19 @@ def _content_kpis(viewer: Viewer, department: str | None, detailing: int,
     if viewer.sees_content_of(department):
         return {**figures, "suppressed": []}
     if detailing < MIN_AGGREGATE_COUNT:
-        return {"call_report_completeness": None, "key_message_delivery_rate": None,
-                "outcome_mix": {}, "suppressed": sorted(figures)}
+        return {
+            "call_report_completeness": None,
+            "key_message_delivery_rate": None,
+            "outcome_mix": {},
+            "suppressed": sorted(figures),
+        }
     mix: dict[str, int] = {}
     for outcome, n in figures["outcome_mix"].items():
         key = outcome if n >= MIN_AGGREGATE_COUNT else "other"
         mix[key] = mix.get(key, 0) + n
     small = mix.get("other", MIN_AGGREGATE_COUNT) < MIN_AGGREGATE_COUNT
-    return {**figures, "outcome_mix": {} if small else dict(sorted(mix.items())),
-            "suppressed": ["outcome_mix"] if small else []}
+    return {
+        **figures,
+        "outcome_mix": {} if small else dict(sorted(mix.items())),
+        "suppressed": ["outcome_mix"] if small else [],
+    }

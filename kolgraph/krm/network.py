@@ -39,11 +39,13 @@ def layout_positions(
     graph.add_edges_from(edges)
     raw = nx.spring_layout(graph, seed=seed, weight=None) if len(nodes) > 1 else {}
     cx, cy = raw.get(center, (0.0, 0.0))
-    shifted = {n: (float(raw[n][0] - cx), float(raw[n][1] - cy)) if n in raw else (0.0, 0.0)
-               for n in nodes}
+    shifted = {
+        n: (float(raw[n][0] - cx), float(raw[n][1] - cy)) if n in raw else (0.0, 0.0) for n in nodes
+    }
     span = max((max(abs(x), abs(y)) for x, y in shifted.values()), default=0.0) or 1.0
-    return {n: (round(x / span, 4) + 0.0, round(y / span, 4) + 0.0)
-            for n, (x, y) in shifted.items()}
+    return {
+        n: (round(x / span, 4) + 0.0, round(y / span, 4) + 0.0) for n, (x, y) in shifted.items()
+    }
 
 
 def _key(layer: str, source: str, target: str) -> tuple[str, str, str]:
@@ -110,17 +112,22 @@ def ego_network(
             break
     nodes = {r["id"]: r for r in store.run("network_nodes", ids=list(hop_of))}
     shown = [i for i in hop_of if i in nodes]
-    pos = layout_positions(shown, [(s, t) for (_, s, t) in edges if s in nodes and t in nodes],
-                           center=hcp_id)
+    pos = layout_positions(
+        shown, [(s, t) for (_, s, t) in edges if s in nodes and t in nodes], center=hcp_id
+    )
     return {
         "center": hcp_id,
         "hops": hops,
         "layers": layers,
-        "nodes": [{**nodes[i], "hop": h, "x": pos[i][0], "y": pos[i][1]}
-                  for i, h in hop_of.items() if i in nodes],
+        "nodes": [
+            {**nodes[i], "hop": h, "x": pos[i][0], "y": pos[i][1]}
+            for i, h in hop_of.items()
+            if i in nodes
+        ],
         "edges": [
             {"source": s, "target": t, "layer": layer, "weight": w}
-            for (layer, s, t), w in edges.items() if s in hop_of and t in hop_of
+            for (layer, s, t), w in edges.items()
+            if s in hop_of and t in hop_of
         ],
         "truncated": truncated,
     }

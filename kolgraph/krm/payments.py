@@ -33,8 +33,9 @@ __all__ = ["industry_payments", "summarise"]
 RECENT = 50
 
 
-def _groups(rows: list[dict[str, Any]], keys: Iterable[tuple[Hashable, dict[str, Any]]],
-            field: str) -> list[dict[str, Any]]:
+def _groups(
+    rows: list[dict[str, Any]], keys: Iterable[tuple[Hashable, dict[str, Any]]], field: str
+) -> list[dict[str, Any]]:
     count: dict[Any, int] = defaultdict(int)
     amount: dict[Any, float] = defaultdict(float)
     for key, row in keys:
@@ -53,8 +54,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "payments": len(rows),
         "total": round(sum(float(r.get("amount") or 0.0) for r in rows), 2),
-        "ours_total": round(sum(float(r.get("amount") or 0.0) for r in rows if r.get("ours")),
-                            2),
+        "ours_total": round(sum(float(r.get("amount") or 0.0) for r in rows if r.get("ours")), 2),
         "by_manufacturer": _groups(rows, ((r.get("manufacturer"), r) for r in rows), "name"),
         "by_nature": _groups(rows, ((r.get("nature"), r) for r in rows), "nature"),
         "by_product": _groups(rows, products, "product"),

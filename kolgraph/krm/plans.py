@@ -18,8 +18,16 @@ from kolgraph.krm.profiles import hcp_node, parse_json
 from kolgraph.store import GraphStore
 
 PlanStatus = Literal["draft", "active", "closed"]
-PLAN_AUDITED_FIELDS = ("owner", "objectives", "period_start", "period_end",
-                       "planned_engagements", "planned_by_type", "budget", "status")
+PLAN_AUDITED_FIELDS = (
+    "owner",
+    "objectives",
+    "period_start",
+    "period_end",
+    "planned_engagements",
+    "planned_by_type",
+    "budget",
+    "status",
+)
 
 
 class PlanIn(BaseModel):
@@ -88,15 +96,19 @@ def may_change_plan(viewer: Viewer, department: str | None) -> bool:
     """
     if not viewer.can(Permission.WRITE_PLANS):
         return False
-    return (viewer.role == "admin" or viewer.department == "compliance"
-            or (department is not None and viewer.department == department))
+    return (
+        viewer.role == "admin"
+        or viewer.department == "compliance"
+        or (department is not None and viewer.department == department)
+    )
 
 
 def _plan(store: GraphStore, plan_id: str) -> dict[str, Any]:
     rows = store.run("plan_by_id", id=plan_id)
     if not rows:
-        raise UnknownObject(f"no plan with id {plan_id!r}; list an HCP's plans with "
-                            "GET /hcps/{hcp_id}/plans")
+        raise UnknownObject(
+            f"no plan with id {plan_id!r}; list an HCP's plans with GET /hcps/{{hcp_id}}/plans"
+        )
     return dict(rows[0]["plan"])
 
 
@@ -114,8 +126,10 @@ def save_plan(
     """
     viewer.require(Permission.WRITE_PLANS)
     if not viewer.may_write_for(plan.department):
-        raise AccessDenied(f"a {viewer.role} key of department {viewer.department!r} may not "
-                           f"plan for {plan.department!r}")
+        raise AccessDenied(
+            f"a {viewer.role} key of department {viewer.department!r} may not "
+            f"plan for {plan.department!r}"
+        )
     hcp_node(store, plan.hcp_id)
     now = _now()
     old: dict[str, Any] | None = None
@@ -124,20 +138,27 @@ def save_plan(
     else:
         old = _plan(store, plan_id)
         if not may_change_plan(viewer, old.get("department")):
-            raise AccessDenied(f"plan {plan_id} belongs to another department; only that "
-                               "department, compliance or an admin may change it")
+            raise AccessDenied(
+                f"plan {plan_id} belongs to another department; only that "
+                "department, compliance or an admin may change it"
+            )
         for field in ("department", "hcp_id"):
             if old.get(field) not in (None, getattr(plan, field)):
-                raise InvalidRequest(f"a plan's {field} cannot change; create a new plan",
-                                     field)
+                raise InvalidRequest(f"a plan's {field} cannot change; create a new plan", field)
         created = old.get("created_at") or now
     props = plan.model_dump(mode="json")
     if old is not None and not viewer.can(Permission.SEE_SPEND):
         props["budget"] = old.get("budget")  # a role that never sees the budget keeps it
     props["planned_by_type"] = json.dumps(props["planned_by_type"], sort_keys=True)
     props.update(created_at=created, updated_at=now, updated_by=viewer.key_id, source="krm")
-    rows = store.run("save_plan", id=plan_id, hcp_id=plan.hcp_id, props=props,
-                     department=plan.department, department_id=f"dept:{plan.department}")
+    rows = store.run(
+        "save_plan",
+        id=plan_id,
+        hcp_id=plan.hcp_id,
+        props=props,
+        department=plan.department,
+        department_id=f"dept:{plan.department}",
+    )
     detail: dict[str, Any] = {"hcp_id": plan.hcp_id}
     if old is not None:
         detail["changes"] = audit.changes(old, props, PLAN_AUDITED_FIELDS)
@@ -162,8 +183,13 @@ def plan_vs_actual(store: GraphStore, viewer: Viewer, plan_id: str) -> dict[str,
     """Planned engagements and budget against what the department actually did in the period."""
     viewer.require(Permission.READ_PLANS)
     plan = _plan(store, plan_id)
-    rows = store.run("plan_actuals", hcp_id=plan["hcp_id"], department=plan["department"],
-                     period_start=plan["period_start"], period_end=plan["period_end"])
+    rows = store.run(
+        "plan_actuals",
+        hcp_id=plan["hcp_id"],
+        department=plan["department"],
+        period_start=plan["period_start"],
+        period_end=plan["period_end"],
+    )
     planned_by_type = parse_json(plan.get("planned_by_type")) or {}
     actual_by_type = {r["type"]: r["engagements"] for r in rows}
     actual = sum(actual_by_type.values())

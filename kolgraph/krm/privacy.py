@@ -38,19 +38,64 @@ from kolgraph.store import GraphStore
 
 # HCP properties that identify the person; scores, specialty and state stay (aggregates).
 HCP_PERSONAL = (
-    "name", "family", "given", "initials", "name_key", "npi", "orcid", "crm_id", "profile_id",
-    "credential", "city", "postal_code", "lat", "lon", "institution", "email", "phone",
-    "source_id", "address", "address_1", "address_2", "street", "fax", "website",
-    "affiliation", "affiliations", "department_name", "location_source",
+    "name",
+    "family",
+    "given",
+    "initials",
+    "name_key",
+    "npi",
+    "orcid",
+    "crm_id",
+    "profile_id",
+    "credential",
+    "city",
+    "postal_code",
+    "lat",
+    "lon",
+    "institution",
+    "email",
+    "phone",
+    "source_id",
+    "address",
+    "address_1",
+    "address_2",
+    "street",
+    "fax",
+    "website",
+    "affiliation",
+    "affiliations",
+    "department_name",
+    "location_source",
 )
 MENTION_PERSONAL = (
-    "name", "family", "given", "initials", "name_key", "block_key", "affiliation",
-    "affiliations", "orcid", "openalex_author", "npi", "crm_id", "email", "source_id",
+    "name",
+    "family",
+    "given",
+    "initials",
+    "name_key",
+    "block_key",
+    "affiliation",
+    "affiliations",
+    "orcid",
+    "openalex_author",
+    "npi",
+    "crm_id",
+    "email",
+    "source_id",
 )
 ENGAGEMENT_PERSONAL = ("notes", "objective", "outcome", "key_messages", "lat", "lon", "datetime")
 # Free text any record about the person may hold: cleared on every such record.
-FREE_TEXT = ("notes", "objective", "objectives", "outcome", "key_messages", "comment",
-             "comments", "free_text", "description")
+FREE_TEXT = (
+    "notes",
+    "objective",
+    "objectives",
+    "outcome",
+    "key_messages",
+    "comment",
+    "comments",
+    "free_text",
+    "description",
+)
 PRESCRIBING_PERSONAL = ("npi",)
 
 
@@ -75,9 +120,11 @@ def erasure_secret(store: GraphStore) -> bytes:
     if data_dir is None:
         value = os.environ.get(SECRET_ENV, "")
         if len(value) < 32:
-            raise ConfigError(f"set {SECRET_ENV} to a random secret of at least 32 "
-                              "characters (e.g. 'openssl rand -hex 32'); erasure pseudonyms "
-                              "are keyed with it")
+            raise ConfigError(
+                f"set {SECRET_ENV} to a random secret of at least 32 "
+                "characters (e.g. 'openssl rand -hex 32'); erasure pseudonyms "
+                "are keyed with it"
+            )
         return value.encode()
     path = Path(data_dir) / SECRET_FILE
     try:
@@ -102,10 +149,20 @@ def pseudonym(hcp_id: str, secret: bytes) -> str:
 
 
 # Records about the person, exported whole; other neighbours (papers, sessions) as links.
-PERSONAL_RECORDS = ("Engagement", "Plan", "Score", "Mention", "PrescribingYear", "QuizResult",
-                    "SpeakerProposal")
-_CLEARED = {"Mention": MENTION_PERSONAL, "Engagement": ENGAGEMENT_PERSONAL,
-            "PrescribingYear": PRESCRIBING_PERSONAL}
+PERSONAL_RECORDS = (
+    "Engagement",
+    "Plan",
+    "Score",
+    "Mention",
+    "PrescribingYear",
+    "QuizResult",
+    "SpeakerProposal",
+)
+_CLEARED = {
+    "Mention": MENTION_PERSONAL,
+    "Engagement": ENGAGEMENT_PERSONAL,
+    "PrescribingYear": PRESCRIBING_PERSONAL,
+}
 
 
 def _scrubbed(value: Any, tokens: dict[str, str]) -> Any:
@@ -157,23 +214,37 @@ def subject_export(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, 
     for row in _linked(store, hcp_id):
         if row["label"] in PERSONAL_RECORDS:
             records.setdefault(row["label"], []).append(
-                {"relationship": row["type"], **dict(row["node"]), "link": row["props"]})
+                {"relationship": row["type"], **dict(row["node"]), "link": row["props"]}
+            )
         else:
-            links.append({"type": row["type"], "label": row["label"], "id": row["id"],
-                          "props": row["props"]})
-    targets = [hcp_id, *sorted({r["id"] for label in ("Engagement", "Plan")
-                                for r in records.get(label, [])})]
+            links.append(
+                {"type": row["type"], "label": row["label"], "id": row["id"], "props": row["props"]}
+            )
+    targets = [
+        hcp_id,
+        *sorted({r["id"] for label in ("Engagement", "Plan") for r in records.get(label, [])}),
+    ]
     trail = [event for target in targets for event in _audit_trail(store, viewer, target)]
-    audit.record(store, viewer, "privacy.export", hcp_id,
-                 {"records": sum(len(v) for v in records.values()), "links": len(links)})
+    audit.record(
+        store,
+        viewer,
+        "privacy.export",
+        hcp_id,
+        {"records": sum(len(v) for v in records.values()), "links": len(links)},
+    )
     return {"hcp": node, "records": records, "links": links, "audit": trail}
 
 
 def _audit_trail(store: GraphStore, viewer: Viewer, target: str) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     while True:
-        page = audit.query_events(store, viewer, target=target, limit=audit.MAX_PAGE,
-                                  after=events[-1]["id"] if events else None)
+        page = audit.query_events(
+            store,
+            viewer,
+            target=target,
+            limit=audit.MAX_PAGE,
+            after=events[-1]["id"] if events else None,
+        )
         events += page
         if len(page) < audit.MAX_PAGE:
             return events
@@ -210,8 +281,9 @@ def erase_subject(
         label, props = row["label"], dict(row["node"])
         if label == "HCP" or row["id"] is None:
             continue  # other physicians (referral partners) are not this person's records
-        gone = set(_CLEARED.get(label, ())) | (set(FREE_TEXT) if label in PERSONAL_RECORDS
-                                               else set())
+        gone = set(_CLEARED.get(label, ())) | (
+            set(FREE_TEXT) if label in PERSONAL_RECORDS else set()
+        )
         cleared = {k: _scrubbed(v, tokens) for k, v in props.items() if k not in gone}
         if cleared != props:
             per_label.setdefault(label, {})[row["id"]] = {"id": row["id"], "props": cleared}
@@ -221,14 +293,34 @@ def erase_subject(
     changed = 0
     for label, rows in sorted(per_label.items()):
         changed += store.write("replace_node_properties", list(rows.values()), {"label": label})
-    events = int(store.run("audit_pseudonymise_subject", old=hcp_id, new=new_id,
-                           quoted=json.dumps(hcp_id), new_quoted=json.dumps(new_id))[0]["n"])
-    audit.record(store, viewer, "privacy.erase", new_id,
-                 {"request_reference": (reference or "")[:200], "records_cleared": changed,
-                  "audit_events_pseudonymised": events})
+    events = int(
+        store.run(
+            "audit_pseudonymise_subject",
+            old=hcp_id,
+            new=new_id,
+            quoted=json.dumps(hcp_id),
+            new_quoted=json.dumps(new_id),
+        )[0]["n"]
+    )
+    audit.record(
+        store,
+        viewer,
+        "privacy.erase",
+        new_id,
+        {
+            "request_reference": (reference or "")[:200],
+            "records_cleared": changed,
+            "audit_events_pseudonymised": events,
+        },
+    )
     rewritten = rewrite_persistence(store)
-    return {"hcp_id": new_id, "records_cleared": changed, "audit_events_pseudonymised": events,
-            "persistence_rewritten": rewritten, "erased_at": at}
+    return {
+        "hcp_id": new_id,
+        "records_cleared": changed,
+        "audit_events_pseudonymised": events,
+        "persistence_rewritten": rewritten,
+        "erased_at": at,
+    }
 
 
 def rewrite_persistence(store: GraphStore, timeout: float = 120.0) -> bool:

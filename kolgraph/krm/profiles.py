@@ -11,15 +11,47 @@ from kolgraph.krm.access import Permission, Viewer
 from kolgraph.store import GraphStore
 
 IDENTITY = (
-    "id", "name", "family", "given", "npi", "orcid", "crm_id", "profile_id", "credential",
-    "specialty", "taxonomy", "institution", "city", "state", "country", "postal_code", "lat", "lon",
+    "id",
+    "name",
+    "family",
+    "given",
+    "npi",
+    "orcid",
+    "crm_id",
+    "profile_id",
+    "credential",
+    "specialty",
+    "taxonomy",
+    "institution",
+    "city",
+    "state",
+    "country",
+    "postal_code",
+    "lat",
+    "lon",
 )
 SCORES = (
-    "influence", "scientific", "congress", "trials", "network", "referral", "pagerank",
-    "betweenness", "reach_1", "reach_2",
+    "influence",
+    "scientific",
+    "congress",
+    "trials",
+    "network",
+    "referral",
+    "pagerank",
+    "betweenness",
+    "reach_1",
+    "reach_2",
 )
-CLASSIFICATION = ("tier", "segment", "scope", "community", "community_role", "rising_star",
-                  "influence_percentile", "score_run")
+CLASSIFICATION = (
+    "tier",
+    "segment",
+    "scope",
+    "community",
+    "community_role",
+    "rising_star",
+    "influence_percentile",
+    "score_run",
+)
 
 
 def hcp_node(store: GraphStore, hcp_id: str) -> dict[str, Any]:
@@ -33,8 +65,7 @@ def hcp_node(store: GraphStore, hcp_id: str) -> dict[str, Any]:
     rows = store.run("node_by_id", {"label": "HCP"}, id=hcp_id)
     if not rows:
         raise UnknownHcp(
-            f"no HCP with id {hcp_id!r}; find it with GET /hcps?q=... or "
-            "GET /hcps/lookup?npi=..."
+            f"no HCP with id {hcp_id!r}; find it with GET /hcps?q=... or GET /hcps/lookup?npi=..."
         )
     return dict(rows[0]["props"])
 
@@ -68,7 +99,8 @@ def _engagements(rows: list[dict[str, Any]], viewer: Viewer) -> dict[str, Any]:
     spend_ok = viewer.can(Permission.SEE_SPEND)
     departments = [
         {
-            "department": r["department"], "engagements": r["engagements"],
+            "department": r["department"],
+            "engagements": r["engagements"],
             "last_date": r["last_date"],
             "spend": round(float(r["spend"] or 0.0), 2) if spend_ok else None,
         }
@@ -89,8 +121,10 @@ def _publications(pubs: list[dict[str, Any]], topics: list[dict[str, Any]]) -> d
         "count": len(pubs),
         "first_author": sum(p.get("role") in ("first", "single") for p in pubs),
         "last_author": sum(p.get("role") == "last" for p in pubs),
-        "first_year": min(years, default=None), "last_year": max(years, default=None),
-        "recent": recent, "top_topics": topics,
+        "first_year": min(years, default=None),
+        "last_year": max(years, default=None),
+        "recent": recent,
+        "top_topics": topics,
     }
 
 
@@ -113,7 +147,7 @@ def hcp_profile(
         hcp_node(store, hcp_id)  # raises UnknownHcp with the hint
     b = rows[0]
     node = b["hcp"]
-    score, run = (b["score"] or [{}, None])
+    score, run = b["score"] or [{}, None]
     score = score or {}
     explanation = parse_json(score.get("explanation"))
     if run is not None:
@@ -125,21 +159,25 @@ def hcp_profile(
             "industry": node.get("industry", score.get("industry")),
             "reason": node.get("eligibility_reason", score.get("eligibility_reason")),
         },
-        "affiliations": sorted(b["affiliations"],
-                               key=lambda a: (-(a.get("year") or 0), str(a.get("name")))),
+        "affiliations": sorted(
+            b["affiliations"], key=lambda a: (-(a.get("year") or 0), str(a.get("name")))
+        ),
         "scores": {k: node.get(k, score.get(k)) for k in SCORES},
         "classification": {k: node.get(k, score.get(k)) for k in CLASSIFICATION},
         "explanation": explanation if isinstance(explanation, dict) else None,
         "score_run": run,
         "publications": _publications(b["publications"], b["top_topics"]),
         "congresses": {
-            "sessions": b["sessions"], "congresses": b["congresses"],
+            "sessions": b["sessions"],
+            "congresses": b["congresses"],
             "roles": sorted(r for r in b["congress_roles"] or [] if r),
             "last_year": b["congress_last_year"],
         },
         "trials": b["trials"],
-        "referrals": {"outgoing": _referrals(b["referrals_out"]),
-                      "incoming": _referrals(b["referrals_in"])},
+        "referrals": {
+            "outgoing": _referrals(b["referrals_out"]),
+            "incoming": _referrals(b["referrals_in"]),
+        },
         "top_collaborators": b["collaborators"],
         "engagement_summary": _engagements(b["engagement_departments"], viewer),
     }

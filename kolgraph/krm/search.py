@@ -70,18 +70,31 @@ def search_hcps(
     after_value, after_id = decode_cursor(cursor, "cursor") if cursor else (None, None)
     ids: list[str] | None = None
     if _lower(filters.topic):
-        ids = [r["id"] for r in store.run("hcp_ids_by_topic", topic=_lower(filters.topic),
-                                          limit=_TOPIC_CAP)]
+        ids = [
+            r["id"]
+            for r in store.run("hcp_ids_by_topic", topic=_lower(filters.topic), limit=_TOPIC_CAP)
+        ]
     limit = max(1, min(limit, MAX_PAGE))
     rows = store.run(
-        f"search_hcps_{order}", {"sort": sort},
-        ids=ids, q=_lower(filters.q), specialty=_lower(filters.specialty),
-        institution=_lower(filters.institution), city=_lower(filters.city),
-        state=filters.state, country=filters.country, tier=filters.tier,
-        segment=filters.segment, scope=filters.scope, community=filters.community,
-        min_influence=filters.min_influence, rising_star=filters.rising_star,
+        f"search_hcps_{order}",
+        {"sort": sort},
+        ids=ids,
+        q=_lower(filters.q),
+        specialty=_lower(filters.specialty),
+        institution=_lower(filters.institution),
+        city=_lower(filters.city),
+        state=filters.state,
+        country=filters.country,
+        tier=filters.tier,
+        segment=filters.segment,
+        scope=filters.scope,
+        community=filters.community,
+        min_influence=filters.min_influence,
+        rising_star=filters.rising_star,
         include_non_hcp=filters.include_non_hcp,
-        after_value=after_value, after_id=after_id, limit=limit,
+        after_value=after_value,
+        after_id=after_id,
+        limit=limit,
     )
     items = [row["hcp"] for row in rows]
     next_cursor = (
@@ -127,8 +140,9 @@ def lookup_hcps(
     missing: list[dict[str, str]] = []
     for kind, values in identifiers.items():
         if kind not in ID_KINDS:
-            raise InvalidRequest(f"unknown identifier kind {kind!r}; use {', '.join(ID_KINDS)}",
-                                 kind)
+            raise InvalidRequest(
+                f"unknown identifier kind {kind!r}; use {', '.join(ID_KINDS)}", kind
+            )
         if not values:
             continue
         rows = store.run("hcps_by_identifier", {"prop": kind}, values=list(values))

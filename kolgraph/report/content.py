@@ -94,7 +94,12 @@ def report_content(
     if network.get("truncated"):
         notes.append(f"network cut at {max_nodes} people")
     return ReportContent(
-        hcp_id=hcp_id, profile=profile, contacts=contacts, history=history, network=network,
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), viewer=viewer,
+        hcp_id=hcp_id,
+        profile=profile,
+        contacts=contacts,
+        history=history,
+        network=network,
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        viewer=viewer,
         notes=notes,
     )

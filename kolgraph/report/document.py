@@ -60,8 +60,11 @@ def bar(value: Any, largest: float) -> float:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("kolgraph.report", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), undefined=ChainableUndefined)
+    env = Environment(
+        loader=PackageLoader("kolgraph.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=ChainableUndefined,
+    )
     env.globals.update(fmt=fmt, money=money, bar=bar)
     return env
 
@@ -77,21 +80,32 @@ def render_html(content: ReportContent) -> str:
     components = (expl or {}).get("components") or []
     evidence = (expl or {}).get("evidence") or {}
     papers = evidence.get("papers") or profile["publications"].get("recent") or []
-    topics = [t.get("name") or t.get("topic") or t.get("id")
-              for t in profile["publications"].get("top_topics") or []]
+    topics = [
+        t.get("name") or t.get("topic") or t.get("id")
+        for t in profile["publications"].get("top_topics") or []
+    ]
     spend_visible = content.contacts.get("total_spend") is not None
     template = _environment().get_template("profile.html.j2")
     return template.render(
-        hcp_id=content.hcp_id, ident=profile["identity"], scores=profile["scores"],
-        cls=profile["classification"], expl=expl, profile=profile,
-        pubs=profile["publications"], cong=profile["congresses"], papers=papers[:5],
+        hcp_id=content.hcp_id,
+        ident=profile["identity"],
+        scores=profile["scores"],
+        cls=profile["classification"],
+        expl=expl,
+        profile=profile,
+        pubs=profile["publications"],
+        cong=profile["congresses"],
+        papers=papers[:5],
         topics=[t for t in topics if t][:8],
-        max_contribution=max((float(c.get("contribution") or 0) for c in components),
-                             default=0.0),
+        max_contribution=max((float(c.get("contribution") or 0) for c in components), default=0.0),
         collaborators=_names(profile.get("top_collaborators") or []),
-        picture=network_svg(content.network), contacts=content.contacts,
-        spend_visible=spend_visible, history=content.history,
-        viewer=content.viewer, generated_at=content.generated_at, run=profile.get("score_run"),
+        picture=network_svg(content.network),
+        contacts=content.contacts,
+        spend_visible=spend_visible,
+        history=content.history,
+        viewer=content.viewer,
+        generated_at=content.generated_at,
+        run=profile.get("score_run"),
         notes=content.notes,
     )
 

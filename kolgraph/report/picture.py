@@ -26,8 +26,12 @@ from kolgraph.errors import ExchangeError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-LAYER_COLOURS = {"coauthor": "#4c72b0", "referral": "#dd8452", "congress": "#55a868",
-                 "trial": "#c44e52"}
+LAYER_COLOURS = {
+    "coauthor": "#4c72b0",
+    "referral": "#dd8452",
+    "congress": "#55a868",
+    "trial": "#c44e52",
+}
 MATPLOTLIB_MISSING = (
     "the report's network picture needs matplotlib: pip install 'kolgraph[report]' (in a "
     "kolgraph checkout: pip install -e '.[report]')"
@@ -81,30 +85,50 @@ def network_figure(network: dict[str, Any], *, size: tuple[float, float] = (5.2,
         a, b = nodes.get(edge["source"]), nodes.get(edge["target"])
         if a is None or b is None:
             continue
-        ax.plot([a["x"], b["x"]], [a["y"], b["y"]], color=LAYER_COLOURS.get(edge["layer"], "#999"),
-                linewidth=0.6 + min(float(edge.get("weight") or 1.0), 5.0) * 0.4, alpha=0.6,
-                zorder=1)
-    order = sorted({n.get("community") for n in nodes.values() if n.get("community") is not None},
-                   key=str)
+        ax.plot(
+            [a["x"], b["x"]],
+            [a["y"], b["y"]],
+            color=LAYER_COLOURS.get(edge["layer"], "#999"),
+            linewidth=0.6 + min(float(edge.get("weight") or 1.0), 5.0) * 0.4,
+            alpha=0.6,
+            zorder=1,
+        )
+    order = sorted(
+        {n.get("community") for n in nodes.values() if n.get("community") is not None}, key=str
+    )
     for node in nodes.values():
         centre = node["id"] == network["center"]
         influence = float(node.get("influence") or 0.0)
-        ax.scatter([node["x"]], [node["y"]], s=40 + influence * 6 + (200 if centre else 0),
-                   color=community_colour(node.get("community"), order),
-                   edgecolors="black" if centre else "white", linewidths=2 if centre else 0.8,
-                   zorder=3)
+        ax.scatter(
+            [node["x"]],
+            [node["y"]],
+            s=40 + influence * 6 + (200 if centre else 0),
+            color=community_colour(node.get("community"), order),
+            edgecolors="black" if centre else "white",
+            linewidths=2 if centre else 0.8,
+            zorder=3,
+        )
         if centre or influence >= 50 or len(nodes) <= 12:
-            ax.annotate(str(node.get("name") or node["id"]), (node["x"], node["y"]),
-                        textcoords="offset points", xytext=(0, 9), ha="center",
-                        fontsize=8 if centre else 6.5, zorder=4,
-                        fontweight="bold" if centre else "normal")
+            ax.annotate(
+                str(node.get("name") or node["id"]),
+                (node["x"], node["y"]),
+                textcoords="offset points",
+                xytext=(0, 9),
+                ha="center",
+                fontsize=8 if centre else 6.5,
+                zorder=4,
+                fontweight="bold" if centre else "normal",
+            )
     layers = sorted({e["layer"] for e in network["edges"]})
     if layers:
-        ax.legend(handles=[Line2D([0], [0], color=LAYER_COLOURS.get(x, "#999"), label=x)
-                           for x in layers], loc="best", fontsize=7, frameon=False)
+        ax.legend(
+            handles=[Line2D([0], [0], color=LAYER_COLOURS.get(x, "#999"), label=x) for x in layers],
+            loc="best",
+            fontsize=7,
+            frameon=False,
+        )
     if len(nodes) <= 1:
-        ax.text(0.5, 0.2, "no ties recorded yet", transform=ax.transAxes, ha="center",
-                color="#777")
+        ax.text(0.5, 0.2, "no ties recorded yet", transform=ax.transAxes, ha="center", color="#777")
     ax.set_axis_off()
     ax.margins(0.15)
     fig.tight_layout()
@@ -117,7 +141,7 @@ def network_svg(network: dict[str, Any]) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg")
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def save_network_png(network: dict[str, Any], path: Path, *, dpi: int = 150) -> Path:

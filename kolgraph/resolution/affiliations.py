@@ -46,7 +46,7 @@ def ngrams(text: str) -> Counter[str]:
         if not word:
             continue
         padded = f" {word} "
-        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
     return grams
 
 
@@ -74,8 +74,9 @@ class AffiliationIdf:
         return cls(idf, round(math.log((1 + n) / 2) + 1.0, 4))
 
     def _make_vector(self, text: str) -> tuple[dict[str, float], float]:
-        weights = {g: (1 + math.log(c)) * self.idf.get(g, self.default)
-                   for g, c in ngrams(text).items()}
+        weights = {
+            g: (1 + math.log(c)) * self.idf.get(g, self.default) for g, c in ngrams(text).items()
+        }
         norm = math.sqrt(sum(w * w for w in weights.values()))
         return weights, norm
 
@@ -85,9 +86,14 @@ class AffiliationIdf:
         if not norm:
             return np.empty(0, dtype=np.int32), np.empty(0)
         columns = self._columns
-        return (np.fromiter((columns.setdefault(g, len(columns)) for g in weights),
-                            dtype=np.int32, count=len(weights)),
-                np.fromiter(weights.values(), dtype=float, count=len(weights)) / norm)
+        return (
+            np.fromiter(
+                (columns.setdefault(g, len(columns)) for g in weights),
+                dtype=np.int32,
+                count=len(weights),
+            ),
+            np.fromiter(weights.values(), dtype=float, count=len(weights)) / norm,
+        )
 
     def unit_rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The unit-length 3-gram vectors of ``texts``, one sparse row each (cached per
@@ -97,8 +103,9 @@ class AffiliationIdf:
         np.cumsum([len(c) for c, _ in rows], out=indptr[1:])
         indices = np.concatenate([c for c, _ in rows]) if rows else np.empty(0, np.int32)
         data = np.concatenate([w for _, w in rows]) if rows else np.empty(0)
-        return sparse.csr_matrix((data, indices, indptr),
-                                 shape=(len(rows), max(len(self._columns), 1)))
+        return sparse.csr_matrix(
+            (data, indices, indptr), shape=(len(rows), max(len(self._columns), 1))
+        )
 
     def has_vector(self, text: str) -> bool:
         """Whether ``text`` has any 3-gram (its similarity with itself is then 1)."""
@@ -122,8 +129,9 @@ class AffiliationIdf:
         bs = list(b)
         return max((self.similarity(x, y) for x in a for y in bs), default=0.0)
 
-    def best_similarities(self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]
-                          ) -> list[float]:
+    def best_similarities(
+        self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]
+    ) -> list[float]:
         """:meth:`best_similarity` of many pairs of affiliation lists, as sparse
         matrix products (the same numbers, at numpy speed).
 

@@ -103,8 +103,11 @@ def same_written_name(a: Profile, b: Profile) -> bool:
     for x, y in zip_longest(ga[1:], gb[1:]):
         if x and y and x[0] != y[0]:
             return False  # "Ann B" and "Ann C"
-        if (x is None and len(y) > 1) or (y is None and len(x) > 1) or (
-                x and y and len(x) > 1 and len(y) > 1 and x != y):
+        if (
+            (x is None and len(y) > 1)
+            or (y is None and len(x) > 1)
+            or (x and y and len(x) > 1 and len(y) > 1 and x != y)
+        ):
             return False  # "Jin" and "Jin-Yu": a written-out part is part of the name
     return True
 
@@ -134,8 +137,7 @@ def distinctive_coauthors(a: Profile, b: Profile, prior: NamePrior | None = None
     if prior is None or not shared_coauthors(a, b):
         return shared_coauthors(a, b)
     shared = (a.coauthors & b.coauthors) - {a.own_key, b.own_key}
-    return sum(prior.family_share(key.rpartition(" ")[0]) < COMMON_FAMILY_SHARE
-               for key in shared)
+    return sum(prior.family_share(key.rpartition(" ")[0]) < COMMON_FAMILY_SHARE for key in shared)
 
 
 def corroborated(a: Profile, b: Profile, prior: NamePrior | None = None) -> bool:
@@ -149,13 +151,21 @@ def corroborated(a: Profile, b: Profile, prior: NamePrior | None = None) -> bool
         return False
     if distinctive_coauthors(a, b, prior) > 0 or a.emails & b.emails:
         return True
-    return (prior is not None and a.given == b.given and same_venue(a, b)
-            and prior.family_share(a.family) < COMMON_FAMILY_SHARE
-            and prior.family_share(b.family) < COMMON_FAMILY_SHARE)
+    return (
+        prior is not None
+        and a.given == b.given
+        and same_venue(a, b)
+        and prior.family_share(a.family) < COMMON_FAMILY_SHARE
+        and prior.family_share(b.family) < COMMON_FAMILY_SHARE
+    )
 
 
-def corroborate(pairs: Sequence[tuple[Profile, Profile]], probabilities: Sequence[float],
-                accept: float, prior: NamePrior | None = None) -> list[float]:
+def corroborate(
+    pairs: Sequence[tuple[Profile, Profile]],
+    probabilities: Sequence[float],
+    accept: float,
+    prior: NamePrior | None = None,
+) -> list[float]:
     """``probabilities`` with every corroborated pair outside the model's training source
     raised to at least ``accept``.
 

@@ -93,15 +93,20 @@ class RecordEvidence:
         ...                                 "record_grants": ["CA1234"]}).mesh
         frozenset({'D1'})
         """
-        key = tuple(tuple(v) if isinstance(v := props.get(name), list) else v
-                    for name in RECORD_PROPERTIES)
+        key = tuple(
+            tuple(v) if isinstance(v := props.get(name), list) else v for name in RECORD_PROPERTIES
+        )
         return _record_from_values(key)
 
     def lsa_tokens(self) -> list[str]:
         """The tokens this record gives the LSA topic model: words, ``m_`` MeSH UIs,
         ``c_`` chemical UIs, ``j_`` journal-title words (lower case, sorted)."""
-        tokens = ({*self.words} | {f"m_{u}" for u in self.mesh}
-                  | {f"c_{u}" for u in self.chemicals} | {f"j_{w}" for w in self.journal_words})
+        tokens = (
+            {*self.words}
+            | {f"m_{u}" for u in self.mesh}
+            | {f"c_{u}" for u in self.chemicals}
+            | {f"j_{w}" for w in self.journal_words}
+        )
         return sorted({t.lower() for t in tokens})
 
 
@@ -109,10 +114,22 @@ NO_RECORD = RecordEvidence()
 _NO_ROWS = np.empty(0, dtype=np.int32)
 _STATS_SERIALS = itertools.count()
 RECORD_PROPERTIES: tuple[str, ...] = (
-    "record_pmid", "record_cited_pmids", "record_linked_pmids", "record_grants",
-    "record_grant_agencies", "record_chemicals", "record_keywords", "record_topic_ids",
-    "record_major_topic_ids", "record_nlm_journal_id", "record_journal", "record_affiliations",
-    "record_abstract_words", "record_author_fullnames", "record_n_authors")
+    "record_pmid",
+    "record_cited_pmids",
+    "record_linked_pmids",
+    "record_grants",
+    "record_grant_agencies",
+    "record_chemicals",
+    "record_keywords",
+    "record_topic_ids",
+    "record_major_topic_ids",
+    "record_nlm_journal_id",
+    "record_journal",
+    "record_affiliations",
+    "record_abstract_words",
+    "record_author_fullnames",
+    "record_n_authors",
+)
 """The names ``mentions_in_blocks`` gives a stored mention's record evidence."""
 
 
@@ -128,17 +145,40 @@ def _set(items: Iterable[str] | None) -> frozenset[str]:
 
 @lru_cache(maxsize=8192)
 def _record_from_values(values: tuple[Any, ...]) -> RecordEvidence:
-    (pmid, cited, linked, grants, agencies, chemicals, keywords, topics, major, nlm, journal,
-     affiliations, words, fullnames, n_authors) = values
+    (
+        pmid,
+        cited,
+        linked,
+        grants,
+        agencies,
+        chemicals,
+        keywords,
+        topics,
+        major,
+        nlm,
+        journal,
+        affiliations,
+        words,
+        fullnames,
+        n_authors,
+    ) = values
     record = RecordEvidence(
-        pmid=pmid, references=_set(cited), linked=_set(linked),
-        grants=_set(grants), agencies=_set(agencies),
-        chemicals=_set(chemicals), keywords=_set(keywords),
-        mesh=mesh_uis(topics or ()), mesh_major=mesh_uis(major or ()), nlm_journal_id=nlm,
+        pmid=pmid,
+        references=_set(cited),
+        linked=_set(linked),
+        grants=_set(grants),
+        agencies=_set(agencies),
+        chemicals=_set(chemicals),
+        keywords=_set(keywords),
+        mesh=mesh_uis(topics or ()),
+        mesh_major=mesh_uis(major or ()),
+        nlm_journal_id=nlm,
         journal_words=_set(journal_words(journal)),
         affiliations=tuple(affiliations or ())[:MAX_RECORD_AFFILIATIONS],
-        words=_set(words), fullnames=_set(fullnames),
-        n_authors=int(n_authors or 0))
+        words=_set(words),
+        fullnames=_set(fullnames),
+        n_authors=int(n_authors or 0),
+    )
     return NO_RECORD if record == NO_RECORD else record
 
 
@@ -246,8 +286,9 @@ class IdfTable:
         if not items:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         columns = self.columns
-        keys = np.fromiter((columns.setdefault(k, len(columns)) for k in items), dtype=np.int64,
-                           count=len(items))
+        keys = np.fromiter(
+            (columns.setdefault(k, len(columns)) for k in items), dtype=np.int64, count=len(items)
+        )
         weights = np.fromiter((self.idf(k) for k in items), dtype=float, count=len(items))
         return keys, weights / np.sqrt(weights @ weights)
 
@@ -293,8 +334,9 @@ class CorpusStats:
     def __post_init__(self) -> None:
         self.lsa_index = {b: i for i, b in enumerate(self.lsa_keys)}
         self._serial = next(_STATS_SERIALS)  # names these stats in RecordEvidence.lsa_memo
-        self.lsa_matrix = (np.asarray(self.lsa_rows, dtype=float) if self.lsa_rows
-                           else np.zeros((0, 0)))
+        self.lsa_matrix = (
+            np.asarray(self.lsa_rows, dtype=float) if self.lsa_rows else np.zeros((0, 0))
+        )
         self._journal = lru_cache(maxsize=20_000)(self._journal_profile)
         self.embed = lru_cache(maxsize=10_000)(self._embed)  # one pair at a time only
 
@@ -339,31 +381,45 @@ class CorpusStats:
         if memo is not None and memo[0] == self._serial:
             return memo[1]
         index = self.lsa_index
-        rows = np.fromiter((i for t in record.lsa_tokens()
-                            if (i := index.get(lsa_bucket(t, self.lsa_buckets))) is not None),
-                           dtype=np.int32)
+        rows = np.fromiter(
+            (
+                i
+                for t in record.lsa_tokens()
+                if (i := index.get(lsa_bucket(t, self.lsa_buckets))) is not None
+            ),
+            dtype=np.int32,
+        )
         object.__setattr__(record, "lsa_memo", (self._serial, rows))
         return rows
 
     def to_json(self) -> dict[str, Any]:
         """Plain numbers for ``model.json``."""
-        return {"mesh": self.mesh.to_json(), "chemicals": self.chemicals.to_json(),
-                "words": self.words.to_json(), "journal_words": self.journal_words.to_json(),
-                "journal_mesh": self.journal_mesh, "lsa_buckets": self.lsa_buckets,
-                "lsa_keys": self.lsa_keys, "lsa_rows": self.lsa_rows}
+        return {
+            "mesh": self.mesh.to_json(),
+            "chemicals": self.chemicals.to_json(),
+            "words": self.words.to_json(),
+            "journal_words": self.journal_words.to_json(),
+            "journal_mesh": self.journal_mesh,
+            "lsa_buckets": self.lsa_buckets,
+            "lsa_keys": self.lsa_keys,
+            "lsa_rows": self.lsa_rows,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> CorpusStats:
         """Rebuild from :meth:`to_json` output (empty when absent)."""
         if not data:
             return cls()
-        return cls(mesh=IdfTable.from_json(data["mesh"]),
-                   chemicals=IdfTable.from_json(data["chemicals"]),
-                   words=IdfTable.from_json(data["words"]),
-                   journal_words=IdfTable.from_json(data["journal_words"]),
-                   journal_mesh={j: dict(c) for j, c in data["journal_mesh"].items()},
-                   lsa_buckets=int(data["lsa_buckets"]), lsa_keys=list(data["lsa_keys"]),
-                   lsa_rows=list(data["lsa_rows"]))
+        return cls(
+            mesh=IdfTable.from_json(data["mesh"]),
+            chemicals=IdfTable.from_json(data["chemicals"]),
+            words=IdfTable.from_json(data["words"]),
+            journal_words=IdfTable.from_json(data["journal_words"]),
+            journal_mesh={j: dict(c) for j, c in data["journal_mesh"].items()},
+            lsa_buckets=int(data["lsa_buckets"]),
+            lsa_keys=list(data["lsa_keys"]),
+            lsa_rows=list(data["lsa_rows"]),
+        )
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -371,16 +427,20 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def shared_fullnames(a: RecordEvidence, own_a: str | None, b: RecordEvidence,
-                     own_b: str | None) -> int:
+def shared_fullnames(
+    a: RecordEvidence, own_a: str | None, b: RecordEvidence, own_b: str | None
+) -> int:
     """Co-authors (full names) the two records share, the two mentions themselves left out.
 
     >>> r = RecordEvidence(fullnames=frozenset({"lee ann", "wu xi", "ng bo"}))
     >>> shared_fullnames(r, "lee ann", r, "wu xi")
     1
     """
-    shared = a.fullnames & b.fullnames if len(a.fullnames) <= len(b.fullnames) \
+    shared = (
+        a.fullnames & b.fullnames
+        if len(a.fullnames) <= len(b.fullnames)
         else b.fullnames & a.fullnames
+    )
     count = len(shared)
     if own_a and own_a in shared:
         count -= 1
@@ -389,18 +449,28 @@ def shared_fullnames(a: RecordEvidence, own_a: str | None, b: RecordEvidence,
     return count
 
 
-def extra_pair_features(a: RecordEvidence, b: RecordEvidence, stats: CorpusStats, *,
-                        idf: AffiliationIdf | None = None, position_a: int = 0,
-                        position_b: int = 0, year_a: int | None = None,
-                        year_b: int | None = None, own_a: str | None = None,
-                        own_b: str | None = None) -> list[float]:
+def extra_pair_features(
+    a: RecordEvidence,
+    b: RecordEvidence,
+    stats: CorpusStats,
+    *,
+    idf: AffiliationIdf | None = None,
+    position_a: int = 0,
+    position_b: int = 0,
+    year_a: int | None = None,
+    year_b: int | None = None,
+    own_a: str | None = None,
+    own_b: str | None = None,
+) -> list[float]:
     """The :data:`EXTRA_FEATURES` of one pair, in order (symmetric in a and b).
 
     ``position_*`` is the mention's 1-based author position (0 when unknown), ``own_*``
     its :func:`fullname`, ``idf`` the affiliation n-gram weights of the model."""
     refs_shared = len(a.references & b.references)
-    cites = bool((b.pmid and (b.pmid in a.references or b.pmid in a.linked))
-                 or (a.pmid and (a.pmid in b.references or a.pmid in b.linked)))
+    cites = bool(
+        (b.pmid and (b.pmid in a.references or b.pmid in a.linked))
+        or (a.pmid and (a.pmid in b.references or a.pmid in b.linked))
+    )
     has_aff = bool(a.affiliations and b.affiliations)
     va, vb = stats.embed(a), stats.embed(b)
     lsa = float(va @ vb) if va is not None and vb is not None else 0.0
@@ -439,8 +509,13 @@ def lsa_bucket(term: str, buckets: int) -> int:
     return zlib.crc32(term.encode("utf-8")) % buckets
 
 
-def fit_corpus_stats(records: Sequence[RecordEvidence], *, dims: int = LSA_DIMS,
-                     buckets: int = LSA_BUCKETS, seed: int = 0) -> CorpusStats:
+def fit_corpus_stats(
+    records: Sequence[RecordEvidence],
+    *,
+    dims: int = LSA_DIMS,
+    buckets: int = LSA_BUCKETS,
+    seed: int = 0,
+) -> CorpusStats:
     """Label-free statistics over the records of a corpus (one per record, not per author).
 
     The LSA projection: each record's terms (:meth:`RecordEvidence.lsa_tokens`) hashed
@@ -457,12 +532,16 @@ def fit_corpus_stats(records: Sequence[RecordEvidence], *, dims: int = LSA_DIMS,
         if r.nlm_journal_id and r.mesh:
             counts.setdefault(r.nlm_journal_id, Counter()).update(r.mesh)
     stats = CorpusStats(
-        mesh=mesh, chemicals=IdfTable.fit(r.chemicals for r in records),
+        mesh=mesh,
+        chemicals=IdfTable.fit(r.chemicals for r in records),
         words=IdfTable.fit(r.words for r in records),
         journal_words=IdfTable.fit(r.journal_words for r in records),
-        journal_mesh={j: dict(c) for j, c in sorted(counts.items())})
-    docs = [" ".join(str(lsa_bucket(t, buckets)) for t in r.lsa_tokens()) if buckets else ""
-            for r in records]
+        journal_mesh={j: dict(c) for j, c in sorted(counts.items())},
+    )
+    docs = [
+        " ".join(str(lsa_bucket(t, buckets)) for t in r.lsa_tokens()) if buckets else ""
+        for r in records
+    ]
     if sum(1 for d in docs if d) < 3:
         return stats
     vectorizer = TfidfVectorizer(token_pattern=r"\S+", min_df=2, sublinear_tf=True)
@@ -476,7 +555,9 @@ def fit_corpus_stats(records: Sequence[RecordEvidence], *, dims: int = LSA_DIMS,
     svd = TruncatedSVD(k, random_state=seed).fit(matrix)
     kept = sorted((int(term), col) for term, col in vectorizer.vocabulary_.items())
     stats.lsa_buckets, stats.lsa_keys = buckets, [b for b, _ in kept]
-    stats.lsa_rows = [[round(float(svd.components_[d, col] * vectorizer.idf_[col]), 4)
-                       for d in range(k)] for _, col in kept]
+    stats.lsa_rows = [
+        [round(float(svd.components_[d, col] * vectorizer.idf_[col]), 4) for d in range(k)]
+        for _, col in kept
+    ]
     stats.__post_init__()
     return stats

@@ -43,12 +43,22 @@ from kolgraph.resolution.vocabulary import Vocabulary
 _EMPTY = Vocabulary()
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 _EXTRA_START = FEATURES.index(EXTRA_FEATURES[0])
-_NAME_FEATURES = ("family_equal", "given_full_equal", "given_compatible", "given_initial_only",
-                  "given_both_full", "middle_match", "middle_conflict", "family_frequency",
-                  "given_frequency", "family_length")
+_NAME_FEATURES = (
+    "family_equal",
+    "given_full_equal",
+    "given_compatible",
+    "given_initial_only",
+    "given_both_full",
+    "middle_match",
+    "middle_conflict",
+    "family_frequency",
+    "given_frequency",
+    "family_length",
+)
 MAX_NAME_ROWS = 200_000  # name pairs whose features are kept between calls
-_NAME_ROWS: dict[tuple[int, tuple[str, tuple[str, ...], str, tuple[str, ...]]],
-                 tuple[Vocabulary, list[float]]] = {}
+_NAME_ROWS: dict[
+    tuple[int, tuple[str, tuple[str, ...], str, tuple[str, ...]]], tuple[Vocabulary, list[float]]
+] = {}
 
 
 def _codes(values: Sequence[Hashable]) -> np.ndarray:
@@ -57,15 +67,19 @@ def _codes(values: Sequence[Hashable]) -> np.ndarray:
     return np.array([table.setdefault(v, len(table)) if v else -1 for v in values], dtype=np.int64)
 
 
-def _name_row(key: tuple[str, tuple[str, ...], str, tuple[str, ...]], idf: AffiliationIdf,
-              vocabulary: Vocabulary) -> list[float]:
+def _name_row(
+    key: tuple[str, tuple[str, ...], str, tuple[str, ...]],
+    idf: AffiliationIdf,
+    vocabulary: Vocabulary,
+) -> list[float]:
     """The ``_NAME_FEATURES`` of a pair of names ``(family, given, family, given)``, kept
     across calls (the same blocks meet batch after batch)."""
     cached = _NAME_ROWS.get((id(vocabulary), key))
     if cached is not None and cached[0] is vocabulary:
         return cached[1]
-    full = pair_features(Profile("", key[0], key[1]), Profile("", key[2], key[3]),
-                         idf, vocabulary, 0.0)
+    full = pair_features(
+        Profile("", key[0], key[1]), Profile("", key[2], key[3]), idf, vocabulary, 0.0
+    )
     row = [full[_COLUMN[n]] for n in _NAME_FEATURES]
     if len(_NAME_ROWS) >= MAX_NAME_ROWS:
         _NAME_ROWS.clear()
@@ -73,8 +87,11 @@ def _name_row(key: tuple[str, tuple[str, ...], str, tuple[str, ...]], idf: Affil
     return row
 
 
-def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: AffiliationIdf,
-                        vocabulary: Vocabulary | None = None) -> np.ndarray:
+def pair_feature_matrix(
+    pairs: Sequence[tuple[Profile, Profile]],
+    idf: AffiliationIdf,
+    vocabulary: Vocabulary | None = None,
+) -> np.ndarray:
     """The :data:`~kolgraph.resolution.features.FEATURES` of many pairs, one row each."""
     vocab = vocabulary or _EMPTY
     out = np.zeros((len(pairs), len(FEATURES)))
@@ -102,35 +119,58 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
     # affiliations
     has_aff = np.array([bool(p.affiliations) for p in profiles])
     both_aff = has_aff[left] & has_aff[right]
-    sims = np.array(idf.best_similarities(
-        [(a.affiliations, b.affiliations) if both_aff[k] else ((), ())
-         for k, (a, b) in enumerate(pairs)]))
+    sims = np.array(
+        idf.best_similarities(
+            [
+                (a.affiliations, b.affiliations) if both_aff[k] else ((), ())
+                for k, (a, b) in enumerate(pairs)
+            ]
+        )
+    )
     out[:, column("affiliation_similarity")] = np.where(both_aff, sims, 0.0)
     out[:, column("affiliation_missing")] = ~both_aff
     # e-mails, co-authors, topics, words: small sets, intersected pair by pair
     idf_of = vocab.idf
-    overlaps = np.array([
-        (shared_coauthors(a, b), len(a.topics & b.topics), bool(a.emails & b.emails),
-         sum(idf_of(w) ** 2 for w in a.words & b.words) if a.words and b.words else 0.0)
-        for a, b in pairs], dtype=float).reshape(len(pairs), 4)
+    overlaps = np.array(
+        [
+            (
+                shared_coauthors(a, b),
+                len(a.topics & b.topics),
+                bool(a.emails & b.emails),
+                sum(idf_of(w) ** 2 for w in a.words & b.words) if a.words and b.words else 0.0,
+            )
+            for a, b in pairs
+        ],
+        dtype=float,
+    ).reshape(len(pairs), 4)
     out[:, column("email_equal")] = overlaps[:, 2]
     for j, (items, shared_name, jaccard_name) in enumerate(
-            (("coauthors", "shared_coauthors", "coauthor_jaccard"),
-             ("topics", "shared_topics", "topic_jaccard"))):
-        sizes = np.array([p.n_coauthors if items == "coauthors" else len(p.topics)
-                          for p in profiles], dtype=float)
+        (
+            ("coauthors", "shared_coauthors", "coauthor_jaccard"),
+            ("topics", "shared_topics", "topic_jaccard"),
+        )
+    ):
+        sizes = np.array(
+            [p.n_coauthors if items == "coauthors" else len(p.topics) for p in profiles],
+            dtype=float,
+        )
         shared = overlaps[:, j]
         union = sizes[left] + sizes[right] - shared
         out[:, column(shared_name)] = np.log1p(shared)
-        out[:, column(jaccard_name)] = np.divide(shared, union, out=np.zeros_like(shared),
-                                                 where=union > 0)
+        out[:, column(jaccard_name)] = np.divide(
+            shared, union, out=np.zeros_like(shared), where=union > 0
+        )
         if items == "coauthors":
             out[:, column("coauthors_listed")] = sizes[left] + sizes[right]
         else:
             out[:, column("topics_missing")] = ~((sizes[left] > 0) & (sizes[right] > 0))
     # journal, year, language, country, ORCID
-    for name, attr in (("journal_equal", "journal"), ("language_equal", "language"),
-                       ("country_equal", "country"), ("orcid_equal", "orcid")):
+    for name, attr in (
+        ("journal_equal", "journal"),
+        ("language_equal", "language"),
+        ("country_equal", "country"),
+        ("orcid_equal", "orcid"),
+    ):
         codes = _codes([getattr(p, attr) for p in profiles])
         out[:, column(name)] = (codes[left] >= 0) & (codes[left] == codes[right])
     years = np.array([p.year or 0 for p in profiles], dtype=float)
@@ -145,13 +185,17 @@ def pair_feature_matrix(pairs: Sequence[tuple[Profile, Profile]], idf: Affiliati
     similarity = np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
     out[:, column("text_similarity")] = np.minimum(similarity, 1.0)
     out[:, column("text_missing")] = denominator == 0
-    out[:, _EXTRA_START:_EXTRA_START + len(EXTRA_FEATURES)] = record_feature_matrix(
-        profiles, left, right, idf, vocab.corpus)
+    out[:, _EXTRA_START : _EXTRA_START + len(EXTRA_FEATURES)] = record_feature_matrix(
+        profiles, left, right, idf, vocab.corpus
+    )
     return out
 
 
-def _unit_rows(sets: Sequence[frozenset[str]], weight: Callable[[str], float] | None,
-               given: Sequence[dict[str, float]] = ()) -> sparse.csr_matrix:
+def _unit_rows(
+    sets: Sequence[frozenset[str]],
+    weight: Callable[[str], float] | None,
+    given: Sequence[dict[str, float]] = (),
+) -> sparse.csr_matrix:
     """One L2-unit row per set, items weighted by ``weight`` (or by ``given[i]``, one
     weight table per set); empty sets give empty rows."""
     columns: dict[str, int] = {}
@@ -174,8 +218,9 @@ def _row_dots(unit: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> n
     return np.minimum(dots, 1.0)
 
 
-def _idf_cosines(sets: Sequence[frozenset[str]], table: IdfTable, left: np.ndarray,
-                 right: np.ndarray) -> np.ndarray:
+def _idf_cosines(
+    sets: Sequence[frozenset[str]], table: IdfTable, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
     """:meth:`IdfTable.cosine` of many pairs of sets (indices into ``sets``): each set's
     unit vector (cached by the table) becomes a sparse row."""
     table.forget_columns()
@@ -183,13 +228,17 @@ def _idf_cosines(sets: Sequence[frozenset[str]], table: IdfTable, left: np.ndarr
     indptr = np.cumsum([0] + [len(k) for k, _ in units])
     indices = np.concatenate([k for k, _ in units]) if indptr[-1] else np.zeros(0, np.int64)
     data = np.concatenate([w for _, w in units]) if indptr[-1] else np.zeros(0)
-    unit = sparse.csr_matrix((data, indices, indptr),
-                             shape=(len(sets), max(len(table.columns), 1)))
+    unit = sparse.csr_matrix((data, indices, indptr), shape=(len(sets), max(len(table.columns), 1)))
     return _row_dots(unit, left, right)
 
 
-def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: np.ndarray,
-                          idf: AffiliationIdf, stats: CorpusStats) -> np.ndarray:
+def record_feature_matrix(
+    profiles: Sequence[Profile],
+    left: np.ndarray,
+    right: np.ndarray,
+    idf: AffiliationIdf,
+    stats: CorpusStats,
+) -> np.ndarray:
     """:data:`~kolgraph.resolution.evidence.EXTRA_FEATURES` of the pairs
     ``(profiles[left[k]], profiles[right[k]])``, one row each."""
     n = len(left)
@@ -209,9 +258,13 @@ def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: 
     rl, rr = of_profile[left], of_profile[right]
     own = [own_fullname(p) for p in profiles]
     # set overlaps: C-level set operations, one tuple per pair
-    counts = np.array([_overlaps(profiles[i].record, own[i], profiles[j].record, own[j])
-                       for i, j in zip(left.tolist(), right.tolist(), strict=True)],
-                      dtype=float).reshape(n, 6)
+    counts = np.array(
+        [
+            _overlaps(profiles[i].record, own[i], profiles[j].record, own[j])
+            for i, j in zip(left.tolist(), right.tolist(), strict=True)
+        ],
+        dtype=float,
+    ).reshape(n, 6)
     n_refs = np.array([len(r.references) for r in records], dtype=float)
     n_agencies = np.array([len(r.agencies) for r in records], dtype=float)
     has_grants = np.array([bool(r.grants) for r in records])
@@ -223,18 +276,18 @@ def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: 
     out[:, col["references_missing"]] = ~((n_refs[rl] > 0) & (n_refs[rr] > 0))
     out[:, col["shared_grants"]] = counts[:, 2]
     union = n_agencies[rl] + n_agencies[rr] - counts[:, 3]
-    out[:, col["agency_jaccard"]] = np.divide(counts[:, 3], union, out=np.zeros(n),
-                                              where=union > 0)
+    out[:, col["agency_jaccard"]] = np.divide(counts[:, 3], union, out=np.zeros(n), where=union > 0)
     out[:, col["grants_missing"]] = ~(has_grants[rl] & has_grants[rr])
     out[:, col["shared_keywords"]] = np.log1p(counts[:, 4])
     out[:, col["coauthor_fullname_shared"]] = np.log1p(counts[:, 5])
     # IDF cosines as sparse products
-    for name, attr, table in (("chemical_similarity", "chemicals", stats.chemicals),
-                              ("mesh_similarity", "mesh", stats.mesh),
-                              ("mesh_major_similarity", "mesh_major", stats.mesh),
-                              ("abstract_similarity", "words", stats.words),
-                              ("journal_title_similarity", "journal_words",
-                               stats.journal_words)):
+    for name, attr, table in (
+        ("chemical_similarity", "chemicals", stats.chemicals),
+        ("mesh_similarity", "mesh", stats.mesh),
+        ("mesh_major_similarity", "mesh_major", stats.mesh),
+        ("abstract_similarity", "words", stats.words),
+        ("journal_title_similarity", "journal_words", stats.journal_words),
+    ):
         out[:, col[name]] = _idf_cosines([getattr(r, attr) for r in records], table, rl, rr)
     # journals: the same NLM id, else the cosine of the journals' MeSH profiles
     journals = [r.nlm_journal_id for r in records]
@@ -251,7 +304,8 @@ def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: 
     has_aff = np.array([bool(r.affiliations) for r in records])
     both = has_aff[rl] & has_aff[rr]
     out[:, col["record_affiliation_similarity"]] = _record_affiliation_similarities(
-        [r.affiliations for r in records], rl, rr, both, idf)
+        [r.affiliations for r in records], rl, rr, both, idf
+    )
     out[:, col["record_affiliation_missing"]] = ~both
     # positions, author counts, years
     position = np.array([p.position for p in profiles])
@@ -267,20 +321,26 @@ def record_feature_matrix(profiles: Sequence[Profile], left: np.ndarray, right: 
         rows = [stats.lsa_buckets_of(r) for r in records]
         indptr = np.cumsum([0] + [len(r) for r in rows])
         flat = np.concatenate(rows) if rows else np.empty(0, dtype=np.int32)
-        terms = sparse.csr_matrix((np.ones(len(flat)), flat, indptr),
-                                  shape=(len(records), len(stats.lsa_keys)))
+        terms = sparse.csr_matrix(
+            (np.ones(len(flat)), flat, indptr), shape=(len(records), len(stats.lsa_keys))
+        )
         terms.sum_duplicates()
         vectors = np.asarray(terms @ stats.lsa_matrix)
         norms = np.sqrt((vectors * vectors).sum(axis=1))
-        vectors = np.divide(vectors, norms[:, None], out=np.zeros_like(vectors),
-                            where=norms[:, None] > 0)
+        vectors = np.divide(
+            vectors, norms[:, None], out=np.zeros_like(vectors), where=norms[:, None] > 0
+        )
         out[:, col["lsa_similarity"]] = (vectors[rl] * vectors[rr]).sum(axis=1)
     return out
 
 
-def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.ndarray,
-                                     rr: np.ndarray, both: np.ndarray,
-                                     idf: AffiliationIdf) -> np.ndarray:
+def _record_affiliation_similarities(
+    lists: Sequence[tuple[str, ...]],
+    rl: np.ndarray,
+    rr: np.ndarray,
+    both: np.ndarray,
+    idf: AffiliationIdf,
+) -> np.ndarray:
     """:meth:`AffiliationIdf.best_similarity` of the record pairs ``(rl[k], rr[k])`` where
     ``both[k]``, else 0; every distinct record pair is computed once (records of one paper
     meet in many blocks).
@@ -299,14 +359,17 @@ def _record_affiliation_similarities(lists: Sequence[tuple[str, ...]], rl: np.nd
     keys, inverse = np.unique(low * size + high, return_inverse=True)
     # Records that share a text (written the same way in both) score 1, the similarity of
     # a text with itself, without the product.
-    same = np.fromiter((_share_a_text(lists[a], lists[b], idf)
-                        for a, b in zip((keys // size).tolist(), (keys % size).tolist(),
-                                       strict=True)),
-                       dtype=bool, count=len(keys))
+    same = np.fromiter(
+        (
+            _share_a_text(lists[a], lists[b], idf)
+            for a, b in zip((keys // size).tolist(), (keys % size).tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(keys),
+    )
     best = np.ones(len(keys))
     if not same.all():
-        best[~same] = _best_text_similarities(lists, keys[~same] // size, keys[~same] % size,
-                                              idf)
+        best[~same] = _best_text_similarities(lists, keys[~same] // size, keys[~same] % size, idf)
     result[both] = np.minimum(best, 1.0)[inverse.ravel()]
     return result
 
@@ -318,8 +381,9 @@ def _share_a_text(a: tuple[str, ...], b: tuple[str, ...], idf: AffiliationIdf) -
     return any(map(idf.has_vector, set(a).intersection(b)))
 
 
-def _best_text_similarities(lists: Sequence[tuple[str, ...]], ua: np.ndarray, ub: np.ndarray,
-                            idf: AffiliationIdf) -> np.ndarray:
+def _best_text_similarities(
+    lists: Sequence[tuple[str, ...]], ua: np.ndarray, ub: np.ndarray, idf: AffiliationIdf
+) -> np.ndarray:
     """The best text-by-text similarity of each record pair ``(ua[k], ub[k])`` (distinct
     pairs, every list non-empty), by one sparse product (see the caller)."""
     size = len(lists)
@@ -336,8 +400,10 @@ def _best_text_similarities(lists: Sequence[tuple[str, ...]], ua: np.ndarray, ub
     present = np.zeros(unit.shape[1] + 1, dtype=np.int64)  # compact the 3-gram columns
     present[unit.indices + 1] = 1
     width = max(int(present.sum()), 1)
-    unit = sparse.csr_matrix((unit.data, np.cumsum(present)[unit.indices + 1] - 1, unit.indptr),
-                             shape=(unit.shape[0], width))
+    unit = sparse.csr_matrix(
+        (unit.data, np.cumsum(present)[unit.indices + 1] - 1, unit.indptr),
+        shape=(unit.shape[0], width),
+    )
     lefts, group = np.unique(ua, return_inverse=True)
 
     def texts_of(records: np.ndarray, ranges: np.ndarray) -> sparse.csr_matrix:
@@ -345,10 +411,12 @@ def _best_text_similarities(lists: Sequence[tuple[str, ...]], ua: np.ndarray, ub
         per = counts[records]
         first = np.repeat(offsets[records] - np.cumsum(per) + per, per)
         rows = unit[ids[first + np.arange(int(per.sum()))]]
-        rows.indices = rows.indices + np.repeat(np.repeat(ranges, per),
-                                                np.diff(rows.indptr)) * width
-        return sparse.csr_matrix((rows.data, rows.indices, rows.indptr),
-                                 shape=(rows.shape[0], len(lefts) * width))
+        rows.indices = (
+            rows.indices + np.repeat(np.repeat(ranges, per), np.diff(rows.indptr)) * width
+        )
+        return sparse.csr_matrix(
+            (rows.data, rows.indices, rows.indptr), shape=(rows.shape[0], len(lefts) * width)
+        )
 
     right = texts_of(ub, group.ravel())
     dots = right @ texts_of(lefts, np.arange(len(lefts))).T  # right text x left text
@@ -361,12 +429,20 @@ def _best_text_similarities(lists: Sequence[tuple[str, ...]], ua: np.ndarray, ub
     return best
 
 
-def _overlaps(a: RecordEvidence, own_a: str | None, b: RecordEvidence, own_b: str | None
-              ) -> tuple[bool, int, bool, int, int, int]:
+def _overlaps(
+    a: RecordEvidence, own_a: str | None, b: RecordEvidence, own_b: str | None
+) -> tuple[bool, int, bool, int, int, int]:
     """Self-citation, shared references, shared grant, shared agencies, shared keywords,
     shared full-name co-authors of one pair of records."""
-    cites = bool((b.pmid and (b.pmid in a.references or b.pmid in a.linked))
-                 or (a.pmid and (a.pmid in b.references or a.pmid in b.linked)))
-    return (cites, len(a.references & b.references), not a.grants.isdisjoint(b.grants),
-            len(a.agencies & b.agencies), len(a.keywords & b.keywords),
-            shared_fullnames(a, own_a, b, own_b))
+    cites = bool(
+        (b.pmid and (b.pmid in a.references or b.pmid in a.linked))
+        or (a.pmid and (a.pmid in b.references or a.pmid in b.linked))
+    )
+    return (
+        cites,
+        len(a.references & b.references),
+        not a.grants.isdisjoint(b.grants),
+        len(a.agencies & b.agencies),
+        len(a.keywords & b.keywords),
+        shared_fullnames(a, own_a, b, own_b),
+    )

@@ -109,8 +109,11 @@ def conflict(a: Profile, b: Profile) -> bool:
         return True
     if a.npi and b.npi and a.npi != b.npi:
         return True
-    if a.family and b.family and not same_family(a.family, a.family_spelt, b.family,
-                                                 b.family_spelt):
+    if (
+        a.family
+        and b.family
+        and not same_family(a.family, a.family_spelt, b.family, b.family_spelt)
+    ):
         return True
     if a.given and b.given and not _first_names_compatible(a.given, b.given):
         return True
@@ -135,9 +138,13 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
-                  vocabulary: Vocabulary | None = None,
-                  affiliation_similarity: float | None = None) -> list[float]:
+def pair_features(
+    a: Profile,
+    b: Profile,
+    idf: AffiliationIdf,
+    vocabulary: Vocabulary | None = None,
+    affiliation_similarity: float | None = None,
+) -> list[float]:
     """The :data:`FEATURES` of the pair (a, b); symmetric in a and b.
 
     ``vocabulary`` gives name frequencies and word weights (empty when omitted);
@@ -167,8 +174,13 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
         float(both_full),
         middle_match,
         middle_conflict,
-        (0.0 if not has_aff else affiliation_similarity if affiliation_similarity is not None
-         else idf.best_similarity(a.affiliations, b.affiliations)),
+        (
+            0.0
+            if not has_aff
+            else affiliation_similarity
+            if affiliation_similarity is not None
+            else idf.best_similarity(a.affiliations, b.affiliations)
+        ),
         float(not has_aff),
         float(bool(a.emails & b.emails)),
         math.log1p(shared),
@@ -188,9 +200,18 @@ def pair_features(a: Profile, b: Profile, idf: AffiliationIdf,
         given_count,
         float(listed),
         float(len(a.family)),
-        *extra_pair_features(a.record, b.record, vocab.corpus, idf=idf,
-                             position_a=a.position, position_b=b.position, year_a=a.year,
-                             year_b=b.year, own_a=own_fullname(a), own_b=own_fullname(b)),
+        *extra_pair_features(
+            a.record,
+            b.record,
+            vocab.corpus,
+            idf=idf,
+            position_a=a.position,
+            position_b=b.position,
+            year_a=a.year,
+            year_b=b.year,
+            own_a=own_fullname(a),
+            own_b=own_fullname(b),
+        ),
     ]
 
 
@@ -198,4 +219,3 @@ def own_fullname(p: Profile) -> str | None:
     """``"family first"`` of a profile whose first name is written out (see
     ``evidence.fullname``), else None."""
     return f"{p.family} {p.given[0]}" if p.family and p.given and len(p.given[0]) > 1 else None
-

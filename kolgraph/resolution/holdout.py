@@ -44,8 +44,9 @@ HOLDOUT_SEED = 20201
 """The one split of the gold pairs behind the held-out figures in docs/resolution.md."""
 
 
-def split_groups(pairs: Sequence[tuple[str, str]], holdout: float, seed: int
-                 ) -> tuple[list[int], list[int]]:
+def split_groups(
+    pairs: Sequence[tuple[str, str]], holdout: float, seed: int
+) -> tuple[list[int], list[int]]:
     """Indices of ``pairs`` (two mention ids each) for (fit, held-out): pairs linked by a
     shared mention stay on one side; whole groups go to the held-out side, in an order
     shuffled by ``seed``, until it holds ``holdout`` of the pairs."""
@@ -77,8 +78,10 @@ def split_groups(pairs: Sequence[tuple[str, str]], holdout: float, seed: int
 def pair_outcomes(triples: Sequence[Triple], model: MatchModel) -> list[tuple[bool, bool]]:
     """(merged, same) per pair, the pairs' mentions resolved together by ``model``."""
     mentions = {m.id: m for a, b, _ in triples for m in (a, b)}
-    hcp = {r.mention_id: r.hcp_id
-           for r in resolve_offline([mentions[k] for k in sorted(mentions)], model=model)}
+    hcp = {
+        r.mention_id: r.hcp_id
+        for r in resolve_offline([mentions[k] for k in sorted(mentions)], model=model)
+    }
     return [(hcp[a.id] == hcp[b.id], same) for a, b, same in triples]
 
 
@@ -94,8 +97,9 @@ def scores_of(outcomes: Sequence[tuple[bool, bool]]) -> PairScores:
     return scores
 
 
-def bootstrap_interval(outcomes: Sequence[tuple[bool, bool]], *, reps: int = 2000,
-                       seed: int = 0) -> dict[str, list[float]]:
+def bootstrap_interval(
+    outcomes: Sequence[tuple[bool, bool]], *, reps: int = 2000, seed: int = 0
+) -> dict[str, list[float]]:
     """95 % percentile intervals of precision and recall over ``reps`` resamples of the
     pairs (with replacement).
 
@@ -114,8 +118,10 @@ def bootstrap_interval(outcomes: Sequence[tuple[bool, bool]], *, reps: int = 200
         fn = int((~sample[:, 0] & sample[:, 1]).sum())
         precision.append(tp / (tp + fp) if tp + fp else 1.0)
         recall.append(tp / (tp + fn) if tp + fn else 1.0)
-    return {name: [round(float(np.percentile(v, 2.5)), 4), round(float(np.percentile(v, 97.5)), 4)]
-            for name, v in (("precision", precision), ("recall", recall))}
+    return {
+        name: [round(float(np.percentile(v, 2.5)), 4), round(float(np.percentile(v, 97.5)), 4)]
+        for name, v in (("precision", precision), ("recall", recall))
+    }
 
 
 def exact_interval(k: int, n: int) -> list[float]:
@@ -135,37 +141,68 @@ def exact_interval(k: int, n: int) -> list[float]:
     return [round(low, 4), round(high, 4)]
 
 
-def holdout_evaluate(triples: Sequence[Triple], affiliations: Sequence[str],
-                     vocabulary: Vocabulary, *, holdout: float = 0.25,
-                     seed: int = HOLDOUT_SEED, folds: int = 5, inner: int = 4,
-                     precision: float = 0.99, thresholds: Sequence[float] | None = None,
-                     bag: int = BAG, reps: int = 2000) -> dict[str, Any]:
+def holdout_evaluate(
+    triples: Sequence[Triple],
+    affiliations: Sequence[str],
+    vocabulary: Vocabulary,
+    *,
+    holdout: float = 0.25,
+    seed: int = HOLDOUT_SEED,
+    folds: int = 5,
+    inner: int = 4,
+    precision: float = 0.99,
+    thresholds: Sequence[float] | None = None,
+    bag: int = BAG,
+    reps: int = 2000,
+) -> dict[str, Any]:
     """The procedure of the module on ``triples``; a JSON-ready report."""
     from kolgraph.resolution.training import THRESHOLD_GRID
 
     grid = tuple(thresholds or THRESHOLD_GRID)
     fit_idx, held_idx = split_groups([(a.id, b.id) for a, b, _ in triples], holdout, seed)
     fit, held = [triples[i] for i in fit_idx], [triples[i] for i in held_idx]
-    nested, chosen = nested_cross_validate(fit, affiliations, folds=folds, inner=inner,
-                                           seed=0, precision=precision, thresholds=grid,
-                                           vocabulary=vocabulary, bag=bag)
-    cv = cross_validate_thresholds(fit, affiliations, grid, folds=folds, seed=0,
-                                   vocabulary=vocabulary, bag=bag)
+    nested, chosen = nested_cross_validate(
+        fit,
+        affiliations,
+        folds=folds,
+        inner=inner,
+        seed=0,
+        precision=precision,
+        thresholds=grid,
+        vocabulary=vocabulary,
+        bag=bag,
+    )
+    cv = cross_validate_thresholds(
+        fit, affiliations, grid, folds=folds, seed=0, vocabulary=vocabulary, bag=bag
+    )
     threshold = best_threshold(cv, precision)
-    model = fit_match_model(fit, affiliations, seed=0, accept=threshold,
-                            vocabulary=vocabulary, bag=bag)
+    model = fit_match_model(
+        fit, affiliations, seed=0, accept=threshold, vocabulary=vocabulary, bag=bag
+    )
     outcomes = pair_outcomes(held, model)
     final = scores_of(outcomes)
     return {
-        "split": {"seed": seed, "holdout": holdout, "fit_pairs": len(fit),
-                  "held_out_pairs": len(held), "held_out_same": sum(s for *_, s in held)},
+        "split": {
+            "seed": seed,
+            "holdout": holdout,
+            "fit_pairs": len(fit),
+            "held_out_pairs": len(held),
+            "held_out_same": sum(s for *_, s in held),
+        },
         "nested_cv_on_fit": {**nested.as_dict(), "thresholds": chosen},
         "threshold": threshold,
         "cv_at_threshold_on_fit": cv[threshold].as_dict(),
-        "held_out": {**final.as_dict(), "ci95": bootstrap_interval(outcomes, reps=reps),
-                     "ci95_exact": {
-                         "precision": exact_interval(final.tp, final.tp + final.fp),
-                         "recall": exact_interval(final.tp, final.tp + final.fn)}},
-        "held_out_with_band": {k: v for k, v in evaluate_with_band(held, model).items()
-                               if k.startswith(("recall_", "precision_", "band"))},
+        "held_out": {
+            **final.as_dict(),
+            "ci95": bootstrap_interval(outcomes, reps=reps),
+            "ci95_exact": {
+                "precision": exact_interval(final.tp, final.tp + final.fp),
+                "recall": exact_interval(final.tp, final.tp + final.fn),
+            },
+        },
+        "held_out_with_band": {
+            k: v
+            for k, v in evaluate_with_band(held, model).items()
+            if k.startswith(("recall_", "precision_", "band"))
+        },
     }

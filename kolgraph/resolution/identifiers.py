@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
-_ORCID = re.compile(r"^(?:(?:https?://)?(?:www\.)?orcid\.org/)?(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$",
-                    re.I)
+_ORCID = re.compile(
+    r"^(?:(?:https?://)?(?:www\.)?orcid\.org/)?(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$", re.I
+)
 _DOI = re.compile(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.I)
 
 
@@ -53,7 +54,7 @@ def orcid(value: str | None) -> str | None:
     digits = "".join(match.groups()).upper()
     if not orcid_checksum_ok(digits):
         return None
-    return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(digits[i : i + 4] for i in range(0, 16, 4))
 
 
 def doi(value: str | None) -> str | None:

@@ -197,8 +197,9 @@ def mention_properties(mention: MentionIn, resolution: Resolution) -> dict[str, 
         "match_score": round(resolution.score, 4),
         "match_method": resolution.method,
         "review_candidate": resolution.candidate_id,
-        "review_score": (round(resolution.candidate_score, 4)
-                         if resolution.candidate_score is not None else None),
+        "review_score": (
+            round(resolution.candidate_score, 4) if resolution.candidate_score is not None else None
+        ),
         "review_status": "open" if resolution.method == "review" else None,
     }
 

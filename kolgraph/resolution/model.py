@@ -86,7 +86,7 @@ class MatchModel:
             import numpy as np
 
             depth = max((_depth(t) for t in self.trees), default=0)
-            inner, leaves = 2 ** depth - 1, 2 ** depth
+            inner, leaves = 2**depth - 1, 2**depth
             feature = np.zeros((len(self.trees), max(inner, 1)), dtype=np.int64)
             threshold = np.full((len(self.trees), max(inner, 1)), np.inf)
             value = np.zeros((len(self.trees), leaves))
@@ -100,7 +100,7 @@ class MatchModel:
                         first, count = level, 1
                         while first < inner:
                             first, count = 2 * first + 1, count * 2
-                        value[i, first - inner:first - inner + count] = t.value[node]
+                        value[i, first - inner : first - inner + count] = t.value[node]
                         continue
                     feature[i, pos], threshold[i, pos] = t.feature[node], t.threshold[node]
                     stack += [(t.left[node], 2 * pos + 1), (t.right[node], 2 * pos + 2)]
@@ -115,8 +115,12 @@ class MatchModel:
             return []
         x = np.asarray(rows, dtype=float)
         if self.kind == "boosting":
-            z = np.concatenate([self._boosted(x[start:start + PREDICT_CHUNK])
-                                for start in range(0, len(x), PREDICT_CHUNK)])
+            z = np.concatenate(
+                [
+                    self._boosted(x[start : start + PREDICT_CHUNK])
+                    for start in range(0, len(x), PREDICT_CHUNK)
+                ]
+            )
         else:
             if self.mean:
                 x = (x - np.asarray(self.mean)) / np.asarray(self.scale)
@@ -129,7 +133,7 @@ class MatchModel:
         import numpy as np
 
         feature, threshold, value, depth = self._tree_arrays()
-        n_trees, inner = len(self.trees), 2 ** depth - 1
+        n_trees, inner = len(self.trees), 2**depth - 1
         cells = (np.arange(len(x)) * x.shape[1])[:, None]  # row starts in x.ravel()
         first = (np.arange(n_trees) * inner)[None, :]  # each tree's root
         pos = np.zeros((len(x), n_trees), dtype=np.intp)
@@ -196,21 +200,31 @@ class MatchModel:
             If the file was made for a different feature list.
         """
         if list(data["features"]) != list(FEATURES):
-            raise KolgraphError("the match model was trained on other features; retrain it "
-                                "with 'kolgraph resolution train'")
+            raise KolgraphError(
+                "the match model was trained on other features; retrain it "
+                "with 'kolgraph resolution train'"
+            )
         return cls(
-            kind=data["kind"], intercept=data["intercept"], coef=data["coef"],
-            mean=data["mean"], scale=data["scale"], learning_rate=data["learning_rate"],
-            trees=[_Tree(**t) for t in data["trees"]], accept=data["accept"],
-            review=data["review"], idf=AffiliationIdf(data["idf"], data["idf_default"]),
-            meta=data.get("meta", {}), vocabulary=Vocabulary.from_json(data.get("vocabulary")),
+            kind=data["kind"],
+            intercept=data["intercept"],
+            coef=data["coef"],
+            mean=data["mean"],
+            scale=data["scale"],
+            learning_rate=data["learning_rate"],
+            trees=[_Tree(**t) for t in data["trees"]],
+            accept=data["accept"],
+            review=data["review"],
+            idf=AffiliationIdf(data["idf"], data["idf_default"]),
+            meta=data.get("meta", {}),
+            vocabulary=Vocabulary.from_json(data.get("vocabulary")),
         )
 
     def save(self, path: Path) -> None:
         """Write the parameters as JSON, maps in sorted key order (the same model gives the
         same bytes)."""
-        Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True),
-                              encoding="utf-8")
+        Path(path).write_text(
+            json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True), encoding="utf-8"
+        )
 
 
 def _depth(tree: _Tree) -> int:
@@ -235,6 +249,8 @@ def default_model() -> MatchModel:
     """
     entry = resources.files("kolgraph.resolution").joinpath(MODEL_FILE)
     if not entry.is_file():
-        raise KolgraphError("kolgraph/resolution/model.json is missing; train it with "
-                            "'kolgraph resolution train --articles ... --pairs ...'")
+        raise KolgraphError(
+            "kolgraph/resolution/model.json is missing; train it with "
+            "'kolgraph resolution train --articles ... --pairs ...'"
+        )
     return MatchModel.from_json(json.loads(entry.read_text(encoding="utf-8")))

@@ -128,8 +128,13 @@ class NamePrior:
         observed mentions of the pair being compared."""
         return self.family_count(family) - own > 0
 
-    def cap(self, pairs: Sequence[tuple[Profile, Profile]], x: np.ndarray,
-            probabilities: list[float], accept: float) -> list[float]:
+    def cap(
+        self,
+        pairs: Sequence[tuple[Profile, Profile]],
+        x: np.ndarray,
+        probabilities: list[float],
+        accept: float,
+    ) -> list[float]:
         """``probabilities`` with every name-only pair on an unseen family name held
         below ``accept`` (at ``accept - UNSEEN_MARGIN``, or its own score if lower)."""
         if not pairs:
@@ -141,7 +146,9 @@ class NamePrior:
             if out[k] <= ceiling or not name_only[k]:
                 continue
             own = (a.id in self.observed) + (b.id in self.observed)
-            if not (self.seen_besides(a.family, own) or (
-                    b.family != a.family and self.seen_besides(b.family, own))):
+            if not (
+                self.seen_besides(a.family, own)
+                or (b.family != a.family and self.seen_besides(b.family, own))
+            ):
                 out[k] = ceiling
         return out

@@ -20,19 +20,75 @@ import re
 import unicodedata
 from functools import lru_cache
 
-PARTICLES = frozenset({
-    "van", "von", "der", "den", "de", "del", "della", "delle", "dei", "di", "da", "das", "do",
-    "dos", "du", "la", "le", "lo", "ten", "ter", "te", "vander", "vanden", "al", "el", "bin",
-    "ibn", "y", "zu", "af", "av", "st",
-})
-_SPECIAL = str.maketrans({
-    "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l",
-    "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ð": "d", "ı": "i",
-})
-_SPELT_OUT = str.maketrans({
-    "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "oe", "Ø": "Oe",
-    "å": "aa", "Å": "Aa",
-})
+PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "delle",
+        "dei",
+        "di",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "lo",
+        "ten",
+        "ter",
+        "te",
+        "vander",
+        "vanden",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "y",
+        "zu",
+        "af",
+        "av",
+        "st",
+    }
+)
+_SPECIAL = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "ð": "d",
+        "ı": "i",
+    }
+)
+_SPELT_OUT = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "Ä": "Ae",
+        "Ö": "Oe",
+        "Ü": "Ue",
+        "ø": "oe",
+        "Ø": "Oe",
+        "å": "aa",
+        "Å": "Aa",
+    }
+)
 _NON_ALNUM = re.compile(r"[^\w]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
@@ -194,10 +250,11 @@ def name_keys(family: str | None, given: str | None) -> tuple[str, ...]:
     key = name_key(family, given)
     folded = family_key(family)
     other = spelt_out_family_key(family) or (
-        folded.replace("ae", "a").replace("oe", "o").replace("ue", "u").replace("aa", "a"))
+        folded.replace("ae", "a").replace("oe", "o").replace("ue", "u").replace("aa", "a")
+    )
     if not key or not other or other == folded:
         return (key,) if key else ()
-    return (key, other + key[len(folded):])  # the key is "<family key> <initial>"
+    return (key, other + key[len(folded) :])  # the key is "<family key> <initial>"
 
 
 def same_family(key_a: str, spelt_a: str | None, key_b: str, spelt_b: str | None) -> bool:
@@ -212,8 +269,11 @@ def same_family(key_a: str, spelt_a: str | None, key_b: str, spelt_b: str | None
     ...  same_family("muller", None, "mueller", None))
     (True, False)
     """
-    return key_a == key_b or (spelt_a is not None and spelt_a == key_b) or (
-        spelt_b is not None and spelt_b == key_a)
+    return (
+        key_a == key_b
+        or (spelt_a is not None and spelt_a == key_b)
+        or (spelt_b is not None and spelt_b == key_a)
+    )
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -231,8 +291,12 @@ def split_name(name: str) -> tuple[str, str]:
     >>> split_name("Ludwig van Beethoven"), split_name("Dr. Jane Doe, MD")
     (('van Beethoven', 'Ludwig'), ('Doe', 'Jane'))
     """
-    text = re.sub(r"\b(dr|prof|mr|mrs|ms|md|phd|mph|do|rn|np|pa|msc|bsc|facp|jr|sr)\b\.?",
-                  " ", name.strip(), flags=re.I)
+    text = re.sub(
+        r"\b(dr|prof|mr|mrs|ms|md|phd|mph|do|rn|np|pa|msc|bsc|facp|jr|sr)\b\.?",
+        " ",
+        name.strip(),
+        flags=re.I,
+    )
     text = re.sub(r"\s+", " ", text).strip(" ,")
     if "," in text:
         family, _, given = text.partition(",")
@@ -255,7 +319,7 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def display_name(family: str | None, given: str | None) -> str:
-    """"Given Family" for display, exactly as written otherwise.
+    """ "Given Family" for display, exactly as written otherwise.
 
     Examples
     --------

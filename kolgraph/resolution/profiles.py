@@ -137,8 +137,7 @@ def shared_coauthors(a: Profile, b: Profile) -> int:
     both = a.coauthors & b.coauthors
     if not both:
         return 0
-    return (len(both) - (a.own_key in both)
-            - (b.own_key != a.own_key and b.own_key in both))
+    return len(both) - (a.own_key in both) - (b.own_key != a.own_key and b.own_key in both)
 
 
 @lru_cache(maxsize=4096)

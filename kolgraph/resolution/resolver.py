@@ -68,8 +68,9 @@ class ResolutionIndex:
     'orcid'
     """
 
-    def __init__(self, model: MatchModel | None = None, *,
-                 max_profiles: int = RESOLUTION_PROFILES) -> None:
+    def __init__(
+        self, model: MatchModel | None = None, *, max_profiles: int = RESOLUTION_PROFILES
+    ) -> None:
         self._model = model
         self.max_profiles = max_profiles
         self.by_key: dict[tuple[str, str], str] = {}
@@ -130,8 +131,13 @@ class ResolutionIndex:
             self.blocks.move_to_end(block)
         return members
 
-    def add(self, hcp_id: str, block: str, profile: Profile | None = None,
-            identifiers: Mapping[str, Any] | None = None) -> None:
+    def add(
+        self,
+        hcp_id: str,
+        block: str,
+        profile: Profile | None = None,
+        identifiers: Mapping[str, Any] | None = None,
+    ) -> None:
         """Register a known HCP (and one of its mentions) in the index; the mention's
         name is counted in :attr:`prior` (once per mention id)."""
         hcp_id = self.survivor(hcp_id)
@@ -179,8 +185,10 @@ class ResolutionIndex:
             logger.warning(
                 "the resolver holds %d mention profiles, over resolution_profiles=%d: the name "
                 "blocks of the current batch alone hold more, and they stay in memory; "
-                "raise resolution_profiles or lower the batch size", self.n_profiles,
-                self.max_profiles)
+                "raise resolution_profiles or lower the batch size",
+                self.n_profiles,
+                self.max_profiles,
+            )
 
     def restore(self, keys: Iterable[str]) -> list[str]:
         """Bring the spilled blocks among ``keys`` back; return the keys still to be read
@@ -208,8 +216,9 @@ class ResolutionIndex:
         known = self.identifiers.get(hcp_id)
         if not known:
             return False
-        return any(getattr(mention, k) and known.get(k) and known[k] != getattr(mention, k)
-                   for k in KEYS)
+        return any(
+            getattr(mention, k) and known.get(k) and known[k] != getattr(mention, k) for k in KEYS
+        )
 
     def _claimed(self, mention: MentionIn) -> set[str]:
         """HCPs that another author of the mention's record is, by an identifier the
@@ -233,8 +242,9 @@ class ResolutionIndex:
                 members[hcp_id] = {**members.get(hcp_id, {}), **profiles}
         return members
 
-    def best_candidate(self, mention: MentionIn, profile: Profile,
-                       scores: Mapping[str, float] | None = None) -> tuple[str | None, float]:
+    def best_candidate(
+        self, mention: MentionIn, profile: Profile, scores: Mapping[str, float] | None = None
+    ) -> tuple[str | None, float]:
         """The HCP in the mention's blocks scoring highest, and its score.
 
         A candidate is the best pair probability over its mentions; an HCP with any
@@ -262,8 +272,13 @@ class ResolutionIndex:
                 best = (hcp_id, score)
         return best
 
-    def resolve(self, mention: MentionIn, *, profile: Profile | None = None,
-                scores: Mapping[str, float] | None = None) -> Resolution:
+    def resolve(
+        self,
+        mention: MentionIn,
+        *,
+        profile: Profile | None = None,
+        scores: Mapping[str, float] | None = None,
+    ) -> Resolution:
         """Resolve one mention and remember it for the next ones."""
         profile = profile or Profile.from_mention(mention)
         ids = {k: getattr(mention, k) for k in KEYS if getattr(mention, k)}
@@ -272,46 +287,67 @@ class ResolutionIndex:
             if hcp_id is not None:
                 hcp_id = self.survivor(hcp_id)
                 self.add(hcp_id, mention.key, profile, ids)
-                return Resolution(mention_id=mention.id, hcp_id=hcp_id, score=1.0,
-                                  method=kind, is_new=False)  # type: ignore[arg-type]
+                return Resolution(
+                    mention_id=mention.id,
+                    hcp_id=hcp_id,
+                    score=1.0,
+                    method=kind,  # type: ignore[arg-type]
+                    is_new=False,
+                )
         candidate, score = (None, 0.0)
         if any(self.blocks.get(key) for key in mention.block_keys):
             candidate, score = self.best_candidate(mention, profile, scores)
         if candidate is not None and score >= self.model.accept:
             self.add(candidate, mention.key, profile, ids)
-            return Resolution(mention_id=mention.id, hcp_id=candidate, score=score,
-                              method="model", is_new=False)
+            return Resolution(
+                mention_id=mention.id, hcp_id=candidate, score=score, method="model", is_new=False
+            )
         hcp_id = mint_hcp_id(mention)
         self.add(hcp_id, mention.key, profile, ids)
         if candidate is not None and score >= self.model.review:
-            return Resolution(mention_id=mention.id, hcp_id=hcp_id, score=1.0 - score,
-                              method="review", is_new=True, candidate_id=candidate,
-                              candidate_score=score)
-        return Resolution(mention_id=mention.id, hcp_id=hcp_id, score=1.0 - score,
-                          method="new", is_new=True)
+            return Resolution(
+                mention_id=mention.id,
+                hcp_id=hcp_id,
+                score=1.0 - score,
+                method="review",
+                is_new=True,
+                candidate_id=candidate,
+                candidate_score=score,
+            )
+        return Resolution(
+            mention_id=mention.id, hcp_id=hcp_id, score=1.0 - score, method="new", is_new=True
+        )
 
-    def _stored_candidates(self, mention: MentionIn, profile: Profile
-                           ) -> dict[str, list[Profile]]:
+    def _stored_candidates(self, mention: MentionIn, profile: Profile) -> dict[str, list[Profile]]:
         """HCP -> profiles, for the HCPs in the mention's blocks that may be this person:
         no identifier clash and no profile that cannot be the same person (``conflict``)."""
         found: dict[str, list[Profile]] = {}
         claimed = self._claimed(mention)
         for hcp_id, members in self._members(mention.block_keys).items():
             profiles = [p for p in members.values() if p.id != profile.id]
-            if (profiles and hcp_id not in claimed and not self._identifier_clash(hcp_id, mention)
-                    and not any(conflict(profile, p) for p in profiles)):
+            if (
+                profiles
+                and hcp_id not in claimed
+                and not self._identifier_clash(hcp_id, mention)
+                and not any(conflict(profile, p) for p in profiles)
+            ):
                 found[hcp_id] = profiles
         return found
 
-    def _score(self, pairs: list[tuple[Profile, Profile]], where: list[tuple[int, str]],
-               scores: list[dict[str, float]]) -> None:
+    def _score(
+        self,
+        pairs: list[tuple[Profile, Profile]],
+        where: list[tuple[int, str]],
+        scores: list[dict[str, float]],
+    ) -> None:
         if pairs:
             probabilities = self.probabilities(pairs)
             for (i, other), probability in zip(where, probabilities, strict=True):
                 scores[i][other] = probability
 
-    def _pair_scores(self, mentions: Sequence[MentionIn], profiles: Sequence[Profile],
-                     skip: set[int]) -> tuple[list[dict[str, float]], list[str | None]]:
+    def _pair_scores(
+        self, mentions: Sequence[MentionIn], profiles: Sequence[Profile], skip: set[int]
+    ) -> tuple[list[dict[str, float]], list[str | None]]:
         """Probabilities of every pair a sequential pass will ask for, in two model calls,
         and per mention the HCP it joins without asking for more (or None).
 
@@ -332,8 +368,8 @@ class ResolutionIndex:
             if not mention.key:
                 continue
             if i not in skip and not any(
-                    (k, str(getattr(mention, k))) in self.by_key
-                    for k in KEYS if getattr(mention, k)):
+                (k, str(getattr(mention, k))) in self.by_key for k in KEYS if getattr(mention, k)
+            ):
                 stored[i] = self._stored_candidates(mention, profile)
                 for candidates in stored[i].values():
                     latest = max(candidates, key=lambda p: p.id)
@@ -353,9 +389,11 @@ class ResolutionIndex:
         for i, mention in enumerate(mentions):
             if len(stored[i]) == 1:
                 hcp_id = next(iter(stored[i]))
-                if (max(scores[i].values()) >= self.model.accept and all(
-                        fast[j] == hcp_id and mentions[j].id in scores[i]
-                        for key in mention.block_keys for j in earlier[key])):
+                if max(scores[i].values()) >= self.model.accept and all(
+                    fast[j] == hcp_id and mentions[j].id in scores[i]
+                    for key in mention.block_keys
+                    for j in earlier[key]
+                ):
                     fast[i] = hcp_id
             if fast[i] is None:
                 for candidates in stored[i].values():
@@ -368,8 +406,9 @@ class ResolutionIndex:
         self._score(pairs, where, scores)
         return scores, fast
 
-    def resolve_batch(self, mentions: Sequence[MentionIn],
-                      done: Mapping[str, Resolution] | None = None) -> list[Resolution]:
+    def resolve_batch(
+        self, mentions: Sequence[MentionIn], done: Mapping[str, Resolution] | None = None
+    ) -> list[Resolution]:
         """Resolve ``mentions`` in order, as :meth:`resolve` one by one would, but with
         the pair probabilities the pass needs computed up front (see :meth:`_pair_scores`).
 
@@ -386,46 +425,57 @@ class ResolutionIndex:
             self._record_ids = {}
         return results
 
-    def _resolve_chunks(self, mentions: Sequence[MentionIn], done: Mapping[str, Resolution],
-                        results: list[Resolution]) -> None:
+    def _resolve_chunks(
+        self,
+        mentions: Sequence[MentionIn],
+        done: Mapping[str, Resolution],
+        results: list[Resolution],
+    ) -> None:
         for start in range(0, len(mentions), SCORING_CHUNK):
-            chunk = mentions[start:start + SCORING_CHUNK]
+            chunk = mentions[start : start + SCORING_CHUNK]
             profiles = [Profile.from_mention(m) for m in chunk]
             skip = {i for i, m in enumerate(chunk) if m.id in done}
             scores, fast = self._pair_scores(chunk, profiles, skip)
             for i, (mention, profile) in enumerate(zip(chunk, profiles, strict=True)):
                 previous = done.get(mention.id)
                 if previous is not None:
-                    self.add(previous.hcp_id, mention.key, profile,
-                             {k: getattr(mention, k) for k in KEYS})
+                    self.add(
+                        previous.hcp_id,
+                        mention.key,
+                        profile,
+                        {k: getattr(mention, k) for k in KEYS},
+                    )
                     results.append(previous)
                 elif (hcp_id := fast[i]) is not None:
                     results.append(self._join(mention, profile, hcp_id, scores[i]))
                 else:
                     results.append(self.resolve(mention, profile=profile, scores=scores[i]))
 
-    def _join(self, mention: MentionIn, profile: Profile, hcp_id: str,
-              scores: Mapping[str, float]) -> Resolution:
+    def _join(
+        self, mention: MentionIn, profile: Profile, hcp_id: str, scores: Mapping[str, float]
+    ) -> Resolution:
         """Join ``hcp_id``, the one candidate of the mention (``_pair_scores``), on the
         best score among its current profiles. Resolve the mention in full instead when
         the batch has since taught the index one of its identifiers or given the HCP a
         clashing one, or when the scored profiles were pushed out by newer ones."""
         ids = {k: getattr(mention, k) for k in KEYS if getattr(mention, k)}
-        if (any((k, str(v)) in self.by_key for k, v in ids.items())
-                or self._identifier_clash(hcp_id, mention)  # learnt earlier in the batch
-                or hcp_id in self._claimed(mention)):
+        if (
+            any((k, str(v)) in self.by_key for k, v in ids.items())
+            or self._identifier_clash(hcp_id, mention)  # learnt earlier in the batch
+            or hcp_id in self._claimed(mention)
+        ):
             return self.resolve(mention, profile=profile)
         current = self._members(mention.block_keys).get(hcp_id, {})
         score = max((scores[p] for p in current if p in scores), default=0.0)
         if score < self.model.accept:
             return self.resolve(mention, profile=profile)
         self.add(hcp_id, mention.key, profile, ids)
-        return Resolution(mention_id=mention.id, hcp_id=hcp_id, score=score, method="model",
-                          is_new=False)
+        return Resolution(
+            mention_id=mention.id, hcp_id=hcp_id, score=score, method="model", is_new=False
+        )
 
 
-def _identifiers_by_record(mentions: Iterable[MentionIn]
-                           ) -> dict[str, list[tuple[str, str, str]]]:
+def _identifiers_by_record(mentions: Iterable[MentionIn]) -> dict[str, list[tuple[str, str, str]]]:
     """Record -> (mention id, key kind, value) of each identifier its authors carry."""
     found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for mention in mentions:
@@ -440,12 +490,15 @@ def _identifiers_by_record(mentions: Iterable[MentionIn]
 
 def _chunks(values: list[Any], size: int = 2000) -> Iterable[list[Any]]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
-def load_candidates(store: GraphStore, index: ResolutionIndex,
-                    mentions: Sequence[MentionIn],
-                    unstored: Container[str] = ()) -> dict[str, Resolution]:
+def load_candidates(
+    store: GraphStore,
+    index: ResolutionIndex,
+    mentions: Sequence[MentionIn],
+    unstored: Container[str] = (),
+) -> dict[str, Resolution]:
     """Fill ``index`` from the store for ``mentions``; return the mentions already resolved.
 
     Blocks and identifiers the index already holds are not read again; mention ids in
@@ -455,38 +508,58 @@ def load_candidates(store: GraphStore, index: ResolutionIndex,
         for row in store.run("mention_resolutions", _MENTION, ids=chunk):
             hcp_id = row["merged_into"] or row["hcp_id"]
             done[row["mention_id"]] = Resolution(
-                mention_id=row["mention_id"], hcp_id=hcp_id, score=float(row["score"] or 0.0),
-                method=row["method"] or "new", is_new=False,
-                candidate_id=row["review_candidate"], candidate_score=row["review_score"])
+                mention_id=row["mention_id"],
+                hcp_id=hcp_id,
+                score=float(row["score"] or 0.0),
+                method=row["method"] or "new",
+                is_new=False,
+                candidate_id=row["review_candidate"],
+                candidate_score=row["review_score"],
+            )
     for kind in KEYS:
-        values = sorted({str(getattr(m, kind)) for m in mentions
-                         if getattr(m, kind) and m.id not in done
-                         and (kind, str(getattr(m, kind))) not in index.by_key})
+        values = sorted(
+            {
+                str(getattr(m, kind))
+                for m in mentions
+                if getattr(m, kind)
+                and m.id not in done
+                and (kind, str(getattr(m, kind))) not in index.by_key
+            }
+        )
         for chunk in _chunks(values):
-            for row in store.run("hcps_with_identifier", {"label": "HCP", "prop": kind},
-                                 values=chunk):
+            for row in store.run(
+                "hcps_with_identifier", {"label": "HCP", "prop": kind}, values=chunk
+            ):
                 hcp_id = row["merged_into"] or row["hcp_id"]
                 index.add(hcp_id, row["name_key"] or "", None, {kind: row["value"]})
     wanted = {key for m in mentions for key in m.block_keys}
     index.evict(wanted)
     keys = index.restore(sorted(k for k in wanted if k not in index.loaded))
     for chunk in _chunks(keys, 500):
-        for row in store.run("mentions_in_blocks", _MENTION, keys=chunk,
-                             per_hcp=MAX_PROFILES_PER_HCP):
+        for row in store.run(
+            "mentions_in_blocks", _MENTION, keys=chunk, per_hcp=MAX_PROFILES_PER_HCP
+        ):
             if row["merged_into"]:
                 index.merged_into[row["hcp_id"]] = row["merged_into"]
             props = row["props"]
-            index.add(row["hcp_id"], props.get("name_key") or "",
-                      Profile.from_properties(row["mention_id"], props),
-                      {k: row.get(f"hcp_{k}") for k in KEYS})
+            index.add(
+                row["hcp_id"],
+                props.get("name_key") or "",
+                Profile.from_properties(row["mention_id"], props),
+                {k: row.get(f"hcp_{k}") for k in KEYS},
+            )
     index.loaded.update(keys)
     return done
 
 
-def resolve_mentions(store: GraphStore, mentions: Sequence[MentionIn], *,
-                     model: MatchModel | None = None,
-                     index: ResolutionIndex | None = None,
-                     unstored: Container[str] = ()) -> list[Resolution]:
+def resolve_mentions(
+    store: GraphStore,
+    mentions: Sequence[MentionIn],
+    *,
+    model: MatchModel | None = None,
+    index: ResolutionIndex | None = None,
+    unstored: Container[str] = (),
+) -> list[Resolution]:
     """Resolve ``mentions`` against the HCPs in ``store`` and against each other.
 
     Parameters
@@ -516,8 +589,9 @@ def resolve_mentions(store: GraphStore, mentions: Sequence[MentionIn], *,
     return index.resolve_batch(mentions, done)
 
 
-def resolve_offline(mentions: Sequence[MentionIn], *,
-                    model: MatchModel | None = None) -> list[Resolution]:
+def resolve_offline(
+    mentions: Sequence[MentionIn], *, model: MatchModel | None = None
+) -> list[Resolution]:
     """Resolve mentions against each other only (no store): evaluation and tests.
 
     Examples

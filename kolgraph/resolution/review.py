@@ -31,9 +31,17 @@ def _now() -> str:
 def open_reviews(store: GraphStore, *, limit: int = 50) -> list[dict[str, Any]]:
     """Open review entries, highest score first."""
     rows = store.run("open_reviews", _M, limit=limit)
-    return [{"mention_id": r["mention_id"], "name": r["name"], "hcp_id": r["hcp_id"],
-             "candidate_id": r["candidate_id"], "candidate_name": r["candidate_name"],
-             "score": float(r["score"] or 0.0)} for r in rows]
+    return [
+        {
+            "mention_id": r["mention_id"],
+            "name": r["name"],
+            "hcp_id": r["hcp_id"],
+            "candidate_id": r["candidate_id"],
+            "candidate_name": r["candidate_name"],
+            "score": float(r["score"] or 0.0),
+        }
+        for r in rows
+    ]
 
 
 def _entry(store: GraphStore, mention_id: str) -> dict[str, Any]:
@@ -54,22 +62,28 @@ def _hcp_relationships(
             continue
         if "HCP" in rel.start:
             for end in rel.end:
-                for row in store.run("hcp_relationships_out",
-                                     {"start": "HCP", "type": rel.name, "end": end}, id=hcp_id):
+                for row in store.run(
+                    "hcp_relationships_out",
+                    {"start": "HCP", "type": rel.name, "end": end},
+                    id=hcp_id,
+                ):
                     found.append(("HCP", rel.name, end, row["other"], row["props"]))
         if "HCP" in rel.end:
             for start in rel.start:
                 if start == "HCP":
                     continue  # HCP-HCP relationships were found as outgoing of one end
-                for row in store.run("hcp_relationships_in",
-                                     {"start": start, "type": rel.name, "end": "HCP"},
-                                     id=hcp_id):
+                for row in store.run(
+                    "hcp_relationships_in",
+                    {"start": start, "type": rel.name, "end": "HCP"},
+                    id=hcp_id,
+                ):
                     found.append((start, rel.name, "HCP", row["other"], row["props"]))
     return found
 
 
-def _move(store: GraphStore, source: str, target: str, *, only_merged_from: str | None,
-          mark: str | None) -> int:
+def _move(
+    store: GraphStore, source: str, target: str, *, only_merged_from: str | None, mark: str | None
+) -> int:
     """Move relationships of HCP ``source`` to HCP ``target``."""
     moved = 0
     for start, rel_type, end, other, props in _hcp_relationships(store, source):
@@ -88,8 +102,9 @@ def _move(store: GraphStore, source: str, target: str, *, only_merged_from: str 
     return moved
 
 
-def _move_mentions(store: GraphStore, source: str, target: str, *, decided_by: str | None,
-                   back: bool) -> int:
+def _move_mentions(
+    store: GraphStore, source: str, target: str, *, decided_by: str | None, back: bool
+) -> int:
     rows = store.run("mentions_of_hcp", _M, id=source)
     moved = 0
     for row in rows:
@@ -102,8 +117,12 @@ def _move_mentions(store: GraphStore, source: str, target: str, *, decided_by: s
         else:
             props.update(merged_from=source, decided_by=decided_by)
         store.write("delete_relationships", [{"start": row["mention_id"], "end": source}], _M_REL)
-        store.upsert_relationships("Mention", "RESOLVED_TO", "HCP",
-                                   [{"start": row["mention_id"], "end": target, "props": props}])
+        store.upsert_relationships(
+            "Mention",
+            "RESOLVED_TO",
+            "HCP",
+            [{"start": row["mention_id"], "end": target, "props": props}],
+        )
         moved += 1
     return moved
 
@@ -121,30 +140,63 @@ def accept(store: GraphStore, mention_id: str, *, decided_by: str = "review") ->
     """
     entry = _entry(store, mention_id)
     if entry["status"] != "open" or not entry["candidate_id"]:
-        raise UnknownObject(f"mention {mention_id!r} has no open review entry "
-                            f"(status {entry['status']!r})")
+        raise UnknownObject(
+            f"mention {mention_id!r} has no open review entry (status {entry['status']!r})"
+        )
     source, target = entry["hcp_id"], entry["candidate_survivor"] or entry["candidate_id"]
     mentions = _move_mentions(store, source, target, decided_by=decided_by, back=False)
     moved = _move(store, source, target, only_merged_from=None, mark=source)
     at = _now()
     store.upsert_nodes("HCP", [{"id": source, "props": {"merged_into": target}}])
-    store.upsert_relationships("HCP", "SAME_AS", "HCP", [
-        {"start": source, "end": target, "props": {"decided_by": decided_by, "decided_at": at}}])
-    store.upsert_nodes("Mention", [{"id": mention_id, "props": {
-        "review_status": "accepted", "decided_by": decided_by, "decided_at": at,
-        "match_method": "review"}}])
-    return {"mention_id": mention_id, "merged": source, "into": target,
-            "mentions_moved": mentions, "relationships_moved": moved}
+    store.upsert_relationships(
+        "HCP",
+        "SAME_AS",
+        "HCP",
+        [{"start": source, "end": target, "props": {"decided_by": decided_by, "decided_at": at}}],
+    )
+    store.upsert_nodes(
+        "Mention",
+        [
+            {
+                "id": mention_id,
+                "props": {
+                    "review_status": "accepted",
+                    "decided_by": decided_by,
+                    "decided_at": at,
+                    "match_method": "review",
+                },
+            }
+        ],
+    )
+    return {
+        "mention_id": mention_id,
+        "merged": source,
+        "into": target,
+        "mentions_moved": mentions,
+        "relationships_moved": moved,
+    }
 
 
 def reject(store: GraphStore, mention_id: str, *, decided_by: str = "review") -> dict[str, Any]:
     """Keep the mention's HCP apart from the candidate."""
     entry = _entry(store, mention_id)
     if entry["status"] != "open":
-        raise UnknownObject(f"mention {mention_id!r} has no open review entry "
-                            f"(status {entry['status']!r})")
-    store.upsert_nodes("Mention", [{"id": mention_id, "props": {
-        "review_status": "rejected", "decided_by": decided_by, "decided_at": _now()}}])
+        raise UnknownObject(
+            f"mention {mention_id!r} has no open review entry (status {entry['status']!r})"
+        )
+    store.upsert_nodes(
+        "Mention",
+        [
+            {
+                "id": mention_id,
+                "props": {
+                    "review_status": "rejected",
+                    "decided_by": decided_by,
+                    "decided_at": _now(),
+                },
+            }
+        ],
+    )
     return {"mention_id": mention_id, "kept_apart": [entry["hcp_id"], entry["candidate_id"]]}
 
 
@@ -158,15 +210,25 @@ def undo(store: GraphStore, mention_id: str) -> dict[str, Any]:
         target = entry["hcp_id"]  # the survivor the mention now resolves to
         source = entry["merged_from"]
         result["split"] = [source, target]
-        result["mentions_moved"] = _move_mentions(store, target, source, decided_by=None,
-                                                  back=True)
-        result["relationships_moved"] = _move(store, target, source, only_merged_from=source,
-                                              mark=None)
-        store.write("delete_relationships", [{"start": source, "end": target}],
-                    {"start": "HCP", "type": "SAME_AS", "end": "HCP"})
+        result["mentions_moved"] = _move_mentions(store, target, source, decided_by=None, back=True)
+        result["relationships_moved"] = _move(
+            store, target, source, only_merged_from=source, mark=None
+        )
+        store.write(
+            "delete_relationships",
+            [{"start": source, "end": target}],
+            {"start": "HCP", "type": "SAME_AS", "end": "HCP"},
+        )
         store.run("clear_merged_into", {"label": "HCP"}, id=source)
-    store.upsert_nodes("Mention", [{"id": mention_id, "props": {
-        "review_status": "open", "match_method": "review", "decided_at": _now()}}])
+    store.upsert_nodes(
+        "Mention",
+        [
+            {
+                "id": mention_id,
+                "props": {"review_status": "open", "match_method": "review", "decided_at": _now()},
+            }
+        ],
+    )
     return result
 
 
@@ -184,8 +246,9 @@ def entry_value(score: float, hcp_mentions: int, candidate_mentions: int) -> flo
     return round(score * (hcp_mentions + candidate_mentions), 4)
 
 
-def review_stats(store: GraphStore, *, accept: float, band: float = BAND,
-                 limit: int = 20) -> dict[str, Any]:
+def review_stats(
+    store: GraphStore, *, accept: float, band: float = BAND, limit: int = 20
+) -> dict[str, Any]:
     """The review band's size and yield, and its open entries ordered by value.
 
     The band holds every review entry scored from ``band`` up to ``accept``; ``confirmed
@@ -199,16 +262,32 @@ def review_stats(store: GraphStore, *, accept: float, band: float = BAND,
     status = [r["status"] for r in in_band]
     same, different = status.count("accepted"), status.count("rejected")
     entries = sorted(
-        ({"mention_id": r["mention_id"], "name": r["name"], "hcp_id": r["hcp_id"],
-          "candidate_id": r["candidate_id"], "candidate_name": r["candidate_name"],
-          "score": float(r["score"]), "mentions": int(r["hcp_mentions"]),
-          "candidate_mentions": int(r["candidate_mentions"]),
-          "value": entry_value(float(r["score"]), int(r["hcp_mentions"]),
-                               int(r["candidate_mentions"]))}
-         for r in in_band if r["status"] == "open"),
-        key=lambda e: (-e["value"], -e["score"], e["mention_id"]))
-    return {"band": [band, accept], "entries": len(in_band), "open": status.count("open"),
-            "confirmed_same": same, "confirmed_different": different,
-            "yield": round(same / (same + different), 4) if same + different else None,
-            "below_band": sum(float(r["score"]) < band for r in rows),
-            "by_value": entries[:limit]}
+        (
+            {
+                "mention_id": r["mention_id"],
+                "name": r["name"],
+                "hcp_id": r["hcp_id"],
+                "candidate_id": r["candidate_id"],
+                "candidate_name": r["candidate_name"],
+                "score": float(r["score"]),
+                "mentions": int(r["hcp_mentions"]),
+                "candidate_mentions": int(r["candidate_mentions"]),
+                "value": entry_value(
+                    float(r["score"]), int(r["hcp_mentions"]), int(r["candidate_mentions"])
+                ),
+            }
+            for r in in_band
+            if r["status"] == "open"
+        ),
+        key=lambda e: (-e["value"], -e["score"], e["mention_id"]),
+    )
+    return {
+        "band": [band, accept],
+        "entries": len(in_band),
+        "open": status.count("open"),
+        "confirmed_same": same,
+        "confirmed_different": different,
+        "yield": round(same / (same + different), 4) if same + different else None,
+        "below_band": sum(float(r["score"]) < band for r in rows),
+        "by_value": entries[:limit],
+    }

@@ -77,27 +77,46 @@ class BlockSpill:
 
     def __init__(self, directory: str | Path | None = None) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="kolgraph-spill-", dir=directory))
-        self._db = sqlite3.connect(self.path / "blocks.sqlite", isolation_level=None,
-                                   check_same_thread=False)
+        self._db = sqlite3.connect(
+            self.path / "blocks.sqlite", isolation_level=None, check_same_thread=False
+        )
         self._db.execute("PRAGMA journal_mode=OFF")  # a scratch file: never recovered
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE blocks (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID")
         self._db.execute("CREATE TABLE papers (key BLOB PRIMARY KEY, value BLOB) WITHOUT ROWID")
         self._close = weakref.finalize(self, _remove, self._db, str(self.path))
         # paper key -> (weak ref to its record, its sets), while the record is in memory
-        self._live: dict[bytes, tuple[weakref.ref[RecordEvidence],
-                                      tuple[frozenset[str], frozenset[str], frozenset[str]]]] = {}
+        self._live: dict[
+            bytes,
+            tuple[
+                weakref.ref[RecordEvidence], tuple[frozenset[str], frozenset[str], frozenset[str]]
+            ],
+        ] = {}
         # id(record) -> (weak ref to it, [(co-authors, topics, words, paper key)])
-        self._keys: dict[int, tuple[weakref.ref[RecordEvidence],
-                                    list[tuple[frozenset[str], frozenset[str],
-                                               frozenset[str], bytes]]]] = {}
+        self._keys: dict[
+            int,
+            tuple[
+                weakref.ref[RecordEvidence],
+                list[tuple[frozenset[str], frozenset[str], frozenset[str], bytes]],
+            ],
+        ] = {}
 
     def put(self, blocks: Mapping[str, Block]) -> None:
         """Store each block under its key, replacing what the key held."""
         papers: dict[bytes, bytes] = {}
-        rows = [(key, pickle.dumps({hcp_id: [self._encode(p, papers) for p in profiles.values()]
-                                    for hcp_id, profiles in block.items()}, _PROTOCOL))
-                for key, block in blocks.items()]
+        rows = [
+            (
+                key,
+                pickle.dumps(
+                    {
+                        hcp_id: [self._encode(p, papers) for p in profiles.values()]
+                        for hcp_id, profiles in block.items()
+                    },
+                    _PROTOCOL,
+                ),
+            )
+            for key, block in blocks.items()
+        ]
         self._db.executemany("INSERT OR IGNORE INTO papers VALUES (?, ?)", papers.items())
         self._db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?)", rows)
 
@@ -105,8 +124,13 @@ class BlockSpill:
         """The stored blocks among ``keys`` (keys never put are left out)."""
         encoded = dict(self._select("blocks", list(keys)))
         blocks = {key: pickle.loads(value) for key, value in encoded.items()}
-        wanted = {key for block in blocks.values() for profiles in block.values()
-                  for values in profiles if isinstance(key := values[_PAPER_AT[0]], bytes)}
+        wanted = {
+            key
+            for block in blocks.values()
+            for profiles in block.values()
+            for values in profiles
+            if isinstance(key := values[_PAPER_AT[0]], bytes)
+        }
         papers: dict[bytes, Paper] = {}
         for key in wanted:
             if (paper := self._alive(key)) is not None:
@@ -114,9 +138,13 @@ class BlockSpill:
         for key, value in self._select("papers", [k for k in wanted if k not in papers]):
             papers[key] = paper = pickle.loads(value)
             self._remember(key, paper)
-        return {key: {hcp_id: {p.id: p for p in (self._decode(v, papers) for v in profiles)}
-                      for hcp_id, profiles in block.items()}
-                for key, block in blocks.items()}
+        return {
+            key: {
+                hcp_id: {p.id: p for p in (self._decode(v, papers) for v in profiles)}
+                for hcp_id, profiles in block.items()
+            }
+            for key, block in blocks.items()
+        }
 
     def __len__(self) -> int:
         """Blocks in the file."""
@@ -128,10 +156,10 @@ class BlockSpill:
 
     def _select(self, table: str, keys: list[Any]) -> Iterable[tuple[Any, bytes]]:
         for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start:start + _CHUNK]
+            chunk = keys[start : start + _CHUNK]
             yield from self._db.execute(
-                f"SELECT key, value FROM {table} WHERE key IN ({','.join('?' * len(chunk))})",
-                chunk)
+                f"SELECT key, value FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
 
     def _encode(self, profile: Profile, papers: dict[bytes, bytes]) -> list[Any]:
         values = [getattr(profile, name) for name in _FIELDS]
@@ -155,8 +183,11 @@ class BlockSpill:
         entry = self._keys.get(id(record))
         if entry is not None and entry[0]() is record:
             for coauthors, topics, words, key in entry[1]:
-                if (coauthors is profile.coauthors and topics is profile.topics
-                        and words is profile.words):
+                if (
+                    coauthors is profile.coauthors
+                    and topics is profile.topics
+                    and words is profile.words
+                ):
                     return key
         paper: Paper = (record, profile.coauthors, profile.topics, profile.words)
         blob = pickle.dumps(paper, _PROTOCOL)

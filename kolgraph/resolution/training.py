@@ -94,8 +94,10 @@ def read_pairs(path: Path) -> tuple[list[LabelledPair], int]:
     text = decode_pairs(Path(path).read_bytes())
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     if not rows or len(rows[0]) < 9 or "pmid" not in rows[0][0].lower():
-        raise KolgraphError(f"{path}: expected ';'-separated columns PMID1;Last_name1;Initials1;"
-                            "First_name1;PMID2;Last_name2;Initials2;First_name2;Authorship")
+        raise KolgraphError(
+            f"{path}: expected ';'-separated columns PMID1;Last_name1;Initials1;"
+            "First_name1;PMID2;Last_name2;Initials2;First_name2;Authorship"
+        )
     pairs: list[LabelledPair] = []
     skipped = 0
     for row in rows[1:]:
@@ -108,8 +110,11 @@ def read_pairs(path: Path) -> tuple[list[LabelledPair], int]:
             skipped += 1
             continue
         pmid1, family1, initials1, given1, pmid2, family2, initials2, given2 = cells
-        pairs.append(LabelledPair(pmid1, family1, initials1, given1, pmid2, family2, initials2,
-                                  given2, same=label))
+        pairs.append(
+            LabelledPair(
+                pmid1, family1, initials1, given1, pmid2, family2, initials2, given2, same=label
+            )
+        )
     return pairs, skipped
 
 
@@ -152,16 +157,24 @@ class PairScores:
 
     def as_dict(self) -> dict[str, float | int]:
         """``{"pairs", "precision", "recall", "f1"}`` rounded to 4 places, plus counts."""
-        return {"pairs": self.pairs, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn}
+        return {
+            "pairs": self.pairs,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+        }
 
 
 MentionLookup = Callable[[str, str, str, str], MentionIn | None]
 
 
-def pair_mentions(pairs: Sequence[LabelledPair], lookup: MentionLookup
-                  ) -> tuple[list[tuple[MentionIn, MentionIn, bool]], int]:
+def pair_mentions(
+    pairs: Sequence[LabelledPair], lookup: MentionLookup
+) -> tuple[list[tuple[MentionIn, MentionIn, bool]], int]:
     """The two mentions of each pair (found with ``lookup(pmid, family, initials, given)``)
     and the number of pairs whose author could not be found in the articles."""
     found: list[tuple[MentionIn, MentionIn, bool]] = []
@@ -176,8 +189,9 @@ def pair_mentions(pairs: Sequence[LabelledPair], lookup: MentionLookup
     return found, missing
 
 
-def evaluate_resolver(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
-                      model: MatchModel) -> PairScores:
+def evaluate_resolver(
+    triples: Sequence[tuple[MentionIn, MentionIn, bool]], model: MatchModel
+) -> PairScores:
     """Resolve every mention of ``triples`` together; score the pairs."""
     mentions = {m.id: m for a, b, _ in triples for m in (a, b)}
     ordered = [mentions[k] for k in sorted(mentions)]
@@ -188,8 +202,9 @@ def evaluate_resolver(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
     return scores
 
 
-def evaluate_with_band(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
-                       model: MatchModel, band: float = 0.80) -> dict[str, Any]:
+def evaluate_with_band(
+    triples: Sequence[tuple[MentionIn, MentionIn, bool]], model: MatchModel, band: float = 0.80
+) -> dict[str, Any]:
     """Pairwise scores of the resolver alone ("automatic") and with the review band
     resolved by a reviewer who is right ("automatic + reviewed band").
 
@@ -216,22 +231,31 @@ def evaluate_with_band(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
         merged = ra.hcp_id == rb.hcp_id
         scores.add(merged, same)
         if not merged and any(
-                r.method == "review" and r.candidate_id == other.hcp_id
-                and band <= (r.candidate_score or 0.0) < model.accept
-                for r, other in ((ra, rb), (rb, ra))):
+            r.method == "review"
+            and r.candidate_id == other.hcp_id
+            and band <= (r.candidate_score or 0.0) < model.accept
+            for r, other in ((ra, rb), (rb, ra))
+        ):
             band_same += same
             band_different += not same
-    reviewed = PairScores(tp=scores.tp + band_same, fp=scores.fp,
-                          fn=scores.fn - band_same, tn=scores.tn)
-    return {**scores.as_dict(), "recall_automatic": round(scores.recall, 4),
-            "recall_with_reviewed_band": round(reviewed.recall, 4),
-            "precision_with_reviewed_band": round(reviewed.precision, 4),
-            "band": [band, model.accept], "band_pairs": band_same + band_different,
-            "band_same": band_same, "band_different": band_different}
+    reviewed = PairScores(
+        tp=scores.tp + band_same, fp=scores.fp, fn=scores.fn - band_same, tn=scores.tn
+    )
+    return {
+        **scores.as_dict(),
+        "recall_automatic": round(scores.recall, 4),
+        "recall_with_reviewed_band": round(reviewed.recall, 4),
+        "precision_with_reviewed_band": round(reviewed.precision, 4),
+        "band": [band, model.accept],
+        "band_pairs": band_same + band_different,
+        "band_same": band_same,
+        "band_different": band_different,
+    }
 
 
-def fit_vocabulary(records: Iterable[Sequence[MentionIn]], labelled: Iterable[str] = ()
-                   ) -> Vocabulary:
+def fit_vocabulary(
+    records: Iterable[Sequence[MentionIn]], labelled: Iterable[str] = ()
+) -> Vocabulary:
     """Name counts, word frequencies and record-evidence statistics of a corpus:
     ``records`` are the author mentions of each article; mentions whose id is in
     ``labelled`` (the pairs' own authors) are left out of the name counts, so that the
@@ -253,8 +277,11 @@ def fit_vocabulary(records: Iterable[Sequence[MentionIn]], labelled: Iterable[st
     return Vocabulary.fit(names, documents, corpus=fit_corpus_stats(evidence))
 
 
-def _design(triples: Iterable[tuple[MentionIn, MentionIn, bool]], idf: AffiliationIdf,
-            vocabulary: Vocabulary | None = None) -> tuple[list[list[float]], list[int]]:
+def _design(
+    triples: Iterable[tuple[MentionIn, MentionIn, bool]],
+    idf: AffiliationIdf,
+    vocabulary: Vocabulary | None = None,
+) -> tuple[list[list[float]], list[int]]:
     xs: list[list[float]] = []
     ys: list[int] = []
     for a, b, same in triples:
@@ -266,10 +293,17 @@ def _design(triples: Iterable[tuple[MentionIn, MentionIn, bool]], idf: Affiliati
     return xs, ys
 
 
-def fit_match_model(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
-                    affiliations: Iterable[str], *, kind: str = "boosting", seed: int = 0,
-                    accept: float = 0.9, review: float = 0.5,
-                    vocabulary: Vocabulary | None = None, bag: int = BAG) -> MatchModel:
+def fit_match_model(
+    triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+    affiliations: Iterable[str],
+    *,
+    kind: str = "boosting",
+    seed: int = 0,
+    accept: float = 0.9,
+    review: float = 0.5,
+    vocabulary: Vocabulary | None = None,
+    bag: int = BAG,
+) -> MatchModel:
     """Fit the pair classifier (scikit-learn) and export it as a :class:`MatchModel`.
 
     ``kind="boosting"``: ``bag`` gradient-boosting models (200 trees of depth 3, learning
@@ -291,25 +325,48 @@ def fit_match_model(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
         scale[scale == 0] = 1.0
         lr = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
         lr.fit((x - mean) / scale, y)
-        return MatchModel(kind="logistic", intercept=float(lr.intercept_[0]),
-                          coef=[float(c) for c in lr.coef_[0]], mean=mean.tolist(),
-                          scale=scale.tolist(), idf=idf, accept=accept, review=review, meta=meta,
-                          vocabulary=vocabulary)
-    models = [GradientBoostingClassifier(n_estimators=200, max_depth=3, learning_rate=0.05,
-                                         subsample=0.8, random_state=seed + k).fit(x, y)
-              for k in range(max(bag, 1))]
+        return MatchModel(
+            kind="logistic",
+            intercept=float(lr.intercept_[0]),
+            coef=[float(c) for c in lr.coef_[0]],
+            mean=mean.tolist(),
+            scale=scale.tolist(),
+            idf=idf,
+            accept=accept,
+            review=review,
+            meta=meta,
+            vocabulary=vocabulary,
+        )
+    models = [
+        GradientBoostingClassifier(
+            n_estimators=200, max_depth=3, learning_rate=0.05, subsample=0.8, random_state=seed + k
+        ).fit(x, y)
+        for k in range(max(bag, 1))
+    ]
     intercept, learning_rate, trees = export_bagged(models)
     meta["bag"] = len(models)
-    return MatchModel(kind="boosting", intercept=intercept, learning_rate=learning_rate,
-                      trees=trees, idf=idf, accept=accept, review=review, meta=meta,
-                      vocabulary=vocabulary)
+    return MatchModel(
+        kind="boosting",
+        intercept=intercept,
+        learning_rate=learning_rate,
+        trees=trees,
+        idf=idf,
+        accept=accept,
+        review=review,
+        meta=meta,
+        vocabulary=vocabulary,
+    )
 
 
 def _sk_tree(estimator: Any) -> _Tree:
     t = estimator.tree_
-    return _Tree(left=t.children_left.tolist(), right=t.children_right.tolist(),
-                 feature=t.feature.tolist(), threshold=t.threshold.tolist(),
-                 value=[round(float(v[0][0]), 6) for v in t.value])
+    return _Tree(
+        left=t.children_left.tolist(),
+        right=t.children_right.tolist(),
+        feature=t.feature.tolist(),
+        threshold=t.threshold.tolist(),
+        value=[round(float(v[0][0]), 6) for v in t.value],
+    )
 
 
 def export_bagged(models: Sequence[Any]) -> tuple[float, float, list[_Tree]]:
@@ -336,8 +393,9 @@ def _folds(n: int, folds: int, seed: int) -> list[tuple[list[int], list[int]]]:
     """(held-out, training) indices of each fold: a seeded shuffle dealt round-robin."""
     order = list(range(n))
     random.Random(seed).shuffle(order)
-    return [(order[k::folds], [i for j, i in enumerate(order) if j % folds != k])
-            for k in range(folds)]
+    return [
+        (order[k::folds], [i for j, i in enumerate(order) if j % folds != k]) for k in range(folds)
+    ]
 
 
 def _add(total: PairScores, scores: PairScores) -> None:
@@ -345,8 +403,11 @@ def _add(total: PairScores, scores: PairScores) -> None:
         setattr(total, name, getattr(total, name) + getattr(scores, name))
 
 
-def threshold_scores(triples: Sequence[tuple[MentionIn, MentionIn, bool]], model: MatchModel,
-                     thresholds: Iterable[float]) -> dict[float, PairScores]:
+def threshold_scores(
+    triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+    model: MatchModel,
+    thresholds: Iterable[float],
+) -> dict[float, PairScores]:
     """:func:`evaluate_resolver` at several accept thresholds (the pair features are
     computed once; the resolver runs again for each threshold, since merges chain)."""
     import numpy as np
@@ -370,35 +431,58 @@ def threshold_scores(triples: Sequence[tuple[MentionIn, MentionIn, bool]], model
     return result
 
 
-def cross_validate_thresholds(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
-                              affiliations: Sequence[str], thresholds: Sequence[float], *,
-                              folds: int = 5, seed: int = 0, kind: str = "boosting",
-                              review: float = 0.5, vocabulary: Vocabulary | None = None,
-                              bag: int = BAG) -> dict[float, PairScores]:
+def cross_validate_thresholds(
+    triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+    affiliations: Sequence[str],
+    thresholds: Sequence[float],
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    kind: str = "boosting",
+    review: float = 0.5,
+    vocabulary: Vocabulary | None = None,
+    bag: int = BAG,
+) -> dict[float, PairScores]:
     """Out-of-fold pair scores at each accept threshold: each fold is resolved by a
     model fitted on the others; the folds' counts are pooled per threshold."""
     totals = {t: PairScores() for t in thresholds}
     for held, rest in _folds(len(triples), folds, seed):
         test, train = [triples[i] for i in held], [triples[i] for i in rest]
-        model = fit_match_model(train, affiliations, kind=kind, seed=seed, review=review,
-                                vocabulary=vocabulary, bag=bag)
+        model = fit_match_model(
+            train, affiliations, kind=kind, seed=seed, review=review, vocabulary=vocabulary, bag=bag
+        )
         for threshold, scores in threshold_scores(test, model, thresholds).items():
             _add(totals[threshold], scores)
     return totals
 
 
-def cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
-                   affiliations: Sequence[str], *, folds: int = 5, seed: int = 0,
-                   kind: str = "boosting", accept: float = 0.9,
-                   review: float = 0.5, vocabulary: Vocabulary | None = None,
-                   bag: int = BAG) -> PairScores:
+def cross_validate(
+    triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+    affiliations: Sequence[str],
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    kind: str = "boosting",
+    accept: float = 0.9,
+    review: float = 0.5,
+    vocabulary: Vocabulary | None = None,
+    bag: int = BAG,
+) -> PairScores:
     """Out-of-fold pair scores: each fold is resolved by a model fitted on the others.
 
     ``vocabulary`` (name counts, word frequencies, record-evidence statistics) is
     label-free corpus statistics and is shared by all folds."""
-    return cross_validate_thresholds(triples, affiliations, [accept], folds=folds, seed=seed,
-                                     kind=kind, review=review, vocabulary=vocabulary,
-                                     bag=bag)[accept]
+    return cross_validate_thresholds(
+        triples,
+        affiliations,
+        [accept],
+        folds=folds,
+        seed=seed,
+        kind=kind,
+        review=review,
+        vocabulary=vocabulary,
+        bag=bag,
+    )[accept]
 
 
 THRESHOLD_GRID: tuple[float, ...] = tuple(round(0.8 + 0.005 * k, 3) for k in range(40))
@@ -420,12 +504,18 @@ def best_threshold(scores: dict[float, PairScores], precision: float = 0.99) -> 
     return max(sorted(good), key=lambda t: scores[t].recall)
 
 
-def nested_cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
-                          affiliations: Sequence[str], *, folds: int = 5, inner: int = 4,
-                          seed: int = 0, precision: float = 0.99,
-                          thresholds: Sequence[float] = THRESHOLD_GRID,
-                          vocabulary: Vocabulary | None = None, bag: int = BAG
-                          ) -> tuple[PairScores, list[float]]:
+def nested_cross_validate(
+    triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+    affiliations: Sequence[str],
+    *,
+    folds: int = 5,
+    inner: int = 4,
+    seed: int = 0,
+    precision: float = 0.99,
+    thresholds: Sequence[float] = THRESHOLD_GRID,
+    vocabulary: Vocabulary | None = None,
+    bag: int = BAG,
+) -> tuple[PairScores, list[float]]:
     """Held-out pair scores with the accept threshold chosen without the held-out fold.
 
     For each outer fold, an ``inner``-fold cross-validation over the other pairs picks the
@@ -436,18 +526,34 @@ def nested_cross_validate(triples: Sequence[tuple[MentionIn, MentionIn, bool]],
     chosen: list[float] = []
     for held, rest in _folds(len(triples), folds, seed):
         test, train = [triples[i] for i in held], [triples[i] for i in rest]
-        inner_scores = cross_validate_thresholds(train, affiliations, thresholds, folds=inner,
-                                                 seed=seed, vocabulary=vocabulary, bag=bag)
+        inner_scores = cross_validate_thresholds(
+            train, affiliations, thresholds, folds=inner, seed=seed, vocabulary=vocabulary, bag=bag
+        )
         threshold = best_threshold(inner_scores, precision)
-        model = fit_match_model(train, affiliations, seed=seed, accept=threshold,
-                                vocabulary=vocabulary, bag=bag)
+        model = fit_match_model(
+            train, affiliations, seed=seed, accept=threshold, vocabulary=vocabulary, bag=bag
+        )
         _add(total, evaluate_resolver(test, model))
         chosen.append(threshold)
     return total, chosen
 
 
-__all__ = ["FEATURES", "LabelledPair", "PairScores", "best_threshold", "cross_validate",
-           "cross_validate_thresholds", "decode_pairs", "evaluate_resolver", "evaluate_with_band",
-           "export_bagged",
-           "fit_match_model", "fit_vocabulary", "nested_cross_validate", "pair_mentions",
-           "parse_label", "read_pairs", "threshold_scores"]
+__all__ = [
+    "FEATURES",
+    "LabelledPair",
+    "PairScores",
+    "best_threshold",
+    "cross_validate",
+    "cross_validate_thresholds",
+    "decode_pairs",
+    "evaluate_resolver",
+    "evaluate_with_band",
+    "export_bagged",
+    "fit_match_model",
+    "fit_vocabulary",
+    "nested_cross_validate",
+    "pair_mentions",
+    "parse_label",
+    "read_pairs",
+    "threshold_scores",
+]

@@ -23,18 +23,21 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, cast
 
 from kolgraph.resolution.evidence import CorpusStats
 from kolgraph.resolution.names import tokens
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about after against all also among an and any are as at be been between both but by can
 case cases could did do does during each effect effects either for from had has have how however
 in into is it its may more most new no non not of on one or other our over patients per results
 same several should since so some study such than that the their them then there these they this
 those three through to two under use used using via was we were what when where which while who
 with within without would
-""".split())
+""".split()
+)
 _WORD = re.compile(r"^[a-z][a-z0-9]*$")
 MAX_WORDS = 40
 
@@ -73,8 +76,13 @@ class Vocabulary:
         self._norm = lru_cache(maxsize=100_000)(self._set_norm)
 
     @classmethod
-    def fit(cls, names: Iterable[tuple[str, str]], documents: Iterable[Iterable[str]],
-            min_df: int = 2, corpus: CorpusStats | None = None) -> Vocabulary:
+    def fit(
+        cls,
+        names: Iterable[tuple[str, str]],
+        documents: Iterable[Iterable[str]],
+        min_df: int = 2,
+        corpus: CorpusStats | None = None,
+    ) -> Vocabulary:
         """Count ``(family key, first given token)`` names and each document's words;
         ``corpus`` holds the record-evidence statistics (``evidence.fit_corpus_stats``)."""
         families: Counter[str] = Counter()
@@ -90,8 +98,13 @@ class Vocabulary:
         for words in documents:
             n += 1
             df.update(set(words))
-        return cls(dict(families), dict(given),
-                   {w: c for w, c in df.items() if c >= min_df}, n, corpus or CorpusStats())
+        return cls(
+            dict(families),
+            dict(given),
+            {w: c for w, c in df.items() if c >= min_df},
+            n,
+            corpus or CorpusStats(),
+        )
 
     def family_count(self, family: str) -> int:
         """How many training mentions carry this family key."""
@@ -134,14 +147,23 @@ class Vocabulary:
 
     def to_json(self) -> dict[str, object]:
         """Plain numbers for ``model.json``."""
-        return {"families": self.families, "given": self.given, "word_df": self.word_df,
-                "documents": self.documents, "corpus": self.corpus.to_json()}
+        return {
+            "families": self.families,
+            "given": self.given,
+            "word_df": self.word_df,
+            "documents": self.documents,
+            "corpus": self.corpus.to_json(),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, object] | None) -> Vocabulary:
         """Rebuild from :meth:`to_json` output (empty when absent)."""
         if not data:
             return cls()
-        return cls(dict(data["families"]), dict(data["given"]),  # type: ignore[call-overload]
-                   dict(data["word_df"]), int(data["documents"]),  # type: ignore[call-overload]
-                   CorpusStats.from_json(data.get("corpus")))  # type: ignore[arg-type]
+        return cls(
+            dict(cast("dict[str, int]", data["families"])),
+            dict(cast("dict[str, int]", data["given"])),
+            dict(cast("dict[str, int]", data["word_df"])),
+            int(cast(int, data["documents"])),
+            CorpusStats.from_json(cast("dict[str, Any] | None", data.get("corpus"))),
+        )

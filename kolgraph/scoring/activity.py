@@ -99,8 +99,9 @@ def credit_shares(
     single = float(weights.get("single", 1.0))
     ends = float(weights.get("first", 1.0)) + float(weights.get("last", 1.0))
     total = np.where(n <= 1.0, single, ends + (n - 2.0) * float(weights.get("middle", 0.5)))
-    return np.divide(position_weight, total, out=np.zeros_like(position_weight, dtype=float),
-                     where=total > 0)
+    return np.divide(
+        position_weight, total, out=np.zeros_like(position_weight, dtype=float), where=total > 0
+    )
 
 
 def paper_weights(authorships: pd.DataFrame, params: ScoringParams, reference: int) -> pd.DataFrame:
@@ -125,8 +126,11 @@ def paper_weights(authorships: pd.DataFrame, params: ScoringParams, reference: i
     shrunk = np.where(middle, pw * np.minimum(1.0, params.crowded_paper / np.maximum(n, 1.0)), pw)
     # Newman ties already divide a paper by its team; "full" ties shrink crowded middles.
     frame["position_weight"] = pw if params.coauthor_ties == "newman" else shrunk
-    frame["credit"] = (credit_shares(pw, n, params.position_weights)
-                       if params.paper_credit == "fractional" else shrunk)
+    frame["credit"] = (
+        credit_shares(pw, n, params.position_weights)
+        if params.paper_credit == "fractional"
+        else shrunk
+    )
     frame["recency"] = _recency(frame["year"], reference, params.half_life_years)
     cited = pd.to_numeric(frame["cited_by"], errors="coerce").fillna(0.0).clip(lower=0)
     frame["citation_factor"] = 1.0 + np.log1p(cited.to_numpy()) / np.log1p(params.citation_scale)

@@ -337,9 +337,7 @@ def component_work(arrays: EdgeArrays) -> int:
     n = arrays.n_nodes
     if n == 0:
         return 0
-    _, label = csgraph.connected_components(
-        arrays.adjacency(symmetric=True), directed=False
-    )
+    _, label = csgraph.connected_components(arrays.adjacency(symmetric=True), directed=False)
     nodes = np.bincount(label, minlength=label.max() + 1)
     ties = np.bincount(label[arrays.src], minlength=len(nodes)) if arrays.n_edges else 0
     return int((nodes * (nodes + ties)).sum())

@@ -78,72 +78,241 @@ __all__ = [
 
 CLINICAL_WORDS: tuple[str, ...] = (
     # care settings, in the languages of the sources
-    "hospital", "hospitals", "hopital", "hopitaux", "hospitalier", "hospitalario", "ospedale",
-    "ospedaliera", "ospedaliero", "krankenhaus", "klinik", "klinikum", "kliniken", "uniklinik",
-    "universitatsklinikum", "universitatsmedizin", "clinic", "clinics", "clinique", "clinica",
-    "clinical", "infirmary", "sanatorium", "polyclinic", "poliklinik", "hospice",
-    "policlinico", "policlinica", "policlinique", "poliklinika", "irccs", "ziekenhuis",
-    "sjukhus", "sygehus", "sykehus", "sairaala", "szpital", "nemocnice", "spital", "hastanesi",
-    "chru", "ap hp", "aphp", "umc",
+    "hospital",
+    "hospitals",
+    "hopital",
+    "hopitaux",
+    "hospitalier",
+    "hospitalario",
+    "ospedale",
+    "ospedaliera",
+    "ospedaliero",
+    "krankenhaus",
+    "klinik",
+    "klinikum",
+    "kliniken",
+    "uniklinik",
+    "universitatsklinikum",
+    "universitatsmedizin",
+    "clinic",
+    "clinics",
+    "clinique",
+    "clinica",
+    "clinical",
+    "infirmary",
+    "sanatorium",
+    "polyclinic",
+    "poliklinik",
+    "hospice",
+    "policlinico",
+    "policlinica",
+    "policlinique",
+    "poliklinika",
+    "irccs",
+    "ziekenhuis",
+    "sjukhus",
+    "sygehus",
+    "sykehus",
+    "sairaala",
+    "szpital",
+    "nemocnice",
+    "spital",
+    "hastanesi",
+    "chru",
+    "ap hp",
+    "aphp",
+    "umc",
     # medical schools and faculties
     # ("medical" alone also names research institutes: "Howard Hughes Medical Institute")
-    "medicine", "medical center", "medical centre", "medical school", "medical college",
-    "medical university", "university medical", "medical faculty", "medical sciences",
-    "medical campus", "medical unit", "medical department", "medical clinic",
-    "medecine", "medicina", "medizin", "medizinische", "surgery",
-    "surgical", "nursing", "dentistry", "dental", "pharmacy", "health system",
-    "health sciences", "health science", "nhs", "inserm", "cancer center", "cancer centre",
+    "medicine",
+    "medical center",
+    "medical centre",
+    "medical school",
+    "medical college",
+    "medical university",
+    "university medical",
+    "medical faculty",
+    "medical sciences",
+    "medical campus",
+    "medical unit",
+    "medical department",
+    "medical clinic",
+    "medecine",
+    "medicina",
+    "medizin",
+    "medizinische",
+    "surgery",
+    "surgical",
+    "nursing",
+    "dentistry",
+    "dental",
+    "pharmacy",
+    "health system",
+    "health sciences",
+    "health science",
+    "nhs",
+    "inserm",
+    "cancer center",
+    "cancer centre",
     # clinical departments
-    "cardiology", "oncology", "neurology", "radiology", "psychiatry", "pediatrics",
-    "paediatrics", "dermatology", "endocrinology", "gastroenterology", "nephrology", "urology",
-    "gynecology", "gynaecology", "obstetrics", "ophthalmology", "orthopaedics", "orthopedics",
-    "anesthesiology", "anaesthesiology", "anesthesia", "anaesthesia", "pathology",
-    "hematology", "haematology", "rheumatology", "pulmonology", "geriatrics", "neurosurgery",
-    "otolaryngology", "intensive care", "emergency", "surgeons", "physicians", "physician",
+    "cardiology",
+    "oncology",
+    "neurology",
+    "radiology",
+    "psychiatry",
+    "pediatrics",
+    "paediatrics",
+    "dermatology",
+    "endocrinology",
+    "gastroenterology",
+    "nephrology",
+    "urology",
+    "gynecology",
+    "gynaecology",
+    "obstetrics",
+    "ophthalmology",
+    "orthopaedics",
+    "orthopedics",
+    "anesthesiology",
+    "anaesthesiology",
+    "anesthesia",
+    "anaesthesia",
+    "pathology",
+    "hematology",
+    "haematology",
+    "rheumatology",
+    "pulmonology",
+    "geriatrics",
+    "neurosurgery",
+    "otolaryngology",
+    "intensive care",
+    "emergency",
+    "surgeons",
+    "physicians",
+    "physician",
 )
 """Words (folded, whole words) that mark a clinical or academic-medical affiliation."""
 
 ACADEMIC_WORDS: tuple[str, ...] = (
-    "university", "universite", "universitat", "universidad", "universita", "universidade",
-    "universiteit", "college", "school", "faculty", "institute of technology", "academy",
-    "cnrs", "national institute", "national institutes", "foundation", "council",
+    "university",
+    "universite",
+    "universitat",
+    "universidad",
+    "universita",
+    "universidade",
+    "universiteit",
+    "college",
+    "school",
+    "faculty",
+    "institute of technology",
+    "academy",
+    "cnrs",
+    "national institute",
+    "national institutes",
+    "foundation",
+    "council",
 )
 """Academic words: they keep an affiliation from being read as industry (not eligibility)."""
 
 INDUSTRY_WORDS: tuple[str, ...] = (
-    "pharmaceuticals", "pharmaceutical", "pharma", "biopharma", "biopharmaceuticals",
-    "therapeutics", "biotech",
+    "pharmaceuticals",
+    "pharmaceutical",
+    "pharma",
+    "biopharma",
+    "biopharmaceuticals",
+    "therapeutics",
+    "biotech",
 )
 """Industry words read as a company name when no clinical or academic word is present."""
 
-CLINICAL_PUBLICATION_TYPES: frozenset[str] = frozenset({
-    "clinical trial", "randomized controlled trial", "controlled clinical trial",
-    "multicenter study", "case reports", "clinical study", "observational study",
-    "pragmatic clinical trial", "clinical trial, phase i", "clinical trial, phase ii",
-    "clinical trial, phase iii", "clinical trial, phase iv", "practice guideline", "guideline",
-})
+CLINICAL_PUBLICATION_TYPES: frozenset[str] = frozenset(
+    {
+        "clinical trial",
+        "randomized controlled trial",
+        "controlled clinical trial",
+        "multicenter study",
+        "case reports",
+        "clinical study",
+        "observational study",
+        "pragmatic clinical trial",
+        "clinical trial, phase i",
+        "clinical trial, phase ii",
+        "clinical trial, phase iii",
+        "clinical trial, phase iv",
+        "practice guideline",
+        "guideline",
+    }
+)
 HUMANS = "mesh:D006801"
 
 # Legal forms from cleanco (ISO 20275-style terms by country). Ambiguous in addresses and
 # left out: two-letter terms other than these, "private", "company" alone, and the forms of
 # professional medical corporations (a physician's practice, not a manufacturer).
 _TWO_LETTER = {"ag", "kg", "bv", "nv", "oy"}
-_NOT_COMPANY = {"private", "company", "p.c.", "pllc", "p.l.l.c.", "unlimited", "o.d.", "dat",
-                "ans", "fie", "sal", "teo", "esv", "tmi", "ses.", "secs", "scs", "ij", "ky"}
+_NOT_COMPANY = {
+    "private",
+    "company",
+    "p.c.",
+    "pllc",
+    "p.l.l.c.",
+    "unlimited",
+    "o.d.",
+    "dat",
+    "ans",
+    "fie",
+    "sal",
+    "teo",
+    "esv",
+    "tmi",
+    "ses.",
+    "secs",
+    "scs",
+    "ij",
+    "ky",
+}
 LEGAL_FORMS: frozenset[str] = frozenset(
-    t.strip() for terms in terms_by_type.values() for t in terms
+    t.strip()
+    for terms in terms_by_type.values()
+    for t in terms
     if (len(t.strip()) > 2 or t.strip() in _TWO_LETTER) and t.strip() not in _NOT_COMPANY
 )
 
-AMBIGUOUS_NAMES: frozenset[str] = frozenset({
-    "cook", "cook research", "pacific", "premier dental products", "kerr", "mentor worldwide",
-    "the medicines", "the orthopaedic implant", "medical engineering and development institute",
-    "patterson", "reliance medical products", "vision quest industries", "electromed",
-    "purelife", "encore medical", "young ps acquisitions", "aqua", "forest", "horizon",
-    "spectrum", "cadence", "jazz", "endo", "meda", "prometheus", "cardiovascular systems",
-    "advanced respiratory", "advanced circulatory systems", "ascend", "intersect", "genesis",
-    "united",
-})
+AMBIGUOUS_NAMES: frozenset[str] = frozenset(
+    {
+        "cook",
+        "cook research",
+        "pacific",
+        "premier dental products",
+        "kerr",
+        "mentor worldwide",
+        "the medicines",
+        "the orthopaedic implant",
+        "medical engineering and development institute",
+        "patterson",
+        "reliance medical products",
+        "vision quest industries",
+        "electromed",
+        "purelife",
+        "encore medical",
+        "young ps acquisitions",
+        "aqua",
+        "forest",
+        "horizon",
+        "spectrum",
+        "cadence",
+        "jazz",
+        "endo",
+        "meda",
+        "prometheus",
+        "cardiovascular systems",
+        "advanced respiratory",
+        "advanced circulatory systems",
+        "ascend",
+        "intersect",
+        "genesis",
+        "united",
+    }
+)
 """Manufacturer names that also read as words, places or surnames: not matched alone."""
 
 _WORDS = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*\.?|&")
@@ -168,10 +337,33 @@ def manufacturer_key(name: str) -> str:
 def _brand(key: str) -> str:
     """The key without trailing industry words: 'bayer healthcare pharmaceuticals' -> 'bayer'."""
     words = key.split()
-    generic = {*INDUSTRY_WORDS, "healthcare", "diagnostics", "vaccines", "biologics",
-               "biosciences", "laboratories", "labs", "usa", "us", "america", "americas",
-               "north", "international", "global", "services", "sales", "holdings", "holding",
-               "corporation", "incorporated", "and", "&", "development", "operations"}
+    generic = {
+        *INDUSTRY_WORDS,
+        "healthcare",
+        "diagnostics",
+        "vaccines",
+        "biologics",
+        "biosciences",
+        "laboratories",
+        "labs",
+        "usa",
+        "us",
+        "america",
+        "americas",
+        "north",
+        "international",
+        "global",
+        "services",
+        "sales",
+        "holdings",
+        "holding",
+        "corporation",
+        "incorporated",
+        "and",
+        "&",
+        "development",
+        "operations",
+    }
     while len(words) > 1 and words[-1] in generic:
         words.pop()
     return " ".join(words)
@@ -243,7 +435,7 @@ def industry_reason(affiliation: str) -> str | None:
         hit = pattern.search(words_only)
         if hit:
             name = names[hit.group(0)]
-            shown = part[hit.start():hit.end()] if part.lower() == plain else hit.group(0)
+            shown = part[hit.start() : hit.end()] if part.lower() == plain else hit.group(0)
             return f"manufacturer {shown.strip().title()!r} (Open Payments: {name})"
         for segment in part.split(","):
             tokens = segment.split()
@@ -272,22 +464,41 @@ class Eligibility:
     referrals: pd.DataFrame | None = None  # hcp, partners
 
 
-_PEOPLE = ("id", "npi", "specialty", "taxonomy", "credential", "crm_id", "profile_id",
-           "institution")
+_PEOPLE = (
+    "id",
+    "npi",
+    "specialty",
+    "taxonomy",
+    "credential",
+    "crm_id",
+    "profile_id",
+    "institution",
+)
 
 
 def evidence_from_store(store: GraphStore) -> Eligibility:
     """Read the eligibility evidence of every HCP (``queries/scoring.cypher``)."""
     return Eligibility(
         people=pd.DataFrame(store.run("eligibility_people"), columns=list(_PEOPLE)),
-        affiliations=pd.DataFrame(store.run("eligibility_affiliations"),
-                                  columns=["hcp", "name", "year", "registered"]),
+        affiliations=pd.DataFrame(
+            store.run("eligibility_affiliations"), columns=["hcp", "name", "year", "registered"]
+        ),
         medline=clinical_papers(
-            pd.DataFrame(store.run("eligibility_medline", types=sorted(CLINICAL_PUBLICATION_TYPES),
-                                   humans=HUMANS), columns=["hcp", "pub"]),
-            pd.DataFrame(store.run("eligibility_medline_papers",
-                                   types=sorted(CLINICAL_PUBLICATION_TYPES), humans=HUMANS),
-                         columns=["pub", "typed", "topics"])),
+            pd.DataFrame(
+                store.run(
+                    "eligibility_medline", types=sorted(CLINICAL_PUBLICATION_TYPES), humans=HUMANS
+                ),
+                columns=["hcp", "pub"],
+            ),
+            pd.DataFrame(
+                store.run(
+                    "eligibility_medline_papers",
+                    types=sorted(CLINICAL_PUBLICATION_TYPES),
+                    humans=HUMANS,
+                ),
+                columns=["pub", "typed", "topics"],
+            ),
+        ),
         trials=pd.DataFrame(store.run("eligibility_trials"), columns=["hcp", "trials", "roles"]),
         crm=pd.DataFrame(store.run("eligibility_crm"), columns=["hcp", "engagements"]),
         referrals=pd.DataFrame(store.run("eligibility_referrals"), columns=["hcp", "partners"]),
@@ -307,26 +518,45 @@ def clinical_papers(authorships: pd.DataFrame, papers: pd.DataFrame) -> pd.DataF
     [{'hcp': 'a', 'papers': 1}, {'hcp': 'b', 'papers': 1}]
     """
     clinical = clinical_topic_ids()
-    keep = {row.pub for row in papers.itertuples(index=False)
-            if bool(row.typed) or not clinical.isdisjoint(row.topics or ())}
+    keep = {
+        row.pub
+        for row in papers.itertuples(index=False)
+        if bool(row.typed) or not clinical.isdisjoint(row.topics or ())
+    }
     chosen = authorships[authorships["pub"].isin(keep)]
-    return (chosen.groupby("hcp")["pub"].nunique().rename("papers").reset_index()
-            if len(chosen) else pd.DataFrame(columns=["hcp", "papers"]))
+    return (
+        chosen.groupby("hcp")["pub"].nunique().rename("papers").reset_index()
+        if len(chosen)
+        else pd.DataFrame(columns=["hcp", "papers"])
+    )
 
 
-def evidence_from_rows(hcps: pd.DataFrame, investigators: pd.DataFrame,
-                       engagements: pd.DataFrame, referrals: pd.DataFrame) -> Eligibility:
+def evidence_from_rows(
+    hcps: pd.DataFrame,
+    investigators: pd.DataFrame,
+    engagements: pd.DataFrame,
+    referrals: pd.DataFrame,
+) -> Eligibility:
     """Evidence from in-memory scoring tables only (NPI, trial roles, CRM, referrals)."""
     people = hcps.reindex(columns=list(_PEOPLE))
-    trials = (investigators.groupby("hcp")["trial"].nunique().rename("trials").reset_index()
-              if len(investigators) else pd.DataFrame(columns=["hcp", "trials"]))
+    trials = (
+        investigators.groupby("hcp")["trial"].nunique().rename("trials").reset_index()
+        if len(investigators)
+        else pd.DataFrame(columns=["hcp", "trials"])
+    )
     trials["roles"] = [[] for _ in range(len(trials))]
     crm_rows = engagements[engagements["engagement"].astype(str).str.startswith("eng:crm:")]
     crm = crm_rows.groupby("hcp").size().rename("engagements").reset_index()
     ends = pd.concat([referrals["src"], referrals["dst"]]).rename("hcp")
     partners = ends.groupby(ends).size().rename("partners").reset_index()
-    return Eligibility(people, pd.DataFrame(columns=["hcp", "name", "year", "registered"]),
-                       pd.DataFrame(columns=["hcp", "papers"]), trials, crm, partners)
+    return Eligibility(
+        people,
+        pd.DataFrame(columns=["hcp", "name", "year", "registered"]),
+        pd.DataFrame(columns=["hcp", "papers"]),
+        trials,
+        crm,
+        partners,
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -355,8 +585,11 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
     >>> g.loc["b", "eligibility_reason"]
     'CRM record (12 engagements)'
     """
-    people = evidence.people.drop_duplicates("id").set_index("id") if len(
-        evidence.people) else pd.DataFrame(columns=list(_PEOPLE)).set_index("id")
+    people = (
+        evidence.people.drop_duplicates("id").set_index("id")
+        if len(evidence.people)
+        else pd.DataFrame(columns=list(_PEOPLE)).set_index("id")
+    )
     reasons: dict[str, list[str]] = {n: [] for n in nodes}
     clinical_year: dict[str, float] = {}
     industry: dict[str, tuple[float, str]] = {}
@@ -414,24 +647,37 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
     for row in evidence.medline.itertuples(index=False):
         add(row.hcp, f"MEDLINE clinical publishing ({int(row.papers)} papers)")
     out = []
-    registered = {hcp for hcp, row in records.items()
-                  if _text(row.get("npi")) or _text(row.get("specialty"))}
+    registered = {
+        hcp for hcp, row in records.items() if _text(row.get("npi")) or _text(row.get("specialty"))
+    }
     for hcp in nodes:
         flagged = industry.get(hcp)
         if flagged and hcp in registered and flagged[1].startswith("company legal form"):
             flagged = None  # a registered clinician's own practice (``... MD, LLC``)
-        is_industry = flagged is not None and flagged[0] >= clinical_year.get(hcp, -1.0) and not (
-            flagged[0] < 0 and hcp in clinical_year)
+        is_industry = (
+            flagged is not None
+            and flagged[0] >= clinical_year.get(hcp, -1.0)
+            and not (flagged[0] < 0 and hcp in clinical_year)
+        )
         found = reasons[hcp]
         if is_industry:
             reason = f"industry: {flagged[1]}"  # type: ignore[index]
         elif found:
             reason = "; ".join(found)
         else:
-            reason = ("no HCP evidence: no NPI, specialty, CRM record, trial role, clinical "
-                      "affiliation or MEDLINE clinical paper")
-        out.append({"id": hcp, "eligible": bool(found) and not is_industry,
-                    "industry": is_industry, "eligibility_reason": reason,
-                    "industry_reason": flagged[1] if flagged else None})
-    return pd.DataFrame(out, columns=["id", "eligible", "industry", "eligibility_reason",
-                                      "industry_reason"]).set_index("id")
+            reason = (
+                "no HCP evidence: no NPI, specialty, CRM record, trial role, clinical "
+                "affiliation or MEDLINE clinical paper"
+            )
+        out.append(
+            {
+                "id": hcp,
+                "eligible": bool(found) and not is_industry,
+                "industry": is_industry,
+                "eligibility_reason": reason,
+                "industry_reason": flagged[1] if flagged else None,
+            }
+        )
+    return pd.DataFrame(
+        out, columns=["id", "eligible", "industry", "eligibility_reason", "industry_reason"]
+    ).set_index("id")

@@ -48,8 +48,9 @@ def _ties(result: ScoreResult, hcp: str) -> list[dict[str, Any]]:
     if layers is None or hcp not in layers.combined:
         return []
     # equal weights (Newman ties of one paper) go by id, whatever order the sum was taken in
-    ranked = sorted(layers.combined[hcp].items(),
-                    key=lambda item: (-round(item[1]["weight"], 9), item[0]))
+    ranked = sorted(
+        layers.combined[hcp].items(), key=lambda item: (-round(item[1]["weight"], 9), item[0])
+    )
     ties = []
     for other, data in ranked[:TOP_TIES]:
         tie: dict[str, Any] = {"hcp": other, "weight": _num(data["weight"])}
@@ -150,9 +151,13 @@ def explain(
     }
     if result.trends is not None:
         years = result.trends.attrs["years"]
-        output, central = trend if trend is not None else (
-            result.trends.attrs["output"].loc[hcp].tolist(),
-            result.trends.attrs["centrality"].loc[hcp].tolist(),
+        output, central = (
+            trend
+            if trend is not None
+            else (
+                result.trends.attrs["output"].loc[hcp].tolist(),
+                result.trends.attrs["centrality"].loc[hcp].tolist(),
+            )
         )
         out["rising"] = {
             "rising_star": bool(row["rising_star"]),
@@ -180,8 +185,13 @@ def explanations(
     if result.trends is not None:
         output = result.trends.attrs["output"].reindex(index)
         central = result.trends.attrs["centrality"].reindex(index)
-        trends = dict(zip(index, zip(
-            output.to_numpy().tolist(), central.to_numpy().tolist(), strict=True), strict=True))
+        trends = dict(
+            zip(
+                index,
+                zip(output.to_numpy().tolist(), central.to_numpy().tolist(), strict=True),
+                strict=True,
+            )
+        )
     return {hcp: explain(result, hcp, row=rows[hcp], trend=trends.get(hcp)) for hcp in index}
 
 

@@ -162,9 +162,21 @@ def write_hcps(
         frame = frame.reset_index(drop=True)
     for column in ("rising_star", "eligible", "industry"):
         frame[column] = frame[column].astype("boolean")
-    for column in ("npi", "orcid", "name", "tier", "segment", "scope", "community_role",
-                   "specialty", "institution", "city", "state", "country",
-                   "eligibility_reason"):
+    for column in (
+        "npi",
+        "orcid",
+        "name",
+        "tier",
+        "segment",
+        "scope",
+        "community_role",
+        "specialty",
+        "institution",
+        "city",
+        "state",
+        "country",
+        "eligibility_reason",
+    ):
         frame[column] = frame[column].astype("string")
     try:
         if fmt == "csv":

@@ -154,8 +154,9 @@ def _years(values: pd.Series) -> pd.Series:
     [2019.0, nan, 2019.0, 2020.0]
     """
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
-    years = pd.to_numeric(pd.Series([year_of(v) for v in distinct], dtype=object),
-                          errors="coerce").to_numpy(dtype=float)
+    years = pd.to_numeric(
+        pd.Series([year_of(v) for v in distinct], dtype=object), errors="coerce"
+    ).to_numpy(dtype=float)
     out = np.where(codes >= 0, years[np.maximum(codes, 0)] if len(years) else np.nan, np.nan)
     return pd.Series(out, index=values.index)
 
@@ -166,10 +167,12 @@ def load_scoring_data(store: GraphStore) -> ScoringData:
     Each answer becomes its DataFrame as soon as it is read, so only one table's
     records are held as Python dicts at a time.
     """
-    return ScoringData.from_frames(**{
-        name: _frame(name, store.run(statement, template))
-        for name, (statement, template) in _READS.items()
-    })
+    return ScoringData.from_frames(
+        **{
+            name: _frame(name, store.run(statement, template))
+            for name, (statement, template) in _READS.items()
+        }
+    )
 
 
 def _topic_items(topics: pd.DataFrame, area: str) -> set[str]:
@@ -216,13 +219,17 @@ def _no_match(area: str) -> str:
     """The error for an area nothing in the store falls under, with close MeSH names."""
     mesh = mesh_area(area)
     if mesh:
-        return (f"no publication, session or trial of the store falls under area {area!r} "
-                f"(MeSH {mesh.label}, {len(mesh.descriptors)} descriptors)")
+        return (
+            f"no publication, session or trial of the store falls under area {area!r} "
+            f"(MeSH {mesh.label}, {len(mesh.descriptors)} descriptors)"
+        )
     try:
         resolve_area(area)
     except AreaNotFound as error:
-        return (f"no publication, session or trial matches area {area!r}: {error}; "
-                "give a MeSH id (D009369), a tree number (C04) or a MeSH term")
+        return (
+            f"no publication, session or trial matches area {area!r}: {error}; "
+            "give a MeSH id (D009369), a tree number (C04) or a MeSH term"
+        )
     return f"no publication, session or trial matches area {area!r}"
 
 

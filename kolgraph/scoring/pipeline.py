@@ -86,8 +86,11 @@ def network_scores(
     out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
     # Exact when small, or when every source only explores a small component (many
     # authors of one paper): sampled sources would miss most components entirely.
-    by_component = (n > params.exact_limit and not arrays.directed
-                    and centrality.component_work(arrays) <= params.exact_work)
+    by_component = (
+        n > params.exact_limit
+        and not arrays.directed
+        and centrality.component_work(arrays) <= params.exact_work
+    )
     exact = n <= params.exact_limit or by_component
     k_bt = None if exact else _samples(params.betweenness_samples, n, m, 3.2e7, 256)
     out["betweenness"] = timed(
@@ -95,9 +98,14 @@ def network_scores(
     )
     k_h = None if exact else _samples(params.harmonic_samples, n, m, 3.2e7, 64)
     sources = centrality.sample_sources(n, k_h, params.seed)
-    out["harmonic"] = timed("harmonic", lambda: (
-        centrality.harmonic_by_component(arrays) if by_component
-        else centrality.harmonic_array(arrays, sources=sources)))
+    out["harmonic"] = timed(
+        "harmonic",
+        lambda: (
+            centrality.harmonic_by_component(arrays)
+            if by_component
+            else centrality.harmonic_array(arrays, sources=sources)
+        ),
+    )
     info["betweenness_sources"] = "all" if k_bt is None else k_bt
     info["harmonic_sources"] = "all" if sources is None else len(sources)
 
@@ -211,8 +219,10 @@ def assemble(
     # Ties on influence go to the stronger evidence (components in weight order), then the
     # wider network, then the id: ranks, percentiles and tiers are deterministic.
     tie_keys = [frame.index.to_numpy(dtype=str), -frame["degree"].to_numpy(dtype=float)]
-    tie_keys += [-raw[c].to_numpy(dtype=float) for c in sorted(
-        COMPONENTS, key=lambda c: params.component_weights.get(c, 0.0))]
+    tie_keys += [
+        -raw[c].to_numpy(dtype=float)
+        for c in sorted(COMPONENTS, key=lambda c: params.component_weights.get(c, 0.0))
+    ]
     order = np.lexsort((*tie_keys, -frame["influence"].to_numpy(), ~ranked))
     rank = np.empty(len(frame), dtype=np.int64)
     rank[order] = np.arange(1, len(frame) + 1)
@@ -328,8 +338,12 @@ def _eligibility_of(nodes: list[str], eligibility: pd.DataFrame | None) -> pd.Da
     columns = ["eligible", "industry", "eligibility_reason", "industry_reason"]
     if eligibility is None:
         return pd.DataFrame(
-            {"eligible": True, "industry": False, "eligibility_reason": "not checked",
-             "industry_reason": None},
+            {
+                "eligible": True,
+                "industry": False,
+                "eligibility_reason": "not checked",
+                "industry_reason": None,
+            },
             index=pd.Index(nodes, name="id"),
         )
     out = eligibility.reindex(nodes)[columns]

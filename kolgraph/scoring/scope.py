@@ -134,7 +134,7 @@ def _codes(nodes: list[str], where: Mapping[str, Place]) -> np.ndarray:
     for i, node in enumerate(nodes):
         city, state, country = (_norm(v) for v in where.get(node, (None, None, None)))
         for j, value in enumerate(((city, state, country), (state, country), country)):
-            if (value[0] if isinstance(value, tuple) else value):
+            if value[0] if isinstance(value, tuple) else value:
                 table[i, j] = vocab[j].setdefault(value, len(vocab[j]))
     return table
 

@@ -54,8 +54,9 @@ def _scaled_where_known(values: np.ndarray, params: ScoringParams) -> np.ndarray
     known = values > 0
     out = np.full(len(values), np.nan)
     if known.any():
-        out[known] = robust_scale(np.log1p(values[known]), params.scale_quantiles,
-                                  params.saturation)
+        out[known] = robust_scale(
+            np.log1p(values[known]), params.scale_quantiles, params.saturation
+        )
     return out
 
 
@@ -154,8 +155,11 @@ def segment_of(pct: float, potential: float, params: ScoringParams) -> tuple[str
             " and high potential" if high_pot else ""
         )
     if pct >= mid or high_pot:
-        return "B", (f"influence percentile {pct:.1f} >= {mid:g}" if pct >= mid
-                     else f"high potential {potential:.2f}")
+        return "B", (
+            f"influence percentile {pct:.1f} >= {mid:g}"
+            if pct >= mid
+            else f"high potential {potential:.2f}"
+        )
     return "C", f"influence percentile {pct:.1f} < {mid:g} and potential not high"
 
 
@@ -165,16 +169,18 @@ def tier_frame(
     """Percentile, tier, segment and their reasons for every HCP (unranked: no tier)."""
     pct = percentiles(rank.to_numpy(dtype=float))
     rows: list[tuple[str | None, str | None, str, str | None]] = []
-    for p, pot, co in zip(pct, potential.to_numpy(dtype=float), coop.to_numpy(dtype=float),
-                          strict=True):
+    for p, pot, co in zip(
+        pct, potential.to_numpy(dtype=float), coop.to_numpy(dtype=float), strict=True
+    ):
         if np.isnan(p):
             rows.append((None, None, "not ranked: not an eligible HCP", None))
             continue
         tier, tier_reason = tier_of(float(p), float(pot), float(co), params)
         segment, segment_reason = segment_of(float(p), float(pot), params)
         rows.append((tier, segment, tier_reason, segment_reason))
-    out = pd.DataFrame(rows, columns=["tier", "segment", "tier_reason", "segment_reason"],
-                       index=rank.index)
+    out = pd.DataFrame(
+        rows, columns=["tier", "segment", "tier_reason", "segment_reason"], index=rank.index
+    )
     out.insert(0, "influence_percentile", pct)
     return out
 
@@ -183,8 +189,10 @@ def tier_counts(frame: pd.DataFrame, params: ScoringParams) -> dict[str, object]
     """Tier and segment counts of the ranked HCPs and the influence at each threshold."""
     ranked = frame[frame["influence_percentile"].notna()]
     cut = {}
-    for name, pct in (("strategic", params.strategic_percentile),
-                      ("potential", params.potential_percentile)):
+    for name, pct in (
+        ("strategic", params.strategic_percentile),
+        ("potential", params.potential_percentile),
+    ):
         above = ranked.loc[ranked["influence_percentile"] >= pct, "influence"]
         cut[name] = round(float(above.min()), 4) if len(above) else None
     return {

@@ -50,8 +50,9 @@ def open_store(settings: Settings | None = None, *, start: bool = True) -> Graph
         raise StoreUnavailable(
             f"no embedded FalkorDB is running for {settings.data_dir}; run 'kolgraph init'"
         )
-    return FalkorDBStore(server, settings.graph_name, batch_size=settings.batch_size,
-                         timeout=settings.query_timeout)
+    return FalkorDBStore(
+        server, settings.graph_name, batch_size=settings.batch_size, timeout=settings.query_timeout
+    )
 
 
 __all__ = ["EmbeddedFalkorDB", "GraphStore", "batched", "open_store"]

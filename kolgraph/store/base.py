@@ -92,8 +92,12 @@ class GraphStore(ABC):
         return self.execute(statements.fill(stmt, template), params, read=stmt.is_read)
 
     def columns(
-        self, name: str, kinds: Mapping[str, type], template: Mapping[str, str] | None = None,
-        /, **params: Any,
+        self,
+        name: str,
+        kinds: Mapping[str, type],
+        template: Mapping[str, str] | None = None,
+        /,
+        **params: Any,
     ) -> dict[str, list[Any]]:
         """Run the read statement ``name``; return its records as one list per column.
 

@@ -127,8 +127,12 @@ class EmbeddedFalkorDB:
         Without ``/proc`` the pid is trusted only while the socket answers.
         """
         try:
-            title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(
-                errors="replace")
+            title = (
+                Path(f"/proc/{pid}/cmdline")
+                .read_bytes()
+                .replace(b"\0", b" ")
+                .decode(errors="replace")
+            )
         except FileNotFoundError:
             return not Path("/proc/self").exists() and self.is_running()
         except OSError:
@@ -146,8 +150,11 @@ class EmbeddedFalkorDB:
         try:
             # No retries: a dead server's socket refuses at once, and the default
             # back-off would make every probe of a dead server take seconds.
-            conn = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2,
-                               retry=Retry(NoBackoff(), 0))
+            conn = redis.Redis(
+                unix_socket_path=str(self.socket_path),
+                socket_timeout=2,
+                retry=Retry(NoBackoff(), 0),
+            )
             try:
                 return bool(conn.ping())
             finally:
@@ -188,22 +195,36 @@ class EmbeddedFalkorDB:
         server, module = _binaries()
         args = [
             str(server),
-            "--port", "0",
-            "--unixsocket", str(self.socket_path),
-            "--unixsocketperm", "700",
-            "--dir", str(self.data_dir),
-            "--appendonly", "yes",
-            "--appendfsync", self.appendfsync,
-            "--appenddirname", "appendonly",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.data_dir),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            self.appendfsync,
+            "--appenddirname",
+            "appendonly",
             # rewrite the append-only file whenever it doubles past 8 MB (not 64 MB), so a
             # restart replays a compact file
-            "--auto-aof-rewrite-min-size", "8mb",
-            "--save", "",
-            "--pidfile", str(self.pid_file),
-            "--logfile", str(self.log_file),
-            "--daemonize", "no",
-            "--protected-mode", "yes",
-            "--loadmodule", str(module),
+            "--auto-aof-rewrite-min-size",
+            "8mb",
+            "--save",
+            "",
+            "--pidfile",
+            str(self.pid_file),
+            "--logfile",
+            str(self.log_file),
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+            "--loadmodule",
+            str(module),
         ]
         logger.info("starting embedded FalkorDB in %s", self.data_dir)
         try:
@@ -257,19 +278,23 @@ class EmbeddedFalkorDB:
                     break
                 except redis.ResponseError as exc:  # one is running: ours starts after it
                     if "in progress" not in str(exc) or time.monotonic() > deadline:
-                        raise StoreUnavailable(f"cannot rewrite the append-only file: {exc}"
-                                               ) from exc
+                        raise StoreUnavailable(
+                            f"cannot rewrite the append-only file: {exc}"
+                        ) from exc
                     time.sleep(0.05)
                     before = int(conn.info("persistence").get("aof_rewrites", 0))
             while time.monotonic() < deadline:
                 info = conn.info("persistence")
-                done = (int(info.get("aof_rewrites", before)) > before
-                        and not int(info.get("aof_rewrite_in_progress", 0))
-                        and not int(info.get("aof_rewrite_scheduled", 0)))
+                done = (
+                    int(info.get("aof_rewrites", before)) > before
+                    and not int(info.get("aof_rewrite_in_progress", 0))
+                    and not int(info.get("aof_rewrite_scheduled", 0))
+                )
                 if done:
                     if info.get("aof_last_bgrewrite_status") != "ok":
-                        raise StoreUnavailable(f"rewriting the append-only file failed; see "
-                                               f"{self.log_file}")
+                        raise StoreUnavailable(
+                            f"rewriting the append-only file failed; see {self.log_file}"
+                        )
                     private(self.data_dir)
                     return
                 time.sleep(0.05)

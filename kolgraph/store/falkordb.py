@@ -100,8 +100,13 @@ class FalkorDBStore(GraphStore):
 
     dialect = "falkordb"
 
-    def __init__(self, server: EmbeddedFalkorDB, graph: str = "kolgraph", batch_size: int = 5000,
-                 timeout: float | None = None):
+    def __init__(
+        self,
+        server: EmbeddedFalkorDB,
+        graph: str = "kolgraph",
+        batch_size: int = 5000,
+        timeout: float | None = None,
+    ):
         self.server = server
         self.graph_name = graph
         self.batch_size = batch_size
@@ -110,8 +115,9 @@ class FalkorDBStore(GraphStore):
         self._connect()
 
     def _connect(self) -> None:
-        self._db = FalkorDB(unix_socket_path=str(self.server.socket_path),
-                            socket_timeout=self.timeout)
+        self._db = FalkorDB(
+            unix_socket_path=str(self.server.socket_path), socket_timeout=self.timeout
+        )
         self._graph = self._db.select_graph(self.graph_name)
 
     @property
@@ -129,8 +135,12 @@ class FalkorDBStore(GraphStore):
         return self._guarded(lambda: self._query(cypher, params))
 
     def columns(
-        self, name: str, kinds: Mapping[str, type], template: Mapping[str, str] | None = None,
-        /, **params: Any,
+        self,
+        name: str,
+        kinds: Mapping[str, type],
+        template: Mapping[str, str] | None = None,
+        /,
+        **params: Any,
     ) -> dict[str, list[Any]]:
         """As :meth:`GraphStore.columns`, from FalkorDB's plain (non-compact) reply.
 
@@ -174,8 +184,9 @@ class FalkorDBStore(GraphStore):
         try:
             return call()
         except redis.BusyLoadingError as exc:  # replaying the append-only file after a restart
-            raise StoreUnavailable("FalkorDB is loading its data after a restart; retry in a "
-                                   "few seconds") from exc
+            raise StoreUnavailable(
+                "FalkorDB is loading its data after a restart; retry in a few seconds"
+            ) from exc
         except redis.TimeoutError as exc:  # redis-py drops that connection: no late answer
             raise StoreUnavailable(
                 f"FalkorDB did not answer within {self.timeout:g} s; it may be overloaded or "
@@ -224,8 +235,9 @@ class FalkorDBStore(GraphStore):
             return []
         names = [column[1] if isinstance(column, list) else column for column in result.header]
         names = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
-        return [dict(zip(names, (_plain(v) for v in row), strict=True))
-                for row in result.result_set]
+        return [
+            dict(zip(names, (_plain(v) for v in row), strict=True)) for row in result.result_set
+        ]
 
     def apply_schema(self) -> None:
         existing = self._existing_indexes()
@@ -235,7 +247,8 @@ class FalkorDBStore(GraphStore):
                 if (label.name, prop) in existing:
                     continue
                 template = {"label": label.name} | (
-                    {"prop": prop} if statement == "create_index" else {})
+                    {"prop": prop} if statement == "create_index" else {}
+                )
                 self.run(statement, template)
             self._unique_constraint(label.name)
 
@@ -246,8 +259,15 @@ class FalkorDBStore(GraphStore):
     def _unique_constraint(self, label: str) -> None:
         try:
             self._db.connection.execute_command(
-                "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label,
-                "PROPERTIES", 1, "id",
+                "GRAPH.CONSTRAINT",
+                "CREATE",
+                self.graph_name,
+                "UNIQUE",
+                "NODE",
+                label,
+                "PROPERTIES",
+                1,
+                "id",
             )
         except redis.ResponseError as exc:
             if "already exists" not in str(exc).lower():

@@ -91,7 +91,9 @@ class Neo4jStore(GraphStore):
         with _neo4j_errors(self.uri):
             records, _, _ = self.driver.execute_query(
                 neo4j.Query(cypher, timeout=self.timeout),
-                parameters_=dict(params), database_=self.database, routing_=routing
+                parameters_=dict(params),
+                database_=self.database,
+                routing_=routing,
             )
         return [record.data() for record in records]
 

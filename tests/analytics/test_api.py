@@ -15,33 +15,79 @@ from kolgraph.store.falkordb import FalkorDBStore
 
 from .conftest import add_engagements, add_hcps, add_prescribing
 
-ROLES = {"admin": ("admin", "market_access"), "medical": ("medical_affairs", "medical_affairs"),
-         "krm": ("krm_manager", "marketing"), "rep": ("field", "sales"),
-         "compliance": ("compliance", "compliance"), "crm": ("crm_integration", "sales")}
+ROLES = {
+    "admin": ("admin", "market_access"),
+    "medical": ("medical_affairs", "medical_affairs"),
+    "krm": ("krm_manager", "marketing"),
+    "rep": ("field", "sales"),
+    "compliance": ("compliance", "compliance"),
+    "crm": ("crm_integration", "sales"),
+}
 
 
 @pytest.fixture(scope="module")
 def client(falkordb, tmp_path_factory):
     store = FalkorDBStore(falkordb, graph=f"an_api_{uuid.uuid4().hex[:8]}")
     store.apply_schema()
-    add_hcps(store, {"npi:1": {"name": "Top", "influence": 90.0, "tier": "strategic",
-                               "scientific": 0.9, "congress": 0.8, "rising_star": True,
-                               "segment": "A"},
-                     "npi:2": {"name": "Low", "influence": 5.0, "tier": "basic"}})
+    add_hcps(
+        store,
+        {
+            "npi:1": {
+                "name": "Top",
+                "influence": 90.0,
+                "tier": "strategic",
+                "scientific": 0.9,
+                "congress": 0.8,
+                "rising_star": True,
+                "segment": "A",
+            },
+            "npi:2": {"name": "Low", "influence": 5.0, "tier": "basic"},
+        },
+    )
     store.upsert_nodes("Publication", [{"id": "pmid:9", "props": {"year": 2024}}])
-    store.upsert_relationships("HCP", "AUTHORED", "Publication",
-                               [{"start": "npi:1", "end": "pmid:9", "props": {}}])
-    add_engagements(store, [{"hcp_id": "npi:2", "type": "visit", "date": "2024-06-01",
-                             "department": "sales", "cost": 40.0, "outcome": "accepted",
-                             "key_messages": ["Screen at-risk patients"]}])
-    add_prescribing(store, [("npi:1", "Eliquis", 2022, 30), ("npi:1", "Eliquis", 2023, 300)],
-                    company={"Eliquis"})
-    store.upsert_nodes("QuizResult", [{"id": "quiz:q:npi:2", "props": {
-        "hcp_id": "npi:2", "date": "2024-05-01", "dimension": "diagnosis", "score": 0.2}}])
-    store.upsert_relationships("HCP", "ANSWERED", "QuizResult",
-                               [{"start": "npi:2", "end": "quiz:q:npi:2", "props": {}}])
-    tokens = {name: keys.create_key(store, role, dept, label=name)[0]
-              for name, (role, dept) in ROLES.items()}
+    store.upsert_relationships(
+        "HCP", "AUTHORED", "Publication", [{"start": "npi:1", "end": "pmid:9", "props": {}}]
+    )
+    add_engagements(
+        store,
+        [
+            {
+                "hcp_id": "npi:2",
+                "type": "visit",
+                "date": "2024-06-01",
+                "department": "sales",
+                "cost": 40.0,
+                "outcome": "accepted",
+                "key_messages": ["Screen at-risk patients"],
+            }
+        ],
+    )
+    add_prescribing(
+        store,
+        [("npi:1", "Eliquis", 2022, 30), ("npi:1", "Eliquis", 2023, 300)],
+        company={"Eliquis"},
+    )
+    store.upsert_nodes(
+        "QuizResult",
+        [
+            {
+                "id": "quiz:q:npi:2",
+                "props": {
+                    "hcp_id": "npi:2",
+                    "date": "2024-05-01",
+                    "dimension": "diagnosis",
+                    "score": 0.2,
+                },
+            }
+        ],
+    )
+    store.upsert_relationships(
+        "HCP", "ANSWERED", "QuizResult", [{"start": "npi:2", "end": "quiz:q:npi:2", "props": {}}]
+    )
+    tokens = {
+        name: keys.create_key(store, role, dept, label=name)[0]
+        for name, (role, dept) in ROLES.items()
+    }
     app = create_app(Settings(data_dir=tmp_path_factory.mktemp("unused")), store=store)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         test_client.tokens = tokens
@@ -54,14 +100,17 @@ def get(client, who, path, **params):
     return client.get(path, params=params, headers={"X-API-Key": client.tokens[who]})
 
 
-@pytest.mark.parametrize(("path", "allowed", "denied"), [
-    ("/analytics/coverage", "medical", "rep"),
-    ("/analytics/speakers", "medical", "crm"),
-    ("/analytics/field-activity", "compliance", "medical"),
-    ("/analytics/knowledge", "rep", "crm"),
-    ("/analytics/prescribing", "krm", "medical"),
-    ("/analytics/roi", "krm", "rep"),
-])
+@pytest.mark.parametrize(
+    ("path", "allowed", "denied"),
+    [
+        ("/analytics/coverage", "medical", "rep"),
+        ("/analytics/speakers", "medical", "crm"),
+        ("/analytics/field-activity", "compliance", "medical"),
+        ("/analytics/knowledge", "rep", "crm"),
+        ("/analytics/prescribing", "krm", "medical"),
+        ("/analytics/roi", "krm", "rep"),
+    ],
+)
 def test_roles_are_checked(client, path, allowed, denied):
     assert get(client, allowed, path, until="2024-06-30").status_code == 200
     refused = get(client, denied, path)
@@ -83,7 +132,8 @@ def test_planted_answers_over_http(client):
     assert "prescribing_claims" not in speakers["features_used"]
     swings = get(client, "compliance", "/analytics/prescribing").json()
     assert swings["fluctuations"][0]["reason"] == (
-        "Eliquis claims rose from 30 in 2022 to 300 in 2023")
+        "Eliquis claims rose from 30 in 2022 to 300 in 2023"
+    )
     knowledge = get(client, "rep", "/analytics/knowledge", until="2024-06-30").json()
     assert knowledge["hcps"][0]["weak"] == ["diagnosis"]
     assert knowledge["hcps"][0]["delivered"][0]["dimensions"] == ["diagnosis"]
@@ -97,18 +147,24 @@ def test_knowledge_firewall_applies(client):
 
 
 def test_recording_proposals(client):
-    r = client.post("/analytics/speakers/proposals", params={"until": "2024-12-31"},
-                    headers={"X-API-Key": client.tokens["medical"]})
+    r = client.post(
+        "/analytics/speakers/proposals",
+        params={"until": "2024-12-31"},
+        headers={"X-API-Key": client.tokens["medical"]},
+    )
     assert r.status_code == 201 and r.json()["recorded"] == 1
 
 
-@pytest.mark.parametrize(("path", "params", "field"), [
-    ("/analytics/coverage", {"days": 0}, "days"),
-    ("/analytics/field-activity", {"period": "year"}, "period"),
-    ("/analytics/knowledge", {"weak_below": 2}, "weak_below"),
-    ("/analytics/prescribing", {"threshold": -1}, "threshold"),
-    ("/analytics/roi", {"until": "June"}, "until"),
-])
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/analytics/coverage", {"days": 0}, "days"),
+        ("/analytics/field-activity", {"period": "year"}, "period"),
+        ("/analytics/knowledge", {"weak_below": 2}, "weak_below"),
+        ("/analytics/prescribing", {"threshold": -1}, "threshold"),
+        ("/analytics/roi", {"until": "June"}, "until"),
+    ],
+)
 def test_bad_values_name_the_field(client, path, params, field):
     r = get(client, "admin", path, **params)
     assert r.status_code == 422 and r.json()["field"] == field

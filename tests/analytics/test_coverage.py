@@ -16,29 +16,54 @@ UNTIL = date(2024, 6, 30)
 
 @pytest.fixture
 def planted(store):
-    add_hcps(store, {
-        "npi:1": {"name": "Never Seen", "influence": 90.0, "tier": "strategic", "segment": "A"},
-        "npi:2": {"name": "Once Seen", "influence": 50.0, "tier": "potential", "segment": "B"},
-        "npi:3": {"name": "Well Covered", "influence": 70.0, "tier": "strategic"},
-        "npi:4": {"name": "Over Served", "influence": 10.0, "tier": "basic", "segment": "C"},
-        "npi:5": {"name": "Some Effort", "influence": 20.0, "tier": "basic"},
-        "npi:6": {"name": "Untiered", "influence": 65.0},
-        "npi:7": {"name": "Unscored"},
-    })
+    add_hcps(
+        store,
+        {
+            "npi:1": {"name": "Never Seen", "influence": 90.0, "tier": "strategic", "segment": "A"},
+            "npi:2": {"name": "Once Seen", "influence": 50.0, "tier": "potential", "segment": "B"},
+            "npi:3": {"name": "Well Covered", "influence": 70.0, "tier": "strategic"},
+            "npi:4": {"name": "Over Served", "influence": 10.0, "tier": "basic", "segment": "C"},
+            "npi:5": {"name": "Some Effort", "influence": 20.0, "tier": "basic"},
+            "npi:6": {"name": "Untiered", "influence": 65.0},
+            "npi:7": {"name": "Unscored"},
+        },
+    )
     rows = [
         # npi:1 -- only out-of-window, planned or third-party records
         {"hcp_id": "npi:1", "type": "visit", "date": "2023-06-01", "department": "sales"},
-        {"hcp_id": "npi:1", "type": "visit", "date": "2024-06-01", "department": "sales",
-         "planned": True},
+        {
+            "hcp_id": "npi:1",
+            "type": "visit",
+            "date": "2024-06-01",
+            "department": "sales",
+            "planned": True,
+        },
         {"hcp_id": "npi:1", "type": "payment", "date": "2024-05-01", "amount": 900.0},
         {"hcp_id": "npi:2", "type": "call", "date": "2024-05-02", "department": "marketing"},
-        *({"hcp_id": "npi:3", "type": "visit", "date": f"2024-0{m}-10",
-           "department": d}
-          for m, d in zip(range(1, 7), ["sales", "medical_affairs"] * 3, strict=True)),
-        *({"hcp_id": "npi:4", "type": "visit", "date": f"2024-0{m}-1{k}",
-           "department": "sales", "cost": 100.0} for m in range(2, 6) for k in range(2)),
-        *({"hcp_id": "npi:5", "type": "email", "date": "2024-04-0" + str(k),
-           "department": "marketing"} for k in (1, 2)),
+        *(
+            {"hcp_id": "npi:3", "type": "visit", "date": f"2024-0{m}-10", "department": d}
+            for m, d in zip(range(1, 7), ["sales", "medical_affairs"] * 3, strict=True)
+        ),
+        *(
+            {
+                "hcp_id": "npi:4",
+                "type": "visit",
+                "date": f"2024-0{m}-1{k}",
+                "department": "sales",
+                "cost": 100.0,
+            }
+            for m in range(2, 6)
+            for k in range(2)
+        ),
+        *(
+            {
+                "hcp_id": "npi:5",
+                "type": "email",
+                "date": "2024-04-0" + str(k),
+                "department": "marketing",
+            }
+            for k in (1, 2)
+        ),
         {"hcp_id": "npi:6", "type": "visit", "date": "2024-03-03", "department": "sales"},
     ]
     add_engagements(store, rows)
@@ -75,8 +100,9 @@ def test_covered_hcps_and_unscored_ones_are_not_listed(planted):
 
 
 def test_expectations_are_parameters(planted):
-    report = coverage_gaps(planted, until=UNTIL,
-                           params=CoverageParams(strategic_contacts=1, potential_contacts=1))
+    report = coverage_gaps(
+        planted, until=UNTIL, params=CoverageParams(strategic_contacts=1, potential_contacts=1)
+    )
     assert [g["id"] for g in report["gaps"]] == ["npi:1"]
 
 

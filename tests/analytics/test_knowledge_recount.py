@@ -18,8 +18,13 @@ from kolgraph.krm.access import Viewer
 from .conftest import add_engagements, add_hcps
 
 UNTIL = date(2024, 6, 30)
-MESSAGES = ["Screen at-risk patients yearly", "Once-daily dosing", "Brand vs class peers",
-            "Guideline treatment update", "Switch from older therapy"]
+MESSAGES = [
+    "Screen at-risk patients yearly",
+    "Once-daily dosing",
+    "Brand vs class peers",
+    "Guideline treatment update",
+    "Switch from older therapy",
+]
 DEPARTMENTS = ["sales", "marketing", "medical_affairs"]
 
 
@@ -27,18 +32,29 @@ def generated(store, seed: int = 3) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     hcps = [f"npi:{i:03d}" for i in range(12)]
     add_hcps(store, {h: {"name": h, "segment": rng.choice("AB")} for h in hcps})
-    quiz = [{"id": f"quiz:q:{h}", "props": {"hcp_id": h, "date": "2024-01-15",
-                                             "dimension": "diagnosis", "score": 0.4}}
-            for h in hcps[:8]]  # the last four have no results: their messages do not count
+    quiz = [
+        {
+            "id": f"quiz:q:{h}",
+            "props": {"hcp_id": h, "date": "2024-01-15", "dimension": "diagnosis", "score": 0.4},
+        }
+        for h in hcps[:8]
+    ]  # the last four have no results: their messages do not count
     store.upsert_nodes("QuizResult", quiz)
-    store.upsert_relationships("HCP", "ANSWERED", "QuizResult", [
-        {"start": q["props"]["hcp_id"], "end": q["id"], "props": {}} for q in quiz])
+    store.upsert_relationships(
+        "HCP",
+        "ANSWERED",
+        "QuizResult",
+        [{"start": q["props"]["hcp_id"], "end": q["id"], "props": {}} for q in quiz],
+    )
     rows = []
     for _ in range(300):
-        row = {"hcp_id": rng.choice(hcps), "type": "visit",
-               "department": rng.choice(DEPARTMENTS),
-               "date": (UNTIL - timedelta(days=rng.randrange(500))).isoformat(),
-               "key_messages": rng.choices(MESSAGES, k=rng.randrange(0, 4))}
+        row = {
+            "hcp_id": rng.choice(hcps),
+            "type": "visit",
+            "department": rng.choice(DEPARTMENTS),
+            "date": (UNTIL - timedelta(days=rng.randrange(500))).isoformat(),
+            "key_messages": rng.choices(MESSAGES, k=rng.randrange(0, 4)),
+        }
         if rng.random() < 0.1:
             row["planned"] = True
         rows.append(row)
@@ -73,10 +89,17 @@ def test_delivered_and_hidden_messages_recounted_by_hand(store):
         assert len(report["hcps"]) == 8
         for h in report["hcps"]:
             want = delivered[h["hcp_id"]]
-            got = {m["message"]: {"times": m["times"], "last_date": m["last_date"],
-                                  "d": set(m["departments"])} for m in h["delivered"]}
+            got = {
+                m["message"]: {
+                    "times": m["times"],
+                    "last_date": m["last_date"],
+                    "d": set(m["departments"]),
+                }
+                for m in h["delivered"]
+            }
             assert got == want, h["hcp_id"]
             assert [m["message"] for m in h["delivered"]] == sorted(
-                want, key=lambda m: (-want[m]["times"], m))
+                want, key=lambda m: (-want[m]["times"], m)
+            )
             assert h["hidden_messages"] == hidden[h["hcp_id"]]
         assert sum(hidden.values()) > 0 or viewer is None

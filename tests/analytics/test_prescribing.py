@@ -13,13 +13,21 @@ from .conftest import add_hcps, add_prescribing
 @pytest.fixture
 def planted(store):
     add_hcps(store, {h: {"name": h} for h in ("npi:p", "npi:q", "npi:r", "npi:s")})
-    add_prescribing(store, [
-        ("npi:p", "Eliquis", 2021, 40), ("npi:p", "Eliquis", 2022, 160),   # sharp rise
-        ("npi:p", "Lipitor", 2022, 900),
-        ("npi:q", "Eliquis", 2021, 100), ("npi:q", "Eliquis", 2022, 110),  # steady
-        ("npi:r", "Eliquis", 2021, 2), ("npi:r", "Eliquis", 2022, 5),      # noise
-        ("npi:s", "Eliquis", 2021, 80), ("npi:s", "Lipitor", 2022, 30),    # dropped off the list
-    ], company={"Eliquis"})
+    add_prescribing(
+        store,
+        [
+            ("npi:p", "Eliquis", 2021, 40),
+            ("npi:p", "Eliquis", 2022, 160),  # sharp rise
+            ("npi:p", "Lipitor", 2022, 900),
+            ("npi:q", "Eliquis", 2021, 100),
+            ("npi:q", "Eliquis", 2022, 110),  # steady
+            ("npi:r", "Eliquis", 2021, 2),
+            ("npi:r", "Eliquis", 2022, 5),  # noise
+            ("npi:s", "Eliquis", 2021, 80),
+            ("npi:s", "Lipitor", 2022, 30),  # dropped off the list
+        ],
+        company={"Eliquis"},
+    )
     return store
 
 

@@ -16,40 +16,105 @@ UNTIL = date(2024, 12, 31)
 @pytest.fixture
 def planted(store):
     add_hcps(store, {"npi:k": {"name": "Kim"}, "npi:l": {"name": "Lee"}})
-    store.upsert_nodes("Product", [
-        {"id": "product:eliquis", "props": {"name": "Eliquis", "therapeutic_area": "cardio",
-                                            "budget": 10000.0, "company_product": True}},
-        {"id": "product:nexo", "props": {"name": "Nexo", "therapeutic_area": "cardio",
-                                         "budget": 5000.0, "company_product": True}},
-        {"id": "product:onco", "props": {"name": "Onco", "therapeutic_area": "oncology",
-                                         "budget": 8000.0, "company_product": True}}])
-    add_engagements(store, [
-        # previous window (2023): k declined twice
-        {"hcp_id": "npi:k", "type": "visit", "date": "2023-03-01", "department": "sales",
-         "outcome": "declined"},
-        {"hcp_id": "npi:k", "type": "visit", "date": "2023-06-01", "department": "sales",
-         "outcome": "declined"},
-        # this window (2024): sales and medical spend, k accepts, one speaker programme
-        {"hcp_id": "npi:k", "type": "visit", "date": "2024-02-01", "department": "sales",
-         "outcome": "accepted", "cost": 200.0, "product_id": "product:eliquis"},
-        {"hcp_id": "npi:k", "type": "speaker_programme", "date": "2024-05-01",
-         "department": "medical_affairs", "outcome": "completed", "amount": 3000.0,
-         "product_id": "product:eliquis"},
-        {"hcp_id": "npi:l", "type": "meeting", "date": "2024-07-01", "department": "sales",
-         "outcome": "declined", "cost": 800.0, "product_id": "product:onco"},
-        {"hcp_id": "npi:l", "type": "email", "date": "2024-08-01", "department": "marketing",
-         "cost": 50.0},
-    ])
-    add_prescribing(store, [("npi:k", "Eliquis", 2023, 50), ("npi:k", "Eliquis", 2024, 90)],
-                    company={"Eliquis"})
+    store.upsert_nodes(
+        "Product",
+        [
+            {
+                "id": "product:eliquis",
+                "props": {
+                    "name": "Eliquis",
+                    "therapeutic_area": "cardio",
+                    "budget": 10000.0,
+                    "company_product": True,
+                },
+            },
+            {
+                "id": "product:nexo",
+                "props": {
+                    "name": "Nexo",
+                    "therapeutic_area": "cardio",
+                    "budget": 5000.0,
+                    "company_product": True,
+                },
+            },
+            {
+                "id": "product:onco",
+                "props": {
+                    "name": "Onco",
+                    "therapeutic_area": "oncology",
+                    "budget": 8000.0,
+                    "company_product": True,
+                },
+            },
+        ],
+    )
+    add_engagements(
+        store,
+        [
+            # previous window (2023): k declined twice
+            {
+                "hcp_id": "npi:k",
+                "type": "visit",
+                "date": "2023-03-01",
+                "department": "sales",
+                "outcome": "declined",
+            },
+            {
+                "hcp_id": "npi:k",
+                "type": "visit",
+                "date": "2023-06-01",
+                "department": "sales",
+                "outcome": "declined",
+            },
+            # this window (2024): sales and medical spend, k accepts, one speaker programme
+            {
+                "hcp_id": "npi:k",
+                "type": "visit",
+                "date": "2024-02-01",
+                "department": "sales",
+                "outcome": "accepted",
+                "cost": 200.0,
+                "product_id": "product:eliquis",
+            },
+            {
+                "hcp_id": "npi:k",
+                "type": "speaker_programme",
+                "date": "2024-05-01",
+                "department": "medical_affairs",
+                "outcome": "completed",
+                "amount": 3000.0,
+                "product_id": "product:eliquis",
+            },
+            {
+                "hcp_id": "npi:l",
+                "type": "meeting",
+                "date": "2024-07-01",
+                "department": "sales",
+                "outcome": "declined",
+                "cost": 800.0,
+                "product_id": "product:onco",
+            },
+            {
+                "hcp_id": "npi:l",
+                "type": "email",
+                "date": "2024-08-01",
+                "department": "marketing",
+                "cost": 50.0,
+            },
+        ],
+    )
+    add_prescribing(
+        store, [("npi:k", "Eliquis", 2023, 50), ("npi:k", "Eliquis", 2024, 90)], company={"Eliquis"}
+    )
     return store
 
 
 def test_kol_rows_compare_outcomes_with_the_previous_window(planted):
     report = return_on_engagement(planted, until=UNTIL, days=366)
     assert report["compared_with"] == ["2022-12-31", "2023-12-31"]
-    k_sales = next(r for r in report["kols"] if (r["hcp_id"], r["department"]) == (
-        "npi:k", "sales"))
+    k_sales = next(
+        r for r in report["kols"] if (r["hcp_id"], r["department"]) == ("npi:k", "sales")
+    )
     assert k_sales["spend"] == 200.0 and k_sales["acceptance_before"] == 0.0
     assert k_sales["acceptance_after"] == 1.0 and k_sales["acceptance_change"] == 1.0
     assert k_sales["speaker_after"] == 1 and k_sales["claims_change"] == 40
@@ -57,8 +122,10 @@ def test_kol_rows_compare_outcomes_with_the_previous_window(planted):
 
 
 def test_department_view(planted):
-    depts = {d["department"]: d for d in return_on_engagement(
-        planted, until=UNTIL, days=366)["departments"]}
+    depts = {
+        d["department"]: d
+        for d in return_on_engagement(planted, until=UNTIL, days=366)["departments"]
+    }
     assert depts["sales"]["spend"] == 1000.0 and depts["sales"]["hcps"] == 2
     assert depts["sales"]["cost_per_accepted"] == 1000.0
     assert depts["medical_affairs"]["speaker_change"] == 1

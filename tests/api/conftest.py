@@ -63,16 +63,29 @@ def nppes_hcps(limit: int = 80) -> list[dict[str, Any]]:
             npi = rec["NPI"].split(".")[0]
             given = rec["Provider First Name"].title()
             family = rec["Provider Last Name (Legal Name)"].title()
-            rows.append({"id": f"npi:{npi}", "props": {
-                "npi": npi, "name": f"{given} {family}", "given": given, "family": family,
-                "name_key": f"{family.lower()} {given[:1].lower()}",
-                "credential": rec["Provider Credential Text"] or None,
-                "taxonomy": rec["Healthcare Provider Taxonomy Code_1"] or None,
-                "city": rec["Provider Business Practice Location Address City Name"].title(),
-                "state": rec["Provider Business Practice Location Address State Name"],
-                "postal_code": rec["Provider Business Practice Location Address Postal Code"]
-                .split(".")[0][:5],
-                "country": "US", **_prov("nppes", npi)}})
+            rows.append(
+                {
+                    "id": f"npi:{npi}",
+                    "props": {
+                        "npi": npi,
+                        "name": f"{given} {family}",
+                        "given": given,
+                        "family": family,
+                        "name_key": f"{family.lower()} {given[:1].lower()}",
+                        "credential": rec["Provider Credential Text"] or None,
+                        "taxonomy": rec["Healthcare Provider Taxonomy Code_1"] or None,
+                        "city": rec[
+                            "Provider Business Practice Location Address City Name"
+                        ].title(),
+                        "state": rec["Provider Business Practice Location Address State Name"],
+                        "postal_code": rec[
+                            "Provider Business Practice Location Address Postal Code"
+                        ].split(".")[0][:5],
+                        "country": "US",
+                        **_prov("nppes", npi),
+                    },
+                }
+            )
             if len(rows) >= limit:
                 break
     return rows
@@ -89,23 +102,43 @@ def payment_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dic
                 continue
             hcp_id = "hcp:" + hashlib.sha256(f"openpayments:{profile}".encode()).hexdigest()[:16]
             given, family = rec["physician_first_name"].title(), rec["physician_last_name"].title()
-            hcps.setdefault(hcp_id, {"id": hcp_id, "props": {
-                "profile_id": profile, "name": f"{given} {family}", "given": given,
-                "family": family, "name_key": f"{family.lower()} {given[:1].lower()}",
-                "specialty": rec["physician_specialty"].split("|")[-1] or None,
-                "city": rec["recipient_city"].title(), "state": rec["recipient_state"],
-                "country": "US", **_prov("open_payments", profile)}})
+            hcps.setdefault(
+                hcp_id,
+                {
+                    "id": hcp_id,
+                    "props": {
+                        "profile_id": profile,
+                        "name": f"{given} {family}",
+                        "given": given,
+                        "family": family,
+                        "name_key": f"{family.lower()} {given[:1].lower()}",
+                        "specialty": rec["physician_specialty"].split("|")[-1] or None,
+                        "city": rec["recipient_city"].title(),
+                        "state": rec["recipient_state"],
+                        "country": "US",
+                        **_prov("open_payments", profile),
+                    },
+                },
+            )
             maker = rec["applicable_manufacturer_or_applicable_gpo_making_payment_name"]
             maker_id = "manufacturer:" + hashlib.sha256(maker.encode()).hexdigest()[:12]
             makers[maker_id] = {"id": maker_id, "props": {"name": maker}}
-            engagements.append({
-                "id": f"eng:op:{rec['record_id']}", "hcp": hcp_id, "maker": maker_id,
-                "props": {
-                    "type": "payment", "date": rec["date_of_payment"][:10],
-                    "amount": float(rec["total_amount_of_payment_usdollars"]),
-                    "nature_of_payment": rec["nature_of_payment_or_transfer_of_value"],
-                    "product": rec["name_of_associated_covered_drug_or_biological1"] or None,
-                    "hcp_id": hcp_id, **_prov("open_payments", rec["record_id"])}})
+            engagements.append(
+                {
+                    "id": f"eng:op:{rec['record_id']}",
+                    "hcp": hcp_id,
+                    "maker": maker_id,
+                    "props": {
+                        "type": "payment",
+                        "date": rec["date_of_payment"][:10],
+                        "amount": float(rec["total_amount_of_payment_usdollars"]),
+                        "nature_of_payment": rec["nature_of_payment_or_transfer_of_value"],
+                        "product": rec["name_of_associated_covered_drug_or_biological1"] or None,
+                        "hcp_id": hcp_id,
+                        **_prov("open_payments", rec["record_id"]),
+                    },
+                }
+            )
     return list(hcps.values()), engagements, list(makers.values())
 
 
@@ -121,71 +154,192 @@ def seed(store: GraphStore) -> dict[str, Any]:
     store.upsert_nodes("HCP", op_hcps)
     store.upsert_nodes("Manufacturer", makers)
     store.upsert_nodes("Engagement", [{"id": e["id"], "props": e["props"]} for e in op_engagements])
-    store.upsert_relationships("Engagement", "WITH_HCP", "HCP",
-                               [{"start": e["id"], "end": e["hcp"], "props": {}}
-                                for e in op_engagements])
-    store.upsert_relationships("Engagement", "PAID_BY", "Manufacturer",
-                               [{"start": e["id"], "end": e["maker"], "props": {}}
-                                for e in op_engagements])
+    store.upsert_relationships(
+        "Engagement",
+        "WITH_HCP",
+        "HCP",
+        [{"start": e["id"], "end": e["hcp"], "props": {}} for e in op_engagements],
+    )
+    store.upsert_relationships(
+        "Engagement",
+        "PAID_BY",
+        "Manufacturer",
+        [{"start": e["id"], "end": e["maker"], "props": {}} for e in op_engagements],
+    )
 
     star, a, b, c, d = (h["id"] for h in hcps[:5])
     # Scores as scoring writes them: HCP properties, Score nodes with explanation, a ScoreRun.
     run_id = "scorerun:test-1"
-    store.upsert_nodes("ScoreRun", [{"id": run_id, "props": {
-        "created_at": "2024-05-01T00:00:00+00:00", "parameters": json.dumps({"alpha": 0.85}),
-        "seed": 7, "data_version": "samples", "n_hcps": 5}}])
-    scored = [(star, 92.5, "strategic", "A", "1", "hub", True, "oncology"),
-              (a, 71.0, "strategic", "A", "1", "member", False, "oncology"),
-              (b, 55.0, "potential", "B", "1", "bridge", False, "cardiology"),
-              (c, 30.0, "basic", "C", "2", "member", False, "cardiology"),
-              (d, 12.0, "basic", "C", "2", "member", True, "dermatology")]
-    store.upsert_nodes("HCP", [{"id": i, "props": {
-        "influence": inf, "tier": tier, "segment": seg, "community": comm,
-        "community_role": role, "rising_star": rising, "specialty": spec, "score_run": run_id,
-        "scope": "national", "scientific": inf / 2}}
-        for i, inf, tier, seg, comm, role, rising, spec in scored])
-    store.upsert_nodes("Score", [{"id": f"score:{run_id}:{i}", "props": {
-        "run_id": run_id, "hcp_id": i, "influence": inf, "tier": tier, "segment": seg,
-        "explanation": json.dumps({"tier": {"value": tier, "because": ["top 5% influence"]},
-                                   "components": {"scientific": inf / 2}})}}
-        for i, inf, tier, seg, *_ in scored])
-    store.upsert_relationships("Score", "SCORES", "HCP", [
-        {"start": f"score:{run_id}:{i}", "end": i, "props": {}} for i, *_ in scored])
-    store.upsert_relationships("Score", "IN_RUN", "ScoreRun", [
-        {"start": f"score:{run_id}:{i}", "end": run_id, "props": {}} for i, *_ in scored])
+    store.upsert_nodes(
+        "ScoreRun",
+        [
+            {
+                "id": run_id,
+                "props": {
+                    "created_at": "2024-05-01T00:00:00+00:00",
+                    "parameters": json.dumps({"alpha": 0.85}),
+                    "seed": 7,
+                    "data_version": "samples",
+                    "n_hcps": 5,
+                },
+            }
+        ],
+    )
+    scored = [
+        (star, 92.5, "strategic", "A", "1", "hub", True, "oncology"),
+        (a, 71.0, "strategic", "A", "1", "member", False, "oncology"),
+        (b, 55.0, "potential", "B", "1", "bridge", False, "cardiology"),
+        (c, 30.0, "basic", "C", "2", "member", False, "cardiology"),
+        (d, 12.0, "basic", "C", "2", "member", True, "dermatology"),
+    ]
+    store.upsert_nodes(
+        "HCP",
+        [
+            {
+                "id": i,
+                "props": {
+                    "influence": inf,
+                    "tier": tier,
+                    "segment": seg,
+                    "community": comm,
+                    "community_role": role,
+                    "rising_star": rising,
+                    "specialty": spec,
+                    "score_run": run_id,
+                    "scope": "national",
+                    "scientific": inf / 2,
+                },
+            }
+            for i, inf, tier, seg, comm, role, rising, spec in scored
+        ],
+    )
+    store.upsert_nodes(
+        "Score",
+        [
+            {
+                "id": f"score:{run_id}:{i}",
+                "props": {
+                    "run_id": run_id,
+                    "hcp_id": i,
+                    "influence": inf,
+                    "tier": tier,
+                    "segment": seg,
+                    "explanation": json.dumps(
+                        {
+                            "tier": {"value": tier, "because": ["top 5% influence"]},
+                            "components": {"scientific": inf / 2},
+                        }
+                    ),
+                },
+            }
+            for i, inf, tier, seg, *_ in scored
+        ],
+    )
+    store.upsert_relationships(
+        "Score",
+        "SCORES",
+        "HCP",
+        [{"start": f"score:{run_id}:{i}", "end": i, "props": {}} for i, *_ in scored],
+    )
+    store.upsert_relationships(
+        "Score",
+        "IN_RUN",
+        "ScoreRun",
+        [{"start": f"score:{run_id}:{i}", "end": run_id, "props": {}} for i, *_ in scored],
+    )
     # Co-authorship, topics, a congress session, referrals.
     pubs = [("pmid:1", [star, a, b]), ("pmid:2", [star, a]), ("pmid:3", [b, c])]
-    store.upsert_nodes("Publication", [{"id": p, "props": {
-        "pmid": p.split(":")[1], "title": f"Paper {p}", "year": 2020 + n}}
-        for n, (p, _) in enumerate(pubs)])
-    store.upsert_nodes("Topic", [{"id": "mesh:D009369", "props": {"name": "Neoplasms",
-                                                                  "scheme": "mesh"}}])
-    store.upsert_relationships("Publication", "HAS_TOPIC", "Topic", [
-        {"start": "pmid:1", "end": "mesh:D009369", "props": {"major": True}}])
-    store.upsert_relationships("HCP", "AUTHORED", "Publication", [
-        {"start": h, "end": p, "props": {"position": k + 1,
-                                          "role": "first" if k == 0 else "last"}}
-        for p, authors in pubs for k, h in enumerate(authors)])
+    store.upsert_nodes(
+        "Publication",
+        [
+            {"id": p, "props": {"pmid": p.split(":")[1], "title": f"Paper {p}", "year": 2020 + n}}
+            for n, (p, _) in enumerate(pubs)
+        ],
+    )
+    store.upsert_nodes(
+        "Topic", [{"id": "mesh:D009369", "props": {"name": "Neoplasms", "scheme": "mesh"}}]
+    )
+    store.upsert_relationships(
+        "Publication",
+        "HAS_TOPIC",
+        "Topic",
+        [{"start": "pmid:1", "end": "mesh:D009369", "props": {"major": True}}],
+    )
+    store.upsert_relationships(
+        "HCP",
+        "AUTHORED",
+        "Publication",
+        [
+            {
+                "start": h,
+                "end": p,
+                "props": {"position": k + 1, "role": "first" if k == 0 else "last"},
+            }
+            for p, authors in pubs
+            for k, h in enumerate(authors)
+        ],
+    )
     store.upsert_nodes("Session", [{"id": "session:asco:1", "props": {"title": "Plenary"}}])
-    store.upsert_nodes("Congress", [{"id": "congress:asco:2023", "props": {
-        "name": "ASCO", "year": 2023}}])
-    store.upsert_relationships("Session", "PART_OF", "Congress", [
-        {"start": "session:asco:1", "end": "congress:asco:2023", "props": {}}])
-    store.upsert_relationships("HCP", "PRESENTED_AT", "Session", [
-        {"start": star, "end": "session:asco:1", "props": {"role": "chair"}},
-        {"start": d, "end": "session:asco:1", "props": {"role": "invited_speaker"}}])
-    store.upsert_relationships("HCP", "REFERS_TO", "HCP", [
-        {"start": c, "end": star, "props": {"pair_count": 40}},
-        {"start": star, "end": d, "props": {"pair_count": 12}}])
+    store.upsert_nodes(
+        "Congress", [{"id": "congress:asco:2023", "props": {"name": "ASCO", "year": 2023}}]
+    )
+    store.upsert_relationships(
+        "Session",
+        "PART_OF",
+        "Congress",
+        [{"start": "session:asco:1", "end": "congress:asco:2023", "props": {}}],
+    )
+    store.upsert_relationships(
+        "HCP",
+        "PRESENTED_AT",
+        "Session",
+        [
+            {"start": star, "end": "session:asco:1", "props": {"role": "chair"}},
+            {"start": d, "end": "session:asco:1", "props": {"role": "invited_speaker"}},
+        ],
+    )
+    store.upsert_relationships(
+        "HCP",
+        "REFERS_TO",
+        "HCP",
+        [
+            {"start": c, "end": star, "props": {"pair_count": 40}},
+            {"start": star, "end": d, "props": {"pair_count": 12}},
+        ],
+    )
     store.upsert_nodes("Institution", [{"id": "ror:1", "props": {"name": "General Hospital"}}])
-    store.upsert_relationships("HCP", "AFFILIATED_WITH", "Institution", [
-        {"start": star, "end": "ror:1", "props": {"year": 2023}}])
+    store.upsert_relationships(
+        "HCP",
+        "AFFILIATED_WITH",
+        "Institution",
+        [{"start": star, "end": "ror:1", "props": {"year": 2023}}],
+    )
     # Practice location of the star KOL (for verified visits).
-    store.upsert_nodes("HCP", [{"id": star, "props": {"lat": 40.0, "lon": -98.0,
-                                                      "crm_id": "CRM-ACC-1",
-                                                      "orcid": "0000-0002-1825-0097"}}])
-    return {"star": star, "a": a, "b": b, "c": c, "d": d, "run_id": run_id,
-            "op_hcps": op_hcps, "op_engagements": op_engagements, "nppes": hcps}
+    store.upsert_nodes(
+        "HCP",
+        [
+            {
+                "id": star,
+                "props": {
+                    "lat": 40.0,
+                    "lon": -98.0,
+                    "crm_id": "CRM-ACC-1",
+                    "orcid": "0000-0002-1825-0097",
+                },
+            }
+        ],
+    )
+    return {
+        "star": star,
+        "a": a,
+        "b": b,
+        "c": c,
+        "d": d,
+        "run_id": run_id,
+        "op_hcps": op_hcps,
+        "op_engagements": op_engagements,
+        "nppes": hcps,
+    }
 
 
 @pytest.fixture(scope="module", params=["falkordb", "neo4j"])
@@ -212,14 +366,17 @@ def ids(api_store: GraphStore) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def api_keys(api_store: GraphStore) -> dict[str, str]:
     """One key per test persona (see KEYS)."""
-    return {name: keys.create_key(api_store, role, dept, label=name,
-                                  employee_id=EMPLOYEES.get(name))[0]
-            for name, (role, dept) in KEYS.items()}
+    return {
+        name: keys.create_key(api_store, role, dept, label=name, employee_id=EMPLOYEES.get(name))[0]
+        for name, (role, dept) in KEYS.items()
+    }
 
 
 @pytest.fixture(scope="module")
 def client(
-    api_store: GraphStore, ids: dict[str, Any], api_keys: dict[str, str],
+    api_store: GraphStore,
+    ids: dict[str, Any],
+    api_keys: dict[str, str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("unused"))

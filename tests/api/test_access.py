@@ -20,10 +20,19 @@ TODAY = date.today().isoformat()
 
 def _requests(ids):
     star = ids["star"]
-    eng = {"crm_id": "M-{p}", "hcp_id": star, "department": "{d}", "type": "email",
-           "date": "2024-01-05"}
-    plan = {"hcp_id": star, "department": "{d}", "period_start": "2024-01-01",
-            "period_end": "2024-12-31"}
+    eng = {
+        "crm_id": "M-{p}",
+        "hcp_id": star,
+        "department": "{d}",
+        "type": "email",
+        "date": "2024-01-05",
+    }
+    plan = {
+        "hcp_id": star,
+        "department": "{d}",
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+    }
     return {
         "search": ("GET", "/hcps", None),
         "lookup": ("GET", f"/hcps/lookup?id={star}", None),
@@ -35,10 +44,16 @@ def _requests(ids):
         "portfolio": ("GET", "/portfolio", None),
         "plan_own": ("POST", "/plans", plan),
         "plans": ("GET", f"/hcps/{star}/plans", None),
-        "kpis_own": ("GET", f"/kpis?period_start=2024-01-01&period_end={TODAY}&department={{d}}",
-                     None),
-        "kpis_other": ("GET", "/kpis?period_start=2024-01-01&period_end=2024-02-01"
-                              "&department=clinical_research", None),
+        "kpis_own": (
+            "GET",
+            f"/kpis?period_start=2024-01-01&period_end={TODAY}&department={{d}}",
+            None,
+        ),
+        "kpis_other": (
+            "GET",
+            "/kpis?period_start=2024-01-01&period_end=2024-02-01&department=clinical_research",
+            None,
+        ),
         "audit": ("GET", "/audit", None),
         "audit_export": ("GET", "/audit/export", None),
         "score_runs": ("GET", "/score-runs", None),
@@ -53,8 +68,16 @@ FORBIDDEN = {
     "rep": {"portfolio", "plan_own", "audit", "audit_export", "kpis_other"},
     "msl": {"portfolio", "plan_own", "audit", "audit_export", "kpis_other"},
     "compliance": {"record_own", "plan_own"},
-    "crm": {"contacts", "portfolio", "plan_own", "plans", "kpis_own", "kpis_other", "audit",
-            "audit_export"},
+    "crm": {
+        "contacts",
+        "portfolio",
+        "plan_own",
+        "plans",
+        "kpis_own",
+        "kpis_other",
+        "audit",
+        "audit_export",
+    },
 }
 
 
@@ -67,8 +90,10 @@ def test_role_endpoint_matrix(client, ids, as_, persona):
     for name, (method, url, body) in _requests(ids).items():
         url = url.replace("{d}", department)
         if body is not None:
-            body = {k: (v.format(p=persona, d=department) if isinstance(v, str) else v)
-                    for k, v in body.items()}
+            body = {
+                k: (v.format(p=persona, d=department) if isinstance(v, str) else v)
+                for k, v in body.items()
+            }
         r = client.request(method, url, json=body, headers=as_(persona))
         outcome[name] = r.status_code
         if r.status_code >= 400:
@@ -82,19 +107,41 @@ def test_role_endpoint_matrix(client, ids, as_, persona):
 def test_reading_another_departments_objects(client, ids, as_):
     """Sales reads a medical engagement and plan: existence yes, content no."""
     star = ids["star"]
-    client.post("/engagements", json={"crm_id": "X-med", "hcp_id": star,
-                                      "department": "medical_affairs", "type": "meeting",
-                                      "date": "2024-02-02", "notes": "secret",
-                                      "key_messages": ["m"], "objective": "o", "outcome": "ok"},
-                headers=as_("msl"))
-    plan = client.post("/plans", json={"hcp_id": star, "department": "medical_affairs",
-                                       "objectives": ["confidential"], "budget": 99.0,
-                                       "period_start": "2024-01-01", "period_end": "2024-12-31"},
-                       headers=as_("medical")).json()
+    client.post(
+        "/engagements",
+        json={
+            "crm_id": "X-med",
+            "hcp_id": star,
+            "department": "medical_affairs",
+            "type": "meeting",
+            "date": "2024-02-02",
+            "notes": "secret",
+            "key_messages": ["m"],
+            "objective": "o",
+            "outcome": "ok",
+        },
+        headers=as_("msl"),
+    )
+    plan = client.post(
+        "/plans",
+        json={
+            "hcp_id": star,
+            "department": "medical_affairs",
+            "objectives": ["confidential"],
+            "budget": 99.0,
+            "period_start": "2024-01-01",
+            "period_end": "2024-12-31",
+        },
+        headers=as_("medical"),
+    ).json()
     for persona in ("rep", "crm", "krm"):
-        e = next(e for e in client.get(f"/hcps/{star}/engagements", params={"limit": 200},
-                                       headers=as_(persona)).json()["items"]
-                 if e["crm_id"] == "X-med")
+        e = next(
+            e
+            for e in client.get(
+                f"/hcps/{star}/engagements", params={"limit": 200}, headers=as_(persona)
+            ).json()["items"]
+            if e["crm_id"] == "X-med"
+        )
         assert (e["notes"], e["objective"], e["key_messages"], e["outcome"]) == (None,) * 4
         assert e["date"] == "2024-02-02" and e["type"] == "meeting" and e["redacted"]
     seen = client.get(f"/plans/{plan['id']}", headers=as_("rep")).json()
@@ -138,20 +185,29 @@ def test_health_needs_no_key_and_ready_reports_the_store(client):
 
 
 def test_body_over_the_limit_is_413(client, as_):
-    r = client.post("/engagements/bulk", content=b"x" * (5 * 1024 * 1024),
-                    headers={**as_("crm"), "content-type": "application/json"})
+    r = client.post(
+        "/engagements/bulk",
+        content=b"x" * (5 * 1024 * 1024),
+        headers={**as_("crm"), "content-type": "application/json"},
+    )
     assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
 
 
 def test_malformed_json_is_422_not_500(client, as_):
-    r = client.post("/engagements", content=b"{not json",
-                    headers={**as_("crm"), "content-type": "application/json"})
+    r = client.post(
+        "/engagements",
+        content=b"{not json",
+        headers={**as_("crm"), "content-type": "application/json"},
+    )
     assert r.status_code == 422 and "Traceback" not in r.text
 
 
 def test_a_body_that_is_not_utf8_is_422_naming_the_body(client, ids, as_):
-    r = client.post(f"/hcps/{ids['star']}/conflicts/acknowledge", content=b"\xa3B\xff",
-                    headers={**as_("admin"), "content-type": "application/json"})
+    r = client.post(
+        f"/hcps/{ids['star']}/conflicts/acknowledge",
+        content=b"\xa3B\xff",
+        headers={**as_("admin"), "content-type": "application/json"},
+    )
     assert r.status_code == 422, r.text
     assert r.json()["field"] == "body" and "UTF-8" in r.json()["detail"]
 
@@ -176,11 +232,23 @@ def test_unreachable_store_is_503_without_internals(tmp_path):
 
 
 def test_audit_records_writes_and_compliance_exports_by_date(client, ids, as_):
-    client.post("/engagements", json={"crm_id": "A-1", "hcp_id": ids["a"], "department": "sales",
-                                      "type": "call", "date": "2024-03-03"}, headers=as_("crm"))
+    client.post(
+        "/engagements",
+        json={
+            "crm_id": "A-1",
+            "hcp_id": ids["a"],
+            "department": "sales",
+            "type": "call",
+            "date": "2024-03-03",
+        },
+        headers=as_("crm"),
+    )
     client.get(f"/hcps/{ids['a']}", headers=as_("rep"))
-    page = client.get("/audit", params={"date_from": TODAY, "date_to": TODAY, "limit": 1000},
-                      headers=as_("compliance")).json()["items"]
+    page = client.get(
+        "/audit",
+        params={"date_from": TODAY, "date_to": TODAY, "limit": 1000},
+        headers=as_("compliance"),
+    ).json()["items"]
     actions = {(e["action"], e["target"], e["role"]) for e in page}
     assert ("engagement.record", "eng:crm:A-1", "crm_integration") in actions
     assert ("hcp.profile.read", ids["a"], "field") in actions

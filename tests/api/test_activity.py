@@ -12,8 +12,18 @@ def test_activity_lists_papers_congress_roles_and_affiliations(client, ids, as_)
     assert papers[1]["title"] == "Paper pmid:1" and papers[1]["year"] == 2020
     assert papers[1]["role"] == "first"
     roles = body["congress_roles"]
-    assert roles == [{"id": "session:asco:1", "session": "Plenary", "date": None, "kind": None,
-                      "role": "chair", "congress": "ASCO", "year": 2023, "scope": None}]
+    assert roles == [
+        {
+            "id": "session:asco:1",
+            "session": "Plenary",
+            "date": None,
+            "kind": None,
+            "role": "chair",
+            "congress": "ASCO",
+            "year": 2023,
+            "scope": None,
+        }
+    ]
     assert [a["name"] for a in body["affiliations"]] == ["General Hospital"]
     assert body["trials"] == []
     missing = client.get("/hcps/npi:0000000000/activity", headers=as_("rep"))
@@ -21,11 +31,21 @@ def test_activity_lists_papers_congress_roles_and_affiliations(client, ids, as_)
 
 
 def test_employee_names_for_known_ids(client, ids, as_):
-    r = client.post("/engagements", headers=as_("admin"), json={
-        "crm_id": "ACT-1", "hcp_id": ids["c"], "department": "sales", "type": "call",
-        "date": "2024-02-01", "employee_id": "ACT-EMP"})
+    r = client.post(
+        "/engagements",
+        headers=as_("admin"),
+        json={
+            "crm_id": "ACT-1",
+            "hcp_id": ids["c"],
+            "department": "sales",
+            "type": "call",
+            "date": "2024-02-01",
+            "employee_id": "ACT-EMP",
+        },
+    )
     assert r.status_code in (200, 201), r.json()
-    names = client.get("/employees/names", params={"ids": ["ACT-EMP", "NOBODY"]},
-                       headers=as_("rep")).json()
+    names = client.get(
+        "/employees/names", params={"ids": ["ACT-EMP", "NOBODY"]}, headers=as_("rep")
+    ).json()
     assert set(names) == {"ACT-EMP"}
     assert client.get("/employees/names", headers=as_("rep")).status_code == 422

@@ -18,10 +18,21 @@ def contacts(client, ids, as_):
     """Sales and medical affairs on one KOL three days apart; 6,000 USD spent this year."""
     hcp = ids["b"]
     rows = [
-        {"crm_id": "AL-s1", "hcp_id": hcp, "department": "sales", "type": "visit",
-         "date": _day(4), "cost": 6000.0},
-        {"crm_id": "AL-m1", "hcp_id": hcp, "department": "medical_affairs", "type": "meeting",
-         "date": _day(1)},
+        {
+            "crm_id": "AL-s1",
+            "hcp_id": hcp,
+            "department": "sales",
+            "type": "visit",
+            "date": _day(4),
+            "cost": 6000.0,
+        },
+        {
+            "crm_id": "AL-m1",
+            "hcp_id": hcp,
+            "department": "medical_affairs",
+            "type": "meeting",
+            "date": _day(1),
+        },
     ]
     r = client.post("/engagements/bulk", json={"engagements": rows}, headers=as_("admin"))
     assert r.status_code == 200, r.json()
@@ -34,8 +45,9 @@ def test_alerts_list_over_cap_new_conflicts_and_untouched_kols(client, contacts,
     assert ("over_cap", contacts) in kinds
     assert ("new_conflict", contacts) in kinds
     assert ("untouched", ids["a"]) in kinds  # strategic, never contacted by a department
-    conflict = next(a for a in body["alerts"] if a["kind"] == "new_conflict"
-                    and a["hcp_id"] == contacts)
+    conflict = next(
+        a for a in body["alerts"] if a["kind"] == "new_conflict" and a["hcp_id"] == contacts
+    )
     assert conflict["departments"] == ["medical_affairs", "sales"]
     assert conflict["key"] == f"window:medical_affairs+sales:{_day(4)}"
     # a role without the spend permission gets no spend alert; a field key none at all
@@ -49,23 +61,27 @@ def test_alerts_list_over_cap_new_conflicts_and_untouched_kols(client, contacts,
 
 def test_acknowledging_a_conflict_clears_the_alert_and_is_audited(client, contacts, as_):
     key = f"window:medical_affairs+sales:{_day(4)}"
-    r = client.post(f"/hcps/{contacts}/conflicts/acknowledge",
-                    json={"key": key, "note": "agreed who leads"}, headers=as_("krm"))
+    r = client.post(
+        f"/hcps/{contacts}/conflicts/acknowledge",
+        json={"key": key, "note": "agreed who leads"},
+        headers=as_("krm"),
+    )
     assert r.status_code == 201, r.json()
     assert r.json()["by_role"] == "krm_manager"
     alerts = client.get("/alerts", headers=as_("krm")).json()["alerts"]
     assert ("new_conflict", contacts) not in {(a["kind"], a["hcp_id"]) for a in alerts}
     acks = client.get(f"/hcps/{contacts}/conflicts/acknowledged", headers=as_("rep")).json()
     assert [a["key"] for a in acks] == [key]
-    events = client.get("/audit", params={"date_from": _day(1)},
-                        headers=as_("compliance")).json()
+    events = client.get("/audit", params={"date_from": _day(1)}, headers=as_("compliance")).json()
     items = events["items"] if isinstance(events, dict) else events
-    assert any(e.get("action") == "conflict.acknowledge" and e.get("target") == contacts
-               for e in items)
-    bad = client.post(f"/hcps/{contacts}/conflicts/acknowledge", json={"key": "nonsense"},
-                      headers=as_("krm"))
+    assert any(
+        e.get("action") == "conflict.acknowledge" and e.get("target") == contacts for e in items
+    )
+    bad = client.post(
+        f"/hcps/{contacts}/conflicts/acknowledge", json={"key": "nonsense"}, headers=as_("krm")
+    )
     assert bad.status_code == 422 and bad.json()["field"] == "key"
-    field = client.post(f"/hcps/{contacts}/conflicts/acknowledge", json={"key": key},
-                        headers=as_("rep"))
+    field = client.post(
+        f"/hcps/{contacts}/conflicts/acknowledge", json={"key": key}, headers=as_("rep")
+    )
     assert field.status_code == 403
-

@@ -18,27 +18,70 @@ def scenario(client, ids, as_):
     """The star KOL: sales and medical both visit within a week, overlapping products."""
     star = ids["star"]
     sales = [
-        {"crm_id": "C-s1", "hcp_id": star, "department": "sales", "type": "visit", "date": _day(10),
-         "employee_id": "rep-1", "objective": "oncology portfolio uptake", "product": "Drugx",
-         "notes": "discussed pricing", "key_messages": ["efficacy"], "outcome": "positive",
-         "cost": 3000.0, "lat": 40.001, "lon": -98.0},
-        {"crm_id": "C-s2", "hcp_id": star, "department": "sales", "type": "visit", "date": _day(40),
-         "employee_id": "rep-1", "cost": 2500.0, "lat": 41.0, "lon": -98.0},
+        {
+            "crm_id": "C-s1",
+            "hcp_id": star,
+            "department": "sales",
+            "type": "visit",
+            "date": _day(10),
+            "employee_id": "rep-1",
+            "objective": "oncology portfolio uptake",
+            "product": "Drugx",
+            "notes": "discussed pricing",
+            "key_messages": ["efficacy"],
+            "outcome": "positive",
+            "cost": 3000.0,
+            "lat": 40.001,
+            "lon": -98.0,
+        },
+        {
+            "crm_id": "C-s2",
+            "hcp_id": star,
+            "department": "sales",
+            "type": "visit",
+            "date": _day(40),
+            "employee_id": "rep-1",
+            "cost": 2500.0,
+            "lat": 41.0,
+            "lon": -98.0,
+        },
     ]
     medical = [
-        {"crm_id": "C-m1", "hcp_id": star, "department": "medical_affairs", "type": "meeting",
-         "date": _day(6), "employee_id": "msl-1", "objective": "oncology trial data Drugx",
-         "product": "Drugx", "notes": "phase 3 readout"},
+        {
+            "crm_id": "C-m1",
+            "hcp_id": star,
+            "department": "medical_affairs",
+            "type": "meeting",
+            "date": _day(6),
+            "employee_id": "msl-1",
+            "objective": "oncology trial data Drugx",
+            "product": "Drugx",
+            "notes": "phase 3 readout",
+        },
     ]
-    assert client.post("/engagements/bulk", json={"engagements": sales},
-                       headers=as_("rep")).status_code == 200
-    assert client.post("/engagements/bulk", json={"engagements": medical},
-                       headers=as_("msl")).status_code == 200
-    plan = {"hcp_id": star, "department": "medical_affairs", "owner": "msl-1",
-            "objectives": ["advisory board on oncology trial design"],
-            "period_start": _day(60), "period_end": (TODAY + timedelta(days=300)).isoformat(),
-            "planned_engagements": 4, "planned_by_type": {"meeting": 3, "advisory_board": 1},
-            "budget": 10000.0}
+    assert (
+        client.post(
+            "/engagements/bulk", json={"engagements": sales}, headers=as_("rep")
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/engagements/bulk", json={"engagements": medical}, headers=as_("msl")
+        ).status_code
+        == 200
+    )
+    plan = {
+        "hcp_id": star,
+        "department": "medical_affairs",
+        "owner": "msl-1",
+        "objectives": ["advisory board on oncology trial design"],
+        "period_start": _day(60),
+        "period_end": (TODAY + timedelta(days=300)).isoformat(),
+        "planned_engagements": 4,
+        "planned_by_type": {"meeting": 3, "advisory_board": 1},
+        "budget": 10000.0,
+    }
     r = client.post("/plans", json=plan, headers=as_("medical"))
     assert r.status_code == 201, r.json()
     return {"star": star, "plan_id": r.json()["id"]}
@@ -63,8 +106,9 @@ def test_conflicts_window_and_objective_overlap(client, scenario, as_):
     assert window["departments"] == ["medical_affairs", "sales"] and window["min_days_apart"] == 4
     overlap = kinds["objective_overlap"]
     assert overlap["shared_products"] == ["drugx"] and "oncology" in overlap["shared_terms"]
-    narrow = client.get(f"/hcps/{scenario['star']}/contacts", params={"window_days": 2},
-                        headers=as_("compliance")).json()
+    narrow = client.get(
+        f"/hcps/{scenario['star']}/contacts", params={"window_days": 2}, headers=as_("compliance")
+    ).json()
     assert "window" not in {c["kind"] for c in narrow["conflicts"]}
 
 
@@ -88,8 +132,11 @@ def test_spend_over_annual_cap_is_flagged(client, scenario, as_):
     spent = sum(v["spend"] for v in this_year.values())
     assert spent == 5500.0
     assert body["over_cap"] is True  # default cap 5,000 USD
-    relaxed = client.get(f"/hcps/{scenario['star']}/contacts", params={"annual_cap": 100000},
-                         headers=as_("compliance")).json()
+    relaxed = client.get(
+        f"/hcps/{scenario['star']}/contacts",
+        params={"annual_cap": 100000},
+        headers=as_("compliance"),
+    ).json()
     assert relaxed["over_cap"] is False
     rep = client.get(f"/hcps/{scenario['star']}/contacts", headers=as_("rep")).json()
     assert all(y["spend"] is None and y["cap"] is None for y in rep["spend_by_year"])
@@ -101,9 +148,11 @@ def test_real_open_payments_spend_against_cap(client, ids, as_):
         totals[e["hcp"]] = totals.get(e["hcp"], 0.0) + e["props"]["amount"]
     hcp, total = max(totals.items(), key=lambda kv: kv[1])
     year = max(e["props"]["date"] for e in ids["op_engagements"] if e["hcp"] == hcp)[:4]
-    body = client.get(f"/hcps/{hcp}/contacts", params={"as_of": f"{year}-12-31",
-                                                      "annual_cap": total / 2},
-                      headers=as_("compliance")).json()
+    body = client.get(
+        f"/hcps/{hcp}/contacts",
+        params={"as_of": f"{year}-12-31", "annual_cap": total / 2},
+        headers=as_("compliance"),
+    ).json()
     assert body["over_cap"] is True
     assert sum(y["spend"] for y in body["spend_by_year"]) == pytest.approx(total)
 
@@ -126,9 +175,23 @@ def test_plan_read_update_and_vs_actual(client, scenario, as_):
     assert {t["type"]: t["actual"] for t in actual["by_type"]}["meeting"] == 1
     assert actual["budget"] == 10000.0
     assert client.get(f"/plans/{plan_id}/actual", headers=as_("msl")).json()["budget"] is None
-    update = {**{k: got[k] for k in ("hcp_id", "department", "owner", "objectives", "period_start",
-                                     "period_end", "planned_by_type", "budget")},
-              "planned_engagements": 2, "status": "active"}
+    update = {
+        **{
+            k: got[k]
+            for k in (
+                "hcp_id",
+                "department",
+                "owner",
+                "objectives",
+                "period_start",
+                "period_end",
+                "planned_by_type",
+                "budget",
+            )
+        },
+        "planned_engagements": 2,
+        "status": "active",
+    }
     assert client.put(f"/plans/{plan_id}", json=update, headers=as_("krm")).status_code == 403
     r = client.put(f"/plans/{plan_id}", json=update, headers=as_("medical"))
     assert r.status_code == 200 and r.json()["planned_engagements"] == 2
@@ -141,8 +204,12 @@ def test_plan_firewall_and_write_rules(client, scenario, as_, ids):
     assert rep["objectives"] is None and rep["redacted"] is True and rep["budget"] is None
     listed = client.get(f"/hcps/{scenario['star']}/plans", headers=as_("rep")).json()
     assert [p["id"] for p in listed] == [plan_id]
-    plan = {"hcp_id": ids["a"], "department": "sales", "period_start": "2024-01-01",
-            "period_end": "2024-12-31"}
+    plan = {
+        "hcp_id": ids["a"],
+        "department": "sales",
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+    }
     assert client.post("/plans", json=plan, headers=as_("medical")).status_code == 403
     assert client.post("/plans", json=plan, headers=as_("rep")).status_code == 403
     reversed_ = {**plan, "department": "medical_affairs", "period_end": "2023-01-01"}
@@ -152,8 +219,12 @@ def test_plan_firewall_and_write_rules(client, scenario, as_, ids):
 
 
 def test_kpis_for_sales(client, scenario, as_):
-    params = {"period_start": _day(60), "period_end": _day(0), "department": "sales",
-              "segment": "A"}
+    params = {
+        "period_start": _day(60),
+        "period_end": _day(0),
+        "department": "sales",
+        "segment": "A",
+    }
     k = client.get("/kpis", params=params, headers=as_("compliance")).json()
     assert k["engagements"] == 2 and k["visits"] == 2
     assert k["verified_visit_rate"] == 0.5  # 111 m away vs 111 km away
@@ -171,38 +242,72 @@ def test_kpis_for_sales(client, scenario, as_):
 
 
 def test_visits_to_hcps_without_a_practice_location_are_not_counted_as_unverified(
-        client, ids, scenario, as_):
+    client, ids, scenario, as_
+):
     far_back = [
-        {"crm_id": "C-u1", "hcp_id": ids["a"], "department": "sales", "type": "visit",
-         "date": _day(400), "employee_id": "rep-9", "lat": 40.0, "lon": -98.0},
-        {"crm_id": "C-u2", "hcp_id": ids["star"], "department": "sales", "type": "visit",
-         "date": _day(401), "employee_id": "rep-9"},  # located HCP, no GPS fix
-        {"crm_id": "C-u3", "hcp_id": ids["star"], "department": "sales", "type": "visit",
-         "date": _day(402), "employee_id": "rep-9", "lat": 40.0005, "lon": -98.0},
+        {
+            "crm_id": "C-u1",
+            "hcp_id": ids["a"],
+            "department": "sales",
+            "type": "visit",
+            "date": _day(400),
+            "employee_id": "rep-9",
+            "lat": 40.0,
+            "lon": -98.0,
+        },
+        {
+            "crm_id": "C-u2",
+            "hcp_id": ids["star"],
+            "department": "sales",
+            "type": "visit",
+            "date": _day(401),
+            "employee_id": "rep-9",
+        },  # located HCP, no GPS fix
+        {
+            "crm_id": "C-u3",
+            "hcp_id": ids["star"],
+            "department": "sales",
+            "type": "visit",
+            "date": _day(402),
+            "employee_id": "rep-9",
+            "lat": 40.0005,
+            "lon": -98.0,
+        },
     ]
-    assert client.post("/engagements/bulk", json={"engagements": far_back},
-                       headers=as_("crm")).status_code == 200
-    params = {"period_start": _day(410), "period_end": _day(390), "department": "sales",
-              "employee_id": "rep-9"}
+    assert (
+        client.post(
+            "/engagements/bulk", json={"engagements": far_back}, headers=as_("crm")
+        ).status_code
+        == 200
+    )
+    params = {
+        "period_start": _day(410),
+        "period_end": _day(390),
+        "department": "sales",
+        "employee_id": "rep-9",
+    }
     k = client.get("/kpis", params=params, headers=as_("krm")).json()
     assert (k["visits"], k["visits_located"], k["verified_visits"]) == (3, 2, 1)
     assert k["verified_visit_rate"] == 0.5  # HCP a has no lat/lon: that visit is not checkable
 
 
-def test_an_empty_period_names_the_latest_engagement_under_the_same_filters(
-        client, scenario, as_):
+def test_an_empty_period_names_the_latest_engagement_under_the_same_filters(client, scenario, as_):
     empty = {"period_start": "1999-01-01", "period_end": "1999-12-31"}
-    sales = client.get("/kpis", params={**empty, "department": "sales", "employee_id": "rep-1"},
-                       headers=as_("krm")).json()
+    sales = client.get(
+        "/kpis", params={**empty, "department": "sales", "employee_id": "rep-1"}, headers=as_("krm")
+    ).json()
     assert sales["engagements"] == 0 and sales["latest_engagement_date"] == _day(10)
-    medical = client.get("/kpis", params={**empty, "department": "medical_affairs"},
-                         headers=as_("krm")).json()
+    medical = client.get(
+        "/kpis", params={**empty, "department": "medical_affairs"}, headers=as_("krm")
+    ).json()
     assert medical["latest_engagement_date"] == _day(6)
-    nobody = client.get("/kpis", params={**empty, "employee_id": "nobody"},
-                        headers=as_("krm")).json()
+    nobody = client.get(
+        "/kpis", params={**empty, "employee_id": "nobody"}, headers=as_("krm")
+    ).json()
     assert nobody["latest_engagement_date"] is None
-    busy = client.get("/kpis", params={"period_start": _day(60), "period_end": _day(0)},
-                      headers=as_("krm")).json()
+    busy = client.get(
+        "/kpis", params={"period_start": _day(60), "period_end": _day(0)}, headers=as_("krm")
+    ).json()
     assert busy["engagements"] > 0 and busy["latest_engagement_date"] is None
 
 
@@ -224,20 +329,24 @@ def test_kpis_of_another_department_are_forbidden_for_field(client, as_):
 
 def test_contacts_and_portfolio_follow_as_of_and_the_period_length(client, scenario, as_):
     star = scenario["star"]
-    before = client.get(f"/hcps/{star}/contacts", params={"as_of": _day(8)},
-                        headers=as_("krm")).json()
-    assert {d["department"]: d["contacts"] for d in before["departments"]
-            if d["contacts"]} == {"sales": 2}  # the medical meeting 6 days ago is later
+    before = client.get(
+        f"/hcps/{star}/contacts", params={"as_of": _day(8)}, headers=as_("krm")
+    ).json()
+    assert {d["department"]: d["contacts"] for d in before["departments"] if d["contacts"]} == {
+        "sales": 2
+    }  # the medical meeting 6 days ago is later
     assert before["conflicts"] == [] or all(c["kind"] != "window" for c in before["conflicts"])
-    short = client.get(f"/hcps/{star}/contacts", params={"lookback_days": 20},
-                       headers=as_("krm")).json()
+    short = client.get(
+        f"/hcps/{star}/contacts", params={"lookback_days": 20}, headers=as_("krm")
+    ).json()
     assert short["total_contacts"] == 2 and short["window_start"] == _day(20)
     portfolio = client.get("/portfolio", params={"as_of": _day(8)}, headers=as_("krm")).json()
     assert star not in {k["id"] for k in portfolio["multi_department"]}
     assert star not in {k["id"] for k in portfolio["uncontacted"]}  # contacted 10 days ago
     assert portfolio["as_of"] == _day(8)
-    long_ago = client.get("/portfolio", params={"as_of": _day(400), "lookback_days": 30},
-                          headers=as_("krm")).json()
+    long_ago = client.get(
+        "/portfolio", params={"as_of": _day(400), "lookback_days": 30}, headers=as_("krm")
+    ).json()
     assert long_ago["since"] == _day(430)
     assert star not in {k["id"] for k in long_ago["multi_department"]}
     bad = client.get("/portfolio", params={"lookback_days": 0}, headers=as_("krm"))

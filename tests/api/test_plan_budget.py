@@ -4,9 +4,16 @@ from __future__ import annotations
 
 
 def test_a_plan_edited_by_a_role_that_cannot_see_spend_keeps_its_budget(client, ids, as_):
-    plan = {"hcp_id": ids["c"], "department": "medical_affairs", "owner": "msl-9",
-            "objectives": ["Scientific exchange"], "period_start": "2026-01-01",
-            "period_end": "2026-12-31", "planned_engagements": 2, "budget": 3000.0}
+    plan = {
+        "hcp_id": ids["c"],
+        "department": "medical_affairs",
+        "owner": "msl-9",
+        "objectives": ["Scientific exchange"],
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "planned_engagements": 2,
+        "budget": 3000.0,
+    }
     created = client.post("/plans", json=plan, headers=as_("admin"))
     assert created.status_code == 201, created.json()
     plan_id = created.json()["id"]

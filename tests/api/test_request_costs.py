@@ -14,18 +14,28 @@ VIEWER = Viewer("k-buffer", "compliance", "compliance")
 
 
 def _events(store, target: str) -> list[dict]:  # noqa: ANN001
-    return store.run("audit_events", date_from="1970-01-01", date_to="2199-12-31", actor=None,
-                     action=None, target=target, after=None, limit=1000)
+    return store.run(
+        "audit_events",
+        date_from="1970-01-01",
+        date_to="2199-12-31",
+        actor=None,
+        action=None,
+        target=target,
+        after=None,
+        limit=1000,
+    )
 
 
-def test_a_verified_key_is_cached_and_revoking_it_in_process_refuses_it_at_once(api_store,
-                                                                               monkeypatch):
+def test_a_verified_key_is_cached_and_revoking_it_in_process_refuses_it_at_once(
+    api_store, monkeypatch
+):
     monkeypatch.setattr(keys, "CACHE_SECONDS", 3600.0)  # a slow machine must not outlive the TTL
     key, record = keys.create_key(api_store, "field", "sales")
     assert keys.authenticate(api_store, key).role == "field"
     # Mark it revoked behind the cache's back: the cached answer stands until the TTL ...
-    api_store.execute("MATCH (k:ApiKey {key_id: $key_id}) SET k.revoked = true",
-                      {"key_id": record["key_id"]})
+    api_store.execute(
+        "MATCH (k:ApiKey {key_id: $key_id}) SET k.revoked = true", {"key_id": record["key_id"]}
+    )
     assert keys.authenticate(api_store, key).key_id == record["key_id"]
     # ... while a revoke through this process takes effect on the next request.
     keys.revoke_key(api_store, record["key_id"])
@@ -39,8 +49,9 @@ def test_the_key_cache_expires(api_store, monkeypatch):
     key, record = keys.create_key(api_store, "field", "sales")
     monkeypatch.setattr(keys, "CACHE_SECONDS", 0.0)
     keys.authenticate(api_store, key)
-    api_store.execute("MATCH (k:ApiKey {key_id: $key_id}) SET k.revoked = true",
-                      {"key_id": record["key_id"]})
+    api_store.execute(
+        "MATCH (k:ApiKey {key_id: $key_id}) SET k.revoked = true", {"key_id": record["key_id"]}
+    )
     with pytest.raises(InvalidApiKey, match="revoked"):
         keys.authenticate(api_store, key)
 

@@ -17,8 +17,15 @@ def api_schema(api_store, ids, api_keys, tmp_path_factory):
     # opaque to the schema: "exactly one of npi/orcid/...", period_end after period_start,
     # a cursor this service did not issue, an unknown HCP named in a write. Every other
     # check runs with its defaults (no 5xx, documented statuses, response schemas, ...).
-    config = schemathesis.Config.from_dict({"checks": {"positive_data_acceptance": {
-        "expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]}}})
+    config = schemathesis.Config.from_dict(
+        {
+            "checks": {
+                "positive_data_acceptance": {
+                    "expected-statuses": ["2xx", "401", "403", "404", "409", "422", "429"]
+                }
+            }
+        }
+    )
     return schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
 
 
@@ -27,15 +34,13 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck),
-          derandomize=True)
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_every_operation_conforms(case, api_keys):
     case.call_and_validate(headers={"X-API-Key": api_keys["admin"]})
 
 
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck),
-          derandomize=True)
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_every_operation_conforms_for_a_field_rep(case, api_keys):
     """The same with a key that is refused much (403s must be documented too)."""
     case.call_and_validate(headers={"X-API-Key": api_keys["rep"]})

@@ -60,8 +60,21 @@ def _cli(capsys, *args: str) -> str:
 
 def test_kolgraph_serve_with_keys_from_the_cli(tmp_path, capsys):
     data = str(tmp_path / "kg")
-    key = _cli(capsys, "keys", "create", "--role", "compliance", "--department", "compliance",
-               "--data-dir", data).strip().splitlines()[-1]
+    key = (
+        _cli(
+            capsys,
+            "keys",
+            "create",
+            "--role",
+            "compliance",
+            "--department",
+            "compliance",
+            "--data-dir",
+            data,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     assert key.startswith("kg_")
     listed = _cli(capsys, "keys", "list", "--json", "--data-dir", data)
     assert '"role": "compliance"' in listed and key not in listed
@@ -72,7 +85,10 @@ def test_kolgraph_serve_with_keys_from_the_cli(tmp_path, capsys):
     sock.close()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kolgraph.cli", "serve", "--data-dir", data, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

@@ -47,7 +47,7 @@ def test_the_demo_keys_the_prescriber_free_accounts_to_kols(tmp_path: Path) -> N
     assert key_crm_accounts(tmp_path / "k.csv", hcps) == len(accounts)
     keyed = read("k.csv")
     owner = {r["hcp_crm_id"]: (r["hcp_id"], r["hcp_name"]) for r in keyed}
-    assert [owner[a] for a in accounts] == hcps[:len(accounts)]
+    assert [owner[a] for a in accounts] == hcps[: len(accounts)]
     assert all(not (r["hcp_npi"] or r["hcp_profile_id"] or r["hcp_city"]) for r in keyed)
     assert {r["engagement_id"] for r in keyed} == {r["engagement_id"] for r in kols}
 
@@ -59,8 +59,9 @@ def top_kol_is_contacted(data_dir: Path) -> None:
         key, _ = create_key(store, "admin", "medical_affairs", label="demo test")
     with TestClient(create_app(settings)) as client:
         headers = {"X-API-Key": key}
-        top = client.get("/hcps", params={"tier": "strategic", "limit": 1},
-                         headers=headers).json()["items"][0]
+        top = client.get("/hcps", params={"tier": "strategic", "limit": 1}, headers=headers).json()[
+            "items"
+        ][0]
         contacts = client.get(f"/hcps/{top['id']}/contacts", headers=headers).json()
         assert contacts["total_contacts"] > 0, top
         assert any(d["contacts"] for d in contacts["departments"])
@@ -73,15 +74,33 @@ def test_demo_loads_every_sample_and_lists_kols(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "kolgraph.cli", "demo", "--no-serve", "--top", "5",
-             "--data-dir", str(tmp_path / "kg")],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+            [
+                sys.executable,
+                "-m",
+                "kolgraph.cli",
+                "demo",
+                "--no-serve",
+                "--top",
+                "5",
+                "--data-dir",
+                str(tmp_path / "kg"),
+            ],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         top_kol_is_contacted(tmp_path / "kg")
     finally:  # the embedded server outlives the command, as it does for a user
-        subprocess.run([sys.executable, "-m", "kolgraph.cli", "stop",
-                        "--data-dir", str(tmp_path / "kg")],
-                       cwd=tmp_path, env=env, capture_output=True, timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "kolgraph.cli", "stop", "--data-dir", str(tmp_path / "kg")],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            timeout=120,
+        )
     out = done.stdout
     for source, relative in DEMO_PLAN:
         row = next((line for line in out.splitlines() if Path(relative).name in line), None)

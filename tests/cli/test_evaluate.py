@@ -16,8 +16,13 @@ ARTICLES, PAIRS = GOLD / "train_articles.xml.gz", GOLD / "pairs_train.csv"
 
 
 def _kolgraph(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kolgraph.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "kolgraph.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def _gold_counts() -> tuple[int, int, int, int]:
@@ -28,17 +33,29 @@ def _gold_counts() -> tuple[int, int, int, int]:
     with PAIRS.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))[1:]
     labels = [row[8].strip().upper() if len(row) > 8 else "" for row in rows]
-    labelled = [(row, label) for row, label in zip(rows, labels, strict=True)
-                if label in ("YES", "NO", "N0")]
+    labelled = [
+        (row, label)
+        for row, label in zip(rows, labels, strict=True)
+        if label in ("YES", "NO", "N0")
+    ]
     absent = sum(1 for row, _ in labelled if row[0] not in pmids or row[4] not in pmids)
-    same = sum(1 for row, label in labelled if label == "YES"
-               and row[0] in pmids and row[4] in pmids)
+    same = sum(
+        1 for row, label in labelled if label == "YES" and row[0] in pmids and row[4] in pmids
+    )
     return len(labelled), len(rows) - len(labelled), same, absent
 
 
 def test_evaluate_disambiguation_prints_pair_scores(tmp_path: Path) -> None:
-    done = _kolgraph("evaluate", "disambiguation", "--articles", str(ARTICLES),
-                     "--pairs", str(PAIRS), "--json", cwd=tmp_path)
+    done = _kolgraph(
+        "evaluate",
+        "disambiguation",
+        "--articles",
+        str(ARTICLES),
+        "--pairs",
+        str(PAIRS),
+        "--json",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout)
     labelled, unlabelled, same, absent = _gold_counts()
@@ -60,15 +77,24 @@ def test_evaluate_disambiguation_prints_pair_scores(tmp_path: Path) -> None:
     assert result["recall_automatic"] == result["recall"]
     assert result["band_same"] + result["band_different"] == result["band_pairs"] > 0
     assert result["recall_with_reviewed_band"] == round(
-        (result["tp"] + result["band_same"]) / (result["tp"] + result["fn"]), 4)
+        (result["tp"] + result["band_same"]) / (result["tp"] + result["fn"]), 4
+    )
     assert result["recall_with_reviewed_band"] > result["recall"]
 
 
 def test_evaluate_disambiguation_names_a_bad_pairs_file(tmp_path: Path) -> None:
     bad = tmp_path / "pairs.csv"
     bad.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
-    done = _kolgraph("evaluate", "disambiguation", "--articles", str(ARTICLES),
-                     "--pairs", str(bad), "--json", cwd=tmp_path)
+    done = _kolgraph(
+        "evaluate",
+        "disambiguation",
+        "--articles",
+        str(ARTICLES),
+        "--pairs",
+        str(bad),
+        "--json",
+        cwd=tmp_path,
+    )
     assert done.returncode == 1
     # with --json the error is one JSON object naming the file
     error = json.loads(done.stdout.strip().splitlines()[-1])["error"]

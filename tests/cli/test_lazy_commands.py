@@ -27,8 +27,13 @@ print(json.dumps({{"code": code, "heavy": heavy}}), file=sys.stderr)
 
 
 def run(argv: list[str], heavy: tuple[str, ...] = HEAVY) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv, heavy=heavy)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(argv=argv, heavy=heavy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     return json.loads(done.stderr.strip().splitlines()[-1])
 
 
@@ -44,7 +49,9 @@ def test_help_status_stop_and_keys_import_nothing_heavy(tmp_path: Path):
 
 def test_help_loads_neither_settings_nor_the_store_client():
     assert run(["--help"], ("pydantic", "pydantic_settings", "redis", "falkordb", "neo4j")) == {
-        "code": 0, "heavy": []}
+        "code": 0,
+        "heavy": [],
+    }
 
 
 def test_analytics_reports_without_a_model_load_no_scientific_stack():

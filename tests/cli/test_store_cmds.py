@@ -12,8 +12,13 @@ import pytest
 
 
 def kolgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kolgraph.cli", *args], capture_output=True,
-                          text=True, timeout=120, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "kolgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture
@@ -32,8 +37,9 @@ def test_init_status_stop(data_dir: Path) -> None:
     assert status["counts"] == {} and status["data_dir"] == str(data_dir)
     stopped = kolgraph("stop", "--data-dir", str(data_dir))
     assert "stopped" in stopped.stdout
-    assert "no embedded FalkorDB was running" in kolgraph(
-        "stop", "--data-dir", str(data_dir)).stdout
+    assert (
+        "no embedded FalkorDB was running" in kolgraph("stop", "--data-dir", str(data_dir)).stdout
+    )
 
 
 def test_data_dir_comes_from_the_environment(data_dir: Path) -> None:
@@ -49,8 +55,9 @@ def test_configuration_mistakes_are_one_line_without_traceback() -> None:
 
 
 def test_unreachable_neo4j_is_one_line() -> None:
-    done = kolgraph("status", env={"KOLGRAPH_BACKEND": "neo4j",
-                                   "KOLGRAPH_NEO4J_URI": "neo4j://127.0.0.1:1"})
+    done = kolgraph(
+        "status", env={"KOLGRAPH_BACKEND": "neo4j", "KOLGRAPH_NEO4J_URI": "neo4j://127.0.0.1:1"}
+    )
     assert done.returncode == 1
     assert "cannot reach Neo4j at neo4j://127.0.0.1:1" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr

@@ -24,8 +24,14 @@ print(json.dumps({"backend": matplotlib.get_backend(), "limit": csv.field_size_l
 
 def test_imports_leave_backend_csv_limit_and_codecs_alone() -> None:
     env = {**os.environ, "MPLBACKEND": "svg"}
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                          env=env, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
     assert json.loads(done.stdout) == {"backend": "svg", "limit": 131072, "handler": False}
 
 
@@ -43,6 +49,5 @@ def test_reading_a_long_field_still_works(tmp_path: Path) -> None:
 def test_the_picture_renders_without_pyplot() -> None:
     from kolgraph.report.picture import network_svg
 
-    net = {"center": "a", "nodes": [{"id": "a", "name": "Ada", "x": 0.0, "y": 0.0}],
-           "edges": []}
+    net = {"center": "a", "nodes": [{"id": "a", "name": "Ada", "x": 0.0, "y": 0.0}], "edges": []}
     assert network_svg(net).startswith("<svg")

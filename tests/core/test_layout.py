@@ -14,16 +14,28 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_public_api_is_pinned() -> None:
     assert sorted(kolgraph.__all__) == [
-        "ConfigError", "GraphStore", "IngestError", "KolgraphError", "ScoringError", "Settings",
-        "StatementNotFound", "StoreError", "StoreUnavailable", "UnknownHcp", "UnknownIdentifier",
-        "get_settings", "open_store",
+        "ConfigError",
+        "GraphStore",
+        "IngestError",
+        "KolgraphError",
+        "ScoringError",
+        "Settings",
+        "StatementNotFound",
+        "StoreError",
+        "StoreUnavailable",
+        "UnknownHcp",
+        "UnknownIdentifier",
+        "get_settings",
+        "open_store",
     ]
 
 
 def test_importing_the_core_loads_neither_ingest_nor_api() -> None:
-    code = ("import sys, kolgraph, kolgraph.store, kolgraph.scoring, kolgraph.resolution; "
-            "print(sorted(m for m in sys.modules "
-            "if m.startswith(('kolgraph.api', 'kolgraph.ingest', 'kolgraph.cli'))))")
+    code = (
+        "import sys, kolgraph, kolgraph.store, kolgraph.scoring, kolgraph.resolution; "
+        "print(sorted(m for m in sys.modules "
+        "if m.startswith(('kolgraph.api', 'kolgraph.ingest', 'kolgraph.cli'))))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

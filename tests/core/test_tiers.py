@@ -11,8 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _readme_test_command() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    [command] = [line for line in readme.splitlines()
-                 if line.startswith('python -m pip install -e ".[test]"')]
+    [command] = [
+        line
+        for line in readme.splitlines()
+        if line.startswith('python -m pip install -e ".[test]"')
+    ]
     return command
 
 
@@ -32,15 +35,22 @@ def _pytest(*args: str) -> str:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert done.returncode in (0, 5), done.stdout + done.stderr  # 5: every item deselected
     return done.stdout
 
 
 def test_neo4j_variants_are_slow_and_the_default_run_never_starts_neo4j() -> None:
-    modules = ("tests/store/test_store.py",  # the store fixture's falkordb and neo4j params
-               "tests/store/test_backends_side_by_side.py")  # asks for neo4j_server itself
+    modules = (
+        "tests/store/test_store.py",  # the store fixture's falkordb and neo4j params
+        "tests/store/test_backends_side_by_side.py",
+    )  # asks for neo4j_server itself
     fast = _pytest("--setup-plan", *modules)
     slow = _pytest("--setup-plan", "-m", "slow", *modules)
     assert "store['falkordb']" in fast and "['neo4j']" not in fast

@@ -35,6 +35,10 @@ def test_the_shipped_payment_map_names_only_known_departments() -> None:
 def test_no_module_redeclares_the_department_list() -> None:
     # Two department names side by side, quoted, mean a copy of the list.
     copy = re.compile(r"[\"']clinical_research[\"'],\s*[\"']market_access[\"']")
-    found = [str(p.relative_to(ROOT)) for layer in ("kolgraph", "ingest", "api", "cli")
-             for p in (ROOT / layer).rglob("*.py") if copy.search(p.read_text(encoding="utf-8"))]
+    found = [
+        str(p.relative_to(ROOT))
+        for layer in ("kolgraph", "ingest", "api", "cli")
+        for p in (ROOT / layer).rglob("*.py")
+        if copy.search(p.read_text(encoding="utf-8"))
+    ]
     assert found == ["kolgraph/vocabulary.py"]

@@ -19,8 +19,13 @@ from tests.exchange.seed import seed
 
 
 def kolgraph(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kolgraph.cli", *args], capture_output=True,
-                          text=True, timeout=300, env=dict(os.environ))
+    return subprocess.run(
+        [sys.executable, "-m", "kolgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,11 +48,21 @@ def own_data_dir(tmp_path: Path) -> Iterator[Path]:
     EmbeddedFalkorDB(path).stop()
 
 
-def test_export_import_round_trip_through_the_cli(data_dir: Path, own_data_dir: Path,
-                                                  tmp_path: Path) -> None:
+def test_export_import_round_trip_through_the_cli(
+    data_dir: Path, own_data_dir: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "set"
-    done = kolgraph("export", "graph", "--format", "neo4j-csv", "--output", str(out),
-                    "--data-dir", str(data_dir), "--json")
+    done = kolgraph(
+        "export",
+        "graph",
+        "--format",
+        "neo4j-csv",
+        "--output",
+        str(out),
+        "--data-dir",
+        str(data_dir),
+        "--json",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     exported = json.loads(done.stdout)
     assert exported["nodes"]["HCP"] == 3 and exported["not_exported"] == []
@@ -63,8 +78,18 @@ def test_export_import_round_trip_through_the_cli(data_dir: Path, own_data_dir: 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_export_graph_for_gephi_with_a_tier_filter(data_dir: Path, tmp_path: Path, fmt: str):
     path = tmp_path / f"kols.{fmt}"
-    done = kolgraph("export", "graph", "--format", fmt, "--output", str(path), "--tier",
-                    "strategic", "--data-dir", str(data_dir))
+    done = kolgraph(
+        "export",
+        "graph",
+        "--format",
+        fmt,
+        "--output",
+        str(path),
+        "--tier",
+        "strategic",
+        "--data-dir",
+        str(data_dir),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     graph = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
     hcps = [n for n, d in graph.nodes(data=True) if d.get("type") == "HCP"]
@@ -73,8 +98,9 @@ def test_export_graph_for_gephi_with_a_tier_filter(data_dir: Path, tmp_path: Pat
 
 def test_export_table_contacts_as_parquet(data_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "contacts.parquet"
-    done = kolgraph("export", "table", "contacts", "--output", str(path),
-                    "--data-dir", str(data_dir))
+    done = kolgraph(
+        "export", "table", "contacts", "--output", str(path), "--data-dir", str(data_dir)
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(pd.read_parquet(path)) == 3
 
@@ -91,8 +117,16 @@ def test_import_of_a_bad_set_is_one_error_line(data_dir: Path, tmp_path: Path) -
 
 def test_report_writes_the_html_page(data_dir: Path, tmp_path: Path) -> None:
     page = tmp_path / "ada.html"
-    done = kolgraph("report", "1000000001", "--output", str(page), "--as-of", "2024-03-20",
-                    "--data-dir", str(data_dir))
+    done = kolgraph(
+        "report",
+        "1000000001",
+        "--output",
+        str(page),
+        "--as-of",
+        "2024-03-20",
+        "--data-dir",
+        str(data_dir),
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     html = page.read_text(encoding="utf-8")
     assert "Ada Lovelace" in html and "<svg" in html
@@ -121,9 +155,22 @@ raise SystemExit(main(sys.argv[1:]))
 
 def test_report_without_matplotlib_says_how_to_install_it(data_dir: Path, tmp_path: Path):
     page = tmp_path / "ada.html"
-    done = subprocess.run([sys.executable, "-c", WITHOUT_MATPLOTLIB, "report", "1000000001",
-                           "--output", str(page), "--data-dir", str(data_dir)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WITHOUT_MATPLOTLIB,
+            "report",
+            "1000000001",
+            "--output",
+            str(page),
+            "--data-dir",
+            str(data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     text = " ".join(done.stdout.split())
     assert text.startswith("error: the report's network picture needs matplotlib")
@@ -131,12 +178,23 @@ def test_report_without_matplotlib_says_how_to_install_it(data_dir: Path, tmp_pa
     assert "Traceback" not in done.stdout + done.stderr and not page.exists()
 
 
-@pytest.mark.skipif(__import__("importlib").util.find_spec("weasyprint") is not None,
-                    reason="WeasyPrint is installed: the PDF is written")
-def test_report_pdf_without_weasyprint_says_how_to_install_it(data_dir: Path,
-                                                               tmp_path: Path) -> None:
-    done = kolgraph("report", "1000000001", "--output", str(tmp_path / "a.html"), "--pdf",
-                    str(tmp_path / "a.pdf"), "--data-dir", str(data_dir))
+@pytest.mark.skipif(
+    __import__("importlib").util.find_spec("weasyprint") is not None,
+    reason="WeasyPrint is installed: the PDF is written",
+)
+def test_report_pdf_without_weasyprint_says_how_to_install_it(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    done = kolgraph(
+        "report",
+        "1000000001",
+        "--output",
+        str(tmp_path / "a.html"),
+        "--pdf",
+        str(tmp_path / "a.pdf"),
+        "--data-dir",
+        str(data_dir),
+    )
     assert done.returncode == 1
     text = " ".join(done.stdout.split())
     assert "pip install weasyprint" in text and "pip install -e '.[pdf]'" in text
@@ -144,8 +202,9 @@ def test_report_pdf_without_weasyprint_says_how_to_install_it(data_dir: Path,
 
 
 def test_json_errors_are_one_json_object(data_dir: Path, tmp_path: Path) -> None:
-    done = kolgraph("ingest", "trials", str(tmp_path / "nowhere"), "--json",
-                    "--data-dir", str(data_dir))
+    done = kolgraph(
+        "ingest", "trials", str(tmp_path / "nowhere"), "--json", "--data-dir", str(data_dir)
+    )
     assert done.returncode == 1
     assert json.loads(done.stdout) == {"error": f"no such file or folder: {tmp_path / 'nowhere'}"}
     usage = kolgraph("score", "--json", "--seed", "abc", "--data-dir", str(data_dir))

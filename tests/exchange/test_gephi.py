@@ -20,8 +20,7 @@ def test_file_reads_back_with_the_same_nodes_and_edges(
     assert graph.number_of_nodes() == sum(counts["nodes"].values())
     assert graph.number_of_edges() == sum(counts["relationships"].values())
     path = write_graph(graph, tmp_path / f"kol.{fmt}", fmt)  # type: ignore[arg-type]
-    back = (nx.read_graphml(path, force_multigraph=True) if fmt == "graphml"
-            else nx.read_gexf(path))
+    back = nx.read_graphml(path, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(path)
     assert back.number_of_nodes() == graph.number_of_nodes()
     assert back.number_of_edges() == graph.number_of_edges()
     ada = back.nodes["npi:1000000001"]

@@ -41,17 +41,25 @@ Graph = tuple[dict[str, dict[str, dict[str, Any]]], dict[str, list[Any]]]
 def _graph(store: GraphStore) -> Graph:
     """Every node's properties per label and id, every tie per (start, type, end) key."""
     nodes = {label: {p["id"]: p for p in iter_nodes(store, label)} for label in NODE_LABELS}
-    rels = {key.file_stem: sorted((s, e, sorted(p.items())) for s, e, p in
-                                  iter_relationships(store, key)) for key in rel_keys()}
+    rels = {
+        key.file_stem: sorted(
+            (s, e, sorted(p.items())) for s, e, p in iter_relationships(store, key)
+        )
+        for key in rel_keys()
+    }
     return ({k: v for k, v in nodes.items() if v}, {k: v for k, v in rels.items() if v})
 
 
 def _without_empty_lists(graph: Graph) -> Graph:
     """``neo4j-admin`` reads an empty array cell as no value: Neo4j keeps no property there."""
-    nodes = {label: {i: {k: v for k, v in p.items() if v != []} for i, p in by_id.items()}
-             for label, by_id in graph[0].items()}
-    rels = {key: [(s, e, [(k, v) for k, v in p if v != []]) for s, e, p in ties]
-            for key, ties in graph[1].items()}
+    nodes = {
+        label: {i: {k: v for k, v in p.items() if v != []} for i, p in by_id.items()}
+        for label, by_id in graph[0].items()
+    }
+    rels = {
+        key: [(s, e, [(k, v) for k, v in p if v != []]) for s, e, p in ties]
+        for key, ties in graph[1].items()
+    }
     return nodes, rels
 
 
@@ -64,8 +72,11 @@ def source(falkordb, tmp_path_factory) -> Iterator[GraphStore]:
         seed(graph)
         for kind, relative in FILES:
             run_ingest(graph, loader_for(kind), SAMPLES / relative, rejects_dir=rejects)
-        write_run(graph, score_hcps(graph, ScoringParams(seed=7)),
-                  created_at="2025-01-01T00:00:00.000000Z")
+        write_run(
+            graph,
+            score_hcps(graph, ScoringParams(seed=7)),
+            created_at="2025-01-01T00:00:00.000000Z",
+        )
         yield graph
 
 
@@ -79,8 +90,11 @@ def test_neo4j_admin_import_of_the_export_equals_the_source(
         driver = GraphDatabase.driver(server.uri, auth=(server.user, server.password))
         with Neo4jStore(driver, uri=server.uri, owns_driver=True) as imported:
             counts = imported.counts()
-            assert counts == source.counts() == {"nodes": summary.nodes,
-                                                 "relationships": summary.relationships}
+            assert (
+                counts
+                == source.counts()
+                == {"nodes": summary.nodes, "relationships": summary.relationships}
+            )
             assert counts["nodes"]["HCP"] > 1000 and counts["relationships"]["AUTHORED"] > 1000
             # kolgraph's constraints hold on the imported ids (one node per id and label)
             imported.apply_schema()
@@ -93,7 +107,9 @@ def test_neo4j_admin_import_of_the_export_equals_the_source(
             assert hcps["orcid:0000-0002-1825-0097"]["institution"] == ""
             assert isinstance(hcps["npi:1000000001"]["reach_1"], int)
             assert after[0]["Publication"]["pmid:31452104"]["publication_types"] == [
-                "Journal Article", "Review"]
+                "Journal Article",
+                "Review",
+            ]
             assert "publication_types" not in after[0]["Publication"]["pmid:31452105"]
             # a kolgraph statement reads the imported graph as it reads its own
             ada = imported.run("node_by_id", {"label": "HCP"}, id="npi:1000000001")[0]["props"]

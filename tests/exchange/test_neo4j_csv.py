@@ -16,8 +16,12 @@ from tests.exchange.seed import NODES
 
 def _graph(store: GraphStore) -> tuple[dict[str, dict[str, dict]], dict[str, list]]:
     nodes = {label: {p["id"]: p for p in iter_nodes(store, label)} for label in NODES}
-    rels = {key.file_stem: sorted((s, e, sorted(p.items())) for s, e, p in
-                                  iter_relationships(store, key)) for key in rel_keys()}
+    rels = {
+        key.file_stem: sorted(
+            (s, e, sorted(p.items())) for s, e, p in iter_relationships(store, key)
+        )
+        for key in rel_keys()
+    }
     return nodes, {k: v for k, v in rels.items() if v}
 
 
@@ -31,7 +35,8 @@ def test_layout_has_typed_headers_and_the_import_command(seeded: GraphStore, tmp
     assert "publication_types:string[]" in pubs
     rel_header = (folder / "rels_REFERS_TO__HCP__HCP.csv").read_text(encoding="utf-8")
     assert rel_header.splitlines()[0] == (
-        ":START_ID(HCP),:END_ID(HCP),:TYPE,bene_count:long,pair_count:long,period:string")
+        ":START_ID(HCP),:END_ID(HCP),:TYPE,bene_count:long,pair_count:long,period:string"
+    )
     readme = (folder / "README.txt").read_text(encoding="utf-8")
     assert "neo4j-admin database import full neo4j" in readme
     assert "--nodes=nodes_HCP.csv" in readme
@@ -59,7 +64,8 @@ def test_round_trip_keeps_counts_and_every_value(
     assert after[0]["Publication"]["pmid:31452105"]["publication_types"] == []
     scores = after[0]["Score"]
     assert json.loads(scores["score:run:2024-01:npi:1000000001"]["explanation"]) == {
-        "top_factors": [["scientific", 0.6]]}
+        "top_factors": [["scientific", 0.6]]
+    }
 
 
 def test_importing_twice_merges_onto_the_same_nodes(
@@ -90,32 +96,63 @@ def _write(folder: Path, name: str, text: str) -> None:
 
 def test_a_hand_written_neo4j_set_loads(fresh_graph: GraphStore, tmp_path: Path):
     folder = tmp_path / "neo"
-    _write(folder, "hcps.csv", 'npi:ID(HCP),name,score:float,tags:string[],:LABEL\n'
-                               '1234567890,Ann Example,12.5,a;b,HCP;Person\n'
-                               '1234567891,"Ben, Jr",,,HCP\n')
-    _write(folder, "refs.csv", ":START_ID(HCP),:END_ID(HCP),:TYPE,pair_count:int\n"
-                               "1234567890,1234567891,REFERS_TO,4\n")
+    _write(
+        folder,
+        "hcps.csv",
+        "npi:ID(HCP),name,score:float,tags:string[],:LABEL\n"
+        "1234567890,Ann Example,12.5,a;b,HCP;Person\n"
+        '1234567891,"Ben, Jr",,,HCP\n',
+    )
+    _write(
+        folder,
+        "refs.csv",
+        ":START_ID(HCP),:END_ID(HCP),:TYPE,pair_count:int\n1234567890,1234567891,REFERS_TO,4\n",
+    )
     summary = import_neo4j_csv(fresh_graph, folder)
     assert summary.nodes == {"HCP": 2} and summary.relationships == {"REFERS_TO": 1}
     ann = fresh_graph.run("node_by_id", {"label": "HCP"}, id="1234567890")[0]["props"]
-    assert ann == {"id": "1234567890", "npi": "1234567890", "name": "Ann Example",
-                   "score": 12.5, "tags": ["a", "b"]}
+    assert ann == {
+        "id": "1234567890",
+        "npi": "1234567890",
+        "name": "Ann Example",
+        "score": 12.5,
+        "tags": ["a", "b"],
+    }
 
 
-@pytest.mark.parametrize(("files", "message"), [
-    ({"n.csv": "id:ID(Wizard),name\nw1,Merlin\n"}, "none of the labels"),
-    ({"n.csv": "id:ID(HCP),influence:double\nh1,high\n"}, r"row 2, column 'influence'"),
-    ({"n.csv": "id:ID(HCP),x:colour\nh1,red\n"}, "unknown column type"),
-    ({"n.csv": "id:ID(HCP)\nh1\n", "r.csv": ":START_ID(HCP),:END_ID(HCP),:TYPE\nh1,h2,REFERS_TO\n"},
-     "end ids are neither"),
-    ({"n.csv": "id:ID(HCP)\nh1\n", "r.csv": ":START_ID(HCP),:END_ID(HCP),:TYPE\nh1,h1,LIKES\n"},
-     "unknown relationship type"),
-    ({"n.csv": "id:ID(HCP)\nh1\n", "r.csv": ":START_ID(HCP),:END_ID(HCP),:TYPE\nh1,h1,AUTHORED\n"},
-     "no AUTHORED from HCP to HCP"),
-    ({"n.csv": 'id:ID(HCP),name\nh1,"open\n'}, "never closed"),
-    ({"n.csv": "id:ID(HCP),name\nh1,a,b\n"}, "row 2 has 3 fields"),
-    ({"n.csv": "name,other\nx,y\n"}, "neither one ':ID' column"),
-], ids=["label", "value", "type", "dangling", "rel-type", "rel-ends", "quote", "width", "header"])
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"n.csv": "id:ID(Wizard),name\nw1,Merlin\n"}, "none of the labels"),
+        ({"n.csv": "id:ID(HCP),influence:double\nh1,high\n"}, r"row 2, column 'influence'"),
+        ({"n.csv": "id:ID(HCP),x:colour\nh1,red\n"}, "unknown column type"),
+        (
+            {
+                "n.csv": "id:ID(HCP)\nh1\n",
+                "r.csv": ":START_ID(HCP),:END_ID(HCP),:TYPE\nh1,h2,REFERS_TO\n",
+            },
+            "end ids are neither",
+        ),
+        (
+            {
+                "n.csv": "id:ID(HCP)\nh1\n",
+                "r.csv": ":START_ID(HCP),:END_ID(HCP),:TYPE\nh1,h1,LIKES\n",
+            },
+            "unknown relationship type",
+        ),
+        (
+            {
+                "n.csv": "id:ID(HCP)\nh1\n",
+                "r.csv": ":START_ID(HCP),:END_ID(HCP),:TYPE\nh1,h1,AUTHORED\n",
+            },
+            "no AUTHORED from HCP to HCP",
+        ),
+        ({"n.csv": 'id:ID(HCP),name\nh1,"open\n'}, "never closed"),
+        ({"n.csv": "id:ID(HCP),name\nh1,a,b\n"}, "row 2 has 3 fields"),
+        ({"n.csv": "name,other\nx,y\n"}, "neither one ':ID' column"),
+    ],
+    ids=["label", "value", "type", "dangling", "rel-type", "rel-ends", "quote", "width", "header"],
+)
 def test_bad_files_are_refused_before_anything_is_written(
     fresh_graph: GraphStore, tmp_path: Path, files: dict[str, str], message: str
 ) -> None:

@@ -54,8 +54,9 @@ def test_page_shows_scores_network_contacts_and_conflicts(seeded: GraphStore) ->
 
 def test_field_rep_sees_no_spend_but_own_objectives(seeded: GraphStore) -> None:
     rep = Viewer("k", "field", "sales")
-    text = re.sub(r"<[^>]+>", " ", render_html(report_content(seeded, "1000000001", viewer=rep,
-                                                               as_of=AS_OF)))
+    text = re.sub(
+        r"<[^>]+>", " ", render_html(report_content(seeded, "1000000001", viewer=rep, as_of=AS_OF))
+    )
     assert "Discuss data" in text
     assert "spend USD" not in text and "1,620" not in text
 

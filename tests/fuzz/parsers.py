@@ -21,20 +21,29 @@ from kolgraph.ingest.rejects import RejectLog
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 SEEDS = {
-    "pubmed": "pubmed/*.xml*", "referrals": "referrals-pspp/*", "nppes": "nppes/npidata_sample*",
-    "payments": "open-payments/general_payments*", "crossref": "crossref/crossref_works.jsonl",
+    "pubmed": "pubmed/*.xml*",
+    "referrals": "referrals-pspp/*",
+    "nppes": "nppes/npidata_sample*",
+    "payments": "open-payments/general_payments*",
+    "crossref": "crossref/crossref_works.jsonl",
     "openalex": "openalex/works_results_page_chunk1.json",
     "trials": "clinicaltrials-gov/api_v2_study/NCT00763412.json",
     "crm": "crm/engagements_sample.csv",
     "congress": "conference-midl/midl2020_scientific-program.md",
 }
 # The file name each loader is handed: some read the format or the data year from it.
-FILE_NAMES = {"pubmed": "fuzz.xml", "congress": "midl2020_scientific-program.md",
-              "partd": "partd_2022.csv", "quiz": "quiz.csv"}
+FILE_NAMES = {
+    "pubmed": "fuzz.xml",
+    "congress": "midl2020_scientific-program.md",
+    "partd": "partd_2022.csv",
+    "quiz": "quiz.csv",
+}
 SEED_BYTES = 24_000
-PARTD_HEADER = ("Prscrbr_NPI,Prscrbr_Last_Org_Name,Prscrbr_First_Name,Prscrbr_City,"
-                "Prscrbr_State_Abrvtn,Prscrbr_Type,Brnd_Name,Gnrc_Name,Tot_Clms,Tot_30day_Fills,"
-                "Tot_Day_Supply,Tot_Drug_Cst,Tot_Benes\n")
+PARTD_HEADER = (
+    "Prscrbr_NPI,Prscrbr_Last_Org_Name,Prscrbr_First_Name,Prscrbr_City,"
+    "Prscrbr_State_Abrvtn,Prscrbr_Type,Brnd_Name,Gnrc_Name,Tot_Clms,Tot_30day_Fills,"
+    "Tot_Day_Supply,Tot_Drug_Cst,Tot_Benes\n"
+)
 
 
 def _written_seed(source: str) -> bytes | None:
@@ -42,15 +51,21 @@ def _written_seed(source: str) -> bytes | None:
     (docs/formats/quiz.md; the CMS Part D prescriber-by-drug columns): ~200 rows covering
     each column's forms (blank suppressed counts, quoted thousands, both score forms)."""
     if source == "partd":
-        drugs = [("Eliquis", "Apixaban"), ("Atorvastatin Calcium", "Atorvastatin Calcium"),
-                 ("Jardiance", "Empagliflozin"), ("Lipitor", "Atorvastatin Calcium")]
+        drugs = [
+            ("Eliquis", "Apixaban"),
+            ("Atorvastatin Calcium", "Atorvastatin Calcium"),
+            ("Jardiance", "Empagliflozin"),
+            ("Lipitor", "Atorvastatin Calcium"),
+        ]
         lines = [PARTD_HEADER]
         for i in range(200):
             brand, generic = drugs[i % len(drugs)]
             claims = '"1,500"' if i % 17 == 0 else str(11 + i)
             benes = "" if i % 5 == 0 else str(11 + i % 40)  # CMS blanks counts under 11
-            lines.append(f"{1003000126 + 7 * i},DOE{i},JANE,AUSTIN,TX,Cardiology,{brand},"
-                         f"{generic},{claims},{20 + i},{300 + 3 * i},{1000.5 + i},{benes}\n")
+            lines.append(
+                f"{1003000126 + 7 * i},DOE{i},JANE,AUSTIN,TX,Cardiology,{brand},"
+                f"{generic},{claims},{20 + i},{300 + 3 * i},{1000.5 + i},{benes}\n"
+            )
         return "".join(lines).encode()
     if source == "quiz":
         dims = ["diagnosis", "treatment", "drug_class_choice", "brand_choice", "product_use"]
@@ -59,8 +74,10 @@ def _written_seed(source: str) -> bytes | None:
             dim = dims[i % len(dims)]
             product = "Eliquis" if dim in ("brand_choice", "product_use") else ""
             result = f"{(i % 11) / 10},," if i % 2 else f",{i % 5},4"
-            lines.append(f"{1234567893 + 10 * i},,2024-03-{1 + i % 28:02d},{dim},{result},"
-                         f"q1-2024,{product}\n")
+            lines.append(
+                f"{1234567893 + 10 * i},,2024-03-{1 + i % 28:02d},{dim},{result},"
+                f"q1-2024,{product}\n"
+            )
         return "".join(lines).encode()
     return None
 
@@ -79,11 +96,11 @@ def seed_bytes(source: str) -> bytes | None:
         data = gzip.decompress(data)
     if source == "pubmed":  # a complete, small document, so that mutations reach the parser
         cut = data.rfind(b"</PubmedArticle>", 0, SEED_BYTES)
-        return data[:cut + len(b"</PubmedArticle>")] + b"\n</PubmedArticleSet>\n"
+        return data[: cut + len(b"</PubmedArticle>")] + b"\n</PubmedArticleSet>\n"
     if source in ("openalex", "trials"):  # one JSON document: keep it whole
         return data
     if source == "congress":  # whole sessions, so the cut breaks no session in two
-        return data[:data.rfind(b"\n### ", 0, 3 * SEED_BYTES) + 1]
+        return data[: data.rfind(b"\n### ", 0, 3 * SEED_BYTES) + 1]
     return data[:SEED_BYTES]
 
 
@@ -98,26 +115,40 @@ def _mutate(data: bytes, ops: list[tuple[str, int, int]]) -> bytes:
             data = data[:pos]
         elif op == "flip" and data:
             pos = min(pos, len(data) - 1)
-            data = data[:pos] + bytes([value]) + data[pos + 1:]
+            data = data[:pos] + bytes([value]) + data[pos + 1 :]
         elif op == "insert":
-            data = data[:pos] + [b"\n", b'"', b",", b"\t", b"\x00", b"<", b"&amp", b"{",
-                                 b"\r\n", b"\xff\xfe"][value % 10] + data[pos:]
+            data = (
+                data[:pos]
+                + [b"\n", b'"', b",", b"\t", b"\x00", b"<", b"&amp", b"{", b"\r\n", b"\xff\xfe"][
+                    value % 10
+                ]
+                + data[pos:]
+            )
         elif op == "delete":
-            data = data[:pos] + data[pos + 1 + value % 50:]
+            data = data[:pos] + data[pos + 1 + value % 50 :]
         elif op == "bom":
             data = b"\xef\xbb\xbf" + data
         elif op == "latin1":
             data = data.decode("utf-8", "replace").encode("latin-1", "replace")
         elif op == "entity":
-            data = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">'
-                    b']>' + data)
+            data = (
+                b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">'
+                b"]>" + data
+            )
     return data
 
 
-mutations = st.lists(st.tuples(
-    st.sampled_from(["truncate", "flip", "insert", "insert", "delete", "bom", "latin1",
-                     "entity"]),
-    st.integers(0, SEED_BYTES), st.integers(0, 255)), min_size=1, max_size=6)
+mutations = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["truncate", "flip", "insert", "insert", "delete", "bom", "latin1", "entity"]
+        ),
+        st.integers(0, SEED_BYTES),
+        st.integers(0, 255),
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 def run_parser(source: str, data: bytes) -> tuple[int, int]:

@@ -32,8 +32,9 @@ def test_unmutated_seed_parses(source):
 def test_mutated_input_parses_or_is_refused_cleanly(source):
     seed = seed_bytes(source)
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(mutations)
     def check(ops):
         parse_or_refuse(source, _mutate(seed, ops))

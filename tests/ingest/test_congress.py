@@ -17,16 +17,31 @@ MIDL = Path(__file__).resolve().parents[2] / "data" / "samples" / "conference-mi
 PROGRAMME = MIDL / "midl2020_scientific-program.md"
 PAPERS = MIDL / "midl2020_papers.json"
 CALENDAR = MIDL / "midl2020_calendar.ics"
-COLUMNS = ["congress", "year", "scope", "city", "country", "session_id", "session_title",
-           "session_date", "session_kind", "person_name", "affiliation", "role", "npi", "orcid",
-           "presentation_title"]
+COLUMNS = [
+    "congress",
+    "year",
+    "scope",
+    "city",
+    "country",
+    "session_id",
+    "session_title",
+    "session_date",
+    "session_kind",
+    "person_name",
+    "affiliation",
+    "role",
+    "npi",
+    "orcid",
+    "presentation_title",
+]
 
 
 @pytest.fixture
 def load(store, tmp_path):
     """``load(path)``: one congress ingest into the test store; returns its summary."""
-    return lambda path, **kw: run_ingest(store, loader_for("congress"), path,
-                                         rejects_dir=tmp_path / "rejects", **kw)
+    return lambda path, **kw: run_ingest(
+        store, loader_for("congress"), path, rejects_dir=tmp_path / "rejects", **kw
+    )
 
 
 def nodes(store, label):
@@ -44,11 +59,16 @@ def rejects_of(summary):
 def test_markdown_programme_counts(store, load):
     text = PROGRAMME.read_text(encoding="utf-8")
     sessions = [line for line in text.splitlines() if line.startswith("### ")]
-    chairs = sum(len(line.split(":", 1)[1].split(","))
-                 for line in text.splitlines() if line.startswith("Session Chairs:"))
+    chairs = sum(
+        len(line.split(":", 1)[1].split(","))
+        for line in text.splitlines()
+        if line.startswith("Session Chairs:")
+    )
     keynotes = sum(1 for line in sessions if line.startswith("### Keynote"))
-    authors = sum(len(re.split(r",| and ", m.group(2)))  # one list ends "... X and Y"
-                  for m in re.finditer(r"paper\('(?:[^'\\]|\\.)*',\s*(['\"])(.*?)\1", text, re.S))
+    authors = sum(
+        len(re.split(r",| and ", m.group(2)))  # one list ends "... X and Y"
+        for m in re.finditer(r"paper\('(?:[^'\\]|\\.)*',\s*(['\"])(.*?)\1", text, re.S)
+    )
     assert len(re.findall(r"\{\{ paper\(", text)) == 123
     summary = load(PROGRAMME)
     assert summary.read == summary.loaded == len(sessions) == 24
@@ -60,24 +80,28 @@ def test_markdown_programme_counts(store, load):
 
 def _people_of(store, session_id):
     hcps = nodes(store, "HCP")
-    return {hcps[r["start"]]["name"]: r["props"]["role"]
-            for r in rels(store, "HCP", "PRESENTED_AT", "Session") if r["end"] == session_id}
+    return {
+        hcps[r["start"]]["name"]: r["props"]["role"]
+        for r in rels(store, "HCP", "PRESENTED_AT", "Session")
+        if r["end"] == session_id
+    }
 
 
 def test_hand_checked_sessions(store, load):
     load(PROGRAMME)
     congress = store.run("node_by_id", {"label": "Congress"}, id="congress:midl:2020")[0]["props"]
     assert (congress["name"], congress["year"]) == ("MIDL", 2020)
-    oral = store.run("node_by_id", {"label": "Session"},
-                     id="session:midl:2020:oral-1")[0]["props"]
+    oral = store.run("node_by_id", {"label": "Session"}, id="session:midl:2020:oral-1")[0]["props"]
     assert oral["title"] == "Oral Session #1 - Uncertainty" and oral["date"] == "2020-07-06"
     people = _people_of(store, "session:midl:2020:oral-1")
     assert people["Bjoern Menze"] == people["Qi Dou"] == "chair"
     assert people["Yukun Ding"] == "abstract" and people["Lüder A. Kahrs"] == "abstract"
     assert _people_of(store, "session:midl:2020:poster-1")["Yukun Ding"] == "poster"
     assert _people_of(store, "session:midl:2020:keynote-1") == {
-        "Alan Evans": "invited_speaker", "Maxime Descoteaux": "chair",
-        "Joseph Paul Cohen": "chair"}
+        "Alan Evans": "invited_speaker",
+        "Maxime Descoteaux": "chair",
+        "Joseph Paul Cohen": "chair",
+    }
     assert _people_of(store, "session:midl:2020:oral-3")["Clarisa Sánchez"] == "chair"
 
 
@@ -119,47 +143,91 @@ def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -
 
 
 def row(name: str, role: str, **extra: str) -> dict[str, str]:
-    return {"congress": "ESC Congress", "year": "2024", "scope": "international",
-            "city": "London", "country": "GB", "session_id": "HF-01",
-            "session_title": "Heart failure: new evidence", "session_date": "2024-08-31",
-            "session_kind": "symposium", "person_name": name, "affiliation": "Imperial College",
-            "role": role, **extra}
+    return {
+        "congress": "ESC Congress",
+        "year": "2024",
+        "scope": "international",
+        "city": "London",
+        "country": "GB",
+        "session_id": "HF-01",
+        "session_title": "Heart failure: new evidence",
+        "session_date": "2024-08-31",
+        "session_kind": "symposium",
+        "person_name": name,
+        "affiliation": "Imperial College",
+        "role": role,
+        **extra,
+    }
 
 
 def test_documented_csv_shape(store, load, tmp_path):
-    path = write_csv(tmp_path / "programme.csv", [
-        row("John McMurray", "chair"), row("Scott Solomon", "invited speaker"),
-        row("Ana Núñez", "abstract", npi="1234567893"), row("Scott Solomon", "invited_speaker"),
-    ])
+    path = write_csv(
+        tmp_path / "programme.csv",
+        [
+            row("John McMurray", "chair"),
+            row("Scott Solomon", "invited speaker"),
+            row("Ana Núñez", "abstract", npi="1234567893"),
+            row("Scott Solomon", "invited_speaker"),
+        ],
+    )
     summary = load(path)
     assert (summary.loaded, summary.duplicates) == (3, 1)
-    congress = store.run("node_by_id", {"label": "Congress"},
-                         id="congress:esc-congress:2024")[0]["props"]
+    congress = store.run("node_by_id", {"label": "Congress"}, id="congress:esc-congress:2024")[0][
+        "props"
+    ]
     assert (congress["scope"], congress["city"]) == ("international", "London")
     people = _people_of(store, "session:esc-congress:2024:HF-01")
-    assert people == {"John McMurray": "chair", "Scott Solomon": "invited_speaker",
-                      "Ana Núñez": "abstract"}
+    assert people == {
+        "John McMurray": "chair",
+        "Scott Solomon": "invited_speaker",
+        "Ana Núñez": "abstract",
+    }
     assert "npi:1234567893" in nodes(store, "HCP")
 
 
 def test_documented_json_shape(store, load, tmp_path):
     path = tmp_path / "programme.json"
-    path.write_text(json.dumps({
-        "congress": "ASCO", "year": 2023, "scope": "international", "sessions": [
-            {"id": "S1", "title": "Lung cancer", "date": "2023-06-03", "kind": "oral",
-             "people": [{"name": "Jane Roe", "role": "moderator"},
-                        {"name": "Ada Byron", "role": "panelist", "affiliation": "MSKCC"}]}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "congress": "ASCO",
+                "year": 2023,
+                "scope": "international",
+                "sessions": [
+                    {
+                        "id": "S1",
+                        "title": "Lung cancer",
+                        "date": "2023-06-03",
+                        "kind": "oral",
+                        "people": [
+                            {"name": "Jane Roe", "role": "moderator"},
+                            {"name": "Ada Byron", "role": "panelist", "affiliation": "MSKCC"},
+                        ],
+                    }
+                ],
+            }
+        )
+    )
     assert load(path).loaded == 2
-    assert _people_of(store, "session:asco:2023:S1") == {"Jane Roe": "moderator",
-                                                          "Ada Byron": "panelist"}
+    assert _people_of(store, "session:asco:2023:S1") == {
+        "Jane Roe": "moderator",
+        "Ada Byron": "panelist",
+    }
 
 
 def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
-    path = write_csv(tmp_path / "programme.csv", [
-        row("A Good", "chair"), row("B Role", "juggler"), row("C Year", "chair", year="20x4"),
-        row("D Scope", "chair", scope="galactic"), row("", "chair"),
-        row("E Date", "chair", session_date="1850-01-01"),
-    ], encoding="utf-8-sig")
+    path = write_csv(
+        tmp_path / "programme.csv",
+        [
+            row("A Good", "chair"),
+            row("B Role", "juggler"),
+            row("C Year", "chair", year="20x4"),
+            row("D Scope", "chair", scope="galactic"),
+            row("", "chair"),
+            row("E Date", "chair", session_date="1850-01-01"),
+        ],
+        encoding="utf-8-sig",
+    )
     with path.open("a", encoding="utf-8") as handle:
         handle.write('ESC,2024,"ragged\nrow"\n')
     summary = load(path)
@@ -191,12 +259,17 @@ def test_unreadable_paper_calls_and_days_go_to_the_reject_file(store, load, tmp_
         "{{ paper('Broken paper, 'Cy Dunn') }}\n"
         "{{ paper('Named', authors) }}\n"
         "## Tuesday Julember 7\n\n### Oral session #2\n"
-        "{{ paper('Second', 'Di Eve') }}\n", encoding="utf-8")
+        "{{ paper('Second', 'Di Eve') }}\n",
+        encoding="utf-8",
+    )
     summary = load(path)
     assert (summary.loaded, summary.rejected) == (2, 3)
     entries = rejects_of(summary)
     assert [(e["record"], e["field"]) for e in entries] == [
-        ("session oral-1", "paper"), ("session oral-1", "paper"), ("line 7", "date")]
+        ("session oral-1", "paper"),
+        ("session oral-1", "paper"),
+        ("line 7", "date"),
+    ]
     assert "not a paper(...) call of quoted texts: 'Broken paper, 'Cy Dunn'" in entries[0]["reason"]
     people = {p["name"] for p in nodes(store, "Mention").values()}
     assert people == {"Ann Lee", "Bo Chan", "Di Eve"}

@@ -26,8 +26,9 @@ PAYMENTS = SAMPLES / "open-payments" / "general_payments_PY2013_SanFrancisco_soc
 @pytest.fixture
 def load(store, tmp_path):
     """``load(source, path)``: one ingest run into the test store; returns its summary."""
-    return lambda source, path, **kw: run_ingest(store, loader_for(source), path,
-                                                 rejects_dir=tmp_path / "rejects", **kw)
+    return lambda source, path, **kw: run_ingest(
+        store, loader_for(source), path, rejects_dir=tmp_path / "rejects", **kw
+    )
 
 
 def nodes(store, label):
@@ -50,14 +51,17 @@ def test_sample_counts_and_real_hcps(store, load):
     before = set(nodes(store, "HCP"))
     summary = load("crm", CRM)
     assert summary.loaded == len(rows) and summary.rejected == 0
-    engagements = {k: v for k, v in nodes(store, "Engagement").items()
-                   if k.startswith("eng:crm:")}
+    engagements = {k: v for k, v in nodes(store, "Engagement").items() if k.startswith("eng:crm:")}
     assert len(engagements) == len(rows)
     assert Counter(e["department"] for e in engagements.values()) == Counter(
-        r["department"] for r in rows)
+        r["department"] for r in rows
+    )
     assert len(nodes(store, "Employee")) == len({r["employee_id"] for r in rows})
-    with_hcp = {r["start"]: r["end"] for r in rels(store, "Engagement", "WITH_HCP", "HCP")
-                if r["start"].startswith("eng:crm:")}
+    with_hcp = {
+        r["start"]: r["end"]
+        for r in rels(store, "Engagement", "WITH_HCP", "HCP")
+        if r["start"].startswith("eng:crm:")
+    }
     assert len(with_hcp) == len(rows)
     # every NPI- or profile-referenced engagement lands on the HCP the public source made
     by_id = {r["engagement_id"]: r for r in rows}
@@ -70,10 +74,12 @@ def test_sample_counts_and_real_hcps(store, load):
             assert hcp_id in before
         assert hcps[hcp_id]["crm_id"] == row["hcp_crm_id"]
     assert len({with_hcp[f"eng:crm:{r['engagement_id']}"] for r in rows}) == len(
-        {r["hcp_crm_id"] for r in rows})
+        {r["hcp_crm_id"] for r in rows}
+    )
     # the account's practice location, where the CRM keeps one, becomes the HCP's
-    located = {r["hcp_crm_id"]: (float(r["hcp_lat"]), float(r["hcp_lon"]))
-               for r in rows if r["hcp_lat"]}
+    located = {
+        r["hcp_crm_id"]: (float(r["hcp_lat"]), float(r["hcp_lon"])) for r in rows if r["hcp_lat"]
+    }
     hcps = nodes(store, "HCP")
     on_hcps = {}
     for r in rows:
@@ -82,8 +88,7 @@ def test_sample_counts_and_real_hcps(store, load):
             on_hcps[hcp["crm_id"]] = (hcp["lat"], hcp["lon"])
     assert on_hcps == located and len(located) > 20
     assert sum(1 for h in hcps.values() if h.get("lat") is not None) == len(located)
-    assert {h.get("location_source") for h in hcps.values() if h.get("lat") is not None} == {
-        "crm"}
+    assert {h.get("location_source") for h in hcps.values() if h.get("lat") is not None} == {"crm"}
 
 
 def test_sample_has_several_departments_and_collisions():
@@ -96,28 +101,39 @@ def test_sample_has_several_departments_and_collisions():
     for contacts in by_hcp.values():
         for a in contacts:
             for b in contacts:
-                days = abs((date.fromisoformat(a["datetime"][:10])
-                            - date.fromisoformat(b["datetime"][:10])).days)
-                collisions += (a["department"] == "sales" and b["department"] == "medical_affairs"
-                               and a["product"] == b["product"] and days <= 3)
+                days = abs(
+                    (
+                        date.fromisoformat(a["datetime"][:10])
+                        - date.fromisoformat(b["datetime"][:10])
+                    ).days
+                )
+                collisions += (
+                    a["department"] == "sales"
+                    and b["department"] == "medical_affairs"
+                    and a["product"] == b["product"]
+                    and days <= 3
+                )
     assert collisions >= 10
 
 
 def test_hand_checked_engagement(store, load):
     row = next(r for r in sample_rows() if r["lat"] and r["key_messages"])
     load("crm", CRM)
-    eng = store.run("node_by_id", {"label": "Engagement"},
-                    id=f"eng:crm:{row['engagement_id']}")[0]["props"]
+    eng = store.run("node_by_id", {"label": "Engagement"}, id=f"eng:crm:{row['engagement_id']}")[0][
+        "props"
+    ]
     assert eng["type"] == row["type"] and eng["datetime"] == row["datetime"]
     assert eng["date"] == row["datetime"][:10] and eng["department"] == row["department"]
     assert eng["key_messages"] == row["key_messages"].split("|")
     assert (eng["lat"], eng["lon"]) == (float(row["lat"]), float(row["lon"]))
     assert eng["planned"] is (row["planned"] == "yes")
-    employee = store.run("node_by_id", {"label": "Employee"},
-                         id=f"emp:{row['employee_id']}")[0]["props"]
+    employee = store.run("node_by_id", {"label": "Employee"}, id=f"emp:{row['employee_id']}")[0][
+        "props"
+    ]
     assert employee["department"] == row["department"]
-    product = store.run("node_by_id", {"label": "Product"},
-                        id=f"product:{row['product'].lower()}")[0]["props"]
+    product = store.run("node_by_id", {"label": "Product"}, id=f"product:{row['product'].lower()}")[
+        0
+    ]["props"]
     assert product["company_product"] is True
 
 
@@ -130,13 +146,36 @@ def test_loading_twice_changes_no_count(store, load):
 
 def test_json_shape(store, load, tmp_path):
     path = tmp_path / "crm.json"
-    path.write_text(json.dumps({"engagements": [
-        {"engagement_id": "J1", "hcp_crm_id": "CRM-1", "hcp_npi": "1234567893",
-         "hcp_name": "Jane Doe", "employee_id": "S09", "department": "medical affairs",
-         "type": "advisory board", "channel": "video", "datetime": "2024-05-02T14:00:00Z",
-         "key_messages": ["data", "safety"], "cost": 1200, "planned": True},
-        {"engagement_id": "J2", "hcp_crm_id": "CRM-1", "employee_id": "S09",
-         "department": "sales", "type": "e-mail", "datetime": "2024-05-03 09:00"}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "engagements": [
+                    {
+                        "engagement_id": "J1",
+                        "hcp_crm_id": "CRM-1",
+                        "hcp_npi": "1234567893",
+                        "hcp_name": "Jane Doe",
+                        "employee_id": "S09",
+                        "department": "medical affairs",
+                        "type": "advisory board",
+                        "channel": "video",
+                        "datetime": "2024-05-02T14:00:00Z",
+                        "key_messages": ["data", "safety"],
+                        "cost": 1200,
+                        "planned": True,
+                    },
+                    {
+                        "engagement_id": "J2",
+                        "hcp_crm_id": "CRM-1",
+                        "employee_id": "S09",
+                        "department": "sales",
+                        "type": "e-mail",
+                        "datetime": "2024-05-03 09:00",
+                    },
+                ]
+            }
+        )
+    )
     assert load("crm", path).loaded == 2
     engagements = nodes(store, "Engagement")
     assert engagements["eng:crm:J1"]["type"] == "advisory_board"
@@ -155,19 +194,38 @@ def write(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -> Pa
 
 
 def good(n: str, **extra: str) -> dict[str, str]:
-    return {"engagement_id": n, "hcp_crm_id": "CRM-9", "hcp_name": "José Müller",
-            "employee_id": "S01", "department": "sales", "type": "visit",
-            "datetime": "2024-02-01T10:00", "cost": "25.00", **extra}
+    return {
+        "engagement_id": n,
+        "hcp_crm_id": "CRM-9",
+        "hcp_name": "José Müller",
+        "employee_id": "S01",
+        "department": "sales",
+        "type": "visit",
+        "datetime": "2024-02-01T10:00",
+        "cost": "25.00",
+        **extra,
+    }
 
 
 def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
-    path = write(tmp_path / "crm.csv", [
-        good("1"), good("2", type="dinner"), good("3", department="legal"),
-        good("4", lat="123.0"), good("5", cost="-5"), good("6", datetime="2999-01-01"),
-        good("7", hcp_crm_id="", hcp_name=""), good("8", hcp_npi="99"),
-        good("9", datetime="1850-03-01"), good("10", notes="first line\nsecond line"),
-        good("12", hcp_lat="37.77"), good("13", hcp_lat="37.77", hcp_lon="-190"),
-    ], encoding="cp1252")
+    path = write(
+        tmp_path / "crm.csv",
+        [
+            good("1"),
+            good("2", type="dinner"),
+            good("3", department="legal"),
+            good("4", lat="123.0"),
+            good("5", cost="-5"),
+            good("6", datetime="2999-01-01"),
+            good("7", hcp_crm_id="", hcp_name=""),
+            good("8", hcp_npi="99"),
+            good("9", datetime="1850-03-01"),
+            good("10", notes="first line\nsecond line"),
+            good("12", hcp_lat="37.77"),
+            good("13", hcp_lat="37.77", hcp_lon="-190"),
+        ],
+        encoding="cp1252",
+    )
     with path.open("a", encoding="cp1252") as handle:
         handle.write("11,CRM-9\n")
     summary = load("crm", path)
@@ -182,8 +240,10 @@ def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
     assert reasons["7"][0] == "hcp_crm_id" and "no HCP reference" in reasons["7"][1]
     assert reasons["8"][0] == "hcp_npi"
     assert reasons["9"] == ("datetime", "date before 1900: '1850-03-01'")
-    assert reasons["12"] == ("hcp_lon",
-                             "missing (hcp_lat is given; a practice location needs both)")
+    assert reasons["12"] == (
+        "hcp_lon",
+        "missing (hcp_lat is given; a practice location needs both)",
+    )
     assert reasons["13"] == ("hcp_lon", "-190.0 is outside -180..180")
     assert any(f"expected {len(sample_rows()[0])} fields" in r["reason"] for r in rejects)
     eng = store.run("node_by_id", {"label": "Engagement"}, id="eng:crm:10")[0]["props"]
@@ -201,8 +261,12 @@ def test_missing_columns_is_one_clear_error(load, tmp_path):
 
 def test_the_sample_is_what_its_generator_writes(tmp_path):
     out = tmp_path / "crm.csv"
-    done = subprocess.run([sys.executable, str(GENERATOR), "--out", str(out)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == CRM.read_bytes()
 
@@ -210,20 +274,49 @@ def test_the_sample_is_what_its_generator_writes(tmp_path):
 def test_rows_keyed_by_kolgraph_id(store, load, tmp_path):
     def engagements(name: str, rows: list[dict[str, str]]) -> Path:
         path = tmp_path / name
-        path.write_text(json.dumps([{"employee_id": "M01", "department": "medical_affairs",
-                                     "type": "meeting", "datetime": "2024-05-02T10:00",
-                                     **row} for row in rows]))
+        path.write_text(
+            json.dumps(
+                [
+                    {
+                        "employee_id": "M01",
+                        "department": "medical_affairs",
+                        "type": "meeting",
+                        "datetime": "2024-05-02T10:00",
+                        **row,
+                    }
+                    for row in rows
+                ]
+            )
+        )
         return path
 
-    load("crm", engagements("first.json", [
-        {"engagement_id": "A1", "hcp_npi": "1234567893", "hcp_name": "Jane Doe"},
-        {"engagement_id": "A2", "hcp_npi": "1679576722", "hcp_name": "David Wiebe"}]))
-    summary = load("crm", engagements("keyed.json", [
-        {"engagement_id": "B1", "hcp_id": "npi:1234567893", "hcp_crm_id": "ACC-7",
-         "hcp_name": "Jane Doe"},
-        {"engagement_id": "B2", "hcp_crm_id": "ACC-7", "hcp_name": "J. Doe-Smith"},
-        {"engagement_id": "B3", "hcp_id": "hcp:0000000000000000", "hcp_name": "Jane Doe"},
-        {"engagement_id": "A2", "hcp_id": "npi:1234567893"}]))
+    load(
+        "crm",
+        engagements(
+            "first.json",
+            [
+                {"engagement_id": "A1", "hcp_npi": "1234567893", "hcp_name": "Jane Doe"},
+                {"engagement_id": "A2", "hcp_npi": "1679576722", "hcp_name": "David Wiebe"},
+            ],
+        ),
+    )
+    summary = load(
+        "crm",
+        engagements(
+            "keyed.json",
+            [
+                {
+                    "engagement_id": "B1",
+                    "hcp_id": "npi:1234567893",
+                    "hcp_crm_id": "ACC-7",
+                    "hcp_name": "Jane Doe",
+                },
+                {"engagement_id": "B2", "hcp_crm_id": "ACC-7", "hcp_name": "J. Doe-Smith"},
+                {"engagement_id": "B3", "hcp_id": "hcp:0000000000000000", "hcp_name": "Jane Doe"},
+                {"engagement_id": "A2", "hcp_id": "npi:1234567893"},
+            ],
+        ),
+    )
     assert (summary.loaded, summary.rejected) == (2, 2)
     rejects = [json.loads(x) for x in Path(summary.rejects_file).read_text().splitlines()]
     reasons = {r["record"]: (r["field"], r["reason"]) for r in rejects}
@@ -231,9 +324,14 @@ def test_rows_keyed_by_kolgraph_id(store, load, tmp_path):
     assert reasons["A2"][0] == "hcp_id" and "npi:1679576722" in reasons["A2"][1]
     load("crm", engagements("later.json", [{"engagement_id": "C1", "hcp_crm_id": "ACC-7"}]))
     linked = {k: v["hcp_id"] for k, v in nodes(store, "Engagement").items()}
-    assert linked == {"eng:crm:A1": "npi:1234567893", "eng:crm:A2": "npi:1679576722",
-                      "eng:crm:B1": "npi:1234567893", "eng:crm:B2": "npi:1234567893",
-                      "eng:crm:C1": "npi:1234567893"}
-    methods = {r["start"]: r["props"]["method"]
-               for r in rels(store, "Mention", "RESOLVED_TO", "HCP")}
+    assert linked == {
+        "eng:crm:A1": "npi:1234567893",
+        "eng:crm:A2": "npi:1679576722",
+        "eng:crm:B1": "npi:1234567893",
+        "eng:crm:B2": "npi:1234567893",
+        "eng:crm:C1": "npi:1234567893",
+    }
+    methods = {
+        r["start"]: r["props"]["method"] for r in rels(store, "Mention", "RESOLVED_TO", "HCP")
+    }
     assert methods["mention:crm:B1:1"] == "hcp_id" and methods["mention:crm:B2:1"] == "crm_id"

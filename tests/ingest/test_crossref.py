@@ -25,12 +25,15 @@ def test_counts_equal_the_json(store, tmp_path):
     people = [a for w in works for a in w.get("author", []) if a.get("family")]
     assert counts["nodes"]["Publication"] == len({doi(w["DOI"]) for w in works})
     assert counts["relationships"]["RESOLVED_TO"] == len(people)
-    mentions = [r["props"] for r in store.run("mentions_of_source", {"label": "Mention"},
-                                              source="crossref")]
+    mentions = [
+        r["props"] for r in store.run("mentions_of_source", {"label": "Mention"}, source="crossref")
+    ]
     assert sum(1 for m in mentions if m.get("orcid")) == sum(
-        1 for a in people if orcid(a.get("ORCID")))
+        1 for a in people if orcid(a.get("ORCID"))
+    )
     assert sum(len(m.get("affiliations") or []) for m in mentions) == sum(
-        len({x["name"] for x in a.get("affiliation", []) if x.get("name")}) for a in people)
+        len({x["name"] for x in a.get("affiliation", []) if x.get("name")}) for a in people
+    )
 
 
 def test_same_doi_from_pubmed_and_crossref_is_one_publication(store, tmp_path):
@@ -39,13 +42,28 @@ def test_same_doi_from_pubmed_and_crossref_is_one_publication(store, tmp_path):
         "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>42</PMID><Article>"
         "<Journal><Title>J</Title></Journal><ArticleTitle>T</ArticleTitle>"
         '<ELocationID EIdType="doi">10.1000/ABC.1</ELocationID><AuthorList>'
-        "<Author><LastName>Doe</LastName><ForeName>Jane</ForeName><Identifier Source=\"ORCID\">"
+        '<Author><LastName>Doe</LastName><ForeName>Jane</ForeName><Identifier Source="ORCID">'
         "0000-0002-1825-0097</Identifier></Author></AuthorList></Article></MedlineCitation>"
-        "</PubmedArticle></PubmedArticleSet>")
+        "</PubmedArticle></PubmedArticleSet>"
+    )
     crossref = tmp_path / "c.jsonl"
-    crossref.write_text(json.dumps({"DOI": "10.1000/abc.1", "title": ["T"], "author": [
-        {"family": "Doe", "given": "J.", "ORCID": "http://orcid.org/0000-0002-1825-0097",
-         "sequence": "first"}]}) + "\n")
+    crossref.write_text(
+        json.dumps(
+            {
+                "DOI": "10.1000/abc.1",
+                "title": ["T"],
+                "author": [
+                    {
+                        "family": "Doe",
+                        "given": "J.",
+                        "ORCID": "http://orcid.org/0000-0002-1825-0097",
+                        "sequence": "first",
+                    }
+                ],
+            }
+        )
+        + "\n"
+    )
     run_ingest(store, PubmedLoader(), pubmed, rejects_dir=tmp_path)
     run_ingest(store, CrossrefLoader(), crossref, rejects_dir=tmp_path)
     counts = store.counts()

@@ -15,8 +15,10 @@ SAMPLE = SAMPLES / "crossref" / "crossref_works.jsonl"
 
 
 def test_markup_is_stripped_by_the_parser() -> None:
-    assert plain_title("<scp>i</scp>Tunes and <i>E. coli</i> CO<sub>2</sub>") == \
-        "iTunes and E. coli CO2"
+    assert (
+        plain_title("<scp>i</scp>Tunes and <i>E. coli</i> CO<sub>2</sub>")
+        == "iTunes and E. coli CO2"
+    )
     assert plain_title("<jats:title>A &lt; B</jats:title>") == "A < B"
     assert plain_title("Plain  title") == "Plain title"
     assert plain_title("5 < 6 but 7 > 3") == "5 < 6 but 7 > 3"

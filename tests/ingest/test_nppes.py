@@ -21,8 +21,9 @@ API = SAMPLES / "nppes" / "npi_registry_api_v2.1"
 @pytest.fixture
 def load(store, tmp_path):
     """``load(source, path)``: one ingest run into the test store; returns its summary."""
-    return lambda source, path, **kw: run_ingest(store, loader_for(source), path,
-                                                 rejects_dir=tmp_path / "rejects", **kw)
+    return lambda source, path, **kw: run_ingest(
+        store, loader_for(source), path, rejects_dir=tmp_path / "rejects", **kw
+    )
 
 
 def nodes(store, label):
@@ -45,12 +46,18 @@ def write_rows(path: Path, rows: list[dict[str, str]], *, encoding="utf-8") -> P
 
 
 def person(npi: str, last: str, first: str, **extra: str) -> dict[str, str]:
-    return {"NPI": npi, "Entity Type Code": "1", "Provider Last Name (Legal Name)": last,
-            "Provider First Name": first, "Healthcare Provider Taxonomy Code_1": "207RC0000X",
-            "Healthcare Provider Primary Taxonomy Switch_1": "Y",
-            "Provider Business Practice Location Address City Name": "BOSTON",
-            "Provider Business Practice Location Address State Name": "MA",
-            "Provider Business Practice Location Address Postal Code": "2134.0", **extra}
+    return {
+        "NPI": npi,
+        "Entity Type Code": "1",
+        "Provider Last Name (Legal Name)": last,
+        "Provider First Name": first,
+        "Healthcare Provider Taxonomy Code_1": "207RC0000X",
+        "Healthcare Provider Primary Taxonomy Switch_1": "Y",
+        "Provider Business Practice Location Address City Name": "BOSTON",
+        "Provider Business Practice Location Address State Name": "MA",
+        "Provider Business Practice Location Address Postal Code": "2134.0",
+        **extra,
+    }
 
 
 def test_sample_counts_match_an_independent_count(store, load):
@@ -127,14 +134,17 @@ def test_missing_columns_is_one_clear_error(tmp_path, load):
 
 
 def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
-    path = write_rows(tmp_path / "npi.csv", [
-        person("1234567893", "DOE", "JANE"),
-        person("12345", "SHORT", "NPI"),
-        person("1234567901", "OLD", "DATE", **{"Provider Enumeration Date": "01/01/1850"}),
-        person("1234567919", "NEW", "DATE", **{"Last Update Date": "01/01/2999"}),
-        {**person("1234567927", "", "NOLAST")},
-        {**person("1234567935", "ODD", "TYPE"), "Entity Type Code": "3"},
-    ])
+    path = write_rows(
+        tmp_path / "npi.csv",
+        [
+            person("1234567893", "DOE", "JANE"),
+            person("12345", "SHORT", "NPI"),
+            person("1234567901", "OLD", "DATE", **{"Provider Enumeration Date": "01/01/1850"}),
+            person("1234567919", "NEW", "DATE", **{"Last Update Date": "01/01/2999"}),
+            {**person("1234567927", "", "NOLAST")},
+            {**person("1234567935", "ODD", "TYPE"), "Entity Type Code": "3"},
+        ],
+    )
     with path.open("a", newline="") as handle:
         handle.write("1234567943,1,ragged\n")
     summary = load("nppes", path)
@@ -152,14 +162,28 @@ def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
 
 
 def test_latin1_bom_and_embedded_newlines(store, load, tmp_path):
-    latin = write_rows(tmp_path / "latin1.csv", [person("1234567893", "MÜLLER", "JOSÉ")],
-                       encoding="cp1252")
+    latin = write_rows(
+        tmp_path / "latin1.csv", [person("1234567893", "MÜLLER", "JOSÉ")], encoding="cp1252"
+    )
     assert load("nppes", latin).loaded == 1
-    assert store.run("node_by_id", {"label": "HCP"}, id="npi:1234567893")[0]["props"][
-        "family"] == "Müller"
-    bom = write_rows(tmp_path / "bom.csv", [person("1245319599", "O'NEIL", "ANN",
-                     **{"Provider First Line Business Practice Location Address":
-                        "1 MAIN ST\nSUITE 2"})], encoding="utf-8-sig")
+    assert (
+        store.run("node_by_id", {"label": "HCP"}, id="npi:1234567893")[0]["props"]["family"]
+        == "Müller"
+    )
+    bom = write_rows(
+        tmp_path / "bom.csv",
+        [
+            person(
+                "1245319599",
+                "O'NEIL",
+                "ANN",
+                **{"Provider First Line Business Practice Location Address": "1 MAIN ST\nSUITE 2"},
+            )
+        ],
+        encoding="utf-8-sig",
+    )
     assert load("nppes", bom).loaded == 1
-    assert store.run("node_by_id", {"label": "HCP"}, id="npi:1245319599")[0]["props"][
-        "family"] == "O'Neil"
+    assert (
+        store.run("node_by_id", {"label": "HCP"}, id="npi:1245319599")[0]["props"]["family"]
+        == "O'Neil"
+    )

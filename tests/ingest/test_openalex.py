@@ -9,8 +9,13 @@ from kolgraph.ingest import run_ingest
 from kolgraph.ingest.openalex import OpenAlexLoader
 from kolgraph.resolution.identifiers import orcid
 
-PAGE = Path(__file__).resolve().parents[2] / "data" / "samples" / "openalex" / \
-    "works_results_page_chunk1.json"
+PAGE = (
+    Path(__file__).resolve().parents[2]
+    / "data"
+    / "samples"
+    / "openalex"
+    / "works_results_page_chunk1.json"
+)
 
 
 def _expected_id(work):
@@ -31,14 +36,19 @@ def test_counts_equal_the_json(store, tmp_path):
     ships = [s for w in works for s in w["authorships"]]
     assert counts["nodes"]["Publication"] == len(works)
     assert counts["relationships"]["RESOLVED_TO"] == len(ships)
-    mentions = [r["props"] for r in store.run("mentions_of_source", {"label": "Mention"},
-                                              source="openalex")]
+    mentions = [
+        r["props"] for r in store.run("mentions_of_source", {"label": "Mention"}, source="openalex")
+    ]
     assert sum(1 for m in mentions if m.get("orcid")) == sum(
-        1 for s in ships if orcid((s.get("author") or {}).get("orcid")))
+        1 for s in ships if orcid((s.get("author") or {}).get("orcid"))
+    )
     assert counts["nodes"]["Topic"] == len({t["id"] for w in works for t in w["topics"]})
-    cited = {r["props"]["openalex"]: r["props"]["cited_by"] for r in store.run(
-        "nodes_by_ids", {"label": "Publication"},
-        ids=[_expected_id(w) for w in works])}
+    cited = {
+        r["props"]["openalex"]: r["props"]["cited_by"]
+        for r in store.run(
+            "nodes_by_ids", {"label": "Publication"}, ids=[_expected_id(w) for w in works]
+        )
+    }
     assert cited == {w["id"].rsplit("/", 1)[1]: w["cited_by_count"] for w in works}
 
 

@@ -9,10 +9,12 @@ from kolgraph.ingest.pubmed import PubmedLoader
 ARTICLE = """<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article>
 <Journal><Title>J</Title></Journal><ArticleTitle>T</ArticleTitle>
 <AuthorList>{authors}</AuthorList></Article></MedlineCitation></PubmedArticle>"""
-DOE = ("<Author><LastName>Doe</LastName><ForeName>Jane</ForeName>"
-       "<AffiliationInfo><Affiliation>Mayo Clinic, Rochester, MN</Affiliation></AffiliationInfo>"
-       "<AffiliationInfo><Affiliation>Mayo Clinic, Rochester, MN</Affiliation></AffiliationInfo>"
-       "</Author>")
+DOE = (
+    "<Author><LastName>Doe</LastName><ForeName>Jane</ForeName>"
+    "<AffiliationInfo><Affiliation>Mayo Clinic, Rochester, MN</Affiliation></AffiliationInfo>"
+    "<AffiliationInfo><Affiliation>Mayo Clinic, Rochester, MN</Affiliation></AffiliationInfo>"
+    "</Author>"
+)
 GROUP = "<Author><CollectiveName>Heart Study Group</CollectiveName></Author>"
 ROE = "<Author><LastName>Roe</LastName><ForeName>Rick</ForeName></Author>"
 
@@ -29,10 +31,13 @@ def count(store, cypher, **params):
 
 def test_an_affiliation_listed_twice_links_once(store, tmp_path):
     load(store, tmp_path, "a.xml", ARTICLE.format(pmid=1, authors=DOE))
-    assert count(store, "MATCH (:Mention)-[r:AFFILIATED_WITH]->(:Institution) "
-                        "RETURN count(r) AS n") == 1
-    assert count(store, "MATCH (:HCP)-[r:AFFILIATED_WITH]->(:Institution) "
-                        "RETURN count(r) AS n") == 1
+    assert (
+        count(store, "MATCH (:Mention)-[r:AFFILIATED_WITH]->(:Institution) RETURN count(r) AS n")
+        == 1
+    )
+    assert (
+        count(store, "MATCH (:HCP)-[r:AFFILIATED_WITH]->(:Institution) RETURN count(r) AS n") == 1
+    )
 
 
 def test_a_revised_record_merges_into_the_stored_authors(store, tmp_path):
@@ -54,7 +59,9 @@ def test_a_new_paper_gets_provenance_on_every_author_write(store, tmp_path):
     rows = store.execute(
         "MATCH (m:Mention)-[r:RESOLVED_TO]->(h:HCP), (m)-[a:APPEARS_IN]->(p:Publication), "
         "(h)-[w:AUTHORED]->(p) RETURN m.run_id AS m, r.run_id AS r, a.source_file AS a, "
-        "h.run_id AS h, w.loaded_at AS w, m.family AS family ORDER BY family", {})
+        "h.run_id AS h, w.loaded_at AS w, m.family AS family ORDER BY family",
+        {},
+    )
     assert [row["family"] for row in rows] == ["Doe", "Roe"]
     for row in rows:
         assert row["m"] == row["r"] == row["h"] == summary.run_id

@@ -35,6 +35,7 @@ PI_PROFILE = [f"Principal_Investigator_{n}_Profile_ID" for n in range(1, 6)]
 @pytest.fixture
 def load(store, tmp_path):
     """``load(source, path)``: one ingest run into the test store; returns its summary."""
+
     def run(source, path, our=None, **kw):
         loader = PaymentsLoader(our_company=our) if our else loader_for(source)
         return run_ingest(store, loader, path, rejects_dir=tmp_path / "rejects", **kw)
@@ -59,14 +60,21 @@ def test_research_file_counts_match_pandas(store, load):
     physician = frame["Covered_Recipient_Type"] == "Covered Recipient Physician"
     has_pi = (frame[PI_LAST] != "").any(axis=1)
     usable = frame[physician | has_pi]
-    profiles = set(usable.loc[usable["Covered_Recipient_Type"] == "Covered Recipient Physician",
-                              "Physician_Profile_ID"])
+    profiles = set(
+        usable.loc[
+            usable["Covered_Recipient_Type"] == "Covered Recipient Physician",
+            "Physician_Profile_ID",
+        ]
+    )
     for column in PI_PROFILE:
         profiles |= set(usable[column]) - {""}
     with_nct = usable[usable["ClinicalTrials_Gov_Identifier"].str.startswith("NCT")]
-    pi_trial = {(p, t) for column in PI_PROFILE
-                for p, t in zip(with_nct[column], with_nct["ClinicalTrials_Gov_Identifier"],
-                                strict=True) if p}
+    pi_trial = {
+        (p, t)
+        for column in PI_PROFILE
+        for p, t in zip(with_nct[column], with_nct["ClinicalTrials_Gov_Identifier"], strict=True)
+        if p
+    }
 
     summary = load("payments", RESEARCH_2015)
 
@@ -76,7 +84,8 @@ def test_research_file_counts_match_pandas(store, load):
     payments = nodes(store, "Payment")
     assert len(payments) == len(usable)
     assert round(sum(e["amount"] for e in payments.values()), 2) == round(
-        usable["Total_Amount_of_Payment_USDollars"].astype(float).sum(), 2)
+        usable["Total_Amount_of_Payment_USDollars"].astype(float).sum(), 2
+    )
     assert {e["ours"] for e in payments.values()} == {False}
     assert nodes(store, "Engagement") == {}  # other companies' payments are not our contacts
     hcps = nodes(store, "HCP")
@@ -93,17 +102,25 @@ def test_hand_checked_research_payment_to_a_teaching_hospital(store, load):
     assert (eng["amount"], eng["date"], eng["research"]) == (658.84, "2015-12-31", True)
     assert eng["recipient_type"] == "teaching_hospital"
     assert eng["recipient_name"] == "Univ Of Iowa Hosp & Clinic"
-    with_hcp = [r for r in rels(store, "Payment", "PAID_TO", "HCP")
-                if r["start"] == "payment:op:254936860"]
+    with_hcp = [
+        r for r in rels(store, "Payment", "PAID_TO", "HCP") if r["start"] == "payment:op:254936860"
+    ]
     assert len(with_hcp) == 1 and with_hcp[0]["props"]["role"] == "principal_investigator"
     kline = store.run("node_by_id", {"label": "HCP"}, id=with_hcp[0]["end"])[0]["props"]
     assert (kline["profile_id"], kline["family"], kline["given"]) == ("1157105", "Kline", "Joel N")
     frame = pd.read_csv(RESEARCH_2015, dtype=str, keep_default_na=False)
-    paths = set(frame.loc[frame["Principal_Investigator_1_Profile_ID"] == "1157105",
-                          "Principal_Investigator_1_Specialty"])
+    paths = set(
+        frame.loc[
+            frame["Principal_Investigator_1_Profile_ID"] == "1157105",
+            "Principal_Investigator_1_Specialty",
+        ]
+    )
     assert kline["specialty"] in {p.rsplit("|", 1)[-1] for p in paths}
-    paid_by = [r["end"] for r in rels(store, "Payment", "PAID_BY", "Manufacturer")
-               if r["start"] == "payment:op:254936860"]
+    paid_by = [
+        r["end"]
+        for r in rels(store, "Payment", "PAID_BY", "Manufacturer")
+        if r["start"] == "payment:op:254936860"
+    ]
     assert paid_by == ["manufacturer:op:100000000146"]
 
 
@@ -119,13 +136,21 @@ def test_socrata_general_file_departments_and_products(store, load):
     consulting = (physicians["nature_of_payment_or_transfer_of_value"] == "Consulting Fee").sum()
     by_nature = [e for e in engagements.values() if e["nature_of_payment"] == "Food and Beverage"]
     assert len(by_nature) == food and {e["department"] for e in by_nature} == {"sales"}
-    assert sum(e["nature_of_payment"] == "Consulting Fee" and e["department"] == "medical_affairs"
-               for e in engagements.values()) == consulting
+    assert (
+        sum(
+            e["nature_of_payment"] == "Consulting Fee" and e["department"] == "medical_affairs"
+            for e in engagements.values()
+        )
+        == consulting
+    )
     assert len(nodes(store, "HCP")) == physicians["physician_profile_id"].nunique()
     cree = store.run("node_by_id", {"label": "Engagement"}, id="eng:op:23682087")[0]["props"]
     assert (cree["amount"], cree["date"], cree["department"]) == (32.26, "2013-09-21", "sales")
-    products = sorted(r["end"] for r in rels(store, "Engagement", "ABOUT_PRODUCT", "Product")
-                      if r["start"] == "eng:op:23682087")
+    products = sorted(
+        r["end"]
+        for r in rels(store, "Engagement", "ABOUT_PRODUCT", "Product")
+        if r["start"] == "eng:op:23682087"
+    )
     assert products == ["product:avonex", "product:tecfidera", "product:tysabri"]
 
 
@@ -154,14 +179,25 @@ def test_loading_twice_changes_no_count(store, load):
 
 
 def newer_layout(path: Path, rows: list[dict[str, str]]) -> Path:
-    columns = ["Change_Type", "Covered_Recipient_Type", "Covered_Recipient_Profile_ID",
-               "Covered_Recipient_NPI", "Covered_Recipient_First_Name",
-               "Covered_Recipient_Last_Name", "Recipient_City", "Recipient_State",
-               "Recipient_Zip_Code", "Covered_Recipient_Specialty_1",
-               "Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_ID",
-               "Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_Name",
-               "Total_Amount_of_Payment_USDollars", "Date_of_Payment",
-               "Nature_of_Payment_or_Transfer_of_Value", "Record_ID", "Program_Year"]
+    columns = [
+        "Change_Type",
+        "Covered_Recipient_Type",
+        "Covered_Recipient_Profile_ID",
+        "Covered_Recipient_NPI",
+        "Covered_Recipient_First_Name",
+        "Covered_Recipient_Last_Name",
+        "Recipient_City",
+        "Recipient_State",
+        "Recipient_Zip_Code",
+        "Covered_Recipient_Specialty_1",
+        "Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_ID",
+        "Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_Name",
+        "Total_Amount_of_Payment_USDollars",
+        "Date_of_Payment",
+        "Nature_of_Payment_or_Transfer_of_Value",
+        "Record_ID",
+        "Program_Year",
+    ]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, columns)
         writer.writeheader()
@@ -171,16 +207,26 @@ def newer_layout(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def payment(record: str, **extra: str) -> dict[str, str]:
-    return {"Change_Type": "NEW", "Covered_Recipient_Type": "Covered Recipient Physician",
-            "Covered_Recipient_Profile_ID": "77", "Covered_Recipient_NPI": "1234567893",
-            "Covered_Recipient_First_Name": "JANE", "Covered_Recipient_Last_Name": "DOE",
-            "Recipient_City": "BOSTON", "Recipient_State": "MA", "Recipient_Zip_Code": "02134",
-            "Covered_Recipient_Specialty_1": "Allopathic & Osteopathic Physicians|Cardiology",
-            "Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_ID": "100000000001",
-            "Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_Name": "Acme Pharma",
-            "Total_Amount_of_Payment_USDollars": "150.00", "Date_of_Payment": "03/04/2023",
-            "Nature_of_Payment_or_Transfer_of_Value": "Consulting Fee", "Record_ID": record,
-            "Program_Year": "2023", **extra}
+    return {
+        "Change_Type": "NEW",
+        "Covered_Recipient_Type": "Covered Recipient Physician",
+        "Covered_Recipient_Profile_ID": "77",
+        "Covered_Recipient_NPI": "1234567893",
+        "Covered_Recipient_First_Name": "JANE",
+        "Covered_Recipient_Last_Name": "DOE",
+        "Recipient_City": "BOSTON",
+        "Recipient_State": "MA",
+        "Recipient_Zip_Code": "02134",
+        "Covered_Recipient_Specialty_1": "Allopathic & Osteopathic Physicians|Cardiology",
+        "Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_ID": "100000000001",
+        "Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_Name": "Acme Pharma",
+        "Total_Amount_of_Payment_USDollars": "150.00",
+        "Date_of_Payment": "03/04/2023",
+        "Nature_of_Payment_or_Transfer_of_Value": "Consulting Fee",
+        "Record_ID": record,
+        "Program_Year": "2023",
+        **extra,
+    }
 
 
 def test_newer_layout_links_to_the_nppes_hcp_by_npi(store, load, tmp_path):
@@ -196,8 +242,10 @@ def test_department_mapping_can_be_overridden(store, load, tmp_path, monkeypatch
     mapping.write_text(json.dumps({"default": "sales", "nature": {"consulting": "marketing"}}))
     monkeypatch.setenv("KOLGRAPH_PAYMENT_DEPARTMENTS", str(mapping))
     monkeypatch.setenv("KOLGRAPH_OUR_COMPANY", "ACME pharma")  # our payments: engagements
-    path = newer_layout(tmp_path / "op.csv", [payment("1"), payment(
-        "2", Nature_of_Payment_or_Transfer_of_Value="Food and Beverage")])
+    path = newer_layout(
+        tmp_path / "op.csv",
+        [payment("1"), payment("2", Nature_of_Payment_or_Transfer_of_Value="Food and Beverage")],
+    )
     load("payments", path)
     departments = {k: v["department"] for k, v in nodes(store, "Engagement").items()}
     assert departments == {"eng:op:1": "marketing", "eng:op:2": "sales"}
@@ -209,23 +257,29 @@ def test_department_mapping_can_be_overridden(store, load, tmp_path, monkeypatch
 def test_missing_columns_is_one_clear_error(load, tmp_path):
     path = tmp_path / "payments.csv"
     path.write_text("Record_ID,Amount\n1,2\n")
-    with pytest.raises(IngestError, match=r"payments\.csv.*missing column.*"
-                                          r"covered_recipient_type.*date_of_payment"):
+    with pytest.raises(
+        IngestError,
+        match=r"payments\.csv.*missing column.*"
+        r"covered_recipient_type.*date_of_payment",
+    ):
         load("payments", path)
 
 
 def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
-    path = newer_layout(tmp_path / "op.csv", [
-        payment("1"),
-        payment("2", Total_Amount_of_Payment_USDollars="-20.00"),
-        payment("3", Date_of_Payment="01/01/1850"),
-        payment("4", Date_of_Payment="12/31/2999"),
-        payment("5", Covered_Recipient_NPI="12345"),
-        payment("6", Total_Amount_of_Payment_USDollars="lots"),
-        payment("7", Covered_Recipient_Last_Name=""),
-        payment("1"),
-        payment("8", Nature_of_Payment_or_Transfer_of_Value="Food\nand Beverage"),
-    ])
+    path = newer_layout(
+        tmp_path / "op.csv",
+        [
+            payment("1"),
+            payment("2", Total_Amount_of_Payment_USDollars="-20.00"),
+            payment("3", Date_of_Payment="01/01/1850"),
+            payment("4", Date_of_Payment="12/31/2999"),
+            payment("5", Covered_Recipient_NPI="12345"),
+            payment("6", Total_Amount_of_Payment_USDollars="lots"),
+            payment("7", Covered_Recipient_Last_Name=""),
+            payment("1"),
+            payment("8", Nature_of_Payment_or_Transfer_of_Value="Food\nand Beverage"),
+        ],
+    )
     with path.open("a", encoding="utf-8") as handle:
         handle.write("NEW,Covered Recipient Physician,9\n")
     summary = load("payments", path)
@@ -260,9 +314,22 @@ def test_bom_header_is_read(store, load, tmp_path):
 
 def _ingest(data_dir: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "kolgraph.cli", "ingest", "payments", str(RESEARCH_2015),
-         "--data-dir", str(data_dir), "--batch-size", "50", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "kolgraph.cli",
+            "ingest",
+            "payments",
+            str(RESEARCH_2015),
+            "--data-dir",
+            str(data_dir),
+            "--batch-size",
+            "50",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 # The run `kolgraph ingest payments FILE --batch-size 50 --json` makes, in a process that
@@ -298,8 +365,12 @@ print(json.dumps({**summary.as_dict(), "statements": sent}))
 
 
 def _victim(data_dir: Path, kill_at: int) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", VICTIM, str(data_dir), str(RESEARCH_2015),
-                           str(kill_at)], capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-c", VICTIM, str(data_dir), str(RESEARCH_2015), str(kill_at)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def _counts(data_dir: Path) -> dict:
@@ -337,16 +408,19 @@ def test_killed_run_resumes_to_the_counts_of_a_clean_run(tmp_path):
 
 def _spend_2013(store, hcp: str) -> tuple[float, int]:
     viewer = Viewer(key_id="k", role="krm_manager", department="medical_affairs")
-    seen = contact_tracking(store, viewer, hcp, KrmPolicy(lookback_days=365),
-                            as_of=date(2013, 12, 31))
+    seen = contact_tracking(
+        store, viewer, hcp, KrmPolicy(lookback_days=365), as_of=date(2013, 12, 31)
+    )
     contacts = sum(d["contacts"] for d in seen["departments"])
     return seen["total_spend"], contacts
 
 
 def test_open_payments_count_as_our_spend_only_for_our_company(store, load):
     frame = pd.read_csv(GENERAL_SOCRATA, dtype=str, keep_default_na=False)
-    rows = frame[(frame["physician_profile_id"] == "338981")
-                 & (frame["covered_recipient_type"] == "Covered Recipient Physician")]
+    rows = frame[
+        (frame["physician_profile_id"] == "338981")
+        & (frame["covered_recipient_type"] == "Covered Recipient Physician")
+    ]
     maker = "applicable_manufacturer_or_applicable_gpo_making_payment_name"
     assert rows[maker].nunique() > 1  # paid by Biogen and others
     load("payments", GENERAL_SOCRATA)
@@ -361,9 +435,13 @@ def test_open_payments_count_as_our_spend_only_for_our_company(store, load):
     assert spend == round(ours["total_amount_of_payment_usdollars"].astype(float).sum(), 2)
     engagements = nodes(store, "Engagement")
     assert {e["manufacturer"] for e in engagements.values()} == {"Biogen Idec Inc."}
-    assert len(engagements) == (frame.loc[frame["covered_recipient_type"]
-                                          == "Covered Recipient Physician", maker]
-                                == "Biogen Idec Inc.").sum()
+    assert (
+        len(engagements)
+        == (
+            frame.loc[frame["covered_recipient_type"] == "Covered Recipient Physician", maker]
+            == "Biogen Idec Inc."
+        ).sum()
+    )
 
 
 def test_industry_payments_panel_over_http(store, load, tmp_path):
@@ -373,8 +451,10 @@ def test_industry_payments_panel_over_http(store, load, tmp_path):
     from kolgraph.krm import keys
 
     frame = pd.read_csv(GENERAL_SOCRATA, dtype=str, keep_default_na=False)
-    rows = frame[(frame["physician_profile_id"] == "338981")
-                 & (frame["covered_recipient_type"] == "Covered Recipient Physician")]
+    rows = frame[
+        (frame["physician_profile_id"] == "338981")
+        & (frame["covered_recipient_type"] == "Covered Recipient Physician")
+    ]
     amounts = rows["total_amount_of_payment_usdollars"].astype(float)
     maker = rows["applicable_manufacturer_or_applicable_gpo_making_payment_name"]
     load("payments", GENERAL_SOCRATA, our="Biogen Idec Inc.")
@@ -383,8 +463,7 @@ def test_industry_payments_panel_over_http(store, load, tmp_path):
     app = create_app(Settings(data_dir=tmp_path / "unused"), store=store, policy=KrmPolicy())
     with TestClient(app) as client:
         got = client.get(f"/hcps/{hcp}/industry-payments", headers={"X-API-Key": key})
-        missing = client.get("/hcps/npi:0000000000/industry-payments",
-                             headers={"X-API-Key": key})
+        missing = client.get("/hcps/npi:0000000000/industry-payments", headers={"X-API-Key": key})
     assert got.status_code == 200, got.text
     panel = got.json()
     assert panel["payments"] == len(rows) and panel["total"] == round(amounts.sum(), 2)
@@ -426,12 +505,13 @@ def test_an_old_stores_payment_engagements_of_other_manufacturers_are_retired(st
     payments = nodes(store, "Payment")
     assert len(payments) == len(engaged)
     assert sum(bool(p["ours"]) for p in payments.values()) == biogen
-    assert {e["payment_id"] for e in kept.values()} == {
-        i for i, p in payments.items() if p["ours"]}
+    assert {e["payment_id"] for e in kept.values()} == {i for i, p in payments.items() if p["ours"]}
     assert [(r["start"], r["end"]) for r in rels(store, "Payment", "PAID_TO", "HCP")] == [
-        (r["start"], r["end"]) for r in paid_to]
+        (r["start"], r["end"]) for r in paid_to
+    ]
     assert [(r["start"], r["end"]) for r in rels(store, "Payment", "PAID_BY", "Manufacturer")] == [
-        (r["start"], r["end"]) for r in paid_by]
+        (r["start"], r["end"]) for r in paid_by
+    ]
     hcp = next(iter(payments.values()))["hcp_id"]
     assert hcp
 

@@ -28,12 +28,19 @@ def expected_counts(path: Path) -> dict[str, int]:
     articles = tree.xpath("//PubmedArticle")
     authors = tree.xpath("//PubmedArticle//AuthorList/Author[not(@ValidYN='N')]")
     people = [a for a in authors if not a.xpath("CollectiveName")]
-    orcids = [o for a in people for o in a.xpath("Identifier[@Source='ORCID']/text()")
-              if orcid(o)]
-    affiliations = sum(len(set(a.xpath("AffiliationInfo/Affiliation")
-                               and [" ".join("".join(x.itertext()).split())
-                                    for x in a.xpath("AffiliationInfo/Affiliation")]))
-                       for a in people)
+    orcids = [o for a in people for o in a.xpath("Identifier[@Source='ORCID']/text()") if orcid(o)]
+    affiliations = sum(
+        len(
+            set(
+                a.xpath("AffiliationInfo/Affiliation")
+                and [
+                    " ".join("".join(x.itertext()).split())
+                    for x in a.xpath("AffiliationInfo/Affiliation")
+                ]
+            )
+        )
+        for a in people
+    )
     mesh = set(tree.xpath("//MeshHeading/DescriptorName/@UI"))
     return {
         "articles": len(articles),
@@ -48,8 +55,9 @@ def expected_counts(path: Path) -> dict[str, int]:
 
 
 def stored_counts(store) -> dict[str, int]:
-    mentions = [r["props"] for r in store.run("mentions_of_source", {"label": "Mention"},
-                                              source="pubmed")]
+    mentions = [
+        r["props"] for r in store.run("mentions_of_source", {"label": "Mention"}, source="pubmed")
+    ]
     counts = store.counts()
     people = [m for m in mentions if not m.get("collective")]
     return {
@@ -89,9 +97,11 @@ def test_loading_twice_changes_no_count(store, tmp_path):
 
 
 def _authors(store, pmid):
-    return store.run("publication_authorships",
-                     {"label": "Mention", "type": "APPEARS_IN", "end": "Publication"},
-                     id=f"pmid:{pmid}")
+    return store.run(
+        "publication_authorships",
+        {"label": "Mention", "type": "APPEARS_IN", "end": "Publication"},
+        id=f"pmid:{pmid}",
+    )
 
 
 def test_hand_checked_records(store, tmp_path):
@@ -104,8 +114,9 @@ def test_hand_checked_records(store, tmp_path):
     hu = _authors(store, "25609688")[2]
     assert (hu["position"], hu["mention"]["family"], hu["mention"]["given"]) == (3, "Hu", "Shijun")
     assert len(hu["mention"]["affiliations"]) == 2
-    assert hu["mention"]["affiliations"][0].startswith("Department of Medicine, Division of "
-                                                       "Cardiology, Stanford")
+    assert hu["mention"]["affiliations"][0].startswith(
+        "Department of Medicine, Division of Cardiology, Stanford"
+    )
     # a non-ASCII name kept exactly
     first = _authors(store, "30310913")[0]
     assert (first["mention"]["family"], first["mention"]["given"]) == ("Magalhães", "Álvaro F")
@@ -126,13 +137,15 @@ def test_positions_roles_and_inline_markup(store, tmp_path):
     pub = store.run("node_by_id", {"label": "Publication"}, id=f"pmid:{pmid}")[0]["props"]
     assert pub["title"] == " ".join("".join(marked.itertext()).split())
     assert "<" not in pub["title"]
-    for row in store.run("relationships_of_type",
-                         {"start": "HCP", "type": "AUTHORED", "end": "Publication"}):
+    for row in store.run(
+        "relationships_of_type", {"start": "HCP", "type": "AUTHORED", "end": "Publication"}
+    ):
         props = row["props"]
         n, pos = props["n_authors"], props["position"]
         assert 1 <= pos <= n
-        assert props["role"] == ("single" if n == 1 else "first" if pos == 1
-                                 else "last" if pos == n else "middle")
+        assert props["role"] == (
+            "single" if n == 1 else "first" if pos == 1 else "last" if pos == n else "middle"
+        )
 
 
 def test_malformed_orcid_is_a_note_not_a_reject(store, tmp_path):
@@ -143,10 +156,16 @@ def test_malformed_orcid_is_a_note_not_a_reject(store, tmp_path):
     assert summary.rejected == 0
 
 
-@pytest.mark.parametrize("spelling", [
-    "0000-0002-1825-0097", "0000000218250097", "http://orcid.org/0000-0002-1825-0097",
-    "https://orcid.org/0000-0002-1825-0097", "orcid.org/0000000218250097",
-])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "0000-0002-1825-0097",
+        "0000000218250097",
+        "http://orcid.org/0000-0002-1825-0097",
+        "https://orcid.org/0000-0002-1825-0097",
+        "orcid.org/0000000218250097",
+    ],
+)
 def test_every_orcid_spelling_normalises(spelling):
     assert orcid(spelling) == "0000-0002-1825-0097"
 
@@ -154,11 +173,17 @@ def test_every_orcid_spelling_normalises(spelling):
 def test_old_baseline_file_languages_and_types(store, tmp_path):
     load(store, OLD, tmp_path)
     tree = etree.parse(str(OLD))
-    pubs = [r["props"] for r in store.run("nodes_by_ids", {"label": "Publication"},
-                                          ids=[f"pmid:{p}" for p in
-                                               tree.xpath("//MedlineCitation/PMID/text()")])]
+    pubs = [
+        r["props"]
+        for r in store.run(
+            "nodes_by_ids",
+            {"label": "Publication"},
+            ids=[f"pmid:{p}" for p in tree.xpath("//MedlineCitation/PMID/text()")],
+        )
+    ]
     assert len(pubs) == len(tree.xpath("//PubmedArticle"))
     assert Counter(p["language"] for p in pubs) == Counter(
-        a.xpath("string(.//Article/Language)") for a in tree.xpath("//PubmedArticle"))
+        a.xpath("string(.//Article/Language)") for a in tree.xpath("//PubmedArticle")
+    )
     assert all(p["publication_types"] for p in pubs)
     assert all(p["year"] and 1900 < p["year"] < 1990 for p in pubs)

@@ -13,8 +13,13 @@ from kolgraph.ingest import run_ingest
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
 
-SAMPLE = (Path(__file__).resolve().parents[2] / "data" / "samples" / "pubmed"
-          / "pubmed21n1298_sample_mesh_indexed.xml")
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "data"
+    / "samples"
+    / "pubmed"
+    / "pubmed21n1298_sample_mesh_indexed.xml"
+)
 ARTICLE = """<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article>
 <Journal><Title>J</Title></Journal><ArticleTitle>{title}</ArticleTitle>
 <AuthorList><Author><LastName>Doe</LastName><ForeName>Jane</ForeName></Author></AuthorList>
@@ -52,10 +57,16 @@ def test_not_xml_is_refused(store, tmp_path):
 
 
 def test_billion_laughs_is_refused(store, tmp_path):
-    lol = ('<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY a "lol">'
-           + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
-                     for p, c in zip("abcdefgh", "bcdefghi", strict=True))
-           + "]><PubmedArticleSet>" + ARTICLE.format(pmid=1, title="&i;") + "</PubmedArticleSet>")
+    lol = (
+        '<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY a "lol">'
+        + "".join(
+            f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+        + "]><PubmedArticleSet>"
+        + ARTICLE.format(pmid=1, title="&i;")
+        + "</PubmedArticleSet>"
+    )
     path = write(tmp_path, "lol.xml", lol)
     with pytest.raises(IngestError, match="declares XML entities"):
         load(store, path, tmp_path)
@@ -64,9 +75,12 @@ def test_billion_laughs_is_refused(store, tmp_path):
 
 def test_external_entity_is_never_read(store, tmp_path):
     secret = write(tmp_path, "secret.txt", "TOP-SECRET")
-    xxe = (f'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY x SYSTEM '
-           f'"file://{secret}">]><PubmedArticleSet>' + ARTICLE.format(pmid=2, title="&x;")
-           + "</PubmedArticleSet>")
+    xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY x SYSTEM '
+        f'"file://{secret}">]><PubmedArticleSet>'
+        + ARTICLE.format(pmid=2, title="&x;")
+        + "</PubmedArticleSet>"
+    )
     path = write(tmp_path, "xxe.xml", xxe)
     with pytest.raises(IngestError, match="declares XML entities"):
         load(store, path, tmp_path)
@@ -84,25 +98,34 @@ def test_entity_after_a_long_comment_is_refused(store, tmp_path, where):
     """The whole prolog is read up to the root element, however long, plain or gzip."""
     secret = write(tmp_path, "secret.txt", "TOP-SECRET")
     entity = f'<!ENTITY x SYSTEM "file://{secret}">'
-    prolog = (f'<?xml version="1.0"?>{PADDING}<!DOCTYPE PubmedArticleSet [{entity}]>'
-              if where != "inside-doctype"
-              else f'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [{PADDING}{entity}]>')
-    text = (prolog + "<PubmedArticleSet>" + ARTICLE.format(pmid=7, title="&x;")
-            + "</PubmedArticleSet>")
+    prolog = (
+        f'<?xml version="1.0"?>{PADDING}<!DOCTYPE PubmedArticleSet [{entity}]>'
+        if where != "inside-doctype"
+        else f'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [{PADDING}{entity}]>'
+    )
+    text = (
+        prolog + "<PubmedArticleSet>" + ARTICLE.format(pmid=7, title="&x;") + "</PubmedArticleSet>"
+    )
     assert text.index("<!ENTITY") > 70_000
     data = gzip.compress(text.encode()) if where == "gzip" else text
     path = write(tmp_path, "padded.xml.gz" if where == "gzip" else "padded.xml", data)
-    with pytest.raises(IngestError, match=r"padded\.xml(\.gz)?: the document declares XML "
-                                          r"entities \(x\)"):
+    with pytest.raises(
+        IngestError,
+        match=r"padded\.xml(\.gz)?: the document declares XML "
+        r"entities \(x\)",
+    ):
         load(store, path, tmp_path)
     assert store.counts()["nodes"].get("Publication", 0) == 0
 
 
 def test_long_comment_without_entities_still_loads(store, tmp_path):
-    text = ('<?xml version="1.0"?>' + PADDING + '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
-            'PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/'
-            'pubmed_250101.dtd"><PubmedArticleSet>' + ARTICLE.format(pmid=8, title="fine")
-            + "</PubmedArticleSet>")
+    text = (
+        '<?xml version="1.0"?>' + PADDING + '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
+        'PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/'
+        'pubmed_250101.dtd"><PubmedArticleSet>'
+        + ARTICLE.format(pmid=8, title="fine")
+        + "</PubmedArticleSet>"
+    )
     summary = load(store, write(tmp_path, "padded.xml", text), tmp_path)
     assert (summary.read, summary.loaded) == (1, 1)
 
@@ -114,17 +137,24 @@ def test_other_root_element_is_refused(store, tmp_path):
 
 
 def test_wrong_encoding_is_a_clear_error(store, tmp_path):
-    text = ("<?xml version='1.0' encoding='utf-8'?><PubmedArticleSet>"
-            + ARTICLE.format(pmid=3, title="Ça va") + "</PubmedArticleSet>")
+    text = (
+        "<?xml version='1.0' encoding='utf-8'?><PubmedArticleSet>"
+        + ARTICLE.format(pmid=3, title="Ça va")
+        + "</PubmedArticleSet>"
+    )
     path = write(tmp_path, "latin.xml", text, encoding="latin-1")
     with pytest.raises(IngestError, match=r"latin\.xml: XML is malformed.*"):
         load(store, path, tmp_path)
 
 
 def test_bad_records_go_to_the_reject_file_and_the_run_goes_on(store, tmp_path):
-    text = ("<PubmedArticleSet>" + ARTICLE.format(pmid="abc", title="no pmid")
-            + ARTICLE.format(pmid=5, title="fine") + ARTICLE.format(pmid=5, title="again")
-            + "</PubmedArticleSet>")
+    text = (
+        "<PubmedArticleSet>"
+        + ARTICLE.format(pmid="abc", title="no pmid")
+        + ARTICLE.format(pmid=5, title="fine")
+        + ARTICLE.format(pmid=5, title="again")
+        + "</PubmedArticleSet>"
+    )
     summary = load(store, write(tmp_path, "mixed.xml", text), tmp_path)
     assert (summary.read, summary.loaded, summary.rejected, summary.duplicates) == (3, 1, 1, 1)
     reject = Path(summary.rejects_file).read_text()

@@ -51,8 +51,10 @@ BARE = """<PubmedArticle><MedlineCitation><PMID>444</PMID><Article>
 
 def _file(tmp_path: Path, *records: str) -> Path:
     path = tmp_path / "evidence.xml"
-    path.write_text("<?xml version='1.0'?>\n<PubmedArticleSet>" + "".join(records)
-                    + "</PubmedArticleSet>", encoding="utf-8")
+    path.write_text(
+        "<?xml version='1.0'?>\n<PubmedArticleSet>" + "".join(records) + "</PubmedArticleSet>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -92,14 +94,16 @@ def test_a_record_without_evidence_has_empty_evidence(tmp_path):
 
 
 def test_evidence_is_stored_once_on_the_publication(store, tmp_path):
-    run_ingest(store, PubmedLoader(), _file(tmp_path, FULL, BARE),
-               rejects_dir=tmp_path / "rejects")
+    run_ingest(store, PubmedLoader(), _file(tmp_path, FULL, BARE), rejects_dir=tmp_path / "rejects")
     rows = store.run("publications_by_pmid", {"label": "Publication"}, values=["111", "444"])
     assert {r["value"] for r in rows} == {"111", "444"}
     found = {}
-    for row in store.run("mentions_in_blocks", {"label": "Mention", "type": "RESOLVED_TO",
-                                                "end": "HCP"}, keys=["stenkamp d", "solomon e"],
-                         per_hcp=1_000):
+    for row in store.run(
+        "mentions_in_blocks",
+        {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"},
+        keys=["stenkamp d", "solomon e"],
+        per_hcp=1_000,
+    ):
         found[row["mention_id"]] = row["props"]
     full, bare = found["mention:pubmed:111:1"], found["mention:pubmed:444:1"]
     assert full["record_cited_pmids"] == ["333"] and full["record_grants"] == ["EY12146"]

@@ -14,16 +14,35 @@ import pytest
 from kolgraph.config import Settings
 from kolgraph.store import EmbeddedFalkorDB, open_store
 
-SAMPLE = (Path(__file__).resolve().parents[2] / "data" / "samples" / "pubmed"
-          / "pubmed21n1298_sample_every21st.xml")
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "data"
+    / "samples"
+    / "pubmed"
+    / "pubmed21n1298_sample_every21st.xml"
+)
 
 
 def _ingest(data_dir: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KOLGRAPH_APPENDFSYNC": "always"}
     return subprocess.Popen(
-        [sys.executable, "-m", "kolgraph.cli", "ingest", "pubmed", str(SAMPLE), "--data-dir",
-         str(data_dir), "--batch-size", "25", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        [
+            sys.executable,
+            "-m",
+            "kolgraph.cli",
+            "ingest",
+            "pubmed",
+            str(SAMPLE),
+            "--data-dir",
+            str(data_dir),
+            "--batch-size",
+            "25",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
 
 
 def _counts_and_checkpoint(data_dir: Path):

@@ -11,20 +11,30 @@ from kolgraph.errors import IngestError
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
 
-SAMPLE = (Path(__file__).resolve().parents[2] / "data" / "samples" / "referrals-pspp"
-          / "physician-shared-patient-patterns-2014-days180_subsample100.txt")
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "data"
+    / "samples"
+    / "referrals-pspp"
+    / "physician-shared-patient-patterns-2014-days180_subsample100.txt"
+)
 
 
 @pytest.fixture
 def load(store, tmp_path):
     """``load(path)``: one referrals ingest into the test store; returns its summary."""
-    return lambda path, **kw: run_ingest(store, loader_for("referrals"), path,
-                                         rejects_dir=tmp_path / "rejects", **kw)
+    return lambda path, **kw: run_ingest(
+        store, loader_for("referrals"), path, rejects_dir=tmp_path / "rejects", **kw
+    )
 
 
 def edges(store):
-    return {(r["start"], r["end"]): r["props"] for r in store.run(
-        "relationships_of_type", {"start": "HCP", "type": "REFERS_TO", "end": "HCP"})}
+    return {
+        (r["start"], r["end"]): r["props"]
+        for r in store.run(
+            "relationships_of_type", {"start": "HCP", "type": "REFERS_TO", "end": "HCP"}
+        )
+    }
 
 
 def test_sample_counts_match_the_lines(store, load):
@@ -53,8 +63,9 @@ def test_loading_twice_changes_no_count(store, load):
 
 def test_header_floats_and_padding(store, load, tmp_path):
     path = tmp_path / "pspp.csv"
-    path.write_text("npi_1,npi_2,pair_count,bene_count,same_day_count\n"
-                    "1003884362.0,1740271386, 18.0 ,  13,0\n")
+    path.write_text(
+        "npi_1,npi_2,pair_count,bene_count,same_day_count\n1003884362.0,1740271386, 18.0 ,  13,0\n"
+    )
     summary = load(path)
     assert (summary.read, summary.loaded) == (1, 1)
     assert edges(store)[("npi:1003884362", "npi:1740271386")]["pair_count"] == 18
@@ -62,18 +73,23 @@ def test_header_floats_and_padding(store, load, tmp_path):
 
 def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
     path = tmp_path / "pspp.csv"
-    path.write_text("1003884362,1740271386,18,13,0\n"
-                    "1003884362,1740271386,18,13,0\n"
-                    "12345,1740271386,18,13,0\n"
-                    "1003884362,1740271386,-4,13,0\n"
-                    "1003884362,1740271387,many,13,0\n"
-                    "1003884362,1740271388,18\n")
+    path.write_text(
+        "1003884362,1740271386,18,13,0\n"
+        "1003884362,1740271386,18,13,0\n"
+        "12345,1740271386,18,13,0\n"
+        "1003884362,1740271386,-4,13,0\n"
+        "1003884362,1740271387,many,13,0\n"
+        "1003884362,1740271388,18\n"
+    )
     summary = load(path)
     assert (summary.read, summary.loaded, summary.rejected, summary.duplicates) == (6, 1, 4, 1)
     rejects = [json.loads(x) for x in Path(summary.rejects_file).read_text().splitlines()]
     assert [(r["record"], r["field"]) for r in rejects] == [
-        ("line 3", "npi_1"), ("line 4", "pair_count"), ("line 5", "pair_count"),
-        ("line 6", None)]
+        ("line 3", "npi_1"),
+        ("line 4", "pair_count"),
+        ("line 5", "pair_count"),
+        ("line 6", None),
+    ]
 
 
 def test_wrong_columns_is_one_clear_error(load, tmp_path):

@@ -22,8 +22,9 @@ XML = sorted((CT / "legacy_public_xml").glob("NCT*.xml"))
 @pytest.fixture
 def load(store, tmp_path):
     """``load(path)``: one trials ingest into the test store; returns its summary."""
-    return lambda path, **kw: run_ingest(store, loader_for("trials"), path,
-                                         rejects_dir=tmp_path / "rejects", **kw)
+    return lambda path, **kw: run_ingest(
+        store, loader_for("trials"), path, rejects_dir=tmp_path / "rejects", **kw
+    )
 
 
 def nodes(store, label):
@@ -39,10 +40,13 @@ def notes(summary):
 
 
 def test_every_sample_study_becomes_one_trial(store, load):
-    expected = {json.loads(p.read_text())["protocolSection"]["identificationModule"]["nctId"]
-                for p in V2}
-    expected |= {s["Study"]["ProtocolSection"]["IdentificationModule"]["NCTId"]
-                 for s in json.loads(CLASSIC.read_text())["FullStudiesResponse"]["FullStudies"]}
+    expected = {
+        json.loads(p.read_text())["protocolSection"]["identificationModule"]["nctId"] for p in V2
+    }
+    expected |= {
+        s["Study"]["ProtocolSection"]["IdentificationModule"]["NCTId"]
+        for s in json.loads(CLASSIC.read_text())["FullStudiesResponse"]["FullStudies"]
+    }
     expected |= {etree.parse(str(p)).findtext("id_info/nct_id") for p in XML}
     for path in [*V2, CLASSIC, *XML]:
         summary = load(path)
@@ -58,8 +62,9 @@ def test_site_investigators_of_the_largest_xml_study(store, load):
     summary = load(path)
     appears = rels(store, "Mention", "APPEARS_IN", "Trial")
     skipped = [n for n in notes(summary) if n.get("kind") == "note"]
-    assert len(appears) == investigators + officials - len(skipped) == 1113 + officials - len(
-        skipped)
+    assert (
+        len(appears) == investigators + officials - len(skipped) == 1113 + officials - len(skipped)
+    )
     resolved = {r["end"] for r in rels(store, "Mention", "RESOLVED_TO", "HCP")}
     investigator_of = rels(store, "HCP", "INVESTIGATOR_OF", "Trial")
     assert {r["start"] for r in investigator_of} == resolved
@@ -69,14 +74,25 @@ def test_site_investigators_of_the_largest_xml_study(store, load):
 
 def test_classic_response_counts(store, load):
     studies = json.loads(CLASSIC.read_text())["FullStudiesResponse"]["FullStudies"]
-    officials = sum(len(s["Study"]["ProtocolSection"].get("ContactsLocationsModule", {})
-                        .get("OverallOfficialList", {}).get("OverallOfficial", []))
-                    for s in studies)
-    site = sum(1 for s in studies
-               for loc in s["Study"]["ProtocolSection"].get("ContactsLocationsModule", {})
-               .get("LocationList", {}).get("Location", [])
-               for c in loc.get("LocationContactList", {}).get("LocationContact", [])
-               if c.get("LocationContactRole") in ("Principal Investigator", "Sub-Investigator"))
+    officials = sum(
+        len(
+            s["Study"]["ProtocolSection"]
+            .get("ContactsLocationsModule", {})
+            .get("OverallOfficialList", {})
+            .get("OverallOfficial", [])
+        )
+        for s in studies
+    )
+    site = sum(
+        1
+        for s in studies
+        for loc in s["Study"]["ProtocolSection"]
+        .get("ContactsLocationsModule", {})
+        .get("LocationList", {})
+        .get("Location", [])
+        for c in loc.get("LocationContactList", {}).get("LocationContact", [])
+        if c.get("LocationContactRole") in ("Principal Investigator", "Sub-Investigator")
+    )
     assert (officials, site) == (87, 58)
     summary = load(CLASSIC)
     skipped = len(notes(summary))
@@ -94,8 +110,10 @@ def test_hand_checked_v2_study(store, load):
     hcps = nodes(store, "HCP")
     for r in rels(store, "HCP", "INVESTIGATOR_OF", "Trial"):
         roles[hcps[r["start"]]["name"]] = r["props"]["role"]
-    assert roles == {"Emmanuel Mandonnet": "principal_investigator",
-                     "Alexis Schnitzler": "study_director"}
+    assert roles == {
+        "Emmanuel Mandonnet": "principal_investigator",
+        "Alexis Schnitzler": "study_director",
+    }
     topics = {r["end"] for r in rels(store, "Trial", "HAS_TOPIC", "Topic")}
     assert "condition:brain-injuries" in topics
 
@@ -106,7 +124,8 @@ def test_hand_checked_xml_study(store, load):
     assert (trial["phase"], trial["status"]) == ("Phase 3", "active_not_recruiting")
     assert (trial["sponsor"], trial["start_date"]) == ("Bristol-Myers Squibb", "2012-09-26")
     assert [n["reason"] for n in notes(summary)] == [
-        "not a person, skipped: 'Bristol-Myers Squibb'"]
+        "not a person, skipped: 'Bristol-Myers Squibb'"
+    ]
     assert "HCP" not in store.counts()["nodes"]
 
 
@@ -126,9 +145,11 @@ def test_external_entities_are_refused_and_never_read(store, load, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET")
     path = tmp_path / "xxe.xml"
-    path.write_text(f'<?xml version="1.0"?>\n<!--{"pad " * 20_000}-->\n'  # 80 KB before it
-                    f'<!DOCTYPE clinical_study [\n<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
-                    + STUDY.format(title="Leak &xxe; here"))
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!--{"pad " * 20_000}-->\n'  # 80 KB before it
+        f'<!DOCTYPE clinical_study [\n<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
+        + STUDY.format(title="Leak &xxe; here")
+    )
     with pytest.raises(IngestError, match="xxe.xml: the document declares XML entities"):
         load(path)
     assert "Trial" not in store.counts()["nodes"]
@@ -141,19 +162,25 @@ def test_external_entities_are_refused_and_never_read(store, load, tmp_path):
 def test_entity_expansion_is_refused(store, load, tmp_path):
     lol = "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
     path = tmp_path / "lol.xml"
-    path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE clinical_study [<!ENTITY l0 "lol">{lol}]>'
-                    + STUDY.format(title="&l9;"))
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE clinical_study [<!ENTITY l0 "lol">{lol}]>'
+        + STUDY.format(title="&l9;")
+    )
     with pytest.raises(IngestError, match="lol.xml: the document declares XML entities"):
         load(path)
     assert "Trial" not in store.counts()["nodes"]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("nct_id,title\nNCT1,x\n", "neither"),
-    ("<pubmed/>", "expected <clinical_study>"),
-    ('{"results": []}', "FullStudiesResponse"),
-    ("<clinical_study><id_info>", "XML"),
-], ids=["csv", "wrong-root", "wrong-json", "truncated"])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("nct_id,title\nNCT1,x\n", "neither"),
+        ("<pubmed/>", "expected <clinical_study>"),
+        ('{"results": []}', "FullStudiesResponse"),
+        ("<clinical_study><id_info>", "XML"),
+    ],
+    ids=["csv", "wrong-root", "wrong-json", "truncated"],
+)
 def test_unusable_files_stop_with_one_clear_error(load, tmp_path, content, message):
     path = tmp_path / "studies.data"
     path.write_text(content)
@@ -163,10 +190,16 @@ def test_unusable_files_stop_with_one_clear_error(load, tmp_path, content, messa
 
 def test_study_without_nct_id_is_rejected(store, load, tmp_path):
     path = tmp_path / "page.json"
-    path.write_text(json.dumps({"studies": [
-        {"protocolSection": {"identificationModule": {"nctId": "NCT00000002"}}},
-        {"protocolSection": {"identificationModule": {"nctId": "12345"}}},
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "studies": [
+                    {"protocolSection": {"identificationModule": {"nctId": "NCT00000002"}}},
+                    {"protocolSection": {"identificationModule": {"nctId": "12345"}}},
+                ]
+            }
+        )
+    )
     summary = load(path)
     assert (summary.loaded, summary.rejected) == (1, 1)
     reject = notes(summary)[0]

@@ -13,10 +13,11 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PICTURES = {
     "01_kols_of_a_therapeutic_area.ipynb": ["area_network.png", "area_tiers.png"],
-    "02_krm_manager_view_of_one_kol.ipynb": ["kol_contact_timeline.png",
-                                             "spend_by_department.png"],
-    "03_kpis_by_department_and_segment.ipynb": ["kpis_department_segment.png",
-                                                "field_kpis_by_department.png"],
+    "02_krm_manager_view_of_one_kol.ipynb": ["kol_contact_timeline.png", "spend_by_department.png"],
+    "03_kpis_by_department_and_segment.ipynb": [
+        "kpis_department_segment.png",
+        "field_kpis_by_department.png",
+    ],
     "04_score_runs_over_time.ipynb": ["score_runs_over_time.png", "rising_stars.png"],
 }
 
@@ -45,8 +46,12 @@ def test_notebook_runs_and_draws(name: str, tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("KOLGRAPH_FIGURES", str(tmp_path))
     monkeypatch.setenv("KOLGRAPH_SAMPLES", str(NOTEBOOKS.parent / "data" / "samples"))
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    NotebookClient(notebook, timeout=900, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=900,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    ).execute()
     for picture in PICTURES[name]:
         path = tmp_path / picture
         assert path.exists(), f"{name} did not save {picture}"

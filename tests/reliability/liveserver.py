@@ -77,34 +77,76 @@ def seed_hcps(settings: Settings, n_hcps: int) -> dict[str, str]:
     """Create ``n_hcps`` bare HCPs (``npi:<NPI>``) and one key per persona; return the keys."""
     with open_store(settings) as store:
         store.apply_schema()
-        store.upsert_nodes("HCP", [
-            {"id": f"npi:{npi(i)}", "props": {"npi": npi(i), "name": f"Hcp {i}",
-                                              "city": "Springfield", "state": "IL",
-                                              "specialty": "Oncology", "influence": float(i % 100),
-                                              "source": "test", "loaded_at": "2024-01-01"}}
-            for i in range(n_hcps)])
-        personas = {"crm": ("crm_integration", "sales"), "rep": ("field", "sales"),
-                    "compliance": ("compliance", "compliance"), "admin": ("admin", "sales")}
-        return {name: keys.create_key(store, role, dept, label=name)[0]
-                for name, (role, dept) in personas.items()}
+        store.upsert_nodes(
+            "HCP",
+            [
+                {
+                    "id": f"npi:{npi(i)}",
+                    "props": {
+                        "npi": npi(i),
+                        "name": f"Hcp {i}",
+                        "city": "Springfield",
+                        "state": "IL",
+                        "specialty": "Oncology",
+                        "influence": float(i % 100),
+                        "source": "test",
+                        "loaded_at": "2024-01-01",
+                    },
+                }
+                for i in range(n_hcps)
+            ],
+        )
+        personas = {
+            "crm": ("crm_integration", "sales"),
+            "rep": ("field", "sales"),
+            "compliance": ("compliance", "compliance"),
+            "admin": ("admin", "sales"),
+        }
+        return {
+            name: keys.create_key(store, role, dept, label=name)[0]
+            for name, (role, dept) in personas.items()
+        }
 
 
 @contextmanager
-def live_api(data_dir: Path, *, appendfsync: str = "always", n_hcps: int = 50,
-             workers_env: dict[str, str] | None = None) -> Iterator[LiveApi]:
+def live_api(
+    data_dir: Path,
+    *,
+    appendfsync: str = "always",
+    n_hcps: int = 50,
+    workers_env: dict[str, str] | None = None,
+) -> Iterator[LiveApi]:
     """Start the store and ``uvicorn kolgraph.api.app:create_app`` on 127.0.0.1; stop both after."""
     settings = Settings(data_dir=data_dir, appendfsync=appendfsync)  # type: ignore[arg-type]
     api_keys = seed_hcps(settings, n_hcps)
     port = free_port()
     log = data_dir / "uvicorn.log"
-    env = {**os.environ, "KOLGRAPH_DATA_DIR": str(data_dir), "KOLGRAPH_APPENDFSYNC": appendfsync,
-           **(workers_env or {})}
+    env = {
+        **os.environ,
+        "KOLGRAPH_DATA_DIR": str(data_dir),
+        "KOLGRAPH_APPENDFSYNC": appendfsync,
+        **(workers_env or {}),
+    }
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "kolgraph.api.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-             "--no-access-log"],
-            stdout=out, stderr=subprocess.STDOUT, env=env)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "kolgraph.api.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -129,8 +171,15 @@ def live_api(data_dir: Path, *, appendfsync: str = "always", n_hcps: int = 50,
         EmbeddedFalkorDB(data_dir).stop()
 
 
-def engagement(crm_id: str, hcp: int, *, department: str = "sales", day: int = 1,
-               **extra: object) -> dict[str, object]:
+def engagement(
+    crm_id: str, hcp: int, *, department: str = "sales", day: int = 1, **extra: object
+) -> dict[str, object]:
     """One engagement body for ``POST /engagements``."""
-    return {"crm_id": crm_id, "npi": npi(hcp), "department": department, "type": "visit",
-            "date": f"2024-03-{day:02d}", **extra}
+    return {
+        "crm_id": crm_id,
+        "npi": npi(hcp),
+        "department": department,
+        "type": "visit",
+        "date": f"2024-03-{day:02d}",
+        **extra,
+    }

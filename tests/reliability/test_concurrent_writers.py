@@ -29,14 +29,14 @@ def _shared(i: int) -> dict[str, object]:
     return engagement(f"shared-{i}", i % N_HCPS, day=1 + i % 28, notes=f"note {i}", cost=10.0 + i)
 
 
-def _client(url: str, key: str, n: int, acked: set[str], errors: list[str],
-            lock: threading.Lock) -> None:
+def _client(
+    url: str, key: str, n: int, acked: set[str], errors: list[str], lock: threading.Lock
+) -> None:
     rng = random.Random(n)
     with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=120) as client:
         for round_ in range(ROUNDS):
             items = [_shared(i) for i in rng.sample(range(SHARED), 40)]
-            items += [engagement(f"own-{n}-{round_}-{k}", rng.randrange(N_HCPS))
-                      for k in range(10)]
+            items += [engagement(f"own-{n}-{round_}-{k}", rng.randrange(N_HCPS)) for k in range(10)]
             r = client.post("/engagements/bulk", json={"engagements": items})
             with lock:
                 if r.status_code == 200:
@@ -52,12 +52,14 @@ def _graph_facts(api) -> dict[str, object]:  # noqa: ANN001
             "OPTIONAL MATCH (e)-[w:WITH_HCP]->(h:HCP) "
             "WITH e, count(w) AS hcps, collect(h.npi) AS npis "
             "OPTIONAL MATCH (e)-[o:OWNED_BY]->(:Department) "
-            "RETURN e.crm_id AS crm_id, e.cost AS cost, hcps, npis, count(o) AS owners", {})
+            "RETURN e.crm_id AS crm_id, e.cost AS cost, hcps, npis, count(o) AS owners",
+            {},
+        )
         departments = store.execute("MATCH (d:Department) RETURN d.id AS id", {})
         audit = store.execute(
-            "MATCH (a:AuditEvent {action: 'engagement.record'}) RETURN count(a) AS n", {})
-    return {"rows": rows, "departments": [d["id"] for d in departments],
-            "audit": audit[0]["n"]}
+            "MATCH (a:AuditEvent {action: 'engagement.record'}) RETURN count(a) AS n", {}
+        )
+    return {"rows": rows, "departments": [d["id"] for d in departments], "audit": audit[0]["n"]}
 
 
 def test_overlapping_batches_store_each_engagement_once(tmp_path: Path) -> None:
@@ -65,9 +67,12 @@ def test_overlapping_batches_store_each_engagement_once(tmp_path: Path) -> None:
         acked: set[str] = set()
         errors: list[str] = []
         lock = threading.Lock()
-        threads = [threading.Thread(target=_client, args=(api.url, api.keys["crm"], n, acked,
-                                                          errors, lock))
-                   for n in range(CLIENTS)]
+        threads = [
+            threading.Thread(
+                target=_client, args=(api.url, api.keys["crm"], n, acked, errors, lock)
+            )
+            for n in range(CLIENTS)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -75,8 +80,10 @@ def test_overlapping_batches_store_each_engagement_once(tmp_path: Path) -> None:
         facts = _graph_facts(api)
     assert errors == []
     stored = [r["crm_id"] for r in facts["rows"]]
-    print(f"writers: {CLIENTS} clients x {ROUNDS} batches of 50, {len(acked)} distinct ids "
-          f"acknowledged, {len(stored)} stored")
+    print(
+        f"writers: {CLIENTS} clients x {ROUNDS} batches of 50, {len(acked)} distinct ids "
+        f"acknowledged, {len(stored)} stored"
+    )
     assert len(stored) == len(set(stored)), "an engagement was stored twice"
     assert set(stored) == acked, "acknowledged writes are missing or extra ones appeared"
     assert all(r["hcps"] == 1 and r["owners"] == 1 for r in facts["rows"])
@@ -94,8 +101,9 @@ def test_racing_clients_cannot_attach_one_engagement_to_two_hcps(tmp_path: Path)
         barrier = threading.Barrier(CLIENTS)
 
         def post(n: int) -> None:
-            with httpx.Client(base_url=api.url, headers={"X-API-Key": api.keys["crm"]},
-                              timeout=120) as client:
+            with httpx.Client(
+                base_url=api.url, headers={"X-API-Key": api.keys["crm"]}, timeout=120
+            ) as client:
                 for i in range(20):
                     barrier.wait()
                     r = client.post("/engagements", json=engagement(f"race-{i}", n))

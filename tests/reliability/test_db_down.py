@@ -29,8 +29,12 @@ def test_api_answers_503_while_the_database_is_down_and_recovers(tmp_path: Path)
     with live_api(data_dir, n_hcps=5) as api:
         headers = {"X-API-Key": api.keys["crm"]}
         with httpx.Client(base_url=api.url, timeout=60) as client:
-            assert client.post("/engagements", json=engagement("before-1", 1),
-                               headers=headers).status_code == 201
+            assert (
+                client.post(
+                    "/engagements", json=engagement("before-1", 1), headers=headers
+                ).status_code
+                == 201
+            )
             api.kill_database()
             _break_store(data_dir)
             for method, path, body in [
@@ -52,6 +56,10 @@ def test_api_answers_503_while_the_database_is_down_and_recovers(tmp_path: Path)
             r = client.post("/engagements", json=engagement("after-1", 1), headers=headers)
             assert r.status_code == 201, r.text
             assert client.get("/ready").json()["ready"] is True
-            ids = {e["crm_id"] for e in client.get(
-                "/hcps/npi:1000000001/engagements", headers=headers).json()["items"]}
+            ids = {
+                e["crm_id"]
+                for e in client.get("/hcps/npi:1000000001/engagements", headers=headers).json()[
+                    "items"
+                ]
+            }
             assert ids == {"before-1", "after-1"}

@@ -40,8 +40,9 @@ def test_store_statement_times_out_on_a_stopped_server(tmp_path: Path) -> None:
 
 
 def test_api_answers_503_while_the_database_hangs_and_recovers(tmp_path: Path) -> None:
-    with live_api(tmp_path / "kg", n_hcps=3,
-                  workers_env={"KOLGRAPH_API_QUERY_TIMEOUT": "1"}) as api:
+    with live_api(
+        tmp_path / "kg", n_hcps=3, workers_env={"KOLGRAPH_API_QUERY_TIMEOUT": "1"}
+    ) as api:
         headers = {"X-API-Key": api.keys["rep"]}
         path = f"/hcps/lookup?npi={npi(1)}"
         with httpx.Client(base_url=api.url, timeout=60) as client:

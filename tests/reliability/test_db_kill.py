@@ -25,8 +25,9 @@ CLIENTS = int(os.environ.get("KOLGRAPH_DBKILL_CLIENTS", "6"))
 N_HCPS = 40
 
 
-def _writer(url: str, key: str, name: str, stop: threading.Event, acked: list[str],
-            failures: dict[str, int]) -> None:
+def _writer(
+    url: str, key: str, name: str, stop: threading.Event, acked: list[str], failures: dict[str, int]
+) -> None:
     with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=60) as client:
         i = 0
         while not stop.is_set():
@@ -43,16 +44,20 @@ def _writer(url: str, key: str, name: str, stop: threading.Event, acked: list[st
                 failures[str(r.status_code)] = failures.get(str(r.status_code), 0) + 1
 
 
-def run_kill_trial(data_dir: Path, *, appendfsync: str, kills: int, clients: int,
-                   interval: float = 1.5) -> dict[str, object]:
+def run_kill_trial(
+    data_dir: Path, *, appendfsync: str, kills: int, clients: int, interval: float = 1.5
+) -> dict[str, object]:
     """Write with ``clients`` threads, SIGKILL the database ``kills`` times; return the figures."""
     with live_api(data_dir, appendfsync=appendfsync, n_hcps=N_HCPS) as api:
         stop = threading.Event()
         acked: list[list[str]] = [[] for _ in range(clients)]
         failures: dict[str, int] = {}
-        threads = [threading.Thread(target=_writer, args=(api.url, api.keys["crm"], f"w{n}", stop,
-                                                          acked[n], failures))
-                   for n in range(clients)]
+        threads = [
+            threading.Thread(
+                target=_writer, args=(api.url, api.keys["crm"], f"w{n}", stop, acked[n], failures)
+            )
+            for n in range(clients)
+        ]
         for t in threads:
             t.start()
         for _ in range(kills):
@@ -66,14 +71,19 @@ def run_kill_trial(data_dir: Path, *, appendfsync: str, kills: int, clients: int
         with open_store(api.settings) as store:
             rows = store.execute("MATCH (e:Engagement) RETURN e.crm_id AS crm_id", {})
             dangling = store.execute(
-                "MATCH (e:Engagement) WHERE NOT (e)-[:WITH_HCP]->(:HCP) RETURN count(e) AS n", {})
+                "MATCH (e:Engagement) WHERE NOT (e)-[:WITH_HCP]->(:HCP) RETURN count(e) AS n", {}
+            )
         stored = [r["crm_id"] for r in rows]
         all_acked = [c for group in acked for c in group]
-        return {"acked": len(all_acked), "stored": len(stored),
-                "lost": sorted(set(all_acked) - set(stored)),
-                "duplicates": len(stored) - len(set(stored)),
-                "dangling": dangling[0]["n"], "failures": failures,
-                "acked_per_kill": len(all_acked) / max(kills, 1)}
+        return {
+            "acked": len(all_acked),
+            "stored": len(stored),
+            "lost": sorted(set(all_acked) - set(stored)),
+            "duplicates": len(stored) - len(set(stored)),
+            "dangling": dangling[0]["n"],
+            "failures": failures,
+            "acked_per_kill": len(all_acked) / max(kills, 1),
+        }
 
 
 @pytest.mark.slow

@@ -36,9 +36,23 @@ def _write_referrals(path: Path, rows: int, seed: int = 11) -> None:
 
 def _ingest(data_dir: Path, path: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "kolgraph.cli", "ingest", "referrals", str(path),
-         "--data-dir", str(data_dir), "--batch-size", "500", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "kolgraph.cli",
+            "ingest",
+            "referrals",
+            str(path),
+            "--data-dir",
+            str(data_dir),
+            "--batch-size",
+            "500",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _counts(data_dir: Path) -> dict:
@@ -72,8 +86,9 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory, referral_file: Path) -> 
 
 
 @pytest.mark.slow
-def test_killed_runs_resume_to_the_clean_counts(tmp_path: Path, referral_file: Path,
-                                                clean_run: tuple[dict, dict]) -> None:
+def test_killed_runs_resume_to_the_clean_counts(
+    tmp_path: Path, referral_file: Path, clean_run: tuple[dict, dict]
+) -> None:
     clean_summary, clean_counts = clean_run
     assert clean_summary["read"] == ROWS
     assert clean_summary["rejected"] == len(range(0, ROWS, 997))
@@ -103,8 +118,10 @@ def test_killed_runs_resume_to_the_clean_counts(tmp_path: Path, referral_file: P
                 victim.kill()
                 victim.wait()
             EmbeddedFalkorDB(data_dir).stop()
-    print(f"ingest-kill: {TRIALS} trials, {resumed_somewhere} resumed mid-file, "
-          f"clean run {clean_summary['wall_seconds']:.1f} s")
+    print(
+        f"ingest-kill: {TRIALS} trials, {resumed_somewhere} resumed mid-file, "
+        f"clean run {clean_summary['wall_seconds']:.1f} s"
+    )
     # Every trial must end at the clean counts wherever its kill landed; a kill before the
     # first checkpoint or after the end is a valid trial that exercises no resume, so only
     # one mid-file resume is required (on a loaded machine many kills land early).

@@ -47,9 +47,17 @@ def test_matrix_equals_pair_features_on_gold_records(tmp_path):
     assert expected[:, FEATURES.index("shared_coauthors")].max() > 0
     assert expected[:, FEATURES.index("text_similarity")].max() > 0
     # and so does the record evidence: every similarity takes values in (0, 1]
-    for name in ("record_affiliation_similarity", "chemical_similarity", "mesh_similarity",
-                 "journal_similarity", "abstract_similarity", "lsa_similarity",
-                 "journal_title_similarity", "shared_references", "coauthor_fullname_shared"):
+    for name in (
+        "record_affiliation_similarity",
+        "chemical_similarity",
+        "mesh_similarity",
+        "journal_similarity",
+        "abstract_similarity",
+        "lsa_similarity",
+        "journal_title_similarity",
+        "shared_references",
+        "coauthor_fullname_shared",
+    ):
         assert expected[:, FEATURES.index(name)].max() > 0, name
     assert expected[:, FEATURES.index("record_affiliation_missing")].min() == 0
     assert expected[:, FEATURES.index("references_missing")].min() == 0
@@ -75,14 +83,19 @@ def test_record_affiliations_shared_or_not_score_as_one_pair_at_a_time():
         "d": ("--",),
         "e": ("Karolinska Institutet, Stockholm, Sweden",),
     }
-    profiles = {k: Profile(k, "lee", ("ann",), record=RecordEvidence(pmid=str(i), affiliations=v))
-                for i, (k, v) in enumerate(lists.items())}
-    pairs = [(profiles[x], profiles[y]) for x, y in
-             ("ab", "ac", "ad", "ae", "bc", "cd", "de", "ba", "ca")]
+    profiles = {
+        k: Profile(k, "lee", ("ann",), record=RecordEvidence(pmid=str(i), affiliations=v))
+        for i, (k, v) in enumerate(lists.items())
+    }
+    pairs = [
+        (profiles[x], profiles[y])
+        for x, y in ("ab", "ac", "ad", "ae", "bc", "cd", "de", "ba", "ca")
+    ]
     got = pair_feature_matrix(pairs, model.idf, model.vocabulary)
     column = FEATURES.index("record_affiliation_similarity")
-    expected = [model.idf.best_similarity(a.record.affiliations, b.record.affiliations)
-                for a, b in pairs]
+    expected = [
+        model.idf.best_similarity(a.record.affiliations, b.record.affiliations) for a, b in pairs
+    ]
     assert np.allclose(got[:, column], expected, rtol=0, atol=1e-9)
     assert got[0, column] == 1.0  # a and b share the Iowa text
     assert got[2, column] == 0.0  # a and d share only "--", which has no 3-gram

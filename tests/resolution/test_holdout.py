@@ -11,8 +11,10 @@ PAIRS = SAMPLES / "author-disambiguation" / "pairs_train.csv"
 
 def _keyed() -> list[tuple[str, str]]:
     pairs, _ = read_pairs(PAIRS)
-    return [(f"{p.pmid1}:{p.family1}:{p.initials1}", f"{p.pmid2}:{p.family2}:{p.initials2}")
-            for p in pairs]
+    return [
+        (f"{p.pmid1}:{p.family1}:{p.initials1}", f"{p.pmid2}:{p.family2}:{p.initials2}")
+        for p in pairs
+    ]
 
 
 def test_the_split_is_fixed_and_shares_no_mention() -> None:

@@ -23,8 +23,11 @@ FAMILY = "Vondrakovitz"
 
 
 def _renamed_records(path: Path, family: str) -> Path:
-    articles = [a for a in etree.parse(str(SAMPLE)).getroot().iter("PubmedArticle")
-                if a.findtext("MedlineCitation/PMID") in PMIDS]
+    articles = [
+        a
+        for a in etree.parse(str(SAMPLE)).getroot().iter("PubmedArticle")
+        if a.findtext("MedlineCitation/PMID") in PMIDS
+    ]
     assert len(articles) == 2
     out = []
     for article in articles:
@@ -71,7 +74,8 @@ def test_real_records_with_an_unseen_surname_stay_two_hcps(store, tmp_path):
     rows = store.execute(
         "MATCH (m:Mention)-[:RESOLVED_TO]->(h:HCP) WHERE m.family = $family "
         "RETURN h.id AS hcp, m.match_method AS method, m.review_candidate AS candidate",
-        {"family": FAMILY})
+        {"family": FAMILY},
+    )
     assert len(rows) == 2
     assert len({r["hcp"] for r in rows}) == 2
     assert sorted(r["method"] or "" for r in rows) == ["new", "review"]

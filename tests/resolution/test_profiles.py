@@ -36,8 +36,9 @@ def test_coauthor_counts_leave_each_person_out(own_a, keys_a, own_b, keys_b):
 
 def test_authors_of_one_record_share_its_sets(tmp_path):
     with RejectLog(tmp_path / "rejects.jsonl", source="pubmed", file=SAMPLE.name) as rejects:
-        papers = [r.value for r in PubmedLoader().records(SAMPLE, rejects)
-                  if isinstance(r.value, Paper)]
+        papers = [
+            r.value for r in PubmedLoader().records(SAMPLE, rejects) if isinstance(r.value, Paper)
+        ]
     paper = max(papers, key=lambda p: len(p.authors))
     profiles = [Profile.from_mention(m) for _, m in paper_mentions(paper) if m]
     assert len(profiles) > 3
@@ -68,19 +69,35 @@ def test_stored_profile_compares_as_the_fresh_one(tmp_path):
     included) scores every pair as the profile built from the incoming mention."""
     model = default_model()
     with RejectLog(tmp_path / "rejects.jsonl", source="pubmed", file=SAMPLE.name) as rejects:
-        papers = [r.value for r in PubmedLoader().records(SAMPLE, rejects)
-                  if isinstance(r.value, Paper)]
+        papers = [
+            r.value for r in PubmedLoader().records(SAMPLE, rejects) if isinstance(r.value, Paper)
+        ]
     mentions = [m for p in papers for _, m in paper_mentions(p) if m][:40]
     fresh = [Profile.from_mention(m) for m in mentions]
-    stored = [Profile.from_properties(m.id, {
-        "family": m.family, "given": m.given, "name_key": m.key, "coauthors": list(m.coauthors),
-        "affiliations": m.affiliations, "topics": m.topics, "words": m.words,
-        "journal": m.journal, "year": m.year, "language": m.language, "position": m.position,
-    }) for m in mentions]
+    stored = [
+        Profile.from_properties(
+            m.id,
+            {
+                "family": m.family,
+                "given": m.given,
+                "name_key": m.key,
+                "coauthors": list(m.coauthors),
+                "affiliations": m.affiliations,
+                "topics": m.topics,
+                "words": m.words,
+                "journal": m.journal,
+                "year": m.year,
+                "language": m.language,
+                "position": m.position,
+            },
+        )
+        for m in mentions
+    ]
     for f, s in zip(fresh, stored, strict=True):
         assert s.coauthors == f.coauthors and s.own_key == f.own_key
     no_record = [Profile.from_mention(m.model_copy(update={"record": None})) for m in mentions]
     for i in range(1, len(mentions)):
-        assert (pair_features(stored[0], stored[i], model.idf, model.vocabulary)
-                == pair_features(no_record[0], no_record[i], model.idf, model.vocabulary))
+        assert pair_features(stored[0], stored[i], model.idf, model.vocabulary) == pair_features(
+            no_record[0], no_record[i], model.idf, model.vocabulary
+        )
     assert isinstance(fresh[0].record, RecordEvidence)

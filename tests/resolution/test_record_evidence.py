@@ -41,8 +41,9 @@ def _gold_subset(path: Path, every: int = 20, max_authors: int = 40) -> Path:
             if n % every == 0 and len(authors) <= max_authors:
                 kept.append(etree.tostring(element))
             element.clear()
-    path.write_bytes(b"<?xml version='1.0'?>\n<PubmedArticleSet>" + b"".join(kept)
-                     + b"</PubmedArticleSet>")
+    path.write_bytes(
+        b"<?xml version='1.0'?>\n<PubmedArticleSet>" + b"".join(kept) + b"</PubmedArticleSet>"
+    )
     return path
 
 
@@ -61,12 +62,21 @@ def test_stored_mentions_give_the_features_of_fresh_ones(store, tmp_path):
     path = _gold_subset(tmp_path / "gold_subset.xml")
     run_ingest(store, PubmedLoader(), path, rejects_dir=tmp_path / "rejects")
     fresh = _fresh_profiles(path, tmp_path)
-    keys = sorted({k for k in (r["props"].get("name_key") for r in store.run(
-        "mentions_of_source", {"label": "Mention"}, source="pubmed")) if k})
+    keys = sorted(
+        {
+            k
+            for k in (
+                r["props"].get("name_key")
+                for r in store.run("mentions_of_source", {"label": "Mention"}, source="pubmed")
+            )
+            if k
+        }
+    )
     stored: dict[str, Profile] = {}
     for start in range(0, len(keys), 500):
-        for row in store.run("mentions_in_blocks", _MENTION, keys=keys[start:start + 500],
-                             per_hcp=1_000):
+        for row in store.run(
+            "mentions_in_blocks", _MENTION, keys=keys[start : start + 500], per_hcp=1_000
+        ):
             stored[row["mention_id"]] = Profile.from_properties(row["mention_id"], row["props"])
     assert set(stored) == set(fresh)
     for mention_id, profile in stored.items():
@@ -77,12 +87,14 @@ def test_stored_mentions_give_the_features_of_fresh_ones(store, tmp_path):
     assert any(r.chemicals for r in records) and any(len(r.affiliations) > 1 for r in records)
     # every pair among a sample: stored and fresh profiles give the same features
     ids = sorted(stored)[::3]
-    pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:i + 25]]
+    pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 : i + 25]]
     model = default_model()
-    got = pair_feature_matrix([(stored[a], stored[b]) for a, b in pairs], model.idf,
-                              model.vocabulary)
-    want = pair_feature_matrix([(fresh[a], fresh[b]) for a, b in pairs], model.idf,
-                               model.vocabulary)
+    got = pair_feature_matrix(
+        [(stored[a], stored[b]) for a, b in pairs], model.idf, model.vocabulary
+    )
+    want = pair_feature_matrix(
+        [(fresh[a], fresh[b]) for a, b in pairs], model.idf, model.vocabulary
+    )
     assert np.array_equal(got, want)
     column = dict(zip(FEATURES, got.T, strict=True))
     assert column["record_affiliation_similarity"].max() > 0.3
@@ -91,28 +103,57 @@ def test_stored_mentions_give_the_features_of_fresh_ones(store, tmp_path):
 
 
 def test_a_mention_outside_publications_has_no_record_evidence():
-    profile = Profile.from_properties("mention:crm:1:1", {"family": "Lee", "given": "Ann",
-                                                          "name_key": "lee a"})
+    profile = Profile.from_properties(
+        "mention:crm:1:1", {"family": "Lee", "given": "Ann", "name_key": "lee a"}
+    )
     assert profile.record is NO_RECORD and profile.position == 0
     row = pair_features(profile, profile, default_model().idf, default_model().vocabulary)
-    extra = dict(zip(EXTRA_FEATURES, row[len(FEATURES) - len(EXTRA_FEATURES):], strict=True))
+    extra = dict(zip(EXTRA_FEATURES, row[len(FEATURES) - len(EXTRA_FEATURES) :], strict=True))
     assert extra["references_missing"] == extra["grants_missing"] == 1.0
     assert extra["record_affiliation_missing"] == 1.0
     assert extra["lsa_similarity"] == extra["mesh_similarity"] == 0.0
 
 
 def test_evidence_features_by_hand():
-    stats = CorpusStats(mesh=IdfTable({"D1": 1, "D2": 50}, 100),
-                        journal_mesh={"J1": {"D1": 3}, "J2": {"D1": 1, "D2": 4}, "J3": {"D2": 2}})
-    a = RecordEvidence(pmid="10", references=frozenset({"20", "30"}), mesh=frozenset({"D1"}),
-                       nlm_journal_id="J1", fullnames=frozenset({"lee ann", "wu xi"}),
-                       n_authors=3, agencies=frozenset({"nci nih hhs"}))
-    b = RecordEvidence(pmid="20", references=frozenset({"30"}), mesh=frozenset({"D1", "D2"}),
-                       nlm_journal_id="J3", fullnames=frozenset({"lee ann", "wu xi"}),
-                       n_authors=5, agencies=frozenset({"nci nih hhs", "nhlbi nih hhs"}))
-    f = dict(zip(EXTRA_FEATURES, extra_pair_features(
-        a, b, stats, position_a=3, position_b=5, year_a=2001, year_b=None,
-        own_a="lee ann", own_b="lee ann"), strict=True))
+    stats = CorpusStats(
+        mesh=IdfTable({"D1": 1, "D2": 50}, 100),
+        journal_mesh={"J1": {"D1": 3}, "J2": {"D1": 1, "D2": 4}, "J3": {"D2": 2}},
+    )
+    a = RecordEvidence(
+        pmid="10",
+        references=frozenset({"20", "30"}),
+        mesh=frozenset({"D1"}),
+        nlm_journal_id="J1",
+        fullnames=frozenset({"lee ann", "wu xi"}),
+        n_authors=3,
+        agencies=frozenset({"nci nih hhs"}),
+    )
+    b = RecordEvidence(
+        pmid="20",
+        references=frozenset({"30"}),
+        mesh=frozenset({"D1", "D2"}),
+        nlm_journal_id="J3",
+        fullnames=frozenset({"lee ann", "wu xi"}),
+        n_authors=5,
+        agencies=frozenset({"nci nih hhs", "nhlbi nih hhs"}),
+    )
+    f = dict(
+        zip(
+            EXTRA_FEATURES,
+            extra_pair_features(
+                a,
+                b,
+                stats,
+                position_a=3,
+                position_b=5,
+                year_a=2001,
+                year_b=None,
+                own_a="lee ann",
+                own_b="lee ann",
+            ),
+            strict=True,
+        )
+    )
     assert f["self_citation"] == 1.0  # a cites b's PMID
     assert f["shared_references"] == np.log1p(1) and f["reference_jaccard"] == 0.5
     assert f["agency_jaccard"] == 0.5 and f["grants_missing"] == 1.0

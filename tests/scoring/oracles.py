@@ -34,11 +34,13 @@ def old_coauthorship_graph(
         papers[["pub", "hcp", "position_weight"]], on="pub", suffixes=("", "_b")
     )
     pairs = pairs[pairs["hcp"] < pairs["hcp_b"]]
-    share = (1.0 / (pairs["n_authors"] - 1.0).clip(lower=1.0)
-             if params.coauthor_ties == "newman" else 1.0)
+    share = (
+        1.0 / (pairs["n_authors"] - 1.0).clip(lower=1.0)
+        if params.coauthor_ties == "newman"
+        else 1.0
+    )
     pairs = pairs.assign(
-        w=pairs["recency"] * (pairs["position_weight"] + pairs["position_weight_b"]) / 2.0
-        * share
+        w=pairs["recency"] * (pairs["position_weight"] + pairs["position_weight_b"]) / 2.0 * share
     )
     pairs = pairs.sort_values(["hcp", "hcp_b", "year", "pub"], ascending=[True, True, False, True])
     for (u, v), group in pairs.groupby(["hcp", "hcp_b"], sort=True):

@@ -73,25 +73,38 @@ def test_shipped_manufacturer_list_is_what_the_script_writes(tmp_path: Path) -> 
 
 
 def test_eligibility_reasons_and_industry_overrides() -> None:
-    people = pd.DataFrame([
-        {"id": "npi", "npi": "1234567893", "specialty": "Cardiology"},
-        {"id": "moved"}, {"id": "industry"}, {"id": "engineer"}, {"id": "practice",
-                                                                   "npi": "1999999999"},
-    ])
-    affs = pd.DataFrame([
-        {"hcp": "moved", "name": "Pfizer Inc, New York", "year": 2015},
-        {"hcp": "moved", "name": "Department of Oncology, Mayo Clinic", "year": 2021},
-        {"hcp": "industry", "name": "Department of Oncology, Mayo Clinic", "year": 2015},
-        {"hcp": "industry", "name": "Genentech, South San Francisco", "year": 2021},
-        {"hcp": "engineer", "name": "Department of Physics, MIT", "year": 2021},
-        {"hcp": "practice", "name": "Smith Family Care LLC", "year": 2021},
-    ])
+    people = pd.DataFrame(
+        [
+            {"id": "npi", "npi": "1234567893", "specialty": "Cardiology"},
+            {"id": "moved"},
+            {"id": "industry"},
+            {"id": "engineer"},
+            {"id": "practice", "npi": "1999999999"},
+        ]
+    )
+    affs = pd.DataFrame(
+        [
+            {"hcp": "moved", "name": "Pfizer Inc, New York", "year": 2015},
+            {"hcp": "moved", "name": "Department of Oncology, Mayo Clinic", "year": 2021},
+            {"hcp": "industry", "name": "Department of Oncology, Mayo Clinic", "year": 2015},
+            {"hcp": "industry", "name": "Genentech, South San Francisco", "year": 2021},
+            {"hcp": "engineer", "name": "Department of Physics, MIT", "year": 2021},
+            {"hcp": "practice", "name": "Smith Family Care LLC", "year": 2021},
+        ]
+    )
     none = pd.DataFrame(columns=["hcp"])
     trials = pd.DataFrame([{"hcp": "engineer", "trials": 0, "roles": []}]).iloc[:0]
-    frame = eligibility_frame(["npi", "moved", "industry", "engineer", "practice"],
-                              Eligibility(people, affs, none, trials, none))
-    assert frame["eligible"].to_dict() == {"npi": True, "moved": True, "industry": False,
-                                           "engineer": False, "practice": True}
+    frame = eligibility_frame(
+        ["npi", "moved", "industry", "engineer", "practice"],
+        Eligibility(people, affs, none, trials, none),
+    )
+    assert frame["eligible"].to_dict() == {
+        "npi": True,
+        "moved": True,
+        "industry": False,
+        "engineer": False,
+        "practice": True,
+    }
     assert frame.loc["npi", "eligibility_reason"] == "NPI 1234567893; specialty Cardiology"
     assert frame.loc["industry", "eligibility_reason"].startswith("industry: manufacturer")
     assert frame.loc["engineer", "eligibility_reason"].startswith("no HCP evidence")
@@ -106,8 +119,9 @@ def test_percentile_tiers_mean_the_same_at_any_size(n: int) -> None:
     order = np.lexsort((index.to_numpy(), -influence.to_numpy()))
     rank = pd.Series(np.empty(n), index=index)
     rank.iloc[order] = np.arange(1, n + 1)
-    tiers = tier_frame(rank, pd.Series(np.nan, index=index), pd.Series(0.5, index=index),
-                       ScoringParams())
+    tiers = tier_frame(
+        rank, pd.Series(np.nan, index=index), pd.Series(0.5, index=index), ScoringParams()
+    )
     frame = tiers.assign(influence=influence)
     counts = tier_counts(frame, ScoringParams())
     share = counts["tiers"]["strategic"] / n
@@ -133,14 +147,17 @@ def real_samples(tmp_path_factory: pytest.TempPathFactory):
         for source, relative in REAL:
             loader = loader_for(source)
             loader.configure(settings)
-            summary = run_ingest(store, loader, SAMPLES / relative,
-                                 rejects_dir=path / "rejects")
+            summary = run_ingest(store, loader, SAMPLES / relative, rejects_dir=path / "rejects")
             assert summary.loaded > 0, relative
         result = score_hcps(store)
         write_run(store, result)
     yield path, result
-    subprocess.run([sys.executable, "-m", "kolgraph.cli", "stop", "--data-dir", str(path)],
-                   capture_output=True, timeout=120, env=dict(os.environ))
+    subprocess.run(
+        [sys.executable, "-m", "kolgraph.cli", "stop", "--data-dir", str(path)],
+        capture_output=True,
+        timeout=120,
+        env=dict(os.environ),
+    )
 
 
 def test_top_20_of_the_real_samples_are_clinicians(real_samples) -> None:
@@ -175,24 +192,63 @@ def test_include_non_hcp_ranks_everyone(real_samples) -> None:
     assert result.info["tiering"]["ranked"] < len(everyone.frame)
 
 
-def test_export_and_score_json_carry_eligibility_and_tier_counts(real_samples,
-                                                                 tmp_path: Path) -> None:
+def test_export_and_score_json_carry_eligibility_and_tier_counts(
+    real_samples, tmp_path: Path
+) -> None:
     path, _ = real_samples
     with open_store(Settings(data_dir=path)) as store:
         frame = hcp_frame(store)
-    for column in ("specialty", "institution", "city", "state", "country", "eligible",
-                   "industry", "eligibility_reason", "influence_percentile"):
+    for column in (
+        "specialty",
+        "institution",
+        "city",
+        "state",
+        "country",
+        "eligible",
+        "industry",
+        "eligibility_reason",
+        "influence_percentile",
+    ):
         assert column in frame.columns
     out = tmp_path / "hcps.csv"
-    done = subprocess.run([sys.executable, "-m", "kolgraph.cli", "export", "hcps", "-o", str(out),
-                           "--data-dir", str(path)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kolgraph.cli",
+            "export",
+            "hcps",
+            "-o",
+            str(out),
+            "--data-dir",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     exported = pd.read_csv(out)
-    assert {"specialty", "institution", "city", "state", "country", "eligible",
-            "industry"} <= set(exported.columns)
+    assert {"specialty", "institution", "city", "state", "country", "eligible", "industry"} <= set(
+        exported.columns
+    )
     assert exported.loc[exported["industry"] == True, "eligible"].eq(False).all()  # noqa: E712
-    done = subprocess.run([sys.executable, "-m", "kolgraph.cli", "score", "--json", "--top", "3",
-                           "--data-dir", str(path)], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kolgraph.cli",
+            "score",
+            "--json",
+            "--top",
+            "3",
+            "--data-dir",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     run = json.loads(done.stdout)
     assert set(run["tier_counts"]) == {"strategic", "potential", "basic"}
@@ -219,7 +275,8 @@ def test_profile_finder_and_speakers_follow_eligibility(real_samples) -> None:
         assert found and all(h.get("eligible", True) for h in found)
         everyone, _ = search_hcps(store, viewer, HcpFilters(include_non_hcp=True), limit=200)
         assert any(h.get("eligible") is False for h in everyone)
-        ranked = speaker_candidates(store, until=date(2024, 12, 31), years=10, min_expertise=0.0,
-                                    limit=10_000)
+        ranked = speaker_candidates(
+            store, until=date(2024, 12, 31), years=10, min_expertise=0.0, limit=10_000
+        )
         proposed = {c["id"] for c in ranked["candidates"]}
         assert proposed and proposed <= set(frame.index[frame["eligible"]])

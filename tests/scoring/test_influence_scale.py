@@ -33,21 +33,28 @@ def _with_robust_scaler(values, quantiles, saturation):
 
 
 # Component values are 0 or at least 1e-6; on subnormal values the former form gave NaN.
-values = arrays(np.float64, st.integers(1, 60),
-                elements=st.one_of(st.just(0.0), st.floats(1e-6, 1e6)))
+values = arrays(
+    np.float64, st.integers(1, 60), elements=st.one_of(st.just(0.0), st.floats(1e-6, 1e6))
+)
 
 
-@given(values, st.sampled_from([(5.0, 95.0), (10.0, 90.0), (25.0, 75.0)]),
-       st.floats(0.5, 0.99))
+@given(values, st.sampled_from([(5.0, 95.0), (10.0, 90.0), (25.0, 75.0)]), st.floats(0.5, 0.99))
 def test_same_scale_as_the_robust_scaler_form(x, quantiles, saturation) -> None:
-    np.testing.assert_allclose(robust_scale(x, quantiles, saturation),
-                               _with_robust_scaler(x, quantiles, saturation),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        robust_scale(x, quantiles, saturation),
+        _with_robust_scaler(x, quantiles, saturation),
+        rtol=1e-12,
+        atol=1e-12,
+    )
 
 
 def test_influence_does_not_import_scikit_learn() -> None:
     tree = ast.parse(Path(influence.__file__).read_text(encoding="utf-8"))
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any(name.split(".")[0] == "sklearn" for name in imported)

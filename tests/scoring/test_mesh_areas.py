@@ -29,8 +29,11 @@ TREE = ROOT / "kolgraph" / "data" / "mesh_trees.csv.gz"
 def subtree(prefix: str) -> set[str]:
     """Descriptor ids at or under ``prefix``, read straight from the shipped CSV."""
     with gzip.open(TREE, "rt", encoding="utf-8") as handle:
-        return {r["descriptor_ui"] for r in csv.DictReader(handle)
-                if r["tree_number"] == prefix or r["tree_number"].startswith(prefix + ".")}
+        return {
+            r["descriptor_ui"]
+            for r in csv.DictReader(handle)
+            if r["tree_number"] == prefix or r["tree_number"].startswith(prefix + ".")
+        }
 
 
 def pmids_under(prefix: str) -> set[str]:
@@ -51,8 +54,11 @@ def load_pubmed(store: GraphStore, rejects: Path) -> None:
 
 
 def authors_of(store: GraphStore, pmids: set[str]) -> tuple[set[str], set[str]]:
-    rows = store.execute("MATCH (h:HCP)-[:AUTHORED]->(p:Publication) WHERE p.pmid IN $pmids "
-                       "RETURN p.id AS pub, h.id AS hcp", {"pmids": sorted(pmids)})
+    rows = store.execute(
+        "MATCH (h:HCP)-[:AUTHORED]->(p:Publication) WHERE p.pmid IN $pmids "
+        "RETURN p.id AS pub, h.id AS hcp",
+        {"pmids": sorted(pmids)},
+    )
     return {r["pub"] for r in rows}, {r["hcp"] for r in rows}
 
 
@@ -99,8 +105,11 @@ def test_c04_scores_every_author_of_a_paper_under_neoplasms(store: GraphStore, t
     with pytest.raises(ScoringError, match="'Humans'.*check tag"):
         inputs.restrict(data, area="Humans")
     # check tags are never a profile's top topics
-    top = store.execute("MATCH (h:HCP)-[:AUTHORED]->(:Publication)-[:HAS_TOPIC]->"
-                      "(:Topic {id: 'mesh:D006801'}) RETURN h.id AS id LIMIT 1", {})[0]["id"]
+    top = store.execute(
+        "MATCH (h:HCP)-[:AUTHORED]->(:Publication)-[:HAS_TOPIC]->"
+        "(:Topic {id: 'mesh:D006801'}) RETURN h.id AS id LIMIT 1",
+        {},
+    )[0]["id"]
     topics = store.run("hcp_profile_bundle", id=top)[0]["top_topics"]
     assert topics and not any(is_check_tag(t["name"]) for t in topics)
 
@@ -112,16 +121,49 @@ def test_score_area_c04_json_on_pubmed(tmp_path: Path) -> None:
         load_pubmed(store, tmp_path / "rejects")
         _, hcps = authors_of(store, pmids_under("C04"))
     try:
-        done = subprocess.run([sys.executable, "-m", "kolgraph.cli", "score", "--area", "C04",
-                               "--json", "--seed", "1", "--data-dir", str(data_dir)],
-                              capture_output=True, text=True, timeout=300, env=dict(os.environ))
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kolgraph.cli",
+                "score",
+                "--area",
+                "C04",
+                "--json",
+                "--seed",
+                "1",
+                "--data-dir",
+                str(data_dir),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=dict(os.environ),
+        )
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["n_hcps"] == len(hcps)
-        bad = subprocess.run([sys.executable, "-m", "kolgraph.cli", "score", "--area", "C99",
-                              "--json", "--data-dir", str(data_dir)],
-                             capture_output=True, text=True, timeout=300, env=dict(os.environ))
+        bad = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kolgraph.cli",
+                "score",
+                "--area",
+                "C99",
+                "--json",
+                "--data-dir",
+                str(data_dir),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=dict(os.environ),
+        )
         said = bad.stdout + bad.stderr
         assert bad.returncode == 1 and "'C99'" in said and "did you mean" in said
     finally:
-        subprocess.run([sys.executable, "-m", "kolgraph.cli", "stop", "--data-dir", str(data_dir)],
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "kolgraph.cli", "stop", "--data-dir", str(data_dir)],
+            capture_output=True,
+            timeout=60,
+        )

@@ -25,6 +25,7 @@ import pytest
 # isort: off
 import kolgraph.scoring  # noqa: F401  the package first: it imports projection itself
 from kolgraph import projection
+
 # isort: on
 from kolgraph.cli.demo_cmds import DEMO_PLAN
 from kolgraph.config import Settings
@@ -74,9 +75,21 @@ def awkward_authorships() -> pd.DataFrame:
 
     def paper(pub: str, pmid: Any, year: Any, authors: list[str]) -> None:
         for i, hcp in enumerate(authors):
-            rows.append({"hcp": hcp, "pub": pub, "pmid": pmid, "doi": None, "year": year,
-                         "date": None, "position": i + 1, "role": None,
-                         "n_authors": len(authors), "cited_by": 3, "journal": None})
+            rows.append(
+                {
+                    "hcp": hcp,
+                    "pub": pub,
+                    "pmid": pmid,
+                    "doi": None,
+                    "year": year,
+                    "date": None,
+                    "position": i + 1,
+                    "role": None,
+                    "n_authors": len(authors),
+                    "cited_by": 3,
+                    "journal": None,
+                }
+            )
 
     paper("p1", "1", 2020, ["a", "b", "c"])
     paper("p2", "2", 2020, ["b", "a"])
@@ -106,8 +119,11 @@ def assert_same_ties(new: nx.Graph, old: nx.Graph) -> None:
 @pytest.mark.parametrize("ties", ["newman", "full"])
 @pytest.mark.parametrize("source", ["samples", "awkward"])
 def test_coauthorship_ties_equal_the_per_pair_code(source, ties, request):
-    rows = (request.getfixturevalue("samples").authorships if source == "samples"
-            else awkward_authorships())
+    rows = (
+        request.getfixturevalue("samples").authorships
+        if source == "samples"
+        else awkward_authorships()
+    )
     nodes = sorted(set(rows["hcp"]))
     params = ScoringParams(coauthor_ties=ties)
     new = projection.coauthorship_graph(rows, params, reference=2023, nodes=nodes)
@@ -121,8 +137,9 @@ def test_newman_ties_divide_each_paper_by_its_team():
     rows = awkward_authorships()
     nodes = sorted(set(rows["hcp"]))
     newman = projection.coauthorship_graph(rows, PARAMS, reference=2023, nodes=nodes)
-    full = projection.coauthorship_graph(rows, ScoringParams(coauthor_ties="full"),
-                                         reference=2023, nodes=nodes)
+    full = projection.coauthorship_graph(
+        rows, ScoringParams(coauthor_ties="full"), reference=2023, nodes=nodes
+    )
     # d meets a and c on p5 only (3 authors, 2019): (w_a + w_d) / 2 = 1.0, divided by 2
     assert newman["a"]["d"]["weight"] == pytest.approx(full["a"]["d"]["weight"] / 2)
     assert newman["a"]["d"]["papers"] == full["a"]["d"]["papers"] == 1
@@ -140,8 +157,10 @@ def test_referral_and_combined_layers_equal_the_per_pair_code(samples):
     co = projection.coauthorship_graph(samples.authorships, PARAMS, reference=2023, nodes=nodes)
     con = projection.congress_graph(samples.presentations, PARAMS, nodes=nodes)
     layers = {"coauthorship": co, "referral": old_ref, "congress": con}
-    assert_same_ties(projection.combined_graph(layers, PARAMS.layer_weights),
-                     old_combined_graph(layers, PARAMS.layer_weights))
+    assert_same_ties(
+        projection.combined_graph(layers, PARAMS.layer_weights),
+        old_combined_graph(layers, PARAMS.layer_weights),
+    )
 
 
 def test_evidence_equals_the_per_row_code(samples):
@@ -181,8 +200,7 @@ def test_years_equal_the_per_row_parse(samples):
     pd.testing.assert_series_equal(frame["year"], old, check_names=False, check_dtype=False)
     pres = samples.presentations
     old = pres["date"].map(year_of)
-    old = pd.to_numeric(old.where(old.notna(), pres["congress_year"].map(year_of)),
-                        errors="coerce")
+    old = pd.to_numeric(old.where(old.notna(), pres["congress_year"].map(year_of)), errors="coerce")
     pd.testing.assert_series_equal(pres["year"], old, check_names=False, check_dtype=False)
 
 

@@ -98,10 +98,20 @@ def test_export_to_an_unwritable_path_is_one_error_line(data_dir: Path) -> None:
 def test_export_leaves_out_hcps_without_a_name(data_dir: Path, tmp_path: Path) -> None:
     """NPIs known only from a referral file have no name: kept out of the HCP exports."""
     with open_store(Settings(data_dir=data_dir)) as store:
-        store.upsert_nodes("HCP", [
-            {"id": f"npi:{npi}", "props": {"npi": npi, "source": "referrals",
-                                           "loaded_at": "2024-01-01T00:00:00Z"}}
-            for npi in ("1003000126", "1003000134")])
+        store.upsert_nodes(
+            "HCP",
+            [
+                {
+                    "id": f"npi:{npi}",
+                    "props": {
+                        "npi": npi,
+                        "source": "referrals",
+                        "loaded_at": "2024-01-01T00:00:00Z",
+                    },
+                }
+                for npi in ("1003000126", "1003000134")
+            ],
+        )
     assert kolgraph("score", "--json", "--data-dir", str(data_dir)).returncode == 0
     out = tmp_path / "hcps.csv"
     done = kolgraph("export", "hcps", "--output", str(out), "--data-dir", str(data_dir))
@@ -113,8 +123,9 @@ def test_export_leaves_out_hcps_without_a_name(data_dir: Path, tmp_path: Path) -
     assert not frame["id"].isin(["npi:1003000126", "npi:1003000134"]).any()
     with open_store(Settings(data_dir=data_dir)) as store:
         assert table(store, "hcps")["name"].notna().all() and len(table(store, "hcps")) == 6
-    done = kolgraph("export", "hcps", "--include-nameless", "--output", str(out),
-                    "--data-dir", str(data_dir))
+    done = kolgraph(
+        "export", "hcps", "--include-nameless", "--output", str(out), "--data-dir", str(data_dir)
+    )
     said = " ".join(done.stdout.split())
     assert "wrote 8 HCPs" in said and "left out" not in said
     assert pd.read_csv(out)["name"].isna().sum() == 2

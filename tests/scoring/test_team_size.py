@@ -15,6 +15,7 @@ import pytest
 # isort: off
 from kolgraph.scoring import ScoringParams, score_hcps  # the package first: it imports projection
 from kolgraph.projection import coauthorship_graph
+
 # isort: on
 from kolgraph.scoring import centrality
 from kolgraph.scoring.activity import paper_weights
@@ -36,9 +37,21 @@ def small_world() -> ScoringData:
     def paper(pub: str, year: int, authors: list[str]) -> None:
         people.update(authors)
         for i, hcp in enumerate(authors):
-            rows.append({"hcp": hcp, "pub": pub, "pmid": pub, "doi": None, "year": year,
-                         "date": None, "position": i + 1, "role": None,
-                         "n_authors": len(authors), "cited_by": 5, "journal": None})
+            rows.append(
+                {
+                    "hcp": hcp,
+                    "pub": pub,
+                    "pmid": pub,
+                    "doi": None,
+                    "year": year,
+                    "date": None,
+                    "position": i + 1,
+                    "role": None,
+                    "n_authors": len(authors),
+                    "cited_by": 5,
+                    "journal": None,
+                }
+            )
 
     paper("big", 2022, ["solo", *(f"team{i:02d}" for i in range(39))])
     for k in range(5):
@@ -59,15 +72,17 @@ def test_one_forty_author_paper_ranks_below_five_four_author_papers():
 
 def test_without_newman_ties_the_big_team_wins_the_network():
     """The same world with a whole paper per tie: the 40-author clique leads the network."""
-    frame = score_hcps(small_world(), ScoringParams(include_non_hcp=True,
-                                                    coauthor_ties="full")).frame
+    frame = score_hcps(
+        small_world(), ScoringParams(include_non_hcp=True, coauthor_ties="full")
+    ).frame
     assert frame.loc["solo", "network"] > frame.loc["steady", "network"]
 
 
 def test_newman_strength_of_one_paper_is_its_mean_position_weight():
     data = small_world()
-    graph = coauthorship_graph(data.authorships, PARAMS, reference=2022,
-                               nodes=sorted(data.hcps["id"]))
+    graph = coauthorship_graph(
+        data.authorships, PARAMS, reference=2022, nodes=sorted(data.hcps["id"])
+    )
     # solo (first, 1.0) with 38 middle authors (0.5) and one last author (1.0), 2022 = recency 1
     expected = (38 * (1.0 + 0.5) / 2 + (1.0 + 1.0) / 2) / 39
     assert graph.degree("solo", weight="weight") == pytest.approx(expected)
@@ -104,8 +119,9 @@ def test_many_small_teams_get_exact_centralities_not_sampled_ones():
 
 def test_eigenvector_is_zero_outside_the_leading_component():
     """ARPACK leaves round-off outside the leading component; it is exactly 0 there."""
-    graph = nx.Graph([("a", "b", {"weight": 3.0}), ("c", "d", {"weight": 1.0}),
-                      ("d", "e", {"weight": 1.0})])
+    graph = nx.Graph(
+        [("a", "b", {"weight": 3.0}), ("c", "d", {"weight": 1.0}), ("d", "e", {"weight": 1.0})]
+    )
     vector = centrality.eigenvector_array(EdgeArrays.from_networkx(graph))
     assert vector.tolist()[2:] == [0.0, 0.0, 0.0]
-    assert vector[:2] == pytest.approx([2 ** -0.5, 2 ** -0.5])
+    assert vector[:2] == pytest.approx([2**-0.5, 2**-0.5])

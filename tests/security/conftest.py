@@ -14,34 +14,87 @@ from kolgraph.krm import keys
 from kolgraph.store.falkordb import FalkorDBStore, scratch_graph
 
 PERSONAS = {
-    "admin": ("admin", "market_access"), "rep": ("field", "sales"),
-    "msl": ("field", "medical_affairs"), "compliance": ("compliance", "compliance"),
-    "crm": ("crm_integration", "sales"), "krm": ("krm_manager", "marketing"),
+    "admin": ("admin", "market_access"),
+    "rep": ("field", "sales"),
+    "msl": ("field", "medical_affairs"),
+    "compliance": ("compliance", "compliance"),
+    "crm": ("crm_integration", "sales"),
+    "krm": ("krm_manager", "marketing"),
 }
 
 
 def seed_small(store: FalkorDBStore) -> dict[str, Any]:
     """Three HCPs, a mention, a paper, a referral, engagements of two departments, a plan."""
-    hcps = [("npi:1234567893", "1234567893", "Ada Lovelace"),
-            ("npi:1245319599", "1245319599", "Bo Chen"),
-            ("npi:1003000126", "1003000126", "Cy Diaz")]
-    store.upsert_nodes("HCP", [{"id": i, "props": {
-        "npi": n, "name": name, "given": name.split()[0], "family": name.split()[1],
-        "name_key": name.split()[1].lower(), "city": "Boston", "state": "MA",
-        "postal_code": "02115", "lat": 42.33, "lon": -71.1, "specialty": "Oncology",
-        "influence": 50.0 + k, "tier": "strategic", "orcid": f"0000-0002-1825-009{k}",
-        "source": "nppes", "source_id": n}} for k, (i, n, name) in enumerate(hcps)])
-    store.upsert_nodes("Mention", [{"id": "mention:pubmed:1:1", "props": {
-        "source": "pubmed", "name": "Lovelace A", "family": "Lovelace", "name_key": "lovelace a",
-        "affiliation": "Boston General", "email": "ada@example.org"}}])
-    store.upsert_relationships("Mention", "RESOLVED_TO", "HCP", [
-        {"start": "mention:pubmed:1:1", "end": hcps[0][0], "props": {"score": 0.99}}])
+    hcps = [
+        ("npi:1234567893", "1234567893", "Ada Lovelace"),
+        ("npi:1245319599", "1245319599", "Bo Chen"),
+        ("npi:1003000126", "1003000126", "Cy Diaz"),
+    ]
+    store.upsert_nodes(
+        "HCP",
+        [
+            {
+                "id": i,
+                "props": {
+                    "npi": n,
+                    "name": name,
+                    "given": name.split()[0],
+                    "family": name.split()[1],
+                    "name_key": name.split()[1].lower(),
+                    "city": "Boston",
+                    "state": "MA",
+                    "postal_code": "02115",
+                    "lat": 42.33,
+                    "lon": -71.1,
+                    "specialty": "Oncology",
+                    "influence": 50.0 + k,
+                    "tier": "strategic",
+                    "orcid": f"0000-0002-1825-009{k}",
+                    "source": "nppes",
+                    "source_id": n,
+                },
+            }
+            for k, (i, n, name) in enumerate(hcps)
+        ],
+    )
+    store.upsert_nodes(
+        "Mention",
+        [
+            {
+                "id": "mention:pubmed:1:1",
+                "props": {
+                    "source": "pubmed",
+                    "name": "Lovelace A",
+                    "family": "Lovelace",
+                    "name_key": "lovelace a",
+                    "affiliation": "Boston General",
+                    "email": "ada@example.org",
+                },
+            }
+        ],
+    )
+    store.upsert_relationships(
+        "Mention",
+        "RESOLVED_TO",
+        "HCP",
+        [{"start": "mention:pubmed:1:1", "end": hcps[0][0], "props": {"score": 0.99}}],
+    )
     store.upsert_nodes("Publication", [{"id": "pmid:1", "props": {"pmid": "1", "title": "T"}}])
-    store.upsert_relationships("HCP", "AUTHORED", "Publication", [
-        {"start": hcps[0][0], "end": "pmid:1", "props": {"position": 1}},
-        {"start": hcps[1][0], "end": "pmid:1", "props": {"position": 2}}])
-    store.upsert_relationships("HCP", "REFERS_TO", "HCP", [
-        {"start": hcps[1][0], "end": hcps[0][0], "props": {"pair_count": 40}}])
+    store.upsert_relationships(
+        "HCP",
+        "AUTHORED",
+        "Publication",
+        [
+            {"start": hcps[0][0], "end": "pmid:1", "props": {"position": 1}},
+            {"start": hcps[1][0], "end": "pmid:1", "props": {"position": 2}},
+        ],
+    )
+    store.upsert_relationships(
+        "HCP",
+        "REFERS_TO",
+        "HCP",
+        [{"start": hcps[1][0], "end": hcps[0][0], "props": {"pair_count": 40}}],
+    )
     return {"hcps": [h[0] for h in hcps]}
 
 
@@ -58,8 +111,10 @@ def sec_ids(sec_store: FalkorDBStore) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def sec_keys(sec_store: FalkorDBStore) -> dict[str, str]:
-    return {name: keys.create_key(sec_store, role, dept, label=name)[0]
-            for name, (role, dept) in PERSONAS.items()}
+    return {
+        name: keys.create_key(sec_store, role, dept, label=name)[0]
+        for name, (role, dept) in PERSONAS.items()
+    }
 
 
 @pytest.fixture(scope="module")

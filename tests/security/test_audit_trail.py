@@ -19,8 +19,9 @@ def _events(client, as_, **params):  # noqa: ANN001
 def test_denied_attempts_are_audited_without_the_key(sec_client, sec_ids, sec_keys, as_):
     hcp = sec_ids["hcps"][0]
     bad = "kg_" + "x" * 43
-    assert sec_client.post(f"/privacy/hcps/{hcp}/erase",
-                           headers={"X-API-Key": bad}).status_code == 401
+    assert (
+        sec_client.post(f"/privacy/hcps/{hcp}/erase", headers={"X-API-Key": bad}).status_code == 401
+    )
     assert sec_client.get("/audit", headers=as_("rep")).status_code == 403
     assert sec_client.get(f"/privacy/hcps/{hcp}", headers=as_("krm")).status_code == 403
     denied = _events(sec_client, as_, action="access.denied")
@@ -50,8 +51,15 @@ def test_reads_of_history_contacts_and_audit_are_audited(sec_client, sec_ids, se
 
 def test_overwrites_record_what_changed(sec_client, sec_ids, as_):
     hcp = sec_ids["hcps"][1]
-    body = {"crm_id": "AU-1", "hcp_id": hcp, "department": "sales", "type": "visit",
-            "date": DAY, "notes": "first words", "cost": 10.0}
+    body = {
+        "crm_id": "AU-1",
+        "hcp_id": hcp,
+        "department": "sales",
+        "type": "visit",
+        "date": DAY,
+        "notes": "first words",
+        "cost": 10.0,
+    }
     assert sec_client.post("/engagements", json=body, headers=as_("crm")).status_code == 201
     again = {**body, "type": "call", "notes": "second words", "cost": 12.5}
     assert sec_client.post("/engagements", json=again, headers=as_("crm")).status_code == 200
@@ -60,10 +68,17 @@ def test_overwrites_record_what_changed(sec_client, sec_ids, as_):
     changes = events[1]["detail"]["changes"]
     assert changes == {"type": ["visit", "call"], "cost": [10.0, 12.5], "notes": "changed"}
     assert "second words" not in str(events)  # free text stays out of the audit log
-    plan = {"hcp_id": hcp, "department": "market_access", "period_start": "2024-01-01",
-            "period_end": "2024-12-31", "planned_engagements": 2, "budget": 100.0}
+    plan = {
+        "hcp_id": hcp,
+        "department": "market_access",
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+        "planned_engagements": 2,
+        "budget": 100.0,
+    }
     plan_id = sec_client.post("/plans", json=plan, headers=as_("admin")).json()["id"]
-    sec_client.put(f"/plans/{plan_id}", json={**plan, "planned_engagements": 5},
-                   headers=as_("admin"))
+    sec_client.put(
+        f"/plans/{plan_id}", json={**plan, "planned_engagements": 5}, headers=as_("admin")
+    )
     saved = _events(sec_client, as_, target=plan_id, action="plan.save")
     assert saved[-1]["detail"]["changes"] == {"planned_engagements": [2, 5]}

@@ -17,9 +17,22 @@ def _cursor(raw: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-FORGED = ['[1e400,"x"]', '[NaN,"x"]', '[Infinity,"x"]', '["\\ud800","x"]', '[1,"\\ud800"]',
-          '[true,"x"]', '[[1],"x"]', '[{"a":1},"x"]', '[1,2]', '["x"]', '[1,"x",3]',
-          '"x"', "[" * 5000 + "]" * 5000, '[1,"' + "x" * 300 + '"]']
+FORGED = [
+    '[1e400,"x"]',
+    '[NaN,"x"]',
+    '[Infinity,"x"]',
+    '["\\ud800","x"]',
+    '[1,"\\ud800"]',
+    '[true,"x"]',
+    '[[1],"x"]',
+    '[{"a":1},"x"]',
+    "[1,2]",
+    '["x"]',
+    '[1,"x",3]',
+    '"x"',
+    "[" * 5000 + "]" * 5000,
+    '[1,"' + "x" * 300 + '"]',
+]
 
 
 @pytest.mark.parametrize("raw", FORGED)
@@ -32,8 +45,9 @@ def test_forged_cursors_are_422_never_500(sec_client, sec_ids, as_, raw):
 
 def test_issued_cursors_still_page(sec_client, sec_ids, as_):
     first = sec_client.get("/hcps", params={"limit": 1}, headers=as_("rep")).json()
-    nxt = sec_client.get("/hcps", params={"limit": 1, "cursor": first["next_cursor"]},
-                         headers=as_("rep"))
+    nxt = sec_client.get(
+        "/hcps", params={"limit": 1, "cursor": first["next_cursor"]}, headers=as_("rep")
+    )
     assert nxt.status_code == 200 and nxt.json()["items"][0]["id"] != first["items"][0]["id"]
 
 
@@ -52,10 +66,20 @@ def _call(app: Any, headers: list[tuple[bytes, bytes]], body_parts: int) -> tupl
         if message["type"] == "http.response.start":
             status = message["status"]
 
-    scope = {"type": "http", "method": "POST", "path": "/engagements/bulk", "raw_path":
-             b"/engagements/bulk", "query_string": b"", "headers": headers, "http_version":
-             "1.1", "scheme": "http", "server": ("test", 80), "client": ("test", 1),
-             "root_path": "", "app": app}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/engagements/bulk",
+        "raw_path": b"/engagements/bulk",
+        "query_string": b"",
+        "headers": headers,
+        "http_version": "1.1",
+        "scheme": "http",
+        "server": ("test", 80),
+        "client": ("test", 1),
+        "root_path": "",
+        "app": app,
+    }
     asyncio.run(app(scope, receive, send))
     return status, pulled
 
@@ -74,6 +98,5 @@ def test_a_retried_audit_write_adds_nothing(sec_store):
     row = audit.audit_event(Viewer("k-retry", "admin", "market_access"), "retry.test", "x")
     audit.append_events(sec_store, [row])
     audit.append_events(sec_store, [row])  # as the store re-runs an applied statement
-    events = audit.query_events(sec_store, Viewer("c", "compliance", "compliance"),
-                                actor="k-retry")
+    events = audit.query_events(sec_store, Viewer("c", "compliance", "compliance"), actor="k-retry")
     assert len(events) == 1

@@ -15,35 +15,77 @@ from kolgraph.krm.access import Viewer
 from kolgraph.store import EmbeddedFalkorDB, open_store
 
 OLD_ID, NPI = "npi:1588667638", "1588667638"
-SECRETS = ("Zebulon", "Quixotic", "12 Elm St", NPI, "hepatotoxicity", "declined firmly",
-           "liver panel")
+SECRETS = (
+    "Zebulon",
+    "Quixotic",
+    "12 Elm St",
+    NPI,
+    "hepatotoxicity",
+    "declined firmly",
+    "liver panel",
+)
 COMPLIANCE = Viewer("k-c", "compliance", "compliance")
 
 
 def _seed(store) -> None:  # noqa: ANN001
     store.apply_schema()
-    store.upsert_nodes("HCP", [{"id": OLD_ID, "props": {
-        "npi": NPI, "name": "Zebulon Quixotic", "given": "Zebulon", "family": "Quixotic",
-        "city": "Springfield", "specialty": "Hepatology", "influence": 70.0}}])
-    store.upsert_nodes("Engagement", [{"id": "eng:crm:Q1", "props": {
-        "crm_id": "Q1", "hcp_id": OLD_ID, "department": "medical_affairs", "type": "visit",
-        "date": "2024-03-01", "notes": "Met Dr Quixotic at home, 12 Elm St",
-        "objective": "hepatotoxicity signal", "outcome": "declined firmly",
-        "key_messages": ["liver panel"], "cost": 40.0, "lat": 40.1, "lon": -70.2}}])
-    store.upsert_relationships("Engagement", "WITH_HCP", "HCP", [
-        {"start": "eng:crm:Q1", "end": OLD_ID, "props": {}}])
-    store.upsert_nodes("Score", [{"id": f"score:run1:{OLD_ID}", "props": {
-        "hcp_id": OLD_ID, "influence": 70.0}}])
-    store.upsert_relationships("Score", "SCORES", "HCP", [
-        {"start": f"score:run1:{OLD_ID}", "end": OLD_ID, "props": {}}])
+    store.upsert_nodes(
+        "HCP",
+        [
+            {
+                "id": OLD_ID,
+                "props": {
+                    "npi": NPI,
+                    "name": "Zebulon Quixotic",
+                    "given": "Zebulon",
+                    "family": "Quixotic",
+                    "city": "Springfield",
+                    "specialty": "Hepatology",
+                    "influence": 70.0,
+                },
+            }
+        ],
+    )
+    store.upsert_nodes(
+        "Engagement",
+        [
+            {
+                "id": "eng:crm:Q1",
+                "props": {
+                    "crm_id": "Q1",
+                    "hcp_id": OLD_ID,
+                    "department": "medical_affairs",
+                    "type": "visit",
+                    "date": "2024-03-01",
+                    "notes": "Met Dr Quixotic at home, 12 Elm St",
+                    "objective": "hepatotoxicity signal",
+                    "outcome": "declined firmly",
+                    "key_messages": ["liver panel"],
+                    "cost": 40.0,
+                    "lat": 40.1,
+                    "lon": -70.2,
+                },
+            }
+        ],
+    )
+    store.upsert_relationships(
+        "Engagement", "WITH_HCP", "HCP", [{"start": "eng:crm:Q1", "end": OLD_ID, "props": {}}]
+    )
+    store.upsert_nodes(
+        "Score", [{"id": f"score:run1:{OLD_ID}", "props": {"hcp_id": OLD_ID, "influence": 70.0}}]
+    )
+    store.upsert_relationships(
+        "Score", "SCORES", "HCP", [{"start": f"score:run1:{OLD_ID}", "end": OLD_ID, "props": {}}]
+    )
     reader = Viewer("k-r", "field", "sales")
     audit.record(store, reader, "hcp.profile.read", OLD_ID)
     audit.record(store, reader, "engagement.record", "eng:crm:Q1", {"hcp_id": OLD_ID})
 
 
 def _grep(data_dir: Path, text: str) -> str:
-    done = subprocess.run(["grep", "-r", "-a", "-l", text, str(data_dir)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["grep", "-r", "-a", "-l", text, str(data_dir)], capture_output=True, text=True
+    )
     return done.stdout
 
 
@@ -63,7 +105,8 @@ def test_erase_leaves_nothing_of_the_person_on_disk(tmp_path: Path) -> None:
             assert new_id != f"erased:{public}"
             assert new_id == privacy.pseudonym(OLD_ID, privacy.erasure_secret(store))
             engagement = store.execute(
-                "MATCH (e:Engagement {id: 'eng:crm:Q1'}) RETURN properties(e) AS e", {})[0]["e"]
+                "MATCH (e:Engagement {id: 'eng:crm:Q1'}) RETURN properties(e) AS e", {}
+            )[0]["e"]
             for field in ("notes", "objective", "outcome", "key_messages", "lat", "lon"):
                 assert field not in engagement, field
             assert engagement["cost"] == 40.0 and engagement["hcp_id"] == new_id
@@ -71,8 +114,9 @@ def test_erase_leaves_nothing_of_the_person_on_disk(tmp_path: Path) -> None:
             dumped = json.dumps(events)
             assert OLD_ID not in dumped and NPI not in dumped
             assert {e["target"] for e in events} >= {new_id}
-            everything = json.dumps(store.execute(
-                "MATCH (n) RETURN n.id AS id, properties(n) AS p", {}))
+            everything = json.dumps(
+                store.execute("MATCH (n) RETURN n.id AS id, properties(n) AS p", {})
+            )
             for text in SECRETS:
                 assert text not in everything, text
             after = store.counts()

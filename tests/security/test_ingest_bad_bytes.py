@@ -14,8 +14,13 @@ from kolgraph.errors import IngestError
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
 
-PAYMENTS = (Path(__file__).resolve().parents[2] / "data" / "samples" / "open-payments"
-            / "general_payments_PY2013_SanFrancisco_socrata_part1.csv")
+PAYMENTS = (
+    Path(__file__).resolve().parents[2]
+    / "data"
+    / "samples"
+    / "open-payments"
+    / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
+)
 HEADER = "engagement_id,hcp_crm_id,hcp_name,employee_id,department,type,datetime,notes\n"
 
 
@@ -40,9 +45,18 @@ def test_nul_byte_in_a_crm_field_rejects_that_record_only(falkor_store, tmp_path
 
 def test_nul_byte_in_a_crm_json_field_rejects_that_record_only(falkor_store, tmp_path):
     path = tmp_path / "crm.json"
-    rows = [{"engagement_id": f"J{n}", "hcp_crm_id": "CRM-1", "employee_id": "S01",
-             "department": "sales", "type": "visit", "datetime": "2024-05-03 09:00",
-             "notes": "x\x00y" if n == 2 else "ok"} for n in (1, 2, 3)]
+    rows = [
+        {
+            "engagement_id": f"J{n}",
+            "hcp_crm_id": "CRM-1",
+            "employee_id": "S01",
+            "department": "sales",
+            "type": "visit",
+            "datetime": "2024-05-03 09:00",
+            "notes": "x\x00y" if n == 2 else "ok",
+        }
+        for n in (1, 2, 3)
+    ]
     path.write_text(json.dumps(rows), encoding="utf-8")
     summary, rejects = _load(falkor_store, "crm", path, tmp_path)
     assert (summary.loaded, summary.rejected) == (2, 1)
@@ -71,8 +85,9 @@ def test_nul_byte_in_an_open_payments_field_rejects_that_record_only(falkor_stor
 def test_unterminated_quote_does_not_swallow_the_rows_after_it(falkor_store, tmp_path, tail):
     later = _row(5, '"quoted, notes"') if tail == "before_a_quoted_row" else _row(5)
     path = tmp_path / "crm.csv"
-    path.write_text(HEADER + _row(1) + _row(2, '"never closed') + _row(3) + _row(4) + later,
-                    encoding="utf-8")
+    path.write_text(
+        HEADER + _row(1) + _row(2, '"never closed') + _row(3) + _row(4) + later, encoding="utf-8"
+    )
     summary, rejects = _load(falkor_store, "crm", path, tmp_path)
     assert (summary.loaded, summary.rejected) == (4, 1), rejects
     assert rejects[0]["record"] == "line 3"

@@ -18,10 +18,21 @@ _SEQ = iter(range(10**6))
 
 def _engage(client, as_, hcp, n):  # noqa: ANN001
     for k, (who, dept) in enumerate([("crm", "sales"), ("msl", "medical_affairs")] * n):
-        r = client.post("/engagements", headers=as_(who), json={
-            "crm_id": f"dsr-{next(_SEQ)}", "hcp_id": hcp, "department": dept,
-            "type": "meeting", "date": "2024-04-0" + str(1 + k % 9), "cost": 100.0,
-            "notes": "asked about Ada's new trial", "lat": 42.3, "lon": -71.1})
+        r = client.post(
+            "/engagements",
+            headers=as_(who),
+            json={
+                "crm_id": f"dsr-{next(_SEQ)}",
+                "hcp_id": hcp,
+                "department": dept,
+                "type": "meeting",
+                "date": "2024-04-0" + str(1 + k % 9),
+                "cost": 100.0,
+                "notes": "asked about Ada's new trial",
+                "lat": 42.3,
+                "lon": -71.1,
+            },
+        )
         assert r.status_code in (200, 201), r.text
 
 
@@ -29,8 +40,7 @@ def test_roles_without_the_permission_get_403(sec_client, sec_ids, as_):
     hcp = sec_ids["hcps"][0]
     for who in ("rep", "crm", "krm", "msl"):
         assert sec_client.get(f"/privacy/hcps/{hcp}", headers=as_(who)).status_code == 403
-        assert sec_client.post(f"/privacy/hcps/{hcp}/erase",
-                               headers=as_(who)).status_code == 403
+        assert sec_client.post(f"/privacy/hcps/{hcp}/erase", headers=as_(who)).status_code == 403
     assert sec_client.get(f"/privacy/hcps/{hcp}").status_code == 401
 
 
@@ -46,11 +56,14 @@ def test_export_holds_everything_about_the_hcp_and_is_audited(sec_client, sec_id
     assert all(e["notes"] for e in body["records"]["Engagement"])  # unredacted for the subject
     assert body["records"]["Mention"][0]["email"] == "ada@example.org"
     assert {(link["type"], link["id"]) for link in body["links"]} == {
-        ("AUTHORED", "pmid:1"), ("REFERS_TO", "npi:1245319599")}
+        ("AUTHORED", "pmid:1"),
+        ("REFERS_TO", "npi:1245319599"),
+    }
     actions = {e["action"] for e in body["audit"]}
     assert {"engagement.record", "hcp.profile.read"} <= actions
-    trail = sec_client.get("/audit", params={"action": "privacy.export", "target": hcp},
-                           headers=as_("compliance")).json()["items"]
+    trail = sec_client.get(
+        "/audit", params={"action": "privacy.export", "target": hcp}, headers=as_("compliance")
+    ).json()["items"]
     assert len(trail) == 1 and trail[0]["role"] == "compliance"
 
 
@@ -59,10 +72,12 @@ def test_erase_pseudonymises_and_keeps_aggregates(sec_client, sec_store, sec_ids
     _engage(sec_client, as_, other, 1)
     before = sec_store.counts()
     spend_before = sec_store.execute(
-        "MATCH (e:Engagement) RETURN e.department AS d, sum(e.cost) AS s, count(e) AS n "
-        "ORDER BY d", {})
-    r = sec_client.post(f"/privacy/hcps/{other}/erase", params={"reference": "DSR-17"},
-                        headers=as_("compliance"))
+        "MATCH (e:Engagement) RETURN e.department AS d, sum(e.cost) AS s, count(e) AS n ORDER BY d",
+        {},
+    )
+    r = sec_client.post(
+        f"/privacy/hcps/{other}/erase", params={"reference": "DSR-17"}, headers=as_("compliance")
+    )
     assert r.status_code == 200, r.text
     new_id = r.json()["hcp_id"]
     assert new_id == privacy.pseudonym(other, privacy.erasure_secret(sec_store))
@@ -70,23 +85,32 @@ def test_erase_pseudonymises_and_keeps_aggregates(sec_client, sec_store, sec_ids
     after = sec_store.counts()
     after["nodes"]["AuditEvent"] = before["nodes"]["AuditEvent"] = 0
     assert after == before  # every node and relationship is still there
-    assert sec_store.execute(
-        "MATCH (e:Engagement) RETURN e.department AS d, sum(e.cost) AS s, count(e) AS n "
-        "ORDER BY d", {}) == spend_before
+    assert (
+        sec_store.execute(
+            "MATCH (e:Engagement) RETURN e.department AS d, sum(e.cost) AS s, count(e) AS n "
+            "ORDER BY d",
+            {},
+        )
+        == spend_before
+    )
     node = sec_store.run("node_by_id", {"label": "HCP"}, id=new_id)[0]["props"]
     assert node["name"] == "[erased]" and node["erased"] is True
     for field in ("npi", "given", "family", "orcid", "postal_code", "lat", "source_id"):
         assert field not in node, field
     assert node["specialty"] == "Oncology" and node["influence"] == 51.0
     assert sec_store.run("node_by_id", {"label": "HCP"}, id=other) == []
-    text = json.dumps(sec_store.execute(
-        "MATCH (h:HCP {id: $id})-[]-(n) RETURN properties(n) AS p", {"id": new_id}))
+    text = json.dumps(
+        sec_store.execute(
+            "MATCH (h:HCP {id: $id})-[]-(n) RETURN properties(n) AS p", {"id": new_id}
+        )
+    )
     assert "1245319599" not in text and "Bo Chen" not in text and "Ada's" not in text
     assert sec_client.get(f"/hcps/{other}", headers=as_("rep")).status_code == 404
     history = sec_client.get(f"/hcps/{new_id}/engagements", headers=as_("compliance")).json()
     assert len(history["items"]) == 2 and all(e["notes"] is None for e in history["items"])
-    trail = sec_client.get("/audit", params={"action": "privacy.erase"},
-                           headers=as_("compliance")).json()["items"]
+    trail = sec_client.get(
+        "/audit", params={"action": "privacy.erase"}, headers=as_("compliance")
+    ).json()["items"]
     assert trail[-1]["target"] == new_id and trail[-1]["detail"]["request_reference"] == "DSR-17"
     again = sec_client.post(f"/privacy/hcps/{new_id}/erase", headers=as_("compliance"))
     assert again.status_code == 422
@@ -106,8 +130,9 @@ def test_cli_export_and_erase(settings, capsys):  # noqa: ANN001
     assert main(["privacy", "export", "npi:1003000126", *args]) == 1
     assert "no HCP" in capsys.readouterr().out
     with open_store(settings) as store:
-        events = privacy.audit.query_events(store, Viewer("t", "compliance", "compliance"),
-                                            target=erased)
+        events = privacy.audit.query_events(
+            store, Viewer("t", "compliance", "compliance"), target=erased
+        )
         # the export's event now names the pseudonym too: no event keeps the old id
         assert [e["action"] for e in events] == ["privacy.export", "privacy.erase"]
         assert events[-1]["actor"] == "cli"
@@ -129,15 +154,29 @@ def test_cli_erase_without_a_terminal_needs_yes(tmp_path, stdin):  # noqa: ANN00
     """No terminal and no --yes: one error line, exit 1, no traceback, nothing started or erased."""
     data_dir = tmp_path / "data"
     run = subprocess.run(
-        [sys.executable, "-m", "kolgraph.cli", "privacy", "erase", "npi:1003000126",
-         "--data-dir", str(data_dir)],
+        [
+            sys.executable,
+            "-m",
+            "kolgraph.cli",
+            "privacy",
+            "erase",
+            "npi:1003000126",
+            "--data-dir",
+            str(data_dir),
+        ],
         stdin=stdin if stdin is subprocess.DEVNULL else None,
         input=None if stdin is subprocess.DEVNULL else stdin,
-        capture_output=True, text=True, timeout=120, check=False)
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     output = run.stdout + run.stderr
     assert run.returncode == 1, output
     assert "Traceback" not in output
     lines = [line for line in output.splitlines() if line.strip()]
-    assert lines == ["error: no terminal to confirm the erasure of npi:1003000126: "
-                     "pass --yes to erase without asking"], output
+    assert lines == [
+        "error: no terminal to confirm the erasure of npi:1003000126: "
+        "pass --yes to erase without asking"
+    ], output
     assert not data_dir.exists()  # refused before any store was opened

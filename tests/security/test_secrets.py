@@ -25,26 +25,36 @@ def test_password_from_env_is_secret_and_not_in_repr(monkeypatch):
 
 
 def test_cli_with_a_password_never_prints_it(tmp_path):
-    env = {**os.environ, "KOLGRAPH_BACKEND": "neo4j", "KOLGRAPH_NEO4J_URI": "neo4j://127.0.0.1:9",
-           "KOLGRAPH_NEO4J_PASSWORD": PASSWORD, "KOLGRAPH_DATA_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "KOLGRAPH_BACKEND": "neo4j",
+        "KOLGRAPH_NEO4J_URI": "neo4j://127.0.0.1:9",
+        "KOLGRAPH_NEO4J_PASSWORD": PASSWORD,
+        "KOLGRAPH_DATA_DIR": str(tmp_path),
+    }
     for args in (["-v", "status", "--json"], ["privacy", "export", "npi:1"]):
-        done = subprocess.run([sys.executable, "-m", "kolgraph.cli", *args], env=env,
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "kolgraph.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 1, (args, done.stdout, done.stderr)
         said = done.stdout + done.stderr  # "error: ..." or, with --json, {"error": ...}
         assert "error:" in said or '"error":' in said, said
         assert PASSWORD not in done.stdout + done.stderr, args
 
 
-def test_api_keys_never_appear_in_logs_store_or_audit(sec_client, sec_store, sec_keys, as_,
-                                                      caplog):
+def test_api_keys_never_appear_in_logs_store_or_audit(sec_client, sec_store, sec_keys, as_, caplog):
     caplog.set_level(logging.DEBUG)
     sec_client.get("/me", headers=as_("rep"))
     sec_client.get("/hcps", headers={"X-API-Key": "kg_wrong" + sec_keys["rep"][8:]})
     sec_client.get("/hcps", headers={"Authorization": f"Bearer {sec_keys['compliance']}"})
     text = caplog.text
-    dump = str(sec_store.execute("MATCH (n) WHERE n:ApiKey OR n:AuditEvent "
-                                 "RETURN properties(n) AS p", {}))
+    dump = str(
+        sec_store.execute("MATCH (n) WHERE n:ApiKey OR n:AuditEvent RETURN properties(n) AS p", {})
+    )
     for key in sec_keys.values():
         assert key not in text and key not in dump
         assert keys.key_hash(key) in dump  # what is stored is the hash

@@ -36,11 +36,31 @@ def test_requests_during_replay_get_503(tmp_path: Path) -> None:
     # 1 ms per key: replaying 3,000 keys takes about three seconds; the server answers
     # clients between every 2 MB it loads, with LOADING
     process = subprocess.Popen(
-        [str(binary), "--port", "0", "--unixsocket", str(server.socket_path),
-         "--unixsocketperm", "700", "--dir", str(data_dir), "--appendonly", "yes",
-         "--appenddirname", "appendonly", "--save", "", "--key-load-delay", "1000",
-         "--loadmodule", str(module)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=data_dir)
+        [
+            str(binary),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(server.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(data_dir),
+            "--appendonly",
+            "yes",
+            "--appenddirname",
+            "appendonly",
+            "--save",
+            "",
+            "--key-load-delay",
+            "1000",
+            "--loadmodule",
+            str(module),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=data_dir,
+    )
     try:
         deadline = time.monotonic() + 10
         while not server.socket_path.exists() and time.monotonic() < deadline:

@@ -33,8 +33,20 @@ FILES = [
     ("congress", "conference-midl/midl2020_scientific-program.md"),
     ("crm", "crm/engagements_sample.csv"),
 ]
-COMPARED = ["name", "npi", "specialty", "institution", "city", "country", "eligible", "industry",
-            "tier", "segment", "scope", "community"]
+COMPARED = [
+    "name",
+    "npi",
+    "specialty",
+    "institution",
+    "city",
+    "country",
+    "eligible",
+    "industry",
+    "tier",
+    "segment",
+    "scope",
+    "community",
+]
 VIEWER = Viewer("side-by-side", "compliance", "compliance")
 
 
@@ -42,8 +54,9 @@ def _load_and_score(store: GraphStore, rejects: Path) -> pd.DataFrame:
     store.apply_schema()
     for source, relative in FILES:
         run_ingest(store, loader_for(source), SAMPLES / relative, rejects_dir=rejects)
-    write_run(store, score_hcps(store, ScoringParams(seed=7)),
-              created_at="2025-01-01T00:00:00.000000Z")
+    write_run(
+        store, score_hcps(store, ScoringParams(seed=7)), created_at="2025-01-01T00:00:00.000000Z"
+    )
     return hcp_frame(store).set_index("id").sort_index()
 
 
@@ -61,8 +74,9 @@ def _stable(profile: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def both(falkordb, neo4j_server, tmp_path_factory) -> Iterator[tuple[GraphStore, GraphStore,
-                                                                    pd.DataFrame, pd.DataFrame]]:
+def both(
+    falkordb, neo4j_server, tmp_path_factory
+) -> Iterator[tuple[GraphStore, GraphStore, pd.DataFrame, pd.DataFrame]]:
     rejects = tmp_path_factory.mktemp("rejects")
     neo = neo4j_store(neo4j_server)
     try:

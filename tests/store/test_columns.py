@@ -11,8 +11,15 @@ import pytest
 
 from kolgraph.store import GraphStore
 
-KINDS = {"hcp_id": str, "department": str, "now": bool, "speaker": bool, "outcome": str,
-         "engagements": int, "spend": float}
+KINDS = {
+    "hcp_id": str,
+    "department": str,
+    "now": bool,
+    "speaker": bool,
+    "outcome": str,
+    "engagements": int,
+    "spend": float,
+}
 PARAMS = {"before": "2023-01-01", "since": "2024-01-01", "until": "2024-12-31"}
 
 
@@ -25,12 +32,28 @@ def seeded(store: GraphStore) -> None:
         ("npi:1", "1.5", "2023-04-01", "visit", "declined", 5.0),
         ("npi:2", "sales", "2024-05-01", None, "false", 1 / 3),
     ]
-    store.upsert_nodes("Engagement", [
-        {"id": f"eng:t:{n}", "props": {k: v for k, v in zip(
-            ("department", "date", "type", "outcome", "cost"), row[1:], strict=True)
-            if v is not None}} for n, row in enumerate(rows)])
-    store.upsert_relationships("Engagement", "WITH_HCP", "HCP", [
-        {"start": f"eng:t:{n}", "end": row[0], "props": {}} for n, row in enumerate(rows)])
+    store.upsert_nodes(
+        "Engagement",
+        [
+            {
+                "id": f"eng:t:{n}",
+                "props": {
+                    k: v
+                    for k, v in zip(
+                        ("department", "date", "type", "outcome", "cost"), row[1:], strict=True
+                    )
+                    if v is not None
+                },
+            }
+            for n, row in enumerate(rows)
+        ],
+    )
+    store.upsert_relationships(
+        "Engagement",
+        "WITH_HCP",
+        "HCP",
+        [{"start": f"eng:t:{n}", "end": row[0], "props": {}} for n, row in enumerate(rows)],
+    )
 
 
 def test_columns_equal_the_rows_typed_as_asked(store: GraphStore):
@@ -39,9 +62,21 @@ def test_columns_equal_the_rows_typed_as_asked(store: GraphStore):
     assert set(cols) == set(KINDS)
     got = sorted(zip(*(cols[c] for c in KINDS), strict=True), key=repr)
     rows = store.run("roi_groups", **PARAMS)
-    want = sorted(((r["hcp_id"], r["department"], bool(r["now"]), r["speaker"],
-                    r["outcome"], int(r["engagements"]), float(r["spend"])) for r in rows),
-                  key=repr)
+    want = sorted(
+        (
+            (
+                r["hcp_id"],
+                r["department"],
+                bool(r["now"]),
+                r["speaker"],
+                r["outcome"],
+                int(r["engagements"]),
+                float(r["spend"]),
+            )
+            for r in rows
+        ),
+        key=repr,
+    )
     assert len(got) == len(want) == 4
     for g, w in zip(got, want, strict=True):
         assert g[:6] == w[:6]

@@ -34,9 +34,11 @@ def neo4j_renderings(every_identifier: bool = True) -> list[tuple[str, str]]:
         choices = [_choices(p) if every_identifier else _choices(p)[:1] for p in holders]
         for values in itertools.product(*choices):
             identifiers = dict(zip(holders, values, strict=True))
-            for i, part in enumerate(statements.Statement(
-                    stmt.name, stmt.dialect, statements.fill(stmt, identifiers),
-                    stmt.source).parts):
+            for i, part in enumerate(
+                statements.Statement(
+                    stmt.name, stmt.dialect, statements.fill(stmt, identifiers), stmt.source
+                ).parts
+            ):
                 out.append((f"{name}[{','.join(values)}]#{i}", part))
             if len(holders) > 2:
                 break  # three placeholders: one rendering shows the syntax
@@ -50,24 +52,40 @@ def lint(cyphers: list[tuple[str, str]]) -> list[dict]:
     if not (PARSER_DIR / "node_modules" / "@neo4j-cypher").exists():
         pytest.fail(f"run 'npm ci --prefix {PARSER_DIR.relative_to(Path.cwd())}' first (README)")
     payload = json.dumps([{"name": n, "cypher": c} for n, c in cyphers])
-    done = subprocess.run([node, "lint.mjs"], cwd=PARSER_DIR, input=payload, text=True,
-                          capture_output=True, check=True, timeout=600)
+    done = subprocess.run(
+        [node, "lint.mjs"],
+        cwd=PARSER_DIR,
+        input=payload,
+        text=True,
+        capture_output=True,
+        check=True,
+        timeout=600,
+    )
     return json.loads(done.stdout)
 
 
 def _errors(result: dict) -> list[str]:
-    return [d["message"] for d in result["diagnostics"]
-            if d["severity"] == 1 and not d["message"].startswith("Parameter $")]
+    return [
+        d["message"]
+        for d in result["diagnostics"]
+        if d["severity"] == 1 and not d["message"].startswith("Parameter $")
+    ]
 
 
 def identifier_probes() -> list[tuple[str, str]]:
     """Every identifier a placeholder may take, in a label, type and property position."""
-    probes = [(f"label {x}", f"MATCH (n:{x}) WHERE n.id = $id SET n:{x} RETURN n")
-              for x in sorted(schema.NODE_LABELS)]
-    probes += [(f"type {t}", f"MATCH (a)-[r:{t}]->(b) MERGE (a)-[:{t}]->(b) RETURN r")
-               for t in sorted(schema.REL_TYPES)]
-    probes += [(f"property {p}", f"MATCH (n) RETURN n.{p} AS {p} ORDER BY n.{p}")
-               for p in _choices("property")]
+    probes = [
+        (f"label {x}", f"MATCH (n:{x}) WHERE n.id = $id SET n:{x} RETURN n")
+        for x in sorted(schema.NODE_LABELS)
+    ]
+    probes += [
+        (f"type {t}", f"MATCH (a)-[r:{t}]->(b) MERGE (a)-[:{t}]->(b) RETURN r")
+        for t in sorted(schema.REL_TYPES)
+    ]
+    probes += [
+        (f"property {p}", f"MATCH (n) RETURN n.{p} AS {p} ORDER BY n.{p}")
+        for p in _choices("property")
+    ]
     return probes
 
 

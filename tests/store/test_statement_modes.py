@@ -35,18 +35,25 @@ def test_an_unknown_mode_is_refused():
 def test_modes_are_parsed():
     [read, write] = statements._parse(
         "// name: r\n// mode: read\nMATCH (n) WHERE n.created_at > 0 RETURN n\n"
-        "// name: w\n// mode: write\n// dialect: neo4j\nMATCH (n) SET n.x = 1\n", "x.cypher")
+        "// name: w\n// mode: write\n// dialect: neo4j\nMATCH (n) SET n.x = 1\n",
+        "x.cypher",
+    )
     assert (read.name, read.mode, read.is_read) == ("r", "read", True)
     assert (write.name, write.mode, write.dialect) == ("w", "write", "neo4j")
 
 
-@pytest.mark.parametrize("cypher, found", [
-    ("MATCH (n) WHERE n.created_at > 1 RETURN n", []),
-    ("UNWIND $rows AS row MATCH (n {id: row.id}) RETURN n", []),
-    ("MATCH (n) RETURN 'MERGE me' AS s, n.`set` AS t", []),
-    ("UNWIND $rows AS row MERGE (n:X {id: row.id}) ON CREATE SET n.a = 1",
-     ["MERGE", "CREATE", "SET"]),
-    ("MATCH (n) remove n.x", ["REMOVE"]),
-])
+@pytest.mark.parametrize(
+    "cypher, found",
+    [
+        ("MATCH (n) WHERE n.created_at > 1 RETURN n", []),
+        ("UNWIND $rows AS row MATCH (n {id: row.id}) RETURN n", []),
+        ("MATCH (n) RETURN 'MERGE me' AS s, n.`set` AS t", []),
+        (
+            "UNWIND $rows AS row MERGE (n:X {id: row.id}) ON CREATE SET n.a = 1",
+            ["MERGE", "CREATE", "SET"],
+        ),
+        ("MATCH (n) remove n.x", ["REMOVE"]),
+    ],
+)
 def test_write_clauses(cypher, found):
     assert statements.write_clauses(cypher) == found

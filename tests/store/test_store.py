@@ -20,9 +20,13 @@ from kolgraph.store.falkordb import FalkorDBStore, params_header
 
 
 def _node_rows(label: str, n: int = 3) -> list[dict]:
-    return [{"id": f"{label.lower()}:{i}", "props": {"name": f"{label} {i}", "rank": i,
-                                                      "source": "test", "tags": ["a", "b"]}}
-            for i in range(n)]
+    return [
+        {
+            "id": f"{label.lower()}:{i}",
+            "props": {"name": f"{label} {i}", "rank": i, "source": "test", "tags": ["a", "b"]},
+        }
+        for i in range(n)
+    ]
 
 
 def test_every_label_and_relationship_type_round_trips(store: GraphStore) -> None:
@@ -30,25 +34,37 @@ def test_every_label_and_relationship_type_round_trips(store: GraphStore) -> Non
         assert store.upsert_nodes(label, _node_rows(label)) == 3
     for rel in schema.REL_TYPES.values():
         start, end = rel.start[0], rel.end[0]
-        rows = [{"start": f"{start.lower()}:0", "end": f"{end.lower()}:1",
-                 "props": {"weight": 2.5, "source": "test"}}]
+        rows = [
+            {
+                "start": f"{start.lower()}:0",
+                "end": f"{end.lower()}:1",
+                "props": {"weight": 2.5, "source": "test"},
+            }
+        ]
         assert store.upsert_relationships(start, rel.name, end, rows) == 1
     counts = store.counts()
     assert counts["nodes"] == dict.fromkeys(schema.NODE_LABELS, 3)
     assert counts["relationships"] == dict.fromkeys(schema.REL_TYPES, 1)
     [hcp] = store.run("node_by_id", {"label": "HCP"}, id="hcp:2")
-    assert hcp["props"] == {"id": "hcp:2", "name": "HCP 2", "rank": 2, "source": "test",
-                            "tags": ["a", "b"]}
-    [tie] = store.run("relationships_of_type",
-                      {"start": "HCP", "type": "REFERS_TO", "end": "HCP"})
+    assert hcp["props"] == {
+        "id": "hcp:2",
+        "name": "HCP 2",
+        "rank": 2,
+        "source": "test",
+        "tags": ["a", "b"],
+    }
+    [tie] = store.run("relationships_of_type", {"start": "HCP", "type": "REFERS_TO", "end": "HCP"})
     assert (tie["start"], tie["end"], tie["props"]["weight"]) == ("hcp:0", "hcp:1", 2.5)
 
 
 def test_writing_the_same_batch_twice_changes_no_counts(store: GraphStore) -> None:
-    hcps = [{"id": f"npi:{1000000000 + i}", "props": {"npi": str(1000000000 + i)}}
-            for i in range(250)]
-    ties = [{"start": hcps[i]["id"], "end": hcps[i + 1]["id"], "props": {"pair_count": i}}
-            for i in range(249)]
+    hcps = [
+        {"id": f"npi:{1000000000 + i}", "props": {"npi": str(1000000000 + i)}} for i in range(250)
+    ]
+    ties = [
+        {"start": hcps[i]["id"], "end": hcps[i + 1]["id"], "props": {"pair_count": i}}
+        for i in range(249)
+    ]
     for _ in range(2):
         store.upsert_nodes("HCP", hcps)
         store.upsert_relationships("HCP", "REFERS_TO", "HCP", ties)
@@ -92,8 +108,9 @@ def test_writes_are_batched(falkor_store: FalkorDBStore) -> None:
     falkor_store.batch_size = 100
     statements: list[str] = []
     falkor_store.observe(lambda text, params, seconds: statements.append(text))
-    sent = falkor_store.upsert_nodes("Topic",
-                                     ({"id": f"mesh:{i}", "props": {}} for i in range(1050)))
+    sent = falkor_store.upsert_nodes(
+        "Topic", ({"id": f"mesh:{i}", "props": {}} for i in range(1050))
+    )
     assert sent == 1050
     assert len(statements) == 11  # ten batches of 100 and one of 50
     assert all("UNWIND $rows" in text for text in statements)
@@ -214,19 +231,21 @@ def test_neo4j_without_uri_is_a_configuration_error() -> None:
         Settings(backend="neo4j")
 
 
-_TRICKY = st.text(alphabet=st.sampled_from(list('ab_é"\\:,{}[]` \'\n\t€王')), max_size=8)
+_TRICKY = st.text(alphabet=st.sampled_from(list("ab_é\"\\:,{}[]` '\n\t€王")), max_size=8)
 _KEYS = st.one_of(  # FalkorDB has no map keys that are empty or hold a backtick
     st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatch=True),
-    st.text(alphabet=st.sampled_from(list('ab_é"\\:,{}[] \'\n€王')), min_size=1, max_size=8))
+    st.text(alphabet=st.sampled_from(list("ab_é\"\\:,{}[] '\n€王")), min_size=1, max_size=8),
+)
 _VALUES = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), _TRICKY),
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(_KEYS, inner, max_size=4)),
-    max_leaves=12)
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**9), 10**9), _TRICKY),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=12,
+)
 
 
-@examples(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=_VALUES)
 def test_parameters_reach_the_server_unchanged(falkor_store: FalkorDBStore, value) -> None:
     """Whatever the values and map keys (quotes, colons, braces, backslashes, keys that

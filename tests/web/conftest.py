@@ -28,8 +28,14 @@ from seed import seed_store  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("KOLGRAPH_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -64,16 +70,30 @@ def server(scenario: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -
     port = _free_port()
     log = (tmp_path_factory.mktemp("serve") / "serve.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "kolgraph.cli", "serve", "--data-dir", str(scenario["data_dir"]),
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "kolgraph.cli",
+            "serve",
+            "--data-dir",
+            str(scenario["data_dir"]),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"kolgraph serve exited with {process.returncode}; "
-                                   f"see {log.name}")
+                raise RuntimeError(
+                    f"kolgraph serve exited with {process.returncode}; see {log.name}"
+                )
             try:
                 if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
                     break
@@ -98,13 +118,16 @@ def server(scenario: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium under Playwright."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing; install it with 'sh tests/web/install_chromium.sh' "
-                    "(or point KOLGRAPH_TEST_CHROMIUM at a Chromium binary)")
+        pytest.fail(
+            f"{CHROMIUM} is missing; install it with 'sh tests/web/install_chromium.sh' "
+            "(or point KOLGRAPH_TEST_CHROMIUM at a Chromium binary)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield chromium
         finally:
@@ -119,8 +142,14 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     tab.set_default_timeout(20_000)
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    tab.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-           if msg.type == "error" and "status of 4" not in msg.text else None)
+    tab.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type == "error" and "status of 4" not in msg.text
+            else None
+        ),
+    )
     try:
         yield tab
     finally:
@@ -133,4 +162,3 @@ def artifacts() -> Path:
     """Where screenshots go (gitignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-

@@ -32,22 +32,28 @@ def pick_profiles(base: str, key: str) -> tuple[str, str]:
     """The KOL several departments contacted most lately (else the most influential), and
     the most influential KOL."""
     headers = {"X-API-Key": key}
-    top = str(httpx.get(f"{base}/hcps", headers=headers, params={"limit": 1}).json()
-              ["items"][0]["id"])
+    top = str(
+        httpx.get(f"{base}/hcps", headers=headers, params={"limit": 1}).json()["items"][0]["id"]
+    )
     multi = httpx.get(f"{base}/portfolio", headers=headers, params={"limit": 5}).json()
-    return (str(multi["multi_department"][0]["id"]) if multi.get("multi_department") else top,
-            top)
+    return (str(multi["multi_department"][0]["id"]) if multi.get("multi_department") else top, top)
 
 
 def pick_paid(base: str, key: str, city: str = "San Francisco") -> str | None:
     """The HCP with the most Open Payments disclosures among the finder's first 100 in
     ``city`` (anyone, ranked or not), or None when none has any."""
     headers = {"X-API-Key": key}
-    found = httpx.get(f"{base}/hcps", headers=headers, params={
-        "city": city, "limit": 100, "include_non_hcp": "true"}).json()["items"]
-    counts = {str(h["id"]): httpx.get(f"{base}/hcps/{h['id']}/industry-payments",
-                                      headers=headers).json().get("payments", 0)
-              for h in found}
+    found = httpx.get(
+        f"{base}/hcps",
+        headers=headers,
+        params={"city": city, "limit": 100, "include_non_hcp": "true"},
+    ).json()["items"]
+    counts = {
+        str(h["id"]): httpx.get(f"{base}/hcps/{h['id']}/industry-payments", headers=headers)
+        .json()
+        .get("payments", 0)
+        for h in found
+    }
     best = max(sorted(counts), key=lambda h: counts[h], default=None)
     return best if best is not None and counts[best] else None
 
@@ -68,11 +74,11 @@ def shoot(base: str, key: str) -> list[Path]:
     written = []
     DOCS_IMG.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         for width in WIDTHS:
-            context = browser.new_context(viewport={"width": width, "height": 1000},
-                                          base_url=base)
+            context = browser.new_context(viewport={"width": width, "height": 1000}, base_url=base)
             page = context.new_page()
             page.goto("/ui/")
             page.get_by_label("API key").fill(key)
@@ -97,7 +103,8 @@ def shoot(base: str, key: str) -> list[Path]:
         browser.close()
     for path in written + [DOCS_IMG / "profile.png"]:  # 256 colours: a fifth of the bytes
         Image.open(path).convert("RGB").quantize(256, dither=Image.Dither.NONE).save(
-            path, optimize=True)
+            path, optimize=True
+        )
     return written
 
 

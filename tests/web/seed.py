@@ -50,10 +50,20 @@ PERSONAS = {
     "msl": ("field", "medical_affairs", "M-201"),
     "compliance": ("compliance", "compliance", None),
 }
-TERRITORIES = {"S-300": "US-NE", "S-301": "US-W", "M-200": "US-NE", "M-201": "US-W",
-               "K-100": "US-NE"}
-EMPLOYEE_NAMES = {"S-300": "Dana Whitfield", "S-301": "Omar Haddad", "M-200": "Dr. Ines Moreau",
-                  "M-201": "Dr. Kenji Sato", "K-100": "Lena Brandt"}
+TERRITORIES = {
+    "S-300": "US-NE",
+    "S-301": "US-W",
+    "M-200": "US-NE",
+    "M-201": "US-W",
+    "K-100": "US-NE",
+}
+EMPLOYEE_NAMES = {
+    "S-300": "Dana Whitfield",
+    "S-301": "Omar Haddad",
+    "M-200": "Dr. Ines Moreau",
+    "M-201": "Dr. Kenji Sato",
+    "K-100": "Lena Brandt",
+}
 SALES_NOTE = "Discussed formulary listing and the co-pay programme; asked for a dosing leaflet."
 MEDICAL_NOTE = "Scientific exchange on the phase III design; interest in an investigator role."
 
@@ -68,8 +78,10 @@ def _days_ago(n: int) -> date:
 
 def _specialties() -> dict[str, str]:
     with NUCC.open(newline="", encoding="cp1252") as handle:  # as NUCC publishes it
-        return {r["Code"]: (r["Specialization"] or r["Classification"]).strip()
-                for r in csv.DictReader(handle)}
+        return {
+            r["Code"]: (r["Specialization"] or r["Classification"]).strip()
+            for r in csv.DictReader(handle)
+        }
 
 
 def nppes_hcps(limit: int) -> list[dict[str, Any]]:
@@ -84,16 +96,30 @@ def nppes_hcps(limit: int) -> list[dict[str, Any]]:
             given = rec["Provider First Name"].title()
             family = rec["Provider Last Name (Legal Name)"].title()
             taxonomy = rec["Healthcare Provider Taxonomy Code_1"] or None
-            rows.append({"id": f"npi:{npi}", "props": {
-                "npi": npi, "name": f"{given} {family}", "given": given, "family": family,
-                "name_key": f"{family.lower()} {given[:1].lower()}",
-                "credential": rec["Provider Credential Text"] or None, "taxonomy": taxonomy,
-                "specialty": specialty.get(taxonomy or "", "Internal Medicine"),
-                "city": rec["Provider Business Practice Location Address City Name"].title(),
-                "state": rec["Provider Business Practice Location Address State Name"],
-                "postal_code": rec["Provider Business Practice Location Address Postal Code"]
-                .split(".")[0][:5],
-                "country": "US", **_prov("nppes", npi)}})
+            rows.append(
+                {
+                    "id": f"npi:{npi}",
+                    "props": {
+                        "npi": npi,
+                        "name": f"{given} {family}",
+                        "given": given,
+                        "family": family,
+                        "name_key": f"{family.lower()} {given[:1].lower()}",
+                        "credential": rec["Provider Credential Text"] or None,
+                        "taxonomy": taxonomy,
+                        "specialty": specialty.get(taxonomy or "", "Internal Medicine"),
+                        "city": rec[
+                            "Provider Business Practice Location Address City Name"
+                        ].title(),
+                        "state": rec["Provider Business Practice Location Address State Name"],
+                        "postal_code": rec[
+                            "Provider Business Practice Location Address Postal Code"
+                        ].split(".")[0][:5],
+                        "country": "US",
+                        **_prov("nppes", npi),
+                    },
+                }
+            )
             if len(rows) >= limit:
                 break
     return rows
@@ -105,11 +131,20 @@ def pubmed_articles(limit: int) -> list[dict[str, Any]]:
     for _, element in etree.iterparse(str(PUBMED), tag="PubmedArticle"):
         pmid = element.findtext(".//PMID")
         year = element.findtext(".//PubDate/Year") or element.findtext(".//ArticleDate/Year")
-        topics = [(d.get("UI"), d.text) for d in element.iterfind(".//MeshHeading/DescriptorName")
-                  if d.get("UI")]
-        articles.append({"pmid": pmid, "title": element.findtext(".//ArticleTitle"),
-                         "year": int(year) if year else 2020,
-                         "journal": element.findtext(".//Journal/Title"), "topics": topics[:3]})
+        topics = [
+            (d.get("UI"), d.text)
+            for d in element.iterfind(".//MeshHeading/DescriptorName")
+            if d.get("UI")
+        ]
+        articles.append(
+            {
+                "pmid": pmid,
+                "title": element.findtext(".//ArticleTitle"),
+                "year": int(year) if year else 2020,
+                "journal": element.findtext(".//Journal/Title"),
+                "topics": topics[:3],
+            }
+        )
         element.clear()
         if len(articles) >= limit:
             break
@@ -121,71 +156,187 @@ def _network(store: GraphStore, hcps: list[str], rng: random.Random) -> None:
     articles = pubmed_articles(40)
     authorships, topics, links = [], {}, []
     for n, art in enumerate(articles):
-        if n < 16:   # the central KOL's group, mostly with the star as last author
+        if n < 16:  # the central KOL's group, mostly with the star as last author
             authors = [*rng.sample(inner, rng.randint(1, 3)), star]
         elif n < 30:  # a second group around hcps[9]
             authors = [*rng.sample(outer, rng.randint(1, 3)), outer[0]]
-        else:         # papers bridging the two groups
+        else:  # papers bridging the two groups
             authors = [rng.choice(inner), rng.choice(outer)]
         authors = list(dict.fromkeys(authors))
         pub = f"pmid:{art['pmid']}"
         for pos, hcp in enumerate(authors, 1):
-            role = "single" if len(authors) == 1 else (
-                "first" if pos == 1 else "last" if pos == len(authors) else "middle")
-            authorships.append({"start": hcp, "end": pub, "props": {
-                "position": pos, "role": role, "n_authors": len(authors)}})
+            role = (
+                "single"
+                if len(authors) == 1
+                else ("first" if pos == 1 else "last" if pos == len(authors) else "middle")
+            )
+            authorships.append(
+                {
+                    "start": hcp,
+                    "end": pub,
+                    "props": {"position": pos, "role": role, "n_authors": len(authors)},
+                }
+            )
         for ui, name in art["topics"]:
             topics[f"mesh:{ui}"] = name
             links.append({"start": pub, "end": f"mesh:{ui}", "props": {"major": True}})
-    store.upsert_nodes("Publication", [{"id": f"pmid:{a['pmid']}", "props": {
-        "pmid": a["pmid"], "title": a["title"], "year": a["year"], "journal": a["journal"],
-        **_prov("pubmed", a["pmid"])}} for a in articles])
-    store.upsert_nodes("Topic", [{"id": t, "props": {"name": name, "scheme": "mesh",
-                                                     "check_tag": is_check_tag(t) or None}}
-                                 for t, name in topics.items()])
+    store.upsert_nodes(
+        "Publication",
+        [
+            {
+                "id": f"pmid:{a['pmid']}",
+                "props": {
+                    "pmid": a["pmid"],
+                    "title": a["title"],
+                    "year": a["year"],
+                    "journal": a["journal"],
+                    **_prov("pubmed", a["pmid"]),
+                },
+            }
+            for a in articles
+        ],
+    )
+    store.upsert_nodes(
+        "Topic",
+        [
+            {
+                "id": t,
+                "props": {"name": name, "scheme": "mesh", "check_tag": is_check_tag(t) or None},
+            }
+            for t, name in topics.items()
+        ],
+    )
     store.upsert_relationships("HCP", "AUTHORED", "Publication", authorships)
     store.upsert_relationships("Publication", "HAS_TOPIC", "Topic", links)
     # Referrals: the inner circle sends patients to the star; the star refers on to two.
-    store.upsert_relationships("HCP", "REFERS_TO", "HCP", [
-        *({"start": h, "end": star, "props": {"pair_count": rng.randint(20, 90),
-                                              "bene_count": rng.randint(11, 40)}}
-          for h in inner[:5]),
-        *({"start": star, "end": h, "props": {"pair_count": rng.randint(11, 30),
-                                              "bene_count": 11}} for h in outer[:2]),
-    ])
+    store.upsert_relationships(
+        "HCP",
+        "REFERS_TO",
+        "HCP",
+        [
+            *(
+                {
+                    "start": h,
+                    "end": star,
+                    "props": {"pair_count": rng.randint(20, 90), "bene_count": rng.randint(11, 40)},
+                }
+                for h in inner[:5]
+            ),
+            *(
+                {
+                    "start": star,
+                    "end": h,
+                    "props": {"pair_count": rng.randint(11, 30), "bene_count": 11},
+                }
+                for h in outer[:2]
+            ),
+        ],
+    )
     # A congress with a session the star chairs.
-    store.upsert_nodes("Congress", [{"id": "congress:ascp:2024", "props": {
-        "name": "American Society for Clinical Pharmacology", "year": 2024,
-        "scope": "national", "country": "US"}}])
-    store.upsert_nodes("Session", [
-        {"id": "session:ascp:2024:plenary", "props": {"title": "Plenary: new targets",
-                                                      "date": "2024-03-14", "kind": "keynote"}},
-        {"id": "session:ascp:2024:poster", "props": {"title": "Posters", "date": "2024-03-15",
-                                                     "kind": "poster"}}])
-    store.upsert_relationships("Session", "PART_OF", "Congress", [
-        {"start": s, "end": "congress:ascp:2024", "props": {}}
-        for s in ("session:ascp:2024:plenary", "session:ascp:2024:poster")])
-    store.upsert_relationships("HCP", "PRESENTED_AT", "Session", [
-        {"start": star, "end": "session:ascp:2024:plenary", "props": {"role": "chair"}},
-        {"start": inner[0], "end": "session:ascp:2024:plenary",
-         "props": {"role": "invited_speaker"}},
-        {"start": outer[1], "end": "session:ascp:2024:plenary", "props": {"role": "panelist"}},
-        *({"start": h, "end": "session:ascp:2024:poster", "props": {"role": "poster"}}
-          for h in outer[2:5])])
+    store.upsert_nodes(
+        "Congress",
+        [
+            {
+                "id": "congress:ascp:2024",
+                "props": {
+                    "name": "American Society for Clinical Pharmacology",
+                    "year": 2024,
+                    "scope": "national",
+                    "country": "US",
+                },
+            }
+        ],
+    )
+    store.upsert_nodes(
+        "Session",
+        [
+            {
+                "id": "session:ascp:2024:plenary",
+                "props": {"title": "Plenary: new targets", "date": "2024-03-14", "kind": "keynote"},
+            },
+            {
+                "id": "session:ascp:2024:poster",
+                "props": {"title": "Posters", "date": "2024-03-15", "kind": "poster"},
+            },
+        ],
+    )
+    store.upsert_relationships(
+        "Session",
+        "PART_OF",
+        "Congress",
+        [
+            {"start": s, "end": "congress:ascp:2024", "props": {}}
+            for s in ("session:ascp:2024:plenary", "session:ascp:2024:poster")
+        ],
+    )
+    store.upsert_relationships(
+        "HCP",
+        "PRESENTED_AT",
+        "Session",
+        [
+            {"start": star, "end": "session:ascp:2024:plenary", "props": {"role": "chair"}},
+            {
+                "start": inner[0],
+                "end": "session:ascp:2024:plenary",
+                "props": {"role": "invited_speaker"},
+            },
+            {"start": outer[1], "end": "session:ascp:2024:plenary", "props": {"role": "panelist"}},
+            *(
+                {"start": h, "end": "session:ascp:2024:poster", "props": {"role": "poster"}}
+                for h in outer[2:5]
+            ),
+        ],
+    )
     study = json.loads(TRIAL.read_text(encoding="utf-8"))["protocolSection"]
     ident = study["identificationModule"]
-    store.upsert_nodes("Trial", [{"id": f"nct:{ident['nctId']}", "props": {
-        "nct_id": ident["nctId"], "title": ident.get("briefTitle"),
-        "conditions": study.get("conditionsModule", {}).get("conditions", []),
-        "start_date": study.get("statusModule", {}).get("startDateStruct", {}).get("date"),
-        **_prov("clinicaltrials", ident["nctId"])}}])
-    store.upsert_relationships("HCP", "INVESTIGATOR_OF", "Trial", [
-        {"start": star, "end": f"nct:{ident['nctId']}",
-         "props": {"role": "principal_investigator"}}])
-    store.upsert_nodes("Institution", [{"id": "ror:web-1", "props": {
-        "name": "Lakeside University Hospital", "city": "Boston", "country": "US"}}])
-    store.upsert_relationships("HCP", "AFFILIATED_WITH", "Institution", [
-        {"start": h, "end": "ror:web-1", "props": {"year": 2024}} for h in (star, *inner[:3])])
+    store.upsert_nodes(
+        "Trial",
+        [
+            {
+                "id": f"nct:{ident['nctId']}",
+                "props": {
+                    "nct_id": ident["nctId"],
+                    "title": ident.get("briefTitle"),
+                    "conditions": study.get("conditionsModule", {}).get("conditions", []),
+                    "start_date": study.get("statusModule", {})
+                    .get("startDateStruct", {})
+                    .get("date"),
+                    **_prov("clinicaltrials", ident["nctId"]),
+                },
+            }
+        ],
+    )
+    store.upsert_relationships(
+        "HCP",
+        "INVESTIGATOR_OF",
+        "Trial",
+        [
+            {
+                "start": star,
+                "end": f"nct:{ident['nctId']}",
+                "props": {"role": "principal_investigator"},
+            }
+        ],
+    )
+    store.upsert_nodes(
+        "Institution",
+        [
+            {
+                "id": "ror:web-1",
+                "props": {
+                    "name": "Lakeside University Hospital",
+                    "city": "Boston",
+                    "country": "US",
+                },
+            }
+        ],
+    )
+    store.upsert_relationships(
+        "HCP",
+        "AFFILIATED_WITH",
+        "Institution",
+        [{"start": h, "end": "ror:web-1", "props": {"year": 2024}} for h in (star, *inner[:3])],
+    )
 
 
 def _payments(store: GraphStore, hcp: str) -> list[dict[str, Any]]:
@@ -205,86 +356,254 @@ def _payments(store: GraphStore, hcp: str) -> list[dict[str, Any]]:
         if payment.people and payment.people[0].profile_id:
             by_person.setdefault(payment.people[0].profile_id, []).append(payment)
     chosen = max(sorted(by_person.items()), key=lambda kv: len(kv[1]))[1]
-    rows = [{"id": f"payment:op:{p.record_id}", "props": {
-        "date": p.date, "amount": p.amount, "nature_of_payment": p.nature,
-        "form_of_payment": p.form, "manufacturer": p.manufacturer, "hcp_id": hcp,
-        "research": p.research, "program_year": p.program_year, "ours": False,
-        "product": p.products[0].name if p.products else None,
-        **_prov("payments", p.record_id)}} for p in chosen]
+    rows = [
+        {
+            "id": f"payment:op:{p.record_id}",
+            "props": {
+                "date": p.date,
+                "amount": p.amount,
+                "nature_of_payment": p.nature,
+                "form_of_payment": p.form,
+                "manufacturer": p.manufacturer,
+                "hcp_id": hcp,
+                "research": p.research,
+                "program_year": p.program_year,
+                "ours": False,
+                "product": p.products[0].name if p.products else None,
+                **_prov("payments", p.record_id),
+            },
+        }
+        for p in chosen
+    ]
     store.upsert_nodes("Payment", rows)
     makers = {manufacturer_id(p): p.manufacturer for p in chosen}
     store.upsert_nodes("Manufacturer", [{"id": m, "props": {"name": n}} for m, n in makers.items()])
-    store.upsert_relationships("Payment", "PAID_TO", "HCP", [
-        {"start": r["id"], "end": hcp, "props": {}} for r in rows])
-    store.upsert_relationships("Payment", "PAID_BY", "Manufacturer", [
-        {"start": f"payment:op:{p.record_id}", "end": manufacturer_id(p), "props": {}}
-        for p in chosen])
+    store.upsert_relationships(
+        "Payment", "PAID_TO", "HCP", [{"start": r["id"], "end": hcp, "props": {}} for r in rows]
+    )
+    store.upsert_relationships(
+        "Payment",
+        "PAID_BY",
+        "Manufacturer",
+        [
+            {"start": f"payment:op:{p.record_id}", "end": manufacturer_id(p), "props": {}}
+            for p in chosen
+        ],
+    )
     products = {f"product:{fields.slug(d.name)}": d.name for p in chosen for d in p.products}
     store.upsert_nodes("Product", [{"id": k, "props": {"name": n}} for k, n in products.items()])
-    store.upsert_relationships("Payment", "ABOUT_PRODUCT", "Product", [
-        {"start": f"payment:op:{p.record_id}", "end": f"product:{fields.slug(d.name)}",
-         "props": {}} for p in chosen for d in p.products])
-    return [{**r["props"], "products": [d.name for d in p.products]}
-            for r, p in zip(rows, chosen, strict=True)]
+    store.upsert_relationships(
+        "Payment",
+        "ABOUT_PRODUCT",
+        "Product",
+        [
+            {
+                "start": f"payment:op:{p.record_id}",
+                "end": f"product:{fields.slug(d.name)}",
+                "props": {},
+            }
+            for p in chosen
+            for d in p.products
+        ],
+    )
+    return [
+        {**r["props"], "products": [d.name for d in p.products]}
+        for r, p in zip(rows, chosen, strict=True)
+    ]
 
 
-def _engagement(crm_id: str, hcp: str, department: str, type_: str, days: int,
-                employee: str, **extra: Any) -> EngagementIn:
-    return EngagementIn(crm_id=crm_id, hcp_id=hcp, department=department, type=type_,
-                        date=_days_ago(days), employee_id=employee, **extra)
+def _engagement(
+    crm_id: str, hcp: str, department: str, type_: str, days: int, employee: str, **extra: Any
+) -> EngagementIn:
+    return EngagementIn(
+        crm_id=crm_id,
+        hcp_id=hcp,
+        department=department,
+        type=type_,
+        date=_days_ago(days),
+        employee_id=employee,
+        **extra,
+    )
 
 
 def _krm(store: GraphStore, hcps: list[str]) -> None:
     admin = Viewer("seed", "admin", "market_access")
     star, inner, outer = hcps[0], hcps[1:9], hcps[9:22]
     items = [
-        _engagement("WEB-S-1", star, "sales", "visit", 5, "S-300", notes=SALES_NOTE,
-                    objective="Formulary listing for the new indication", outcome="positive",
-                    key_messages=["Efficacy in second line"], product="Product A", cost=85.0),
-        _engagement("WEB-M-1", star, "medical_affairs", "meeting", 3, "M-200",
-                    notes=MEDICAL_NOTE, objective="Phase III investigator recruitment",
-                    outcome="follow_up", key_messages=["Trial design"], cost=120.0),
-        _engagement("WEB-K-1", star, "marketing", "advisory_board", 40, "K-100",
-                    notes="Advisory board on patient materials.", objective="Patient materials",
-                    outcome="positive", cost=2600.0),
-        _engagement("WEB-M-2", star, "medical_affairs", "email", 70, "M-201",
-                    notes="Sent the congress abstract.", objective="Scientific exchange"),
-        _engagement("WEB-S-2", star, "sales", "call", 120, "S-301",
-                    notes="Short call on samples.", objective="Samples", outcome="neutral"),
-        _engagement("WEB-K-2", star, "marketing", "speaker_programme", 150, "K-100",
-                    notes="Speaker programme in Boston.", objective="Speaker programme",
-                    cost=2500.0),
+        _engagement(
+            "WEB-S-1",
+            star,
+            "sales",
+            "visit",
+            5,
+            "S-300",
+            notes=SALES_NOTE,
+            objective="Formulary listing for the new indication",
+            outcome="positive",
+            key_messages=["Efficacy in second line"],
+            product="Product A",
+            cost=85.0,
+        ),
+        _engagement(
+            "WEB-M-1",
+            star,
+            "medical_affairs",
+            "meeting",
+            3,
+            "M-200",
+            notes=MEDICAL_NOTE,
+            objective="Phase III investigator recruitment",
+            outcome="follow_up",
+            key_messages=["Trial design"],
+            cost=120.0,
+        ),
+        _engagement(
+            "WEB-K-1",
+            star,
+            "marketing",
+            "advisory_board",
+            40,
+            "K-100",
+            notes="Advisory board on patient materials.",
+            objective="Patient materials",
+            outcome="positive",
+            cost=2600.0,
+        ),
+        _engagement(
+            "WEB-M-2",
+            star,
+            "medical_affairs",
+            "email",
+            70,
+            "M-201",
+            notes="Sent the congress abstract.",
+            objective="Scientific exchange",
+        ),
+        _engagement(
+            "WEB-S-2",
+            star,
+            "sales",
+            "call",
+            120,
+            "S-301",
+            notes="Short call on samples.",
+            objective="Samples",
+            outcome="neutral",
+        ),
+        _engagement(
+            "WEB-K-2",
+            star,
+            "marketing",
+            "speaker_programme",
+            150,
+            "K-100",
+            notes="Speaker programme in Boston.",
+            objective="Speaker programme",
+            cost=2500.0,
+        ),
     ]
     for n, hcp in enumerate(inner[:4]):
-        items.append(_engagement(f"WEB-S-1{n}", hcp, "sales", "visit", 10 + n, "S-300",
-                                 notes="Routine visit.", objective="Awareness",
-                                 outcome="neutral", key_messages=["Safety profile"]))
-        items.append(_engagement(f"WEB-M-1{n}", hcp, "medical_affairs", "meeting", 20 + n,
-                                 "M-201", notes="Medical information request answered.",
-                                 objective="Medical information"))
+        items.append(
+            _engagement(
+                f"WEB-S-1{n}",
+                hcp,
+                "sales",
+                "visit",
+                10 + n,
+                "S-300",
+                notes="Routine visit.",
+                objective="Awareness",
+                outcome="neutral",
+                key_messages=["Safety profile"],
+            )
+        )
+        items.append(
+            _engagement(
+                f"WEB-M-1{n}",
+                hcp,
+                "medical_affairs",
+                "meeting",
+                20 + n,
+                "M-201",
+                notes="Medical information request answered.",
+                objective="Medical information",
+            )
+        )
     for n, hcp in enumerate(outer[2:8]):  # outer[0] and [1], the second group's hubs: none
-        items.append(_engagement(f"WEB-S-2{n}", hcp, "sales", "call", 30 + 7 * n, "S-301",
-                                 notes="Call.", objective="Awareness", outcome="neutral"))
+        items.append(
+            _engagement(
+                f"WEB-S-2{n}",
+                hcp,
+                "sales",
+                "call",
+                30 + 7 * n,
+                "S-301",
+                notes="Call.",
+                objective="Awareness",
+                outcome="neutral",
+            )
+        )
     engagements.record_engagements(store, admin, items)
-    store.upsert_nodes("Employee", [
-        {"id": f"emp:{e}", "props": {"territory": t, "name": EMPLOYEE_NAMES[e],
-                                     "role": {"S": "rep", "M": "msl", "K": "manager"}[e[0]]}}
-        for e, t in TERRITORIES.items()])
+    store.upsert_nodes(
+        "Employee",
+        [
+            {
+                "id": f"emp:{e}",
+                "props": {
+                    "territory": t,
+                    "name": EMPLOYEE_NAMES[e],
+                    "role": {"S": "rep", "M": "msl", "K": "manager"}[e[0]],
+                },
+            }
+            for e, t in TERRITORIES.items()
+        ],
+    )
     year_start, year_end = date(TODAY.year, 1, 1), date(TODAY.year, 12, 31)
-    plans.save_plan(store, admin, PlanIn(
-        hcp_id=star, department="medical_affairs", owner="M-200",
-        objectives=["Phase III investigator recruitment", "Scientific exchange on new data"],
-        period_start=year_start, period_end=year_end, planned_engagements=6,
-        planned_by_type={"meeting": 3, "email": 2, "advisory_board": 1}, budget=4000.0))
-    plans.save_plan(store, admin, PlanIn(
-        hcp_id=star, department="sales", owner="S-300", objectives=["Formulary listing"],
-        period_start=year_start, period_end=year_end, planned_engagements=8,
-        planned_by_type={"visit": 6, "call": 2}, budget=1500.0))
+    plans.save_plan(
+        store,
+        admin,
+        PlanIn(
+            hcp_id=star,
+            department="medical_affairs",
+            owner="M-200",
+            objectives=["Phase III investigator recruitment", "Scientific exchange on new data"],
+            period_start=year_start,
+            period_end=year_end,
+            planned_engagements=6,
+            planned_by_type={"meeting": 3, "email": 2, "advisory_board": 1},
+            budget=4000.0,
+        ),
+    )
+    plans.save_plan(
+        store,
+        admin,
+        PlanIn(
+            hcp_id=star,
+            department="sales",
+            owner="S-300",
+            objectives=["Formulary listing"],
+            period_start=year_start,
+            period_end=year_end,
+            planned_engagements=8,
+            planned_by_type={"visit": 6, "call": 2},
+            budget=1500.0,
+        ),
+    )
     for hcp in inner[:4]:
-        plans.save_plan(store, admin, PlanIn(
-            hcp_id=hcp, department="sales", owner="S-300", objectives=["Awareness"],
-            period_start=year_start, period_end=year_end, planned_engagements=4,
-            planned_by_type={"visit": 4}))
+        plans.save_plan(
+            store,
+            admin,
+            PlanIn(
+                hcp_id=hcp,
+                department="sales",
+                owner="S-300",
+                objectives=["Awareness"],
+                period_start=year_start,
+                period_end=year_end,
+                planned_engagements=4,
+                planned_by_type={"visit": 4},
+            ),
+        )
 
 
 def seed_store(store: GraphStore) -> dict[str, Any]:
@@ -297,8 +616,18 @@ def seed_store(store: GraphStore) -> dict[str, Any]:
     run_id = write_run(store, score_hcps(store))
     _krm(store, hcps)
     paid = _payments(store, hcps[1])
-    api_keys = {name: keys.create_key(store, role, dept, label=name, employee_id=emp)[0]
-                for name, (role, dept, emp) in PERSONAS.items()}
-    return {"star": hcps[0], "star_name": rows[0]["props"]["name"], "inner": hcps[1:9],
-            "outer": hcps[9:22], "run_id": run_id, "keys": api_keys,
-            "paid": hcps[1], "payments": paid, "unpaid": hcps[2]}
+    api_keys = {
+        name: keys.create_key(store, role, dept, label=name, employee_id=emp)[0]
+        for name, (role, dept, emp) in PERSONAS.items()
+    }
+    return {
+        "star": hcps[0],
+        "star_name": rows[0]["props"]["name"],
+        "inner": hcps[1:9],
+        "outer": hcps[9:22],
+        "run_id": run_id,
+        "keys": api_keys,
+        "paid": hcps[1],
+        "payments": paid,
+        "unpaid": hcps[2],
+    }

@@ -20,8 +20,6 @@ UNLABELLED = """() => [...document.querySelectorAll('input, select')]
     .map(el => el.id || el.name)"""
 
 
-
-
 def sign_in(page: Any, key: str) -> None:
     page.goto("/ui/")
     page.get_by_label("API key").fill(key)
@@ -36,8 +34,11 @@ def open_profile(page: Any, hcp_id: str) -> None:
 
 
 def network_json(server: str, key: str, hcp_id: str, hops: int = 1) -> dict[str, Any]:
-    response = httpx.get(f"{server}/hcps/{hcp_id}/network", headers={"X-API-Key": key},
-                         params={"hops": hops, "layers": LAYERS, "max_nodes": 150})
+    response = httpx.get(
+        f"{server}/hcps/{hcp_id}/network",
+        headers={"X-API-Key": key},
+        params={"hops": hops, "layers": LAYERS, "max_nodes": 150},
+    )
     response.raise_for_status()
     return response.json()
 
@@ -110,13 +111,15 @@ def test_layer_switch_redraws_the_network(page, server, scenario):
     data = network_json(server, key, star)
     for layer in ("referral", "congress", "coauthor"):
         page.locator(f"input[name=network-layer][value={layer}]").check()
-        ends = {star} | {e[k] for e in data["edges"] if e["layer"] == layer
-                         for k in ("source", "target")}
+        ends = {star} | {
+            e[k] for e in data["edges"] if e["layer"] == layer for k in ("source", "target")
+        }
         svg = page.locator("svg.network")
         assert svg.get_attribute("data-layer") == layer
         assert page.locator("svg.network circle.node").count() == len(ends)
         assert page.locator("svg.network line.edge").count() == sum(
-            e["layer"] == layer for e in data["edges"])
+            e["layer"] == layer for e in data["edges"]
+        )
     page.get_by_label("Reach").select_option("2")
     page.wait_for_selector("#network-summary:has-text('2 hops')")
     two = network_json(server, key, star, hops=2)
@@ -141,9 +144,14 @@ def test_field_rep_does_not_see_other_departments_notes(page, scenario, artifact
     page.screenshot(path=artifacts / "profile-field-rep.png", full_page=True)
 
 
-@pytest.mark.parametrize(("persona", "sees_sales", "sees_medical"), [
-    ("msl", False, True), ("compliance", True, True),
-], ids=["medical-field-role", "compliance"])
+@pytest.mark.parametrize(
+    ("persona", "sees_sales", "sees_medical"),
+    [
+        ("msl", False, True),
+        ("compliance", True, True),
+    ],
+    ids=["medical-field-role", "compliance"],
+)
 def test_the_role_decides_whose_notes_show(page, scenario, persona, sees_sales, sees_medical):
     sign_in(page, scenario["keys"][persona])
     open_profile(page, scenario["star"])
@@ -169,13 +177,20 @@ def test_dashboard_kpis_collisions_and_gaps(page, server, scenario, artifacts):
     assert scenario["star_name"] in collisions.inner_text()
     assert "Medical affairs" in collisions.inner_text()
     stale = page.locator("#uncontacted tbody a").evaluate_all(
-        "links => links.map(a => decodeURIComponent(a.hash.slice(6).split('?')[0]))")
-    portfolio = httpx.get(f"{server}/portfolio", headers={"X-API-Key": scenario["keys"]["krm"]},
-                          params={"limit": 25}).json()
+        "links => links.map(a => decodeURIComponent(a.hash.slice(6).split('?')[0]))"
+    )
+    portfolio = httpx.get(
+        f"{server}/portfolio", headers={"X-API-Key": scenario["keys"]["krm"]}, params={"limit": 25}
+    ).json()
     assert stale == [k["id"] for k in portfolio["uncontacted"]]
-    strategic = {h["id"] for h in httpx.get(
-        f"{server}/hcps", headers={"X-API-Key": scenario["keys"]["krm"]},
-        params={"tier": "strategic", "limit": 200}).json()["items"]}
+    strategic = {
+        h["id"]
+        for h in httpx.get(
+            f"{server}/hcps",
+            headers={"X-API-Key": scenario["keys"]["krm"]},
+            params={"tier": "strategic", "limit": 200},
+        ).json()["items"]
+    }
     # the second group's hubs were never contacted: listed whenever scoring makes them strategic
     assert set(scenario["outer"][:2]) & strategic <= set(stale)
     assert scenario["star"] not in stale
@@ -254,7 +269,8 @@ def test_profile_controls_are_labelled_and_nodes_named(page, scenario):
     open_profile(page, scenario["star"])
     assert page.evaluate(UNLABELLED) == []
     names = page.locator("svg.network g.node").evaluate_all(
-        "gs => gs.map(g => g.getAttribute('aria-label') || '')")
+        "gs => gs.map(g => g.getAttribute('aria-label') || '')"
+    )
     assert names and all("influence" in n for n in names)
     assert page.locator("#network details table th[scope=col]").count() == 4
 
@@ -279,10 +295,15 @@ def test_filters_narrow_the_ranking(page, scenario):
     page.wait_for_url(re.compile("tier=strategic"))
     page.wait_for_selector("#results-summary")
     tiers = page.locator("#results tbody tr td .badge").evaluate_all(
-        "bs => bs.filter(b => b.className.includes('tier-')).map(b => b.textContent)")
+        "bs => bs.filter(b => b.className.includes('tier-')).map(b => b.textContent)"
+    )
     assert tiers and set(tiers) == {"strategic"}
-    influences = [float(v) for v in page.locator("#results tbody tr").evaluate_all(
-        "rs => rs.map(r => r.children[4].textContent)")]
+    influences = [
+        float(v)
+        for v in page.locator("#results tbody tr").evaluate_all(
+            "rs => rs.map(r => r.children[4].textContent)"
+        )
+    ]
     assert influences == sorted(influences, reverse=True)
 
 
@@ -301,8 +322,9 @@ def test_topic_filter_asks_the_api_and_shows_its_answer(page, server, scenario):
     page.wait_for_url(re.compile("topic="))
     page.wait_for_selector("#results-summary:has-text('last page')")
     shown = page.locator("#results tbody tr").evaluate_all("rs => rs.map(r => r.dataset.id)")
-    api = httpx.get(f"{server}/hcps", headers={"X-API-Key": key},
-                    params={"topic": topic, "limit": 200}).json()["items"]
+    api = httpx.get(
+        f"{server}/hcps", headers={"X-API-Key": key}, params={"topic": topic, "limit": 200}
+    ).json()["items"]
     assert shown == [h["id"] for h in api] and 0 < len(shown) < 60
 
 
@@ -326,8 +348,9 @@ def test_tablet_width_has_no_horizontal_scroll(page, scenario, artifacts):
     page.set_viewport_size({"width": 820, "height": 1180})
     sign_in(page, scenario["keys"]["krm"])
     open_profile(page, scenario["star"])
-    overflow = page.evaluate("document.documentElement.scrollWidth - "
-                             "document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1
     page.screenshot(path=artifacts / "profile-tablet.png", full_page=True)
 
@@ -336,8 +359,7 @@ def _ago(days: int) -> str:
     return (date.today() - timedelta(days=days)).isoformat()
 
 
-def test_the_period_control_changes_the_profiles_contacts_and_conflicts(page, scenario,
-                                                                         artifacts):
+def test_the_period_control_changes_the_profiles_contacts_and_conflicts(page, scenario, artifacts):
     sign_in(page, scenario["keys"]["krm"])
     open_profile(page, scenario["star"])
     assert page.locator("#timeline li").count() == 6  # the last 12 months by default
@@ -417,8 +439,7 @@ def test_api_docs_render_with_the_network_blocked(page, server, artifacts):
     page.screenshot(path=artifacts / f"docs-{path.strip('/')}.png")
 
 
-def test_the_filtered_list_exports_as_csv_with_the_finders_rows(page, server, scenario,
-                                                                   tmp_path):
+def test_the_filtered_list_exports_as_csv_with_the_finders_rows(page, server, scenario, tmp_path):
     key = scenario["keys"]["krm"]
     topic = a_topic(server, key, scenario["star"])
     sign_in(page, key)
@@ -434,11 +455,23 @@ def test_the_filtered_list_exports_as_csv_with_the_finders_rows(page, server, sc
     download.value.save_as(path)
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    api_rows = httpx.get(f"{server}/hcps", headers={"X-API-Key": key},
-                         params={"topic": topic, "country": "US", "limit": 200}).json()["items"]
+    api_rows = httpx.get(
+        f"{server}/hcps",
+        headers={"X-API-Key": key},
+        params={"topic": topic, "country": "US", "limit": 200},
+    ).json()["items"]
     assert [r["id"] for r in rows] == shown == [h["id"] for h in api_rows] and shown
-    assert {"specialty", "institution", "city", "state", "country", "npi", "crm_id",
-            "community_name", "why"} <= set(rows[0])
+    assert {
+        "specialty",
+        "institution",
+        "city",
+        "state",
+        "country",
+        "npi",
+        "crm_id",
+        "community_name",
+        "why",
+    } <= set(rows[0])
     assert rows[0]["npi"] == api_rows[0]["npi"] and rows[0]["rank"] == "1"
     assert not any(v[:1] in ("=", "+", "-", "@") for r in rows for v in r.values())
     expect(page.locator("#export-status")).to_contain_text(f"{len(rows)} KOLs exported")
@@ -486,8 +519,7 @@ def test_logging_an_engagement_from_the_page_with_the_apis_rules(page, scenario)
     assert "Efficacy; Safety profile" in item.inner_text()
 
 
-def test_creating_and_editing_a_plan_from_the_page_shows_plan_vs_actual(page, scenario,
-                                                                         artifacts):
+def test_creating_and_editing_a_plan_from_the_page_shows_plan_vs_actual(page, scenario, artifacts):
     hcp = scenario["inner"][6]
     sign_in(page, scenario["keys"]["krm"])
     page.goto(f"/ui/#/hcp/{hcp}")
@@ -521,7 +553,8 @@ def test_acknowledging_a_conflict_from_the_page(page, scenario):
     window = page.locator("#conflicts li[data-kind=window]")
     window.get_by_role("button", name="Acknowledge").click()
     expect(page.locator("#conflicts li[data-kind=window] .badge.ack")).to_contain_text(
-        "acknowledged by K-100 (Marketing)")
+        "acknowledged by K-100 (Marketing)"
+    )
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, scenario["keys"]["rep"])  # a field key sees it, may not acknowledge
     open_profile(page, scenario["star"])
@@ -534,8 +567,11 @@ def test_dashboard_lists_alerts_from_the_api(page, server, scenario):
     sign_in(page, key)
     page.goto("/ui/#/dashboard")
     page.wait_for_selector("#alerts li")
-    shown = set(page.locator("#alerts li").evaluate_all(
-        "ls => ls.map(l => l.dataset.kind + ' ' + l.dataset.id)"))
+    shown = set(
+        page.locator("#alerts li").evaluate_all(
+            "ls => ls.map(l => l.dataset.kind + ' ' + l.dataset.id)"
+        )
+    )
     api = httpx.get(f"{server}/alerts", headers={"X-API-Key": key}).json()["alerts"]
     assert shown == {f"{a['kind']} {a['hcp_id']}" for a in api}
     assert f"over_cap {scenario['star']}" in shown  # 5,305 USD this year
@@ -590,13 +626,18 @@ LABEL_BOXES = """svg => {
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
-    return (a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
-            and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"])
+    return (
+        a["x"] < b["x"] + b["w"]
+        and b["x"] < a["x"] + a["w"]
+        and a["y"] < b["y"] + b["h"]
+        and b["y"] < a["y"] + a["h"]
+    )
 
 
 @pytest.mark.parametrize("hops", [1, 2])
-def test_network_labels_the_people_who_matter_without_covering_the_centre(page, scenario,
-                                                                          artifacts, hops):
+def test_network_labels_the_people_who_matter_without_covering_the_centre(
+    page, scenario, artifacts, hops
+):
     sign_in(page, scenario["keys"]["krm"])
     open_profile(page, scenario["star"])
     if hops == 2:
@@ -610,7 +651,7 @@ def test_network_labels_the_people_who_matter_without_covering_the_centre(page, 
     assert 3 <= len(labels) <= 13 and len(labels) < nodes  # not everyone: the top and paths
     centre_box = {"x": c["x"] - c["r"], "y": c["y"] - c["r"], "w": 2 * c["r"], "h": 2 * c["r"]}
     assert not any(_overlap(lab, centre_box) for lab in labels)
-    assert not any(_overlap(a, b) for i, a in enumerate(labels) for b in labels[i + 1:])
+    assert not any(_overlap(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :])
     # the centre is drawn last: no other circle lies on top of it
     assert page.locator("svg.network g.nodes > g.node").last.get_attribute("class") == "node center"
     page.locator("#network").screenshot(path=artifacts / f"network-{hops}-hop.png")

@@ -29,8 +29,7 @@ def sign_in_and_open(page: Any, key: str, hcp_id: str) -> Any:
     return panel
 
 
-def test_the_profile_shows_what_manufacturers_disclosed_paying(page, server, scenario,
-                                                               artifacts):
+def test_the_profile_shows_what_manufacturers_disclosed_paying(page, server, scenario, artifacts):
     paid = scenario["payments"]
     by_maker: dict[str, float] = defaultdict(float)
     by_year: dict[str, float] = defaultdict(float)
@@ -59,8 +58,9 @@ def test_the_profile_shows_what_manufacturers_disclosed_paying(page, server, sce
 @pytest.mark.parametrize("persona", ["rep", "compliance", "medical"])
 def test_the_panel_shows_for_the_roles_the_api_serves_it_to(page, server, scenario, persona):
     key = scenario["keys"][persona]
-    answer = httpx.get(f"{server}/hcps/{scenario['paid']}/industry-payments",
-                       headers={"X-API-Key": key})
+    answer = httpx.get(
+        f"{server}/hcps/{scenario['paid']}/industry-payments", headers={"X-API-Key": key}
+    )
     panel = sign_in_and_open(page, key, scenario["paid"])
     if answer.status_code == 403:
         expect(panel).to_contain_text("Your key's role may not see this")
@@ -74,12 +74,15 @@ def test_the_panel_shows_for_the_roles_the_api_serves_it_to(page, server, scenar
 
 
 def test_an_hcp_without_disclosures_gets_a_clear_empty_state(page, server, scenario):
-    answer = httpx.get(f"{server}/hcps/{scenario['unpaid']}/industry-payments",
-                       headers={"X-API-Key": scenario["keys"]["krm"]}).json()
+    answer = httpx.get(
+        f"{server}/hcps/{scenario['unpaid']}/industry-payments",
+        headers={"X-API-Key": scenario["keys"]["krm"]},
+    ).json()
     assert answer["payments"] == 0
     panel = sign_in_and_open(page, scenario["keys"]["krm"], scenario["unpaid"])
     expect(panel.locator("#payments-empty")).to_contain_text(
-        "No Open Payments disclosure on record for this HCP")
+        "No Open Payments disclosure on record for this HCP"
+    )
     assert panel.locator("table").count() == 0
 
 
@@ -87,7 +90,8 @@ def test_the_panel_fits_a_tablet_width(page, scenario, artifacts):
     page.set_viewport_size({"width": 820, "height": 1180})
     panel = sign_in_and_open(page, scenario["keys"]["krm"], scenario["paid"])
     expect(panel.locator("#payments-manufacturers tbody tr").first).to_be_visible()
-    overflow = page.evaluate("document.documentElement.scrollWidth - "
-                             "document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1
     panel.screenshot(path=str(artifacts / "profile-payments-820.png"))

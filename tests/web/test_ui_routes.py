@@ -41,13 +41,18 @@ def test_bare_ui_redirects_to_the_page(client):
 def test_every_asset_is_served_with_its_type(client, asset):
     r = client.get(f"/ui/{asset}")
     assert r.status_code == 200
-    expected = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
-                ".html": "text/html"}[Path(asset).suffix]
+    expected = {
+        ".js": "text/javascript",
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".html": "text/html",
+    }[Path(asset).suffix]
     assert r.headers["content-type"].startswith(expected)
 
 
-@pytest.mark.parametrize("name", ["../app.py", "..%2fapp.py", "js/../../errors.py", "nope.js",
-                                  "js", "app.css.map"])
+@pytest.mark.parametrize(
+    "name", ["../app.py", "..%2fapp.py", "js/../../errors.py", "nope.js", "js", "app.css.map"]
+)
 def test_unknown_or_escaping_asset_is_404_problem(client, name):
     r = client.get(f"/ui/{name}")
     assert r.status_code == 404
@@ -68,17 +73,22 @@ def test_pages_are_not_part_of_the_openapi_schema(client):
 def test_no_asset_loads_anything_from_another_host():
     # scripts, styles, fonts, images and imports must come from this service only
     loading = re.compile(
-        r"""(?:src=|href=|url\(|import\s[^;]*?from\s|import\()\s*["']?(?:https?:)?//""")
-    offenders = [p.name for p in ASSETS if p.suffix in {".html", ".css", ".js"}
-                 and loading.search(p.read_text(encoding="utf-8"))]
+        r"""(?:src=|href=|url\(|import\s[^;]*?from\s|import\()\s*["']?(?:https?:)?//"""
+    )
+    offenders = [
+        p.name
+        for p in ASSETS
+        if p.suffix in {".html", ".css", ".js"} and loading.search(p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
 def test_pages_never_write_markup_from_strings():
     # every API value lands as text (dom.js h()/s()), so no injected markup can run
     sinks = re.compile(r"\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|eval\(")
-    assert [p.name for p in ASSETS if p.suffix == ".js"
-            and sinks.search(p.read_text(encoding="utf-8"))] == []
+    assert [
+        p.name for p in ASSETS if p.suffix == ".js" and sinks.search(p.read_text(encoding="utf-8"))
+    ] == []
 
 
 def test_api_docs_come_from_this_service_under_its_own_csp(client):
