@@ -174,6 +174,7 @@ def test_evidence_equals_the_per_row_code(samples):
     assert new == old
 
 
+@pytest.mark.slow  # two whole scorings of the samples; the parts are held equal in the fast tier
 def test_scores_and_explanations_equal_the_run_with_the_old_code(samples, monkeypatch):
     result = score_hcps(samples, PARAMS)
     new_explained = explanations(result)

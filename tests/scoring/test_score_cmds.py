@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -27,14 +28,24 @@ def kolgraph(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path):
-    path = tmp_path / "kg"
+def _seeded(path: Path) -> Iterator[Path]:
     with open_store(Settings(data_dir=path)) as store:
         store.apply_schema()
         seed_world(store)
     yield path
     kolgraph("stop", "--data-dir", str(path))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    """A seeded store of this test's own."""
+    yield from _seeded(tmp_path / "kg")
+
+
+@pytest.fixture(scope="module")
+def unchanged_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One seeded store for the tests that are refused before anything is written."""
+    yield from _seeded(tmp_path_factory.mktemp("refusals") / "kg")
 
 
 def test_score_then_export(data_dir: Path, tmp_path: Path) -> None:
@@ -80,8 +91,10 @@ def test_score_then_export(data_dir: Path, tmp_path: Path) -> None:
         (("score", "--no-such-option"), "--no-such-option"),
     ],
 )
-def test_user_mistakes_are_one_error_line(data_dir: Path, args: tuple[str, ...], hint: str) -> None:
-    done = kolgraph(*args, "--data-dir", str(data_dir))
+def test_user_mistakes_are_one_error_line(
+    unchanged_data_dir: Path, args: tuple[str, ...], hint: str
+) -> None:
+    done = kolgraph(*args, "--data-dir", str(unchanged_data_dir))
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout.startswith("error:") and hint in done.stdout
     assert len(done.stdout.strip().splitlines()) == 1 and done.stderr == ""
