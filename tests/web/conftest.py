@@ -46,20 +46,52 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The seeded, scored store's data directory, ids and API keys.
+def _neo4j_settings(data_dir: Path, server: Any) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        backend="neo4j",
+        neo4j_uri=server.uri,
+        neo4j_user=server.user,
+        neo4j_password=server.password,
+    )
+
+
+@pytest.fixture(scope="session", params=["falkordb", "neo4j"])
+def scenario(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """The seeded, scored store's data directory, ids and API keys, on each backend.
 
     The embedded server outlives a store handle (as for ``kolgraph init``), so it is
     stopped after seeding, leaving the data to ``kolgraph serve``, and again at the end.
+    On Neo4j the scenario is the session's Neo4j database (emptied before and after), and
+    ``env`` tells ``kolgraph serve`` where it is.
     """
     data_dir = tmp_path_factory.mktemp("web") / "kg"
+    if request.param == "neo4j":
+        server = request.getfixturevalue("neo4j_server")
+        settings = _neo4j_settings(data_dir, server)
+        with open_store(settings) as store:
+            store.clear()
+            ids = seed_store(store)
+        env = {
+            "KOLGRAPH_BACKEND": "neo4j",
+            "KOLGRAPH_NEO4J_URI": server.uri,
+            "KOLGRAPH_NEO4J_USER": server.user,
+            "KOLGRAPH_NEO4J_PASSWORD": server.password,
+        }
+        try:
+            yield {**ids, "data_dir": data_dir, "backend": "neo4j", "env": env}
+        finally:
+            with open_store(settings) as store:
+                store.clear()
+        return
     settings = Settings(data_dir=data_dir, appendfsync="everysec")
     try:
         with open_store(settings) as store:
             ids = seed_store(store)
         EmbeddedFalkorDB(data_dir).stop()
-        yield {**ids, "data_dir": data_dir}
+        yield {**ids, "data_dir": data_dir, "backend": "falkordb", "env": {}}
     finally:
         EmbeddedFalkorDB(data_dir).stop()
 
@@ -85,6 +117,7 @@ def server(scenario: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        env={**os.environ, **scenario["env"]},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -110,7 +143,8 @@ def server(scenario: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        EmbeddedFalkorDB(scenario["data_dir"]).stop()  # the one serve started
+        if scenario["backend"] == "falkordb":
+            EmbeddedFalkorDB(scenario["data_dir"]).stop()  # the one serve started
         log.close()
 
 

@@ -293,7 +293,11 @@ def test_filters_narrow_the_ranking(page, scenario):
     page.get_by_label("Tier").select_option("strategic")
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url(re.compile("tier=strategic"))
-    page.wait_for_selector("#results-summary")
+    # The filtered page replaces the first one; wait until no other tier is listed.
+    expect(page.locator("#results tbody .badge.tier-strategic").first).to_be_visible()
+    expect(
+        page.locator("#results tbody .badge.tier-potential, #results tbody .badge.tier-basic")
+    ).to_have_count(0)
     tiers = page.locator("#results tbody tr td .badge").evaluate_all(
         "bs => bs.filter(b => b.className.includes('tier-')).map(b => b.textContent)"
     )
