@@ -18,6 +18,7 @@ from starlette.routing import Match
 
 from kolgraph.errors import (
     AccessDenied,
+    ConfigError,
     InvalidApiKey,
     InvalidRequest,
     KolgraphError,
@@ -153,6 +154,9 @@ async def _kolgraph(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, StoreUnavailable):
         logger.error("store unavailable: %s", exc)
         return problem(503, STORE_UNAVAILABLE, instance=path, headers={"Retry-After": "5"})
+    if isinstance(exc, ConfigError):  # a capability this installation has not configured
+        logger.error("not configured on %s: %s", path, exc)
+        return problem(503, f"not configured on this server: {exc}", instance=path)
     logger.error("kolgraph error on %s: %s", path, type(exc).__name__, exc_info=exc)
     return problem(500, "internal error; the server log has the details", instance=path)
 

@@ -17,7 +17,7 @@ SAMPLES = ROOT / "data" / "samples"
 
 
 # Fixtures whose "neo4j" parameter opens the session's Neo4j (started on first use).
-NEO4J_BACKED = ("store", "api_store", "scenario")
+NEO4J_BACKED = ("store", "api_store", "scenario", "sec_store")
 
 
 def needs_neo4j(item: pytest.Item) -> bool:

@@ -116,7 +116,7 @@ def erasure_secret(store: GraphStore) -> bytes:
     ConfigError
         With a remote store and no usable ``KOLGRAPH_ERASURE_SECRET``.
     """
-    data_dir = getattr(getattr(store, "server", None), "data_dir", None)
+    data_dir = store.data_dir
     if data_dir is None:
         value = os.environ.get(SECRET_ENV, "")
         if len(value) < 32:

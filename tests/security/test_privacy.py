@@ -11,6 +11,7 @@ import pytest
 from kolgraph.cli import main
 from kolgraph.krm import privacy
 from kolgraph.krm.access import Viewer
+from kolgraph.krm.privacy import SECRET_ENV, erasure_secret
 from kolgraph.store import open_store
 
 _SEQ = iter(range(10**6))
@@ -67,7 +68,25 @@ def test_export_holds_everything_about_the_hcp_and_is_audited(sec_client, sec_id
     assert len(trail) == 1 and trail[0]["role"] == "compliance"
 
 
-def test_erase_pseudonymises_and_keeps_aggregates(sec_client, sec_store, sec_ids, as_):
+def test_erasure_on_a_remote_store_needs_its_secret(
+    sec_client, sec_store, sec_ids, as_, monkeypatch
+):
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    if sec_store.data_dir is not None:  # the embedded store keeps its secret beside its data
+        assert len(erasure_secret(sec_store)) == 32
+        return
+    _, _, third = sec_ids["hcps"]
+    r = sec_client.post(
+        f"/privacy/hcps/{third}/erase", params={"reference": "DSR-0"}, headers=as_("compliance")
+    )
+    assert r.status_code == 503, r.text
+    assert SECRET_ENV in r.json()["detail"]
+    assert sec_client.get(f"/hcps/{third}", headers=as_("compliance")).status_code == 200
+
+
+def test_erase_pseudonymises_and_keeps_aggregates(sec_client, sec_store, sec_ids, as_, monkeypatch):
+    if sec_store.data_dir is None:  # a remote store: the operator sets the secret
+        monkeypatch.setenv(SECRET_ENV, "0123456789abcdef" * 4)
     hcp, other, _ = sec_ids["hcps"]
     _engage(sec_client, as_, other, 1)
     before = sec_store.counts()
