@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime
@@ -172,13 +173,19 @@ def momentum(pubs_recent: int, pubs_previous: int, roles_recent: int, roles_prev
 
 
 def _percentiles(values: dict[str, float]) -> dict[str, float]:
-    """Share of other values each value is at or above (ties share the rank)."""
+    """Share of other values each value is at or above (ties share the rank).
+
+    Two binary searches per value in the sorted values (n log n, not n squared).
+
+    >>> _percentiles({"a": 1.0, "b": 2.0, "c": 2.0, "d": 5.0})
+    {'a': 0.0, 'b': 0.5, 'c': 0.5, 'd': 1.0}
+    """
     ordered = sorted(values.values())
     n = len(ordered)
     out: dict[str, float] = {}
     for key, value in values.items():
-        below = sum(1 for v in ordered if v < value)
-        equal = sum(1 for v in ordered if v == value)
+        below = bisect_left(ordered, value)
+        equal = bisect_right(ordered, value) - below
         out[key] = (below + (equal - 1) / 2) / (n - 1) if n > 1 else 1.0
     return out
 
