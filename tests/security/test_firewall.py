@@ -158,7 +158,7 @@ def _crm_file(path: Path, rows: list[list[str]], header: list[str] = COLUMNS) ->
     return path
 
 
-def test_crm_ingest_cannot_move_an_engagement_to_another_department(falkor_store, tmp_path):
+def test_crm_ingest_cannot_move_an_engagement_to_another_department(store, tmp_path):
     row = [
         "X-1",
         "1234567893",
@@ -172,7 +172,7 @@ def test_crm_ingest_cannot_move_an_engagement_to_another_department(falkor_store
     ]
 
     def run(p: Path) -> IngestSummary:
-        return run_ingest(falkor_store, loader_for("crm"), p, rejects_dir=tmp_path / "rejects")
+        return run_ingest(store, loader_for("crm"), p, rejects_dir=tmp_path / "rejects")
 
     assert run(_crm_file(tmp_path / "a.csv", [row])).loaded == 1
     moved = [*row[:4], "sales", *row[5:]]
@@ -181,7 +181,7 @@ def test_crm_ingest_cannot_move_an_engagement_to_another_department(falkor_store
     assert (summary.loaded, summary.rejected, summary.read) == (1, 1, 2)
     (reject,) = [json.loads(x) for x in Path(summary.rejects_file).read_text().splitlines()]
     assert reject["record"] == "X-1" and reject["field"] == "department"
-    owners = falkor_store.execute(
+    owners = store.execute(
         "MATCH (e:Engagement {id: 'eng:crm:X-1'})-[:OWNED_BY]->(d) "
         "RETURN e.department AS dept, collect(d.id) AS owners",
         {},
@@ -189,7 +189,7 @@ def test_crm_ingest_cannot_move_an_engagement_to_another_department(falkor_store
     assert owners == [{"dept": "medical_affairs", "owners": ["dept:medical_affairs"]}]
 
 
-def test_crm_file_with_a_duplicated_column_is_refused(falkor_store, tmp_path):
+def test_crm_file_with_a_duplicated_column_is_refused(store, tmp_path):
     from kolgraph.errors import IngestError
 
     path = _crm_file(
@@ -210,7 +210,7 @@ def test_crm_file_with_a_duplicated_column_is_refused(falkor_store, tmp_path):
         header=[*COLUMNS[:-1], "department"],
     )
     try:
-        run_ingest(falkor_store, loader_for("crm"), path, rejects_dir=tmp_path / "r")
+        run_ingest(store, loader_for("crm"), path, rejects_dir=tmp_path / "r")
     except IngestError as exc:
         assert "department" in str(exc) and "more than once" in str(exc)
     else:

@@ -93,7 +93,7 @@ def test_audit_export_neutralises_formulas(sec_client, as_) -> None:
     assert not [c for row in rows[1:] for c in row if c.startswith(FORMULA_STARTS)]
 
 
-def test_crm_ingest_refuses_names_that_are_formulas(falkor_store, tmp_path: Path) -> None:
+def test_crm_ingest_refuses_names_that_are_formulas(store, tmp_path: Path) -> None:
     path = tmp_path / "crm.csv"
     columns = [
         "engagement_id",
@@ -123,7 +123,7 @@ def test_crm_ingest_refuses_names_that_are_formulas(falkor_store, tmp_path: Path
     ]
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([columns, *rows])
-    summary = run_ingest(falkor_store, loader_for("crm"), path, rejects_dir=tmp_path / "rej")
+    summary = run_ingest(store, loader_for("crm"), path, rejects_dir=tmp_path / "rej")
     assert (summary.loaded, summary.rejected) == (1, 2)
     rejects = [json.loads(x) for x in Path(summary.rejects_file).read_text().splitlines()]
     assert {(r["record"], r["field"]) for r in rejects} == {
