@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,11 +81,14 @@ def neo4j_store(server: Neo4jServer) -> GraphStore:
     return store
 
 
-@pytest.fixture(params=["falkordb", "neo4j"])
-def store(request: pytest.FixtureRequest, falkordb: EmbeddedFalkorDB) -> Iterator[GraphStore]:
-    """An empty graph with the schema applied, on each backend (Neo4j: ``neo4j_server``)."""
+@contextmanager
+def backend_graph(
+    request: pytest.FixtureRequest, falkordb: EmbeddedFalkorDB, prefix: str
+) -> Iterator[GraphStore]:
+    """An empty graph with the schema applied on the backend ``request.param`` names: a
+    scratch graph on the session's FalkorDB, or the session's Neo4j (emptied after)."""
     if request.param == "falkordb":
-        with scratch_graph(falkordb, "test") as scratch:
+        with scratch_graph(falkordb, prefix) as scratch:
             yield scratch
         return
     graph = neo4j_store(request.getfixturevalue("neo4j_server"))
@@ -94,6 +98,13 @@ def store(request: pytest.FixtureRequest, falkordb: EmbeddedFalkorDB) -> Iterato
     finally:
         graph.clear()
         graph.close()
+
+
+@pytest.fixture(params=["falkordb", "neo4j"])
+def store(request: pytest.FixtureRequest, falkordb: EmbeddedFalkorDB) -> Iterator[GraphStore]:
+    """An empty graph with the schema applied, on each backend (Neo4j: ``neo4j_server``)."""
+    with backend_graph(request, falkordb, "test") as graph:
+        yield graph
 
 
 @pytest.fixture

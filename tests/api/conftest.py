@@ -26,8 +26,7 @@ from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import EmbeddedFalkorDB, GraphStore
-from kolgraph.store.falkordb import scratch_graph
-from tests.conftest import neo4j_store
+from tests.conftest import backend_graph
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
@@ -345,17 +344,8 @@ def seed(store: GraphStore) -> dict[str, Any]:
 @pytest.fixture(scope="module", params=["falkordb", "neo4j"])
 def api_store(request: pytest.FixtureRequest, falkordb: EmbeddedFalkorDB) -> Iterator[GraphStore]:
     """A graph shared by one test module, on each backend (Neo4j: the session's Neo4j)."""
-    if request.param == "falkordb":
-        with scratch_graph(falkordb, "api") as store:
-            yield store
-        return
-    graph = neo4j_store(request.getfixturevalue("neo4j_server"))
-    graph.apply_schema()
-    try:
+    with backend_graph(request, falkordb, "api") as graph:
         yield graph
-    finally:
-        graph.clear()
-        graph.close()
 
 
 @pytest.fixture(scope="module")

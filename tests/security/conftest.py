@@ -12,8 +12,8 @@ from kolgraph.api.app import create_app
 from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.store import GraphStore
-from kolgraph.store.falkordb import FalkorDBStore, scratch_graph
-from tests.conftest import neo4j_store
+from kolgraph.store.falkordb import FalkorDBStore
+from tests.conftest import backend_graph
 
 PERSONAS = {
     "admin": ("admin", "market_access"),
@@ -103,17 +103,8 @@ def seed_small(store: FalkorDBStore) -> dict[str, Any]:
 @pytest.fixture(scope="module", params=["falkordb", "neo4j"])
 def sec_store(request: pytest.FixtureRequest, falkordb) -> Iterator[GraphStore]:  # noqa: ANN001
     """The module's seeded graph on each backend (Neo4j: the session's Neo4j, emptied after)."""
-    if request.param == "falkordb":
-        with scratch_graph(falkordb, "sec") as store:
-            yield store
-        return
-    graph = neo4j_store(request.getfixturevalue("neo4j_server"))
-    graph.apply_schema()
-    try:
+    with backend_graph(request, falkordb, "sec") as graph:
         yield graph
-    finally:
-        graph.clear()
-        graph.close()
 
 
 @pytest.fixture(scope="module")
