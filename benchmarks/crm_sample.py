@@ -27,40 +27,15 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kolgraph.ingest.crm import COLUMNS as CRM_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
 PAYMENTS = SAMPLES / "open-payments" / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
 OUT = SAMPLES / "crm" / "engagements_sample.csv"
-COLUMNS = [
-    "engagement_id",
-    "hcp_crm_id",
-    "hcp_npi",
-    "hcp_profile_id",
-    "hcp_name",
-    "hcp_affiliation",
-    "hcp_city",
-    "hcp_state",
-    "employee_id",
-    "employee_name",
-    "employee_role",
-    "department",
-    "territory",
-    "type",
-    "channel",
-    "datetime",
-    "objective",
-    "product",
-    "key_messages",
-    "outcome",
-    "cost",
-    "lat",
-    "lon",
-    "notes",
-    "planned",
-    "hcp_lat",
-    "hcp_lon",
-]
+# The loader's columns; the sample leaves out hcp_id (a CRM that never imported kolgraph ids).
+COLUMNS = [c for c in CRM_COLUMNS if c != "hcp_id"]
 EMPLOYEES = [  # id, name, role, department, territory
     ("S01", "Dana Whitfield", "rep", "sales", "West"),
     ("S02", "Marco Ruiz", "rep", "sales", "Central"),
