@@ -167,6 +167,17 @@ def _city(text: str, country: str | None, state: str | None) -> tuple[str, str, 
     return None
 
 
+def without_author_initials(text: str) -> str:
+    """``text`` without the authors' initials PubMed appends in parentheses.
+
+    >>> without_author_initials("IRCCS Policlinico S. Donato, Milan, Italy (L.T., M.A.).")
+    'IRCCS Policlinico S. Donato, Milan, Italy.'
+    >>> without_author_initials("Mayo Clinic (Rochester)")
+    'Mayo Clinic (Rochester)'
+    """
+    return re.sub(r"\s+([.,;])", r"\1", _INITIALS.sub(" ", text)).strip()
+
+
 @lru_cache(maxsize=65536)
 def place_of(affiliation: str | None) -> Place:
     """The place an affiliation string names; fields left None when not found."""

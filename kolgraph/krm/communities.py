@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kolgraph.krm.access import Permission, Viewer
+from kolgraph.places import without_author_initials
 from kolgraph.store import GraphStore
 
 MAX_IDS = 200
@@ -44,7 +45,10 @@ def community_names(
     params = {"communities": wanted, "per_community": per_community}
     sizes = {r["community"]: r["size"] for r in store.run("community_sizes", **params)}
     topics = {r["community"]: r["names"] for r in store.run("community_topics", **params)}
-    places = {r["community"]: r["names"] for r in store.run("community_institutions", **params)}
+    places = {
+        r["community"]: list(dict.fromkeys(without_author_initials(n) for n in r["names"]))
+        for r in store.run("community_institutions", **params)
+    }
     return [
         {
             "id": c,
