@@ -1,5 +1,5 @@
 """Precision and recall of the field-activity checks on a synthetic field force with
-planted fabrication (kolgraph.analytics.synthetic), plus the time the analysis takes.
+planted fabrication (tests/factories/field_force.py), plus the time the analysis takes.
 
     python benchmarks/field_activity_detector.py --employees 40 --fabricators 8 --months 6
 """
@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from kolgraph.analytics.fabrication import suspicious_activity
 from kolgraph.analytics.field_activity import FieldActivityParams
-from kolgraph.analytics.synthetic import detection_quality, field_force, seed_field_force
 from kolgraph.config import Settings
 from kolgraph.store import EmbeddedFalkorDB, open_store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout's test factories
+from tests.factories.field_force import (  # noqa: E402
+    detection_quality,
+    field_force,
+    seed_field_force,
+)
 
 
 def evaluate(employees: int, fabricators: int, months: int, seed: int) -> dict[str, object]:

@@ -8,11 +8,10 @@ import pytest
 
 from kolgraph.analytics.fabrication import RULES, rule_hits, suspicious_activity
 from kolgraph.analytics.field_activity import FieldActivityParams, activity_features
-from kolgraph.analytics.synthetic import detection_quality, field_force, seed_field_force
 from kolgraph.errors import InvalidRequest
 from kolgraph.krm.policy import KrmPolicy
-
-from .conftest import add_engagements, add_hcps
+from tests.analytics.conftest import add_engagements, add_hcps
+from tests.factories.field_force import detection_quality, field_force, seed_field_force
 
 # Which rule or driver feature each planted pattern should surface as.
 EXPECTED = {

@@ -79,3 +79,11 @@ def test_imports_point_one_way() -> None:
     assert _violations(ROOT / "kolgraph", ingest + api + ("kolgraph.cli",)) == []
     assert _violations(ROOT / "ingest", api + ("kolgraph.cli",)) == []
     assert _violations(ROOT / "api", ingest + ("kolgraph.cli",)) == []
+
+
+def test_test_data_stays_out_of_the_installed_packages() -> None:
+    """Generators of test and benchmark data live in tests/factories, which nothing installed
+    imports."""
+    shipped = [ROOT / name for name in ("kolgraph", "ingest", "api", "cli")]
+    assert [bad for folder in shipped for bad in _violations(folder, ("tests",))] == []
+    assert (ROOT / "tests" / "factories" / "field_force.py").is_file()
