@@ -8,14 +8,62 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kolgraph.krm.engagements import EngagementIn, no_nul
 from kolgraph.krm.plans import PlanIn
+from kolgraph.krm.results.base import Open, Scalar
+from kolgraph.krm.results.health import Readiness
+from kolgraph.krm.results.payments import IndustryPayment, IndustryPayments, PaymentGroup
+from kolgraph.krm.results.runs import ScoreRun
 
-Scalar = str | int | float | bool | None
-
-
-class Open(BaseModel):
-    """A record that may carry more properties than the ones listed."""
-
-    model_config = ConfigDict(extra="allow")
+__all__ = [
+    "AuditEvent",
+    "AuditPage",
+    "BulkEngagements",
+    "BulkResult",
+    "Community",
+    "Conflict",
+    "CongressSummary",
+    "Contacts",
+    "DepartmentContacts",
+    "DepartmentEngagements",
+    "Eligibility",
+    "Engagement",
+    "EngagementCreate",
+    "EngagementPage",
+    "EngagementSummary",
+    "Hcp",
+    "HcpPage",
+    "Health",
+    "IndustryPayment",
+    "IndustryPayments",
+    "Kpis",
+    "LastContact",
+    "LookupHit",
+    "LookupMiss",
+    "LookupRequest",
+    "LookupResult",
+    "Me",
+    "Named",
+    "Network",
+    "NetworkEdge",
+    "NetworkNode",
+    "Open",
+    "PaymentGroup",
+    "Plan",
+    "PlanCreate",
+    "PlanTypeActual",
+    "PlanVsActual",
+    "Portfolio",
+    "PortfolioKol",
+    "Problem",
+    "Profile",
+    "PublicationSummary",
+    "Readiness",
+    "RecordResult",
+    "ReferralSide",
+    "Referrals",
+    "ScoreRun",
+    "SegmentCoverage",
+    "YearSpend",
+]
 
 
 class Problem(BaseModel):
@@ -33,12 +81,6 @@ class Problem(BaseModel):
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
     version: str
-
-
-class Readiness(BaseModel):
-    ready: bool
-    hcps: int
-    score_runs: int
 
 
 class Me(BaseModel):
@@ -416,12 +458,6 @@ class Kpis(BaseModel):
     segment_coverage: list[SegmentCoverage]
 
 
-class ScoreRun(Open):
-    id: str
-    created_at: Scalar = None
-    parameters: Any = None
-
-
 class AuditEvent(BaseModel):
     id: str
     at: str
@@ -436,42 +472,3 @@ class AuditEvent(BaseModel):
 class AuditPage(BaseModel):
     items: list[AuditEvent]
     next_cursor: str | None = None
-
-
-class PaymentGroup(BaseModel):
-    """Payments of one manufacturer, nature, product or year: count and amount (USD)."""
-
-    model_config = ConfigDict(extra="allow")
-    payments: int
-    amount: float
-
-
-class IndustryPayment(BaseModel):
-    """One disclosed payment; ``ours`` when the manufacturer is configured as our company."""
-
-    id: str
-    date: str | None = None
-    amount: float | None = None
-    manufacturer: str | None = None
-    nature: str | None = None
-    form: str | None = None
-    research: bool | None = None
-    study: str | None = None
-    nct_id: str | None = None
-    ours: bool = False
-    products: list[str] = []
-
-
-class IndustryPayments(BaseModel):
-    """What every manufacturer disclosed paying the HCP (CMS Open Payments): not our spend."""
-
-    hcp_id: str
-    source: str
-    payments: int
-    total: float
-    ours_total: float
-    by_manufacturer: list[PaymentGroup]
-    by_nature: list[PaymentGroup]
-    by_product: list[PaymentGroup]
-    by_year: list[PaymentGroup]
-    recent: list[IndustryPayment]

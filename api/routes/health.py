@@ -24,7 +24,7 @@ def read_health() -> Health:
 @router.get("/ready", response_model=Readiness, responses=responses(503))
 def read_readiness(store: StoreDep) -> Readiness:
     """Readiness: the graph store answers (no key needed); 503 when it does not."""
-    return Readiness(**readiness(store))
+    return readiness(store)
 
 
 @router.get("/me", response_model=Me, responses=responses(401, 503))

@@ -25,4 +25,4 @@ HcpId = Annotated[
 def read_industry_payments(hcp_id: HcpId, store: StoreDep, viewer: ViewerDep) -> IndustryPayments:
     """Payments every manufacturer disclosed making to the HCP, by manufacturer, nature,
     product and year; ``ours`` marks our company's (only those count in our spend)."""
-    return IndustryPayments.model_validate(payments.industry_payments(store, viewer, hcp_id))
+    return payments.industry_payments(store, viewer, hcp_id)

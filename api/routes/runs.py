@@ -19,10 +19,10 @@ def read_score_runs(
     store: StoreDep, viewer: ViewerDep, limit: Annotated[int, Query(ge=1, le=200)] = 20
 ) -> list[ScoreRun]:
     """The latest score runs, newest first: when, parameters, data version."""
-    return [ScoreRun.model_validate(r) for r in runs.score_runs(store, viewer, limit=limit)]
+    return runs.score_runs(store, viewer, limit=limit)
 
 
 @router.get("/score-runs/latest", response_model=ScoreRun, responses=responses(401, 403, 404, 503))
 def read_latest_score_run(store: StoreDep, viewer: ViewerDep) -> ScoreRun:
     """The score run whose scores the service shows."""
-    return ScoreRun.model_validate(runs.latest_score_run(store, viewer))
+    return runs.latest_score_run(store, viewer)

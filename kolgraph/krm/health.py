@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kolgraph.errors import StoreError
+from kolgraph.krm.results.health import Readiness
 from kolgraph.store import GraphStore
 
 
-def readiness(store: GraphStore) -> dict[str, Any]:
-    """``{"ready": True, "hcps": n, ...}`` when the store answers.
+def readiness(store: GraphStore) -> Readiness:
+    """``Readiness(ready=True, hcps=n, ...)`` when the store answers.
 
     Raises
     ------
@@ -20,4 +19,4 @@ def readiness(store: GraphStore) -> dict[str, Any]:
         raise StoreError("the store answered the ping with an unexpected value")
     hcps = store.run("count_label", {"label": "HCP"})[0]["n"]
     runs = store.run("count_label", {"label": "ScoreRun"})[0]["n"]
-    return {"ready": True, "hcps": int(hcps), "score_runs": int(runs)}
+    return Readiness(ready=True, hcps=int(hcps), score_runs=int(runs))

@@ -26,6 +26,7 @@ from typing import Any
 
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.profiles import hcp_node
+from kolgraph.krm.results.payments import IndustryPayments
 from kolgraph.store import GraphStore
 
 __all__ = ["industry_payments", "summarise"]
@@ -63,7 +64,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def industry_payments(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, Any]:
+def industry_payments(store: GraphStore, viewer: Viewer, hcp_id: str) -> IndustryPayments:
     """The Open Payments panel of one HCP (public disclosures, shown to any HCP reader).
 
     Raises
@@ -74,4 +75,5 @@ def industry_payments(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[st
     viewer.require(Permission.READ_HCPS)
     hcp_node(store, hcp_id)
     rows = store.run("hcp_industry_payments", id=hcp_id)
-    return {"hcp_id": hcp_id, "source": "CMS Open Payments", **summarise(rows)}
+    panel = {"hcp_id": hcp_id, "source": "CMS Open Payments", **summarise(rows)}
+    return IndustryPayments.model_validate(panel)

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kolgraph.errors import UnknownObject
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.profiles import parse_json
+from kolgraph.krm.results.runs import ScoreRun
 from kolgraph.store import GraphStore
 
 
-def score_runs(store: GraphStore, viewer: Viewer, *, limit: int = 20) -> list[dict[str, Any]]:
+def score_runs(store: GraphStore, viewer: Viewer, *, limit: int = 20) -> list[ScoreRun]:
     """The latest score runs, newest first, with their parameters parsed."""
     viewer.require(Permission.READ_HCPS)
     runs = []
     for row in store.run("score_runs", limit=max(1, min(limit, 200))):
         run = dict(row["run"])
         run["parameters"] = parse_json(run.get("parameters"))
-        runs.append(run)
+        runs.append(ScoreRun.model_validate(run))
     return runs
 
 
-def latest_score_run(store: GraphStore, viewer: Viewer) -> dict[str, Any]:
+def latest_score_run(store: GraphStore, viewer: Viewer) -> ScoreRun:
     """The newest score run.
 
     Raises
