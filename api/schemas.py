@@ -8,17 +8,22 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kolgraph.krm.engagements import EngagementIn, no_nul
 from kolgraph.krm.plans import PlanIn
+from kolgraph.krm.results.alerts import Alert, Alerts
 from kolgraph.krm.results.base import Open, Scalar
 from kolgraph.krm.results.health import Readiness
+from kolgraph.krm.results.network import Community, CommunityName, Network, NetworkEdge, NetworkNode
 from kolgraph.krm.results.payments import IndustryPayment, IndustryPayments, PaymentGroup
 from kolgraph.krm.results.runs import ScoreRun
 
 __all__ = [
+    "Alert",
+    "Alerts",
     "AuditEvent",
     "AuditPage",
     "BulkEngagements",
     "BulkResult",
     "Community",
+    "CommunityName",
     "Conflict",
     "CongressSummary",
     "Contacts",
@@ -228,39 +233,6 @@ class Profile(BaseModel):
     referrals: Referrals
     top_collaborators: list[Open]
     engagement_summary: EngagementSummary
-
-
-class NetworkNode(Open):
-    id: str
-    hop: int
-    name: Scalar = None
-    influence: float | None = None
-    community: Scalar = None
-
-
-class NetworkEdge(BaseModel):
-    source: str
-    target: str
-    layer: str
-    weight: float
-
-
-class Network(BaseModel):
-    center: str
-    hops: int
-    layers: list[str]
-    nodes: list[NetworkNode]
-    edges: list[NetworkEdge]
-    truncated: bool
-
-
-class Community(BaseModel):
-    community: str
-    size: int
-    members: list[Open]
-    hubs: list[Open]
-    bridges: list[Open]
-    truncated: bool
 
 
 class Engagement(Open):

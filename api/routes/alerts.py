@@ -10,26 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kolgraph.api.deps import PolicyDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
+from kolgraph.api.schemas import Alerts
 from kolgraph.krm import alerts
 from kolgraph.krm.dates import IsoDate
 
 router = APIRouter(tags=["contacts"])
 HcpId = Annotated[str, Path(min_length=1, max_length=128)]
-
-
-class Alert(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    kind: str
-    hcp_id: str
-    name: str | None = None
-    message: str
-
-
-class Alerts(BaseModel):
-    as_of: str
-    stale_days: int
-    conflict_window_days: int
-    alerts: list[Alert]
 
 
 class AckIn(BaseModel):
@@ -49,9 +35,7 @@ def read_alerts(
 ) -> Alerts:
     """Over-cap spend this year (roles that see spend), cross-department contacts within the
     conflict window not yet acknowledged, and strategic KOLs untouched for ``stale_days``."""
-    return Alerts.model_validate(
-        alerts.alerts(store, viewer, policy, as_of=as_of, stale_days=stale_days, limit=limit)
-    )
+    return alerts.alerts(store, viewer, policy, as_of=as_of, stale_days=stale_days, limit=limit)
 
 
 @router.post(

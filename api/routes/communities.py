@@ -5,21 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from kolgraph.api.deps import StoreDep, ViewerDep
 from kolgraph.api.errors import responses
+from kolgraph.api.schemas import CommunityName
 from kolgraph.krm import communities
 
 router = APIRouter(tags=["hcps"])
-
-
-class CommunityName(BaseModel):
-    id: str
-    size: int
-    top_topics: list[str]
-    top_institutions: list[str]
-    label: str
 
 
 @router.get(
@@ -39,6 +31,4 @@ def name_communities(
 ) -> list[CommunityName]:
     """Each community's size, its members' most shared major topics and institutions, and a
     readable label (``"Multiple Sclerosis, Interferon-beta · UCSF"``); unknown ids are left out."""
-    return [
-        CommunityName.model_validate(c) for c in communities.community_names(store, viewer, ids)
-    ]
+    return communities.community_names(store, viewer, ids)

@@ -153,15 +153,13 @@ def read_network(
     max_nodes: Annotated[int, Query(ge=1, le=network.MAX_NODES)] = 200,
 ) -> Network:
     """The HCP's ego network (1 or 2 hops, chosen layers) as nodes and edges."""
-    return Network.model_validate(
-        network.ego_network(
-            store,
-            viewer,
-            hcp_id,
-            hops=hops,
-            layers=list(dict.fromkeys(layers or [])) or None,
-            max_nodes=max_nodes,
-        )
+    return network.ego_network(
+        store,
+        viewer,
+        hcp_id,
+        hops=hops,
+        layers=list(dict.fromkeys(layers or [])) or None,
+        max_nodes=max_nodes,
     )
 
 
@@ -173,4 +171,4 @@ def read_community(
     limit: Annotated[int, Query(ge=1, le=network.MAX_NODES)] = 200,
 ) -> Community:
     """A community's members, hubs and bridges."""
-    return Community.model_validate(network.community(store, viewer, community_id, limit=limit))
+    return network.community(store, viewer, community_id, limit=limit)

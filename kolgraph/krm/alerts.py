@@ -24,6 +24,7 @@ from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.dates import checked
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.krm.profiles import hcp_node
+from kolgraph.krm.results.alerts import Alerts
 from kolgraph.store import GraphStore
 
 
@@ -82,7 +83,7 @@ def alerts(
     as_of: date | None = None,
     stale_days: int | None = None,
     limit: int = 50,
-) -> dict[str, Any]:
+) -> Alerts:
     """The alerts as of ``as_of`` (default today), newest concerns first.
 
     Raises
@@ -156,12 +157,13 @@ def alerts(
                 + (f" (last {r['last_date']})" if r["last_date"] else " (never contacted)"),
             }
         )
-    return {
+    found = {
         "as_of": until,
         "stale_days": stale,
         "conflict_window_days": window,
         "alerts": out[: 3 * limit],
     }
+    return Alerts.model_validate(found)
 
 
 def acknowledge_conflict(

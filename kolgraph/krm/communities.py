@@ -6,9 +6,8 @@ major topics (MeSH major topics, trial conditions) and institutions do.
 
 from __future__ import annotations
 
-from typing import Any
-
 from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.results.network import CommunityName
 from kolgraph.places import without_author_initials
 from kolgraph.store import GraphStore
 
@@ -33,7 +32,7 @@ def label_of(topics: list[str], institutions: list[str], community: str) -> str:
 
 def community_names(
     store: GraphStore, viewer: Viewer, ids: list[str], *, per_community: int = 3
-) -> list[dict[str, Any]]:
+) -> list[CommunityName]:
     """For each known community id in ``ids``: size, top topics and institutions, and a label.
 
     Unknown ids are left out; at most ``MAX_IDS`` ids are read.
@@ -50,13 +49,13 @@ def community_names(
         for r in store.run("community_institutions", **params)
     }
     return [
-        {
-            "id": c,
-            "size": sizes[c],
-            "top_topics": topics.get(c, []),
-            "top_institutions": places.get(c, []),
-            "label": label_of(topics.get(c, []), places.get(c, []), c),
-        }
+        CommunityName(
+            id=c,
+            size=sizes[c],
+            top_topics=topics.get(c, []),
+            top_institutions=places.get(c, []),
+            label=label_of(topics.get(c, []), places.get(c, []), c),
+        )
         for c in wanted
         if c in sizes
     ]

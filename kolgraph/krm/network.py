@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 
 from kolgraph.errors import InvalidRequest, UnknownObject
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.profiles import hcp_node
+from kolgraph.krm.results.base import Open
+from kolgraph.krm.results.network import Community, Network
 from kolgraph.store import GraphStore
 
 # layer -> statements returning (source, target, weight) for a list of seed ids
@@ -62,12 +62,12 @@ def ego_network(
     hops: int = 1,
     layers: list[str] | None = None,
     max_nodes: int = 200,
-) -> dict[str, Any]:
+) -> Network:
     """The HCP's neighbours within ``hops`` (1 or 2) on the chosen layers.
 
     Returns
     -------
-    dict
+    Network
         ``nodes`` (with ``hop``: 0 for the centre) and ``edges`` (``source``, ``target``,
         ``layer``, ``weight``; co-authorship, congress and trial ties are undirected and
         listed once), plus ``truncated`` when ``max_nodes`` cut the network. Each node
@@ -115,7 +115,7 @@ def ego_network(
     pos = layout_positions(
         shown, [(s, t) for (_, s, t) in edges if s in nodes and t in nodes], center=hcp_id
     )
-    return {
+    found_network = {
         "center": hcp_id,
         "hops": hops,
         "layers": layers,
@@ -131,11 +131,12 @@ def ego_network(
         ],
         "truncated": truncated,
     }
+    return Network.model_validate(found_network)
 
 
 def community(
     store: GraphStore, viewer: Viewer, community_id: str, *, limit: int = 200
-) -> dict[str, Any]:
+) -> Community:
     """A community's members (most influential first), its hubs and its bridges.
 
     Hubs are members whose ``community_role`` says so, else the five most influential;
@@ -159,11 +160,13 @@ def community(
         hubs = [m for m in members if m.get("influence") is not None][:5]
     bridges = store.run("community_bridges", community=community_id, limit=20)
     names = {m["id"]: m for m in members}
-    return {
-        "community": community_id,
-        "size": size,
-        "members": members,
-        "hubs": hubs,
-        "bridges": [{**names.get(b["id"], {"id": b["id"]}), **b} for b in bridges],
-        "truncated": size > len(members),
-    }
+    return Community(
+        community=community_id,
+        size=size,
+        members=[Open.model_validate(m) for m in members],
+        hubs=[Open.model_validate(m) for m in hubs],
+        bridges=[
+            Open.model_validate({**names.get(b["id"], {"id": b["id"]}), **b}) for b in bridges
+        ],
+        truncated=size > len(members),
+    )

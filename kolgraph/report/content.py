@@ -18,6 +18,7 @@ from kolgraph.krm.engagements import engagement_history
 from kolgraph.krm.network import ego_network
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.krm.profiles import hcp_node, hcp_profile
+from kolgraph.krm.results.network import Network
 from kolgraph.krm.search import lookup_hcp
 from kolgraph.store import GraphStore
 
@@ -34,7 +35,7 @@ class ReportContent:
     profile: dict[str, Any]
     contacts: dict[str, Any]
     history: list[dict[str, Any]]
-    network: dict[str, Any]
+    network: Network
     generated_at: str
     viewer: Viewer
     notes: list[str] = field(default_factory=list)
@@ -91,7 +92,7 @@ def report_content(
     notes = []
     if profile.get("explanation") is None:
         notes.append("no score explanation yet: run 'kolgraph score'")
-    if network.get("truncated"):
+    if network.truncated:
         notes.append(f"network cut at {max_nodes} people")
     return ReportContent(
         hcp_id=hcp_id,

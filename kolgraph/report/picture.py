@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kolgraph.errors import ExchangeError
+from kolgraph.krm.results.network import Network
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,8 +67,11 @@ def community_colour(community: Any, order: list[Any]) -> Any:
     return matplotlib.colormaps["tab10"](order.index(community) % 10)
 
 
-def network_figure(network: dict[str, Any], *, size: tuple[float, float] = (5.2, 4.2)) -> Figure:
-    """A matplotlib figure of an ego network from :func:`kolgraph.krm.network.ego_network`.
+def network_figure(
+    network: Network | dict[str, Any], *, size: tuple[float, float] = (5.2, 4.2)
+) -> Figure:
+    """A matplotlib figure of an ego network from :func:`kolgraph.krm.network.ego_network`
+    (or its JSON form, as the API answers it).
 
     Raises
     ------
@@ -78,6 +82,8 @@ def network_figure(network: dict[str, Any], *, size: tuple[float, float] = (5.2,
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
+    if isinstance(network, Network):
+        network = network.model_dump()
     fig = Figure(figsize=size)
     ax = fig.subplots()
     nodes = {n["id"]: n for n in network["nodes"]}
@@ -135,7 +141,7 @@ def network_figure(network: dict[str, Any], *, size: tuple[float, float] = (5.2,
     return fig
 
 
-def network_svg(network: dict[str, Any]) -> str:
+def network_svg(network: Network | dict[str, Any]) -> str:
     """The picture as an inline ``<svg>`` element (no XML prolog)."""
     fig = network_figure(network)
     buffer = io.StringIO()
@@ -144,7 +150,7 @@ def network_svg(network: dict[str, Any]) -> str:
     return text[text.index("<svg") :]
 
 
-def save_network_png(network: dict[str, Any], path: Path, *, dpi: int = 150) -> Path:
+def save_network_png(network: Network | dict[str, Any], path: Path, *, dpi: int = 150) -> Path:
     """The picture as a PNG file."""
     fig = network_figure(network)
     fig.savefig(path, format="png", dpi=dpi)
