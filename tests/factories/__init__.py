@@ -1,0 +1,45 @@
+"""Shared test factories: sample paths, one-call ingests and graph reads.
+
+Every test module imports them the same way, ``from tests.factories import nodes``;
+seeded worlds of HCPs from the samples are in ``tests.factories.hcps`` and the synthetic
+field force in ``tests.factories.field_force``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kolgraph.ingest import IngestSummary, Loader, run_ingest
+from kolgraph.ingest.registry import loader_for
+from kolgraph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "data" / "samples"
+
+
+def ingest(
+    store: GraphStore, loader: str | Loader, path: Path, tmp_path: Path, **kwargs: Any
+) -> IngestSummary:
+    """One ingest run of ``path`` into ``store``, rejects under ``tmp_path / "rejects"``.
+
+    ``loader`` is a source name (``"nppes"``) or a configured loader instance.
+    """
+    chosen = loader_for(loader) if isinstance(loader, str) else loader
+    return run_ingest(store, chosen, path, rejects_dir=tmp_path / "rejects", **kwargs)
+
+
+def nodes(store: GraphStore, label: str) -> dict[str, dict[str, Any]]:
+    """``{id: props}`` of every ``label`` node."""
+    return {r["id"]: r["props"] for r in store.run("source_nodes", {"label": label})}
+
+
+def rels(store: GraphStore, start: str, rel_type: str, end: str) -> list[dict[str, Any]]:
+    """Every ``(start)-[rel_type]->(end)`` relationship with its ends and props."""
+    return store.run("relationships_of_type", {"start": start, "type": rel_type, "end": end})
+
+
+def rejects_of(summary: IngestSummary) -> list[dict[str, Any]]:
+    """The reject records an ingest run wrote, one dict per line of its rejects file."""
+    return [json.loads(line) for line in Path(summary.rejects_file).read_text().splitlines()]

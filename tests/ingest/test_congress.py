@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from kolgraph.errors import IngestError
-from kolgraph.ingest import run_ingest
-from kolgraph.ingest.registry import loader_for
+from tests.factories import nodes, rejects_of, rels
 
 MIDL = Path(__file__).resolve().parents[2] / "data" / "samples" / "conference-midl"
 PROGRAMME = MIDL / "midl2020_scientific-program.md"
@@ -36,26 +35,6 @@ COLUMNS = [
 ]
 
 
-@pytest.fixture
-def load(store, tmp_path):
-    """``load(path)``: one congress ingest into the test store; returns its summary."""
-    return lambda path, **kw: run_ingest(
-        store, loader_for("congress"), path, rejects_dir=tmp_path / "rejects", **kw
-    )
-
-
-def nodes(store, label):
-    return {r["id"]: r["props"] for r in store.run("source_nodes", {"label": label})}
-
-
-def rels(store, start, rel_type, end):
-    return store.run("relationships_of_type", {"start": start, "type": rel_type, "end": end})
-
-
-def rejects_of(summary):
-    return [json.loads(line) for line in Path(summary.rejects_file).read_text().splitlines()]
-
-
 def test_markdown_programme_counts(store, load):
     text = PROGRAMME.read_text(encoding="utf-8")
     sessions = [line for line in text.splitlines() if line.startswith("### ")]
@@ -70,7 +49,7 @@ def test_markdown_programme_counts(store, load):
         for m in re.finditer(r"paper\('(?:[^'\\]|\\.)*',\s*(['\"])(.*?)\1", text, re.S)
     )
     assert len(re.findall(r"\{\{ paper\(", text)) == 123
-    summary = load(PROGRAMME)
+    summary = load("congress", PROGRAMME)
     assert summary.read == summary.loaded == len(sessions) == 24
     assert len(nodes(store, "Session")) == 24
     assert len(rels(store, "Session", "PART_OF", "Congress")) == 24
@@ -88,7 +67,7 @@ def _people_of(store, session_id):
 
 
 def test_hand_checked_sessions(store, load):
-    load(PROGRAMME)
+    load("congress", PROGRAMME)
     congress = store.run("node_by_id", {"label": "Congress"}, id="congress:midl:2020")[0]["props"]
     assert (congress["name"], congress["year"]) == ("MIDL", 2020)
     oral = store.run("node_by_id", {"label": "Session"}, id="session:midl:2020:oral-1")[0]["props"]
@@ -109,7 +88,7 @@ def test_papers_json(store, load):
     papers = json.loads(PAPERS.read_text(encoding="utf-8"))
     authors = sum(len(re.split(r",| and ", p["authors"])) for p in papers.values())
     orals = sum(p["oral"] == "True" for p in papers.values())
-    summary = load(PAPERS)
+    summary = load("congress", PAPERS)
     assert summary.loaded == len(papers) == 105
     sessions = nodes(store, "Session")
     assert sum(s["kind"] == "oral" for s in sessions.values()) == orals
@@ -120,7 +99,7 @@ def test_calendar_sessions_and_all_day_entries(store, load):
     text = CALENDAR.read_text(encoding="utf-8")
     events = text.count("BEGIN:VEVENT")
     all_day = len(re.findall(r"^DTSTART;VALUE=DATE", text, re.M))
-    summary = load(CALENDAR)
+    summary = load("congress", CALENDAR)
     assert (summary.read, summary.rejected, summary.loaded) == (events, all_day, events - all_day)
     assert all("all-day calendar entry" in r["reason"] for r in rejects_of(summary))
     speakers = {h["name"] for h in nodes(store, "HCP").values()}
@@ -128,9 +107,9 @@ def test_calendar_sessions_and_all_day_entries(store, load):
 
 
 def test_loading_twice_changes_no_count(store, load):
-    load(PROGRAMME)
+    load("congress", PROGRAMME)
     first = store.counts()
-    load(PROGRAMME)
+    load("congress", PROGRAMME)
     assert store.counts() == first
 
 
@@ -170,7 +149,7 @@ def test_documented_csv_shape(store, load, tmp_path):
             row("Scott Solomon", "invited_speaker"),
         ],
     )
-    summary = load(path)
+    summary = load("congress", path)
     assert (summary.loaded, summary.duplicates) == (3, 1)
     congress = store.run("node_by_id", {"label": "Congress"}, id="congress:esc-congress:2024")[0][
         "props"
@@ -208,7 +187,7 @@ def test_documented_json_shape(store, load, tmp_path):
             }
         )
     )
-    assert load(path).loaded == 2
+    assert load("congress", path).loaded == 2
     assert _people_of(store, "session:asco:2023:S1") == {
         "Jane Roe": "moderator",
         "Ada Byron": "panelist",
@@ -230,7 +209,7 @@ def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
     )
     with path.open("a", encoding="utf-8") as handle:
         handle.write('ESC,2024,"ragged\nrow"\n')
-    summary = load(path)
+    summary = load("congress", path)
     assert (summary.loaded, summary.rejected) == (1, 6)
     fields = [r["field"] for r in rejects_of(summary)]
     assert fields[:5] == ["role", "year", "scope", "person_name", "session_date"]
@@ -241,14 +220,14 @@ def test_wrong_columns_is_one_clear_error(load, tmp_path):
     path = tmp_path / "programme.csv"
     path.write_text("name,role\nA,chair\n")
     with pytest.raises(IngestError, match=r"programme\.csv.*missing column.*congress"):
-        load(path)
+        load("congress", path)
 
 
 def test_programme_file_needs_a_congress_in_its_name(load, tmp_path):
     path = tmp_path / "program.md"
     path.write_text("### Keynote #1 - A B\n")
     with pytest.raises(IngestError, match="program.md.*acronym><year>"):
-        load(path)
+        load("congress", path)
 
 
 def test_unreadable_paper_calls_and_days_go_to_the_reject_file(store, load, tmp_path):
@@ -262,7 +241,7 @@ def test_unreadable_paper_calls_and_days_go_to_the_reject_file(store, load, tmp_
         "{{ paper('Second', 'Di Eve') }}\n",
         encoding="utf-8",
     )
-    summary = load(path)
+    summary = load("congress", path)
     assert (summary.loaded, summary.rejected) == (2, 3)
     entries = rejects_of(summary)
     assert [(e["record"], e["field"]) for e in entries] == [

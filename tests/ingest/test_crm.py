@@ -13,30 +13,12 @@ from pathlib import Path
 import pytest
 
 from kolgraph.errors import IngestError
-from kolgraph.ingest import run_ingest
-from kolgraph.ingest.registry import loader_for
+from tests.factories import SAMPLES, nodes, rels
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 CRM = SAMPLES / "crm" / "engagements_sample.csv"
 GENERATOR = SAMPLES.parents[1] / "benchmarks" / "crm_sample.py"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
 PAYMENTS = SAMPLES / "open-payments" / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
-
-
-@pytest.fixture
-def load(store, tmp_path):
-    """``load(source, path)``: one ingest run into the test store; returns its summary."""
-    return lambda source, path, **kw: run_ingest(
-        store, loader_for(source), path, rejects_dir=tmp_path / "rejects", **kw
-    )
-
-
-def nodes(store, label):
-    return {r["id"]: r["props"] for r in store.run("source_nodes", {"label": label})}
-
-
-def rels(store, start, rel_type, end):
-    return store.run("relationships_of_type", {"start": start, "type": rel_type, "end": end})
 
 
 def sample_rows() -> list[dict[str, str]]:

@@ -10,24 +10,10 @@ import pandas as pd
 import pytest
 
 from kolgraph.errors import IngestError
-from kolgraph.ingest import run_ingest
-from kolgraph.ingest.registry import loader_for
+from tests.factories import SAMPLES, nodes
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
 API = SAMPLES / "nppes" / "npi_registry_api_v2.1"
-
-
-@pytest.fixture
-def load(store, tmp_path):
-    """``load(source, path)``: one ingest run into the test store; returns its summary."""
-    return lambda source, path, **kw: run_ingest(
-        store, loader_for(source), path, rejects_dir=tmp_path / "rejects", **kw
-    )
-
-
-def nodes(store, label):
-    return {r["id"]: r["props"] for r in store.run("source_nodes", {"label": label})}
 
 
 def header() -> list[str]:

@@ -15,13 +15,12 @@ import pytest
 
 from kolgraph.config import Settings
 from kolgraph.errors import IngestError
-from kolgraph.ingest import run_ingest
 from kolgraph.ingest.payments import PaymentsLoader
-from kolgraph.ingest.registry import loader_for
 from kolgraph.krm.access import Viewer
 from kolgraph.krm.contacts import contact_tracking
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import EmbeddedFalkorDB, open_store
+from tests.factories import nodes, rejects_of, rels
 
 OP = Path(__file__).resolve().parents[2] / "data" / "samples" / "open-payments"
 RESEARCH_2015 = OP / "OP_DTL_RSRCH_PGYR2015_IowaSubset.csv"
@@ -30,29 +29,6 @@ GENERAL_SOCRATA = OP / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
 GENERAL_CMS = OP / "raw_cms_format" / "OP_DTL_GNRL_PGYR2016_P06302017_small.csv"
 PI_LAST = [f"Principal_Investigator_{n}_Last_Name" for n in range(1, 6)]
 PI_PROFILE = [f"Principal_Investigator_{n}_Profile_ID" for n in range(1, 6)]
-
-
-@pytest.fixture
-def load(store, tmp_path):
-    """``load(source, path)``: one ingest run into the test store; returns its summary."""
-
-    def run(source, path, our=None, **kw):
-        loader = PaymentsLoader(our_company=our) if our else loader_for(source)
-        return run_ingest(store, loader, path, rejects_dir=tmp_path / "rejects", **kw)
-
-    return run
-
-
-def nodes(store, label):
-    return {r["id"]: r["props"] for r in store.run("source_nodes", {"label": label})}
-
-
-def rels(store, start, rel_type, end):
-    return store.run("relationships_of_type", {"start": start, "type": rel_type, "end": end})
-
-
-def rejects_of(summary):
-    return [json.loads(line) for line in Path(summary.rejects_file).read_text().splitlines()]
 
 
 def test_research_file_counts_match_pandas(store, load):
@@ -128,7 +104,7 @@ def test_socrata_general_file_departments_and_products(store, load):
     frame = pd.read_csv(GENERAL_SOCRATA, dtype=str, keep_default_na=False)
     physicians = frame[frame["covered_recipient_type"] == "Covered Recipient Physician"]
     makers = physicians["applicable_manufacturer_or_applicable_gpo_making_payment_name"]
-    summary = load("payments", GENERAL_SOCRATA, our=";".join(set(makers)).upper())
+    summary = load(PaymentsLoader(our_company=";".join(set(makers)).upper()), GENERAL_SOCRATA)
     assert (summary.loaded, summary.rejected) == (len(physicians), len(frame) - len(physicians))
     engagements = nodes(store, "Engagement")  # every maker configured ours: every row is ours
     assert len(engagements) == len(nodes(store, "Payment")) == len(physicians)
@@ -428,7 +404,7 @@ def test_open_payments_count_as_our_spend_only_for_our_company(store, load):
     assert _spend_2013(store, hcp) == (0.0, 0)
     assert len([p for p in nodes(store, "Payment").values() if p["hcp_id"] == hcp]) == len(rows)
 
-    load("payments", GENERAL_SOCRATA, our="biogen idec inc.")
+    load(PaymentsLoader(our_company="biogen idec inc."), GENERAL_SOCRATA)
     ours = rows[rows[maker].str.casefold() == "biogen idec inc."]
     spend, contacts = _spend_2013(store, hcp)
     assert contacts == len(ours) > 0
@@ -457,7 +433,7 @@ def test_industry_payments_panel_over_http(store, load, tmp_path):
     ]
     amounts = rows["total_amount_of_payment_usdollars"].astype(float)
     maker = rows["applicable_manufacturer_or_applicable_gpo_making_payment_name"]
-    load("payments", GENERAL_SOCRATA, our="Biogen Idec Inc.")
+    load(PaymentsLoader(our_company="Biogen Idec Inc."), GENERAL_SOCRATA)
     hcp = next(h for h, p in nodes(store, "HCP").items() if p.get("profile_id") == "338981")
     key = keys.create_key(store, "field", "sales", label="t")[0]
     app = create_app(Settings(data_dir=tmp_path / "unused"), store=store, policy=KrmPolicy())
@@ -487,7 +463,7 @@ def test_an_old_stores_payment_engagements_of_other_manufacturers_are_retired(st
     frame = pd.read_csv(GENERAL_SOCRATA, dtype=str, keep_default_na=False)
     maker = "applicable_manufacturer_or_applicable_gpo_making_payment_name"
     every_maker = ";".join(sorted(set(frame[maker])))
-    load("payments", GENERAL_SOCRATA, our=every_maker)  # every row booked as ours
+    load(PaymentsLoader(our_company=every_maker), GENERAL_SOCRATA)  # every row booked as ours
     engaged = nodes(store, "Engagement")
     paid_to = rels(store, "Payment", "PAID_TO", "HCP")
     paid_by = rels(store, "Payment", "PAID_BY", "Manufacturer")

@@ -8,18 +8,13 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from kolgraph.ingest import run_ingest
-from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.resolution.identifiers import orcid
+from tests.factories import ingest
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples" / "pubmed"
 MESH = SAMPLES / "pubmed21n1298_sample_mesh_indexed.xml"
 EVERY21 = SAMPLES / "pubmed21n1298_sample_every21st.xml"
 OLD = SAMPLES / "pubmed20n0014_sample_every60th.xml"
-
-
-def load(store, path, tmp_path, **kwargs):
-    return run_ingest(store, PubmedLoader(), path, rejects_dir=tmp_path / "rejects", **kwargs)
 
 
 def expected_counts(path: Path) -> dict[str, int]:
@@ -74,7 +69,7 @@ def stored_counts(store) -> dict[str, int]:
 
 @pytest.mark.parametrize("path", [MESH, EVERY21], ids=["mesh-indexed", "every21st"])
 def test_counts_equal_independent_xpath_counts(store, tmp_path, path):
-    summary = load(store, path, tmp_path)
+    summary = ingest(store, "pubmed", path, tmp_path)
     expected = expected_counts(path)
     assert stored_counts(store) == expected
     deletions = len(etree.parse(str(path)).xpath("//DeleteCitation/PMID"))
@@ -90,9 +85,9 @@ def test_counts_equal_independent_xpath_counts(store, tmp_path, path):
 
 
 def test_loading_twice_changes_no_count(store, tmp_path):
-    load(store, MESH, tmp_path)
+    ingest(store, "pubmed", MESH, tmp_path)
     first = store.counts()
-    load(store, MESH, tmp_path)
+    ingest(store, "pubmed", MESH, tmp_path)
     assert store.counts() == first
 
 
@@ -105,7 +100,7 @@ def _authors(store, pmid):
 
 
 def test_hand_checked_records(store, tmp_path):
-    load(store, MESH, tmp_path)
+    ingest(store, "pubmed", MESH, tmp_path)
     # a collective author is kept as such and is not an HCP
     collective = [a for a in _authors(store, "31719001") if a["mention"].get("collective")]
     assert [a["mention"]["name"] for a in collective] == ["Collaborators"]
@@ -130,7 +125,7 @@ def test_hand_checked_records(store, tmp_path):
 
 
 def test_positions_roles_and_inline_markup(store, tmp_path):
-    load(store, EVERY21, tmp_path)
+    ingest(store, "pubmed", EVERY21, tmp_path)
     tree = etree.parse(str(EVERY21))
     marked = tree.xpath("//ArticleTitle[*]")[0]
     pmid = marked.xpath("ancestor::MedlineCitation/PMID/text()")[0]
@@ -149,7 +144,7 @@ def test_positions_roles_and_inline_markup(store, tmp_path):
 
 
 def test_malformed_orcid_is_a_note_not_a_reject(store, tmp_path):
-    summary = load(store, MESH, tmp_path)  # holds "0000-0001-9206-317" (15 digits)
+    summary = ingest(store, "pubmed", MESH, tmp_path)  # holds "0000-0001-9206-317" (15 digits)
     lines = Path(summary.rejects_file).read_text().splitlines()
     notes = [line for line in lines if '"orcid"' in line]
     assert len(notes) == 1 and '"kind": "note"' in notes[0] and "0000-0001-9206-317" in notes[0]
@@ -171,7 +166,7 @@ def test_every_orcid_spelling_normalises(spelling):
 
 
 def test_old_baseline_file_languages_and_types(store, tmp_path):
-    load(store, OLD, tmp_path)
+    ingest(store, "pubmed", OLD, tmp_path)
     tree = etree.parse(str(OLD))
     pubs = [
         r["props"]

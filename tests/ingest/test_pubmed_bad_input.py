@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kolgraph.errors import IngestError
-from kolgraph.ingest import run_ingest
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
+from tests.factories import ingest
 
 SAMPLE = (
     Path(__file__).resolve().parents[2]
@@ -26,10 +26,6 @@ ARTICLE = """<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article>
 </Article></MedlineCitation></PubmedArticle>"""
 
 
-def load(store, path, tmp_path):
-    return run_ingest(store, PubmedLoader(), path, rejects_dir=tmp_path / "rejects")
-
-
 def write(tmp_path, name, text, encoding="utf-8"):
     path = tmp_path / name
     path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
@@ -40,20 +36,20 @@ def test_truncated_file_stops_with_a_clear_message(store, tmp_path):
     data = SAMPLE.read_bytes()
     path = write(tmp_path, "cut.xml", data[: len(data) // 2])
     with pytest.raises(IngestError, match=r"cut\.xml: XML is malformed after record \d+"):
-        load(store, path, tmp_path)
+        ingest(store, "pubmed", path, tmp_path)
 
 
 def test_truncated_gzip_stops_with_a_clear_message(store, tmp_path):
     packed = gzip.compress(SAMPLE.read_bytes())
     path = write(tmp_path, "cut.xml.gz", packed[: len(packed) // 2])
     with pytest.raises(IngestError, match=r"cut\.xml\.gz: .*(truncated|malformed)"):
-        load(store, path, tmp_path)
+        ingest(store, "pubmed", path, tmp_path)
 
 
 def test_not_xml_is_refused(store, tmp_path):
     path = write(tmp_path, "x.xml", "npi_1,npi_2\n1,2\n")
     with pytest.raises(IngestError, match="not XML"):
-        load(store, path, tmp_path)
+        ingest(store, "pubmed", path, tmp_path)
 
 
 def test_billion_laughs_is_refused(store, tmp_path):
@@ -69,7 +65,7 @@ def test_billion_laughs_is_refused(store, tmp_path):
     )
     path = write(tmp_path, "lol.xml", lol)
     with pytest.raises(IngestError, match="declares XML entities"):
-        load(store, path, tmp_path)
+        ingest(store, "pubmed", path, tmp_path)
     assert store.counts()["nodes"].get("Publication", 0) == 0
 
 
@@ -83,7 +79,7 @@ def test_external_entity_is_never_read(store, tmp_path):
     )
     path = write(tmp_path, "xxe.xml", xxe)
     with pytest.raises(IngestError, match="declares XML entities"):
-        load(store, path, tmp_path)
+        ingest(store, "pubmed", path, tmp_path)
     # and the streaming parser itself, past the check, does not expand it either
     with RejectLog(tmp_path / "r.jsonl", source="pubmed", file="xxe.xml") as rejects:
         records = list(PubmedLoader().records(path, rejects))
@@ -114,7 +110,7 @@ def test_entity_after_a_long_comment_is_refused(store, tmp_path, where):
         match=r"padded\.xml(\.gz)?: the document declares XML "
         r"entities \(x\)",
     ):
-        load(store, path, tmp_path)
+        ingest(store, "pubmed", path, tmp_path)
     assert store.counts()["nodes"].get("Publication", 0) == 0
 
 
@@ -126,14 +122,14 @@ def test_long_comment_without_entities_still_loads(store, tmp_path):
         + ARTICLE.format(pmid=8, title="fine")
         + "</PubmedArticleSet>"
     )
-    summary = load(store, write(tmp_path, "padded.xml", text), tmp_path)
+    summary = ingest(store, "pubmed", write(tmp_path, "padded.xml", text), tmp_path)
     assert (summary.read, summary.loaded) == (1, 1)
 
 
 def test_other_root_element_is_refused(store, tmp_path):
     path = write(tmp_path, "other.xml", "<!-- PubmedArticleSet --><html><body/></html>")
     with pytest.raises(IngestError, match=r"other\.xml: the root element is <html>"):
-        load(store, path, tmp_path)
+        ingest(store, "pubmed", path, tmp_path)
 
 
 def test_wrong_encoding_is_a_clear_error(store, tmp_path):
@@ -144,7 +140,7 @@ def test_wrong_encoding_is_a_clear_error(store, tmp_path):
     )
     path = write(tmp_path, "latin.xml", text, encoding="latin-1")
     with pytest.raises(IngestError, match=r"latin\.xml: XML is malformed.*"):
-        load(store, path, tmp_path)
+        ingest(store, "pubmed", path, tmp_path)
 
 
 def test_bad_records_go_to_the_reject_file_and_the_run_goes_on(store, tmp_path):
@@ -155,7 +151,7 @@ def test_bad_records_go_to_the_reject_file_and_the_run_goes_on(store, tmp_path):
         + ARTICLE.format(pmid=5, title="again")
         + "</PubmedArticleSet>"
     )
-    summary = load(store, write(tmp_path, "mixed.xml", text), tmp_path)
+    summary = ingest(store, "pubmed", write(tmp_path, "mixed.xml", text), tmp_path)
     assert (summary.read, summary.loaded, summary.rejected, summary.duplicates) == (3, 1, 1, 1)
     reject = Path(summary.rejects_file).read_text()
     assert '"field": "PMID"' in reject and "abc" in reject
@@ -164,10 +160,10 @@ def test_bad_records_go_to_the_reject_file_and_the_run_goes_on(store, tmp_path):
 
 def test_delete_citation_removes_the_paper(store, tmp_path):
     first = "<PubmedArticleSet>" + ARTICLE.format(pmid=7, title="t") + "</PubmedArticleSet>"
-    load(store, write(tmp_path, "a.xml", first), tmp_path)
+    ingest(store, "pubmed", write(tmp_path, "a.xml", first), tmp_path)
     assert store.counts()["nodes"]["Publication"] == 1
     update = "<PubmedArticleSet><DeleteCitation><PMID>7</PMID></DeleteCitation></PubmedArticleSet>"
-    summary = load(store, write(tmp_path, "b.xml", update), tmp_path)
+    summary = ingest(store, "pubmed", write(tmp_path, "b.xml", update), tmp_path)
     assert summary.loaded == 1
     counts = store.counts()
     assert counts["nodes"].get("Publication", 0) == 0

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from kolgraph.errors import IngestError
-from kolgraph.ingest import run_ingest
-from kolgraph.ingest.registry import loader_for
 
 SAMPLE = (
     Path(__file__).resolve().parents[2]
@@ -18,14 +16,6 @@ SAMPLE = (
     / "referrals-pspp"
     / "physician-shared-patient-patterns-2014-days180_subsample100.txt"
 )
-
-
-@pytest.fixture
-def load(store, tmp_path):
-    """``load(path)``: one referrals ingest into the test store; returns its summary."""
-    return lambda path, **kw: run_ingest(
-        store, loader_for("referrals"), path, rejects_dir=tmp_path / "rejects", **kw
-    )
 
 
 def edges(store):
@@ -41,23 +31,23 @@ def test_sample_counts_match_the_lines(store, load):
     lines = [line.split(",") for line in SAMPLE.read_text().splitlines() if line.strip()]
     pairs = {(a, b) for a, b, *_ in lines}
     npis = {n for a, b, *_ in lines for n in (a, b)}
-    summary = load(SAMPLE)
+    summary = load("referrals", SAMPLE)
     assert (summary.read, summary.loaded, summary.rejected) == (len(lines), len(pairs), 0)
     assert len(edges(store)) == len(pairs) == 100
     assert store.run("count_label", {"label": "HCP"})[0]["n"] == len(npis)
 
 
 def test_hand_checked_edge(store, load):
-    load(SAMPLE)
+    load("referrals", SAMPLE)
     edge = edges(store)[("npi:1013173046", "npi:1821095084")]
     assert (edge["pair_count"], edge["bene_count"], edge["same_day_count"]) == (97, 28, 10)
     assert ("npi:1821095084", "npi:1013173046") not in edges(store)  # directed
 
 
 def test_loading_twice_changes_no_count(store, load):
-    load(SAMPLE)
+    load("referrals", SAMPLE)
     first = store.counts()
-    load(SAMPLE)
+    load("referrals", SAMPLE)
     assert store.counts() == first
 
 
@@ -66,7 +56,7 @@ def test_header_floats_and_padding(store, load, tmp_path):
     path.write_text(
         "npi_1,npi_2,pair_count,bene_count,same_day_count\n1003884362.0,1740271386, 18.0 ,  13,0\n"
     )
-    summary = load(path)
+    summary = load("referrals", path)
     assert (summary.read, summary.loaded) == (1, 1)
     assert edges(store)[("npi:1003884362", "npi:1740271386")]["pair_count"] == 18
 
@@ -81,7 +71,7 @@ def test_bad_rows_go_to_the_reject_file(store, load, tmp_path):
         "1003884362,1740271387,many,13,0\n"
         "1003884362,1740271388,18\n"
     )
-    summary = load(path)
+    summary = load("referrals", path)
     assert (summary.read, summary.loaded, summary.rejected, summary.duplicates) == (6, 1, 4, 1)
     rejects = [json.loads(x) for x in Path(summary.rejects_file).read_text().splitlines()]
     assert [(r["record"], r["field"]) for r in rejects] == [
@@ -96,4 +86,4 @@ def test_wrong_columns_is_one_clear_error(load, tmp_path):
     path = tmp_path / "pspp.csv"
     path.write_text("a,b,c\n1,2,3\n")
     with pytest.raises(IngestError, match=r"pspp\.csv.*expected 5 columns"):
-        load(path)
+        load("referrals", path)

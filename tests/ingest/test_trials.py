@@ -9,30 +9,14 @@ import pytest
 from lxml import etree
 
 from kolgraph.errors import IngestError
-from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
 from kolgraph.ingest.rejects import RejectLog
+from tests.factories import nodes, rels
 
 CT = Path(__file__).resolve().parents[2] / "data" / "samples" / "clinicaltrials-gov"
 V2 = sorted((CT / "api_v2_study").glob("NCT*.json"))
 CLASSIC = CT / "api_v1_full_studies" / "covid-19-search_100_studies.json"
 XML = sorted((CT / "legacy_public_xml").glob("NCT*.xml"))
-
-
-@pytest.fixture
-def load(store, tmp_path):
-    """``load(path)``: one trials ingest into the test store; returns its summary."""
-    return lambda path, **kw: run_ingest(
-        store, loader_for("trials"), path, rejects_dir=tmp_path / "rejects", **kw
-    )
-
-
-def nodes(store, label):
-    return {r["id"]: r["props"] for r in store.run("source_nodes", {"label": label})}
-
-
-def rels(store, start, rel_type, end):
-    return store.run("relationships_of_type", {"start": start, "type": rel_type, "end": end})
 
 
 def notes(summary):
@@ -49,7 +33,7 @@ def test_every_sample_study_becomes_one_trial(store, load):
     }
     expected |= {etree.parse(str(p)).findtext("id_info/nct_id") for p in XML}
     for path in [*V2, CLASSIC, *XML]:
-        summary = load(path)
+        summary = load("trials", path)
         assert summary.rejected == 0 and summary.read == summary.loaded
     assert set(nodes(store, "Trial")) == {f"nct:{n}" for n in expected}
 
@@ -59,7 +43,7 @@ def test_site_investigators_of_the_largest_xml_study(store, load):
     tree = etree.parse(str(path))
     investigators = tree.xpath("count(//location/investigator)")
     officials = tree.xpath("count(/clinical_study/overall_official)")
-    summary = load(path)
+    summary = load("trials", path)
     appears = rels(store, "Mention", "APPEARS_IN", "Trial")
     skipped = [n for n in notes(summary) if n.get("kind") == "note"]
     assert (
@@ -94,14 +78,14 @@ def test_classic_response_counts(store, load):
         if c.get("LocationContactRole") in ("Principal Investigator", "Sub-Investigator")
     )
     assert (officials, site) == (87, 58)
-    summary = load(CLASSIC)
+    summary = load("trials", CLASSIC)
     skipped = len(notes(summary))
     assert len(nodes(store, "Mention")) == officials + site - skipped
     assert skipped == 2  # 'Study Director' and 'Pfizer CT.gov Call Center'
 
 
 def test_hand_checked_v2_study(store, load):
-    load(CT / "api_v2_study" / "NCT06171568.json")
+    load("trials", CT / "api_v2_study" / "NCT06171568.json")
     trial = store.run("node_by_id", {"label": "Trial"}, id="nct:NCT06171568")[0]["props"]
     assert trial["status"] == "not_yet_recruiting" and trial["start_date"] == "2024-02-01"
     assert trial["sponsor"] == "Assistance Publique - Hôpitaux de Paris"
@@ -119,7 +103,7 @@ def test_hand_checked_v2_study(store, load):
 
 
 def test_hand_checked_xml_study(store, load):
-    summary = load(CT / "legacy_public_xml" / "NCT01642004.xml")
+    summary = load("trials", CT / "legacy_public_xml" / "NCT01642004.xml")
     trial = store.run("node_by_id", {"label": "Trial"}, id="nct:NCT01642004")[0]["props"]
     assert (trial["phase"], trial["status"]) == ("Phase 3", "active_not_recruiting")
     assert (trial["sponsor"], trial["start_date"]) == ("Bristol-Myers Squibb", "2012-09-26")
@@ -130,9 +114,9 @@ def test_hand_checked_xml_study(store, load):
 
 
 def test_loading_twice_changes_no_count(store, load):
-    load(CLASSIC)
+    load("trials", CLASSIC)
     first = store.counts()
-    load(CLASSIC)
+    load("trials", CLASSIC)
     assert store.counts() == first
 
 
@@ -151,7 +135,7 @@ def test_external_entities_are_refused_and_never_read(store, load, tmp_path):
         + STUDY.format(title="Leak &xxe; here")
     )
     with pytest.raises(IngestError, match="xxe.xml: the document declares XML entities"):
-        load(path)
+        load("trials", path)
     assert "Trial" not in store.counts()["nodes"]
     # and the streaming parser itself, past the check, does not expand it either
     with RejectLog(tmp_path / "r.jsonl", source="trials", file="xxe.xml") as rejects:
@@ -167,7 +151,7 @@ def test_entity_expansion_is_refused(store, load, tmp_path):
         + STUDY.format(title="&l9;")
     )
     with pytest.raises(IngestError, match="lol.xml: the document declares XML entities"):
-        load(path)
+        load("trials", path)
     assert "Trial" not in store.counts()["nodes"]
 
 
@@ -185,7 +169,7 @@ def test_unusable_files_stop_with_one_clear_error(load, tmp_path, content, messa
     path = tmp_path / "studies.data"
     path.write_text(content)
     with pytest.raises(IngestError, match=f"studies.data.*{message}"):
-        load(path)
+        load("trials", path)
 
 
 def test_study_without_nct_id_is_rejected(store, load, tmp_path):
@@ -200,7 +184,7 @@ def test_study_without_nct_id_is_rejected(store, load, tmp_path):
             }
         )
     )
-    summary = load(path)
+    summary = load("trials", path)
     assert (summary.loaded, summary.rejected) == (1, 1)
     reject = notes(summary)[0]
     assert (reject["record"], reject["field"]) == ("study 2", "nct_id")

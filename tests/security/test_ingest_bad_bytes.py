@@ -13,6 +13,7 @@ import pytest
 from kolgraph.errors import IngestError
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
+from tests.factories import ingest, rejects_of
 
 PAYMENTS = (
     Path(__file__).resolve().parents[2]
@@ -29,9 +30,8 @@ def _row(n: int, notes: str = "fine") -> str:
 
 
 def _load(store, source: str, path: Path, tmp_path: Path):  # noqa: ANN001
-    summary = run_ingest(store, loader_for(source), path, rejects_dir=tmp_path / "rejects")
-    rejects = [json.loads(x) for x in Path(summary.rejects_file).read_text().splitlines()]
-    return summary, rejects
+    summary = ingest(store, source, path, tmp_path)
+    return summary, rejects_of(summary)
 
 
 def test_nul_byte_in_a_crm_field_rejects_that_record_only(store, tmp_path):
