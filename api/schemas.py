@@ -10,9 +10,20 @@ from kolgraph.krm.engagements import EngagementIn, no_nul
 from kolgraph.krm.plans import PlanIn
 from kolgraph.krm.results.alerts import Alert, Alerts
 from kolgraph.krm.results.base import Open, Scalar
+from kolgraph.krm.results.hcps import Hcp, HcpPage, LookupHit, LookupMiss, LookupResult
 from kolgraph.krm.results.health import Readiness
 from kolgraph.krm.results.network import Community, CommunityName, Network, NetworkEdge, NetworkNode
 from kolgraph.krm.results.payments import IndustryPayment, IndustryPayments, PaymentGroup
+from kolgraph.krm.results.profile import (
+    CongressSummary,
+    DepartmentEngagements,
+    Eligibility,
+    EngagementSummary,
+    Profile,
+    PublicationSummary,
+    Referrals,
+    ReferralSide,
+)
 from kolgraph.krm.results.runs import ScoreRun
 
 __all__ = [
@@ -46,7 +57,6 @@ __all__ = [
     "LookupRequest",
     "LookupResult",
     "Me",
-    "Named",
     "Network",
     "NetworkEdge",
     "NetworkNode",
@@ -96,31 +106,6 @@ class Me(BaseModel):
     permissions: list[str]
 
 
-class Hcp(Open):
-    """An HCP node's properties; scores appear after scoring has run."""
-
-    id: str
-    name: str | None = None
-    npi: Scalar = None
-    orcid: Scalar = None
-    crm_id: Scalar = None
-    specialty: Scalar = None
-    institution: Scalar = None
-    city: Scalar = None
-    state: Scalar = None
-    country: Scalar = None
-    influence: float | None = None
-    tier: Scalar = None
-    segment: Scalar = None
-    community: Scalar = None
-    rising_star: bool | None = None
-
-
-class HcpPage(BaseModel):
-    items: list[Hcp]
-    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
-
-
 class LookupRequest(BaseModel):
     """Up to 1,000 identifiers in total, of any kinds."""
 
@@ -136,103 +121,6 @@ class LookupRequest(BaseModel):
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         return no_nul(value)
-
-
-class LookupHit(BaseModel):
-    kind: str
-    value: str
-    hcp: Hcp
-
-
-class LookupMiss(BaseModel):
-    kind: str
-    value: str
-
-
-class LookupResult(BaseModel):
-    found: list[LookupHit]
-    missing: list[LookupMiss]
-
-
-class Named(Open):
-    id: str | None = None
-    name: Scalar = None
-
-
-class PublicationSummary(BaseModel):
-    count: int
-    first_author: int
-    last_author: int
-    first_year: Scalar = None
-    last_year: Scalar = None
-    recent: list[Open]
-    top_topics: list[Open]
-
-
-class CongressSummary(BaseModel):
-    sessions: int
-    congresses: int
-    roles: list[str]
-    last_year: Scalar = None
-
-
-class ReferralSide(BaseModel):
-    partners: int
-    pair_count: int
-    top: list[Open]
-
-
-class Referrals(BaseModel):
-    outgoing: ReferralSide
-    incoming: ReferralSide
-
-
-class DepartmentEngagements(BaseModel):
-    department: str | None
-    engagements: int
-    last_date: str | None
-    spend: float | None = Field(None, description="Only for roles that may see spend.")
-
-
-class EngagementSummary(BaseModel):
-    engagements: int
-    last_date: str | None
-    total_spend: float | None
-    departments: list[DepartmentEngagements]
-
-
-class Eligibility(BaseModel):
-    """Whether the person is ranked as a healthcare professional, and why."""
-
-    eligible: bool | None = Field(
-        None, description="Ranked and tiered as a healthcare professional (None: not scored)."
-    )
-    industry: bool | None = Field(
-        None, description="Affiliated with a manufacturer or company (never eligible)."
-    )
-    reason: str | None = Field(
-        None, description="The evidence: NPI, specialty, trial role, clinical affiliation..."
-    )
-
-
-class Profile(BaseModel):
-    """Identity, scores and why, activity, network and engagement summary."""
-
-    identity: dict[str, Scalar]
-    eligibility: Eligibility
-    affiliations: list[Open]
-    scores: dict[str, Scalar]
-    classification: dict[str, Scalar]
-    explanation: dict[str, Any] | None = Field(
-        None, description="The score explanation of the latest run (why this tier/segment)."
-    )
-    score_run: Open | None
-    publications: PublicationSummary
-    congresses: CongressSummary
-    trials: int
-    referrals: Referrals
-    top_collaborators: list[Open]
-    engagement_summary: EngagementSummary
 
 
 class Engagement(Open):

@@ -242,19 +242,20 @@ def resolve_hcp(store: GraphStore, viewer: Viewer, text: str, *, shown: int = 5)
     """
     if _ID_LIKE.match(text.strip()):
         return text.strip()
-    items, more = search_hcps(store, viewer, HcpFilters(q=text.strip()), limit=shown)
+    page = search_hcps(store, viewer, HcpFilters(q=text.strip()), limit=shown)
+    items, more = page.items, page.next_cursor
     if not items:
         raise ExchangeError(
             f"no HCP named like {text!r}; give a kolgraph id, an NPI or an "
             "ORCID, or search with GET /hcps?q=..."
         )
     if len(items) > 1:
-        listed = "; ".join(f"{h.get('name') or '?'} ({h['id']})" for h in items)
+        listed = "; ".join(f"{h.name or '?'} ({h.id})" for h in items)
         raise ExchangeError(
             f"{text!r} matches {'more than ' if more else ''}{len(items)} HCPs: "
             f"{listed}; run it again with one of the ids"
         )
-    return str(items[0]["id"])
+    return items[0].id
 
 
 def _iso_date(text: str | None) -> date | None:

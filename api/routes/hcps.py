@@ -87,10 +87,9 @@ def find_hcps(
         rising_star=rising_star,
         include_non_hcp=include_non_hcp,
     )
-    items, next_cursor = search.search_hcps(
+    return search.search_hcps(
         store, viewer, filters, sort=sort, order=order, limit=limit, cursor=cursor
     )
-    return HcpPage(items=[Hcp(**i) for i in items], next_cursor=next_cursor)
 
 
 Ident = Annotated[str | None, Query(min_length=1, max_length=128)]
@@ -121,7 +120,7 @@ def lookup_hcp(
     if len(given) != 1:
         raise InvalidRequest("give exactly one of npi, orcid, crm_id, id or profile_id", "npi")
     ((kind, value),) = given.items()
-    return Hcp(**search.lookup_hcp(store, viewer, kind, value))
+    return search.lookup_hcp(store, viewer, kind, value)
 
 
 @router.post(
@@ -129,8 +128,7 @@ def lookup_hcp(
 )
 def lookup_hcps(body: LookupRequest, store: StoreDep, viewer: ViewerDep) -> LookupResult:
     """Resolve up to 1,000 CRM identifiers in one call; unknown ones are listed as missing."""
-    found, missing = search.lookup_hcps(store, viewer, body.model_dump())
-    return LookupResult.model_validate({"found": found, "missing": missing})
+    return search.lookup_hcps(store, viewer, body.model_dump())
 
 
 @router.get("/hcps/{hcp_id}", response_model=Profile, responses=ERRORS)
@@ -138,7 +136,7 @@ def read_profile(
     hcp_id: HcpId, store: StoreDep, viewer: ViewerDep, audit_log: AuditBufferDep
 ) -> Profile:
     """One KOL's profile: identity, scores and why, activity, network and engagements."""
-    return Profile.model_validate(profiles.hcp_profile(store, viewer, hcp_id, audit_log=audit_log))
+    return profiles.hcp_profile(store, viewer, hcp_id, audit_log=audit_log)
 
 
 @router.get("/hcps/{hcp_id}/network", response_model=Network, responses=ERRORS)

@@ -8,6 +8,7 @@ from typing import Any
 from kolgraph.errors import UnknownHcp
 from kolgraph.krm import audit
 from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.results.profile import Profile
 from kolgraph.store import GraphStore
 
 IDENTITY = (
@@ -130,7 +131,7 @@ def _publications(pubs: list[dict[str, Any]], topics: list[dict[str, Any]]) -> d
 
 def hcp_profile(
     store: GraphStore, viewer: Viewer, hcp_id: str, *, audit_log: audit.AuditBuffer | None = None
-) -> dict[str, Any]:
+) -> Profile:
     """Everything the KRM team needs on one HCP; the read is recorded in the audit log.
 
     One round trip to the store (``hcp_profile_bundle``) plus the audit event, written
@@ -152,35 +153,37 @@ def hcp_profile(
     explanation = parse_json(score.get("explanation"))
     if run is not None:
         run = {**run, "parameters": parse_json(run.get("parameters"))}
-    profile = {
-        "identity": {k: node.get(k) for k in IDENTITY},
-        "eligibility": {
-            "eligible": node.get("eligible", score.get("eligible")),
-            "industry": node.get("industry", score.get("industry")),
-            "reason": node.get("eligibility_reason", score.get("eligibility_reason")),
-        },
-        "affiliations": sorted(
-            b["affiliations"], key=lambda a: (-(a.get("year") or 0), str(a.get("name")))
-        ),
-        "scores": {k: node.get(k, score.get(k)) for k in SCORES},
-        "classification": {k: node.get(k, score.get(k)) for k in CLASSIFICATION},
-        "explanation": explanation if isinstance(explanation, dict) else None,
-        "score_run": run,
-        "publications": _publications(b["publications"], b["top_topics"]),
-        "congresses": {
-            "sessions": b["sessions"],
-            "congresses": b["congresses"],
-            "roles": sorted(r for r in b["congress_roles"] or [] if r),
-            "last_year": b["congress_last_year"],
-        },
-        "trials": b["trials"],
-        "referrals": {
-            "outgoing": _referrals(b["referrals_out"]),
-            "incoming": _referrals(b["referrals_in"]),
-        },
-        "top_collaborators": b["collaborators"],
-        "engagement_summary": _engagements(b["engagement_departments"], viewer),
-    }
+    profile = Profile.model_validate(
+        {
+            "identity": {k: node.get(k) for k in IDENTITY},
+            "eligibility": {
+                "eligible": node.get("eligible", score.get("eligible")),
+                "industry": node.get("industry", score.get("industry")),
+                "reason": node.get("eligibility_reason", score.get("eligibility_reason")),
+            },
+            "affiliations": sorted(
+                b["affiliations"], key=lambda a: (-(a.get("year") or 0), str(a.get("name")))
+            ),
+            "scores": {k: node.get(k, score.get(k)) for k in SCORES},
+            "classification": {k: node.get(k, score.get(k)) for k in CLASSIFICATION},
+            "explanation": explanation if isinstance(explanation, dict) else None,
+            "score_run": run,
+            "publications": _publications(b["publications"], b["top_topics"]),
+            "congresses": {
+                "sessions": b["sessions"],
+                "congresses": b["congresses"],
+                "roles": sorted(r for r in b["congress_roles"] or [] if r),
+                "last_year": b["congress_last_year"],
+            },
+            "trials": b["trials"],
+            "referrals": {
+                "outgoing": _referrals(b["referrals_out"]),
+                "incoming": _referrals(b["referrals_in"]),
+            },
+            "top_collaborators": b["collaborators"],
+            "engagement_summary": _engagements(b["engagement_departments"], viewer),
+        }
+    )
     event = audit.audit_event(viewer, "hcp.profile.read", hcp_id)
     if audit_log is not None:
         audit_log.add(event)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from kolgraph.errors import InvalidRequest, UnknownHcp
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.cursors import decode_cursor, encode_cursor
+from kolgraph.krm.results.hcps import Hcp, HcpPage, LookupResult
 from kolgraph.schema import SCORE_PROPERTIES
 from kolgraph.store import GraphStore
 
@@ -54,8 +55,8 @@ def search_hcps(
     order: Literal["asc", "desc"] = "desc",
     limit: int = 50,
     cursor: str | None = None,
-) -> tuple[list[dict[str, Any]], str | None]:
-    """HCPs matching ``filters`` ranked by the score ``sort``; return a page and the next cursor.
+) -> HcpPage:
+    """HCPs matching ``filters`` ranked by the score ``sort``: a page and the next cursor.
 
     HCPs without that score sort last (descending) or first (ascending).
 
@@ -96,14 +97,13 @@ def search_hcps(
         after_id=after_id,
         limit=limit,
     )
-    items = [row["hcp"] for row in rows]
     next_cursor = (
         encode_cursor([rows[-1]["sv"], rows[-1]["hcp"]["id"]]) if len(rows) == limit else None
     )
-    return items, next_cursor
+    return HcpPage(items=[Hcp.model_validate(row["hcp"]) for row in rows], next_cursor=next_cursor)
 
 
-def lookup_hcp(store: GraphStore, viewer: Viewer, kind: str, value: str) -> dict[str, Any]:
+def lookup_hcp(store: GraphStore, viewer: Viewer, kind: str, value: str) -> Hcp:
     """The one HCP whose ``kind`` identifier (id, npi, orcid, crm_id, profile_id) is ``value``.
 
     Raises
@@ -111,21 +111,21 @@ def lookup_hcp(store: GraphStore, viewer: Viewer, kind: str, value: str) -> dict
     UnknownHcp
         If none has it.
     """
-    found, missing = lookup_hcps(store, viewer, {kind: [value]})
-    if missing:
+    result = lookup_hcps(store, viewer, {kind: [value]})
+    if result.missing:
         raise UnknownHcp(f"no HCP with {kind} {value!r}; search with GET /hcps?q=...")
-    return found[0]["hcp"]
+    return result.found[0].hcp
 
 
 def lookup_hcps(
     store: GraphStore, viewer: Viewer, identifiers: dict[str, list[str]]
-) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+) -> LookupResult:
     """Resolve up to 1,000 identifiers of any kinds; return matches and the ones not found.
 
     Returns
     -------
-    tuple
-        ``[{"kind", "value", "hcp"}]`` in request order, and ``[{"kind", "value"}]`` missing.
+    LookupResult
+        ``found`` (kind, value, hcp) in request order, and the ``missing`` (kind, value).
 
     Raises
     ------
@@ -152,4 +152,4 @@ def lookup_hcps(
                 found.append({"kind": kind, "value": value, "hcp": by_value[value]})
             else:
                 missing.append({"kind": kind, "value": value})
-    return found, missing
+    return LookupResult.model_validate({"found": found, "missing": missing})

@@ -19,6 +19,7 @@ from kolgraph.krm.network import ego_network
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.krm.profiles import hcp_node, hcp_profile
 from kolgraph.krm.results.network import Network
+from kolgraph.krm.results.profile import Profile
 from kolgraph.krm.search import lookup_hcp
 from kolgraph.store import GraphStore
 
@@ -32,7 +33,7 @@ class ReportContent:
     """Everything on the page; ``network`` feeds the picture."""
 
     hcp_id: str
-    profile: dict[str, Any]
+    profile: Profile
     contacts: dict[str, Any]
     history: list[dict[str, Any]]
     network: Network
@@ -53,7 +54,7 @@ def resolve_hcp(store: GraphStore, viewer: Viewer, identifier: str) -> str:
     kinds = [("npi", text)] if _NPI.match(text) else [("orcid", text)] if _ORCID.match(text) else []
     for kind, value in kinds:
         try:
-            return str(lookup_hcp(store, viewer, kind, value)["id"])
+            return lookup_hcp(store, viewer, kind, value).id
         except UnknownHcp:
             pass
     for candidate in (text, *(f"{kind}:{value}" for kind, value in kinds)):
@@ -90,7 +91,7 @@ def report_content(
     history, _ = engagement_history(store, viewer, hcp_id, limit=history_limit)
     network = ego_network(store, viewer, hcp_id, hops=1, max_nodes=max_nodes)
     notes = []
-    if profile.get("explanation") is None:
+    if profile.explanation is None:
         notes.append("no score explanation yet: run 'kolgraph score'")
     if network.truncated:
         notes.append(f"network cut at {max_nodes} people")

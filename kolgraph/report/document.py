@@ -75,7 +75,7 @@ def _names(items: list[dict[str, Any]], key: str = "name", limit: int = 6) -> li
 
 def render_html(content: ReportContent) -> str:
     """The report as a self-contained HTML page."""
-    profile = content.profile
+    profile = content.profile.model_dump()  # the page reads the profile as the API answers it
     expl = profile.get("explanation") or None
     components = (expl or {}).get("components") or []
     evidence = (expl or {}).get("evidence") or {}

@@ -269,12 +269,12 @@ def test_profile_finder_and_speakers_follow_eligibility(real_samples) -> None:
     viewer = Viewer("t", "admin", "compliance")
     with open_store(Settings(data_dir=path)) as store:
         profile = hcp_profile(store, viewer, industry_id)
-        assert profile["eligibility"]["eligible"] is False
-        assert profile["eligibility"]["reason"].startswith("industry: ")
-        found, _ = search_hcps(store, viewer, HcpFilters(), limit=200)
-        assert found and all(h.get("eligible", True) for h in found)
-        everyone, _ = search_hcps(store, viewer, HcpFilters(include_non_hcp=True), limit=200)
-        assert any(h.get("eligible") is False for h in everyone)
+        assert profile.eligibility.eligible is False
+        assert (profile.eligibility.reason or "").startswith("industry: ")
+        found = search_hcps(store, viewer, HcpFilters(), limit=200).items
+        assert found and all(getattr(h, "eligible", True) for h in found)
+        everyone = search_hcps(store, viewer, HcpFilters(include_non_hcp=True), limit=200).items
+        assert any(getattr(h, "eligible", None) is False for h in everyone)
         ranked = speaker_candidates(
             store, until=date(2024, 12, 31), years=10, min_expertise=0.0, limit=10_000
         )

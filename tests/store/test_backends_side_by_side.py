@@ -106,7 +106,9 @@ def test_same_exported_hcp_table(both):
 def test_same_profile_of_the_top_kol(both):
     falkor, neo, f, _ = both
     top = f[f["eligible"].astype(bool)].sort_values("influence", ascending=False).index[0]
-    f_profile, n_profile = (_stable(hcp_profile(s, VIEWER, top)) for s in (falkor, neo))
+    f_profile, n_profile = (
+        _stable(hcp_profile(s, VIEWER, top).model_dump()) for s in (falkor, neo)
+    )
     assert f_profile.keys() == n_profile.keys()
     for section in f_profile:
         assert f_profile[section] == n_profile[section], section
