@@ -17,8 +17,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fuzz"))
-from parsers import _mutate, fuzzable, mutations, parse_or_refuse, seed_bytes  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout's tests
+from tests.fuzz.parsers import _mutate, fuzzable, mutations, parse_or_refuse, seed_bytes  # noqa: E402
 
 
 def fuzz(source: str, seconds: float) -> dict[str, object]:

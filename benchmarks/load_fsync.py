@@ -18,8 +18,8 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reliability"))
-from liveserver import engagement, live_api  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout's tests
+from tests.reliability.liveserver import engagement, live_api  # noqa: E402
 
 
 def _post_many(url: str, key: str, prefix: str, n: int) -> list[float]:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reliability"))
-from liveserver import engagement, live_api, npi  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout's tests
+from tests.reliability.liveserver import engagement, live_api, npi  # noqa: E402
 
 N_HCPS = 2000
 MIX = (("lookup", 0.45), ("profile", 0.35), ("write", 0.20))

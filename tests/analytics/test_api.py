@@ -12,8 +12,7 @@ from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store.falkordb import FalkorDBStore
-
-from .conftest import add_engagements, add_hcps, add_prescribing
+from tests.analytics.conftest import add_engagements, add_hcps, add_prescribing
 
 ROLES = {
     "admin": ("admin", "market_access"),

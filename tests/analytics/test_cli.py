@@ -13,8 +13,7 @@ import pytest
 
 from kolgraph.config import Settings
 from kolgraph.store import open_store
-
-from .conftest import add_engagements, add_hcps
+from tests.analytics.conftest import add_engagements, add_hcps
 
 
 def kolgraph(*args: str) -> subprocess.CompletedProcess[str]:

@@ -8,8 +8,7 @@ import pytest
 
 from kolgraph.analytics.coverage import CoverageParams, coverage_gaps
 from kolgraph.errors import InvalidRequest
-
-from .conftest import add_engagements, add_hcps
+from tests.analytics.conftest import add_engagements, add_hcps
 
 UNTIL = date(2024, 6, 30)
 

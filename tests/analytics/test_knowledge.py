@@ -9,8 +9,7 @@ import pytest
 from kolgraph.analytics.knowledge import knowledge_gaps
 from kolgraph.errors import InvalidRequest
 from kolgraph.krm.access import Viewer
-
-from .conftest import add_engagements, add_hcps
+from tests.analytics.conftest import add_engagements, add_hcps
 
 UNTIL = date(2024, 6, 30)
 CATALOGUE = {

@@ -14,8 +14,7 @@ from typing import Any
 
 from kolgraph.analytics.knowledge import knowledge_gaps
 from kolgraph.krm.access import Viewer
-
-from .conftest import add_engagements, add_hcps
+from tests.analytics.conftest import add_engagements, add_hcps
 
 UNTIL = date(2024, 6, 30)
 MESSAGES = [

@@ -6,8 +6,7 @@ import pytest
 
 from kolgraph.analytics.prescribing import prescribing_report
 from kolgraph.errors import InvalidRequest
-
-from .conftest import add_hcps, add_prescribing
+from tests.analytics.conftest import add_hcps, add_prescribing
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from kolgraph.analytics.roi import return_on_engagement
-
-from .conftest import add_engagements, add_hcps, add_prescribing
+from tests.analytics.conftest import add_engagements, add_hcps, add_prescribing
 
 UNTIL = date(2024, 12, 31)
 

@@ -26,8 +26,7 @@ from kolgraph.analytics.roi import (
     return_on_engagement,
 )
 from kolgraph.store import GraphStore
-
-from .conftest import add_engagements, add_hcps, add_prescribing
+from tests.analytics.conftest import add_engagements, add_hcps, add_prescribing
 
 UNTIL = date(2024, 12, 31)
 OUTCOMES = ["accepted", "Accepted ", "declined", "completed", "no_show", "neutral", None]

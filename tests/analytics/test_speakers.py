@@ -18,8 +18,7 @@ from kolgraph.analytics.speakers import (
 )
 from kolgraph.errors import ComplianceViolation
 from kolgraph.store import statements
-
-from .conftest import add_engagements, add_hcps, add_prescribing
+from tests.analytics.conftest import add_engagements, add_hcps, add_prescribing
 
 UNTIL = date(2024, 12, 31)
 PRESCRIBING_PROPS = (

@@ -15,7 +15,6 @@ import hashlib
 import json
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,9 +26,9 @@ from kolgraph.krm import keys
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import EmbeddedFalkorDB, GraphStore
 from tests.conftest import backend_graph
+from tests.factories import SAMPLES
+from tests.factories.hcps import nppes_hcps, provenance
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
-NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
 PAYMENTS = SAMPLES / "open-payments" / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
 TODAY = date.today()
 LOADED_AT = "2024-01-01T00:00:00+00:00"
@@ -49,45 +48,7 @@ EMPLOYEES = {"rep": "rep-1", "msl": "msl-1"}
 
 
 def _prov(source: str, source_id: str) -> dict[str, Any]:
-    return {"source": source, "source_id": source_id, "loaded_at": LOADED_AT, "run_id": "test"}
-
-
-def nppes_hcps(limit: int = 80) -> list[dict[str, Any]]:
-    """HCP rows from the NPPES sample's individual providers."""
-    rows = []
-    with NPPES.open(newline="", encoding="utf-8") as handle:
-        for rec in csv.DictReader(handle):
-            if not rec["Entity Type Code"].startswith("1") or not rec["NPI"]:
-                continue
-            npi = rec["NPI"].split(".")[0]
-            given = rec["Provider First Name"].title()
-            family = rec["Provider Last Name (Legal Name)"].title()
-            rows.append(
-                {
-                    "id": f"npi:{npi}",
-                    "props": {
-                        "npi": npi,
-                        "name": f"{given} {family}",
-                        "given": given,
-                        "family": family,
-                        "name_key": f"{family.lower()} {given[:1].lower()}",
-                        "credential": rec["Provider Credential Text"] or None,
-                        "taxonomy": rec["Healthcare Provider Taxonomy Code_1"] or None,
-                        "city": rec[
-                            "Provider Business Practice Location Address City Name"
-                        ].title(),
-                        "state": rec["Provider Business Practice Location Address State Name"],
-                        "postal_code": rec[
-                            "Provider Business Practice Location Address Postal Code"
-                        ].split(".")[0][:5],
-                        "country": "US",
-                        **_prov("nppes", npi),
-                    },
-                }
-            )
-            if len(rows) >= limit:
-                break
-    return rows
+    return provenance(source, source_id, run_id="test", loaded_at=LOADED_AT)
 
 
 def payment_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -147,7 +108,7 @@ def _days_ago(n: int) -> str:
 
 def seed(store: GraphStore) -> dict[str, Any]:
     """Load the samples and the KRM scenario; return the ids tests refer to."""
-    hcps = nppes_hcps()
+    hcps = nppes_hcps(80, run_id="test", loaded_at=LOADED_AT)
     store.upsert_nodes("HCP", hcps)
     op_hcps, op_engagements, makers = payment_rows()
     store.upsert_nodes("HCP", op_hcps)

@@ -6,9 +6,9 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from parsers import _mutate, fuzzable, mutations, parse_or_refuse, run_parser, seed_bytes
 
 from kolgraph.ingest.registry import LOADERS
+from tests.fuzz.parsers import _mutate, fuzzable, mutations, parse_or_refuse, run_parser, seed_bytes
 
 EXAMPLES = int(os.environ.get("KOLGRAPH_FUZZ_EXAMPLES", "15"))
 

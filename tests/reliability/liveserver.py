@@ -1,7 +1,7 @@
 """A real service for fault tests: embedded FalkorDB + ``uvicorn`` in its own process on loopback.
 
-Used by the reliability tests (through ``tests/reliability/conftest.py``) and by the
-scripts in ``benchmarks/`` (which put this directory on ``sys.path``).
+Used by the reliability tests and by the scripts in ``benchmarks/`` (which put the checkout
+on ``sys.path``), both as ``tests.reliability.liveserver``.
 """
 
 from __future__ import annotations

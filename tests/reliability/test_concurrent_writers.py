@@ -15,9 +15,9 @@ import threading
 from pathlib import Path
 
 import httpx
-from liveserver import engagement, live_api
 
 from kolgraph.store import open_store
+from tests.reliability.liveserver import engagement, live_api
 
 CLIENTS = int(os.environ.get("KOLGRAPH_WRITERS", "8"))
 ROUNDS = int(os.environ.get("KOLGRAPH_WRITER_ROUNDS", "15"))

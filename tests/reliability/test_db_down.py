@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from liveserver import engagement, live_api
+
+from tests.reliability.liveserver import engagement, live_api
 
 
 def _break_store(data_dir: Path) -> None:

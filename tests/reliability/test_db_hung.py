@@ -14,11 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from liveserver import live_api, npi
 
 from kolgraph.config import Settings
 from kolgraph.errors import StoreUnavailable
 from kolgraph.store import open_store
+from tests.reliability.liveserver import live_api, npi
 
 
 def test_store_statement_times_out_on_a_stopped_server(tmp_path: Path) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from liveserver import engagement, live_api
 
 from kolgraph.store import open_store
+from tests.reliability.liveserver import engagement, live_api
 
 KILLS = int(os.environ.get("KOLGRAPH_DBKILL_KILLS", "3"))
 CLIENTS = int(os.environ.get("KOLGRAPH_DBKILL_CLIENTS", "6"))

@@ -22,9 +22,7 @@ import pytest
 
 from kolgraph.config import Settings
 from kolgraph.store import EmbeddedFalkorDB, open_store
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from seed import seed_store  # noqa: E402
+from tests.web.seed import seed_store
 
 CHROMIUM = Path(os.environ.get("KOLGRAPH_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -17,7 +17,6 @@ import csv
 import json
 import random
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -32,9 +31,9 @@ from kolgraph.mesh import is_check_tag
 from kolgraph.scoring.pipeline import score_hcps
 from kolgraph.scoring.runs import write_run
 from kolgraph.store import GraphStore
+from tests.factories import SAMPLES
+from tests.factories.hcps import nppes_hcps, provenance
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
-NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
 NUCC = SAMPLES / "nucc-taxonomy" / "nucc_taxonomy_150.csv"
 PUBMED = SAMPLES / "pubmed" / "pubmed21n1298_sample_mesh_indexed.xml"
 TRIAL = SAMPLES / "clinicaltrials-gov" / "api_v2_study" / "NCT02210780.json"
@@ -69,7 +68,7 @@ MEDICAL_NOTE = "Scientific exchange on the phase III design; interest in an inve
 
 
 def _prov(source: str, source_id: str) -> dict[str, Any]:
-    return {"source": source, "source_id": source_id, "loaded_at": LOADED_AT, "run_id": "web"}
+    return provenance(source, source_id, run_id="web", loaded_at=LOADED_AT)
 
 
 def _days_ago(n: int) -> date:
@@ -82,47 +81,6 @@ def _specialties() -> dict[str, str]:
             r["Code"]: (r["Specialization"] or r["Classification"]).strip()
             for r in csv.DictReader(handle)
         }
-
-
-def nppes_hcps(limit: int) -> list[dict[str, Any]]:
-    """HCP rows for the first ``limit`` individual providers of the NPPES sample."""
-    specialty = _specialties()
-    rows: list[dict[str, Any]] = []
-    with NPPES.open(newline="", encoding="utf-8") as handle:
-        for rec in csv.DictReader(handle):
-            if not rec["Entity Type Code"].startswith("1") or not rec["NPI"]:
-                continue
-            npi = rec["NPI"].split(".")[0]
-            given = rec["Provider First Name"].title()
-            family = rec["Provider Last Name (Legal Name)"].title()
-            taxonomy = rec["Healthcare Provider Taxonomy Code_1"] or None
-            rows.append(
-                {
-                    "id": f"npi:{npi}",
-                    "props": {
-                        "npi": npi,
-                        "name": f"{given} {family}",
-                        "given": given,
-                        "family": family,
-                        "name_key": f"{family.lower()} {given[:1].lower()}",
-                        "credential": rec["Provider Credential Text"] or None,
-                        "taxonomy": taxonomy,
-                        "specialty": specialty.get(taxonomy or "", "Internal Medicine"),
-                        "city": rec[
-                            "Provider Business Practice Location Address City Name"
-                        ].title(),
-                        "state": rec["Provider Business Practice Location Address State Name"],
-                        "postal_code": rec[
-                            "Provider Business Practice Location Address Postal Code"
-                        ].split(".")[0][:5],
-                        "country": "US",
-                        **_prov("nppes", npi),
-                    },
-                }
-            )
-            if len(rows) >= limit:
-                break
-    return rows
 
 
 def pubmed_articles(limit: int) -> list[dict[str, Any]]:
@@ -609,7 +567,7 @@ def _krm(store: GraphStore, hcps: list[str]) -> None:
 def seed_store(store: GraphStore) -> dict[str, Any]:
     """Load the scenario into an empty store and score it; return ids and API keys."""
     store.apply_schema()
-    rows = nppes_hcps(60)
+    rows = nppes_hcps(60, run_id="web", loaded_at=LOADED_AT, specialties=_specialties())
     store.upsert_nodes("HCP", rows)
     hcps = [r["id"] for r in rows]
     _network(store, hcps, random.Random(7))

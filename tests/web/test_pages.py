@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import expect
-from seed import MEDICAL_NOTE, SALES_NOTE
+
+from tests.web.seed import MEDICAL_NOTE, SALES_NOTE
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]
 
