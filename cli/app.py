@@ -56,7 +56,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "keys": (("api_cmds",), "API keys for the HTTP service (stored hashed)."),
     "evaluate": (("resolve_cmds",), "Measure kolgraph against labelled data."),
     "resolution": (("resolve_cmds",), "Train the identity-resolution match model."),
-    "review": (("resolve_cmds",), "Uncertain identity matches waiting for a decision."),
+    "review": (
+        ("resolve_cmds",),
+        "Uncertain identity matches waiting for a decision; merging two HCPs of one person.",
+    ),
     "export": (("score_cmds", "exchange_cmds"), "Export tables from the store."),
     "privacy": (("privacy_cmds",), "Data-subject requests: export or erase one HCP's data."),
     "import": (("exchange_cmds",), "Load graph files into the store."),

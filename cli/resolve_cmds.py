@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import getpass
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -16,9 +17,11 @@ from kolgraph.errors import KolgraphError
 from kolgraph.ingest.publications import paper_mentions
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
+from kolgraph.krm.access import Viewer
 from kolgraph.resolution import MentionIn
 from kolgraph.resolution import review as review_list
 from kolgraph.resolution.holdout import HOLDOUT_SEED, holdout_evaluate
+from kolgraph.resolution.merge import merge_hcps, unmerge_hcp
 from kolgraph.resolution.model import ACCEPT, MODEL_FILE, default_model
 from kolgraph.resolution.names import family_key, given_tokens
 from kolgraph.resolution.training import (
@@ -35,7 +38,8 @@ resolution_app = typer.Typer(
     help="Train the identity-resolution match model.", no_args_is_help=True
 )
 review_app = typer.Typer(
-    help="Uncertain identity matches waiting for a decision.", no_args_is_help=True
+    help="Uncertain identity matches waiting for a decision; merging two HCPs of one person.",
+    no_args_is_help=True,
 )
 app.add_typer(evaluate_app, name="evaluate")
 app.add_typer(resolution_app, name="resolution")
@@ -289,4 +293,42 @@ def review_undo(mention_id: str, data_dir: DataDir = None, as_json: JsonFlag = F
     """Undo the decision on a mention's review entry (splits an accepted merge again)."""
     with store_for(data_dir) as store:
         result = review_list.undo(store, mention_id)
+    print_json(result) if as_json else console.print(result)
+
+
+def _operator(by: str | None) -> Viewer:
+    """Who runs a merge from the command line, as the audit log records it."""
+    return Viewer(f"cli:{by or getpass.getuser()}", "operator", "identity review")
+
+
+@review_app.command("merge")
+def review_merge(
+    survivor: Annotated[str, typer.Argument(help="The HCP that stays, e.g. npi:1234567893.")],
+    other: Annotated[str, typer.Argument(help="The HCP of the same person merged into it.")],
+    reason: Annotated[str | None, typer.Option(help="Why (kept in the audit log).")] = None,
+    by: Annotated[
+        str | None, typer.Option(help="Who decides (audit log; default: the OS user).")
+    ] = None,
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Merge two HCPs of one person: every relationship and identifier of OTHER moves to
+    SURVIVOR (undo with 'review unmerge OTHER'). Refused for two different NPIs or ORCIDs."""
+    with store_for(data_dir) as store:
+        result = merge_hcps(store, survivor, other, by=_operator(by), reason=reason)
+    print_json(result) if as_json else console.print(result)
+
+
+@review_app.command("unmerge")
+def review_unmerge(
+    other: Annotated[str, typer.Argument(help="The HCP that was merged away.")],
+    by: Annotated[
+        str | None, typer.Option(help="Who decides (audit log; default: the OS user).")
+    ] = None,
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Split a merged HCP off again: what it brought goes back, its identifiers too."""
+    with store_for(data_dir) as store:
+        result = unmerge_hcp(store, other, by=_operator(by))
     print_json(result) if as_json else console.print(result)

@@ -63,7 +63,8 @@ LIMIT $limit
 MATCH (m:{{label}} {id: $id})-[r:{{type}}]->(h:{{end}})
 OPTIONAL MATCH (c:{{end}} {id: m.review_candidate})
 RETURN h.id AS hcp_id, m.review_status AS status, m.review_candidate AS candidate_id,
-       c.merged_into AS candidate_survivor, r.merged_from AS merged_from
+       c.merged_into AS candidate_survivor, r.merged_from AS merged_from,
+       m.review_merged AS review_merged
 
 // name: mentions_of_hcp
 // mode: read
@@ -104,3 +105,37 @@ RETURN m.id AS mention_id, m.name AS name, m.review_status AS status,
 // Every resolved mention with its source and its HCP's display name (duplicate-name counts).
 MATCH (m:{{label}})-[:{{type}}]->(h:{{end}})
 RETURN h.id AS hcp_id, h.name AS name, m.source AS source, m.id AS mention_id
+
+// name: hcp_node
+// mode: read
+MATCH (h:{{label}} {id: $id})
+RETURN properties(h) AS props
+
+// name: set_hcp_properties
+// mode: write
+// A null value removes the property.
+MATCH (h:{{label}} {id: $id})
+SET h += $props
+
+// name: delete_hcp_relationships_out
+// mode: write
+// The HCP's outgoing relationships of one type; with $mark only those moved by that merge.
+MATCH (h:{{start}} {id: $id})-[r:{{type}}]->(:{{end}})
+WHERE $mark IS NULL OR r.merged_from = $mark
+DELETE r
+
+// name: delete_hcp_relationships_in
+// mode: write
+MATCH (:{{start}})-[r:{{type}}]->(h:{{end}} {id: $id})
+WHERE $mark IS NULL OR r.merged_from = $mark
+DELETE r
+
+// name: create_relationships
+// mode: write
+// A new relationship per row, beside any the two nodes already have (a merge keeps the
+// survivor's own relationship and the moved one apart, so undo can take the moved one back).
+UNWIND $rows AS row
+MATCH (a:{{start}} {id: row.start})
+MATCH (b:{{end}} {id: row.end})
+CREATE (a)-[r:{{type}}]->(b)
+SET r = row.props

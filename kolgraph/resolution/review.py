@@ -4,11 +4,12 @@ A mention the model was unsure about got its own HCP (precision first) and a rev
 entry on the Mention: ``review_candidate`` (the HCP it may be), ``review_score`` and
 ``review_status`` (``open``, ``accepted``, ``rejected``).
 
-*Accept* merges the mention's HCP into the candidate: its mentions' RESOLVED_TO links and
-all its other relationships move to the candidate (each marked ``merged_from``), the
-merged HCP gets ``merged_into`` and a ``SAME_AS`` link to the survivor. Re-ingesting the
-same files keeps the decision (resolved mentions keep their HCP; new ones follow
-``merged_into``). *Undo* moves everything marked ``merged_from`` back.
+*Accept* merges the mention's HCP into the candidate with :mod:`kolgraph.resolution.merge`
+(the same merge ``kolgraph review merge`` makes of any two HCPs): its mentions'
+RESOLVED_TO links and all its other relationships move to the candidate (each marked
+``merged_from``), the merged HCP gets ``merged_into`` and a ``SAME_AS`` link to the
+survivor. Re-ingesting the same files keeps the decision (resolved mentions keep their HCP;
+new ones follow ``merged_into``). *Undo* moves everything marked ``merged_from`` back.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from kolgraph import schema
 from kolgraph.errors import UnknownObject
+from kolgraph.krm.access import Viewer
+from kolgraph.resolution import merge
 from kolgraph.store import GraphStore
 
 _M = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
-_SKIP = {"RESOLVED_TO", "SAME_AS"}
 
 
 def _now() -> str:
@@ -51,87 +52,17 @@ def _entry(store: GraphStore, mention_id: str) -> dict[str, Any]:
     return rows[0]
 
 
-def _hcp_relationships(
-    store: GraphStore, hcp_id: str
-) -> list[tuple[str, str, str, str, dict[str, Any]]]:
-    """(start label, type, end label, other id, props) of every relationship of an HCP,
-    with ``other`` the far end; outgoing first then incoming."""
-    found = []
-    for rel in schema.REL_TYPES.values():
-        if rel.name in _SKIP:
-            continue
-        if "HCP" in rel.start:
-            for end in rel.end:
-                for row in store.run(
-                    "hcp_relationships_out",
-                    {"start": "HCP", "type": rel.name, "end": end},
-                    id=hcp_id,
-                ):
-                    found.append(("HCP", rel.name, end, row["other"], row["props"]))
-        if "HCP" in rel.end:
-            for start in rel.start:
-                if start == "HCP":
-                    continue  # HCP-HCP relationships were found as outgoing of one end
-                for row in store.run(
-                    "hcp_relationships_in",
-                    {"start": start, "type": rel.name, "end": "HCP"},
-                    id=hcp_id,
-                ):
-                    found.append((start, rel.name, "HCP", row["other"], row["props"]))
-    return found
-
-
-def _move(
-    store: GraphStore, source: str, target: str, *, only_merged_from: str | None, mark: str | None
-) -> int:
-    """Move relationships of HCP ``source`` to HCP ``target``."""
-    moved = 0
-    for start, rel_type, end, other, props in _hcp_relationships(store, source):
-        if only_merged_from is not None and props.get("merged_from") != only_merged_from:
-            continue
-        props = dict(props)
-        props.pop("merged_from", None)
-        if mark:
-            props["merged_from"] = mark
-        outgoing = start == "HCP"
-        old = {"start": source, "end": other} if outgoing else {"start": other, "end": source}
-        new = {"start": target, "end": other} if outgoing else {"start": other, "end": target}
-        store.upsert_relationships(start, rel_type, end, [{**new, "props": props}])
-        store.write("delete_relationships", [old], {"start": start, "type": rel_type, "end": end})
-        moved += 1
-    return moved
-
-
-def _move_mentions(
-    store: GraphStore, source: str, target: str, *, decided_by: str | None, back: bool
-) -> int:
-    rows = store.run("mentions_of_hcp", _M, id=source)
-    moved = 0
-    for row in rows:
-        props = dict(row["props"])
-        if back:
-            if props.get("merged_from") != target:
-                continue
-            props.pop("merged_from", None)
-            props.pop("decided_by", None)
-        else:
-            props.update(merged_from=source, decided_by=decided_by)
-        store.write("delete_relationships", [{"start": row["mention_id"], "end": source}], _M_REL)
-        store.upsert_relationships(
-            "Mention",
-            "RESOLVED_TO",
-            "HCP",
-            [{"start": row["mention_id"], "end": target, "props": props}],
-        )
-        moved += 1
-    return moved
-
-
-_M_REL = {"start": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
+def reviewer(decided_by: str) -> Viewer:
+    """The audit identity of a review decision made by ``decided_by``."""
+    return Viewer(decided_by, "reviewer", "identity review")
 
 
 def accept(store: GraphStore, mention_id: str, *, decided_by: str = "review") -> dict[str, Any]:
-    """Merge the mention's HCP into its review candidate.
+    """Merge the mention's HCP into its review candidate (:func:`merge.merge_hcps`).
+
+    When the mention's HCP is keyed by its NPI and the candidate is not, the candidate is
+    merged into it instead (the NPI-keyed HCP must survive); ``merged`` names the HCP
+    merged away either way.
 
     Raises
     ------
@@ -144,16 +75,12 @@ def accept(store: GraphStore, mention_id: str, *, decided_by: str = "review") ->
             f"mention {mention_id!r} has no open review entry (status {entry['status']!r})"
         )
     source, target = entry["hcp_id"], entry["candidate_survivor"] or entry["candidate_id"]
-    mentions = _move_mentions(store, source, target, decided_by=decided_by, back=False)
-    moved = _move(store, source, target, only_merged_from=None, mark=source)
-    at = _now()
-    store.upsert_nodes("HCP", [{"id": source, "props": {"merged_into": target}}])
-    store.upsert_relationships(
-        "HCP",
-        "SAME_AS",
-        "HCP",
-        [{"start": source, "end": target, "props": {"decided_by": decided_by, "decided_at": at}}],
+    if source.startswith("npi:") and not target.startswith("npi:"):
+        source, target = target, source
+    result = merge.merge_hcps(
+        store, target, source, by=reviewer(decided_by), reason=f"review of {mention_id}"
     )
+    at = _now()
     store.upsert_nodes(
         "Mention",
         [
@@ -161,6 +88,7 @@ def accept(store: GraphStore, mention_id: str, *, decided_by: str = "review") ->
                 "id": mention_id,
                 "props": {
                     "review_status": "accepted",
+                    "review_merged": source,
                     "decided_by": decided_by,
                     "decided_at": at,
                     "match_method": "review",
@@ -168,12 +96,13 @@ def accept(store: GraphStore, mention_id: str, *, decided_by: str = "review") ->
             }
         ],
     )
+    mentions = result["moved_by_type"].get("RESOLVED_TO", 0)
     return {
         "mention_id": mention_id,
         "merged": source,
         "into": target,
         "mentions_moved": mentions,
-        "relationships_moved": moved,
+        "relationships_moved": result["relationships_moved"] - mentions,
     }
 
 
@@ -200,32 +129,31 @@ def reject(store: GraphStore, mention_id: str, *, decided_by: str = "review") ->
     return {"mention_id": mention_id, "kept_apart": [entry["hcp_id"], entry["candidate_id"]]}
 
 
-def undo(store: GraphStore, mention_id: str) -> dict[str, Any]:
-    """Reopen a decided review entry; an accepted merge is split again."""
+def undo(store: GraphStore, mention_id: str, *, decided_by: str = "review") -> dict[str, Any]:
+    """Reopen a decided review entry; an accepted merge is split again
+    (:func:`merge.unmerge_hcp`)."""
     entry = _entry(store, mention_id)
     if entry["status"] not in ("accepted", "rejected"):
         raise UnknownObject(f"mention {mention_id!r} has no decided review entry to undo")
     result: dict[str, Any] = {"mention_id": mention_id, "status": "open"}
     if entry["status"] == "accepted":
-        target = entry["hcp_id"]  # the survivor the mention now resolves to
-        source = entry["merged_from"]
-        result["split"] = [source, target]
-        result["mentions_moved"] = _move_mentions(store, target, source, decided_by=None, back=True)
-        result["relationships_moved"] = _move(
-            store, target, source, only_merged_from=source, mark=None
-        )
-        store.write(
-            "delete_relationships",
-            [{"start": source, "end": target}],
-            {"start": "HCP", "type": "SAME_AS", "end": "HCP"},
-        )
-        store.run("clear_merged_into", {"label": "HCP"}, id=source)
+        source = entry["review_merged"] or entry["merged_from"]
+        split = merge.unmerge_hcp(store, source, by=reviewer(decided_by))
+        mentions = split["moved_by_type"].get("RESOLVED_TO", 0)
+        result["split"] = split["split"]
+        result["mentions_moved"] = mentions
+        result["relationships_moved"] = split["relationships_moved"] - mentions
     store.upsert_nodes(
         "Mention",
         [
             {
                 "id": mention_id,
-                "props": {"review_status": "open", "match_method": "review", "decided_at": _now()},
+                "props": {
+                    "review_status": "open",
+                    "review_merged": None,
+                    "match_method": "review",
+                    "decided_at": _now(),
+                },
             }
         ],
     )
