@@ -10,6 +10,7 @@ from kolgraph.krm.engagements import EngagementIn, no_nul
 from kolgraph.krm.plans import PlanIn
 from kolgraph.krm.results.alerts import Alert, Alerts
 from kolgraph.krm.results.base import Open, Scalar
+from kolgraph.krm.results.engagements import BulkResult, Engagement, EngagementPage, RecordResult
 from kolgraph.krm.results.hcps import Hcp, HcpPage, LookupHit, LookupMiss, LookupResult
 from kolgraph.krm.results.health import Readiness
 from kolgraph.krm.results.network import Community, CommunityName, Network, NetworkEdge, NetworkNode
@@ -123,30 +124,6 @@ class LookupRequest(BaseModel):
         return no_nul(value)
 
 
-class Engagement(Open):
-    """An engagement; another department's content fields are null when `redacted`."""
-
-    id: str
-    crm_id: Scalar = None
-    type: Scalar = None
-    date: Scalar = None
-    department: Scalar = None
-    employee_id: Scalar = None
-    hcp_id: Scalar = None
-    objective: Scalar = None
-    notes: Scalar = None
-    key_messages: list[Any] | None = None
-    outcome: Scalar = None
-    cost: float | None = None
-    amount: float | None = None
-    redacted: bool = False
-
-
-class EngagementPage(BaseModel):
-    items: list[Engagement]
-    next_cursor: str | None = None
-
-
 class EngagementCreate(EngagementIn):
     """One engagement from the CRM; `crm_id` makes retries harmless."""
 
@@ -155,19 +132,6 @@ class BulkEngagements(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     engagements: list[EngagementCreate] = Field(min_length=1, max_length=1000)
-
-
-class RecordResult(BaseModel):
-    crm_id: str
-    id: str
-    hcp_id: str
-    status: Literal["created", "updated"]
-
-
-class BulkResult(BaseModel):
-    created: int
-    updated: int
-    results: list[RecordResult]
 
 
 class LastContact(BaseModel):

@@ -11,7 +11,6 @@ from kolgraph.api.errors import responses
 from kolgraph.api.schemas import (
     BulkEngagements,
     BulkResult,
-    Engagement,
     EngagementCreate,
     EngagementPage,
     RecordResult,
@@ -52,7 +51,7 @@ def read_engagements(
     ] = None,
 ) -> EngagementPage:
     """Every department's engagements with the HCP, newest first; content behind the firewall."""
-    items, next_cursor = engagements.engagement_history(
+    page = engagements.engagement_history(
         store,
         viewer,
         hcp_id,
@@ -69,10 +68,10 @@ def read_engagements(
         viewer,
         "engagement.history.read",
         hcp_id,
-        {"items": len(items), "department": department},
+        {"items": len(page.items), "department": department},
         audit_log=audit_log,
     )
-    return EngagementPage(items=[Engagement(**i) for i in items], next_cursor=next_cursor)
+    return page
 
 
 @router.post(
@@ -89,9 +88,9 @@ def record_engagement(
 ) -> RecordResult:
     """Record one engagement; resending the same crm_id updates it (200) instead of adding one."""
     (result,) = engagements.record_engagements(store, viewer, [body])
-    if result["status"] == "updated":
+    if result.status == "updated":
         response.status_code = 200
-    return RecordResult(**result)
+    return result
 
 
 @router.post("/engagements/bulk", response_model=BulkResult, responses=WRITE_ERRORS)
@@ -100,8 +99,4 @@ def record_engagements(body: BulkEngagements, store: StoreDep, viewer: ViewerDep
     results = engagements.record_engagements(
         store, viewer, list(body.engagements), prefix="engagements"
     )
-    return BulkResult(
-        created=sum(r["status"] == "created" for r in results),
-        updated=sum(r["status"] == "updated" for r in results),
-        results=[RecordResult(**r) for r in results],
-    )
+    return BulkResult.of(results)

@@ -15,6 +15,7 @@ from kolgraph.krm.access import DEPARTMENTS, Permission, Viewer, redact_engageme
 from kolgraph.krm.cursors import decode_cursor, encode_cursor
 from kolgraph.krm.dates import IsoDate, checked
 from kolgraph.krm.profiles import hcp_node
+from kolgraph.krm.results.engagements import Engagement, EngagementPage, RecordResult
 from kolgraph.store import GraphStore
 from kolgraph.vocabulary import Department, EngagementType
 
@@ -258,8 +259,8 @@ def _field_of(item: EngagementIn) -> str:
 
 def record_engagements(
     store: GraphStore, viewer: Viewer, items: list[EngagementIn], *, prefix: str = ""
-) -> list[dict[str, str]]:
-    """Record engagements (all or none); return ``{"crm_id", "id", "hcp_id", "status"}`` each.
+) -> list[RecordResult]:
+    """Record engagements (all or none); return each one's crm_id, id, hcp_id and status.
 
     A ``crm_id`` seen before updates that engagement instead of adding one, so a retried
     call never doubles a record.
@@ -406,7 +407,7 @@ def record_engagements(
                 "department; send a new crm_id",
                 where(i, _field_of(item)),
             )
-    return results
+    return [RecordResult.model_validate(r) for r in results]
 
 
 def engagement_history(
@@ -421,7 +422,7 @@ def engagement_history(
     employee_id: str | None = None,
     limit: int = 50,
     cursor: str | None = None,
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> EngagementPage:
     """Every department's engagements with an HCP, newest first, behind the firewall.
 
     Another department's notes, objectives, key messages and outcome are blanked
@@ -454,11 +455,11 @@ def engagement_history(
         after_id=after_id,
         limit=limit,
     )
-    items = [redact_engagement(r["engagement"], viewer) for r in rows]
+    items = [Engagement.model_validate(redact_engagement(r["engagement"], viewer)) for r in rows]
     last = rows[-1]["engagement"] if rows else None
     next_cursor = (
         encode_cursor([last.get("date") or "", last["id"]])
         if last is not None and len(rows) == limit
         else None
     )
-    return items, next_cursor
+    return EngagementPage(items=items, next_cursor=next_cursor)

@@ -18,6 +18,7 @@ from kolgraph.krm.engagements import engagement_history
 from kolgraph.krm.network import ego_network
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.krm.profiles import hcp_node, hcp_profile
+from kolgraph.krm.results.engagements import Engagement
 from kolgraph.krm.results.network import Network
 from kolgraph.krm.results.profile import Profile
 from kolgraph.krm.search import lookup_hcp
@@ -35,7 +36,7 @@ class ReportContent:
     hcp_id: str
     profile: Profile
     contacts: dict[str, Any]
-    history: list[dict[str, Any]]
+    history: list[Engagement]
     network: Network
     generated_at: str
     viewer: Viewer
@@ -88,7 +89,7 @@ def report_content(
     hcp_id = resolve_hcp(store, viewer, identifier)
     profile = hcp_profile(store, viewer, hcp_id)
     contacts = contact_tracking(store, viewer, hcp_id, policy or KrmPolicy(), as_of=as_of)
-    history, _ = engagement_history(store, viewer, hcp_id, limit=history_limit)
+    history = engagement_history(store, viewer, hcp_id, limit=history_limit).items
     network = ego_network(store, viewer, hcp_id, hops=1, max_nodes=max_nodes)
     notes = []
     if profile.explanation is None:

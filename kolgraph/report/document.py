@@ -102,7 +102,7 @@ def render_html(content: ReportContent) -> str:
         picture=network_svg(content.network),
         contacts=content.contacts,
         spend_visible=spend_visible,
-        history=content.history,
+        history=[e.model_dump() for e in content.history],
         viewer=content.viewer,
         generated_at=content.generated_at,
         run=profile.get("score_run"),
