@@ -53,7 +53,7 @@ def read_contacts(
     effective = policy.model_copy(update=overrides) if overrides else policy
     found = contacts.contact_tracking(store, viewer, hcp_id, effective, as_of=as_of)
     audit.record_read(store, viewer, "hcp.contacts.read", hcp_id, audit_log=audit_log)
-    return Contacts.model_validate(found)
+    return found
 
 
 @router.get("/portfolio", response_model=Portfolio, responses=ERRORS)
@@ -73,14 +73,12 @@ def read_portfolio(
         if lookback_days is None
         else policy.model_copy(update={"lookback_days": lookback_days})
     )
-    return Portfolio.model_validate(
-        contacts.portfolio(
-            store,
-            viewer,
-            effective,
-            as_of=as_of,
-            min_departments=min_departments,
-            tier=tier,
-            limit=limit,
-        )
+    return contacts.portfolio(
+        store,
+        viewer,
+        effective,
+        as_of=as_of,
+        min_departments=min_departments,
+        tier=tier,
+        limit=limit,
     )

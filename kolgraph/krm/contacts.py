@@ -18,6 +18,7 @@ from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.dates import checked
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.krm.profiles import hcp_node
+from kolgraph.krm.results.contacts import Contacts, Portfolio
 from kolgraph.store import GraphStore
 
 _WORD = re.compile(r"[a-z0-9]{4,}")
@@ -159,12 +160,12 @@ def contact_tracking(
     policy: KrmPolicy,
     *,
     as_of: date | None = None,
-) -> dict[str, Any]:
+) -> Contacts:
     """Every department's contact with one HCP over the look-back window, with conflicts.
 
     Returns
     -------
-    dict
+    Contacts
         ``departments`` (contacts, last contact and by whom, open objectives, spend),
         totals, ``spend_by_year`` with ``over_cap`` flags against the annual FMV cap and
         ``conflicts`` (departments within ``conflict_window_days`` of each other, or with
@@ -249,7 +250,7 @@ def contact_tracking(
     conflicts = _window_conflicts(recent, policy.conflict_window_days) + _objective_conflicts(
         viewer, objectives, products, policy.objective_overlap
     )
-    return {
+    tracking = {
         "hcp_id": hcp_id,
         "name": hcp.get("name"),
         "as_of": as_of.isoformat(),
@@ -262,6 +263,7 @@ def contact_tracking(
         "over_cap": any(y["over_cap"] for y in spend_by_year),
         "conflicts": conflicts,
     }
+    return Contacts.model_validate(tracking)
 
 
 def _count(values: Any) -> dict[str, int]:
@@ -280,7 +282,7 @@ def portfolio(
     min_departments: int = 2,
     tier: str = "strategic",
     limit: int = 100,
-) -> dict[str, Any]:
+) -> Portfolio:
     """KOLs contacted by several departments lately, and ``tier`` KOLs nobody contacted lately.
 
     Raises
@@ -293,7 +295,7 @@ def portfolio(
     limit = max(1, min(limit, 500))
     since_multi = (as_of - timedelta(days=policy.lookback_days)).isoformat()
     since_stale = (as_of - timedelta(days=policy.stale_days)).isoformat()
-    return {
+    found = {
         "as_of": as_of.isoformat(),
         "since": since_multi,
         "stale_since": since_stale,
@@ -308,3 +310,4 @@ def portfolio(
             "uncontacted_kols", tier=tier, since=since_stale, until=as_of.isoformat(), limit=limit
         ),
     }
+    return Portfolio.model_validate(found)

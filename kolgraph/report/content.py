@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 
 from kolgraph.errors import UnknownHcp
 from kolgraph.krm.access import Viewer
@@ -18,6 +17,7 @@ from kolgraph.krm.engagements import engagement_history
 from kolgraph.krm.network import ego_network
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.krm.profiles import hcp_node, hcp_profile
+from kolgraph.krm.results.contacts import Contacts
 from kolgraph.krm.results.engagements import Engagement
 from kolgraph.krm.results.network import Network
 from kolgraph.krm.results.profile import Profile
@@ -35,7 +35,7 @@ class ReportContent:
 
     hcp_id: str
     profile: Profile
-    contacts: dict[str, Any]
+    contacts: Contacts
     history: list[Engagement]
     network: Network
     generated_at: str

@@ -84,7 +84,7 @@ def render_html(content: ReportContent) -> str:
         t.get("name") or t.get("topic") or t.get("id")
         for t in profile["publications"].get("top_topics") or []
     ]
-    spend_visible = content.contacts.get("total_spend") is not None
+    spend_visible = content.contacts.total_spend is not None
     template = _environment().get_template("profile.html.j2")
     return template.render(
         hcp_id=content.hcp_id,
@@ -100,7 +100,7 @@ def render_html(content: ReportContent) -> str:
         max_contribution=max((float(c.get("contribution") or 0) for c in components), default=0.0),
         collaborators=_names(profile.get("top_collaborators") or []),
         picture=network_svg(content.network),
-        contacts=content.contacts,
+        contacts=content.contacts.model_dump(),
         spend_visible=spend_visible,
         history=[e.model_dump() for e in content.history],
         viewer=content.viewer,

@@ -387,8 +387,8 @@ def _spend_2013(store, hcp: str) -> tuple[float, int]:
     seen = contact_tracking(
         store, viewer, hcp, KrmPolicy(lookback_days=365), as_of=date(2013, 12, 31)
     )
-    contacts = sum(d["contacts"] for d in seen["departments"])
-    return seen["total_spend"], contacts
+    contacts = sum(d.contacts for d in seen.departments)
+    return seen.total_spend, contacts
 
 
 def test_open_payments_count_as_our_spend_only_for_our_company(store, load):
