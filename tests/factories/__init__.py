@@ -8,8 +8,11 @@ field force in ``tests.factories.field_force``.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from kolgraph.ingest import IngestSummary, Loader, run_ingest
 from kolgraph.ingest.registry import loader_for
@@ -43,3 +46,18 @@ def rels(store: GraphStore, start: str, rel_type: str, end: str) -> list[dict[st
 def rejects_of(summary: IngestSummary) -> list[dict[str, Any]]:
     """The reject records an ingest run wrote, one dict per line of its rejects file."""
     return [json.loads(line) for line in Path(summary.rejects_file).read_text().splitlines()]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``kolgraph *args`` run in this process (no interpreter start-up) through the same
+    ``kolgraph.cli.main`` the console script calls; returns its exit status and output.
+
+    For tests of what a command does; a test of the process itself (exit status of the real
+    executable, nothing on stderr from the interpreter) runs it with ``subprocess``.
+    """
+    from kolgraph.cli import main
+
+    capsys.readouterr()  # only this command's output
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["kolgraph", *args], code, out, err)

@@ -14,7 +14,8 @@ import pytest
 
 from kolgraph.config import Settings
 from kolgraph.exchange.tables import table
-from kolgraph.store import open_store
+from kolgraph.store import EmbeddedFalkorDB, open_store
+from tests.factories import run_cli
 from tests.scoring.conftest import seed_world
 
 
@@ -33,7 +34,7 @@ def _seeded(path: Path) -> Iterator[Path]:
         store.apply_schema()
         seed_world(store)
     yield path
-    kolgraph("stop", "--data-dir", str(path))
+    EmbeddedFalkorDB(path).stop()
 
 
 @pytest.fixture
@@ -92,23 +93,37 @@ def test_score_then_export(data_dir: Path, tmp_path: Path) -> None:
     ],
 )
 def test_user_mistakes_are_one_error_line(
-    unchanged_data_dir: Path, args: tuple[str, ...], hint: str
+    unchanged_data_dir: Path, args: tuple[str, ...], hint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    done = kolgraph(*args, "--data-dir", str(unchanged_data_dir))
+    done = run_cli(capsys, *args, "--data-dir", str(unchanged_data_dir))
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout.startswith("error:") and hint in done.stdout
     assert len(done.stdout.strip().splitlines()) == 1 and done.stderr == ""
 
 
-def test_export_to_an_unwritable_path_is_one_error_line(data_dir: Path) -> None:
-    assert kolgraph("score", "--seed", "1", "--data-dir", str(data_dir)).returncode == 0
-    done = kolgraph("export", "hcps", "-o", "/nonexistent/x.csv", "--data-dir", str(data_dir))
+def test_the_executable_prints_a_bad_option_as_one_error_line(unchanged_data_dir: Path) -> None:
+    """The installed command as a user runs it: exit status 1, one line, no traceback."""
+    done = kolgraph("score", "--seed", "notanumber", "--data-dir", str(unchanged_data_dir))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith("error:") and "'--seed'" in done.stdout
+    assert len(done.stdout.strip().splitlines()) == 1 and done.stderr == ""
+
+
+def test_export_to_an_unwritable_path_is_one_error_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(capsys, "score", "--seed", "1", "--data-dir", str(data_dir)).returncode == 0
+    done = run_cli(
+        capsys, "export", "hcps", "-o", "/nonexistent/x.csv", "--data-dir", str(data_dir)
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout.startswith("error: cannot write /nonexistent/x.csv")
     assert len(done.stdout.strip().splitlines()) == 1 and done.stderr == ""
 
 
-def test_export_leaves_out_hcps_without_a_name(data_dir: Path, tmp_path: Path) -> None:
+def test_export_leaves_out_hcps_without_a_name(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """NPIs known only from a referral file have no name: kept out of the HCP exports."""
     with open_store(Settings(data_dir=data_dir)) as store:
         store.upsert_nodes(
@@ -125,9 +140,9 @@ def test_export_leaves_out_hcps_without_a_name(data_dir: Path, tmp_path: Path) -
                 for npi in ("1003000126", "1003000134")
             ],
         )
-    assert kolgraph("score", "--json", "--data-dir", str(data_dir)).returncode == 0
+    assert run_cli(capsys, "score", "--json", "--data-dir", str(data_dir)).returncode == 0
     out = tmp_path / "hcps.csv"
-    done = kolgraph("export", "hcps", "--output", str(out), "--data-dir", str(data_dir))
+    done = run_cli(capsys, "export", "hcps", "--output", str(out), "--data-dir", str(data_dir))
     assert done.returncode == 0, done.stdout + done.stderr
     said = " ".join(done.stdout.split())  # the console wraps long lines
     assert "wrote 6 HCPs" in said and "left out 2 HCPs without a name" in said
@@ -136,8 +151,15 @@ def test_export_leaves_out_hcps_without_a_name(data_dir: Path, tmp_path: Path) -
     assert not frame["id"].isin(["npi:1003000126", "npi:1003000134"]).any()
     with open_store(Settings(data_dir=data_dir)) as store:
         assert table(store, "hcps")["name"].notna().all() and len(table(store, "hcps")) == 6
-    done = kolgraph(
-        "export", "hcps", "--include-nameless", "--output", str(out), "--data-dir", str(data_dir)
+    done = run_cli(
+        capsys,
+        "export",
+        "hcps",
+        "--include-nameless",
+        "--output",
+        str(out),
+        "--data-dir",
+        str(data_dir),
     )
     said = " ".join(done.stdout.split())
     assert "wrote 8 HCPs" in said and "left out" not in said
