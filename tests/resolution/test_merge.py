@@ -263,3 +263,55 @@ def test_cli_merge_unmerge_and_refusal(tmp_path, capsys):
         assert "is not merged" in capsys.readouterr().out
     finally:
         EmbeddedFalkorDB(data_dir).stop()
+
+
+PAYMENTS = SAMPLES / "open-payments" / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
+CRM = SAMPLES / "crm" / "engagements_sample.csv"
+
+
+def test_engagements_payments_and_plans_move_and_come_back(store, tmp_path):
+    """Real Open Payments rows and CRM engagements (with a plan) on one HCP, merged into an
+    NPPES physician and split off again."""
+    from kolgraph.krm.plans import PlanIn, save_plan
+
+    files = [
+        ("nppes", first_rows(NPPES, 40, tmp_path / "nppes.csv")),
+        ("payments", first_rows(PAYMENTS, 150, tmp_path / "payments.csv")),
+        ("crm", CRM),
+    ]
+    ingest(store, files, tmp_path / "rejects")
+    rows = store.execute(
+        "MATCH (e:Engagement)-[:WITH_HCP]->(h:HCP)<-[:PAID_TO]-(:Payment) "
+        "WHERE h.npi IS NULL AND h.orcid IS NULL RETURN DISTINCT h.id AS id ORDER BY id",
+        {},
+    )
+    other = rows[0]["id"]
+    survivor = store.execute(
+        "MATCH (h:HCP) WHERE h.id STARTS WITH 'npi:' AND h.crm_id IS NULL "
+        "AND h.profile_id IS NULL RETURN h.id AS id ORDER BY id",
+        {},
+    )[0]["id"]
+    manager = Viewer("k1", "krm_manager", "medical_affairs")
+    plan = PlanIn(
+        hcp_id=other,
+        department="medical_affairs",
+        period_start="2024-01-01",
+        period_end="2024-12-31",
+        planned_engagements=4,
+    )
+    save_plan(store, manager, plan)
+    before = snapshot(store)
+    counts = hcp_rel_counts(store, other)
+    assert {"WITH_HCP", "PAID_TO", "FOR_HCP", "RESOLVED_TO"} <= set(counts)
+
+    result = merge_hcps(store, survivor, other, by=ME)
+    assert result["moved_by_type"] == counts
+    assert hcp_rel_counts(store, other) == {"SAME_AS": 1}
+    moved = hcp_rel_counts(store, survivor)
+    assert all(moved[t] >= n for t, n in counts.items())
+    assert set(result["identifiers_moved"]) >= {"profile_id"}
+
+    unmerge_hcp(store, other, by=ME)
+    after = snapshot(store)
+    assert after["nodes"] == before["nodes"] and after["rels"] == before["rels"]
+    assert hcp_rel_counts(store, other) == counts
