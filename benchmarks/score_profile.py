@@ -48,7 +48,7 @@ def _patch(module: Any, attr: str, name: str | None = None) -> None:
 def install() -> None:
     """Wrap the steps of a scoring run with timers (where the caller looks them up)."""
     import kolgraph.cli.score_cmds as score_cmds
-    import kolgraph.projection as projection
+    import kolgraph.scoring.projection as projection
     import kolgraph.scoring.activity as activity
     import kolgraph.scoring.pipeline as pipeline
     import kolgraph.scoring.runs as runs

@@ -1,5 +1,5 @@
 // Reads that feed network projection and scoring, and the writes of a scoring run.
-// Filters by area and time window run in Python (kolgraph.projection), so every
+// Filters by area and time window run in Python (kolgraph.scoring.projection), so every
 // statement here is a plain read of one relationship type.
 
 // name: scoring_hcps

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kolgraph.errors import ScoringError
-from kolgraph.projection import Layers, project_layers
+from kolgraph.scoring.projection import Layers, project_layers
 from kolgraph.scoring import centrality, communities, reach, roles
 from kolgraph.scoring.activity import Activity, activity
 from kolgraph.scoring.edges import EdgeArrays

@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,8 @@ from kolgraph.ingest import run_ingest
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.mesh import AreaNotFound, is_check_tag, resolve_area
 from kolgraph.scoring import inputs
-from kolgraph.store import GraphStore, open_store
+from kolgraph.store import EmbeddedFalkorDB, GraphStore, open_store
+from tests.factories import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBMED = sorted((ROOT / "data" / "samples" / "pubmed").rglob("*.xml"))
@@ -90,7 +88,7 @@ def test_c04_scores_every_author_of_a_paper_under_neoplasms(store: GraphStore, t
     pmids = pmids_under("C04")
     assert len(pmids) > 50
     pubs, hcps = authors_of(store, pmids)
-    from kolgraph.projection import population
+    from kolgraph.scoring.projection import population
 
     data = inputs.load_scoring_data(store)
     for area in ("C04", "D009369", "Neoplasms"):
@@ -114,56 +112,20 @@ def test_c04_scores_every_author_of_a_paper_under_neoplasms(store: GraphStore, t
     assert topics and not any(is_check_tag(t["name"]) for t in topics)
 
 
-def test_score_area_c04_json_on_pubmed(tmp_path: Path) -> None:
+def test_score_area_c04_json_on_pubmed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data_dir = tmp_path / "kg"
     with open_store(Settings(data_dir=data_dir)) as store:
         store.apply_schema()
         load_pubmed(store, tmp_path / "rejects")
         _, hcps = authors_of(store, pmids_under("C04"))
     try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "kolgraph.cli",
-                "score",
-                "--area",
-                "C04",
-                "--json",
-                "--seed",
-                "1",
-                "--data-dir",
-                str(data_dir),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=dict(os.environ),
+        done = run_cli(
+            capsys, "score", "--area", "C04", "--json", "--seed", "1", "--data-dir", str(data_dir)
         )
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["n_hcps"] == len(hcps)
-        bad = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "kolgraph.cli",
-                "score",
-                "--area",
-                "C99",
-                "--json",
-                "--data-dir",
-                str(data_dir),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env=dict(os.environ),
-        )
+        bad = run_cli(capsys, "score", "--area", "C99", "--json", "--data-dir", str(data_dir))
         said = bad.stdout + bad.stderr
         assert bad.returncode == 1 and "'C99'" in said and "did you mean" in said
     finally:
-        subprocess.run(
-            [sys.executable, "-m", "kolgraph.cli", "stop", "--data-dir", str(data_dir)],
-            capture_output=True,
-            timeout=60,
-        )
+        EmbeddedFalkorDB(data_dir).stop()

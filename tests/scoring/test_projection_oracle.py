@@ -24,7 +24,7 @@ import pytest
 
 # isort: off
 import kolgraph.scoring  # noqa: F401  the package first: it imports projection itself
-from kolgraph import projection
+from kolgraph.scoring import projection
 
 # isort: on
 from kolgraph.cli.demo_cmds import DEMO_PLAN

@@ -14,7 +14,7 @@ import pytest
 
 # isort: off
 from kolgraph.scoring import ScoringParams, score_hcps  # the package first: it imports projection
-from kolgraph.projection import coauthorship_graph
+from kolgraph.scoring.projection import coauthorship_graph
 
 # isort: on
 from kolgraph.scoring import centrality
