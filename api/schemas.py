@@ -24,6 +24,7 @@ from kolgraph.krm.results.hcps import Hcp, HcpPage, LookupHit, LookupMiss, Looku
 from kolgraph.krm.results.health import Readiness
 from kolgraph.krm.results.network import Community, CommunityName, Network, NetworkEdge, NetworkNode
 from kolgraph.krm.results.payments import IndustryPayment, IndustryPayments, PaymentGroup
+from kolgraph.krm.results.plans import Plan, PlanTypeActual, PlanVsActual
 from kolgraph.krm.results.profile import (
     CongressSummary,
     DepartmentEngagements,
@@ -145,39 +146,6 @@ class BulkEngagements(BaseModel):
 
 class PlanCreate(PlanIn):
     """A KRM plan for one KOL and department."""
-
-
-class Plan(Open):
-    id: str
-    hcp_id: str
-    department: str
-    owner: str | None = None
-    objectives: list[str] | None = Field(None, description="Null across the firewall.")
-    period_start: str
-    period_end: str
-    planned_engagements: int
-    planned_by_type: dict[str, int]
-    budget: float | None = None
-    status: str
-    redacted: bool = False
-
-
-class PlanTypeActual(BaseModel):
-    type: str
-    planned: int | None
-    actual: int
-
-
-class PlanVsActual(BaseModel):
-    plan: Plan
-    planned_engagements: int
-    actual_engagements: int
-    adherence: float | None
-    by_type: list[PlanTypeActual]
-    last_engagement: str | None
-    budget: float | None
-    spend: float | None
-    budget_used: float | None
 
 
 class SegmentCoverage(BaseModel):

@@ -15,6 +15,7 @@ from kolgraph.krm.access import Permission, Viewer, redact
 from kolgraph.krm.dates import IsoDate
 from kolgraph.krm.engagements import Department, EngagementType, no_nul
 from kolgraph.krm.profiles import hcp_node, parse_json
+from kolgraph.krm.results.plans import Plan, PlanVsActual
 from kolgraph.store import GraphStore
 
 PlanStatus = Literal["draft", "active", "closed"]
@@ -73,12 +74,12 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _shown(plan: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
+def _shown(plan: dict[str, Any], viewer: Viewer) -> Plan:
     out = dict(plan)
     out["planned_by_type"] = parse_json(out.get("planned_by_type")) or {}
     out.setdefault("objectives", [])
     out.setdefault("budget", None)
-    return redact(out, viewer, out.get("department"))
+    return Plan.model_validate(redact(out, viewer, out.get("department")))
 
 
 def may_change_plan(viewer: Viewer, department: str | None) -> bool:
@@ -112,9 +113,7 @@ def _plan(store: GraphStore, plan_id: str) -> dict[str, Any]:
     return dict(rows[0]["plan"])
 
 
-def save_plan(
-    store: GraphStore, viewer: Viewer, plan: PlanIn, plan_id: str | None = None
-) -> dict[str, Any]:
+def save_plan(store: GraphStore, viewer: Viewer, plan: PlanIn, plan_id: str | None = None) -> Plan:
     """Create a plan (``plan_id`` None) or replace one; return it as the viewer sees it.
 
     Raises
@@ -166,20 +165,20 @@ def save_plan(
     return _shown(rows[0]["plan"], viewer)
 
 
-def read_plan(store: GraphStore, viewer: Viewer, plan_id: str) -> dict[str, Any]:
+def read_plan(store: GraphStore, viewer: Viewer, plan_id: str) -> Plan:
     """One plan; another department's objectives are hidden unless the role allows."""
     viewer.require(Permission.READ_PLANS)
     return _shown(_plan(store, plan_id), viewer)
 
 
-def plans_of_hcp(store: GraphStore, viewer: Viewer, hcp_id: str) -> list[dict[str, Any]]:
+def plans_of_hcp(store: GraphStore, viewer: Viewer, hcp_id: str) -> list[Plan]:
     """Every department's plans for one HCP, newest period first."""
     viewer.require(Permission.READ_PLANS)
     hcp_node(store, hcp_id)
     return [_shown(r["plan"], viewer) for r in store.run("plans_of_hcp", id=hcp_id)]
 
 
-def plan_vs_actual(store: GraphStore, viewer: Viewer, plan_id: str) -> dict[str, Any]:
+def plan_vs_actual(store: GraphStore, viewer: Viewer, plan_id: str) -> PlanVsActual:
     """Planned engagements and budget against what the department actually did in the period."""
     viewer.require(Permission.READ_PLANS)
     plan = _plan(store, plan_id)
@@ -197,7 +196,7 @@ def plan_vs_actual(store: GraphStore, viewer: Viewer, plan_id: str) -> dict[str,
     spend = round(sum(float(r["spend"] or 0.0) for r in rows), 2)
     spend_ok = viewer.can(Permission.SEE_SPEND)
     budget = plan.get("budget")
-    return {
+    found = {
         "plan": _shown(plan, viewer),
         "planned_engagements": planned,
         "actual_engagements": actual,
@@ -211,3 +210,4 @@ def plan_vs_actual(store: GraphStore, viewer: Viewer, plan_id: str) -> dict[str,
         "spend": spend if spend_ok else None,
         "budget_used": round(spend / budget, 4) if spend_ok and budget else None,
     }
+    return PlanVsActual.model_validate(found)
