@@ -73,10 +73,10 @@ def main() -> None:
                     },
                 )
                 to_client.append(time.perf_counter() - t)
-                assert len(rows) == k["engagements"]
+                assert len(rows) == k.engagements
             name = department or "all_departments"
             result[name] = {
-                "engagements_in_period": k["engagements"],
+                "engagements_in_period": k.engagements,
                 "kpis_in_database_s": round(statistics.median(in_db), 2),
                 "rows_to_client_s": round(statistics.median(to_client), 2),
                 "speedup": round(statistics.median(to_client) / statistics.median(in_db), 1),

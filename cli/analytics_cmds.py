@@ -194,7 +194,7 @@ def kpis_cmd(
                 department=d,
                 territory=territory,
                 segment=segment,
-            )
+            ).model_dump()
             for d in [None, *(department or DEPARTMENTS)]
         ]
     for row in rows:

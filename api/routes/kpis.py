@@ -33,16 +33,14 @@ def read_kpis(
 ) -> Kpis:
     """Coverage, plan adherence, call rate, verified visits, completeness, messages, outcomes."""
     effective = policy.model_copy(update={"visit_radius_m": radius_m}) if radius_m else policy
-    return Kpis.model_validate(
-        kpis.kpis(
-            store,
-            viewer,
-            effective,
-            period_start=period_start,
-            period_end=period_end,
-            department=department,
-            territory=territory,
-            employee_id=employee_id,
-            segment=segment,
-        )
+    return kpis.kpis(
+        store,
+        viewer,
+        effective,
+        period_start=period_start,
+        period_end=period_end,
+        department=department,
+        territory=territory,
+        employee_id=employee_id,
+        segment=segment,
     )

@@ -11,6 +11,7 @@ from kolgraph.errors import AccessDenied, InvalidRequest
 from kolgraph.krm.access import MIN_AGGREGATE_COUNT, Permission, Viewer
 from kolgraph.krm.dates import checked
 from kolgraph.krm.policy import KrmPolicy
+from kolgraph.krm.results.kpis import Kpis
 from kolgraph.store import GraphStore
 from kolgraph.vocabulary import DETAILING_TYPES, FIELD_TYPES
 
@@ -66,7 +67,7 @@ def kpis(
     territory: str | None = None,
     employee_id: str | None = None,
     segment: str | None = None,
-) -> dict[str, Any]:
+) -> Kpis:
     """Coverage, adherence, call rate, verified visits, completeness, messages, outcomes.
 
     Definitions: the *targets* are the HCPs with a plan overlapping the period (for the
@@ -178,7 +179,7 @@ def kpis(
             "outcome_mix": dict(sorted(outcomes.items())),
         },
     )
-    return {
+    figures = {
         "period_start": start,
         "period_end": end,
         "department": department,
@@ -211,6 +212,7 @@ def kpis(
             for s in SEGMENTS
         ],
     }
+    return Kpis.model_validate(figures)
 
 
 def _content_kpis(

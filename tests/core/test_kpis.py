@@ -185,13 +185,13 @@ def test_kpis_equal_a_count_by_hand(store, where, radius):
     got = kpis(store, COMPLIANCE, policy, period_start=start, period_end=end, **where)
     want = by_hand(store, start, end, radius, **where)
     assert want["engagements"] > 10 and want["visits_located"] > 0  # the seed exercises it all
-    contacted = {s["segment"]: s["contacted"] for s in got["segment_coverage"]}
+    contacted = {s.segment: s.contacted for s in got.segment_coverage}
     assert contacted == want.pop("contacted")
-    assert {name: got[name] for name in want} == want
-    assert got["latest_engagement_date"] is None
+    assert {name: getattr(got, name) for name in want} == want
+    assert got.latest_engagement_date is None
     across = kpis(store, MANAGER, policy, period_start=start, period_end=end, **where)
     if where.get("department") not in (None, "marketing"):  # another department's figures
-        assert all(n >= 5 for n in across["outcome_mix"].values()), across["outcome_mix"]
+        assert all(n >= 5 for n in across.outcome_mix.values()), across.outcome_mix
 
 
 def test_an_empty_period_gives_zeros_and_the_latest_date(store):
@@ -211,6 +211,6 @@ def test_an_empty_period_gives_zeros_and_the_latest_date(store):
             {},
         )
     )
-    assert got["engagements"] == got["visits"] == got["hcps_engaged"] == 0
-    assert got["verified_visit_rate"] is None and got["outcome_mix"] == {}
-    assert got["latest_engagement_date"] == latest
+    assert got.engagements == got.visits == got.hcps_engaged == 0
+    assert got.verified_visit_rate is None and got.outcome_mix == {}
+    assert got.latest_engagement_date == latest
