@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -26,7 +24,8 @@ from kolgraph.scoring.eligibility import (
 )
 from kolgraph.scoring.frame import hcp_frame
 from kolgraph.scoring.tiering import percentiles, tier_counts, tier_frame
-from kolgraph.store import open_store
+from kolgraph.store import EmbeddedFalkorDB, open_store
+from tests.factories import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
@@ -152,12 +151,7 @@ def real_samples(tmp_path_factory: pytest.TempPathFactory):
         result = score_hcps(store)
         write_run(store, result)
     yield path, result
-    subprocess.run(
-        [sys.executable, "-m", "kolgraph.cli", "stop", "--data-dir", str(path)],
-        capture_output=True,
-        timeout=120,
-        env=dict(os.environ),
-    )
+    EmbeddedFalkorDB(path).stop()
 
 
 def test_top_20_of_the_real_samples_are_clinicians(real_samples) -> None:
@@ -193,7 +187,7 @@ def test_include_non_hcp_ranks_everyone(real_samples) -> None:
 
 
 def test_export_and_score_json_carry_eligibility_and_tier_counts(
-    real_samples, tmp_path: Path
+    real_samples, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path, _ = real_samples
     with open_store(Settings(data_dir=path)) as store:
@@ -211,44 +205,14 @@ def test_export_and_score_json_carry_eligibility_and_tier_counts(
     ):
         assert column in frame.columns
     out = tmp_path / "hcps.csv"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kolgraph.cli",
-            "export",
-            "hcps",
-            "-o",
-            str(out),
-            "--data-dir",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli(capsys, "export", "hcps", "-o", str(out), "--data-dir", str(path))
     assert done.returncode == 0, done.stderr[-2000:]
     exported = pd.read_csv(out)
     assert {"specialty", "institution", "city", "state", "country", "eligible", "industry"} <= set(
         exported.columns
     )
     assert exported.loc[exported["industry"] == True, "eligible"].eq(False).all()  # noqa: E712
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kolgraph.cli",
-            "score",
-            "--json",
-            "--top",
-            "3",
-            "--data-dir",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_cli(capsys, "score", "--json", "--top", "3", "--data-dir", str(path))
     assert done.returncode == 0, done.stderr[-2000:]
     run = json.loads(done.stdout)
     assert set(run["tier_counts"]) == {"strategic", "potential", "basic"}
