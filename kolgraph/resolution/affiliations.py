@@ -18,16 +18,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from typing import Any
 
 import numpy as np
-from scipy import sparse
 
+from kolgraph.resolution.idf import Idf, Terms
 from kolgraph.resolution.names import fold
-
-UNIT_ROWS_CACHED = 50_000
-"""Affiliation texts whose sparse unit rows are kept (least recently used go first): about a
-kilobyte each, enough for the texts of a batch and of the candidates it is compared with."""
 
 _SPLIT = re.compile(r"[^a-z0-9\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
 _EMAIL = re.compile(r"\S+@\S+")
@@ -50,20 +46,18 @@ def ngrams(text: str) -> Counter[str]:
     return grams
 
 
-class AffiliationIdf:
-    """IDF weights of affiliation n-grams and the cosine similarity they define."""
+class AffiliationIdf(Idf):
+    """IDF weights of affiliation 3-grams (a given table, shipped in ``model.json``) and
+    the cosine similarity they define: a document is an affiliation text, each 3-gram
+    weighing ``(1 + log count) x idf`` (:class:`~kolgraph.resolution.idf.Idf`)."""
 
     def __init__(self, idf: dict[str, float], default: float) -> None:
-        self.idf = idf
-        self.default = default
-        # Cached per text: the weights (one pair at a time, ``similarity``) and the sparse
-        # unit rows (``unit_rows``, the vectorised features) of the texts recently seen.
-        self._vector = lru_cache(maxsize=10_000)(self._make_vector)
-        self._columns: dict[str, int] = {}  # n-gram -> column of the unit vectors
-        self._unit_row = lru_cache(maxsize=UNIT_ROWS_CACHED)(self._make_unit_row)
+        super().__init__(table=idf, default=default)
 
     @classmethod
-    def fit(cls, affiliations: Iterable[str], min_df: int = 2) -> AffiliationIdf:
+    def fit(  # type: ignore[override]
+        cls, affiliations: Iterable[str], min_df: int = 2
+    ) -> AffiliationIdf:
         """Learn IDF weights from a corpus of affiliation strings (one per document)."""
         df: Counter[str] = Counter()
         n = 0
@@ -73,56 +67,14 @@ class AffiliationIdf:
         idf = {g: round(math.log((1 + n) / (1 + c)) + 1.0, 4) for g, c in df.items() if c >= min_df}
         return cls(idf, round(math.log((1 + n) / 2) + 1.0, 4))
 
-    def _make_vector(self, text: str) -> tuple[dict[str, float], float]:
-        weights = {
-            g: (1 + math.log(c)) * self.idf.get(g, self.default) for g, c in ngrams(text).items()
-        }
-        norm = math.sqrt(sum(w * w for w in weights.values()))
-        return weights, norm
-
-    def _make_unit_row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Columns and weights of the unit-length vector of ``text`` (a sparse row)."""
-        weights, norm = self._make_vector(text)
-        if not norm:
-            return np.empty(0, dtype=np.int32), np.empty(0)
-        columns = self._columns
-        return (
-            np.fromiter(
-                (columns.setdefault(g, len(columns)) for g in weights),
-                dtype=np.int32,
-                count=len(weights),
-            ),
-            np.fromiter(weights.values(), dtype=float, count=len(weights)) / norm,
-        )
-
-    def unit_rows(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """The unit-length 3-gram vectors of ``texts``, one sparse row each (cached per
-        text); the dot product of two rows is :meth:`similarity`."""
-        rows = [self._unit_row(text) for text in texts]
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(c) for c, _ in rows], out=indptr[1:])
-        indices = np.concatenate([c for c, _ in rows]) if rows else np.empty(0, np.int32)
-        data = np.concatenate([w for _, w in rows]) if rows else np.empty(0)
-        return sparse.csr_matrix(
-            (data, indices, indptr), shape=(len(rows), max(len(self._columns), 1))
-        )
-
-    def has_vector(self, text: str) -> bool:
-        """Whether ``text`` has any 3-gram (its similarity with itself is then 1)."""
-        return bool(text) and len(self._unit_row(text)[0]) > 0
+    def terms(self, document: Any) -> Terms:
+        """The 3-grams of an affiliation text and their sublinear counts."""
+        counts = ngrams(document)
+        return list(counts), [1 + math.log(c) for c in counts.values()]
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two affiliation strings in [0, 1]; 0 when either is empty."""
-        if not a or not b:
-            return 0.0
-        va, na = self._vector(a)
-        vb, nb = self._vector(b)
-        if not na or not nb:
-            return 0.0
-        if len(vb) < len(va):
-            va, vb = vb, va
-        dot = sum(w * vb.get(g, 0.0) for g, w in va.items())
-        return min(1.0, dot / (na * nb))
+        return self.cosine(a, b) if a and b else 0.0
 
     def best_similarity(self, a: Iterable[str], b: Iterable[str]) -> float:
         """The highest similarity between any affiliation of ``a`` and any of ``b``."""
@@ -160,7 +112,6 @@ class AffiliationIdf:
         best = np.zeros(len(pairs))
         if not owner:
             return best.tolist()
-        unit = self.unit_rows(list(texts))
-        sims = np.asarray(unit[left].multiply(unit[right]).sum(axis=1)).ravel()
-        np.maximum.at(best, np.asarray(owner), np.minimum(sims, 1.0))
+        sims = self.cosines(list(texts), np.asarray(left), np.asarray(right))
+        np.maximum.at(best, np.asarray(owner), sims)
         return best.tolist()

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from kolgraph.resolution.affiliations import AffiliationIdf
+from kolgraph.resolution.idf import Idf
 from kolgraph.resolution.names import family_key, given_tokens
 
 MAX_RECORD_AFFILIATIONS = 20
@@ -236,82 +237,6 @@ EXTRA_FEATURES: tuple[str, ...] = (
 
 
 @dataclass
-class IdfTable:
-    """Document frequencies of one field's items (MeSH UIs, chemicals, words ...).
-
-    Examples
-    --------
-    >>> t = IdfTable.fit([{"D1", "D2"}, {"D2"}, {"D3"}])
-    >>> t.cosine(frozenset({"D1", "D2"}), frozenset({"D1"})) > t.cosine(
-    ...     frozenset({"D1", "D2"}), frozenset({"D2"}))
-    True
-    """
-
-    df: dict[str, int] = field(default_factory=dict)
-    documents: int = 0
-
-    @classmethod
-    def fit(cls, documents: Iterable[Iterable[str]], min_df: int = 1) -> IdfTable:
-        """Count in how many documents each item occurs (items under ``min_df`` dropped:
-        they then weigh as unseen ones)."""
-        df: Counter[str] = Counter()
-        n = 0
-        for items in documents:
-            n += 1
-            df.update(set(items))
-        return cls({k: c for k, c in df.items() if c >= min_df}, n)
-
-    def __post_init__(self) -> None:
-        self.idf = lru_cache(maxsize=200_000)(self._idf)  # type: ignore[method-assign]
-        self.unit = lru_cache(maxsize=50_000)(self._unit)
-        self.columns: dict[str, int] = {}
-
-    def idf(self, item: str) -> float:
-        """``log((N + 1) / (df + 1)) + 1``; an unseen item weighs the most."""
-        return self._idf(item)
-
-    def _idf(self, item: str) -> float:
-        return math.log((self.documents + 1) / (self.df.get(item, 0) + 1)) + 1.0
-
-    def forget_columns(self, limit: int = 1_000_000) -> None:
-        """Start column ids afresh once more than ``limit`` items have one (a long run
-        meets ever more words); the cached unit vectors go with them."""
-        if len(self.columns) > limit:
-            self.columns = {}
-            self.unit.cache_clear()
-
-    def _unit(self, items: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(column ids, weights) of the set as an L2-unit IDF vector; empty when the set is
-        (column ids are this table's own, shared by every call)."""
-        if not items:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        columns = self.columns
-        keys = np.fromiter(
-            (columns.setdefault(k, len(columns)) for k in items), dtype=np.int64, count=len(items)
-        )
-        weights = np.fromiter((self.idf(k) for k in items), dtype=float, count=len(items))
-        return keys, weights / np.sqrt(weights @ weights)
-
-    def cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
-        """IDF-weighted cosine of two sets (weight idf² per item); 0 if either is empty."""
-        if not a or not b:
-            return 0.0
-        shared = a & b
-        if not shared:
-            return 0.0
-        idf = self.idf
-        dot = sum(idf(k) ** 2 for k in shared)
-        return min(1.0, dot / math.sqrt(sum(idf(k) ** 2 for k in a) * sum(idf(k) ** 2 for k in b)))
-
-    def to_json(self) -> dict[str, Any]:
-        return {"df": self.df, "documents": self.documents}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None) -> IdfTable:
-        return cls(dict(data["df"]), int(data["documents"])) if data else cls()
-
-
-@dataclass
 class CorpusStats:
     """Label-free statistics of the training corpus, shipped in ``model.json``.
 
@@ -322,10 +247,10 @@ class CorpusStats:
     record's vector is the normalised sum of the rows of its terms' buckets.
     """
 
-    mesh: IdfTable = field(default_factory=IdfTable)
-    chemicals: IdfTable = field(default_factory=IdfTable)
-    words: IdfTable = field(default_factory=IdfTable)
-    journal_words: IdfTable = field(default_factory=IdfTable)
+    mesh: Idf = field(default_factory=Idf)
+    chemicals: Idf = field(default_factory=Idf)
+    words: Idf = field(default_factory=Idf)
+    journal_words: Idf = field(default_factory=Idf)
     journal_mesh: dict[str, dict[str, int]] = field(default_factory=dict)
     lsa_buckets: int = 0
     lsa_keys: list[int] = field(default_factory=list)
@@ -337,30 +262,14 @@ class CorpusStats:
         self.lsa_matrix = (
             np.asarray(self.lsa_rows, dtype=float) if self.lsa_rows else np.zeros((0, 0))
         )
-        self._journal = lru_cache(maxsize=20_000)(self._journal_profile)
         self.embed = lru_cache(maxsize=10_000)(self._embed)  # one pair at a time only
-
-    def _journal_profile(self, journal: str) -> tuple[dict[str, float], float]:
-        counts = self.journal_mesh.get(journal) or {}
-        weights = {u: c * self.mesh.idf(u) for u, c in counts.items()}
-        return weights, math.sqrt(sum(w * w for w in weights.values()))
-
-    def journal_profile(self, journal: str) -> dict[str, float]:
-        """MeSH UI -> weight (records of the journal carrying it x IDF) of one journal."""
-        return self._journal(journal)[0]
+        self.journals = JournalProfiles(self.mesh, self.journal_mesh)
 
     def journal_cosine(self, a: str | None, b: str | None) -> float:
         """1 for one journal; else the cosine of the two journals' MeSH profiles (0 if unknown)."""
         if not a or not b:
             return 0.0
-        if a == b:
-            return 1.0
-        (va, na), (vb, nb) = self._journal(a), self._journal(b)
-        if not na or not nb:
-            return 0.0
-        if len(va) > len(vb):
-            va, vb = vb, va
-        return min(1.0, sum(x * vb.get(k, 0.0) for k, x in va.items()) / (na * nb))
+        return 1.0 if a == b else self.journals.cosine(a, b)
 
     def _embed(self, record: RecordEvidence) -> np.ndarray | None:
         """The unit-length LSA vector of a record (None when no term of it is known)."""
@@ -411,15 +320,35 @@ class CorpusStats:
         if not data:
             return cls()
         return cls(
-            mesh=IdfTable.from_json(data["mesh"]),
-            chemicals=IdfTable.from_json(data["chemicals"]),
-            words=IdfTable.from_json(data["words"]),
-            journal_words=IdfTable.from_json(data["journal_words"]),
+            mesh=Idf.from_json(data["mesh"]),
+            chemicals=Idf.from_json(data["chemicals"]),
+            words=Idf.from_json(data["words"]),
+            journal_words=Idf.from_json(data["journal_words"]),
             journal_mesh={j: dict(c) for j, c in data["journal_mesh"].items()},
             lsa_buckets=int(data["lsa_buckets"]),
             lsa_keys=list(data["lsa_keys"]),
             lsa_rows=list(data["lsa_rows"]),
         )
+
+
+class JournalProfiles(Idf):
+    """Journals as documents: a journal's MeSH profile weighs each descriptor by the
+    records of the journal carrying it times the descriptor's IDF (``mesh``).
+
+    >>> mesh = Idf({"D1": 1, "D2": 50}, 100)
+    >>> j = JournalProfiles(mesh, {"J1": {"D1": 3}, "J2": {"D1": 1, "D2": 4}, "J3": {"D2": 2}})
+    >>> j.cosine("J1", "J3"), 0 < j.cosine("J1", "J2") < 1, j.cosine("J1", "unknown")
+    (0.0, True, 0.0)
+    """
+
+    def __init__(self, mesh: Idf, journal_mesh: Mapping[str, Mapping[str, int]]) -> None:
+        super().__init__(mesh.df, mesh.documents)
+        self.journal_mesh = journal_mesh
+
+    def terms(self, document: Any) -> tuple[list[str], list[float]]:
+        """The descriptors of a journal and how many of its records carry each."""
+        counts = self.journal_mesh.get(document) or {}
+        return list(counts), [float(c) for c in counts.values()]
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -526,16 +455,16 @@ def fit_corpus_stats(
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    mesh = IdfTable.fit(r.mesh for r in records)
+    mesh = Idf.fit(r.mesh for r in records)
     counts: dict[str, Counter[str]] = {}
     for r in records:
         if r.nlm_journal_id and r.mesh:
             counts.setdefault(r.nlm_journal_id, Counter()).update(r.mesh)
     stats = CorpusStats(
         mesh=mesh,
-        chemicals=IdfTable.fit(r.chemicals for r in records),
-        words=IdfTable.fit(r.words for r in records),
-        journal_words=IdfTable.fit(r.journal_words for r in records),
+        chemicals=Idf.fit(r.chemicals for r in records),
+        words=Idf.fit(r.words for r in records),
+        journal_words=Idf.fit(r.journal_words for r in records),
         journal_mesh={j: dict(c) for j, c in sorted(counts.items())},
     )
     docs = [

@@ -23,7 +23,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -32,7 +32,6 @@ from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.evidence import (
     EXTRA_FEATURES,
     CorpusStats,
-    IdfTable,
     RecordEvidence,
     shared_fullnames,
 )
@@ -130,19 +129,13 @@ def pair_feature_matrix(
     out[:, column("affiliation_similarity")] = np.where(both_aff, sims, 0.0)
     out[:, column("affiliation_missing")] = ~both_aff
     # e-mails, co-authors, topics, words: small sets, intersected pair by pair
-    idf_of = vocab.idf
     overlaps = np.array(
         [
-            (
-                shared_coauthors(a, b),
-                len(a.topics & b.topics),
-                bool(a.emails & b.emails),
-                sum(idf_of(w) ** 2 for w in a.words & b.words) if a.words and b.words else 0.0,
-            )
+            (shared_coauthors(a, b), len(a.topics & b.topics), bool(a.emails & b.emails))
             for a, b in pairs
         ],
         dtype=float,
-    ).reshape(len(pairs), 4)
+    ).reshape(len(pairs), 3)
     out[:, column("email_equal")] = overlaps[:, 2]
     for j, (items, shared_name, jaccard_name) in enumerate(
         (
@@ -179,57 +172,15 @@ def pair_feature_matrix(
     out[:, column("year_gap")] = np.minimum(gap, 40) / 10.0
     out[:, column("year_missing")] = ~both_years
     # title and abstract words
-    norms = np.array([vocab.norm(p.words) if p.words else 0.0 for p in profiles])
-    dot = overlaps[:, 3]
-    denominator = norms[left] * norms[right]
-    similarity = np.divide(dot, denominator, out=np.zeros_like(dot), where=denominator > 0)
-    out[:, column("text_similarity")] = np.minimum(similarity, 1.0)
-    out[:, column("text_missing")] = denominator == 0
+    has_words = np.array([bool(p.words) for p in profiles])
+    out[:, column("text_similarity")] = vocab.word_idf.cosines(
+        [p.words for p in profiles], left, right
+    )
+    out[:, column("text_missing")] = ~(has_words[left] & has_words[right])
     out[:, _EXTRA_START : _EXTRA_START + len(EXTRA_FEATURES)] = record_feature_matrix(
         profiles, left, right, idf, vocab.corpus
     )
     return out
-
-
-def _unit_rows(
-    sets: Sequence[frozenset[str]],
-    weight: Callable[[str], float] | None,
-    given: Sequence[dict[str, float]] = (),
-) -> sparse.csr_matrix:
-    """One L2-unit row per set, items weighted by ``weight`` (or by ``given[i]``, one
-    weight table per set); empty sets give empty rows."""
-    columns: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
-    for i, items in enumerate(sets):
-        weights = [given[i][k] for k in items] if weight is None else [weight(k) for k in items]
-        norm = float(np.sqrt(np.dot(weights, weights))) if weights else 0.0
-        if norm:
-            indices += [columns.setdefault(k, len(columns)) for k in items]
-            data += [w / norm for w in weights]
-        indptr.append(len(indices))
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(sets), max(len(columns), 1)))
-
-
-def _row_dots(unit: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Dot product of row ``left[k]`` with row ``right[k]`` for every k, capped at 1."""
-    if not len(left):
-        return np.zeros(0)
-    dots = np.asarray(unit[left].multiply(unit[right]).sum(axis=1)).ravel()
-    return np.minimum(dots, 1.0)
-
-
-def _idf_cosines(
-    sets: Sequence[frozenset[str]], table: IdfTable, left: np.ndarray, right: np.ndarray
-) -> np.ndarray:
-    """:meth:`IdfTable.cosine` of many pairs of sets (indices into ``sets``): each set's
-    unit vector (cached by the table) becomes a sparse row."""
-    table.forget_columns()
-    units = [table.unit(items) for items in sets]
-    indptr = np.cumsum([0] + [len(k) for k, _ in units])
-    indices = np.concatenate([k for k, _ in units]) if indptr[-1] else np.zeros(0, np.int64)
-    data = np.concatenate([w for _, w in units]) if indptr[-1] else np.zeros(0)
-    unit = sparse.csr_matrix((data, indices, indptr), shape=(len(sets), max(len(table.columns), 1)))
-    return _row_dots(unit, left, right)
 
 
 def record_feature_matrix(
@@ -288,17 +239,15 @@ def record_feature_matrix(
         ("abstract_similarity", "words", stats.words),
         ("journal_title_similarity", "journal_words", stats.journal_words),
     ):
-        out[:, col[name]] = _idf_cosines([getattr(r, attr) for r in records], table, rl, rr)
+        out[:, col[name]] = table.cosines([getattr(r, attr) for r in records], rl, rr)
     # journals: the same NLM id, else the cosine of the journals' MeSH profiles
     journals = [r.nlm_journal_id for r in records]
     codes: dict[str, int] = {}
     jcode = np.array([codes.setdefault(j, len(codes)) if j else -1 for j in journals])
-    profiles_of = [stats.journal_profile(j) for j in codes]
-    unit = _unit_rows([frozenset(v) for v in profiles_of], None, profiles_of)
     jl, jr = jcode[rl], jcode[rr]
     both = (jl >= 0) & (jr >= 0)
     sims = np.zeros(n)
-    sims[both] = _row_dots(unit, jl[both], jr[both])
+    sims[both] = stats.journals.cosines(list(codes), jl[both], jr[both])
     out[:, col["journal_similarity"]] = np.where(both & (jl == jr), 1.0, sims)
     # record affiliations: best 3-gram similarity of any two (capped lists)
     has_aff = np.array([bool(r.affiliations) for r in records])

@@ -184,7 +184,7 @@ class MatchModel:
             "trees": [t.__dict__ for t in self.trees],
             "accept": self.accept,
             "review": self.review,
-            "idf": self.idf.idf,
+            "idf": self.idf.table,
             "idf_default": self.idf.default,
             "meta": self.meta,
             "vocabulary": self.vocabulary.to_json(),

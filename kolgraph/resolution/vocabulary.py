@@ -17,15 +17,14 @@ Examples
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, cast
 
 from kolgraph.resolution.evidence import CorpusStats
+from kolgraph.resolution.idf import Idf
 from kolgraph.resolution.names import tokens
 
 STOPWORDS = frozenset(
@@ -72,8 +71,7 @@ class Vocabulary:
     corpus: CorpusStats = field(default_factory=CorpusStats)  # record-evidence statistics
 
     def __post_init__(self) -> None:
-        self._idf = lru_cache(maxsize=200_000)(self._word_idf)
-        self._norm = lru_cache(maxsize=100_000)(self._set_norm)
+        self.word_idf = Idf(self.word_df, self.documents)  # title/abstract words
 
     @classmethod
     def fit(
@@ -114,36 +112,9 @@ class Vocabulary:
         """How many training mentions carry this family key and written-out first name."""
         return self.given.get(f"{family} {first}", 0)
 
-    def idf(self, word: str) -> float:
-        """Inverse document frequency; a word never seen twice gets the highest."""
-        return self._idf(word)
-
-    def norm(self, words: frozenset[str]) -> float:
-        """Euclidean length of a word set's IDF vector (cached), the cosine's denominator.
-
-        >>> vocab = Vocabulary(word_df={"a": 3}, documents=3)
-        >>> round(vocab.norm(frozenset({"a"})), 3)
-        1.0
-        """
-        return self._norm(words)
-
-    def _word_idf(self, word: str) -> float:
-        return math.log((self.documents + 1) / (self.word_df.get(word, 0) + 1)) + 1.0
-
-    def _set_norm(self, words: frozenset[str]) -> float:
-        idf = self._idf
-        return math.sqrt(sum(idf(w) ** 2 for w in words))
-
     def text_similarity(self, a: frozenset[str], b: frozenset[str]) -> float:
         """IDF-weighted cosine of two word sets (0 when either is empty)."""
-        if not a or not b:
-            return 0.0
-        shared = a & b
-        if not shared:
-            return 0.0
-        idf = self._idf
-        dot = sum(idf(w) ** 2 for w in shared)
-        return min(1.0, dot / (self._norm(a) * self._norm(b)))
+        return self.word_idf.cosine(a, b)
 
     def to_json(self) -> dict[str, object]:
         """Plain numbers for ``model.json``."""

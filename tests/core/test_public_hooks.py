@@ -32,9 +32,12 @@ def test_a_remote_store_has_no_data_dir() -> None:
     assert GraphStore.data_dir.fget(None) is None
 
 
-def test_vocabulary_norm_is_the_idf_length_of_a_word_set() -> None:
+def test_vocabulary_word_idf_gives_the_idf_weighted_cosine_of_word_sets() -> None:
     vocab = Vocabulary(word_df={"heart": 4, "failure": 1}, documents=9)
-    words = frozenset({"heart", "failure", "unseen"})
-    expected = math.sqrt(sum(vocab.idf(w) ** 2 for w in words))
-    assert math.isclose(vocab.norm(words), expected)
-    assert vocab.norm(frozenset()) == 0.0
+    a, b = frozenset({"heart", "failure", "unseen"}), frozenset({"heart", "valve"})
+    idf = vocab.word_idf.idf
+    expected = idf("heart") ** 2 / math.sqrt(
+        sum(idf(w) ** 2 for w in a) * sum(idf(w) ** 2 for w in b)
+    )
+    assert math.isclose(vocab.word_idf.cosine(a, b), expected)
+    assert vocab.word_idf.cosine(a, frozenset()) == 0.0

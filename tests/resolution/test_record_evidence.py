@@ -18,12 +18,12 @@ from kolgraph.resolution.evidence import (
     MAX_RECORD_AFFILIATIONS,
     NO_RECORD,
     CorpusStats,
-    IdfTable,
     RecordEvidence,
     extra_pair_features,
 )
 from kolgraph.resolution.feature_matrix import pair_feature_matrix
 from kolgraph.resolution.features import FEATURES, pair_features
+from kolgraph.resolution.idf import Idf
 from kolgraph.resolution.model import default_model
 from kolgraph.resolution.profiles import Profile
 
@@ -116,7 +116,7 @@ def test_a_mention_outside_publications_has_no_record_evidence():
 
 def test_evidence_features_by_hand():
     stats = CorpusStats(
-        mesh=IdfTable({"D1": 1, "D2": 50}, 100),
+        mesh=Idf({"D1": 1, "D2": 50}, 100),
         journal_mesh={"J1": {"D1": 3}, "J2": {"D1": 1, "D2": 4}, "J3": {"D2": 2}},
     )
     a = RecordEvidence(
@@ -172,7 +172,7 @@ def test_record_affiliations_are_capped():
 
 
 def test_idf_columns_start_afresh_without_changing_cosines():
-    table = IdfTable({"a": 1, "b": 5}, 10)
+    table = Idf({"a": 1, "b": 5}, 10)
     x, y = frozenset({"a", "b"}), frozenset({"b", "c"})
     before = table.cosine(x, y)
     table.unit(x), table.unit(y)
