@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from kolgraph.krm.engagements import EngagementIn, no_nul
 from kolgraph.krm.plans import PlanIn
 from kolgraph.krm.results.alerts import Alert, Alerts
+from kolgraph.krm.results.audit import AuditEvent, AuditPage
 from kolgraph.krm.results.base import Open
 from kolgraph.krm.results.contacts import (
     Conflict,
@@ -147,19 +148,3 @@ class BulkEngagements(BaseModel):
 
 class PlanCreate(PlanIn):
     """A KRM plan for one KOL and department."""
-
-
-class AuditEvent(BaseModel):
-    id: str
-    at: str
-    actor: str
-    role: str
-    department: str
-    action: str
-    target: str | None = None
-    detail: dict[str, Any]
-
-
-class AuditPage(BaseModel):
-    items: list[AuditEvent]
-    next_cursor: str | None = None

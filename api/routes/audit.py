@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from kolgraph.api.deps import AuditBufferDep, StoreDep, ViewerDep
 from kolgraph.api.errors import responses
-from kolgraph.api.schemas import AuditEvent, AuditPage
+from kolgraph.api.schemas import AuditPage
 from kolgraph.csvsafe import safe_cell
 from kolgraph.krm import audit
 from kolgraph.krm.dates import IsoDate
@@ -72,10 +72,7 @@ def read_audit(
         },
         audit_log=audit_log,
     )
-    return AuditPage(
-        items=[AuditEvent.model_validate(i) for i in items],
-        next_cursor=items[-1]["id"] if len(items) == limit else None,
-    )
+    return AuditPage(items=items, next_cursor=items[-1].id if len(items) == limit else None)
 
 
 @router.get(
@@ -117,7 +114,9 @@ def export_audit(
             writer.writerow(
                 [
                     safe_cell(
-                        json.dumps(event.get(c), sort_keys=True) if c == "detail" else event.get(c)
+                        json.dumps(event.detail, sort_keys=True)
+                        if c == "detail"
+                        else getattr(event, c)
                     )
                     for c in COLUMNS
                 ]

@@ -25,6 +25,7 @@ from typing import Any
 from kolgraph.errors import InvalidRequest
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.dates import checked
+from kolgraph.krm.results.audit import AuditEvent
 from kolgraph.store import GraphStore
 
 MAX_PAGE = 1000
@@ -267,7 +268,7 @@ def query_events(
     target: str | None = None,
     after: str | None = None,
     limit: int = 100,
-) -> list[dict[str, Any]]:
+) -> list[AuditEvent]:
     """Audit events between two dates (inclusive), oldest first, ``after`` an event id.
 
     Raises
@@ -287,12 +288,12 @@ def query_events(
         after=after,
         limit=min(limit, MAX_PAGE),
     )
-    return [_parsed(row["event"]) for row in rows]
+    return [AuditEvent.model_validate(_parsed(row["event"])) for row in rows]
 
 
 def export_events(
     store: GraphStore, viewer: Viewer, *, date_from: date | None, date_to: date | None
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[AuditEvent]:
     """Every audit event in the date range, page by page, for an export file."""
     viewer.require(Permission.READ_AUDIT)
     after: str | None = None
@@ -303,7 +304,7 @@ def export_events(
         yield from page
         if len(page) < MAX_PAGE:
             return
-        after = page[-1]["id"]
+        after = page[-1].id
 
 
 def _parsed(event: dict[str, Any]) -> dict[str, Any]:

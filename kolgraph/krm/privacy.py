@@ -245,7 +245,7 @@ def _audit_trail(store: GraphStore, viewer: Viewer, target: str) -> list[dict[st
             limit=audit.MAX_PAGE,
             after=events[-1]["id"] if events else None,
         )
-        events += page
+        events += [event.model_dump() for event in page]
         if len(page) < audit.MAX_PAGE:
             return events
 

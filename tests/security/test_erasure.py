@@ -111,9 +111,9 @@ def test_erase_leaves_nothing_of_the_person_on_disk(tmp_path: Path) -> None:
                 assert field not in engagement, field
             assert engagement["cost"] == 40.0 and engagement["hcp_id"] == new_id
             events = audit.query_events(store, COMPLIANCE, limit=100)
-            dumped = json.dumps(events)
+            dumped = json.dumps([e.model_dump() for e in events])
             assert OLD_ID not in dumped and NPI not in dumped
-            assert {e["target"] for e in events} >= {new_id}
+            assert {e.target for e in events} >= {new_id}
             everything = json.dumps(
                 store.execute("MATCH (n) RETURN n.id AS id, properties(n) AS p", {})
             )

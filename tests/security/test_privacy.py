@@ -153,8 +153,8 @@ def test_cli_export_and_erase(settings, capsys):  # noqa: ANN001
             store, Viewer("t", "compliance", "compliance"), target=erased
         )
         # the export's event now names the pseudonym too: no event keeps the old id
-        assert [e["action"] for e in events] == ["privacy.export", "privacy.erase"]
-        assert events[-1]["actor"] == "cli"
+        assert [e.action for e in events] == ["privacy.export", "privacy.erase"]
+        assert events[-1].actor == "cli"
     from kolgraph.store import EmbeddedFalkorDB
 
     EmbeddedFalkorDB(settings.data_dir).stop()
