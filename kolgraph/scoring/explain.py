@@ -19,13 +19,15 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kolgraph.scoring.params import COMPONENTS
 from kolgraph.scoring.pipeline import METRICS, ScoreResult
+from kolgraph.scoring.projection import LAYERS
 from kolgraph.scoring.scope import LEVELS
 
-__all__ = ["explain", "explanations"]
+__all__ = ["explain", "explanations", "strongest_ties"]
 
 TOP_TIES = 5
 
@@ -43,38 +45,76 @@ def _num(value: Any) -> Any:
     return value
 
 
-def _ties(result: ScoreResult, hcp: str) -> list[dict[str, Any]]:
+def _keys(first: np.ndarray, second: np.ndarray, n: int) -> pd.Index:
+    return pd.Index(first.astype(np.int64) * max(n, 1) + second.astype(np.int64))
+
+
+def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The ``TOP_TIES`` strongest ties of each of ``hcps``, with their per-layer evidence.
+
+    Ties are ordered by combined weight (to 9 decimals, so equal Newman ties of one paper
+    go by id), then by the other HCP's id; each names the co-authored papers, referrals
+    both ways and shared congress sessions behind it. Worked out for all ``hcps`` at once
+    from the layers' tie tables.
+    """
     layers = result.layers
-    if layers is None or hcp not in layers.combined:
-        return []
-    # equal weights (Newman ties of one paper) go by id, whatever order the sum was taken in
-    ranked = sorted(
-        layers.combined[hcp].items(), key=lambda item: (-round(item[1]["weight"], 9), item[0])
-    )
-    ties = []
-    for other, data in ranked[:TOP_TIES]:
-        tie: dict[str, Any] = {"hcp": other, "weight": _num(data["weight"])}
-        for layer in ("coauthorship", "referral", "congress"):
-            if layer in data:
-                tie[layer] = _num(data[layer])
-        co = layers.coauthorship.get_edge_data(hcp, other)
-        if co:
-            tie["papers"] = co["papers"]
-            tie["pmids"] = co["pmids"]
-        for u, v in ((hcp, other), (other, hcp)):
-            ref = layers.referral.get_edge_data(u, v)
-            if ref:
-                tie[f"referrals_{'out' if u == hcp else 'in'}"] = {
-                    "pair_count": ref["pair_count"],
-                    "bene_count": ref["bene_count"],
+    wanted_ids = list(hcps)
+    out: dict[str, list[dict[str, Any]]] = {h: [] for h in wanted_ids}
+    if layers is None or layers.combined.empty:
+        return out
+    nodes = layers.nodes
+    n = len(nodes)
+    wanted = np.zeros(n, dtype=bool)
+    at = pd.Index(nodes).get_indexer(pd.Index(wanted_ids, dtype=object))
+    wanted[at[at >= 0]] = True
+    comb = layers.combined
+    a, b = comb["a"].to_numpy(dtype=np.int64), comb["b"].to_numpy(dtype=np.int64)
+    rows = np.arange(len(comb))
+    me, other, row = np.r_[a, b], np.r_[b, a], np.r_[rows, rows]
+    mine = wanted[me]
+    me, other, row = me[mine], other[mine], row[mine]
+    weight = comb["weight"].to_numpy(dtype=float)[row]
+    rounded = np.fromiter((round(w, 9) for w in weight.tolist()), dtype=float, count=len(weight))
+    order = np.lexsort((other, -rounded, me))  # nodes are sorted ids: position order = id order
+    me, other, row = me[order], other[order], row[order]
+    starts = np.r_[True, me[1:] != me[:-1]]
+    within = np.arange(len(me)) - np.maximum.accumulate(np.where(starts, np.arange(len(me)), 0))
+    top = within < TOP_TIES
+    me, other, row = me[top], other[top], row[top]
+    lo, hi = np.minimum(me, other), np.maximum(me, other)
+    co = layers.coauthorship
+    co_at = _keys(co["a"].to_numpy(), co["b"].to_numpy(), n).get_indexer(_keys(lo, hi, n))
+    ref = layers.referral
+    ref_keys = _keys(ref["a"].to_numpy(), ref["b"].to_numpy(), n)
+    out_at = ref_keys.get_indexer(_keys(me, other, n))
+    in_at = ref_keys.get_indexer(_keys(other, me, n))
+    con = layers.congress
+    con_at = _keys(con["a"].to_numpy(), con["b"].to_numpy(), n).get_indexer(_keys(lo, hi, n))
+    layer_values = {layer: comb[layer].to_numpy(dtype=float)[row] for layer in LAYERS}
+    weights = comb["weight"].to_numpy(dtype=float)[row].tolist()
+    co_papers, co_pmids = co["papers"].tolist(), co["pmids"].tolist()
+    pair, bene = ref["pair_count"].tolist(), ref["bene_count"].tolist()
+    sessions, chaired = con["sessions"].tolist(), con["chaired_by"].tolist()
+    for k, (i, j) in enumerate(zip(me.tolist(), other.tolist(), strict=True)):
+        tie: dict[str, Any] = {"hcp": nodes[j], "weight": _num(weights[k])}
+        for layer, values in layer_values.items():
+            if not math.isnan(values[k]):
+                tie[layer] = _num(float(values[k]))
+        if co_at[k] >= 0:
+            tie["papers"] = co_papers[co_at[k]]
+            tie["pmids"] = co_pmids[co_at[k]]
+        for where, direction in ((out_at[k], "out"), (in_at[k], "in")):
+            if where >= 0:
+                tie[f"referrals_{direction}"] = {
+                    "pair_count": pair[where],
+                    "bene_count": bene[where],
                 }
-        con = layers.congress.get_edge_data(hcp, other)
-        if con:
-            tie["shared_sessions"] = con["sessions"]
-            if con["chaired_by"]:
-                tie["chaired_by"] = con["chaired_by"]
-        ties.append(tie)
-    return ties
+        if con_at[k] >= 0:
+            tie["shared_sessions"] = sessions[con_at[k]]
+            if chaired[con_at[k]]:
+                tie["chaired_by"] = chaired[con_at[k]]
+        out[nodes[i]].append(tie)
+    return out
 
 
 def explain(
@@ -83,11 +123,13 @@ def explain(
     *,
     row: Mapping[str, Any] | None = None,
     trend: tuple[list[Any], list[Any]] | None = None,
+    ties: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The explanation of one HCP's scores (see the module docstring for its fields).
 
-    ``row`` (the HCP's row of ``result.frame``) and ``trend`` (its yearly output and
-    centrality) may be given when they were read in bulk, as :func:`explanations` does.
+    ``row`` (the HCP's row of ``result.frame``), ``trend`` (its yearly output and
+    centrality) and ``ties`` (from :func:`strongest_ties`) may be given when they were
+    worked out in bulk, as :func:`explanations` does.
     """
     row = result.frame.loc[hcp] if row is None else row
     weights = result.info["component_weights"]
@@ -103,10 +145,10 @@ def explain(
         for c in COMPONENTS
     ]
     potential = float(row["prescribing_potential"])
-    tier, tier_reason = row["tier"], row["tier_reason"]
-    segment, segment_reason = row["segment"], row["segment_reason"]
+    tier, tier_reason = _num(row["tier"]), _num(row["tier_reason"])
+    segment, segment_reason = _num(row["segment"]), _num(row["segment_reason"])
     evidence = dict(result.activity.evidence.get(hcp, {})) if result.activity else {}
-    evidence["ties"] = _ties(result, hcp)
+    evidence["ties"] = strongest_ties(result, [hcp])[hcp] if ties is None else ties
     out: dict[str, Any] = {
         "hcp_id": hcp,
         "influence": _num(row["influence"]),
@@ -192,7 +234,11 @@ def explanations(
                 strict=True,
             )
         )
-    return {hcp: explain(result, hcp, row=rows[hcp], trend=trends.get(hcp)) for hcp in index}
+    ties = strongest_ties(result, index)
+    return {
+        hcp: explain(result, hcp, row=rows[hcp], trend=trends.get(hcp), ties=ties[hcp])
+        for hcp in index
+    }
 
 
 def contributions_frame(result: ScoreResult) -> pd.DataFrame:

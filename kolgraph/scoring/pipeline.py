@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from kolgraph.errors import ScoringError
-from kolgraph.scoring.projection import Layers, project_layers
 from kolgraph.scoring import centrality, communities, reach, roles
 from kolgraph.scoring.activity import Activity, activity
 from kolgraph.scoring.edges import EdgeArrays
@@ -26,6 +25,7 @@ from kolgraph.scoring.influence import active_weights, composite, robust_scale
 from kolgraph.scoring.inputs import ScoringData
 from kolgraph.scoring.params import COMPONENTS, ScoringParams
 from kolgraph.scoring.portfolio import select_portfolio
+from kolgraph.scoring.projection import Layers, project_layers
 from kolgraph.scoring.scope import places, scope_frame
 from kolgraph.scoring.tiering import cooperation, prescribing_potential, tier_counts, tier_frame
 from kolgraph.scoring.trends import rising_frame, yearly_series
@@ -290,8 +290,8 @@ def score_hcps(
     params = params or ScoringParams()
     layers = project_layers(source, params)
     nodes = layers.nodes
-    combined = _arrays_in_order(layers.combined, nodes)
-    referral = _arrays_in_order(layers.referral, nodes)
+    combined = layers.arrays("combined")
+    referral = layers.arrays("referral")
     data = layers.data
     acts = activity(data, params, layers.reference_year)
     raw = pd.DataFrame(
@@ -303,7 +303,7 @@ def score_hcps(
     scope = scope_frame(
         nodes,
         where,
-        [_arrays_in_order(layers.coauthorship, nodes), referral],
+        [layers.arrays("coauthorship"), referral],
         data.presentations,
         params.scope_share,
     )
@@ -350,16 +350,3 @@ def _eligibility_of(nodes: list[str], eligibility: pd.DataFrame | None) -> pd.Da
     out["eligible"] = out["eligible"].fillna(False).astype(bool)
     out["industry"] = out["industry"].fillna(False).astype(bool)
     return out
-
-
-def _arrays_in_order(graph: Any, nodes: list[str]) -> EdgeArrays:
-    index = {n: i for i, n in enumerate(nodes)}
-    edges = [
-        (index[u], index[v], float(w))
-        for u, v, w in graph.edges(data="weight", default=1.0)
-        if u in index and v in index
-    ]
-    src = np.asarray([e[0] for e in edges], dtype=np.int64)
-    dst = np.asarray([e[1] for e in edges], dtype=np.int64)
-    weight = np.asarray([e[2] for e in edges], dtype=np.float64)
-    return EdgeArrays.from_arrays(nodes, src, dst, weight, directed=graph.is_directed())

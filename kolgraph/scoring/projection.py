@@ -34,15 +34,17 @@ Examples
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from kolgraph.scoring.activity import paper_weights, reference_year
+from kolgraph.scoring.edges import EdgeArrays
 from kolgraph.scoring.inputs import ScoringData, load_scoring_data, restrict
 from kolgraph.scoring.params import ScoringParams
 from kolgraph.store import GraphStore
@@ -54,7 +56,9 @@ __all__ = [
     "coauthorship_graph",
     "coauthorship_ties",
     "combined_graph",
+    "combined_ties",
     "congress_graph",
+    "congress_ties",
     "project_layers",
     "referral_edges",
     "referral_graph",
@@ -236,12 +240,19 @@ def referral_graph(
     return graph
 
 
-def congress_graph(
-    presentations: pd.DataFrame, params: ScoringParams, *, nodes: Iterable[str] = ()
-) -> nx.Graph[str]:
-    """HCPs sharing congress sessions, plus chair -> speaker ties."""
-    graph: nx.Graph[str] = nx.Graph()
-    graph.add_nodes_from(nodes)
+def congress_ties(presentations: pd.DataFrame, params: ScoringParams) -> pd.DataFrame:
+    """One row per pair ``u < v`` sharing sessions: ``weight``, ``sessions``, ``chaired_by``.
+
+    Rows come in the order the pairs first met (sessions by id, members by id).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"session": ["s1"] * 3, "hcp": ["a", "b", "c"],
+    ...                      "role": ["chair", "speaker", "speaker"]})
+    >>> congress_ties(rows, ScoringParams(chair_tie=1.0)).to_dict("records")[0]
+    {'u': 'a', 'v': 'b', 'weight': 1.5, 'sessions': 1, 'chaired_by': ['a']}
+    """
+    ties: dict[tuple[str, str], dict[str, Any]] = {}
     for _, group in presentations.groupby("session", sort=True):
         roles = group.drop_duplicates("hcp").set_index("hcp")["role"].to_dict()
         members = sorted(roles)
@@ -254,15 +265,35 @@ def congress_graph(
                 bonus = params.chair_tie if (u in chairs) != (v in chairs) else 0.0
                 if shared == 0.0 and bonus == 0.0:
                     continue
-                data = graph.get_edge_data(u, v, {"weight": 0.0, "sessions": 0, "chaired_by": []})
-                chaired = list(data["chaired_by"]) + ([u if u in chairs else v] if bonus else [])
-                graph.add_edge(
-                    u,
-                    v,
-                    weight=data["weight"] + shared + bonus,
-                    sessions=data["sessions"] + 1,
-                    chaired_by=sorted(set(chaired)),
-                )
+                tie = ties.setdefault((u, v), {"weight": 0.0, "sessions": 0, "chaired_by": []})
+                tie["weight"] += shared + bonus
+                tie["sessions"] += 1
+                if bonus:
+                    tie["chaired_by"] = sorted({*tie["chaired_by"], u if u in chairs else v})
+    return pd.DataFrame(
+        [{"u": u, "v": v, **tie} for (u, v), tie in ties.items()],
+        columns=["u", "v", "weight", "sessions", "chaired_by"],
+    )
+
+
+def congress_graph(
+    presentations: pd.DataFrame, params: ScoringParams, *, nodes: Iterable[str] = ()
+) -> nx.Graph[str]:
+    """HCPs sharing congress sessions, plus chair -> speaker ties."""
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(nodes)
+    ties = congress_ties(presentations, params)
+    graph.add_edges_from(
+        (u, v, {"weight": w, "sessions": int(n), "chaired_by": list(c)})
+        for u, v, w, n, c in zip(
+            ties["u"].tolist(),
+            ties["v"].tolist(),
+            ties["weight"].tolist(),
+            ties["sessions"].tolist(),
+            ties["chaired_by"].tolist(),
+            strict=True,
+        )
+    )
     return graph
 
 
@@ -333,21 +364,138 @@ def combined_graph(
     return combined
 
 
+def _positions(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
+    return index.get_indexer(pd.Index(np.asarray(values, dtype=object)))
+
+
+def _in_graph_order(frame: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
+    """``frame`` with position columns ``a``/``b``, ties outside the population dropped, in
+    the order a NetworkX graph built from its rows lists its edges (by ``a``, then row)."""
+    keep = (a >= 0) & (b >= 0)
+    out = frame.loc[keep].assign(a=a[keep], b=b[keep])
+    return out.iloc[np.argsort(out["a"].to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def combined_ties(
+    tables: Mapping[str, pd.DataFrame], weights: Mapping[str, float], n_nodes: int
+) -> pd.DataFrame:
+    """The combined layer from per-layer ties with positions ``a``/``b`` (undirected).
+
+    Each layer's weights are divided by their mean and multiplied by the layer's weight;
+    a tie's ``weight`` is the sum over layers, and one column per layer holds the raw sum
+    it came from (NaN when the tie is not in that layer). Rows have ``a < b`` in the order
+    :func:`combined_graph` lists its edges, so both give identical edge arrays.
+
+    Examples
+    --------
+    >>> co = pd.DataFrame({"a": [0], "b": [1], "weight": [2.0]})
+    >>> ref = pd.DataFrame({"a": [1, 0], "b": [0, 2], "weight": [5.0, 15.0]})
+    >>> ties = combined_ties({"coauthorship": co, "referral": ref},
+    ...                      {"coauthorship": 1, "referral": 1}, 3)
+    >>> ties[["a", "b", "weight", "coauthorship", "referral"]].to_dict("records")[1]
+    {'a': 0, 'b': 2, 'weight': 1.5, 'coauthorship': nan, 'referral': 15.0}
+    """
+    names, xs, ys, raws, parts = [], [], [], [], []
+    for name, table in tables.items():
+        factor = float(weights.get(name, 0.0))
+        if table.empty or factor == 0:
+            continue
+        raw = table["weight"].to_numpy(dtype=float)
+        mean = float(np.mean(raw)) or 1.0
+        names.append(name)
+        xs.append(table["a"].to_numpy(dtype=np.int64))
+        ys.append(table["b"].to_numpy(dtype=np.int64))
+        raws.append(raw)
+        parts.append(factor * raw / mean)
+    columns = ["a", "b", "weight", *LAYERS]
+    if not names:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in columns}).astype(
+            {"a": np.int64, "b": np.int64}
+        )
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    lo, hi = np.minimum(x, y), np.maximum(x, y)
+    tie, _ = pd.factorize(lo * max(n_nodes, 1) + hi)  # ties numbered by first appearance
+    n_ties = int(tie.max()) + 1
+    weight = np.zeros(n_ties)
+    np.add.at(weight, tie, np.concatenate(parts))  # in row order, as edge-by-edge sums
+    first = np.full(n_ties, len(tie))
+    np.minimum.at(first, tie, np.arange(len(tie)))
+    out = pd.DataFrame({"a": lo[first], "b": hi[first], "weight": weight})
+    layer_of = np.repeat(np.arange(len(names)), [len(r) for r in raws])
+    raw_all = np.concatenate(raws)
+    for layer in LAYERS:
+        if layer not in names:
+            out[layer] = np.nan
+            continue
+        mine = layer_of == names.index(layer)
+        sums = np.zeros(n_ties)
+        np.add.at(sums, tie[mine], raw_all[mine])
+        present = np.zeros(n_ties, dtype=bool)
+        present[tie[mine]] = True
+        out[layer] = np.where(present, sums, np.nan)
+    # a graph lists a node's new neighbours in the order their ties were added
+    return out.iloc[np.argsort(out["a"].to_numpy(), kind="stable")].reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class Layers:
-    """The projected layers of one run, their population and the data behind them."""
+    """The projected layers of one run as tie tables, their population and the data behind them.
+
+    Every table has the positions ``a``/``b`` of its ends in ``nodes`` and lists ties in
+    the order NetworkX would: ``coauthorship`` (``u < v``, ``weight``, ``papers``,
+    ``pmids``), ``referral`` (directed ``src -> dst``, ``weight``, ``pair_count``,
+    ``bene_count``), ``congress`` (``u < v``, ``weight``, ``sessions``, ``chaired_by``) and
+    ``combined`` (``a < b``, ``weight`` and each layer's raw sum). :meth:`arrays` gives
+    the edge arrays scoring runs on; :meth:`graph` builds a NetworkX graph when wanted.
+    """
 
     nodes: list[str]
-    coauthorship: nx.Graph[str]
-    referral: nx.DiGraph[str]
-    congress: nx.Graph[str]
-    combined: nx.Graph[str]
+    coauthorship: pd.DataFrame
+    referral: pd.DataFrame
+    congress: pd.DataFrame
+    combined: pd.DataFrame
     data: ScoringData
     reference_year: int
 
-    def layer(self, name: str) -> nx.Graph[str]:
-        """One layer by name (``coauthorship``, ``referral``, ``congress``, ``combined``)."""
-        return getattr(self, name)
+    def table(self, name: str) -> pd.DataFrame:
+        """One layer's ties by name (``coauthorship``, ``referral``, ``congress``, ``combined``)."""
+        if name not in (*LAYERS, "combined"):
+            raise ValueError(f"unknown layer {name!r}; one of {', '.join(LAYERS)}, combined")
+        return cast(pd.DataFrame, getattr(self, name))
+
+    def arrays(self, name: str) -> EdgeArrays:
+        """The layer as :class:`EdgeArrays` over ``nodes`` (referrals directed)."""
+        table = self.table(name)
+        return EdgeArrays.from_arrays(
+            self.nodes,
+            table["a"].to_numpy(dtype=np.int64),
+            table["b"].to_numpy(dtype=np.int64),
+            table["weight"].to_numpy(dtype=float),
+            directed=name == "referral",
+        )
+
+    def graph(self, name: str) -> nx.Graph[str]:
+        """The layer as a NetworkX graph with every HCP as a node and the tables' columns as
+        edge attributes (a ``DiGraph`` for referrals)."""
+        table = self.table(name)
+        graph: nx.Graph[str] = nx.DiGraph() if name == "referral" else nx.Graph()
+        graph.add_nodes_from(self.nodes)
+        attrs = [c for c in table.columns if c not in ("a", "b", "u", "v", "src", "dst")]
+        ends = self.nodes
+        graph.add_edges_from(
+            (ends[a], ends[b], {k: v for k, v in zip(attrs, rest, strict=True) if _present(v)})
+            for a, b, *rest in zip(
+                table["a"].tolist(),
+                table["b"].tolist(),
+                *(table[c].tolist() for c in attrs),
+                strict=True,
+            )
+        )
+        return graph
+
+
+def _present(value: Any) -> bool:
+    return not (isinstance(value, float) and math.isnan(value))
 
 
 def population(data: ScoringData, area: str | None) -> list[str]:
@@ -367,21 +515,24 @@ def project_layers(source: GraphStore | ScoringData, params: ScoringParams) -> L
     data = source if isinstance(source, ScoringData) else load_scoring_data(source)
     data = restrict(data, area=params.area, since=params.since, until=params.until)
     nodes = population(data, params.area)
+    index = pd.Index(nodes)
     keep = set(nodes)
     refs = data.referrals[data.referrals["src"].isin(keep) & data.referrals["dst"].isin(keep)]
     reference = reference_year(params, data.authorships, data.presentations, data.investigators)
-    co = coauthorship_graph(data.authorships, params, reference=reference, nodes=nodes)
-    ref = referral_graph(refs, params, nodes=nodes)
-    con = congress_graph(data.presentations, params, nodes=nodes)
-    combined = combined_graph(
-        {"coauthorship": co, "referral": ref, "congress": con}, params.layer_weights
+    co = coauthorship_ties(data.authorships, params, reference=reference)
+    co = _in_graph_order(co, _positions(index, co["u"]), _positions(index, co["v"]))
+    ref = referral_edges(refs, params)
+    ref = _in_graph_order(ref, _positions(index, ref["src"]), _positions(index, ref["dst"]))
+    con = congress_ties(data.presentations, params)
+    con = _in_graph_order(con, _positions(index, con["u"]), _positions(index, con["v"]))
+    combined = combined_ties(
+        {"coauthorship": co, "referral": ref, "congress": con}, params.layer_weights, len(nodes)
     )
-    combined.add_nodes_from(nodes)
     logger.info(
         "projected %d HCPs: %d co-authorship, %d referral, %d congress ties",
         len(nodes),
-        co.number_of_edges(),
-        ref.number_of_edges(),
-        con.number_of_edges(),
+        len(co),
+        len(ref),
+        len(con),
     )
     return Layers(nodes, co, ref, con, combined, data, reference)

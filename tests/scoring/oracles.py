@@ -124,3 +124,102 @@ def old_top(
             }
             for row in items.to_dict("records")
         ]
+
+
+def old_congress_graph(
+    presentations: pd.DataFrame, params: ScoringParams, *, nodes: Iterable[str] = ()
+) -> nx.Graph[str]:
+    """HCPs sharing congress sessions, plus chair -> speaker ties, built edge by edge."""
+    chairs_roles = ("chair", "moderator")
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(nodes)
+    for _, group in presentations.groupby("session", sort=True):
+        roles = group.drop_duplicates("hcp").set_index("hcp")["role"].to_dict()
+        members = sorted(roles)
+        if len(members) < 2:
+            continue
+        chairs = [m for m in members if roles[m] in chairs_roles]
+        shared = 1.0 / (len(members) - 1) if len(members) <= params.max_session_size else 0.0
+        for i, u in enumerate(members):
+            for v in members[i + 1 :]:
+                bonus = params.chair_tie if (u in chairs) != (v in chairs) else 0.0
+                if shared == 0.0 and bonus == 0.0:
+                    continue
+                data = graph.get_edge_data(u, v, {"weight": 0.0, "sessions": 0, "chaired_by": []})
+                chaired = list(data["chaired_by"]) + ([u if u in chairs else v] if bonus else [])
+                graph.add_edge(
+                    u,
+                    v,
+                    weight=data["weight"] + shared + bonus,
+                    sessions=data["sessions"] + 1,
+                    chaired_by=sorted(set(chaired)),
+                )
+    return graph
+
+
+def old_arrays_in_order(graph: nx.Graph[str], nodes: list[str]) -> tuple[np.ndarray, ...]:
+    """``src``, ``dst``, ``weight`` of ``graph``'s edges in its own order, as scoring took them."""
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [
+        (index[u], index[v], float(w))
+        for u, v, w in graph.edges(data="weight", default=1.0)
+        if u in index and v in index
+    ]
+    return (
+        np.asarray([e[0] for e in edges], dtype=np.int64),
+        np.asarray([e[1] for e in edges], dtype=np.int64),
+        np.asarray([e[2] for e in edges], dtype=np.float64),
+    )
+
+
+def old_ties(graphs: Mapping[str, nx.Graph[str]], hcp: str, top: int = 5) -> list[dict[str, Any]]:
+    """An HCP's strongest ties read from NetworkX layers, one neighbour at a time."""
+
+    def num(value: float) -> float:
+        return round(float(value), 6)
+
+    combined = graphs["combined"]
+    if hcp not in combined:
+        return []
+    ranked = sorted(combined[hcp].items(), key=lambda item: (-round(item[1]["weight"], 9), item[0]))
+    ties = []
+    for other, data in ranked[:top]:
+        tie: dict[str, Any] = {"hcp": other, "weight": num(data["weight"])}
+        for layer in ("coauthorship", "referral", "congress"):
+            if layer in data:
+                tie[layer] = num(data[layer])
+        co = graphs["coauthorship"].get_edge_data(hcp, other)
+        if co:
+            tie["papers"] = co["papers"]
+            tie["pmids"] = co["pmids"]
+        for u, v in ((hcp, other), (other, hcp)):
+            ref = graphs["referral"].get_edge_data(u, v)
+            if ref:
+                tie[f"referrals_{'out' if u == hcp else 'in'}"] = {
+                    "pair_count": ref["pair_count"],
+                    "bene_count": ref["bene_count"],
+                }
+        con = graphs["congress"].get_edge_data(hcp, other)
+        if con:
+            tie["shared_sessions"] = con["sessions"]
+            if con["chaired_by"]:
+                tie["chaired_by"] = con["chaired_by"]
+        ties.append(tie)
+    return ties
+
+
+def old_graphs(layers: Any, params: ScoringParams) -> dict[str, nx.Graph[str]]:
+    """The NetworkX layers the projection built before it kept tie tables (same data)."""
+    data, nodes = layers.data, layers.nodes
+    keep = set(nodes)
+    refs = data.referrals[data.referrals["src"].isin(keep) & data.referrals["dst"].isin(keep)]
+    graphs: dict[str, nx.Graph[str]] = {
+        "coauthorship": old_coauthorship_graph(
+            data.authorships, params, reference=layers.reference_year, nodes=nodes
+        ),
+        "referral": old_referral_graph(refs, params, nodes=nodes),
+        "congress": old_congress_graph(data.presentations, params, nodes=nodes),
+    }
+    graphs["combined"] = old_combined_graph(graphs, params.layer_weights)
+    graphs["combined"].add_nodes_from(nodes)
+    return graphs

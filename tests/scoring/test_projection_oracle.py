@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -33,17 +34,24 @@ from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
 from kolgraph.scoring import activity as activity_module
 from kolgraph.scoring import explain, score_hcps
+from kolgraph.scoring import explain as explain_module
 from kolgraph.scoring.activity import paper_weights
-from kolgraph.scoring.explain import explanations
+from kolgraph.scoring.edges import EdgeArrays
+from kolgraph.scoring.explain import explanations, strongest_ties
 from kolgraph.scoring.inputs import ScoringData, load_scoring_data, year_of
 from kolgraph.scoring.params import ScoringParams
+from kolgraph.scoring.pipeline import ScoreResult
 from kolgraph.store import GraphStore
 from kolgraph.store.falkordb import scratch_graph
 from tests.conftest import SAMPLES
 from tests.scoring.oracles import (
+    old_arrays_in_order,
     old_coauthorship_graph,
     old_combined_graph,
+    old_congress_graph,
+    old_graphs,
     old_referral_graph,
+    old_ties,
     old_top,
 )
 
@@ -125,8 +133,8 @@ def assert_same_ties(new: nx.Graph, old: nx.Graph) -> None:
         got = new[u][v]
         assert set(got) == set(data)
         for key, value in data.items():
-            if key == "weight":
-                assert math.isclose(got[key], value, rel_tol=1e-12), (u, v)
+            if isinstance(value, float):  # weights and per-layer sums: summation order only
+                assert math.isclose(got[key], value, rel_tol=1e-12), (u, v, key)
             else:
                 assert got[key] == value, (u, v, key)
 
@@ -190,13 +198,61 @@ def test_evidence_equals_the_per_row_code(samples, source):
     assert new == old
 
 
+@pytest.mark.parametrize("area", [None, "C14"])
+def test_tie_tables_give_the_edge_arrays_of_the_networkx_layers(samples, area):
+    """Scoring runs on arrays from tie tables; they are the arrays the graphs used to give."""
+    params = ScoringParams(area=area)
+    layers = projection.project_layers(samples, params)
+    graphs = old_graphs(layers, params)
+    assert len(layers.combined) > 100
+    for name in ("coauthorship", "referral", "congress", "combined"):
+        arrays = layers.arrays(name)
+        src, dst, weight = old_arrays_in_order(graphs[name], layers.nodes)
+        assert arrays.src.tolist() == src.tolist(), name
+        assert arrays.dst.tolist() == dst.tolist(), name
+        assert np.allclose(arrays.weight, weight, rtol=1e-12, atol=0), name
+        assert_same_ties(layers.graph(name), graphs[name])
+
+
+def test_congress_ties_equal_the_edge_by_edge_code(samples):
+    nodes = sorted(str(i) for i in samples.hcps["id"])
+    rows = samples.presentations
+    assert rows["session"].nunique() > 10
+    for params in (PARAMS, ScoringParams(chair_tie=0.5, max_session_size=4)):
+        assert_same_ties(
+            projection.congress_graph(rows, params, nodes=nodes),
+            old_congress_graph(rows, params, nodes=nodes),
+        )
+
+
+def test_strongest_ties_equal_the_per_neighbour_code(samples):
+    layers = projection.project_layers(samples, PARAMS)
+    graphs = old_graphs(layers, PARAMS)
+    result = ScoreResult(pd.DataFrame(), {}, PARAMS, layers=layers)
+    ties = strongest_ties(result, layers.nodes)
+    assert sum(len(t) == 5 for t in ties.values()) > 50
+    assert any("referrals_out" in t or "shared_sessions" in t for v in ties.values() for t in v)
+    for hcp in layers.nodes:
+        assert ties[hcp] == old_ties(graphs, hcp), hcp
+    assert strongest_ties(result, [layers.nodes[3]]) == {layers.nodes[3]: ties[layers.nodes[3]]}
+
+
 @pytest.mark.slow  # two whole scorings of the samples; the parts are held equal in the fast tier
 def test_scores_and_explanations_equal_the_run_with_the_old_code(samples, monkeypatch):
     result = score_hcps(samples, PARAMS)
     new_explained = explanations(result)
-    monkeypatch.setattr(projection, "coauthorship_graph", old_coauthorship_graph)
-    monkeypatch.setattr(projection, "referral_graph", old_referral_graph)
-    monkeypatch.setattr(projection, "combined_graph", old_combined_graph)
+
+    def old_layer_arrays(self: projection.Layers, name: str) -> EdgeArrays:
+        graph = old_graphs(self, PARAMS)[name]
+        src, dst, weight = old_arrays_in_order(graph, self.nodes)
+        return EdgeArrays.from_arrays(self.nodes, src, dst, weight, directed=name == "referral")
+
+    def old_strongest(result: ScoreResult, hcps: Any) -> dict[str, list[dict[str, Any]]]:
+        graphs = old_graphs(result.layers, PARAMS)
+        return {h: old_ties(graphs, h) for h in hcps}
+
+    monkeypatch.setattr(projection.Layers, "arrays", old_layer_arrays)
+    monkeypatch.setattr(explain_module, "strongest_ties", old_strongest)
     monkeypatch.setattr(activity_module, "_top", old_top)
     oracle = score_hcps(samples, PARAMS)
     pd.testing.assert_frame_equal(result.frame, oracle.frame, check_exact=False, rtol=1e-9)
