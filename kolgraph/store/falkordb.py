@@ -37,6 +37,17 @@ _JSON_KEY = re.compile(r'[{,]"((?:[^"\\]|\\.)*)":')
 _IDENTIFIER = re.compile(r"\w+")
 
 
+class _NotIdentifier(ValueError):
+    """A map key that cannot be written as a backticked identifier."""
+
+
+def _backticked(match: re.Match[str]) -> str:
+    key = match.group(1)
+    if not _IDENTIFIER.fullmatch(key):
+        raise _NotIdentifier(key)
+    return f"{match.group(0)[0]}`{key}`:"
+
+
 def params_header(params: Mapping[str, Any]) -> str | None:
     """The ``CYPHER name=value ...`` header for ``params``, encoded at C speed.
 
@@ -63,13 +74,14 @@ def params_header(params: Mapping[str, Any]) -> str | None:
             return None
         if "\\u00" in text:
             return None
-        # A quote inside a JSON string is always escaped, so once every key is known to be
-        # a plain identifier, '"k":' can only be a map key: swap its quotes for backticks,
-        # one distinct key at a time. Without '":' there is no map (rows written as lists).
-        for key in set(_JSON_KEY.findall(text)) if '":' in text else ():
-            if not _IDENTIFIER.fullmatch(key):
+        # A quote inside a JSON string is always escaped, so '{"k":' and ',"k":' can only
+        # start a map entry: swap the key's quotes for backticks in one pass over the text.
+        # Without '":' there is no map (rows written as lists).
+        if '":' in text:
+            try:
+                text = _JSON_KEY.sub(_backticked, text)
+            except _NotIdentifier:
                 return None
-            text = text.replace(f'"{key}":', f"`{key}`:")
         parts.append(f"{name}={text}")
     return "CYPHER " + " ".join(parts) + " "
 
