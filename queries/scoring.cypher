@@ -65,20 +65,30 @@ ORDER BY hcp, engagement
 MATCH (n)
 RETURN count(n) AS nodes, max(n.loaded_at) AS loaded_at
 
-// name: scoring_set_hcps
+// name: scoring_write_scores
 // mode: write
+// One Score per row, linked to its HCP and run (a run's Score ids are new, so CREATE).
 UNWIND $rows AS row
-MATCH (h:HCP {id: row.id})
-SET h += row.props
-
-// name: scoring_link_scores
-// mode: write
-UNWIND $rows AS row
-MATCH (s:Score {id: row.score})
 MATCH (h:HCP {id: row.hcp})
-MATCH (r:ScoreRun {id: row.run})
-MERGE (s)-[:SCORES]->(h)
-MERGE (s)-[:IN_RUN]->(r)
+MATCH (r:ScoreRun {id: $run})
+CREATE (s:Score {id: row.id})
+SET s += row.props, s.run_id = $run, s.hcp_id = row.hcp, s.rank = row.rank,
+    s.explanation = row.explanation
+CREATE (s)-[:SCORES]->(h)
+CREATE (s)-[:IN_RUN]->(r)
+
+// name: scoring_write_scores_and_hcps
+// mode: write
+// As scoring_write_scores, and the scores become the HCP's latest (runs over all evidence).
+UNWIND $rows AS row
+MATCH (h:HCP {id: row.hcp})
+MATCH (r:ScoreRun {id: $run})
+CREATE (s:Score {id: row.id})
+SET s += row.props, s.run_id = $run, s.hcp_id = row.hcp, s.rank = row.rank,
+    s.explanation = row.explanation
+CREATE (s)-[:SCORES]->(h)
+CREATE (s)-[:IN_RUN]->(r)
+SET h += row.props, h.score_run = $run
 
 // name: scoring_runs
 // mode: read

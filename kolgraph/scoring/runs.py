@@ -106,33 +106,21 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
     store.upsert_nodes("ScoreRun", [{"id": run_id, "props": run_props}])
     table = frame[[*HCP_PROPERTIES, "rank"]]
     whole = params.area is None and params.since is None and params.until is None
+    statement = "scoring_write_scores_and_hcps" if whole else "scoring_write_scores"
     page = max(1, store.batch_size)
     for first in range(0, len(frame), page):  # one page of HCPs in memory at a time
         part = table.iloc[first : first + page]
         explained = explanations(result, part.index)
-        score_rows: list[dict[str, Any]] = []
-        hcp_rows: list[dict[str, Any]] = []
-        for hcp, row in part.to_dict("index").items():  # not a row Series per HCP
-            props = {name: _plain(row[name]) for name in HCP_PROPERTIES}
-            score_rows.append(
-                {
-                    "id": f"score:{run_id}:{hcp}",
-                    "props": {
-                        **props,
-                        "run_id": run_id,
-                        "hcp_id": hcp,
-                        "rank": _plain(row["rank"]),
-                        "explanation": json.dumps(explained[hcp], sort_keys=True, default=str),
-                    },
-                }
-            )
-            hcp_rows.append({"id": hcp, "props": {**props, "score_run": run_id}})
-        store.upsert_nodes("Score", score_rows)
-        store.write(
-            "scoring_link_scores",
-            ({"score": r["id"], "hcp": r["props"]["hcp_id"], "run": run_id} for r in score_rows),
-        )
-        if whole:
-            store.write("scoring_set_hcps", hcp_rows)
+        rows = [
+            {
+                "id": f"score:{run_id}:{hcp}",
+                "hcp": hcp,
+                "rank": _plain(row["rank"]),
+                "props": {name: _plain(row[name]) for name in HCP_PROPERTIES},
+                "explanation": json.dumps(explained[hcp], sort_keys=True, default=str),
+            }
+            for hcp, row in part.to_dict("index").items()  # not a row Series per HCP
+        ]
+        store.write(statement, rows, run=run_id)
     logger.info("stored score run %s for %d HCPs", run_id, len(frame))
     return run_id

@@ -133,6 +133,22 @@ def test_run_is_stored_with_history_and_hcp_properties(world):
     )
 
 
+def test_stored_explanations_are_strict_json_for_unranked_people_too(world):
+    """Unranked people have no tier or segment: null in the JSON, never NaN (which JSON
+    parsers outside Python refuse)."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    run_id = write_run(world, score_hcps(world))
+    rows = world.run("scoring_run_scores", run_id=run_id)
+    stored = [json.loads(r["props"]["explanation"], parse_constant=refuse) for r in rows]
+    unranked = [e for e in stored if not e["eligibility"]["ranked"]]
+    assert unranked, "the world should hold people who are not ranked"
+    assert all(e["tier"]["tier"] is None and e["segment"]["segment"] is None for e in unranked)
+    assert len({r["props"]["hcp_id"] for r in rows}) == len(rows) == len(hcp_frame(world))
+
+
 def test_export_writes_every_required_column(world, tmp_path):
     write_run(world, score_hcps(world))
     for fmt in ("csv", "parquet"):
