@@ -161,18 +161,27 @@ def _years(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index)
 
 
+# Tables of scalars that can be millions of rows: read column by column, as text (numbers
+# are parsed where they are used, with pandas.to_numeric or the year parser).
+_AS_COLUMNS = ("hcps", "authorships", "referrals")
+
+
+def _read(store: GraphStore, name: str) -> pd.DataFrame:
+    statement, template = _READS[name]
+    if name in _AS_COLUMNS:
+        kinds = dict.fromkeys(_COLUMNS[name], str)
+        return pd.DataFrame(store.columns(statement, kinds, template), columns=list(kinds))
+    return _frame(name, store.run(statement, template))
+
+
 def load_scoring_data(store: GraphStore) -> ScoringData:
     """Read HCPs and every relationship scoring uses from ``store``.
 
-    Each answer becomes its DataFrame as soon as it is read, so only one table's
-    records are held as Python dicts at a time.
+    The large tables (HCPs, authorships, referrals) come as one list per column; each
+    answer becomes its DataFrame as soon as it is read, so only one table's records are
+    held as Python objects at a time.
     """
-    return ScoringData.from_frames(
-        **{
-            name: _frame(name, store.run(statement, template))
-            for name, (statement, template) in _READS.items()
-        }
-    )
+    return ScoringData.from_frames(**{name: _read(store, name) for name in _READS})
 
 
 def _topic_items(topics: pd.DataFrame, area: str) -> set[str]:
