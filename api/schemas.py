@@ -1,4 +1,9 @@
-"""Response and request bodies of the HTTP API (pydantic; they make the OpenAPI spec)."""
+"""Response and request bodies of the HTTP API (pydantic; they make the OpenAPI spec).
+
+The responses are the core's own result classes (:mod:`kolgraph.krm.results`), re-exported
+here; declared here are only the request bodies and the answers no core function makes
+(problem+json, liveness, the caller's key). ``tests/api/test_schema_reuse.py`` keeps it so.
+"""
 
 from __future__ import annotations
 
