@@ -77,22 +77,22 @@ class AffiliationIdf(Idf):
         return self.cosine(a, b) if a and b else 0.0
 
     def best_similarity(self, a: Iterable[str], b: Iterable[str]) -> float:
-        """The highest similarity between any affiliation of ``a`` and any of ``b``."""
-        bs = list(b)
-        return max((self.similarity(x, y) for x in a for y in bs), default=0.0)
+        """The highest similarity between any affiliation of ``a`` and any of ``b``
+        (one pair of :meth:`best_similarities`)."""
+        return self.best_similarities([(list(a), list(b))])[0]
 
     def best_similarities(
         self, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]
     ) -> list[float]:
-        """:meth:`best_similarity` of many pairs of affiliation lists, as sparse
-        matrix products (the same numbers, at numpy speed).
+        """The highest similarity between any affiliation of the one list and any of the
+        other, for many pairs of lists, as one sparse matrix product.
 
         Examples
         --------
         >>> idf = AffiliationIdf.fit(["Dept of Medicine, Univ of Iowa", "Univ of Tokyo"])
         >>> a, b = ["Univ of Iowa"], ["Univ. of Iowa, Iowa City", "Tokyo"]
         >>> [round(x, 6) for x in idf.best_similarities([(a, b), (a, []), ([], [])])] == [
-        ...     round(idf.best_similarity(a, b), 6), 0.0, 0.0]
+        ...     round(idf.similarity(a[0], b[0]), 6), 0.0, 0.0]
         True
         """
         texts: dict[str, int] = {}

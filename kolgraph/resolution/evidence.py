@@ -15,19 +15,19 @@ training corpus (:func:`fit_corpus_stats`) and ship in ``model.json`` with the v
 Every feature is symmetric and 0 when either side lacks the field; the ``*_missing`` flags
 let the trees tell "no overlap" from "nothing to compare".
 
+The features of many pairs: ``feature_matrix.record_feature_matrix``.
+
 Examples
 --------
->>> a = RecordEvidence(pmid="1", references=frozenset({"7", "8"}), grants=frozenset({"CA12345"}))
->>> b = RecordEvidence(pmid="2", references=frozenset({"1", "8"}), grants=frozenset({"CA12345"}))
->>> f = dict(zip(EXTRA_FEATURES, extra_pair_features(a, b, CorpusStats())))
->>> f["self_citation"], f["reference_jaccard"], f["shared_grants"], f["grants_missing"]
-(1.0, 0.3333333333333333, 1.0, 0.0)
+>>> a = RecordEvidence(pmid="1", fullnames=frozenset({"lee ann", "wu xi", "ng bo"}))
+>>> b = RecordEvidence(pmid="2", fullnames=frozenset({"lee ann", "wu xi"}))
+>>> shared_fullnames(a, "lee ann", b, "lee ann")  # the two mentions themselves left out
+1
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import sys
 import zlib
 from collections import Counter
@@ -38,7 +38,6 @@ from typing import Any
 
 import numpy as np
 
-from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.idf import Idf
 from kolgraph.resolution.names import family_key, given_tokens
 
@@ -262,23 +261,7 @@ class CorpusStats:
         self.lsa_matrix = (
             np.asarray(self.lsa_rows, dtype=float) if self.lsa_rows else np.zeros((0, 0))
         )
-        self.embed = lru_cache(maxsize=10_000)(self._embed)  # one pair at a time only
         self.journals = JournalProfiles(self.mesh, self.journal_mesh)
-
-    def journal_cosine(self, a: str | None, b: str | None) -> float:
-        """1 for one journal; else the cosine of the two journals' MeSH profiles (0 if unknown)."""
-        if not a or not b:
-            return 0.0
-        return 1.0 if a == b else self.journals.cosine(a, b)
-
-    def _embed(self, record: RecordEvidence) -> np.ndarray | None:
-        """The unit-length LSA vector of a record (None when no term of it is known)."""
-        rows = self.lsa_buckets_of(record)
-        if not len(rows):
-            return None
-        v = self.lsa_matrix[rows].sum(axis=0)
-        norm = float(np.sqrt(v @ v))
-        return v / norm if norm else None
 
     def lsa_buckets_of(self, record: RecordEvidence) -> np.ndarray:
         """The projection rows of a record's LSA terms (one per term; empty when no
@@ -351,11 +334,6 @@ class JournalProfiles(Idf):
         return list(counts), [float(c) for c in counts.values()]
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
-
-
 def shared_fullnames(
     a: RecordEvidence, own_a: str | None, b: RecordEvidence, own_b: str | None
 ) -> int:
@@ -376,57 +354,6 @@ def shared_fullnames(
     if own_b and own_b != own_a and own_b in shared:
         count -= 1
     return count
-
-
-def extra_pair_features(
-    a: RecordEvidence,
-    b: RecordEvidence,
-    stats: CorpusStats,
-    *,
-    idf: AffiliationIdf | None = None,
-    position_a: int = 0,
-    position_b: int = 0,
-    year_a: int | None = None,
-    year_b: int | None = None,
-    own_a: str | None = None,
-    own_b: str | None = None,
-) -> list[float]:
-    """The :data:`EXTRA_FEATURES` of one pair, in order (symmetric in a and b).
-
-    ``position_*`` is the mention's 1-based author position (0 when unknown), ``own_*``
-    its :func:`fullname`, ``idf`` the affiliation n-gram weights of the model."""
-    refs_shared = len(a.references & b.references)
-    cites = bool(
-        (b.pmid and (b.pmid in a.references or b.pmid in a.linked))
-        or (a.pmid and (a.pmid in b.references or a.pmid in b.linked))
-    )
-    has_aff = bool(a.affiliations and b.affiliations)
-    va, vb = stats.embed(a), stats.embed(b)
-    lsa = float(va @ vb) if va is not None and vb is not None else 0.0
-    return [
-        float(cites),
-        math.log1p(refs_shared),
-        _jaccard(a.references, b.references),
-        float(not (a.references and b.references)),
-        float(bool(a.grants & b.grants)),
-        _jaccard(a.agencies, b.agencies),
-        float(not (a.grants and b.grants)),
-        stats.chemicals.cosine(a.chemicals, b.chemicals),
-        math.log1p(len(a.keywords & b.keywords)),
-        stats.mesh.cosine(a.mesh, b.mesh),
-        stats.mesh.cosine(a.mesh_major, b.mesh_major),
-        stats.journal_cosine(a.nlm_journal_id, b.nlm_journal_id),
-        (idf.best_similarity(a.affiliations, b.affiliations) if has_aff and idf else 0.0),
-        float(not has_aff),
-        math.log1p(shared_fullnames(a, own_a, b, own_b)),
-        stats.words.cosine(a.words, b.words),
-        float(position_a == a.n_authors > 1 and position_b == b.n_authors > 1),
-        float(position_a == 1 and position_b == 1),
-        float(max(a.n_authors, b.n_authors)),
-        float(min(year_a or 3000, year_b or 3000)),
-        lsa,
-        stats.journal_words.cosine(a.journal_words, b.journal_words),
-    ]
 
 
 def lsa_bucket(term: str, buckets: int) -> int:

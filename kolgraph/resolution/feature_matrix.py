@@ -1,23 +1,25 @@
-"""Pair features of many pairs at once: :func:`features.pair_features`, vectorised.
+"""Pair features: the :data:`~kolgraph.resolution.features.FEATURES` of many pairs at
+once (:func:`pair_feature_matrix`), and of one pair as a row of it (:func:`pair_features`).
 
 Affiliation similarities are sparse matrix products, per-mention facts become arrays,
-the small set overlaps (co-authors, topics, e-mails, words) are counted in one pass, and
-the name features, which depend only on the two names, are computed once per distinct
-pair of names. Record evidence (:mod:`~kolgraph.resolution.evidence`) is handled per
-distinct record: IDF cosines and journal profiles as row-wise products of sparse unit
-vectors, LSA vectors as one sparse-dense product, record affiliations capped at
-``MAX_RECORD_AFFILIATIONS`` per record. The numbers are those of
-:func:`~kolgraph.resolution.features.pair_features`, row for row.
+the small set overlaps (co-authors, topics, e-mails) are counted in one pass, and the name
+features, which depend only on the two names, are computed once per distinct pair of
+names. Record evidence (:mod:`~kolgraph.resolution.evidence`) is handled per distinct
+record: IDF cosines (:class:`~kolgraph.resolution.idf.Idf`) and journal profiles as
+row-wise products of sparse unit vectors, LSA vectors as one sparse-dense product, record
+affiliations capped at ``MAX_RECORD_AFFILIATIONS`` per record.
 
 Examples
 --------
 >>> from kolgraph.resolution.affiliations import AffiliationIdf
->>> from kolgraph.resolution.features import pair_features
 >>> from kolgraph.resolution.profiles import Profile
 >>> idf = AffiliationIdf({}, 1.0)
->>> a = Profile("a", "lee", ("ann", "b"), coauthors=frozenset({"wu x", "ng y"}), year=2001)
->>> b = Profile("b", "lee", ("a",), coauthors=frozenset({"wu x"}), year=2011)
->>> bool((pair_feature_matrix([(a, b)], idf)[0] == pair_features(a, b, idf)).all())
+>>> a = Profile("a", "stenkamp", ("deborah", "l"), coauthors=frozenset({"hu m"}))
+>>> b = Profile("b", "stenkamp", ("d", "l"), coauthors=frozenset({"hu m", "li x"}))
+>>> f = dict(zip(FEATURES, pair_features(a, b, idf)))
+>>> f["given_compatible"], f["middle_match"], f["coauthor_jaccard"]
+(1.0, 1.0, 0.5)
+>>> pair_feature_matrix([(a, b), (b, a)], idf).shape == (2, len(FEATURES))
 True
 """
 
@@ -35,25 +37,13 @@ from kolgraph.resolution.evidence import (
     RecordEvidence,
     shared_fullnames,
 )
-from kolgraph.resolution.features import FEATURES, own_fullname, pair_features
+from kolgraph.resolution.features import FEATURES, NAME_FEATURES, name_features, own_fullname
 from kolgraph.resolution.profiles import Profile, shared_coauthors
 from kolgraph.resolution.vocabulary import Vocabulary
 
 _EMPTY = Vocabulary()
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 _EXTRA_START = FEATURES.index(EXTRA_FEATURES[0])
-_NAME_FEATURES = (
-    "family_equal",
-    "given_full_equal",
-    "given_compatible",
-    "given_initial_only",
-    "given_both_full",
-    "middle_match",
-    "middle_conflict",
-    "family_frequency",
-    "given_frequency",
-    "family_length",
-)
 MAX_NAME_ROWS = 200_000  # name pairs whose features are kept between calls
 _NAME_ROWS: dict[
     tuple[int, tuple[str, tuple[str, ...], str, tuple[str, ...]]], tuple[Vocabulary, list[float]]
@@ -67,23 +57,27 @@ def _codes(values: Sequence[Hashable]) -> np.ndarray:
 
 
 def _name_row(
-    key: tuple[str, tuple[str, ...], str, tuple[str, ...]],
-    idf: AffiliationIdf,
-    vocabulary: Vocabulary,
+    key: tuple[str, tuple[str, ...], str, tuple[str, ...]], vocabulary: Vocabulary
 ) -> list[float]:
-    """The ``_NAME_FEATURES`` of a pair of names ``(family, given, family, given)``, kept
+    """The ``NAME_FEATURES`` of a pair of names ``(family, given, family, given)``, kept
     across calls (the same blocks meet batch after batch)."""
     cached = _NAME_ROWS.get((id(vocabulary), key))
     if cached is not None and cached[0] is vocabulary:
         return cached[1]
-    full = pair_features(
-        Profile("", key[0], key[1]), Profile("", key[2], key[3]), idf, vocabulary, 0.0
-    )
-    row = [full[_COLUMN[n]] for n in _NAME_FEATURES]
+    row = name_features(*key, vocabulary)
     if len(_NAME_ROWS) >= MAX_NAME_ROWS:
         _NAME_ROWS.clear()
     _NAME_ROWS[(id(vocabulary), key)] = (vocabulary, row)
     return row
+
+
+def pair_features(
+    a: Profile, b: Profile, idf: AffiliationIdf, vocabulary: Vocabulary | None = None
+) -> list[float]:
+    """The :data:`~kolgraph.resolution.features.FEATURES` of the pair (a, b): one row of
+    :func:`pair_feature_matrix`; symmetric in a and b. ``vocabulary`` gives name
+    frequencies and word weights (empty when omitted)."""
+    return [float(x) for x in pair_feature_matrix([(a, b)], idf, vocabulary)[0]]
 
 
 def pair_feature_matrix(
@@ -100,7 +94,7 @@ def pair_feature_matrix(
     profiles: list[Profile] = []
     left = np.empty(len(pairs), dtype=np.int64)
     right = np.empty(len(pairs), dtype=np.int64)
-    name_rows = np.empty((len(pairs), len(_NAME_FEATURES)))
+    name_rows = np.empty((len(pairs), len(NAME_FEATURES)))
     for k, (a, b) in enumerate(pairs):
         for side, p in ((left, a), (right, b)):
             i = index.get(id(p))
@@ -108,8 +102,8 @@ def pair_feature_matrix(
                 i = index[id(p)] = len(profiles)
                 profiles.append(p)
             side[k] = i
-        name_rows[k] = _name_row((a.family, a.given, b.family, b.given), idf, vocab)
-    for j, name in enumerate(_NAME_FEATURES):
+        name_rows[k] = _name_row((a.family, a.given, b.family, b.given), vocab)
+    for j, name in enumerate(NAME_FEATURES):
         out[:, _COLUMN[name]] = name_rows[:, j]
 
     def column(name: str) -> int:
@@ -128,7 +122,7 @@ def pair_feature_matrix(
     )
     out[:, column("affiliation_similarity")] = np.where(both_aff, sims, 0.0)
     out[:, column("affiliation_missing")] = ~both_aff
-    # e-mails, co-authors, topics, words: small sets, intersected pair by pair
+    # e-mails, co-authors, topics: small sets, intersected pair by pair
     overlaps = np.array(
         [
             (shared_coauthors(a, b), len(a.topics & b.topics), bool(a.emails & b.emails))

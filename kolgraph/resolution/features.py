@@ -1,29 +1,24 @@
-"""Pair features: how alike two person mentions are, as a vector of numbers.
+"""Pair features: which numbers describe how alike two person mentions are
+(:data:`FEATURES`), the features of two names (:func:`name_features`), and the rules that
+say two mentions cannot be one person (:func:`conflict`). The numbers of whole pairs:
+:func:`kolgraph.resolution.feature_matrix.pair_feature_matrix`.
 
 Examples
 --------
->>> from kolgraph.resolution.profiles import Profile, shared_coauthors
 >>> a = Profile("a", "stenkamp", ("deborah", "l"), coauthors=frozenset({"hu m"}))
->>> b = Profile("b", "stenkamp", ("d", "l"), coauthors=frozenset({"hu m", "li x"}))
->>> f = dict(zip(FEATURES, pair_features(a, b, AffiliationIdf({}, 1.0))))
->>> f["given_compatible"], f["middle_match"], f["coauthor_jaccard"]
-(1.0, 1.0, 0.5)
->>> conflict(a, Profile("c", "stenkamp", ("dana",)))
-True
+>>> conflict(a, Profile("c", "stenkamp", ("dana",))), conflict(a, Profile("d", "stenkamp", ("d",)))
+(True, False)
 """
 
 from __future__ import annotations
 
 import math
 
-from kolgraph.resolution.affiliations import AffiliationIdf
-from kolgraph.resolution.evidence import EXTRA_FEATURES, extra_pair_features
+from kolgraph.resolution.evidence import EXTRA_FEATURES
 from kolgraph.resolution.mentions import MentionIn
 from kolgraph.resolution.names import same_family
-from kolgraph.resolution.profiles import Profile, shared_coauthors
+from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
-
-_EMPTY = Vocabulary()
 
 BASE_FEATURES: tuple[str, ...] = (
     "family_equal",
@@ -133,85 +128,52 @@ def record_of(mention: Profile | MentionIn) -> str | None:
     return mention.id.rpartition(":")[0] if mention.position else None
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+NAME_FEATURES: tuple[str, ...] = (
+    "family_equal",
+    "given_full_equal",
+    "given_compatible",
+    "given_initial_only",
+    "given_both_full",
+    "middle_match",
+    "middle_conflict",
+    "family_frequency",
+    "given_frequency",
+    "family_length",
+)
+"""The features that depend only on the two names (and the name counts)."""
 
 
-def pair_features(
-    a: Profile,
-    b: Profile,
-    idf: AffiliationIdf,
-    vocabulary: Vocabulary | None = None,
-    affiliation_similarity: float | None = None,
+def name_features(
+    family_a: str,
+    given_a: tuple[str, ...],
+    family_b: str,
+    given_b: tuple[str, ...],
+    vocabulary: Vocabulary,
 ) -> list[float]:
-    """The :data:`FEATURES` of the pair (a, b); symmetric in a and b.
+    """The :data:`NAME_FEATURES` of two names (family key, given-name tokens), in order.
 
-    ``vocabulary`` gives name frequencies and word weights (empty when omitted);
-    ``affiliation_similarity``, when already known, saves computing it again. Many pairs
-    at once: :func:`kolgraph.resolution.feature_matrix.pair_feature_matrix`."""
-    vocab = vocabulary or _EMPTY
-    ga, gb = a.given, b.given
-    first_a, first_b = (ga[0] if ga else ""), (gb[0] if gb else "")
+    >>> v = Vocabulary(families={"lee": 9}, given={"lee ann": 4})
+    >>> dict(zip(NAME_FEATURES, name_features("lee", ("ann", "b"), "lee", ("a",), v)))[
+    ...     "given_compatible"], round(name_features("lee", ("ann",), "lee", ("a",), v)[8], 3)
+    (1.0, 1.609)
+    """
+    first_a, first_b = (given_a[0] if given_a else ""), (given_b[0] if given_b else "")
     both_full = len(first_a) > 1 and len(first_b) > 1
-    compatible = bool(first_a and first_b) and _first_names_compatible(ga, gb)
-    mid_a = "".join(t[0] for t in ga[1:])
-    mid_b = "".join(t[0] for t in gb[1:])
-    middle_match = float(bool(mid_a and mid_b) and mid_a == mid_b)
-    middle_conflict = float(bool(mid_a and mid_b) and mid_a[0] != mid_b[0])
-    has_aff = bool(a.affiliations and b.affiliations)
-    shared = shared_coauthors(a, b)
-    listed = a.n_coauthors + b.n_coauthors
-    shared_topics = len(a.topics & b.topics)
-    year_gap = abs(a.year - b.year) if a.year and b.year else 0
+    compatible = bool(first_a and first_b) and _first_names_compatible(given_a, given_b)
+    mid_a = "".join(t[0] for t in given_a[1:])
+    mid_b = "".join(t[0] for t in given_b[1:])
     full = first_a if len(first_a) > 1 else first_b
-    given_count = math.log1p(vocab.given_count(a.family, full)) if len(full) > 1 else -1.0
     return [
-        float(a.family == b.family),
+        float(family_a == family_b),
         float(both_full and first_a == first_b),
         float(compatible),
         float(not both_full),
         float(both_full),
-        middle_match,
-        middle_conflict,
-        (
-            0.0
-            if not has_aff
-            else affiliation_similarity
-            if affiliation_similarity is not None
-            else idf.best_similarity(a.affiliations, b.affiliations)
-        ),
-        float(not has_aff),
-        float(bool(a.emails & b.emails)),
-        math.log1p(shared),
-        shared / (listed - shared) if listed > shared else 0.0,
-        math.log1p(shared_topics),
-        _jaccard(a.topics, b.topics),
-        float(not (a.topics and b.topics)),
-        float(bool(a.journal) and a.journal == b.journal),
-        min(year_gap, 40) / 10.0,
-        float(not (a.year and b.year)),
-        float(bool(a.language) and a.language == b.language),
-        float(bool(a.country) and a.country == b.country),
-        float(bool(a.orcid) and a.orcid == b.orcid),
-        vocab.text_similarity(a.words, b.words),
-        float(not (a.words and b.words)),
-        math.log1p(vocab.family_count(a.family)),
-        given_count,
-        float(listed),
-        float(len(a.family)),
-        *extra_pair_features(
-            a.record,
-            b.record,
-            vocab.corpus,
-            idf=idf,
-            position_a=a.position,
-            position_b=b.position,
-            year_a=a.year,
-            year_b=b.year,
-            own_a=own_fullname(a),
-            own_b=own_fullname(b),
-        ),
+        float(bool(mid_a and mid_b) and mid_a == mid_b),
+        float(bool(mid_a and mid_b) and mid_a[0] != mid_b[0]),
+        math.log1p(vocabulary.family_count(family_a)),
+        math.log1p(vocabulary.given_count(family_a, full)) if len(full) > 1 else -1.0,
+        float(len(family_a)),
     ]
 
 

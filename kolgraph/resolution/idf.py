@@ -144,7 +144,8 @@ class Idf:
 
         >>> t = Idf({"a": 1, "b": 5}, 10)
         >>> docs = [frozenset({"a", "b"}), frozenset({"b"}), frozenset()]
-        >>> [round(x, 3) for x in t.cosines(docs, np.array([0, 0, 1]), np.array([1, 2, 1])).tolist()]
+        >>> cosines = t.cosines(docs, np.array([0, 0, 1]), np.array([1, 2, 1]))
+        >>> [round(x, 3) for x in cosines.tolist()]
         [0.511, 0.0, 1.0]
         """
         return row_dots(self.unit_rows(documents), left, right)

@@ -22,8 +22,8 @@ from typing import Any
 
 from kolgraph.errors import KolgraphError
 from kolgraph.resolution.affiliations import AffiliationIdf
-from kolgraph.resolution.feature_matrix import pair_feature_matrix
-from kolgraph.resolution.features import FEATURES, conflict, pair_features
+from kolgraph.resolution.feature_matrix import pair_feature_matrix, pair_features
+from kolgraph.resolution.features import FEATURES, conflict
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 

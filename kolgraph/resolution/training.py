@@ -24,7 +24,8 @@ from typing import Any
 from kolgraph.errors import KolgraphError
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.evidence import RecordEvidence, fit_corpus_stats
-from kolgraph.resolution.features import FEATURES, conflict, pair_features
+from kolgraph.resolution.feature_matrix import pair_feature_matrix
+from kolgraph.resolution.features import FEATURES, conflict
 from kolgraph.resolution.mentions import MentionIn
 from kolgraph.resolution.model import MatchModel, _Tree
 from kolgraph.resolution.profiles import Profile
@@ -282,15 +283,15 @@ def _design(
     idf: AffiliationIdf,
     vocabulary: Vocabulary | None = None,
 ) -> tuple[list[list[float]], list[int]]:
-    xs: list[list[float]] = []
+    pairs: list[tuple[Profile, Profile]] = []
     ys: list[int] = []
     for a, b, same in triples:
         pa, pb = Profile.from_mention(a), Profile.from_mention(b)
         if conflict(pa, pb):
             continue  # decided by rule, never by the model
-        xs.append(pair_features(pa, pb, idf, vocabulary))
+        pairs.append((pa, pb))
         ys.append(int(same))
-    return xs, ys
+    return pair_feature_matrix(pairs, idf, vocabulary).tolist(), ys
 
 
 def fit_match_model(

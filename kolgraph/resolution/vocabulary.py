@@ -11,7 +11,7 @@ Examples
 ...                    [{"insulin", "mice"}, {"insulin"}])
 >>> v.family_count("smith"), v.given_count("smith", "john"), v.given_count("doe", "jane")
 (2, 1, 0)
->>> round(v.text_similarity(frozenset({"insulin", "mice"}), frozenset({"mice"})), 2)
+>>> round(v.word_idf.cosine(frozenset({"insulin", "mice"}), frozenset({"mice"})), 2)
 0.9
 """
 
@@ -111,10 +111,6 @@ class Vocabulary:
     def given_count(self, family: str, first: str) -> int:
         """How many training mentions carry this family key and written-out first name."""
         return self.given.get(f"{family} {first}", 0)
-
-    def text_similarity(self, a: frozenset[str], b: frozenset[str]) -> float:
-        """IDF-weighted cosine of two word sets (0 when either is empty)."""
-        return self.word_idf.cosine(a, b)
 
     def to_json(self) -> dict[str, object]:
         """Plain numbers for ``model.json``."""

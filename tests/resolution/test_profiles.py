@@ -10,7 +10,8 @@ from kolgraph.ingest.publications import Paper, paper_mentions
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.resolution.evidence import RecordEvidence
-from kolgraph.resolution.features import FEATURES, pair_features
+from kolgraph.resolution.feature_matrix import pair_features
+from kolgraph.resolution.features import FEATURES
 from kolgraph.resolution.model import default_model
 from kolgraph.resolution.profiles import Profile, shared_coauthors
 

@@ -4,6 +4,7 @@ mention fresh from the parser, and the evidence features see what the records sh
 from __future__ import annotations
 
 import gzip
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,19 +14,20 @@ from kolgraph.ingest import run_ingest
 from kolgraph.ingest.publications import Paper, paper_mentions
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
+from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.evidence import (
     EXTRA_FEATURES,
     MAX_RECORD_AFFILIATIONS,
     NO_RECORD,
     CorpusStats,
     RecordEvidence,
-    extra_pair_features,
 )
-from kolgraph.resolution.feature_matrix import pair_feature_matrix
-from kolgraph.resolution.features import FEATURES, pair_features
+from kolgraph.resolution.feature_matrix import pair_feature_matrix, pair_features
+from kolgraph.resolution.features import FEATURES
 from kolgraph.resolution.idf import Idf
 from kolgraph.resolution.model import default_model
 from kolgraph.resolution.profiles import Profile
+from kolgraph.resolution.vocabulary import Vocabulary
 
 GOLD = Path(__file__).parents[2] / "data/samples/author-disambiguation/train_articles.xml.gz"
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
@@ -137,28 +139,18 @@ def test_evidence_features_by_hand():
         n_authors=5,
         agencies=frozenset({"nci nih hhs", "nhlbi nih hhs"}),
     )
-    f = dict(
-        zip(
-            EXTRA_FEATURES,
-            extra_pair_features(
-                a,
-                b,
-                stats,
-                position_a=3,
-                position_b=5,
-                year_a=2001,
-                year_b=None,
-                own_a="lee ann",
-                own_b="lee ann",
-            ),
-            strict=True,
-        )
-    )
+    pa = Profile("mention:pubmed:10:3", "lee", ("ann",), record=a, position=3, year=2001)
+    pb = Profile("mention:pubmed:20:5", "lee", ("ann",), record=b, position=5)
+    tools = (AffiliationIdf({}, 1.0), Vocabulary(corpus=stats))
+    row = pair_features(pa, pb, *tools)
+    f = dict(zip(FEATURES, row, strict=True))
     assert f["self_citation"] == 1.0  # a cites b's PMID
     assert f["shared_references"] == np.log1p(1) and f["reference_jaccard"] == 0.5
     assert f["agency_jaccard"] == 0.5 and f["grants_missing"] == 1.0
     assert f["journal_similarity"] == 0.0  # J1 and J3 share no descriptor
-    assert stats.journal_cosine("J1", "J1") == 1.0 and 0 < stats.journal_cosine("J1", "J2") < 1
+    assert 0 < stats.journals.cosine("J1", "J2") < 1 and stats.journals.cosine("J1", "J1") == 1
+    same_journal = pair_features(pa, replace(pb, record=replace(b, nlm_journal_id="J1")), *tools)
+    assert same_journal[FEATURES.index("journal_similarity")] == 1.0
     assert 0 < f["mesh_similarity"] < 1
     assert f["coauthor_fullname_shared"] == np.log1p(1)  # wu xi; the mention itself left out
     assert f["position_last_both"] == 1.0 and f["position_first_both"] == 0.0
