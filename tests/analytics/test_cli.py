@@ -5,25 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 
 from kolgraph.config import Settings
 from kolgraph.store import open_store
+from tests import factories
 from tests.analytics.conftest import add_engagements, add_hcps
 
 
 def kolgraph(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kolgraph.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    """The CLI in a wide console, so that no table wraps."""
+    return factories.kolgraph(*args, env={"COLUMNS": "200"})
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,16 +15,7 @@ import pytest
 from kolgraph.config import Settings
 from kolgraph.store import EmbeddedFalkorDB, open_store
 from tests.exchange.seed import seed
-
-
-def kolgraph(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kolgraph.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ),
-    )
+from tests.factories import kolgraph
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,9 @@ field force in ``tests.factories.field_force``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,18 @@ def rels(store: GraphStore, start: str, rel_type: str, end: str) -> list[dict[st
 def rejects_of(summary: IngestSummary) -> list[dict[str, Any]]:
     """The reject records an ingest run wrote, one dict per line of its rejects file."""
     return [json.loads(line) for line in Path(summary.rejects_file).read_text().splitlines()]
+
+
+def kolgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``kolgraph *args`` as a user runs it: a new ``python -m kolgraph.cli`` process, output
+    captured, ``env`` added to this process's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "kolgraph.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> subprocess.CompletedProcess[str]:

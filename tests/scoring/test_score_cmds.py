@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,18 +12,8 @@ import pytest
 from kolgraph.config import Settings
 from kolgraph.exchange.tables import table
 from kolgraph.store import EmbeddedFalkorDB, open_store
-from tests.factories import run_cli
+from tests.factories import kolgraph, run_cli
 from tests.scoring.conftest import seed_world
-
-
-def kolgraph(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kolgraph.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ),
-    )
 
 
 def _seeded(path: Path) -> Iterator[Path]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from kolgraph.config import Settings
@@ -14,19 +11,10 @@ from kolgraph.csvsafe import FORMULA_STARTS
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
 from kolgraph.store import open_store
+from tests.factories import kolgraph
 
 HYPERLINK = '=HYPERLINK("http://evil.example","x")'
 CALC = "+1+cmd|'/C calc'!A0"
-
-
-def _kolgraph(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kolgraph.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ),
-    )
 
 
 def test_export_table_engagements_neutralises_formulas(tmp_path: Path) -> None:
@@ -68,11 +56,11 @@ def test_export_table_engagements_neutralises_formulas(tmp_path: Path) -> None:
         )
     out = tmp_path / "engagements.csv"
     try:
-        done = _kolgraph(
+        done = kolgraph(
             "export", "table", "engagements", "-o", str(out), "--data-dir", str(data_dir)
         )
     finally:
-        _kolgraph("stop", "--data-dir", str(data_dir))
+        kolgraph("stop", "--data-dir", str(data_dir))
     assert done.returncode == 0, done.stdout + done.stderr
     with out.open(newline="", encoding="utf-8") as handle:
         (row,) = list(csv.DictReader(handle))
