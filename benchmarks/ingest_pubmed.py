@@ -442,13 +442,13 @@ def ingest_on(
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before scoring
         index = loader.resolution_index
         spill = {
-            "profiles_held_end": index.n_profiles if index else None,
-            "blocks_spilled": index.n_spilled if index else 0,
-            "blocks_restored": index.n_restored if index else 0,
+            "profiles_held_end": index.cache.n_profiles if index else None,
+            "blocks_spilled": index.cache.n_spilled if index else 0,
+            "blocks_restored": index.cache.n_restored if index else 0,
             "spill_file_mb": round(
-                sum(f.stat().st_size for f in index.spill.path.iterdir()) / 2**20
+                sum(f.stat().st_size for f in index.cache.spill.path.iterdir()) / 2**20
             )
-            if index and index.spill
+            if index and index.cache.spill
             else 0,
         }
         counts = store.counts()

@@ -19,42 +19,37 @@ resumed run mints the same ids. An HCP merged away by a review decision carries
 
 from __future__ import annotations
 
-import logging
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from kolgraph.config import RESOLUTION_PROFILES
+from kolgraph.resolution.block_cache import MAX_PROFILES_PER_HCP, BlockCache
 from kolgraph.resolution.corroboration import corroborate
-from kolgraph.resolution.features import conflict, record_of
+from kolgraph.resolution.features import conflict
+from kolgraph.resolution.known_identifiers import KnownIdentifiers
 from kolgraph.resolution.mentions import KEYS, MentionIn, Resolution, mint_hcp_id
 from kolgraph.resolution.model import MatchModel, default_model
 from kolgraph.resolution.name_prior import NamePrior
 from kolgraph.resolution.profiles import Profile
-from kolgraph.resolution.spill import BlockSpill
 from kolgraph.store import GraphStore
 
-logger = logging.getLogger(__name__)
-
-MAX_PROFILES_PER_HCP = 5
 SCORING_CHUNK = 500  # mentions whose pairs are scored together (bounds the pairs held)
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 
 
 class ResolutionIndex:
-    """Known HCPs by identifier and by block, with their mentions' profiles.
+    """Decides which HCP each mention is, remembering what it decided for the next ones:
+    the known HCPs' identifiers (:attr:`known`, a
+    :class:`~kolgraph.resolution.known_identifiers.KnownIdentifiers`) and their mentions'
+    profiles by name block (:attr:`cache`, a
+    :class:`~kolgraph.resolution.block_cache.BlockCache`).
 
     One index may serve a whole ingest run (pass it to :func:`resolve_mentions` for every
     batch): a block is read from the store the first time a batch needs it and kept up to
     date from then on by the run's own resolutions, so stored mentions are not read
-    again. Per HCP and block it keeps the ``MAX_PROFILES_PER_HCP`` mentions with the
-    greatest ids, the same ones a read from the store returns, so what the index holds
-    does not depend on when a block was read or moved out. Once more than
-    ``max_profiles`` profiles are held, whole blocks move, least recently used first, to a
-    :class:`~kolgraph.resolution.spill.BlockSpill` on disk, and come back from there
-    when a batch needs them, so nothing is read from the store twice. The blocks of the
-    current batch stay in memory, so the index holds at least those, whatever the bound:
-    a common name's block grows with the data.
+    again; beyond ``max_profiles`` held profiles, blocks move to a spill file and come
+    back from it.
 
     Examples
     --------
@@ -72,20 +67,8 @@ class ResolutionIndex:
         self, model: MatchModel | None = None, *, max_profiles: int = RESOLUTION_PROFILES
     ) -> None:
         self._model = model
-        self.max_profiles = max_profiles
-        self.by_key: dict[tuple[str, str], str] = {}
-        # block -> HCP -> mention id -> profile (insertion order = least recently used first)
-        self.blocks: OrderedDict[str, dict[str, dict[str, Profile]]] = OrderedDict()
-        self.loaded: set[str] = set()
-        self.identifiers: dict[str, dict[str, str]] = defaultdict(dict)
-        self.merged_into: dict[str, str] = {}
-        self.n_profiles = 0
-        self.over_bound = False  # warned that the kept blocks alone exceed max_profiles
-        self.spill: BlockSpill | None = None  # made on the first move out
-        self.n_spilled = 0  # blocks moved out (a block moved twice counts twice)
-        self.n_restored = 0  # blocks brought back
-        # record -> [(mention id, key kind, value)] of the current batch's authors
-        self._record_ids: dict[str, list[tuple[str, str, str]]] = {}
+        self.cache = BlockCache(max_profiles)
+        self.known = KnownIdentifiers()
         self._prior: NamePrior | None = None
 
     @property
@@ -113,24 +96,6 @@ class ResolutionIndex:
         capped = self.prior.cap(pairs, x, model.probabilities(x), model.accept)
         return corroborate(pairs, capped, model.accept, self.prior)
 
-    def survivor(self, hcp_id: str) -> str:
-        """Follow ``merged_into`` links to the HCP that stands for ``hcp_id`` now."""
-        seen = {hcp_id}
-        while hcp_id in self.merged_into:
-            hcp_id = self.merged_into[hcp_id]
-            if hcp_id in seen:
-                break
-            seen.add(hcp_id)
-        return hcp_id
-
-    def _block(self, block: str) -> dict[str, dict[str, Profile]]:
-        members = self.blocks.get(block)
-        if members is None:
-            members = self.blocks[block] = {}
-        else:
-            self.blocks.move_to_end(block)
-        return members
-
     def add(
         self,
         hcp_id: str,
@@ -140,107 +105,29 @@ class ResolutionIndex:
     ) -> None:
         """Register a known HCP (and one of its mentions) in the index; the mention's
         name is counted in :attr:`prior` (once per mention id)."""
-        hcp_id = self.survivor(hcp_id)
+        hcp_id = self.known.survivor(hcp_id)
         if profile is not None:
             self.prior.observe(profile)
         if block:
-            profiles = self._block(block).setdefault(hcp_id, {})
-            if profile is not None and profile.id not in profiles:
-                profiles[profile.id] = profile
-                self.n_profiles += 1
-                if len(profiles) > MAX_PROFILES_PER_HCP:  # keep the greatest ids
-                    del profiles[min(profiles)]
-                    self.n_profiles -= 1
-        for kind, value in (identifiers or {}).items():
-            if value and kind in KEYS:
-                self.by_key.setdefault((kind, str(value)), hcp_id)
-                self.identifiers[hcp_id].setdefault(kind, str(value))
-
-    def evict(self, keep: set[str]) -> None:
-        """Move least recently used blocks (not in ``keep``) to the spill while over
-        ``max_profiles``.
-
-        A block never read from the store (only HCPs found by an identifier, no profiles
-        of this run) is dropped instead: it is read from the store when needed. When the
-        blocks in ``keep`` alone hold more, the index stays over the bound and says so once
-        (a warning naming the setting)."""
-        moving: dict[str, dict[str, dict[str, Profile]]] = {}
-        for block in list(self.blocks):
-            if self.n_profiles <= self.max_profiles:
-                break
-            if block in keep:
-                continue
-            members = self.blocks.pop(block)
-            self.n_profiles -= sum(map(len, members.values()))
-            if block in self.loaded:
-                self.loaded.discard(block)
-                moving[block] = members
-        if moving:
-            if self.spill is None:
-                self.spill = BlockSpill()
-            self.spill.put(moving)
-            self.n_spilled += len(moving)
-        if self.n_profiles > self.max_profiles and not self.over_bound:
-            self.over_bound = True
-            logger.warning(
-                "the resolver holds %d mention profiles, over resolution_profiles=%d: the name "
-                "blocks of the current batch alone hold more, and they stay in memory; "
-                "raise resolution_profiles or lower the batch size",
-                self.n_profiles,
-                self.max_profiles,
-            )
+            self.cache.add(block, hcp_id, profile)
+        self.known.learn(hcp_id, identifiers or {})
 
     def restore(self, keys: Iterable[str]) -> list[str]:
         """Bring the spilled blocks among ``keys`` back; return the keys still to be read
         from the store (never held, or dropped unread)."""
         keys = list(keys)
-        if self.spill is None or not keys:
-            return keys
-        found = self.spill.take(keys)
+        found = self.cache.take(keys)
         for block, members in found.items():
             for hcp_id, profiles in members.items():
                 self.add(hcp_id, block)
                 for profile in profiles.values():
                     self.add(hcp_id, block, profile)
-            self.loaded.add(block)
-        self.n_restored += len(found)
+            self.cache.loaded.add(block)
         return [key for key in keys if key not in found]
 
     def close(self) -> None:
         """Remove the spill file (also done when the index is collected)."""
-        if self.spill is not None:
-            self.spill.close()
-            self.spill = None
-
-    def _identifier_clash(self, hcp_id: str, mention: MentionIn) -> bool:
-        known = self.identifiers.get(hcp_id)
-        if not known:
-            return False
-        return any(
-            getattr(mention, k) and known.get(k) and known[k] != getattr(mention, k) for k in KEYS
-        )
-
-    def _claimed(self, mention: MentionIn) -> set[str]:
-        """HCPs that another author of the mention's record is, by an identifier the
-        index knows: the mention cannot be one of them (two authors of one record are two
-        people), though the co-author may come later in the record and join only then."""
-        record = record_of(mention)
-        claimed: set[str] = set()
-        for other, kind, value in self._record_ids.get(record, ()) if record else ():
-            hcp_id = self.by_key.get((kind, value))
-            if other != mention.id and hcp_id is not None:
-                claimed.add(self.survivor(hcp_id))
-        return claimed
-
-    def _members(self, keys: Sequence[str]) -> Mapping[str, Mapping[str, Profile]]:
-        """HCP -> its profiles, over the blocks of ``keys`` (a mention's ``block_keys``)."""
-        if len(keys) == 1:
-            return self.blocks.get(keys[0], {})
-        members: dict[str, dict[str, Profile]] = {}
-        for key in keys:
-            for hcp_id, profiles in self.blocks.get(key, {}).items():
-                members[hcp_id] = {**members.get(hcp_id, {}), **profiles}
-        return members
+        self.cache.close()
 
     def best_candidate(
         self, mention: MentionIn, profile: Profile, scores: Mapping[str, float] | None = None
@@ -282,20 +169,18 @@ class ResolutionIndex:
         """Resolve one mention and remember it for the next ones."""
         profile = profile or Profile.from_mention(mention)
         ids = {k: getattr(mention, k) for k in KEYS if getattr(mention, k)}
-        for kind, value in ids.items():
-            hcp_id = self.by_key.get((kind, str(value)))
-            if hcp_id is not None:
-                hcp_id = self.survivor(hcp_id)
-                self.add(hcp_id, mention.key, profile, ids)
-                return Resolution(
-                    mention_id=mention.id,
-                    hcp_id=hcp_id,
-                    score=1.0,
-                    method=kind,  # type: ignore[arg-type]
-                    is_new=False,
-                )
+        if (found := self.known.hcp_of(mention)) is not None:
+            kind, hcp_id = found
+            self.add(hcp_id, mention.key, profile, ids)
+            return Resolution(
+                mention_id=mention.id,
+                hcp_id=hcp_id,
+                score=1.0,
+                method=kind,  # type: ignore[arg-type]
+                is_new=False,
+            )
         candidate, score = (None, 0.0)
-        if any(self.blocks.get(key) for key in mention.block_keys):
+        if self.cache.holds_any(mention.block_keys):
             candidate, score = self.best_candidate(mention, profile, scores)
         if candidate is not None and score >= self.model.accept:
             self.add(candidate, mention.key, profile, ids)
@@ -322,13 +207,13 @@ class ResolutionIndex:
         """HCP -> profiles, for the HCPs in the mention's blocks that may be this person:
         no identifier clash and no profile that cannot be the same person (``conflict``)."""
         found: dict[str, list[Profile]] = {}
-        claimed = self._claimed(mention)
-        for hcp_id, members in self._members(mention.block_keys).items():
+        claimed = self.known.claimed(mention)
+        for hcp_id, members in self.cache.members(mention.block_keys).items():
             profiles = [p for p in members.values() if p.id != profile.id]
             if (
                 profiles
                 and hcp_id not in claimed
-                and not self._identifier_clash(hcp_id, mention)
+                and not self.known.clashes(hcp_id, mention)
                 and not any(conflict(profile, p) for p in profiles)
             ):
                 found[hcp_id] = profiles
@@ -367,9 +252,7 @@ class ResolutionIndex:
         for i, (mention, profile) in enumerate(zip(mentions, profiles, strict=True)):
             if not mention.key:
                 continue
-            if i not in skip and not any(
-                (k, str(getattr(mention, k))) in self.by_key for k in KEYS if getattr(mention, k)
-            ):
+            if i not in skip and not self.known.knows_any(mention):
                 stored[i] = self._stored_candidates(mention, profile)
                 for candidates in stored[i].values():
                     latest = max(candidates, key=lambda p: p.id)
@@ -418,11 +301,11 @@ class ResolutionIndex:
         those are kept and only registered in the index."""
         done = done or {}
         results: list[Resolution] = []
-        self._record_ids = _identifiers_by_record(mentions)
+        self.known.start_batch(mentions)
         try:
             self._resolve_chunks(mentions, done, results)
         finally:
-            self._record_ids = {}
+            self.known.end_batch()
         return results
 
     def _resolve_chunks(
@@ -460,12 +343,12 @@ class ResolutionIndex:
         clashing one, or when the scored profiles were pushed out by newer ones."""
         ids = {k: getattr(mention, k) for k in KEYS if getattr(mention, k)}
         if (
-            any((k, str(v)) in self.by_key for k, v in ids.items())
-            or self._identifier_clash(hcp_id, mention)  # learnt earlier in the batch
-            or hcp_id in self._claimed(mention)
+            self.known.knows_any(mention)
+            or self.known.clashes(hcp_id, mention)  # learnt earlier in the batch
+            or hcp_id in self.known.claimed(mention)
         ):
             return self.resolve(mention, profile=profile)
-        current = self._members(mention.block_keys).get(hcp_id, {})
+        current = self.cache.members(mention.block_keys).get(hcp_id, {})
         score = max((scores[p] for p in current if p in scores), default=0.0)
         if score < self.model.accept:
             return self.resolve(mention, profile=profile)
@@ -473,19 +356,6 @@ class ResolutionIndex:
         return Resolution(
             mention_id=mention.id, hcp_id=hcp_id, score=score, method="model", is_new=False
         )
-
-
-def _identifiers_by_record(mentions: Iterable[MentionIn]) -> dict[str, list[tuple[str, str, str]]]:
-    """Record -> (mention id, key kind, value) of each identifier its authors carry."""
-    found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for mention in mentions:
-        record = record_of(mention)
-        if record is None:
-            continue
-        for kind in KEYS:
-            if value := getattr(mention, kind):
-                found[record].append((mention.id, kind, str(value)))
-    return found
 
 
 def _chunks(values: list[Any], size: int = 2000) -> Iterable[list[Any]]:
@@ -523,7 +393,7 @@ def load_candidates(
                 for m in mentions
                 if getattr(m, kind)
                 and m.id not in done
-                and (kind, str(getattr(m, kind))) not in index.by_key
+                and not index.known.knows(kind, getattr(m, kind))
             }
         )
         for chunk in _chunks(values):
@@ -533,14 +403,14 @@ def load_candidates(
                 hcp_id = row["merged_into"] or row["hcp_id"]
                 index.add(hcp_id, row["name_key"] or "", None, {kind: row["value"]})
     wanted = {key for m in mentions for key in m.block_keys}
-    index.evict(wanted)
-    keys = index.restore(sorted(k for k in wanted if k not in index.loaded))
+    index.cache.evict(wanted)
+    keys = index.restore(sorted(k for k in wanted if k not in index.cache.loaded))
     for chunk in _chunks(keys, 500):
         for row in store.run(
             "mentions_in_blocks", _MENTION, keys=chunk, per_hcp=MAX_PROFILES_PER_HCP
         ):
             if row["merged_into"]:
-                index.merged_into[row["hcp_id"]] = row["merged_into"]
+                index.known.merged_into[row["hcp_id"]] = row["merged_into"]
             props = row["props"]
             index.add(
                 row["hcp_id"],
@@ -548,7 +418,7 @@ def load_candidates(
                 Profile.from_properties(row["mention_id"], props),
                 {k: row.get(f"hcp_{k}") for k in KEYS},
             )
-    index.loaded.update(keys)
+    index.cache.loaded.update(keys)
     return done
 
 

@@ -39,13 +39,13 @@ def test_a_small_bound_drops_blocks_and_resolves_the_same(
     }
     index = bounded.resolution_index
     assert index is not None and bounded.max_profiles == 200
-    assert len(index.blocks) < len(blocks) / 4  # most blocks were moved out along the way
-    assert index.n_spilled > len(blocks) / 2 and index.n_restored > 100  # and came back
+    assert len(index.cache.blocks) < len(blocks) / 4  # most blocks were moved out along the way
+    assert index.cache.n_spilled > len(blocks) / 2 and index.cache.n_restored > 100  # and came back
     falkor_store.clear()
     unbounded = PubmedLoader()
     run_ingest(falkor_store, unbounded, SAMPLE, rejects_dir=tmp_path / "again", batch_size=100)
     assert unbounded.max_profiles == 500_000
-    assert len(unbounded.resolution_index.blocks) > len(blocks) * 0.9
+    assert len(unbounded.resolution_index.cache.blocks) > len(blocks) * 0.9
     assert _resolutions(falkor_store) == small and len(small) > 1000
 
 
@@ -69,12 +69,12 @@ def test_a_bound_below_the_batches_blocks_says_so_once(
         message for r in caplog.records if "resolution_profiles=10" in (message := r.getMessage())
     ]
     assert len(warnings) == 1 and "lower the batch size" in warnings[0]
-    assert loader.resolution_index is not None and loader.resolution_index.over_bound
+    assert loader.resolution_index is not None and loader.resolution_index.cache.over_bound
     caplog.clear()
     falkor_store.clear()
     roomy = PubmedLoader()
     roomy.configure(Settings(data_dir=tmp_path, resolution_profiles=2000))
     with caplog.at_level("WARNING", logger="kolgraph.resolution.resolver"):
         run_ingest(falkor_store, roomy, SAMPLE, rejects_dir=tmp_path / "again", batch_size=100)
-    assert roomy.resolution_index is not None and roomy.resolution_index.n_profiles <= 2000
+    assert roomy.resolution_index is not None and roomy.resolution_index.cache.n_profiles <= 2000
     assert not [r for r in caplog.records if "resolution_profiles" in r.getMessage()]

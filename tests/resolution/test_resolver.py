@@ -135,14 +135,14 @@ def test_a_block_moved_out_comes_back_from_the_spill_not_the_store(store):
     r1 = resolve_mentions(store, _paper_mentions(1, "hu m"), index=index)
     other = [MentionIn(id="mention:pubmed:9:1", source="pubmed", family="Zhou", given="Wen")]
     resolve_mentions(store, other, index=index)
-    assert "stenkamp d" not in index.blocks and "stenkamp d" not in index.loaded
-    assert "kaye m" in index.blocks  # moving one block was enough to get under the bound
-    assert index.spill is not None and len(index.spill) == 1
-    spill_dir = index.spill.path
+    assert "stenkamp d" not in index.cache.blocks and "stenkamp d" not in index.cache.loaded
+    assert "kaye m" in index.cache.blocks  # moving one block was enough to get under the bound
+    assert index.cache.spill is not None and len(index.cache.spill) == 1
+    spill_dir = index.cache.spill.path
     r2 = resolve_mentions(store, _paper_mentions(2, "hu m"), index=index)
     assert r2[0].hcp_id == r1[0].hcp_id and r2[0].method == "model"
-    assert index.n_restored == 1 and index.n_profiles == 4  # two HCPs with two profiles
-    assert "zhou w" not in index.blocks and len(index.spill) == 2  # moved out in turn
+    assert index.cache.n_restored == 1 and index.cache.n_profiles == 4  # two HCPs with two profiles
+    assert "zhou w" not in index.cache.blocks and len(index.cache.spill) == 2  # moved out in turn
     index.close()
     assert not spill_dir.exists()
 
@@ -168,8 +168,10 @@ def test_a_block_never_read_is_dropped_and_read_from_the_store(store):
     resolve_mentions(store, orcid, index=index)
     zhou = [MentionIn(id="mention:pubmed:9:1", source="pubmed", family="Zhou", given="Wen")]
     resolve_mentions(store, zhou, index=index)
-    assert "stenkamp d" not in index.blocks and "roe r" not in index.blocks
-    assert index.spill is not None and set(index.spill.take(["stenkamp d", "roe r"])) == {"roe r"}
+    assert "stenkamp d" not in index.cache.blocks and "roe r" not in index.cache.blocks
+    assert index.cache.spill is not None and set(
+        index.cache.spill.take(["stenkamp d", "roe r"])
+    ) == {"roe r"}
     r2 = resolve_mentions(store, _paper_mentions(2, "hu m"), index=index)
     assert r2[0].hcp_id == r1[0].hcp_id and r2[0].method == "model"
 
@@ -207,12 +209,12 @@ def test_a_block_read_back_holds_the_same_profiles_as_the_index_that_wrote_it(st
     index = ResolutionIndex()
     for m in mentions:  # one batch per paper, as a run over eight batches would
         _write(store, [m], resolve_mentions(store, [m], index=index))
-    kept = sorted(index.blocks["ueda k"]["orcid:0000-0002-1825-0097"])
+    kept = sorted(index.cache.blocks["ueda k"]["orcid:0000-0002-1825-0097"])
     assert kept == sorted(m.id for m in mentions)[-5:]
     fresh = ResolutionIndex()
     probe = MentionIn(id="mention:pubmed:99:1", source="pubmed", family="Ueda", given="Kazuo")
     resolve_mentions(store, [probe], index=fresh)
-    read = fresh.blocks["ueda k"]
+    read = fresh.cache.blocks["ueda k"]
     assert sorted(read["orcid:0000-0002-1825-0097"]) == kept
 
 
