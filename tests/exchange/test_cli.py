@@ -15,7 +15,7 @@ import pytest
 from kolgraph.config import Settings
 from kolgraph.store import EmbeddedFalkorDB, open_store
 from tests.exchange.seed import seed
-from tests.factories import kolgraph
+from tests.factories import SAMPLES, kolgraph
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +203,7 @@ def test_json_errors_are_one_json_object(data_dir: Path, tmp_path: Path) -> None
 
 def test_ingest_trials_from_a_folder_and_a_glob(own_data_dir: Path) -> None:
     data_dir = own_data_dir
-    samples = Path(__file__).resolve().parents[2] / "data" / "samples" / "clinicaltrials-gov"
+    samples = SAMPLES / "clinicaltrials-gov"
     folder = samples / "api_v2_study"
     done = kolgraph("ingest", "trials", str(folder), "--json", "--data-dir", str(data_dir))
     assert done.returncode == 0, done.stdout + done.stderr

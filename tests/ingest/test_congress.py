@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kolgraph.errors import IngestError
-from tests.factories import nodes, rejects_of, rels
+from tests.factories import SAMPLES, nodes, rejects_of, rels
 
-MIDL = Path(__file__).resolve().parents[2] / "data" / "samples" / "conference-midl"
+MIDL = SAMPLES / "conference-midl"
 PROGRAMME = MIDL / "midl2020_scientific-program.md"
 PAPERS = MIDL / "midl2020_papers.json"
 CALENDAR = MIDL / "midl2020_calendar.ics"

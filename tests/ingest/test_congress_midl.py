@@ -14,8 +14,9 @@ import pytest
 from kolgraph.errors import IngestError
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.congress import CongressLoader
+from tests.factories import SAMPLES
 
-MIDL = Path(__file__).resolve().parents[2] / "data" / "samples" / "conference-midl"
+MIDL = SAMPLES / "conference-midl"
 
 
 def paper(pid: str, title: str, authors: str, *, oral: bool = False, short: bool = False):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.crossref import CrossrefLoader
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.resolution.identifiers import doi, orcid
+from tests.factories import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+SAMPLES = SAMPLES
 JSONL = SAMPLES / "crossref" / "crossref_works.jsonl"
 ENVELOPE = SAMPLES / "crossref" / "crossref_api_response_works_query.json"
 

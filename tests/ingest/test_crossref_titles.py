@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from lxml import html
 
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.crossref import CrossrefLoader, plain_title
+from tests.factories import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+SAMPLES = SAMPLES
 SAMPLE = SAMPLES / "crossref" / "crossref_works.jsonl"
 
 

@@ -8,14 +8,9 @@ from pathlib import Path
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.openalex import OpenAlexLoader
 from kolgraph.resolution.identifiers import orcid
+from tests.factories import SAMPLES
 
-PAGE = (
-    Path(__file__).resolve().parents[2]
-    / "data"
-    / "samples"
-    / "openalex"
-    / "works_results_page_chunk1.json"
-)
+PAGE = SAMPLES / "openalex" / "works_results_page_chunk1.json"
 
 
 def _expected_id(work):

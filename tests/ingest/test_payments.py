@@ -20,9 +20,9 @@ from kolgraph.krm.access import Viewer
 from kolgraph.krm.contacts import contact_tracking
 from kolgraph.krm.policy import KrmPolicy
 from kolgraph.store import EmbeddedFalkorDB, open_store
-from tests.factories import nodes, rejects_of, rels
+from tests.factories import SAMPLES, nodes, rejects_of, rels
 
-OP = Path(__file__).resolve().parents[2] / "data" / "samples" / "open-payments"
+OP = SAMPLES / "open-payments"
 RESEARCH_2015 = OP / "OP_DTL_RSRCH_PGYR2015_IowaSubset.csv"
 RESEARCH_2013 = OP / "OP_DTL_RSRCH_PGYR2013_IowaSubset.csv"
 GENERAL_SOCRATA = OP / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"

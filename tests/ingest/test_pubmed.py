@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 
 from kolgraph.resolution.identifiers import orcid
-from tests.factories import ingest
+from tests.factories import SAMPLES, ingest
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples" / "pubmed"
+SAMPLES = SAMPLES / "pubmed"
 MESH = SAMPLES / "pubmed21n1298_sample_mesh_indexed.xml"
 EVERY21 = SAMPLES / "pubmed21n1298_sample_every21st.xml"
 OLD = SAMPLES / "pubmed20n0014_sample_every60th.xml"

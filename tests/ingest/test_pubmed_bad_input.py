@@ -11,15 +11,9 @@ import pytest
 from kolgraph.errors import IngestError
 from kolgraph.ingest.pubmed import PubmedLoader
 from kolgraph.ingest.rejects import RejectLog
-from tests.factories import ingest
+from tests.factories import SAMPLES, ingest
 
-SAMPLE = (
-    Path(__file__).resolve().parents[2]
-    / "data"
-    / "samples"
-    / "pubmed"
-    / "pubmed21n1298_sample_mesh_indexed.xml"
-)
+SAMPLE = SAMPLES / "pubmed" / "pubmed21n1298_sample_mesh_indexed.xml"
 ARTICLE = """<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article>
 <Journal><Title>J</Title></Journal><ArticleTitle>{title}</ArticleTitle>
 <AuthorList><Author><LastName>Doe</LastName><ForeName>Jane</ForeName></Author></AuthorList>

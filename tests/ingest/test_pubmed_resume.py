@@ -13,14 +13,9 @@ import pytest
 
 from kolgraph.config import Settings
 from kolgraph.store import EmbeddedFalkorDB, open_store
+from tests.factories import SAMPLES
 
-SAMPLE = (
-    Path(__file__).resolve().parents[2]
-    / "data"
-    / "samples"
-    / "pubmed"
-    / "pubmed21n1298_sample_every21st.xml"
-)
+SAMPLE = SAMPLES / "pubmed" / "pubmed21n1298_sample_every21st.xml"
 
 
 def _ingest(data_dir: Path) -> subprocess.Popen[bytes]:

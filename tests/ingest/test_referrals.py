@@ -8,13 +8,10 @@ from pathlib import Path
 import pytest
 
 from kolgraph.errors import IngestError
+from tests.factories import SAMPLES
 
 SAMPLE = (
-    Path(__file__).resolve().parents[2]
-    / "data"
-    / "samples"
-    / "referrals-pspp"
-    / "physician-shared-patient-patterns-2014-days180_subsample100.txt"
+    SAMPLES / "referrals-pspp" / "physician-shared-patient-patterns-2014-days180_subsample100.txt"
 )
 
 

@@ -11,9 +11,9 @@ from lxml import etree
 from kolgraph.errors import IngestError
 from kolgraph.ingest.registry import loader_for
 from kolgraph.ingest.rejects import RejectLog
-from tests.factories import nodes, rels
+from tests.factories import SAMPLES, nodes, rels
 
-CT = Path(__file__).resolve().parents[2] / "data" / "samples" / "clinicaltrials-gov"
+CT = SAMPLES / "clinicaltrials-gov"
 V2 = sorted((CT / "api_v2_study").glob("NCT*.json"))
 CLASSIC = CT / "api_v1_full_studies" / "covid-19-search_100_studies.json"
 XML = sorted((CT / "legacy_public_xml").glob("NCT*.xml"))

@@ -13,15 +13,9 @@ import pytest
 from kolgraph.errors import IngestError
 from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
-from tests.factories import ingest, rejects_of
+from tests.factories import SAMPLES, ingest, rejects_of
 
-PAYMENTS = (
-    Path(__file__).resolve().parents[2]
-    / "data"
-    / "samples"
-    / "open-payments"
-    / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
-)
+PAYMENTS = SAMPLES / "open-payments" / "general_payments_PY2013_SanFrancisco_socrata_part1.csv"
 HEADER = "engagement_id,hcp_crm_id,hcp_name,employee_id,department,type,datetime,notes\n"
 
 
