@@ -130,3 +130,27 @@ def sec_client(sec_store, sec_ids, sec_keys, tmp_path_factory) -> Iterator[TestC
 @pytest.fixture(scope="module")
 def as_(sec_keys: dict[str, str]) -> Any:
     return lambda name: {"X-API-Key": sec_keys[name]}
+
+
+_SEQ = iter(range(10**6))
+
+
+def engage(client, as_, hcp, n):  # noqa: ANN001
+    """``n`` sales and ``n`` medical-affairs meetings with ``hcp``, recorded over the API."""
+    for k, (who, dept) in enumerate([("crm", "sales"), ("msl", "medical_affairs")] * n):
+        r = client.post(
+            "/engagements",
+            headers=as_(who),
+            json={
+                "crm_id": f"dsr-{next(_SEQ)}",
+                "hcp_id": hcp,
+                "department": dept,
+                "type": "meeting",
+                "date": "2024-04-0" + str(1 + k % 9),
+                "cost": 100.0,
+                "notes": "asked about Ada's new trial",
+                "lat": 42.3,
+                "lon": -71.1,
+            },
+        )
+        assert r.status_code in (200, 201), r.text
