@@ -161,15 +161,16 @@ def _years(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index)
 
 
-# Tables of scalars that can be millions of rows: read column by column, as text (numbers
-# are parsed where they are used, with pandas.to_numeric or the year parser).
+# Tables of scalars that can be millions of rows: read column by column as the store sends
+# them (numbers may come as text; they are parsed where they are used, with
+# pandas.to_numeric or the year parser).
 _AS_COLUMNS = ("hcps", "authorships", "referrals")
 
 
 def _read(store: GraphStore, name: str) -> pd.DataFrame:
     statement, template = _READS[name]
     if name in _AS_COLUMNS:
-        kinds = dict.fromkeys(_COLUMNS[name], str)
+        kinds: dict[str, type] = dict.fromkeys(_COLUMNS[name], object)
         return pd.DataFrame(store.columns(statement, kinds, template), columns=list(kinds))
     return _frame(name, store.run(statement, template))
 

@@ -26,7 +26,7 @@ def batched(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappi
 
 def scalar(kind: type, value: Any) -> Any:
     """``value`` as ``kind`` (``"true"``/``"false"`` for ``bool``); None stays None."""
-    if value is None or type(value) is kind:
+    if value is None or type(value) is kind or kind is object:
         return value
     if kind is bool:
         return value is True or value == "true"
@@ -102,14 +102,18 @@ class GraphStore(ABC):
         """Run the read statement ``name``; return its records as one list per column.
 
         ``kinds`` names the columns wanted and the Python type of each (``str``, ``int``,
-        ``float`` or ``bool``; nulls stay None). For reports that read many short rows: a
-        backend may send the values as text and convert them by ``kinds``, which is cheaper
-        than building a record per row (FalkorDB sends doubles with 15 significant digits).
+        ``float`` or ``bool``; nulls stay None), or ``object`` to keep each value as the
+        backend sent it (a number may then arrive as text: parse it with
+        ``pandas.to_numeric``). For reports that read many short rows: a backend may send
+        the values as text and convert them by ``kinds``, which is cheaper than building a
+        record per row (FalkorDB sends doubles with 15 significant digits).
 
         Examples
         --------
         >>> scalar(float, 3), scalar(bool, None), scalar(bool, "true"), scalar(int, "7")
         (3.0, None, True, 7)
+        >>> scalar(object, 3), scalar(object, "3.5")
+        (3, '3.5')
         """
         rows = self.run(name, template, **params)
         return {column: [scalar(kind, r[column]) for r in rows] for column, kind in kinds.items()}

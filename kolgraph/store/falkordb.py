@@ -169,11 +169,13 @@ class FalkorDBStore(GraphStore):
         if not reply or len(reply) < 3:  # no RETURN
             return {column: [] for column in kinds}
         at = {str(c): i for i, c in enumerate(reply[0])}
+        table = list(zip(*reply[1], strict=True)) if reply[1] else [()] * len(at)
         out: dict[str, list[Any]] = {}
         for column, kind in kinds.items():
-            i = at[column]
-            values = [row[i] for row in reply[1]]
-            if kind is bool:
+            values = list(table[at[column]])
+            if kind is object:
+                out[column] = values
+            elif kind is bool:
                 out[column] = [None if v is None else v == "true" for v in values]
             elif kind is str:
                 out[column] = [v if v is None or type(v) is str else str(v) for v in values]
