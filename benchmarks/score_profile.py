@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import importlib
 import io
 import json
 import resource
@@ -48,25 +49,23 @@ def _patch(module: Any, attr: str, name: str | None = None) -> None:
 def install() -> None:
     """Wrap the steps of a scoring run with timers (where the caller looks them up)."""
     import kolgraph.cli.score_cmds as score_cmds
-    import kolgraph.scoring.projection as projection
     import kolgraph.scoring.activity as activity
     import kolgraph.scoring.pipeline as pipeline
+    import kolgraph.scoring.projection as projection
     import kolgraph.scoring.runs as runs
 
     _patch(projection, "load_scoring_data", "store reads (load_scoring_data)")
-    for attr in (
-        "coauthorship_graph",
-        "coauthorship_edges",
-        "referral_graph",
-        "congress_graph",
-        "combined_graph",
-    ):
+    for attr in ("coauthorship_ties", "referral_edges", "congress_ties", "combined_ties"):
         _patch(projection, attr, f"projection.{attr}")
+    projection.Layers.arrays = _timed("projection: Layers.arrays", projection.Layers.arrays)
+    _patch(pipeline, "project_layers", "projection (all, incl. store reads)")
     _patch(activity, "_top", "activity._top")
     _patch(pipeline, "activity", "activity (all, incl. _top)")
     _patch(pipeline, "network_scores", "graph algorithms (network_scores)")
-    _patch(pipeline, "_arrays_in_order", "pipeline._arrays_in_order")
     _patch(runs, "explanations", "explain.explanations")
+    explain = importlib.import_module("kolgraph.scoring.explain")
+
+    _patch(explain, "strongest_ties", "explain.strongest_ties")
     score_cmds.write_run = _timed("write_run (incl. explanations)", score_cmds.write_run)
     _patch(runs, "data_version", "write_run: data_version")
     from kolgraph.store.base import GraphStore

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from kolgraph.scoring.params import COMPONENTS
 from kolgraph.scoring.pipeline import METRICS, ScoreResult
-from kolgraph.scoring.projection import LAYERS
+from kolgraph.scoring.projection import LAYERS, Layers
 from kolgraph.scoring.scope import LEVELS
 
 __all__ = ["explain", "explanations", "strongest_ties"]
@@ -33,15 +33,13 @@ TOP_TIES = 5
 
 
 def _num(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is float:
+        return None if math.isnan(value) else round(value, 6)
+    if value is None or kind is bool or kind is int or kind is str:
         return value
-    if isinstance(value, (int, float)) or hasattr(value, "item"):
-        number = value.item() if hasattr(value, "item") else value
-        if isinstance(number, float):
-            return None if math.isnan(number) else round(number, 6)
-        return number
+    if hasattr(value, "item"):  # a numpy scalar
+        return _num(value.item())
     return value
 
 
@@ -49,13 +47,51 @@ def _keys(first: np.ndarray, second: np.ndarray, n: int) -> pd.Index:
     return pd.Index(first.astype(np.int64) * max(n, 1) + second.astype(np.int64))
 
 
+def _ranked_ties(layers: Layers) -> dict[str, np.ndarray]:
+    """Every HCP's ``TOP_TIES`` strongest ties as parallel arrays, sorted by HCP (cached).
+
+    ``me``/``other`` are positions in ``layers.nodes``, ``row`` the tie's row in the
+    combined table, and ``co``/``out``/``in``/``con`` its rows in the co-authorship,
+    referral (both directions) and congress tables (-1 when absent).
+    """
+    if "ranked_ties" in layers.cache:
+        return cast(dict[str, np.ndarray], layers.cache["ranked_ties"])
+    n = len(layers.nodes)
+    comb = layers.combined
+    a, b = comb["a"].to_numpy(dtype=np.int64), comb["b"].to_numpy(dtype=np.int64)
+    rows = np.arange(len(comb))
+    me, other, row = np.r_[a, b], np.r_[b, a], np.r_[rows, rows]
+    weight = comb["weight"].to_numpy(dtype=float)[row]
+    rounded = np.fromiter((round(w, 9) for w in weight.tolist()), dtype=float, count=len(weight))
+    order = np.lexsort((other, -rounded, me))  # nodes are sorted ids: position order = id order
+    me, other, row = me[order], other[order], row[order]
+    starts = np.r_[True, me[1:] != me[:-1]] if len(me) else np.zeros(0, dtype=bool)
+    within = np.arange(len(me)) - np.maximum.accumulate(np.where(starts, np.arange(len(me)), 0))
+    top = within < TOP_TIES
+    me, other, row = me[top], other[top], row[top]
+    lo, hi = np.minimum(me, other), np.maximum(me, other)
+    co, ref, con = layers.coauthorship, layers.referral, layers.congress
+    ref_keys = _keys(ref["a"].to_numpy(), ref["b"].to_numpy(), n)
+    ranked = {
+        "me": me,
+        "other": other,
+        "row": row,
+        "co": _keys(co["a"].to_numpy(), co["b"].to_numpy(), n).get_indexer(_keys(lo, hi, n)),
+        "out": ref_keys.get_indexer(_keys(me, other, n)),
+        "in": ref_keys.get_indexer(_keys(other, me, n)),
+        "con": _keys(con["a"].to_numpy(), con["b"].to_numpy(), n).get_indexer(_keys(lo, hi, n)),
+    }
+    layers.cache["ranked_ties"] = ranked
+    return ranked
+
+
 def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """The ``TOP_TIES`` strongest ties of each of ``hcps``, with their per-layer evidence.
 
     Ties are ordered by combined weight (to 9 decimals, so equal Newman ties of one paper
     go by id), then by the other HCP's id; each names the co-authored papers, referrals
-    both ways and shared congress sessions behind it. Worked out for all ``hcps`` at once
-    from the layers' tie tables.
+    both ways and shared congress sessions behind it. The ranking of every HCP's ties is
+    worked out once per run (one sort of the tie table) and kept on the layers.
     """
     layers = result.layers
     wanted_ids = list(hcps)
@@ -63,34 +99,15 @@ def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[d
     if layers is None or layers.combined.empty:
         return out
     nodes = layers.nodes
-    n = len(nodes)
-    wanted = np.zeros(n, dtype=bool)
+    ranked = _ranked_ties(layers)
+    wanted = np.zeros(len(nodes), dtype=bool)
     at = pd.Index(nodes).get_indexer(pd.Index(wanted_ids, dtype=object))
     wanted[at[at >= 0]] = True
-    comb = layers.combined
-    a, b = comb["a"].to_numpy(dtype=np.int64), comb["b"].to_numpy(dtype=np.int64)
-    rows = np.arange(len(comb))
-    me, other, row = np.r_[a, b], np.r_[b, a], np.r_[rows, rows]
-    mine = wanted[me]
-    me, other, row = me[mine], other[mine], row[mine]
-    weight = comb["weight"].to_numpy(dtype=float)[row]
-    rounded = np.fromiter((round(w, 9) for w in weight.tolist()), dtype=float, count=len(weight))
-    order = np.lexsort((other, -rounded, me))  # nodes are sorted ids: position order = id order
-    me, other, row = me[order], other[order], row[order]
-    starts = np.r_[True, me[1:] != me[:-1]]
-    within = np.arange(len(me)) - np.maximum.accumulate(np.where(starts, np.arange(len(me)), 0))
-    top = within < TOP_TIES
-    me, other, row = me[top], other[top], row[top]
-    lo, hi = np.minimum(me, other), np.maximum(me, other)
-    co = layers.coauthorship
-    co_at = _keys(co["a"].to_numpy(), co["b"].to_numpy(), n).get_indexer(_keys(lo, hi, n))
-    ref = layers.referral
-    ref_keys = _keys(ref["a"].to_numpy(), ref["b"].to_numpy(), n)
-    out_at = ref_keys.get_indexer(_keys(me, other, n))
-    in_at = ref_keys.get_indexer(_keys(other, me, n))
-    con = layers.congress
-    con_at = _keys(con["a"].to_numpy(), con["b"].to_numpy(), n).get_indexer(_keys(lo, hi, n))
-    layer_values = {layer: comb[layer].to_numpy(dtype=float)[row] for layer in LAYERS}
+    pick = np.flatnonzero(wanted[ranked["me"]])
+    me, other, row = (ranked[k][pick] for k in ("me", "other", "row"))
+    co_at, out_at, in_at, con_at = (ranked[k][pick].tolist() for k in ("co", "out", "in", "con"))
+    comb, co, ref, con = layers.combined, layers.coauthorship, layers.referral, layers.congress
+    layer_values = {layer: comb[layer].to_numpy(dtype=float)[row].tolist() for layer in LAYERS}
     weights = comb["weight"].to_numpy(dtype=float)[row].tolist()
     co_papers, co_pmids = co["papers"].tolist(), co["pmids"].tolist()
     pair, bene = ref["pair_count"].tolist(), ref["bene_count"].tolist()
@@ -99,7 +116,7 @@ def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[d
         tie: dict[str, Any] = {"hcp": nodes[j], "weight": _num(weights[k])}
         for layer, values in layer_values.items():
             if not math.isnan(values[k]):
-                tie[layer] = _num(float(values[k]))
+                tie[layer] = _num(values[k])
         if co_at[k] >= 0:
             tie["papers"] = co_papers[co_at[k]]
             tie["pmids"] = co_pmids[co_at[k]]

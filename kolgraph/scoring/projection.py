@@ -36,7 +36,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import networkx as nx
@@ -456,6 +456,8 @@ class Layers:
     combined: pd.DataFrame
     data: ScoringData
     reference_year: int
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Values worked out once from the tables (such as every HCP's strongest ties)."""
 
     def table(self, name: str) -> pd.DataFrame:
         """One layer's ties by name (``coauthorship``, ``referral``, ``congress``, ``combined``)."""

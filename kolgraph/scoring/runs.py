@@ -17,11 +17,17 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from kolgraph.scoring.explain import explanations
 from kolgraph.scoring.pipeline import ScoreResult
 from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)
+
+# Explanations as JSON text: keys sorted (stable text for the same run), numpy numbers
+# written as numbers, anything else as its str, NaN as null.
+_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 __all__ = ["HCP_PROPERTIES", "data_version", "write_run"]
 
@@ -117,7 +123,7 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
                 "hcp": hcp,
                 "rank": _plain(row["rank"]),
                 "props": {name: _plain(row[name]) for name in HCP_PROPERTIES},
-                "explanation": json.dumps(explained[hcp], sort_keys=True, default=str),
+                "explanation": orjson.dumps(explained[hcp], option=_JSON, default=str).decode(),
             }
             for hcp, row in part.to_dict("index").items()  # not a row Series per HCP
         ]

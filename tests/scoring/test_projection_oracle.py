@@ -13,6 +13,7 @@ run that uses the old functions.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +35,6 @@ from kolgraph.ingest import run_ingest
 from kolgraph.ingest.registry import loader_for
 from kolgraph.scoring import activity as activity_module
 from kolgraph.scoring import explain, score_hcps
-from kolgraph.scoring import explain as explain_module
 from kolgraph.scoring.activity import paper_weights
 from kolgraph.scoring.edges import EdgeArrays
 from kolgraph.scoring.explain import explanations, strongest_ties
@@ -56,6 +56,8 @@ from tests.scoring.oracles import (
 )
 
 PARAMS = ScoringParams()
+# the package exports the function explain under the module's name
+explain_module = importlib.import_module("kolgraph.scoring.explain")
 
 
 @pytest.fixture(scope="module")
@@ -242,14 +244,20 @@ def test_scores_and_explanations_equal_the_run_with_the_old_code(samples, monkey
     result = score_hcps(samples, PARAMS)
     new_explained = explanations(result)
 
+    graphs_of: dict[int, dict[str, nx.Graph]] = {}
+
+    def graphs(layers: Any) -> dict[str, nx.Graph]:
+        if id(layers) not in graphs_of:
+            graphs_of[id(layers)] = old_graphs(layers, PARAMS)
+        return graphs_of[id(layers)]
+
     def old_layer_arrays(self: projection.Layers, name: str) -> EdgeArrays:
-        graph = old_graphs(self, PARAMS)[name]
+        graph = graphs(self)[name]
         src, dst, weight = old_arrays_in_order(graph, self.nodes)
         return EdgeArrays.from_arrays(self.nodes, src, dst, weight, directed=name == "referral")
 
     def old_strongest(result: ScoreResult, hcps: Any) -> dict[str, list[dict[str, Any]]]:
-        graphs = old_graphs(result.layers, PARAMS)
-        return {h: old_ties(graphs, h) for h in hcps}
+        return {h: old_ties(graphs(result.layers), h) for h in hcps}
 
     monkeypatch.setattr(projection.Layers, "arrays", old_layer_arrays)
     monkeypatch.setattr(explain_module, "strongest_ties", old_strongest)
