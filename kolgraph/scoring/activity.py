@@ -174,15 +174,16 @@ def _top(
     ranked = frame.sort_values(["hcp", "value", columns[0]], ascending=[True, False, True])
     ranked = ranked[ranked.groupby("hcp", sort=False).cumcount() < EVIDENCE_ITEMS]
     hcps = ranked["hcp"].astype(str).tolist()
-    records = ranked[[*columns, "value"]].to_dict("records")
+    values: list[list[Any]] = [  # column by column: missing values as None
+        ranked[c].astype(object).where(ranked[c].notna(), None).tolist() for c in columns
+    ]
+    values.append(
+        [None if v != v else round(v, 4) for v in ranked["value"].to_numpy(dtype=float).tolist()]
+    )
+    keys = [*columns, "value"]
     lists: dict[str, list[dict[str, Any]]] = {}
-    for hcp, record in zip(hcps, records, strict=True):
-        lists.setdefault(hcp, []).append(
-            {
-                k: (None if pd.isna(v) else (round(float(v), 4) if k == "value" else v))
-                for k, v in record.items()
-            }
-        )
+    for hcp, *row in zip(hcps, *values, strict=True):
+        lists.setdefault(hcp, []).append(dict(zip(keys, row, strict=True)))
     for hcp, items in lists.items():
         into.setdefault(hcp, {})[kind] = items
 

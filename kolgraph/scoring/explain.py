@@ -100,37 +100,51 @@ def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[d
         return out
     nodes = layers.nodes
     ranked = _ranked_ties(layers)
+    if "node_index" not in layers.cache:
+        layers.cache["node_index"] = pd.Index(nodes)
     wanted = np.zeros(len(nodes), dtype=bool)
-    at = pd.Index(nodes).get_indexer(pd.Index(wanted_ids, dtype=object))
+    at = layers.cache["node_index"].get_indexer(pd.Index(wanted_ids, dtype=object))
     wanted[at[at >= 0]] = True
     pick = np.flatnonzero(wanted[ranked["me"]])
     me, other, row = (ranked[k][pick] for k in ("me", "other", "row"))
-    co_at, out_at, in_at, con_at = (ranked[k][pick].tolist() for k in ("co", "out", "in", "con"))
     comb, co, ref, con = layers.combined, layers.coauthorship, layers.referral, layers.congress
     layer_values = {layer: comb[layer].to_numpy(dtype=float)[row].tolist() for layer in LAYERS}
     weights = comb["weight"].to_numpy(dtype=float)[row].tolist()
-    co_papers, co_pmids = co["papers"].tolist(), co["pmids"].tolist()
-    pair, bene = ref["pair_count"].tolist(), ref["bene_count"].tolist()
-    sessions, chaired = con["sessions"].tolist(), con["chaired_by"].tolist()
+    co_at = ranked["co"][pick]
+    co_papers, co_pmids = _gather(co, co_at, "papers"), _gather(co, co_at, "pmids")
+    refs = {
+        direction: (_gather(ref, at_ref, "pair_count"), _gather(ref, at_ref, "bene_count"))
+        for direction, at_ref in (("out", ranked["out"][pick]), ("in", ranked["in"][pick]))
+    }
+    con_at = ranked["con"][pick]
+    sessions, chaired = _gather(con, con_at, "sessions"), _gather(con, con_at, "chaired_by")
     for k, (i, j) in enumerate(zip(me.tolist(), other.tolist(), strict=True)):
         tie: dict[str, Any] = {"hcp": nodes[j], "weight": _num(weights[k])}
         for layer, values in layer_values.items():
             if not math.isnan(values[k]):
                 tie[layer] = _num(values[k])
-        if co_at[k] >= 0:
-            tie["papers"] = co_papers[co_at[k]]
-            tie["pmids"] = co_pmids[co_at[k]]
-        for where, direction in ((out_at[k], "out"), (in_at[k], "in")):
-            if where >= 0:
-                tie[f"referrals_{direction}"] = {
-                    "pair_count": pair[where],
-                    "bene_count": bene[where],
-                }
-        if con_at[k] >= 0:
-            tie["shared_sessions"] = sessions[con_at[k]]
-            if chaired[con_at[k]]:
-                tie["chaired_by"] = chaired[con_at[k]]
+        if co_papers[k] is not None:
+            tie["papers"] = co_papers[k]
+            tie["pmids"] = co_pmids[k]
+        for direction, (pair, bene) in refs.items():
+            if pair[k] is not None:
+                tie[f"referrals_{direction}"] = {"pair_count": pair[k], "bene_count": bene[k]}
+        if sessions[k] is not None:
+            tie["shared_sessions"] = sessions[k]
+            if chaired[k]:
+                tie["chaired_by"] = chaired[k]
         out[nodes[i]].append(tie)
+    return out
+
+
+def _gather(table: pd.DataFrame, rows: np.ndarray, column: str) -> list[Any]:
+    """``table[column]`` at ``rows`` as Python values, None where the row is -1."""
+    values = table[column].to_numpy()
+    found = rows >= 0
+    taken = values[rows[found]].tolist() if found.any() else []
+    out: list[Any] = [None] * len(rows)
+    for k, value in zip(np.flatnonzero(found).tolist(), taken, strict=True):
+        out[k] = value
     return out
 
 

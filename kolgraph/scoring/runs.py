@@ -14,10 +14,12 @@ import hashlib
 import json
 import logging
 import math
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+import pandas as pd
 
 from kolgraph.scoring.explain import explanations
 from kolgraph.scoring.pipeline import ScoreResult
@@ -81,6 +83,21 @@ def data_version(store: GraphStore) -> str:
     return f"nodes={row['nodes']};relationships={rels};loaded_at={row['loaded_at']}"
 
 
+def _score_rows(result: ScoreResult, part: pd.DataFrame, run_id: str) -> list[dict[str, Any]]:
+    """The write rows of one page of HCPs: properties, rank and explanation text."""
+    explained = explanations(result, part.index)
+    return [
+        {
+            "id": f"score:{run_id}:{hcp}",
+            "hcp": hcp,
+            "rank": _plain(row["rank"]),
+            "props": {name: _plain(row[name]) for name in HCP_PROPERTIES},
+            "explanation": orjson.dumps(explained[hcp], option=_JSON, default=str).decode(),
+        }
+        for hcp, row in part.to_dict("index").items()  # not a row Series per HCP
+    ]
+
+
 def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None = None) -> str:
     """Write ``result`` under a new ScoreRun; return the run id."""
     created = created_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -114,19 +131,16 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
     whole = params.area is None and params.since is None and params.until is None
     statement = "scoring_write_scores_and_hcps" if whole else "scoring_write_scores"
     page = max(1, store.batch_size)
-    for first in range(0, len(frame), page):  # one page of HCPs in memory at a time
-        part = table.iloc[first : first + page]
-        explained = explanations(result, part.index)
-        rows = [
-            {
-                "id": f"score:{run_id}:{hcp}",
-                "hcp": hcp,
-                "rank": _plain(row["rank"]),
-                "props": {name: _plain(row[name]) for name in HCP_PROPERTIES},
-                "explanation": orjson.dumps(explained[hcp], option=_JSON, default=str).decode(),
-            }
-            for hcp, row in part.to_dict("index").items()  # not a row Series per HCP
-        ]
-        store.write(statement, rows, run=run_id)
+    # The store applies one page while the next page's explanations are worked out: the
+    # server and this process each use a core. At most one page waits to be written.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="score-writer") as writer:
+        pending: Future[int] | None = None
+        for first in range(0, len(frame), page):  # one page of HCPs in memory at a time
+            rows = _score_rows(result, table.iloc[first : first + page], run_id)
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(store.write, statement, rows, run=run_id)
+        if pending is not None:
+            pending.result()
     logger.info("stored score run %s for %d HCPs", run_id, len(frame))
     return run_id
