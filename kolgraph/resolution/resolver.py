@@ -25,12 +25,11 @@ from typing import Any
 
 from kolgraph.config import RESOLUTION_PROFILES
 from kolgraph.resolution.block_cache import MAX_PROFILES_PER_HCP, BlockCache
-from kolgraph.resolution.corroboration import corroborate
 from kolgraph.resolution.features import conflict
 from kolgraph.resolution.known_identifiers import KnownIdentifiers
 from kolgraph.resolution.mentions import KEYS, MentionIn, Resolution, mint_hcp_id
-from kolgraph.resolution.model import MatchModel, default_model
-from kolgraph.resolution.name_prior import NamePrior
+from kolgraph.resolution.model import MatchModel
+from kolgraph.resolution.pair_scorer import PairScorer
 from kolgraph.resolution.profiles import Profile
 from kolgraph.store import GraphStore
 
@@ -43,7 +42,8 @@ class ResolutionIndex:
     the known HCPs' identifiers (:attr:`known`, a
     :class:`~kolgraph.resolution.known_identifiers.KnownIdentifiers`) and their mentions'
     profiles by name block (:attr:`cache`, a
-    :class:`~kolgraph.resolution.block_cache.BlockCache`).
+    :class:`~kolgraph.resolution.block_cache.BlockCache`); pairs are scored by
+    :attr:`scorer` (a :class:`~kolgraph.resolution.pair_scorer.PairScorer`).
 
     One index may serve a whole ingest run (pass it to :func:`resolve_mentions` for every
     batch): a block is read from the store the first time a batch needs it and kept up to
@@ -66,35 +66,9 @@ class ResolutionIndex:
     def __init__(
         self, model: MatchModel | None = None, *, max_profiles: int = RESOLUTION_PROFILES
     ) -> None:
-        self._model = model
+        self.scorer = PairScorer(model)
         self.cache = BlockCache(max_profiles)
         self.known = KnownIdentifiers()
-        self._prior: NamePrior | None = None
-
-    @property
-    def model(self) -> MatchModel:
-        if self._model is None:
-            self._model = default_model()
-        return self._model
-
-    @property
-    def prior(self) -> NamePrior:
-        """Name counts: the model's shipped table plus every mention this index saw."""
-        if self._prior is None:
-            self._prior = NamePrior(self.model.vocabulary)
-        return self._prior
-
-    def probabilities(self, pairs: Sequence[tuple[Profile, Profile]]) -> list[float]:
-        """Model probabilities of ``pairs``, a name-only pair on a family name no table
-        holds kept below ``accept`` (:meth:`NamePrior.cap`), and a pair outside the
-        model's training source that shares a co-author or e-mail under the same written
-        name raised to ``accept`` (:func:`~kolgraph.resolution.corroboration.corroborate`)."""
-        if not pairs:
-            return []
-        model = self.model
-        x = model.features_many(pairs)
-        capped = self.prior.cap(pairs, x, model.probabilities(x), model.accept)
-        return corroborate(pairs, capped, model.accept, self.prior)
 
     def add(
         self,
@@ -107,7 +81,7 @@ class ResolutionIndex:
         name is counted in :attr:`prior` (once per mention id)."""
         hcp_id = self.known.survivor(hcp_id)
         if profile is not None:
-            self.prior.observe(profile)
+            self.scorer.prior.observe(profile)
         if block:
             self.cache.add(block, hcp_id, profile)
         self.known.learn(hcp_id, identifiers or {})
@@ -150,7 +124,7 @@ class ResolutionIndex:
                 known.append(score)
                 if score is None:
                     missing.append((profile, p))
-        fresh = iter(self.probabilities(missing))
+        fresh = iter(self.scorer.probabilities(missing))
         best: tuple[str | None, float] = (None, 0.0)
         for hcp_id, score in zip(owners, known, strict=True):
             if score is None:
@@ -182,14 +156,14 @@ class ResolutionIndex:
         candidate, score = (None, 0.0)
         if self.cache.holds_any(mention.block_keys):
             candidate, score = self.best_candidate(mention, profile, scores)
-        if candidate is not None and score >= self.model.accept:
+        if candidate is not None and score >= self.scorer.model.accept:
             self.add(candidate, mention.key, profile, ids)
             return Resolution(
                 mention_id=mention.id, hcp_id=candidate, score=score, method="model", is_new=False
             )
         hcp_id = mint_hcp_id(mention)
         self.add(hcp_id, mention.key, profile, ids)
-        if candidate is not None and score >= self.model.review:
+        if candidate is not None and score >= self.scorer.model.review:
             return Resolution(
                 mention_id=mention.id,
                 hcp_id=hcp_id,
@@ -226,7 +200,7 @@ class ResolutionIndex:
         scores: list[dict[str, float]],
     ) -> None:
         if pairs:
-            probabilities = self.probabilities(pairs)
+            probabilities = self.scorer.probabilities(pairs)
             for (i, other), probability in zip(where, probabilities, strict=True):
                 scores[i][other] = probability
 
@@ -272,7 +246,7 @@ class ResolutionIndex:
         for i, mention in enumerate(mentions):
             if len(stored[i]) == 1:
                 hcp_id = next(iter(stored[i]))
-                if max(scores[i].values()) >= self.model.accept and all(
+                if max(scores[i].values()) >= self.scorer.model.accept and all(
                     fast[j] == hcp_id and mentions[j].id in scores[i]
                     for key in mention.block_keys
                     for j in earlier[key]
@@ -350,7 +324,7 @@ class ResolutionIndex:
             return self.resolve(mention, profile=profile)
         current = self.cache.members(mention.block_keys).get(hcp_id, {})
         score = max((scores[p] for p in current if p in scores), default=0.0)
-        if score < self.model.accept:
+        if score < self.scorer.model.accept:
             return self.resolve(mention, profile=profile)
         self.add(hcp_id, mention.key, profile, ids)
         return Resolution(

@@ -56,7 +56,7 @@ def test_the_pair_shares_only_the_name_and_the_model_alone_would_merge_it(tmp_pa
     assert model.probabilities(x)[0] >= model.accept  # what the prior has to stop
     index = ResolutionIndex(model)
     index.add("hcp:a", "vondrakovitz j", a)
-    (capped,) = index.probabilities([(b, a)])
+    (capped,) = index.scorer.probabilities([(b, a)])
     assert model.review <= capped < model.accept
 
 
@@ -64,8 +64,10 @@ def test_a_surname_seen_elsewhere_is_scored_by_the_model(tmp_path):
     model = default_model()
     a, b = _pair(_renamed_records(tmp_path / "renamed.xml", FAMILY), FAMILY)
     index = ResolutionIndex(model)
-    index.prior.observe(Profile("mention:pubmed:1:1", a.family, ("karel",)))
-    assert index.probabilities([(b, a)]) == model.probabilities(model.features_many([(b, a)]))
+    index.scorer.prior.observe(Profile("mention:pubmed:1:1", a.family, ("karel",)))
+    assert index.scorer.probabilities([(b, a)]) == model.probabilities(
+        model.features_many([(b, a)])
+    )
 
 
 def test_real_records_with_an_unseen_surname_stay_two_hcps(store, tmp_path):

@@ -1,0 +1,59 @@
+"""How likely two profiles are one person, as the resolver decides on it
+(:class:`PairScorer`): the match model's probability, held below ``accept`` for a
+name-only pair on a name no table holds (:mod:`~kolgraph.resolution.name_prior`), raised
+to ``accept`` for a pair outside the model's training source that shares a co-author,
+e-mail or venue under the same written name (:mod:`~kolgraph.resolution.corroboration`).
+
+Examples
+--------
+>>> from kolgraph.resolution.affiliations import AffiliationIdf
+>>> from kolgraph.resolution.features import FEATURES
+>>> from kolgraph.resolution.model import MatchModel
+>>> from kolgraph.resolution.profiles import Profile
+>>> model = MatchModel(kind="logistic", intercept=0.0, coef=[0.0] * len(FEATURES),
+...                    idf=AffiliationIdf({}, 1.0))
+>>> a, b = Profile("a", "smith", ("john",)), Profile("b", "smith", ("john",))
+>>> PairScorer(model).probabilities([(a, b)])
+[0.5]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kolgraph.resolution.corroboration import corroborate
+from kolgraph.resolution.model import MatchModel, default_model
+from kolgraph.resolution.name_prior import NamePrior
+from kolgraph.resolution.profiles import Profile
+
+
+class PairScorer:
+    """The match model (the shipped one unless given) and the name counts of a run."""
+
+    def __init__(self, model: MatchModel | None = None) -> None:
+        self._model = model
+        self._prior: NamePrior | None = None
+
+    @property
+    def model(self) -> MatchModel:
+        """The match model (loaded when first needed)."""
+        if self._model is None:
+            self._model = default_model()
+        return self._model
+
+    @property
+    def prior(self) -> NamePrior:
+        """Name counts: the model's shipped table plus every mention the run observed."""
+        if self._prior is None:
+            self._prior = NamePrior(self.model.vocabulary)
+        return self._prior
+
+    def probabilities(self, pairs: Sequence[tuple[Profile, Profile]]) -> list[float]:
+        """Probabilities of ``pairs`` (see the module): one feature matrix, one call of
+        the model."""
+        if not pairs:
+            return []
+        model = self.model
+        x = model.features_many(pairs)
+        capped = self.prior.cap(pairs, x, model.probabilities(x), model.accept)
+        return corroborate(pairs, capped, model.accept, self.prior)
