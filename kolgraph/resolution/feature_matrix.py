@@ -75,8 +75,9 @@ def pair_features(
     a: Profile, b: Profile, idf: AffiliationIdf, vocabulary: Vocabulary | None = None
 ) -> list[float]:
     """The :data:`~kolgraph.resolution.features.FEATURES` of the pair (a, b): one row of
-    :func:`pair_feature_matrix`; symmetric in a and b. ``vocabulary`` gives name
-    frequencies and word weights (empty when omitted)."""
+    :func:`pair_feature_matrix`; symmetric in a and b but for the name counts
+    (``family_frequency``, ``given_frequency``, ``family_length``: a's name). ``vocabulary``
+    gives name frequencies and word weights (empty when omitted)."""
     return [float(x) for x in pair_feature_matrix([(a, b)], idf, vocabulary)[0]]
 
 
