@@ -12,22 +12,19 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from kolgraph.config import Settings
-from kolgraph.store import EmbeddedFalkorDB, open_store
+from kolgraph.store import EmbeddedFalkorDB
 from tests.exchange.seed import seed
-from tests.factories import SAMPLES, kolgraph
+from tests.factories import SAMPLES, kolgraph, seeded_data_dir
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The seeded store, shared by the module's tests, which only read it (a report adds its
     audit event; a refused import writes nothing)."""
-    path = tmp_path_factory.mktemp("seeded") / "kg"
-    with open_store(Settings(data_dir=path, appendfsync="everysec")) as store:
-        store.apply_schema()
-        seed(store)
-    yield path
-    EmbeddedFalkorDB(path).stop()
+    with seeded_data_dir(
+        tmp_path_factory.mktemp("seeded") / "kg", seed, appendfsync="everysec"
+    ) as path:
+        yield path
 
 
 @pytest.fixture

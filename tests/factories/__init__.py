@@ -11,17 +11,35 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kolgraph.config import Settings
 from kolgraph.ingest import IngestSummary, Loader, run_ingest
 from kolgraph.ingest.registry import loader_for
-from kolgraph.store import GraphStore
+from kolgraph.store import EmbeddedFalkorDB, GraphStore, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
+
+
+@contextmanager
+def seeded_data_dir(
+    path: Path, seed: Callable[[GraphStore], object], **settings: Any
+) -> Iterator[Path]:
+    """An embedded store in ``path`` with the schema and ``seed`` applied, for commands run
+    with ``--data-dir``; its server is stopped on exit."""
+    with open_store(Settings(data_dir=path, **settings)) as store:
+        store.apply_schema()
+        seed(store)
+    try:
+        yield path
+    finally:
+        EmbeddedFalkorDB(path).stop()
 
 
 def ingest(

@@ -11,29 +11,23 @@ import pytest
 
 from kolgraph.config import Settings
 from kolgraph.exchange.tables import table
-from kolgraph.store import EmbeddedFalkorDB, open_store
-from tests.factories import kolgraph, run_cli
+from kolgraph.store import open_store
+from tests.factories import kolgraph, run_cli, seeded_data_dir
 from tests.scoring.conftest import seed_world
-
-
-def _seeded(path: Path) -> Iterator[Path]:
-    with open_store(Settings(data_dir=path)) as store:
-        store.apply_schema()
-        seed_world(store)
-    yield path
-    EmbeddedFalkorDB(path).stop()
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Iterator[Path]:
     """A seeded store of this test's own."""
-    yield from _seeded(tmp_path / "kg")
+    with seeded_data_dir(tmp_path / "kg", seed_world) as path:
+        yield path
 
 
 @pytest.fixture(scope="module")
 def unchanged_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One seeded store for the tests that are refused before anything is written."""
-    yield from _seeded(tmp_path_factory.mktemp("refusals") / "kg")
+    with seeded_data_dir(tmp_path_factory.mktemp("refusals") / "kg", seed_world) as path:
+        yield path
 
 
 def test_score_then_export(data_dir: Path, tmp_path: Path) -> None:
