@@ -70,10 +70,14 @@ EVIDENCE_PMIDS = 5
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct values (as strings) and each value's position among them."""
-    text = values.astype(str).to_numpy()
-    distinct, codes = np.unique(text, return_inverse=True)
-    return distinct, codes.reshape(-1)
+    """Sorted distinct values (as strings) and each value's position among them.
+
+    >>> distinct, codes = _codes(pd.Series(["b", "a", "b", 3]))
+    >>> distinct.tolist(), codes.tolist()
+    (['3', 'a', 'b'], [2, 1, 2, 0])
+    """
+    codes, distinct = pd.factorize(values.astype(str), sort=True, use_na_sentinel=False)
+    return np.asarray(distinct, dtype=object), np.asarray(codes, dtype=np.int64)
 
 
 def coauthorship_ties(
