@@ -215,11 +215,11 @@ def check_rel_type(name: str) -> str:
     return name
 
 
-# Properties that Cypher templates may name (ORDER BY, DDL); anything else is refused.
-SCORE_PROPERTIES = (
+# The numbers a scoring run writes on each Score (and, for a run over all evidence, on the
+# HCP): kolgraph.scoring.runs writes them, search sorts by them.
+SCORED_NUMBERS = (
     "influence",
     "scientific",
-    "publications",
     "congress",
     "trials",
     "network",
@@ -237,6 +237,8 @@ SCORE_PROPERTIES = (
     "cooperation",
     "rising_score",
 )
+# Properties that Cypher templates may name (ORDER BY, DDL); anything else is refused.
+SCORE_PROPERTIES = (*SCORED_NUMBERS, "publications")
 PROPERTY_NAMES: frozenset[str] = frozenset(
     {"id", "name", "date", *SCORE_PROPERTIES}
     | {prop for label in _LABELS for prop in label.indexed}

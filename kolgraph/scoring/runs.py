@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from kolgraph.schema import SCORED_NUMBERS
 from kolgraph.scoring.explain import explanations
 from kolgraph.scoring.pipeline import ScoreResult
 from kolgraph.store import GraphStore
@@ -34,24 +35,7 @@ _JSON = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_K
 __all__ = ["HCP_PROPERTIES", "data_version", "write_run"]
 
 HCP_PROPERTIES = (
-    "influence",
-    "scientific",
-    "congress",
-    "trials",
-    "network",
-    "referral",
-    "pagerank",
-    "eigenvector",
-    "betweenness",
-    "harmonic",
-    "degree",
-    "strength",
-    "reach_1",
-    "reach_2",
-    "spread",
-    "prescribing_potential",
-    "cooperation",
-    "rising_score",
+    *SCORED_NUMBERS,
     "tier",
     "segment",
     "scope",
