@@ -6,7 +6,8 @@
 // name: search_hcps_desc
 // mode: read
 MATCH (h:HCP)
-WHERE ($ids IS NULL OR h.id IN $ids)
+WHERE h.merged_into IS NULL
+  AND ($ids IS NULL OR h.id IN $ids)
   AND ($q IS NULL OR toLower(coalesce(h.name, '')) CONTAINS $q OR h.name_key STARTS WITH $q)
   AND ($specialty IS NULL OR toLower(coalesce(h.specialty, '')) CONTAINS $specialty)
   AND ($institution IS NULL OR toLower(coalesce(h.institution, '')) CONTAINS $institution)
@@ -29,7 +30,8 @@ LIMIT $limit
 // name: search_hcps_asc
 // mode: read
 MATCH (h:HCP)
-WHERE ($ids IS NULL OR h.id IN $ids)
+WHERE h.merged_into IS NULL
+  AND ($ids IS NULL OR h.id IN $ids)
   AND ($q IS NULL OR toLower(coalesce(h.name, '')) CONTAINS $q OR h.name_key STARTS WITH $q)
   AND ($specialty IS NULL OR toLower(coalesce(h.specialty, '')) CONTAINS $specialty)
   AND ($institution IS NULL OR toLower(coalesce(h.institution, '')) CONTAINS $institution)

@@ -4,7 +4,9 @@
 
 // name: scoring_hcps
 // mode: read
+// An HCP merged into another (kolgraph review merge) is that person: not scored apart.
 MATCH (h:HCP)
+WHERE h.merged_into IS NULL
 RETURN h.id AS id, h.name AS name, h.npi AS npi, h.orcid AS orcid, h.city AS city,
        h.state AS state, h.country AS country, h.prescribing_claims AS prescribing_claims
 ORDER BY id

@@ -12,10 +12,13 @@ from kolgraph.ingest import run_ingest
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.registry import loader_for
 from kolgraph.krm.access import Viewer
+from kolgraph.krm.search import HcpFilters, search_hcps
 from kolgraph.resolution.merge import merge_hcps, unmerge_hcp
+from kolgraph.scoring import score_hcps
 from tests.conftest import SAMPLES
 
 ME = Viewer("cli:curator", "operator", "identity review")
+LEAD = Viewer("cli:lead", "admin", "medical_affairs")
 PUBMED = SAMPLES / "pubmed" / "pubmed21n1298_sample_every21st.xml"
 NPPES = SAMPLES / "nppes" / "npidata_sample_1000_part1.csv"
 
@@ -143,6 +146,26 @@ def test_merge_moves_everything_survives_reingest_and_undo_restores(loaded):
     unmerge_hcp(store, author, by=ME)
     assert hcp_rel_counts(store, author) == author_rels
     assert hcp_rel_counts(store, physician) == physician_rels
+
+
+def test_a_merged_hcp_is_neither_scored_nor_listed_until_unmerged(loaded):
+    store, _, _ = loaded
+    author = _pubmed_hcp(store, orcid=False)
+    other = _pubmed_hcp(store, orcid=True)
+    [row] = store.execute("MATCH (h:HCP {id: $id}) RETURN h.name AS name", {"id": author})
+    by_name = HcpFilters(q=row["name"].lower())
+
+    def listed() -> set[str]:
+        return {h.id for h in search_hcps(store, LEAD, by_name).items}
+
+    assert author in listed()
+    assert author in set(score_hcps(store).frame.index)
+    merge_hcps(store, other, author, by=ME)
+    assert author not in set(score_hcps(store).frame.index)
+    assert author not in listed()
+    unmerge_hcp(store, author, by=ME)
+    assert author in set(score_hcps(store).frame.index)
+    assert author in listed()
 
 
 def test_two_orcids_are_two_people(loaded):
