@@ -301,14 +301,17 @@ def _operator(by: str | None) -> Viewer:
     return Viewer(f"cli:{by or getpass.getuser()}", "operator", "identity review")
 
 
+DecidedBy = Annotated[
+    str | None, typer.Option("--by", help="Who decides (audit log; default: the OS user).")
+]
+
+
 @review_app.command("merge")
 def review_merge(
     survivor: Annotated[str, typer.Argument(help="The HCP that stays, e.g. npi:1234567893.")],
     other: Annotated[str, typer.Argument(help="The HCP of the same person merged into it.")],
     reason: Annotated[str | None, typer.Option(help="Why (kept in the audit log).")] = None,
-    by: Annotated[
-        str | None, typer.Option(help="Who decides (audit log; default: the OS user).")
-    ] = None,
+    by: DecidedBy = None,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -322,9 +325,7 @@ def review_merge(
 @review_app.command("unmerge")
 def review_unmerge(
     other: Annotated[str, typer.Argument(help="The HCP that was merged away.")],
-    by: Annotated[
-        str | None, typer.Option(help="Who decides (audit log; default: the OS user).")
-    ] = None,
+    by: DecidedBy = None,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:

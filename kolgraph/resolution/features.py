@@ -20,7 +20,7 @@ from kolgraph.resolution.names import same_family
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 
-BASE_FEATURES: tuple[str, ...] = (
+_NAMES_MATCH: tuple[str, ...] = (
     "family_equal",
     "given_full_equal",
     "given_compatible",
@@ -28,6 +28,9 @@ BASE_FEATURES: tuple[str, ...] = (
     "given_both_full",
     "middle_match",
     "middle_conflict",
+)
+BASE_FEATURES: tuple[str, ...] = (
+    *_NAMES_MATCH,
     "affiliation_similarity",
     "affiliation_missing",
     "email_equal",
@@ -129,13 +132,7 @@ def record_of(mention: Profile | MentionIn) -> str | None:
 
 
 NAME_FEATURES: tuple[str, ...] = (
-    "family_equal",
-    "given_full_equal",
-    "given_compatible",
-    "given_initial_only",
-    "given_both_full",
-    "middle_match",
-    "middle_conflict",
+    *_NAMES_MATCH,
     "family_frequency",
     "given_frequency",
     "family_length",
