@@ -39,12 +39,12 @@ def test_a_pair_scores_alike_alone_in_a_batch_and_swapped_on_gold_records(tmp_pa
     assert len(pairs) > 1000  # the gold records share many names by design
     expected = pair_feature_matrix(pairs, model.idf, model.vocabulary)
     assert expected.shape == (len(pairs), len(FEATURES))
-    alone = np.array([pair_features(a, b, model.idf, model.vocabulary) for a, b in pairs[::10]])
+    alone = np.array([pair_features(a, b, model.idf, model.vocabulary) for a, b in pairs[::50]])
     swapped = pair_feature_matrix([(b, a) for a, b in pairs], model.idf, model.vocabulary)
     # the name counts are read for the first mention's family and written-out first name
     first_side = {"family_frequency", "given_frequency", "family_length"}
     for j, name in enumerate(FEATURES):
-        assert np.allclose(alone[:, j], expected[::10, j], rtol=0, atol=1e-12), name
+        assert np.allclose(alone[:, j], expected[::50, j], rtol=0, atol=1e-12), name
         if name not in first_side:
             assert np.allclose(swapped[:, j], expected[:, j], rtol=0, atol=1e-12), name
     # both kinds of evidence occur, so the comparison covers them
