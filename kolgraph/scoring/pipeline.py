@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -288,6 +289,17 @@ def score_hcps(
         If there are no HCPs to score, or ``params.area`` matches nothing.
     """
     params = params or ScoringParams()
+    # The store reads the eligibility evidence while this process projects and scores.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility-reads") as reads:
+        evidence_read = (
+            reads.submit(evidence_from_store, source) if isinstance(source, GraphStore) else None
+        )
+        return _score(source, params, evidence_read)
+
+
+def _score(
+    source: GraphStore | ScoringData, params: ScoringParams, evidence_read: Future[Any] | None
+) -> ScoreResult:
     layers = project_layers(source, params)
     nodes = layers.nodes
     combined = layers.arrays("combined")
@@ -309,8 +321,8 @@ def score_hcps(
     )
     series = yearly_series(acts.papers, data.presentations, params)
     evidence = (
-        evidence_from_store(source)
-        if isinstance(source, GraphStore)
+        evidence_read.result()
+        if evidence_read is not None
         else evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
     )
     result = assemble(
