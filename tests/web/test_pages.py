@@ -294,21 +294,19 @@ def test_filters_narrow_the_ranking(page, scenario):
     page.get_by_label("Tier").select_option("strategic")
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url(re.compile("tier=strategic"))
-    # The filtered page replaces the first one; wait until no other tier is listed.
-    expect(page.locator("#results tbody .badge.tier-strategic").first).to_be_visible()
-    expect(
-        page.locator("#results tbody .badge.tier-potential, #results tbody .badge.tier-basic")
-    ).to_have_count(0)
-    tiers = page.locator("#results tbody tr td .badge").evaluate_all(
-        "bs => bs.filter(b => b.className.includes('tier-')).map(b => b.textContent)"
-    )
-    assert tiers and set(tiers) == {"strategic"}
-    influences = [
-        float(v)
-        for v in page.locator("#results tbody tr").evaluate_all(
-            "rs => rs.map(r => r.children[4].textContent)"
-        )
-    ]
+    # The filtered page replaces the first one: wait for a table whose tier badges are all
+    # strategic, and read its tiers and influences in that same snapshot.
+    shown = page.wait_for_function(
+        """() => {
+            const rows = [...document.querySelectorAll('#results tbody tr')];
+            const tiers = rows.flatMap(r => [...r.querySelectorAll('td .badge')]
+                .filter(b => b.className.includes('tier-')).map(b => b.textContent));
+            if (!tiers.length || tiers.some(t => t !== 'strategic')) return null;
+            return {tiers, influences: rows.map(r => r.children[4].textContent)};
+        }"""
+    ).json_value()
+    assert shown["tiers"] and set(shown["tiers"]) == {"strategic"}
+    influences = [float(v) for v in shown["influences"]]
     assert influences == sorted(influences, reverse=True)
 
 
