@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.reliability.liveserver import engagement, live_api
 
@@ -25,6 +26,7 @@ def _repair_store(data_dir: Path) -> None:
     (data_dir / "appendonly.aside").rename(data_dir / "appendonly")
 
 
+@pytest.mark.slow  # a database outage trial on a live API server, like the SIGKILL trial
 def test_api_answers_503_while_the_database_is_down_and_recovers(tmp_path: Path) -> None:
     data_dir = tmp_path / "kg"
     with live_api(data_dir, n_hcps=5) as api:

@@ -19,6 +19,7 @@ from kolgraph.store.embedded import _binaries
 from kolgraph.store.falkordb import FalkorDBStore
 
 
+@pytest.mark.slow  # a restart trial: 6 MB replayed with a load delay
 def test_requests_during_replay_get_503(tmp_path: Path) -> None:
     data_dir = tmp_path / "kg"
     server = EmbeddedFalkorDB(data_dir, appendfsync="always").start()
