@@ -300,6 +300,7 @@ def score_hcps(
 def _score(
     source: GraphStore | ScoringData, params: ScoringParams, evidence_read: Future[Any] | None
 ) -> ScoreResult:
+    """:func:`score_hcps` once the eligibility evidence is being read (None: from ``source``)."""
     layers = project_layers(source, params)
     nodes = layers.nodes
     combined = layers.arrays("combined")

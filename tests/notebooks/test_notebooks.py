@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
+from kolgraph.store import EmbeddedFalkorDB
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 PICTURES = {
     "01_kols_of_a_therapeutic_area.ipynb": ["area_network.png", "area_tiers.png"],
@@ -45,13 +47,20 @@ def test_notebooks_are_stored_without_outputs(name: str) -> None:
 def test_notebook_runs_and_draws(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KOLGRAPH_FIGURES", str(tmp_path))
     monkeypatch.setenv("KOLGRAPH_SAMPLES", str(NOTEBOOKS.parent / "data" / "samples"))
+    scratch = tmp_path / "tmp"  # the notebook's own store (tempfile.mkdtemp) lands here
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    NotebookClient(
-        notebook,
-        timeout=900,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
-    ).execute()
+    try:
+        NotebookClient(
+            notebook,
+            timeout=900,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+        ).execute()
+    finally:  # a cell that fails before the last one leaves the store running
+        for pid_file in scratch.glob("*/*/falkordb.pid"):
+            EmbeddedFalkorDB(pid_file.parent).stop()
     for picture in PICTURES[name]:
         path = tmp_path / picture
         assert path.exists(), f"{name} did not save {picture}"
