@@ -59,6 +59,21 @@ RETURN type(r) AS type, count(r) AS n
 MATCH (n:{{label}})
 RETURN count(n) AS n
 
+// name: count_type
+// mode: read
+MATCH ()-[r:{{type}}]->()
+RETURN count(r) AS n
+
+// name: list_labels
+// mode: read
+CALL db.labels() YIELD label
+RETURN label
+
+// name: list_relationship_types
+// mode: read
+CALL db.relationshipTypes() YIELD relationshipType
+RETURN relationshipType AS type
+
 // name: delete_all
 // mode: write
 MATCH (n)

@@ -8,6 +8,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar
 
+from kolgraph import schema
 from kolgraph.store import statements
 
 
@@ -149,10 +150,33 @@ class GraphStore(ABC):
         return self.write("upsert_relationships", rows, template)
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Node counts per label and relationship counts per type."""
-        nodes = {r["label"]: int(r["n"]) for r in self.run("count_nodes")}
-        rels = {r["type"]: int(r["n"]) for r in self.run("count_relationships")}
-        return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
+        """Node counts per label and relationship counts per type (labels with nodes only).
+
+        Known labels and types are counted one by one, which both stores answer from their
+        own counters without a scan; anything else in the store falls back to one scan.
+        """
+        labels = {r["label"] for r in self.run("list_labels")}
+        types = {r["type"] for r in self.run("list_relationship_types")}
+        nodes = {
+            label: int(self.run("count_label", {"label": label})[0]["n"])
+            for label in labels & schema.NODE_LABELS.keys()
+        }
+        rels = {
+            rel: int(self.run("count_type", {"type": rel})[0]["n"])
+            for rel in types & schema.REL_TYPES.keys()
+        }
+        if labels - nodes.keys():
+            for r in self.run("count_nodes"):
+                if r["label"] not in nodes:
+                    nodes[r["label"]] = int(r["n"])
+        if types - rels.keys():
+            for r in self.run("count_relationships"):
+                if r["type"] not in rels:
+                    rels[r["type"]] = int(r["n"])
+        return {
+            "nodes": {k: v for k, v in sorted(nodes.items()) if v},
+            "relationships": {k: v for k, v in sorted(rels.items()) if v},
+        }
 
     def ping(self) -> bool:
         """True when the store answers a trivial statement."""

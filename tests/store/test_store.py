@@ -57,6 +57,19 @@ def test_every_label_and_relationship_type_round_trips(store: GraphStore) -> Non
     assert (tie["start"], tie["end"], tie["props"]["weight"]) == ("hcp:0", "hcp:1", 2.5)
 
 
+def test_counts_agree_with_a_full_scan_and_drop_emptied_labels(store: GraphStore) -> None:
+    store.upsert_nodes("HCP", _node_rows("HCP", 4))
+    store.upsert_nodes("Publication", _node_rows("Publication", 2))
+    rows = [{"start": "hcp:0", "end": f"publication:{i}", "props": {}} for i in range(2)]
+    store.upsert_relationships("HCP", "AUTHORED", "Publication", rows)
+    scanned = {r["label"]: r["n"] for r in store.run("count_nodes")}
+    scanned_types = {r["type"]: r["n"] for r in store.run("count_relationships")}
+    assert store.counts() == {"nodes": scanned, "relationships": scanned_types}
+    assert scanned == {"HCP": 4, "Publication": 2} and scanned_types == {"AUTHORED": 2}
+    store.execute("MATCH (p:Publication) DETACH DELETE p", {}, read=False)
+    assert store.counts() == {"nodes": {"HCP": 4}, "relationships": {}}
+
+
 def test_writing_the_same_batch_twice_changes_no_counts(store: GraphStore) -> None:
     hcps = [
         {"id": f"npi:{1000000000 + i}", "props": {"npi": str(1000000000 + i)}} for i in range(250)
