@@ -45,6 +45,7 @@ class GraphStore(ABC):
 
     dialect: ClassVar[str]
     batch_size: int = 5000
+    bulk_batch_size: int = 50_000  # rows per statement of a first load (bulk_create)
 
     @abstractmethod
     def execute(
@@ -148,6 +149,36 @@ class GraphStore(ABC):
         """MERGE relationships between existing nodes: rows are ``{"start", "end", "props"}``."""
         template = {"start": start, "type": rel_type, "end": end}
         return self.write("upsert_relationships", rows, template)
+
+    def node_total(self) -> int:
+        """How many nodes the store holds, of any label."""
+        return int(self.run("count_all_nodes")[0]["n"])
+
+    def bulk_create(
+        self,
+        nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
+        relationships: Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]],
+    ) -> tuple[int, int]:
+        """CREATE ``nodes`` (label -> id -> props) and then ``relationships``
+        ((start, type, end) -> (start id, end id) -> props) in a store that holds none of
+        them: a first load, without the MERGE of every row. Returns the numbers created.
+
+        Here: ``UNWIND`` statements of ``bulk_batch_size`` rows, one transaction each;
+        the schema must be applied (the relationships find their nodes by ``id``).
+        FalkorDB overrides this with its bulk insert. Properties must hold no None.
+        """
+        created_nodes = created_rels = 0
+        size = self.bulk_batch_size
+        for label, table in nodes.items():
+            rows = ({"id": node_id, "props": props} for node_id, props in table.items())
+            created_nodes += self.write(
+                "bulk_create_nodes", rows, {"label": label}, batch_size=size
+            )
+        for (start, rel_type, end), table in relationships.items():
+            rels = ({"start": a, "end": b, "props": props} for (a, b), props in table.items())
+            template = {"start": start, "type": rel_type, "end": end}
+            created_rels += self.write("bulk_create_relationships", rels, template, batch_size=size)
+        return created_nodes, created_rels
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type (labels with nodes only).

@@ -1,0 +1,205 @@
+"""FalkorDB's bulk insert (``GRAPH.BULK``): nodes and relationships encoded in its binary
+format and sent in large commands, with no Cypher to parse or plan per row.
+
+The format is the one the ``falkordb-bulk-loader`` tool sends: per command the counts of
+nodes, relationships, label blocks and type blocks, then the blocks. A block starts with
+the label (or type) and its property names, each NUL-terminated, then one entry per node
+(its property values in that order) or per relationship (the internal ids of its two
+nodes as 8-byte integers, then its values). A value is a type byte and its payload:
+``0`` null (the property is not set), ``1`` bool, ``2`` double, ``3`` NUL-terminated
+UTF-8 string, ``4`` 64-bit integer, ``5`` array (its length, then its values). Nodes get
+internal ids 0, 1, 2, ... in the order they are sent, across all commands of one load; the
+first command carries ``BEGIN`` and fails if the graph's key exists.
+
+Examples
+--------
+>>> encode_value("Ann"), encode_value(None), encode_value(True), encode_value(["a"])[:1]
+(b'\\x03Ann\\x00', b'\\x00', b'\\x01\\x01', b'\\x05')
+>>> len(encode_value(2001)), len(encode_value(0.5))
+(9, 9)
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from kolgraph.errors import StoreError
+
+MAX_COMMAND_BYTES = 64 * 2**20  # per GRAPH.BULK command (the bulk loader's default buffer)
+
+_NULL = b"\x00"
+_TRUE = b"\x01\x01"
+_FALSE = b"\x01\x00"
+_TAGGED_LONG = struct.Struct("=Bq").pack
+_TAGGED_DOUBLE = struct.Struct("=Bd").pack
+_ENDS = struct.Struct("=qq").pack
+
+Nodes = Mapping[str, Mapping[str, Mapping[str, Any]]]
+"""Label -> node id -> properties (``id`` not among them)."""
+Relationships = Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]]
+"""(start label, type, end label) -> (start id, end id) -> properties."""
+
+
+def encode_value(value: Any) -> bytes:
+    """One property value in the bulk format; None is "not set".
+
+    Raises
+    ------
+    StoreError
+        For a string holding a NUL character (the format ends strings with one) or a
+        value of another type than str, bool, int, float, list or tuple.
+    """
+    kind = type(value)
+    if kind is str:
+        if "\x00" in value:
+            raise StoreError(f"a NUL character in {value[:40]!r} cannot be bulk loaded")
+        return b"\x03" + value.encode() + b"\x00"
+    if value is None:
+        return _NULL
+    if kind is bool:
+        return _TRUE if value else _FALSE
+    if kind is int:
+        return _TAGGED_LONG(4, value)
+    if kind is float:
+        return _TAGGED_DOUBLE(2, value)
+    if kind is list or kind is tuple:
+        return _TAGGED_LONG(5, len(value)) + b"".join(map(encode_value, value))
+    raise StoreError(f"cannot bulk load a {kind.__name__} property value: {value!r}")
+
+
+def block_header(name: str, keys: list[str]) -> bytes:
+    """A block's label or type and its property names.
+
+    >>> block_header("HCP", ["id"])
+    b'HCP\\x00\\x01\\x00\\x00\\x00id\\x00'
+    """
+    return (
+        name.encode()
+        + b"\x00"
+        + struct.pack("=I", len(keys))
+        + b"".join(k.encode() + b"\x00" for k in keys)
+    )
+
+
+def property_keys(table: Mapping[Any, Mapping[str, Any]]) -> list[str]:
+    """Every property name used in ``table``, sorted."""
+    keys: set[str] = set()
+    for props in table.values():
+        keys.update(props)
+    return sorted(keys)
+
+
+class _Command:
+    """The blocks of one GRAPH.BULK command under construction."""
+
+    def __init__(self) -> None:
+        self.nodes = self.relationships = self.size = 0
+        self.node_blocks: list[bytes] = []
+        self.rel_blocks: list[bytes] = []
+
+    def args(self, begin: bool) -> list[Any]:
+        counts = [self.nodes, self.relationships, len(self.node_blocks), len(self.rel_blocks)]
+        return (["BEGIN"] if begin else []) + counts + self.node_blocks + self.rel_blocks
+
+
+def _blocks(
+    header: bytes, entries: Iterator[bytes], limit: int
+) -> Iterator[tuple[bytes, int, bool]]:
+    """Entries joined into blocks of at most about ``limit`` bytes: (block, entries, last)."""
+    parts: list[bytes] = []
+    size = len(header)
+    for entry in entries:
+        if parts and size + len(entry) > limit:
+            yield header + b"".join(parts), len(parts), False
+            parts, size = [], len(header)
+        parts.append(entry)
+        size += len(entry)
+    yield header + b"".join(parts), len(parts), True
+
+
+def _node_entries(
+    label: str,
+    table: Mapping[str, Mapping[str, Any]],
+    keys: list[str],
+    internal: dict[tuple[str, str], int],
+) -> Iterator[bytes]:
+    """Each node's id and ``keys`` values; numbers it in ``internal`` as it goes."""
+    for node_id, props in table.items():
+        internal[(label, node_id)] = len(internal)
+        yield encode_value(node_id) + b"".join([encode_value(props.get(k)) for k in keys])
+
+
+def _rel_entries(
+    kind: tuple[str, str, str],
+    table: Mapping[tuple[str, str], Mapping[str, Any]],
+    keys: list[str],
+    internal: Mapping[tuple[str, str], int],
+) -> Iterator[bytes]:
+    """Each relationship's two internal node ids and ``keys`` values."""
+    start, rel_type, end = kind
+    for (a, b), props in table.items():
+        try:
+            ends = _ENDS(internal[(start, a)], internal[(end, b)])
+        except KeyError as exc:
+            raise StoreError(
+                f"a {rel_type} relationship from {start} {a!r} to {end} {b!r} names a node "
+                "that is not being loaded"
+            ) from exc
+        yield ends + b"".join([encode_value(props.get(k)) for k in keys])
+
+
+def bulk_insert(
+    send: Callable[[list[Any]], Any],
+    nodes: Nodes,
+    relationships: Relationships,
+    *,
+    max_bytes: int = MAX_COMMAND_BYTES,
+) -> tuple[int, int]:
+    """Create ``nodes`` then ``relationships`` in a graph that does not exist yet;
+    ``send(args)`` runs one ``GRAPH.BULK <graph> *args`` command. Returns the numbers
+    created. Every node is created (ids are not checked for duplicates: the tables are
+    keyed by id); a relationship's nodes must be among ``nodes``.
+
+    Raises
+    ------
+    StoreError
+        If a relationship names a node not in ``nodes``, or a value cannot be encoded.
+    """
+    internal: dict[tuple[str, str], int] = {}
+    command = _Command()
+    begin = True
+    created = [0, 0]
+
+    def flush() -> None:
+        nonlocal command, begin
+        if command.nodes or command.relationships:
+            send(command.args(begin))
+            created[0] += command.nodes
+            created[1] += command.relationships
+            begin = False
+        command = _Command()
+
+    def add(block: bytes, count: int, is_node: bool) -> None:
+        if command.size + len(block) > max_bytes:
+            flush()
+        (command.node_blocks if is_node else command.rel_blocks).append(block)
+        command.size += len(block)
+        if is_node:
+            command.nodes += count
+        else:
+            command.relationships += count
+
+    for label, table in nodes.items():
+        keys = ["id", *(k for k in property_keys(table) if k != "id")]
+        entries = _node_entries(label, table, keys[1:], internal)
+        for block, count, _ in _blocks(block_header(label, keys), entries, max_bytes // 4):
+            add(block, count, True)
+    for (start, rel_type, end), table in relationships.items():
+        keys = property_keys(table)
+        entries = _rel_entries((start, rel_type, end), table, keys, internal)
+        for block, count, _ in _blocks(block_header(rel_type, keys), entries, max_bytes // 4):
+            add(block, count, False)
+    flush()
+    return created[0], created[1]
