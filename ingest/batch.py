@@ -88,6 +88,23 @@ class GraphBatch:
                 for key, value in provenance.items():
                     props.setdefault(key, value)
 
+    def sent_counts(self) -> tuple[int, int]:
+        """(nodes, relationships) :meth:`write` reports for this batch.
+
+        >>> b = GraphBatch()
+        >>> b.node("Topic", "mesh:D1", name="Asthma")
+        >>> b.statement_row("write_authorships", {"mention_id": "m"}, writes=(2, 3))
+        >>> b.sent_counts()
+        (3, 3)
+        """
+        nodes = sum(map(len, self.nodes.values()))
+        rels = sum(map(len, self.rels.values()))
+        for name, _, rows in self.statements:
+            row_nodes, row_rels = self.row_writes.get(name, (0, 0))
+            nodes += row_nodes * len(rows)
+            rels += row_rels * len(rows)
+        return nodes, rels
+
     def write(self, store: GraphStore) -> tuple[int, int]:
         """MERGE all nodes, then all relationships, then run the extra statements;
         return (nodes, relationships) sent."""

@@ -388,6 +388,11 @@ class PaperLoader(Loader):
     _index_store: int | None = None
     pipelined = True  # the run's resolution index already holds the batch being written
     max_profiles: int = RESOLUTION_PROFILES  # profiles the run's index holds (configure)
+    # A first load (kolgraph.ingest.first_load) builds every batch before anything is
+    # written: the store is not read, and the run's papers are looked up here instead
+    # (``pmid:``/``doi:``/``openalex:`` key -> Publication id), as the store would answer.
+    in_memory: bool = False
+    _run_publications: dict[str, str] | None = None
 
     def configure(self, settings: Settings) -> None:
         """Bound the run's resolution index at ``settings.resolution_profiles``."""
@@ -405,6 +410,7 @@ class PaperLoader(Loader):
             self._index.close()
         self._index = None
         self._index_store = None
+        self._run_publications = None
 
     def _resolution_index(self, store: GraphStore) -> ResolutionIndex:
         if self._index is None or self._index_store != id(store):
@@ -422,7 +428,9 @@ class PaperLoader(Loader):
                 {"label": "Publication", "start": "Mention", "type": "APPEARS_IN"},
                 [{"pmid": p} for p in deletions],
             )
-        existing = publication_ids(store, papers)
+        existing = (
+            self._known_publications(papers) if self.in_memory else publication_ids(store, papers)
+        )
         per_paper = [paper_mentions(p) for p in papers]
         mentions = [m for items in per_paper for _, m in items if m is not None]
         # A paper not yet in the store has none of its mentions stored either (they are
@@ -438,11 +446,16 @@ class PaperLoader(Loader):
         }
         resolved = iter(
             resolve_mentions(
-                store, mentions, index=self._resolution_index(store), unstored=unstored
+                None if self.in_memory else store,
+                mentions,
+                index=self._resolution_index(store),
+                unstored=unstored,
             )
         )
         for paper, items, is_new in zip(papers, per_paper, new, strict=True):
             self._add_paper(batch, paper, paper_id(paper, existing), items, resolved, is_new)
+        if self.in_memory:
+            self._remember_publications(papers, existing, deletions)
         consistent_hcp_fields(
             row
             for name, _, rows in batch.statements
@@ -450,6 +463,34 @@ class PaperLoader(Loader):
             for row in rows
         )
         return batch
+
+    def _known_publications(self, papers: list[Paper]) -> dict[str, str]:
+        """As :func:`publication_ids`, from the papers of this run built so far."""
+        known = self._run_publications or {}
+        return {
+            key: known[key]
+            for paper in papers
+            for kind in ("pmid", "doi", "openalex")
+            if (value := getattr(paper, kind)) and (key := f"{kind}:{value}") in known
+        }
+
+    def _remember_publications(
+        self, papers: list[Paper], existing: dict[str, str], deletions: list[str]
+    ) -> None:
+        """Record this batch's Publications by key, then forget the deleted ones (a
+        batch's deletions run after its writes)."""
+        known = self._run_publications
+        if known is None:
+            known = self._run_publications = {}
+        for paper in papers:
+            pub_id = paper_id(paper, existing)
+            for kind in ("pmid", "doi", "openalex"):
+                if value := getattr(paper, kind):
+                    known.setdefault(f"{kind}:{value}", pub_id)
+        if deletions:
+            gone = {known[f"pmid:{pmid}"] for pmid in deletions if f"pmid:{pmid}" in known}
+            for key in [k for k, pub_id in known.items() if pub_id in gone]:
+                del known[key]
 
     def _add_paper(
         self,

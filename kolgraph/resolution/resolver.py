@@ -338,7 +338,7 @@ def _chunks(values: list[Any], size: int = 2000) -> Iterable[list[Any]]:
 
 
 def load_candidates(
-    store: GraphStore,
+    store: GraphStore | None,
     index: ResolutionIndex,
     mentions: Sequence[MentionIn],
     unstored: Container[str] = (),
@@ -346,8 +346,16 @@ def load_candidates(
     """Fill ``index`` from the store for ``mentions``; return the mentions already resolved.
 
     Blocks and identifiers the index already holds are not read again; mention ids in
-    ``unstored`` are known not to be in the store and are not looked up."""
+    ``unstored`` are known not to be in the store and are not looked up. With ``store``
+    None (a first load, whose store holds nothing yet) only the index's own spilled
+    blocks are brought back: the same blocks and profiles as when every batch is written
+    before the next, since such a run reads back only what its index already holds."""
     done: dict[str, Resolution] = {}
+    if store is None:
+        wanted = {key for m in mentions for key in m.block_keys}
+        index.cache.evict(wanted)
+        index.cache.loaded.update(index.restore(sorted(wanted - index.cache.loaded)))
+        return done
     for chunk in _chunks([m.id for m in mentions if m.id not in unstored]):
         for row in store.run("mention_resolutions", _MENTION, ids=chunk):
             hcp_id = row["merged_into"] or row["hcp_id"]
@@ -397,7 +405,7 @@ def load_candidates(
 
 
 def resolve_mentions(
-    store: GraphStore,
+    store: GraphStore | None,
     mentions: Sequence[MentionIn],
     *,
     model: MatchModel | None = None,
@@ -408,8 +416,10 @@ def resolve_mentions(
 
     Parameters
     ----------
-    store : GraphStore
-        Read only: HCPs, their identifiers and their mentions in the same blocks.
+    store : GraphStore or None
+        Read only: HCPs, their identifiers and their mentions in the same blocks. None
+        when the store is known to hold nothing the run has not resolved itself (a first
+        load): then only ``index`` is consulted.
     mentions : sequence of MentionIn
         In source order; ids must be stable (``mention:<source>:<record>:<n>``).
     model : MatchModel, optional

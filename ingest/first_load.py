@@ -1,0 +1,195 @@
+"""A first load: a whole file resolved in memory, then written through the store's bulk path.
+
+Loading a therapeutic area's publications for the first time (millions of authorship
+rows) through :func:`~kolgraph.ingest.runner.run_ingest` costs one MERGE statement per
+batch and table. Into an empty store nothing needs merging: :func:`run_first_load` parses
+and builds every batch as ``run_ingest`` would, with the same resolver (its index is the
+only memory of earlier batches in both paths, so the HCPs are the same), merges the
+batches in memory (:class:`~kolgraph.ingest.graph_tables.GraphTables`) and hands the
+result to :meth:`GraphStore.bulk_create` (FalkorDB: ``GRAPH.BULK``; Neo4j: large
+``UNWIND ... CREATE`` transactions).
+
+Provenance is the same as ``run_ingest`` writes (source, file, run id, load time, record
+ids), and so is the ``IngestRun`` node, so the file loaded again later through
+``run_ingest`` is recognised and changes nothing. The run is marked ``bulk-loading`` in
+the store until every node and relationship is in: a first load interrupted at any point
+leaves either an empty store or that mark, and running it again clears what it left and
+starts over. A store holding anything else is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from kolgraph.errors import IngestError
+from kolgraph.ingest.graph_tables import GraphTables
+from kolgraph.ingest.publications import PaperLoader
+from kolgraph.ingest.rejects import RejectLog
+from kolgraph.ingest.runner import (
+    _QUIET_COLLECTOR,
+    IngestSummary,
+    Loader,
+    Record,
+    _now,
+    file_digest,
+)
+from kolgraph.ingest.seen import SeenIds
+from kolgraph.store import GraphStore
+
+logger = logging.getLogger(__name__)
+
+BULK_LOADING = "bulk-loading"  # IngestRun.status while a first load's writes are under way
+
+
+def check_first_load(store: GraphStore) -> None:
+    """Make sure ``store`` can take a first load: empty, or holding only what an
+    interrupted first load left (cleared here).
+
+    Raises
+    ------
+    IngestError
+        If the store holds other data, naming what it holds and what to do instead.
+    """
+    held = store.node_total()
+    if not held:
+        return
+    runs = store.run("ingest_runs")
+    if runs and all(r["status"] == BULK_LOADING for r in runs):
+        logger.warning(
+            "the store holds an interrupted first load (%s, %d nodes); clearing it and "
+            "loading again",
+            ", ".join(r["file"] or r["id"] for r in runs),
+            held,
+        )
+        store.clear()
+        return
+    labels = store.counts()["nodes"]
+    what = ", ".join(f"{n:,} {label}" for label, n in sorted(labels.items(), key=lambda x: -x[1]))
+    raise IngestError(
+        f"a first load writes only into an empty store, and this one holds {held:,} nodes "
+        f"({what}); load the file without --first-load to add it through the incremental "
+        "path, or empty the store first with 'kolgraph init --reset'"
+    )
+
+
+def run_first_load(
+    store: GraphStore,
+    loader: Loader,
+    path: Path,
+    *,
+    rejects_dir: Path,
+    batch_size: int = 2000,
+) -> IngestSummary:
+    """Load ``path`` with ``loader`` into the empty ``store`` through its bulk path.
+
+    Parameters are those of :func:`~kolgraph.ingest.runner.run_ingest`; ``batch_size``
+    is the number of records resolved together (as there, so the HCPs are the same). The
+    summary counts what was written, as ``run_ingest``'s does.
+
+    Raises
+    ------
+    IngestError
+        If the loader is not a publication loader (the only one whose writes the first
+        load reproduces), if the store is not empty (see :func:`check_first_load`), or if
+        the file is missing or unusable as a whole.
+    """
+    path = Path(path)
+    if not isinstance(loader, PaperLoader):
+        raise IngestError(
+            f"a first load is for publication sources (pubmed, crossref, openalex), not "
+            f"{loader.source}; load it without --first-load"
+        )
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    check_first_load(store)
+    loader.check(path)
+    loader.prepare(store)
+    started = time.monotonic()
+    sha = file_digest(path)
+    run_id = f"run:{loader.source}:{sha[:16]}"
+    run_props: dict[str, Any] = {
+        "source": loader.source,
+        "file": path.name,
+        "file_sha256": sha,
+        "started_at": _now(),
+        "status": BULK_LOADING,
+        "checkpoint": 0,
+    }
+    provenance = {
+        "source": loader.source,
+        "source_file": path.name,
+        "run_id": run_id,
+        "loaded_at": _now(),
+    }
+    rejects_path = Path(rejects_dir) / f"{loader.source}-{sha[:16]}.jsonl"
+    summary = IngestSummary(loader.source, str(path), run_id, rejects_file=str(rejects_path))
+    tables = GraphTables()
+    seen = SeenIds()
+    pending: list[Record] = []
+    position = 0
+
+    def flush() -> None:
+        if pending:
+            batch = loader.build(pending, store)
+            batch.stamp(provenance)
+            pending.clear()
+            nodes, rels = batch.sent_counts()
+            summary.nodes_written += nodes
+            summary.relationships_written += rels
+            tables.add(batch)
+        _QUIET_COLLECTOR.batch_done()
+        rejects.flush()
+
+    loader.in_memory = True  # type: ignore[attr-defined]
+    try:
+        with RejectLog(rejects_path, source=loader.source, file=path.name) as rejects:
+            with _QUIET_COLLECTOR:
+                for record in loader.records(path, rejects):
+                    position += 1
+                    if not seen.add(record.id):
+                        summary.duplicates += 1
+                        continue
+                    summary.loaded += 1
+                    pending.append(record)
+                    if len(pending) >= batch_size:
+                        flush()
+                flush()
+            summary.rejected = rejects.count
+            summary.loaded -= rejects.late
+    finally:
+        loader.in_memory = False  # type: ignore[attr-defined]
+        loader.start_run()  # the index and the run's papers are not kept past the run
+    summary.read = summary.loaded + summary.rejected + summary.duplicates
+    tables.nodes["IngestRun"] = {run_id: run_props, **tables.nodes.get("IngestRun", {})}
+    tables.nodes = {"IngestRun": tables.nodes.pop("IngestRun"), **tables.nodes}  # sent first
+    store.bulk_create(tables.nodes, tables.rels)
+    summary.seconds = round(time.monotonic() - started, 3)
+    store.upsert_nodes(
+        "IngestRun",
+        [
+            {
+                "id": run_id,
+                "props": {
+                    "status": "complete",
+                    "finished_at": _now(),
+                    "read": summary.read,
+                    "loaded": summary.loaded,
+                    "rejected": summary.rejected,
+                    "duplicates": summary.duplicates,
+                    "checkpoint": position,
+                },
+            }
+        ],
+    )
+    logger.info(
+        "%s (first load): read %d, loaded %d, rejected %d, duplicates %d",
+        path.name,
+        summary.read,
+        summary.loaded,
+        summary.rejected,
+        summary.duplicates,
+    )
+    return summary

@@ -1,0 +1,145 @@
+"""First load of PubMed through the store's bulk path, against the incremental path on the
+shipped samples: the same graph, nothing changed by loading the file again, refusal on a
+store that holds data, rejects as in the incremental path, and a re-run after a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kolgraph.errors import IngestError, StoreError
+from kolgraph.ingest.first_load import BULK_LOADING, run_first_load
+from kolgraph.ingest.pubmed import PubmedLoader
+from kolgraph.store import GraphStore
+from tests.factories import SAMPLES, ingest, rejects_of
+
+PUBMED = SAMPLES / "pubmed"
+MESH = PUBMED / "pubmed21n1298_sample_mesh_indexed.xml"
+EVERY21 = PUBMED / "pubmed21n1298_sample_every21st.xml"  # has DeleteCitation entries
+# the load time is the only property a second run of the same file sets anew
+VOLATILE = {"loaded_at", "started_at", "finished_at"}
+
+
+def snapshot(store: GraphStore) -> dict[str, Any]:
+    """Every node and relationship with its properties, keyed by ids (load times left out)."""
+
+    def plain(props: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in props.items() if k not in VOLATILE}
+
+    nodes = {
+        (r["label"], r["id"]): plain(r["props"])
+        for r in store.execute(
+            "MATCH (n) RETURN labels(n)[0] AS label, n.id AS id, properties(n) AS props", {}
+        )
+    }
+    rels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in store.execute(
+        "MATCH (a)-[r]->(b) RETURN labels(a)[0] AS s, a.id AS a, type(r) AS t, "
+        "labels(b)[0] AS e, b.id AS b, properties(r) AS props",
+        {},
+    ):
+        rels.setdefault((r["s"], r["a"], r["t"], r["e"], r["b"]), []).append(plain(r["props"]))
+    return {"nodes": nodes, "rels": rels}
+
+
+def first_load(store: GraphStore, path: Path, tmp_path: Path, **kwargs: Any):
+    return run_first_load(store, PubmedLoader(), path, rejects_dir=tmp_path / "rejects", **kwargs)
+
+
+def diff(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """The first differences between two snapshots, for a readable failure."""
+    out = []
+    for part in ("nodes", "rels"):
+        for key in sorted(a[part].keys() | b[part].keys(), key=str):
+            if a[part].get(key) != b[part].get(key):
+                out.append(f"{part} {key}: {a[part].get(key)} != {b[part].get(key)}")
+    return out[:10]
+
+
+@pytest.mark.parametrize("path", [MESH, EVERY21], ids=["mesh-indexed", "every21st"])
+def test_first_load_writes_the_graph_the_incremental_path_writes(store, tmp_path, path):
+    incremental = ingest(store, "pubmed", path, tmp_path, batch_size=150)
+    expected = snapshot(store)
+    store.clear()
+    bulk = first_load(store, path, tmp_path, batch_size=150)
+    got = snapshot(store)
+    assert diff(expected, got) == []
+    assert got == expected
+    hcps = [k for k in got["nodes"] if k[0] == "HCP"]
+    assert len(hcps) > 100  # a real load, resolved: fewer HCPs than mentions
+    assert len(hcps) < sum(1 for k in got["nodes"] if k[0] == "Mention")
+    for field in ("read", "loaded", "rejected", "duplicates"):
+        assert getattr(bulk, field) == getattr(incremental, field)
+    assert (bulk.nodes_written, bulk.relationships_written) == (
+        incremental.nodes_written,
+        incremental.relationships_written,
+    )
+    run = got["nodes"][("IngestRun", bulk.run_id)]
+    assert run["status"] == "complete" and run["checkpoint"] == incremental.read - 0
+
+
+def test_loading_the_file_again_incrementally_changes_nothing(store, tmp_path):
+    first_load(store, EVERY21, tmp_path)
+    before = snapshot(store)
+    again = ingest(store, "pubmed", EVERY21, tmp_path)
+    assert again.resumed_from == 0 and again.loaded > 1000
+    assert diff(before, snapshot(store)) == []
+    assert snapshot(store) == before
+
+
+def test_a_store_holding_data_is_refused_naming_what_to_do(store, tmp_path):
+    ingest(store, "pubmed", MESH, tmp_path)
+    counts = store.counts()
+    with pytest.raises(IngestError) as refused:
+        first_load(store, EVERY21, tmp_path)
+    message = str(refused.value)
+    assert "empty store" in message and "without --first-load" in message
+    assert "kolgraph init --reset" in message and "Publication" in message
+    assert store.counts() == counts  # nothing written
+
+
+def test_bad_records_go_to_the_reject_file_as_in_the_incremental_path(store, tmp_path):
+    good = "<Author><LastName>Doe</LastName><ForeName>Jane</ForeName></Author>"
+    articles = "".join(
+        f"<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><Journal><Title>J"
+        f"</Title></Journal><ArticleTitle>T {pmid}</ArticleTitle><AuthorList>{good}"
+        "</AuthorList></Article></MedlineCitation></PubmedArticle>"
+        for pmid in ("11", "not-a-pmid", "12")
+    )
+    path = tmp_path / "bad.xml"
+    path.write_text(
+        f"<PubmedArticleSet>{articles}<DeleteCitation><PMID>x1</PMID></DeleteCitation>"
+        "</PubmedArticleSet>"
+    )
+    incremental = ingest(store, "pubmed", path, tmp_path / "a")
+    expected = snapshot(store)
+    store.clear()
+    bulk = first_load(store, path, tmp_path / "b")
+    assert snapshot(store) == expected
+    assert (bulk.loaded, bulk.rejected) == (incremental.loaded, incremental.rejected) == (2, 2)
+    strip = [{k: v for k, v in r.items() if k != "at"} for r in rejects_of(bulk)]
+    assert strip == [{k: v for k, v in r.items() if k != "at"} for r in rejects_of(incremental)]
+    assert {r["field"] for r in strip} == {"PMID"}
+
+
+def test_an_interrupted_first_load_is_run_again_from_the_start(store, tmp_path, monkeypatch):
+    original = type(store).bulk_create
+
+    def dies_after_the_nodes(self, nodes, relationships):
+        original(self, nodes, {})  # the nodes are in, the relationships never come
+        raise StoreError("connection lost")
+
+    monkeypatch.setattr(type(store), "bulk_create", dies_after_the_nodes)
+    with pytest.raises(StoreError):
+        first_load(store, MESH, tmp_path)
+    runs = store.run("ingest_runs")
+    assert [r["status"] for r in runs] == [BULK_LOADING]
+    monkeypatch.setattr(type(store), "bulk_create", original)
+    first_load(store, MESH, tmp_path)
+    got = snapshot(store)
+    store.clear()
+    first_load(store, MESH, tmp_path)
+    assert got == snapshot(store)
+    assert [r["status"] for r in store.run("ingest_runs")] == ["complete"]
