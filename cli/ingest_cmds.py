@@ -63,6 +63,15 @@ def ingest(
     ],
     data_dir: DataDir = None,
     batch_size: Annotated[int, typer.Option(help="Records per write and checkpoint.")] = 2000,
+    first_load: Annotated[
+        bool,
+        typer.Option(
+            "--first-load",
+            help="Into an empty store (refused otherwise): resolve the first file in memory and "
+            "write it through the store's bulk path, several times faster for a large "
+            "publication file (pubmed, crossref, openalex); further files load as usual.",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Load a source file, a folder or a glob; bad records go to a reject file, a run can be
@@ -75,7 +84,20 @@ def ingest(
     summaries = []
     with open_store(settings) as store:
         store.apply_schema()
-        for file in files:
+        for number, file in enumerate(files):
+            if first_load and number == 0:
+                from kolgraph.ingest.first_load import run_first_load
+
+                summaries.append(
+                    run_first_load(
+                        store,
+                        loader,
+                        file,
+                        rejects_dir=settings.data_dir / "rejects",
+                        batch_size=batch_size,
+                    )
+                )
+                continue
             summaries.append(
                 run_ingest(
                     store,

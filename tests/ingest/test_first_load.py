@@ -4,16 +4,18 @@ store that holds data, rejects as in the incremental path, and a re-run after a 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kolgraph.config import Settings
 from kolgraph.errors import IngestError, StoreError
 from kolgraph.ingest.first_load import BULK_LOADING, run_first_load
 from kolgraph.ingest.pubmed import PubmedLoader
-from kolgraph.store import GraphStore
-from tests.factories import SAMPLES, ingest, rejects_of
+from kolgraph.store import EmbeddedFalkorDB, GraphStore, open_store
+from tests.factories import SAMPLES, ingest, kolgraph, rejects_of
 
 PUBMED = SAMPLES / "pubmed"
 MESH = PUBMED / "pubmed21n1298_sample_mesh_indexed.xml"
@@ -143,3 +145,27 @@ def test_an_interrupted_first_load_is_run_again_from_the_start(store, tmp_path, 
     first_load(store, MESH, tmp_path)
     assert got == snapshot(store)
     assert [r["status"] for r in store.run("ingest_runs")] == ["complete"]
+
+
+def test_the_ingest_command_loads_first_then_refuses(tmp_path):
+    data_dir = tmp_path / "kg"
+    try:
+        done = kolgraph(
+            "ingest", "pubmed", str(MESH), "--data-dir", str(data_dir), "--first-load", "--json"
+        )
+        assert done.returncode == 0, done.stderr
+        summary = json.loads(done.stdout)
+        assert summary["loaded"] > 100 and summary["rejected"] == 0
+        with open_store(Settings(data_dir=data_dir)) as store:
+            counts = store.counts()
+            assert counts["nodes"]["Publication"] == summary["loaded"]
+            assert [r["status"] for r in store.run("ingest_runs")] == ["complete"]
+        again = kolgraph(
+            "ingest", "pubmed", str(EVERY21), "--data-dir", str(data_dir), "--first-load"
+        )
+        assert again.returncode != 0
+        assert "without --first-load" in again.stderr + again.stdout
+        with open_store(Settings(data_dir=data_dir)) as store:
+            assert store.counts() == counts
+    finally:
+        EmbeddedFalkorDB(data_dir).stop()
