@@ -20,12 +20,17 @@ from kolgraph.ingest.rejects import RejectLog
 from kolgraph.krm.access import Viewer
 from kolgraph.resolution import MentionIn
 from kolgraph.resolution import review as review_list
+from kolgraph.resolution.embedding import MODEL_NAME as EMBEDDING_MODEL
 from kolgraph.resolution.holdout import HOLDOUT_SEED, holdout_evaluate
 from kolgraph.resolution.merge import merge_hcps, unmerge_hcp
 from kolgraph.resolution.model import ACCEPT, MODEL_FILE, default_model
 from kolgraph.resolution.names import family_key, given_tokens
 from kolgraph.resolution.training import (
-    cross_validate,
+    THRESHOLD_GRID,
+    PairScores,
+    block_scores,
+    choose_block_accept,
+    cross_validate_thresholds,
     evaluate_with_band,
     fit_match_model,
     fit_vocabulary,
@@ -163,6 +168,14 @@ def train(
         float, typer.Option(help="Merge at or above this probability (the shipped model's).")
     ] = ACCEPT,
     review: Annotated[float, typer.Option(help="Review list from this probability.")] = 0.5,
+    blocks: Annotated[
+        bool,
+        typer.Option(
+            "--block-thresholds/--global-threshold",
+            help="Choose an accept threshold per name-ambiguity tier by cross-validation "
+            "(needs --folds > 1), or use --accept everywhere.",
+        ),
+    ] = True,
     as_json: JsonFlag = False,
 ) -> None:
     """Fit the match model on labelled pairs; report out-of-fold pair scores first."""
@@ -175,18 +188,26 @@ def train(
     vocabulary = fit_vocabulary(
         authors.by_pmid.values(), {m.id for a, b, _ in triples for m in (a, b)}
     )
+    block_accept = None
     if folds > 1:
-        cv = cross_validate(
+        tiers: dict[float, list[PairScores]] = {}
+        grid = sorted({*THRESHOLD_GRID, accept}) if blocks else [accept]
+        cv = cross_validate_thresholds(
             triples,
             authors.affiliations,
+            grid,
             folds=folds,
             seed=seed,
             kind=kind,
-            accept=accept,
             review=review,
             vocabulary=vocabulary,
+            by_tier=tiers,
         )
-        result["cross_validated"] = cv.as_dict()
+        result["cross_validated"] = cv[accept].as_dict()
+        if blocks:
+            block_accept = choose_block_accept(tiers)
+            result["block_accept"] = block_accept
+            result["cross_validated_block"] = block_scores(tiers, block_accept).as_dict()
     model = fit_match_model(
         triples,
         authors.affiliations,
@@ -197,6 +218,9 @@ def train(
         vocabulary=vocabulary,
     )
     model.meta["cross_validated"] = result.get("cross_validated")
+    model.meta["cross_validated_block"] = result.get("cross_validated_block")
+    model.meta["embedding"] = EMBEDDING_MODEL
+    model.block_accept = block_accept
     model.save(out)
     result["model"] = str(out)
     if as_json:
@@ -239,7 +263,7 @@ def review_stats(
     """The review band's size and yield (confirmed same / different), entries by value."""
     with store_for(data_dir) as store:
         stats = review_list.review_stats(
-            store, accept=default_model().accept, band=band, limit=limit
+            store, accept=default_model().highest_accept, band=band, limit=limit
         )
     if as_json:
         print_json(stats)

@@ -163,11 +163,11 @@ def corroborated(a: Profile, b: Profile, prior: NamePrior | None = None) -> bool
 def corroborate(
     pairs: Sequence[tuple[Profile, Profile]],
     probabilities: Sequence[float],
-    accept: float,
+    accept: float | Sequence[float],
     prior: NamePrior | None = None,
 ) -> list[float]:
     """``probabilities`` with every corroborated pair outside the model's training source
-    raised to at least ``accept``.
+    raised to at least ``accept`` (one threshold, or one per pair).
 
     >>> a = Profile("mention:congress:c:1:1", "lee", ("ann",), coauthors=frozenset({"wu x"}))
     >>> b = Profile("mention:congress:c:2:1", "lee", ("ann",), coauthors=frozenset({"wu x"}))
@@ -175,7 +175,8 @@ def corroborate(
     [0.95]
     """
     out = list(probabilities)
+    accepts = [accept] * len(pairs) if isinstance(accept, float | int) else accept
     for k, (a, b) in enumerate(pairs):
-        if out[k] < accept and outside_training(a, b) and corroborated(a, b, prior):
-            out[k] = accept
+        if out[k] < accepts[k] and outside_training(a, b) and corroborated(a, b, prior):
+            out[k] = accepts[k]
     return out

@@ -78,6 +78,9 @@ class RecordEvidence:
     # (CorpusStats serial, LSA projection rows as an int32 array), set by
     # CorpusStats.lsa_buckets_of: kept with the record, so it goes with it
     lsa_memo: Any = field(default=None, init=False, repr=False, compare=False, hash=False)
+    # the unit text embedding (float16; empty without text), set by
+    # embedding.record_embeddings and kept with the record like lsa_memo
+    embedding_memo: Any = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     @classmethod
     def from_properties(cls, props: Mapping[str, Any]) -> RecordEvidence:
@@ -232,6 +235,8 @@ EXTRA_FEATURES: tuple[str, ...] = (
     "year_min",
     "lsa_similarity",
     "journal_title_similarity",
+    "embedding_similarity",
+    "embedding_missing",
 )
 
 

@@ -31,6 +31,7 @@ import numpy as np
 from scipy import sparse
 
 from kolgraph.resolution.affiliations import AffiliationIdf
+from kolgraph.resolution.embedding import has_text, record_similarities
 from kolgraph.resolution.evidence import (
     EXTRA_FEATURES,
     CorpusStats,
@@ -260,6 +261,10 @@ def record_feature_matrix(
     out[:, col["authors_max"]] = np.maximum(al, ar)
     years = np.array([p.year or 3000 for p in profiles], dtype=float)
     out[:, col["year_min"]] = np.minimum(years[left], years[right])
+    # text embeddings of title, abstract and MeSH: one per record, kept on the record
+    with_text = has_text(records)
+    out[:, col["embedding_similarity"]] = record_similarities(records, rl, rr)
+    out[:, col["embedding_missing"]] = ~(with_text[rl] & with_text[rr])
     # LSA topic vectors: one sparse-dense product for every distinct record
     if stats.lsa_rows:
         rows = [stats.lsa_buckets_of(r) for r in records]

@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -32,6 +33,8 @@ from kolgraph.resolution.training import (
     BAG,
     PairScores,
     best_threshold,
+    block_scores,
+    choose_block_accept,
     cross_validate_thresholds,
     evaluate_with_band,
     fit_match_model,
@@ -161,6 +164,7 @@ def holdout_evaluate(
     grid = tuple(thresholds or THRESHOLD_GRID)
     fit_idx, held_idx = split_groups([(a.id, b.id) for a, b, _ in triples], holdout, seed)
     fit, held = [triples[i] for i in fit_idx], [triples[i] for i in held_idx]
+    nested_blocks: dict[str, Any] = {}
     nested, chosen = nested_cross_validate(
         fit,
         affiliations,
@@ -171,9 +175,11 @@ def holdout_evaluate(
         thresholds=grid,
         vocabulary=vocabulary,
         bag=bag,
+        blocks=nested_blocks,
     )
+    tiers: dict[float, list[PairScores]] = {}
     cv = cross_validate_thresholds(
-        fit, affiliations, grid, folds=folds, seed=0, vocabulary=vocabulary, bag=bag
+        fit, affiliations, grid, folds=folds, seed=0, vocabulary=vocabulary, bag=bag, by_tier=tiers
     )
     threshold = best_threshold(cv, precision)
     model = fit_match_model(
@@ -181,6 +187,8 @@ def holdout_evaluate(
     )
     outcomes = pair_outcomes(held, model)
     final = scores_of(outcomes)
+    block_model = copy.copy(model)
+    block_model.block_accept = choose_block_accept(tiers, precision)
     return {
         "split": {
             "seed": seed,
@@ -200,9 +208,33 @@ def holdout_evaluate(
                 "recall": exact_interval(final.tp, final.tp + final.fn),
             },
         },
-        "held_out_with_band": {
-            k: v
-            for k, v in evaluate_with_band(held, model).items()
-            if k.startswith(("recall_", "precision_", "band"))
+        "held_out_with_band": _band(held, model),
+        "block_accept": block_model.block_accept,
+        "cv_block_on_fit": block_scores(tiers, block_model.block_accept).as_dict(),
+        "nested_cv_block_on_fit": nested_blocks,
+        "held_out_block": _held_out(held, block_model, reps),
+        "held_out_block_with_band": _band(held, block_model),
+    }
+
+
+def _held_out(held: Sequence[Triple], model: MatchModel, reps: int) -> dict[str, Any]:
+    """Counts, precision and recall of ``model`` on the held-out pairs, with intervals."""
+    outcomes = pair_outcomes(held, model)
+    final = scores_of(outcomes)
+    return {
+        **final.as_dict(),
+        "ci95": bootstrap_interval(outcomes, reps=reps),
+        "ci95_exact": {
+            "precision": exact_interval(final.tp, final.tp + final.fp),
+            "recall": exact_interval(final.tp, final.tp + final.fn),
         },
+    }
+
+
+def _band(held: Sequence[Triple], model: MatchModel) -> dict[str, Any]:
+    """Recall and precision with the review band decided by a reviewer who is right."""
+    return {
+        k: v
+        for k, v in evaluate_with_band(held, model).items()
+        if k.startswith(("recall_", "precision_", "band"))
     }

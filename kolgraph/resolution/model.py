@@ -7,6 +7,13 @@ scores pairs from those numbers alone, so scoring needs no training data.
 
 Thresholds: a pair scoring at least ``accept`` is merged; between ``review`` and
 ``accept`` it goes to the review list; below ``review`` it is a different person.
+
+Per-block thresholds (``block_accept``): the accept threshold can depend on how ambiguous
+the mention's name block is, measured by the name prior's share of all counted mentions
+that carry the family name (:meth:`MatchModel.accept_for_share`): a name shared by many
+people (Wang, Lee) needs a higher score than a rare one. The tiers' thresholds are chosen
+on the training labels by cross-validation (``training.choose_block_accept``) and never
+decrease with ambiguity.
 """
 
 from __future__ import annotations
@@ -30,6 +37,9 @@ from kolgraph.resolution.vocabulary import Vocabulary
 MODEL_FILE = "model.json"
 ACCEPT = 0.95  # the shipped model's accept threshold (docs/resolution.md: nested CV)
 PREDICT_CHUNK = 128  # rows walked through the trees together (benchmarks/RESULTS.md)
+AMBIGUITY_CUTS: tuple[float, ...] = (1e-4, 1e-3)
+"""Family-name shares that separate the ambiguity tiers of ``block_accept``: below 1 in
+10,000 mentions (rare or unseen names), up to 1 in 1,000, and above (Wang, Lee, Smith)."""
 
 
 @dataclass
@@ -75,7 +85,26 @@ class MatchModel:
     review: float = 0.5
     meta: dict[str, Any] = field(default_factory=dict)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    block_accept: dict[str, list[float]] | None = None  # {"cuts": [...], "accept": [...]}
     _arrays: Any = field(default=None, repr=False, compare=False)
+
+    def accept_for_share(self, share: float) -> float:
+        """The accept threshold of a name block whose family name has this share of the
+        counted mentions: the tier's threshold under ``block_accept``, else ``accept``.
+
+        >>> m = MatchModel(kind="logistic", intercept=0.0, idf=AffiliationIdf({}, 1.0),
+        ...                block_accept={"cuts": [1e-4, 1e-3], "accept": [0.9, 0.95, 0.99]})
+        >>> m.accept_for_share(0.0), m.accept_for_share(5e-4), m.accept_for_share(0.01)
+        (0.9, 0.95, 0.99)
+        """
+        if not self.block_accept:
+            return self.accept
+        return self.block_accept["accept"][ambiguity_tier(share, self.block_accept["cuts"])]
+
+    @property
+    def highest_accept(self) -> float:
+        """The strictest accept threshold of any block (the top of the review band)."""
+        return max([self.accept, *((self.block_accept or {}).get("accept") or [])])
 
     def _tree_arrays(self) -> Any:
         """The trees as complete binary trees in heap layout (numpy; built once).
@@ -188,6 +217,7 @@ class MatchModel:
             "idf_default": self.idf.default,
             "meta": self.meta,
             "vocabulary": self.vocabulary.to_json(),
+            "block_accept": self.block_accept,
         }
 
     @classmethod
@@ -217,6 +247,7 @@ class MatchModel:
             idf=AffiliationIdf(data["idf"], data["idf_default"]),
             meta=data.get("meta", {}),
             vocabulary=Vocabulary.from_json(data.get("vocabulary")),
+            block_accept=data.get("block_accept"),
         )
 
     def save(self, path: Path) -> None:
@@ -225,6 +256,15 @@ class MatchModel:
         Path(path).write_text(
             json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True), encoding="utf-8"
         )
+
+
+def ambiguity_tier(share: float, cuts: Sequence[float] = AMBIGUITY_CUTS) -> int:
+    """The tier of a family-name share: how many ``cuts`` it reaches.
+
+    >>> ambiguity_tier(0.0), ambiguity_tier(1e-4), ambiguity_tier(0.02)
+    (0, 1, 2)
+    """
+    return sum(share >= c for c in cuts)
 
 
 def _depth(tree: _Tree) -> int:

@@ -133,16 +133,18 @@ class NamePrior:
         pairs: Sequence[tuple[Profile, Profile]],
         x: np.ndarray,
         probabilities: list[float],
-        accept: float,
+        accept: float | Sequence[float],
     ) -> list[float]:
         """``probabilities`` with every name-only pair on an unseen family name held
-        below ``accept`` (at ``accept - UNSEEN_MARGIN``, or its own score if lower)."""
+        below ``accept`` (at ``accept - UNSEEN_MARGIN``, or its own score if lower);
+        ``accept`` is one threshold or one per pair."""
         if not pairs:
             return probabilities
-        ceiling = accept - UNSEEN_MARGIN
+        accepts = [accept] * len(pairs) if isinstance(accept, float | int) else accept
         name_only = name_only_rows(x)
         out = list(probabilities)
         for k, (a, b) in enumerate(pairs):
+            ceiling = accepts[k] - UNSEEN_MARGIN
             if out[k] <= ceiling or not name_only[k]:
                 continue
             own = (a.id in self.observed) + (b.id in self.observed)

@@ -48,12 +48,23 @@ class PairScorer:
             self._prior = NamePrior(self.model.vocabulary)
         return self._prior
 
+    def accept_for(self, profile: Profile) -> float:
+        """The accept threshold of the mention ``profile`` is decided for: the model's
+        threshold for its name block's ambiguity (the family name's share of every
+        mention the prior counts; ``MatchModel.accept_for_share``)."""
+        model = self.model
+        if not model.block_accept:
+            return model.accept
+        return model.accept_for_share(self.prior.family_share(profile.family))
+
     def probabilities(self, pairs: Sequence[tuple[Profile, Profile]]) -> list[float]:
         """Probabilities of ``pairs`` (see the module): one feature matrix, one call of
-        the model."""
+        the model. Each pair is held below, or raised to, the accept threshold of its
+        first profile, the mention being decided (:meth:`accept_for`)."""
         if not pairs:
             return []
         model = self.model
         x = model.features_many(pairs)
-        capped = self.prior.cap(pairs, x, model.probabilities(x), model.accept)
-        return corroborate(pairs, capped, model.accept, self.prior)
+        accepts = [self.accept_for(a) for a, _ in pairs]
+        capped = self.prior.cap(pairs, x, model.probabilities(x), accepts)
+        return corroborate(pairs, capped, accepts, self.prior)

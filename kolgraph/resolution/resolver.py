@@ -156,7 +156,7 @@ class ResolutionIndex:
         candidate, score = (None, 0.0)
         if self.cache.holds_any(mention.block_keys):
             candidate, score = self.best_candidate(mention, profile, scores)
-        if candidate is not None and score >= self.scorer.model.accept:
+        if candidate is not None and score >= self.scorer.accept_for(profile):
             self.add(candidate, mention.key, profile, ids)
             return Resolution(
                 mention_id=mention.id, hcp_id=candidate, score=score, method="model", is_new=False
@@ -246,7 +246,7 @@ class ResolutionIndex:
         for i, mention in enumerate(mentions):
             if len(stored[i]) == 1:
                 hcp_id = next(iter(stored[i]))
-                if max(scores[i].values()) >= self.scorer.model.accept and all(
+                if max(scores[i].values()) >= self.scorer.accept_for(profiles[i]) and all(
                     fast[j] == hcp_id and mentions[j].id in scores[i]
                     for key in mention.block_keys
                     for j in earlier[key]
@@ -324,7 +324,7 @@ class ResolutionIndex:
             return self.resolve(mention, profile=profile)
         current = self.cache.members(mention.block_keys).get(hcp_id, {})
         score = max((scores[p] for p in current if p in scores), default=0.0)
-        if score < self.scorer.model.accept:
+        if score < self.scorer.accept_for(profile):
             return self.resolve(mention, profile=profile)
         self.add(hcp_id, mention.key, profile, ids)
         return Resolution(

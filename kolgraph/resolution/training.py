@@ -27,7 +27,8 @@ from kolgraph.resolution.evidence import RecordEvidence, fit_corpus_stats
 from kolgraph.resolution.feature_matrix import pair_feature_matrix
 from kolgraph.resolution.features import FEATURES, conflict
 from kolgraph.resolution.mentions import MentionIn
-from kolgraph.resolution.model import MatchModel, _Tree
+from kolgraph.resolution.model import AMBIGUITY_CUTS, MatchModel, _Tree, ambiguity_tier
+from kolgraph.resolution.name_prior import NamePrior
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.resolver import resolve_offline
 from kolgraph.resolution.vocabulary import Vocabulary
@@ -190,17 +191,75 @@ def pair_mentions(
     return found, missing
 
 
+def resolver_outcomes(
+    triples: Sequence[tuple[MentionIn, MentionIn, bool]], model: MatchModel
+) -> list[tuple[bool, bool]]:
+    """(merged, same) per pair, every mention of ``triples`` resolved together."""
+    mentions = {m.id: m for a, b, _ in triples for m in (a, b)}
+    ordered = [mentions[k] for k in sorted(mentions)]
+    hcp = {r.mention_id: r.hcp_id for r in resolve_offline(ordered, model=model)}
+    return [(hcp[a.id] == hcp[b.id], same) for a, b, same in triples]
+
+
 def evaluate_resolver(
     triples: Sequence[tuple[MentionIn, MentionIn, bool]], model: MatchModel
 ) -> PairScores:
     """Resolve every mention of ``triples`` together; score the pairs."""
-    mentions = {m.id: m for a, b, _ in triples for m in (a, b)}
-    ordered = [mentions[k] for k in sorted(mentions)]
-    hcp = {r.mention_id: r.hcp_id for r in resolve_offline(ordered, model=model)}
     scores = PairScores()
-    for a, b, same in triples:
-        scores.add(hcp[a.id] == hcp[b.id], same)
+    for merged, same in resolver_outcomes(triples, model):
+        scores.add(merged, same)
     return scores
+
+
+def pair_tiers(
+    triples: Sequence[tuple[MentionIn, MentionIn, bool]],
+    vocabulary: Vocabulary,
+    cuts: Sequence[float] = AMBIGUITY_CUTS,
+) -> list[int]:
+    """The ambiguity tier of each pair (``model.ambiguity_tier`` of its first mention's
+    family-name share), under a name prior that counted every mention of ``triples``, as
+    the resolver's has once it resolved them."""
+    prior = NamePrior(vocabulary)
+    profiles = {m.id: Profile.from_mention(m) for a, b, _ in triples for m in (a, b)}
+    for key in sorted(profiles):
+        prior.observe(profiles[key])
+    return [ambiguity_tier(prior.family_share(profiles[a.id].family), cuts) for a, _, _ in triples]
+
+
+def choose_block_accept(
+    tier_scores: dict[float, list[PairScores]],
+    precision: float = 0.99,
+    cuts: Sequence[float] = AMBIGUITY_CUTS,
+) -> dict[str, list[float]]:
+    """Per-tier accept thresholds (``MatchModel.block_accept``): for each ambiguity tier
+    the threshold with the highest recall among those whose precision *in that tier*
+    reaches ``precision`` (:func:`best_threshold`), then raised where needed so that a
+    more ambiguous tier never has a lower threshold than a less ambiguous one.
+
+    >>> scores = {0.9: [PairScores(90, 0, 10), PairScores(9, 1, 1), PairScores(5, 5, 0)],
+    ...           0.95: [PairScores(80, 0, 20), PairScores(8, 0, 2), PairScores(4, 0, 1)]}
+    >>> choose_block_accept(scores)["accept"]
+    [0.9, 0.95, 0.95]
+    >>> scores[0.9][2], scores[0.95][2] = PairScores(5, 0, 0), PairScores(4, 0, 1)
+    >>> choose_block_accept(scores)["accept"]  # never below the tier before
+    [0.9, 0.95, 0.95]
+    """
+    accept: list[float] = []
+    for tier in range(len(cuts) + 1):
+        chosen = best_threshold({t: s[tier] for t, s in tier_scores.items()}, precision)
+        accept.append(max(chosen, accept[-1]) if accept else chosen)
+    return {"cuts": [float(c) for c in cuts], "accept": accept}
+
+
+def block_scores(
+    tier_scores: dict[float, list[PairScores]], block_accept: dict[str, list[float]]
+) -> PairScores:
+    """Pooled counts of each tier at its own threshold (from a sweep of global
+    thresholds, so merges chaining across tiers are not re-run)."""
+    total = PairScores()
+    for tier, threshold in enumerate(block_accept["accept"]):
+        _add(total, tier_scores[threshold][tier])
+    return total
 
 
 def evaluate_with_band(
@@ -211,7 +270,10 @@ def evaluate_with_band(
 
     A pair the resolver kept apart is in the band when one of its mentions got a review
     entry naming the other's HCP with a score from ``band`` up to ``accept``: accepting
-    that entry would join them. Band pairs of one person add to the right merges, the
+    that entry would join them. With per-block thresholds (``model.block_accept``) the
+    band keeps its width below the threshold of the entry's block: from that threshold
+    minus ``accept - band`` (the block's tier under the name prior once every mention is
+    counted, see :func:`pair_tiers`). Band pairs of one person add to the right merges, the
     others stay apart, so precision with the band counts only the reviewer's merges of
     the same person.
 
@@ -225,6 +287,16 @@ def evaluate_with_band(
     mentions = {m.id: m for a, b, _ in triples for m in (a, b)}
     ordered = [mentions[k] for k in sorted(mentions)]
     resolved = {r.mention_id: r for r in resolve_offline(ordered, model=model)}
+    floor = {m.id: band for m in ordered}
+    if model.block_accept:
+        prior = NamePrior(model.vocabulary)
+        profiles = [Profile.from_mention(m) for m in ordered]
+        for p in profiles:
+            prior.observe(p)
+        width = model.accept - band
+        floor = {
+            p.id: model.accept_for_share(prior.family_share(p.family)) - width for p in profiles
+        }
     scores = PairScores()
     band_same = band_different = 0
     for a, b, same in triples:
@@ -232,9 +304,9 @@ def evaluate_with_band(
         merged = ra.hcp_id == rb.hcp_id
         scores.add(merged, same)
         if not merged and any(
-            r.method == "review"
+            r.method == "review"  # scored below the accept threshold of its block
             and r.candidate_id == other.hcp_id
-            and band <= (r.candidate_score or 0.0) < model.accept
+            and floor[r.mention_id] <= (r.candidate_score or 0.0)
             for r, other in ((ra, rb), (rb, ra))
         ):
             band_same += same
@@ -248,6 +320,7 @@ def evaluate_with_band(
         "recall_with_reviewed_band": round(reviewed.recall, 4),
         "precision_with_reviewed_band": round(reviewed.precision, 4),
         "band": [band, model.accept],
+        "band_below_block_accept": round(model.accept - band, 4) if model.block_accept else None,
         "band_pairs": band_same + band_different,
         "band_same": band_same,
         "band_different": band_different,
@@ -408,9 +481,12 @@ def threshold_scores(
     triples: Sequence[tuple[MentionIn, MentionIn, bool]],
     model: MatchModel,
     thresholds: Iterable[float],
+    by_tier: dict[float, list[PairScores]] | None = None,
 ) -> dict[float, PairScores]:
     """:func:`evaluate_resolver` at several accept thresholds (the pair features are
-    computed once; the resolver runs again for each threshold, since merges chain)."""
+    computed once; the resolver runs again for each threshold, since merges chain). With
+    ``by_tier``, it is filled with each threshold's counts per ambiguity tier
+    (:func:`pair_tiers`)."""
     import numpy as np
 
     cache: dict[tuple[str, str], Any] = {}
@@ -425,10 +501,21 @@ def threshold_scores(
         return np.array(rows).reshape(len(pairs), len(FEATURES))
 
     trial.features_many = features_many  # type: ignore[method-assign]
+    trial.block_accept = None
     result: dict[float, PairScores] = {}
+    tiers = pair_tiers(triples, model.vocabulary) if by_tier is not None else []
+    n_tiers = len(AMBIGUITY_CUTS) + 1
     for threshold in thresholds:
         trial.accept = threshold
-        result[threshold] = evaluate_resolver(triples, trial)
+        outcomes = resolver_outcomes(triples, trial)
+        result[threshold] = PairScores()
+        per_tier = [PairScores() for _ in range(n_tiers)]
+        for k, (merged, same) in enumerate(outcomes):
+            result[threshold].add(merged, same)
+            if tiers:
+                per_tier[tiers[k]].add(merged, same)
+        if by_tier is not None:
+            by_tier[threshold] = per_tier
     return result
 
 
@@ -443,17 +530,26 @@ def cross_validate_thresholds(
     review: float = 0.5,
     vocabulary: Vocabulary | None = None,
     bag: int = BAG,
+    by_tier: dict[float, list[PairScores]] | None = None,
 ) -> dict[float, PairScores]:
     """Out-of-fold pair scores at each accept threshold: each fold is resolved by a
-    model fitted on the others; the folds' counts are pooled per threshold."""
+    model fitted on the others; the folds' counts are pooled per threshold (and per
+    ambiguity tier into ``by_tier`` when given)."""
     totals = {t: PairScores() for t in thresholds}
+    n_tiers = len(AMBIGUITY_CUTS) + 1
+    if by_tier is not None:
+        by_tier.update({t: [PairScores() for _ in range(n_tiers)] for t in thresholds})
     for held, rest in _folds(len(triples), folds, seed):
         test, train = [triples[i] for i in held], [triples[i] for i in rest]
         model = fit_match_model(
             train, affiliations, kind=kind, seed=seed, review=review, vocabulary=vocabulary, bag=bag
         )
-        for threshold, scores in threshold_scores(test, model, thresholds).items():
+        fold_tiers: dict[float, list[PairScores]] | None = {} if by_tier is not None else None
+        for threshold, scores in threshold_scores(test, model, thresholds, fold_tiers).items():
             _add(totals[threshold], scores)
+            if by_tier is not None and fold_tiers is not None:
+                for tier in range(n_tiers):
+                    _add(by_tier[threshold][tier], fold_tiers[threshold][tier])
     return totals
 
 
@@ -516,19 +612,32 @@ def nested_cross_validate(
     thresholds: Sequence[float] = THRESHOLD_GRID,
     vocabulary: Vocabulary | None = None,
     bag: int = BAG,
+    blocks: dict[str, Any] | None = None,
 ) -> tuple[PairScores, list[float]]:
     """Held-out pair scores with the accept threshold chosen without the held-out fold.
 
     For each outer fold, an ``inner``-fold cross-validation over the other pairs picks the
     threshold (:func:`best_threshold` at ``precision``); a model fitted on all the other
     pairs then resolves the outer fold at that threshold. Returns the pooled outer scores
-    and the threshold each fold used."""
-    total = PairScores()
+    and the threshold each fold used. With ``blocks`` (a dict), the same inner sweeps
+    also choose per-tier thresholds (:func:`choose_block_accept`), the same model resolves
+    the outer fold with them, and ``blocks`` gets ``"scores"`` (pooled, as a dict) and
+    ``"accept"`` (each fold's tier thresholds)."""
+    total, block_total = PairScores(), PairScores()
     chosen: list[float] = []
+    block_chosen: list[list[float]] = []
     for held, rest in _folds(len(triples), folds, seed):
         test, train = [triples[i] for i in held], [triples[i] for i in rest]
+        tiers: dict[float, list[PairScores]] | None = {} if blocks is not None else None
         inner_scores = cross_validate_thresholds(
-            train, affiliations, thresholds, folds=inner, seed=seed, vocabulary=vocabulary, bag=bag
+            train,
+            affiliations,
+            thresholds,
+            folds=inner,
+            seed=seed,
+            vocabulary=vocabulary,
+            bag=bag,
+            by_tier=tiers,
         )
         threshold = best_threshold(inner_scores, precision)
         model = fit_match_model(
@@ -536,6 +645,13 @@ def nested_cross_validate(
         )
         _add(total, evaluate_resolver(test, model))
         chosen.append(threshold)
+        if tiers is not None:
+            block_model = copy.copy(model)
+            block_model.block_accept = choose_block_accept(tiers, precision)
+            _add(block_total, evaluate_resolver(test, block_model))
+            block_chosen.append(block_model.block_accept["accept"])
+    if blocks is not None:
+        blocks.update(scores=block_total.as_dict(), accept=block_chosen)
     return total, chosen
 
 
@@ -544,6 +660,8 @@ __all__ = [
     "LabelledPair",
     "PairScores",
     "best_threshold",
+    "block_scores",
+    "choose_block_accept",
     "cross_validate",
     "cross_validate_thresholds",
     "decode_pairs",
@@ -553,6 +671,8 @@ __all__ = [
     "fit_match_model",
     "fit_vocabulary",
     "nested_cross_validate",
+    "pair_tiers",
+    "resolver_outcomes",
     "pair_mentions",
     "parse_label",
     "read_pairs",
