@@ -20,9 +20,12 @@ Examples
 ...              "loaded_at": "2026-01-01T00:00:00+00:00"})
 >>> tables = GraphTables()
 >>> tables.add(batch)
->>> sorted(tables.nodes), tables.nodes["HCP"]["hcp:a"]["name"]
-(['HCP', 'Mention', 'Publication'], 'Ann Lee')
->>> sorted(t for _, t, _ in tables.rels)
+>>> sorted(label for label, table in tables.nodes.items() if table), tables.size
+(['HCP', 'Mention', 'Publication'], (3, 3))
+>>> tables.nodes["HCP"]["hcp:a"]["name"], tables.rels["HCP", "AUTHORED", "Publication"].names
+('Ann Lee', ['source', 'source_file', 'run_id', 'loaded_at', 'position', 'role', 'n_authors', \
+'equal_contrib'])
+>>> sorted(t for (_, t, _), table in tables.rels.items() if table)
 ['APPEARS_IN', 'AUTHORED', 'RESOLVED_TO']
 """
 
@@ -33,6 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kolgraph.ingest.batch import GraphBatch, RelKey
+from kolgraph.store.property_table import PropertyTable
 
 Props = dict[str, Any]
 PROVENANCE = ("source", "source_file", "run_id", "loaded_at")
@@ -58,27 +62,50 @@ _MENTION_KEEP = (
 )
 
 
-def _set(props: Props, key: str, value: Any) -> None:
-    """``SET n.key = value``: a null removes the property."""
-    if value is None:
-        props.pop(key, None)
-    else:
-        props[key] = value
+def _set(props: list[Any], at: int, value: Any) -> None:
+    """``SET n.key = value`` on a :class:`PropertyTable` row (a null removes it)."""
+    props[at] = value
 
 
-def _keep(props: Props, key: str, value: Any) -> None:
-    """``SET n.key = coalesce(value, n.key)``."""
+def _keep(props: list[Any], at: int, value: Any) -> None:
+    """``SET n.key = coalesce(value, n.key)`` on a :class:`PropertyTable` row."""
     if value is not None:
-        props[key] = value
+        props[at] = value
+
+
+# Mention properties an authorship row sets, in the order of the Mention table's slots
+_MENTION_NAMES = (*PROVENANCE, *_MENTION_SET, *_MENTION_KEEP)
+_SCORE_NAMES = (*PROVENANCE, "score", "method")
+_PLACE_NAMES = (*PROVENANCE, "position", "role")
+_AUTHORED_NAMES = (*_PLACE_NAMES, "n_authors", "equal_contrib")
+_AFFILIATION_NAMES = (*PROVENANCE, "year")
+_HCP_NAMES = (
+    *PROVENANCE,
+    "name",
+    "family",
+    "given",
+    "initials",
+    "name_key",
+    "orcid",
+    "institution",
+)
 
 
 class GraphTables:
     """Nodes by label (id -> properties) and relationships by (start, type, end)
-    ((start id, end id) -> properties): the shape :meth:`GraphStore.bulk_create` takes."""
+    ((start id, end id) -> properties): the shape :meth:`GraphStore.bulk_create` takes.
+    Every table is a :class:`PropertyTable` (a few lists instead of a dict per entity)."""
 
     def __init__(self) -> None:
-        self.nodes: dict[str, dict[str, Props]] = defaultdict(dict)
-        self.rels: dict[RelKey, dict[tuple[str, str], Props]] = defaultdict(dict)
+        self.nodes: dict[str, PropertyTable] = defaultdict(PropertyTable)
+        self.rels: dict[RelKey, PropertyTable] = defaultdict(PropertyTable)
+        self.nodes["Mention"] = PropertyTable(_MENTION_NAMES)
+        self.nodes["HCP"] = PropertyTable(_HCP_NAMES)
+        self.rels[_RESOLVED_TO] = PropertyTable(_SCORE_NAMES)
+        self.rels[_APPEARS_IN] = PropertyTable(_PLACE_NAMES)
+        self.rels[_AUTHORED] = PropertyTable(_AUTHORED_NAMES)
+        self.rels[_MENTION_AFFILIATION] = PropertyTable(PROVENANCE)
+        self.rels[_HCP_AFFILIATION] = PropertyTable(_AFFILIATION_NAMES)
         self._statements: dict[str, Callable[[list[Any], Props, bool], None]] = {
             "create_authorships": self._authorships,
             "write_authorships": self._authorships,
@@ -103,21 +130,18 @@ class GraphTables:
         for label, table in batch.nodes.items():
             held = self.nodes[label]
             for node_id, props in table.items():
-                held.setdefault(node_id, {}).update(props)
+                held.merge(node_id, props)
         for key, rel_table in batch.rels.items():
             start, _, end = key
             held_rels = self.rels[key]
             for (a, b), props in rel_table.items():
                 if a in self.nodes[start] and b in self.nodes[end]:  # MATCH both ends
-                    held_rels.setdefault((a, b), {}).update(props)
+                    held_rels.merge((a, b), props)
         for name, _template, rows in batch.statements:
             apply = self._statements.get(name)
             if apply is None:
                 raise ValueError(f"the first load cannot apply the statement {name!r}")
             apply(rows, batch.provenance, name.startswith("create_"))
-
-    def _rel(self, key: RelKey, a: str, b: str) -> Props:
-        return self.rels[key].setdefault((a, b), {})
 
     def _authorships(self, rows: list[Any], prov: Props, create: bool) -> None:
         """``create_authorships`` / ``write_authorships``: Mention, HCP, RESOLVED_TO,
@@ -125,85 +149,91 @@ class GraphTables:
         publications = self.nodes["Publication"]
         mentions = self.nodes["Mention"]
         hcps = self.nodes["HCP"]
-        stamp = {key: prov.get(key) for key in PROVENANCE}
+        resolved_to = self.rels[_RESOLVED_TO]
+        appears_in = self.rels[_APPEARS_IN]
+        authored_table = self.rels[_AUTHORED]
+        stamp = [prov.get(key) for key in PROVENANCE]
+        n_stamp = len(stamp)
+        kept = [mentions.slot(key) for key in _MENTION_KEEP]
         for row in rows:
             pub_id, mention_id, hcp_id = row["publication_id"], row["mention_id"], row["hcp_id"]
             if pub_id not in publications:
                 continue  # MATCH (p:Publication ...) finds nothing: the row writes nothing
-            mention = mentions.setdefault(mention_id, {})
-            if create:
-                mention.clear()
-            for key, value in stamp.items():
-                _set(mention, key, value)
-            for key in _MENTION_SET:
-                _set(mention, key, row.get(key))
-            for key in _MENTION_KEEP:
-                _keep(mention, key, row.get(key))
-            self._hcp(hcps.setdefault(hcp_id, {}), row, stamp)
-            resolved = self._rel(("Mention", "RESOLVED_TO", "HCP"), mention_id, hcp_id)
-            appears = self._rel(("Mention", "APPEARS_IN", "Publication"), mention_id, pub_id)
-            authored = self._rel(("HCP", "AUTHORED", "Publication"), hcp_id, pub_id)
-            for props in (resolved, appears, authored):
-                for key, value in stamp.items():
-                    _set(props, key, value)
-            _set(resolved, "score", row.get("match_score"))
-            _set(resolved, "method", row.get("match_method"))
-            for props in (appears, authored):
-                _set(props, "position", row.get("position"))
-                _set(props, "role", row.get("role"))
-            _set(authored, "n_authors", row.get("n_authors"))
-            _keep(authored, "equal_contrib", row.get("equal_contrib"))
+            if create:  # CREATE: every property from the row
+                mentions.rows[mention_id] = [*stamp, *(row.get(k) for k in _MENTION_SET)] + [
+                    row.get(k) for k in _MENTION_KEEP
+                ]
+            else:  # MERGE and SET, keeping stored values the row does not give
+                mention = mentions.row(mention_id)
+                mention[: n_stamp + len(_MENTION_SET)] = [
+                    *stamp,
+                    *(row.get(k) for k in _MENTION_SET),
+                ]
+                for at, key in zip(kept, _MENTION_KEEP, strict=True):
+                    _keep(mention, at, row.get(key))
+            self._hcp(hcps.row(hcp_id), row, stamp)
+            resolved = resolved_to.row((mention_id, hcp_id))
+            resolved[:6] = [*stamp, row.get("match_score"), row.get("match_method")]
+            appears = appears_in.row((mention_id, pub_id))
+            appears[:6] = [*stamp, row.get("position"), row.get("role")]
+            authored = authored_table.row((hcp_id, pub_id))
+            authored[:7] = [*stamp, row.get("position"), row.get("role"), row.get("n_authors")]
+            _keep(authored, 7, row.get("equal_contrib"))
 
     @staticmethod
-    def _hcp(hcp: Props, row: dict[str, Any], stamp: Props) -> None:
-        """The HCP part of an authorship row: provenance, the fullest name with its parts,
-        and name key, ORCID and institution unless the row has none."""
-        for key, value in stamp.items():
-            _set(hcp, key, value)
-        name, held = row.get("hcp_name"), hcp.get("name")
+    def _hcp(hcp: list[Any], row: dict[str, Any], stamp: list[Any]) -> None:
+        """The HCP part of an authorship row (slots of ``_HCP_NAMES``): provenance, the
+        fullest name with its parts, and name key, ORCID and institution unless the row
+        has none."""
+        hcp[:4] = stamp
+        name, held = row.get("hcp_name"), hcp[4]
         if held is None or (name is not None and (len(name), name) > (len(held), held)):
-            _keep(hcp, "name", name)
-            for key in ("family", "given", "initials"):
-                _keep(hcp, key, row.get(key))
-        _keep(hcp, "name_key", row.get("name_key"))
-        _keep(hcp, "orcid", row.get("orcid"))
-        _keep(hcp, "institution", row.get("hcp_institution"))
+            for at, key in ((4, "hcp_name"), (5, "family"), (6, "given"), (7, "initials")):
+                _keep(hcp, at, row.get(key))
+        _keep(hcp, 8, row.get("name_key"))
+        _keep(hcp, 9, row.get("orcid"))
+        _keep(hcp, 10, row.get("hcp_institution"))
 
     def _affiliations(self, rows: list[Any], prov: Props, create: bool) -> None:
         """``*_authorship_affiliations``: Mention and HCP AFFILIATED_WITH the Institution."""
-        stamp = {key: prov.get(key) for key in PROVENANCE}
+        stamp = [prov.get(key) for key in PROVENANCE]
+        mentions, hcps = self.nodes["Mention"], self.nodes["HCP"]
+        institutions = self.nodes["Institution"]
+        of_mentions = self.rels[_MENTION_AFFILIATION]
+        of_hcps = self.rels[_HCP_AFFILIATION]
         for row in rows:
             mention_id, hcp_id, inst = row["mention_id"], row["hcp_id"], row["institution_id"]
-            if not (
-                mention_id in self.nodes["Mention"]
-                and hcp_id in self.nodes["HCP"]
-                and inst in self.nodes["Institution"]
-            ):
+            if not (mention_id in mentions and hcp_id in hcps and inst in institutions):
                 continue
-            of_mention = self._rel(("Mention", "AFFILIATED_WITH", "Institution"), mention_id, inst)
-            of_hcp = self._rel(("HCP", "AFFILIATED_WITH", "Institution"), hcp_id, inst)
-            for props in (of_mention, of_hcp):
-                for key, value in stamp.items():
-                    _set(props, key, value)
-            _keep(of_hcp, "year", row.get("year"))
+            of_mentions.row((mention_id, inst))[:4] = stamp
+            of_hcp = of_hcps.row((hcp_id, inst))
+            of_hcp[:4] = stamp
+            _keep(of_hcp, 4, row.get("year"))
 
     def _delete_publications(self, rows: list[Any], prov: Props, create: bool) -> None:
         """``delete_publications``: each Publication with the row's PMID and the Mentions
         that appear in it, with all their relationships (``DETACH DELETE``)."""
         pmids = {str(row["pmid"]) for row in rows}
+        publications = self.nodes["Publication"]
+        at = publications.slot("pmid")
         gone_pubs = {
             pub_id
-            for pub_id, props in self.nodes["Publication"].items()
-            if str(props.get("pmid")) in pmids
+            for pub_id, values in publications.rows.items()
+            if at < len(values) and str(values[at]) in pmids
         }
         if not gone_pubs:
             return
-        gone_mentions = {
-            m for (m, p) in self.rels[("Mention", "APPEARS_IN", "Publication")] if p in gone_pubs
-        }
+        gone_mentions = {m for (m, p) in self.rels[_APPEARS_IN] if p in gone_pubs}
         gone = {("Publication", p) for p in gone_pubs} | {("Mention", m) for m in gone_mentions}
         for label, node_id in gone:
-            self.nodes[label].pop(node_id, None)
+            self.nodes[label].pop(node_id)
         for (start, _, end), table in self.rels.items():
             for a, b in [(a, b) for (a, b) in table if (start, a) in gone or (end, b) in gone]:
                 del table[(a, b)]
+
+
+_RESOLVED_TO = ("Mention", "RESOLVED_TO", "HCP")
+_APPEARS_IN = ("Mention", "APPEARS_IN", "Publication")
+_AUTHORED = ("HCP", "AUTHORED", "Publication")
+_MENTION_AFFILIATION = ("Mention", "AFFILIATED_WITH", "Institution")
+_HCP_AFFILIATION = ("HCP", "AFFILIATED_WITH", "Institution")

@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -314,12 +315,20 @@ class FalkorDBStore(GraphStore):
                 f"{held:,} nodes"
             )
         connection = self._db.connection
+        sender = ThreadPoolExecutor(1, thread_name_prefix="bulk-insert")
+        in_flight: list[Future[None]] = []
 
-        def send(args: list[Any]) -> None:
+        def run(args: list[Any]) -> None:
             started = time.perf_counter()
             connection.execute_command("GRAPH.BULK", self.graph_name, *args)
             for observer in self.observers:
                 observer("GRAPH.BULK", {"commands": 1}, time.perf_counter() - started)
+
+        def send(args: list[Any]) -> None:
+            """One command at a time, the next encoded while the server takes this one."""
+            while in_flight:
+                in_flight.pop().result()
+            in_flight.append(sender.submit(run, args))
 
         try:
             connection.execute_command("GRAPH.DELETE", self.graph_name)
@@ -330,9 +339,12 @@ class FalkorDBStore(GraphStore):
                 ) from exc
         try:
             created = bulk_insert(send, nodes, relationships)
+            while in_flight:
+                in_flight.pop().result()
         except redis.ResponseError as exc:
             raise StoreError(f"FalkorDB refused the bulk insert: {exc}") from exc
         finally:
+            sender.shutdown(wait=True)
             self._graph = self._db.select_graph(self.graph_name)
             self.apply_schema()
         return created

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from kolgraph.errors import StoreError
+from kolgraph.store.property_table import PropertyTable
 
 MAX_COMMAND_BYTES = 64 * 2**20  # per GRAPH.BULK command (the bulk loader's default buffer)
 
@@ -119,27 +120,39 @@ def _blocks(
     yield header + b"".join(parts), len(parts), True
 
 
+def _columns(table: Mapping[Any, Mapping[str, Any]]) -> tuple[list[str], Iterator[tuple[Any, Any]]]:
+    """The property names of ``table`` and its (key, values in that order) pairs; a
+    :class:`PropertyTable` gives its own lists (shorter ones padded), others are read by name."""
+    if isinstance(table, PropertyTable):
+        names = list(table.names)
+        width = len(names)
+        return names, (
+            (key, values if len(values) == width else values + [None] * (width - len(values)))
+            for key, values in table.rows.items()
+        )
+    names = property_keys(table)
+    return names, ((key, [props.get(n) for n in names]) for key, props in table.items())
+
+
 def _node_entries(
     label: str,
-    table: Mapping[str, Mapping[str, Any]],
-    keys: list[str],
+    rows: Iterator[tuple[Any, Any]],
     internal: dict[tuple[str, str], int],
 ) -> Iterator[bytes]:
-    """Each node's id and ``keys`` values; numbers it in ``internal`` as it goes."""
-    for node_id, props in table.items():
+    """Each node's id and values; numbers it in ``internal`` as it goes."""
+    for node_id, values in rows:
         internal[(label, node_id)] = len(internal)
-        yield encode_value(node_id) + b"".join([encode_value(props.get(k)) for k in keys])
+        yield encode_value(node_id) + b"".join([encode_value(v) for v in values])
 
 
 def _rel_entries(
     kind: tuple[str, str, str],
-    table: Mapping[tuple[str, str], Mapping[str, Any]],
-    keys: list[str],
+    rows: Iterator[tuple[Any, Any]],
     internal: Mapping[tuple[str, str], int],
 ) -> Iterator[bytes]:
-    """Each relationship's two internal node ids and ``keys`` values."""
+    """Each relationship's two internal node ids and values."""
     start, rel_type, end = kind
-    for (a, b), props in table.items():
+    for (a, b), values in rows:
         try:
             ends = _ENDS(internal[(start, a)], internal[(end, b)])
         except KeyError as exc:
@@ -147,7 +160,7 @@ def _rel_entries(
                 f"a {rel_type} relationship from {start} {a!r} to {end} {b!r} names a node "
                 "that is not being loaded"
             ) from exc
-        yield ends + b"".join([encode_value(props.get(k)) for k in keys])
+        yield ends + b"".join([encode_value(v) for v in values])
 
 
 def bulk_insert(
@@ -192,14 +205,22 @@ def bulk_insert(
             command.relationships += count
 
     for label, table in nodes.items():
-        keys = ["id", *(k for k in property_keys(table) if k != "id")]
-        entries = _node_entries(label, table, keys[1:], internal)
-        for block, count, _ in _blocks(block_header(label, keys), entries, max_bytes // 4):
+        if not table:
+            continue
+        names, rows = _columns(table)
+        if "id" in names:
+            raise StoreError(f"{label} nodes carry 'id' among their properties; it is their key")
+        entries = _node_entries(label, rows, internal)
+        for block, count, _ in _blocks(
+            block_header(label, ["id", *names]), entries, max_bytes // 4
+        ):
             add(block, count, True)
     for (start, rel_type, end), table in relationships.items():
-        keys = property_keys(table)
-        entries = _rel_entries((start, rel_type, end), table, keys, internal)
-        for block, count, _ in _blocks(block_header(rel_type, keys), entries, max_bytes // 4):
+        if not table:
+            continue
+        names, rows = _columns(table)
+        entries = _rel_entries((start, rel_type, end), rows, internal)
+        for block, count, _ in _blocks(block_header(rel_type, names), entries, max_bytes // 4):
             add(block, count, False)
     flush()
     return created[0], created[1]
