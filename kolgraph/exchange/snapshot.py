@@ -14,6 +14,7 @@ from typing import Any
 
 from kolgraph import schema
 from kolgraph.store import GraphStore
+from kolgraph.store.packing import unpacked
 
 PAGE = 5000
 
@@ -67,7 +68,7 @@ def iter_nodes(store: GraphStore, label: str, *, page: int = PAGE) -> Iterator[d
     while True:
         rows = store.run("exchange_nodes", {"label": label}, after=after, limit=page)
         for row in rows:
-            yield dict(row["props"])
+            yield unpacked(row["props"])  # packed text is exported as the text it stands for
         if len(rows) < page:
             return
         after = rows[-1]["id"]

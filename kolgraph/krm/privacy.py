@@ -35,6 +35,7 @@ from kolgraph.krm import audit
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.profiles import hcp_node
 from kolgraph.store import GraphStore
+from kolgraph.store.packing import unpacked
 
 # HCP properties that identify the person; scores, specialty and state stay (aggregates).
 HCP_PERSONAL = (
@@ -192,7 +193,10 @@ def _tokens(node: dict[str, Any], hcp_id: str, new_id: str) -> dict[str, str]:
 
 
 def _linked(store: GraphStore, hcp_id: str) -> list[dict[str, Any]]:
-    return [*store.run("subject_links_in", id=hcp_id), *store.run("subject_links_out", id=hcp_id)]
+    """Every node linked to the HCP, with packed text (score explanations) unpacked: the
+    export shows it as text and the erasure scrubs identifiers inside it."""
+    rows = [*store.run("subject_links_in", id=hcp_id), *store.run("subject_links_out", id=hcp_id)]
+    return [{**row, "node": unpacked(dict(row["node"] or {}))} for row in rows]
 
 
 def subject_export(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, Any]:

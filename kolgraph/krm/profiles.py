@@ -10,6 +10,7 @@ from kolgraph.krm import audit
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.results.profile import Profile
 from kolgraph.store import GraphStore
+from kolgraph.store.packing import unpack
 
 IDENTITY = (
     "id",
@@ -150,7 +151,7 @@ def hcp_profile(
     node = b["hcp"]
     score, run = b["score"] or [{}, None]
     score = score or {}
-    explanation = parse_json(score.get("explanation"))
+    explanation = parse_json(unpack(score.get("explanation")))
     if run is not None:
         run = {**run, "parameters": parse_json(run.get("parameters"))}
     profile = Profile.model_validate(

@@ -43,6 +43,20 @@ def _num(value: Any) -> Any:
     return value
 
 
+def records(frame: pd.DataFrame) -> dict[Any, dict[str, Any]]:
+    """``frame.to_dict("index")``, read column by column (several times faster).
+
+    >>> records(pd.DataFrame({"a": [1.5, float("nan")], "b": ["x", None]}, index=["h1", "h2"]))
+    {'h1': {'a': 1.5, 'b': 'x'}, 'h2': {'a': nan, 'b': nan}}
+    """
+    columns = [str(c) for c in frame.columns]
+    lists = [frame[c].to_numpy().tolist() for c in frame.columns]
+    return {
+        key: dict(zip(columns, values, strict=True))
+        for key, values in zip(frame.index.tolist(), zip(*lists, strict=True), strict=True)
+    }
+
+
 def _keys(first: np.ndarray, second: np.ndarray, n: int) -> pd.Index:
     return pd.Index(first.astype(np.int64) * max(n, 1) + second.astype(np.int64))
 
@@ -249,11 +263,11 @@ def explanations(
 ) -> dict[str, dict[str, Any]]:
     """Explanations of every scored HCP (or of ``hcps``), keyed by HCP id.
 
-    The score rows and yearly series are read in bulk (one ``to_dict`` per table, not a
+    The score rows and yearly series are read in bulk (one pass per table, not a
     ``.loc`` lookup per HCP); each explanation equals :func:`explain` on its own.
     """
     index = result.frame.index if hcps is None else pd.Index(list(hcps))
-    rows = result.frame.loc[index].to_dict("index")
+    rows = records(result.frame.loc[index])
     trends: dict[Any, tuple[list[Any], list[Any]]] = {}
     if result.trends is not None:
         output = result.trends.attrs["output"].reindex(index)

@@ -23,6 +23,7 @@ from kolgraph.errors import ScoringError
 from kolgraph.scoring.params import COMPONENTS, ScoringParams
 from kolgraph.scoring.pipeline import score_hcps
 from kolgraph.store import GraphStore
+from kolgraph.store.packing import unpack
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -192,5 +193,5 @@ def explanation_of(store: GraphStore, run_id: str, hcp_id: str) -> dict[str, Any
     """The stored explanation of ``hcp_id`` in run ``run_id``."""
     for row in store.run("scoring_run_scores", run_id=run_id):
         if row["props"].get("hcp_id") == hcp_id:
-            return dict(json.loads(row["props"]["explanation"]))
+            return dict(json.loads(unpack(row["props"]["explanation"])))
     raise ScoringError(f"no score for {hcp_id!r} in run {run_id!r}; see run_frame(store)")

@@ -22,9 +22,10 @@ import orjson
 import pandas as pd
 
 from kolgraph.schema import SCORED_NUMBERS
-from kolgraph.scoring.explain import explanations
+from kolgraph.scoring.explain import explanations, records
 from kolgraph.scoring.pipeline import ScoreResult
 from kolgraph.store import GraphStore
+from kolgraph.store.packing import pack
 
 logger = logging.getLogger(__name__)
 
@@ -67,18 +68,24 @@ def data_version(store: GraphStore) -> str:
     return f"nodes={row['nodes']};relationships={rels};loaded_at={row['loaded_at']}"
 
 
-def _score_rows(result: ScoreResult, part: pd.DataFrame, run_id: str) -> list[dict[str, Any]]:
-    """The write rows of one page of HCPs: properties, rank and explanation text."""
+def _score_rows(
+    result: ScoreResult, part: pd.DataFrame, run_id: str, *, packed: bool = False
+) -> list[dict[str, Any]]:
+    """The write rows of one page of HCPs: properties, rank and explanation text.
+
+    ``packed`` compresses the explanation text (:mod:`kolgraph.store.packing`).
+    """
     explained = explanations(result, part.index)
+    encode = pack if packed else str
     return [
         {
             "id": f"score:{run_id}:{hcp}",
             "hcp": hcp,
             "rank": _plain(row["rank"]),
             "props": {name: _plain(row[name]) for name in HCP_PROPERTIES},
-            "explanation": orjson.dumps(explained[hcp], option=_JSON, default=str).decode(),
+            "explanation": encode(orjson.dumps(explained[hcp], option=_JSON, default=str).decode()),
         }
-        for hcp, row in part.to_dict("index").items()  # not a row Series per HCP
+        for hcp, row in records(part).items()  # not a row Series per HCP
     ]
 
 
@@ -120,7 +127,9 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="score-writer") as writer:
         pending: Future[int] | None = None
         for first in range(0, len(frame), page):  # one page of HCPs in memory at a time
-            rows = _score_rows(result, table.iloc[first : first + page], run_id)
+            rows = _score_rows(
+                result, table.iloc[first : first + page], run_id, packed=store.packs_text
+            )
             if pending is not None:
                 pending.result()
             pending = writer.submit(store.write, statement, rows, run=run_id)

@@ -44,6 +44,8 @@ class GraphStore(ABC):
     """
 
     dialect: ClassVar[str]
+    # Long text (score explanations) is sent and kept compressed (kolgraph.store.packing).
+    packs_text: ClassVar[bool] = False
     batch_size: int = 5000
     bulk_batch_size: int = 50_000  # rows per statement of a first load (bulk_create)
 

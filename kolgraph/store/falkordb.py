@@ -113,6 +113,7 @@ class FalkorDBStore(GraphStore):
     """
 
     dialect = "falkordb"
+    packs_text = True  # every parameter is parsed as Cypher text: long text goes compressed
 
     def __init__(
         self,

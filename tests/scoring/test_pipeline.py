@@ -11,6 +11,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from kolgraph.errors import ScoringError
+from kolgraph.exchange.snapshot import iter_nodes
 from kolgraph.scoring import COMPONENTS, ScoringParams, explain, score_hcps, write_run
 from kolgraph.scoring.frame import (
     EXPORT_COLUMNS,
@@ -21,6 +22,7 @@ from kolgraph.scoring.frame import (
     run_frame,
 )
 from kolgraph.store import GraphStore
+from kolgraph.store.packing import PREFIX, unpack
 from tests.scoring.conftest import physicians
 
 ADA, BO, CY, DI, ED = (f"npi:100000000{i}" for i in range(1, 6))
@@ -142,11 +144,27 @@ def test_stored_explanations_are_strict_json_for_unranked_people_too(world):
 
     run_id = write_run(world, score_hcps(world))
     rows = world.run("scoring_run_scores", run_id=run_id)
-    stored = [json.loads(r["props"]["explanation"], parse_constant=refuse) for r in rows]
+    stored = [json.loads(unpack(r["props"]["explanation"]), parse_constant=refuse) for r in rows]
     unranked = [e for e in stored if not e["eligibility"]["ranked"]]
     assert unranked, "the world should hold people who are not ranked"
     assert all(e["tier"]["tier"] is None and e["segment"]["segment"] is None for e in unranked)
     assert len({r["props"]["hcp_id"] for r in rows}) == len(rows) == len(hcp_frame(world))
+
+
+def test_explanations_are_kept_packed_where_the_store_parses_text(world):
+    """FalkorDB parses every parameter as Cypher text: explanations go compressed, and
+    every reader (profile, export, run frame) sees the same JSON as before."""
+    run_id = write_run(world, score_hcps(world))
+    rows = world.run("scoring_run_scores", run_id=run_id)
+    raw = [r["props"]["explanation"] for r in rows]
+    assert all(text.startswith(PREFIX) == world.packs_text for text in raw)
+    texts = [unpack(text) for text in raw]
+    if world.packs_text:
+        assert sum(map(len, raw)) < 0.7 * sum(map(len, texts))
+    first = rows[0]["props"]["hcp_id"]
+    assert explanation_of(world, run_id, first) == json.loads(texts[0])
+    exported = {n["id"]: n for n in iter_nodes(world, "Score")}
+    assert exported[rows[0]["props"]["id"]]["explanation"] == texts[0]
 
 
 def test_export_writes_every_required_column(world, tmp_path):

@@ -13,6 +13,7 @@ from kolgraph.config import Settings
 from kolgraph.krm import audit, privacy
 from kolgraph.krm.access import Viewer
 from kolgraph.store import EmbeddedFalkorDB, open_store
+from kolgraph.store.packing import pack, unpack
 
 OLD_ID, NPI = "npi:1588667638", "1588667638"
 SECRETS = (
@@ -71,8 +72,15 @@ def _seed(store) -> None:  # noqa: ANN001
     store.upsert_relationships(
         "Engagement", "WITH_HCP", "HCP", [{"start": "eng:crm:Q1", "end": OLD_ID, "props": {}}]
     )
+    explanation = pack(json.dumps({"hcp_id": OLD_ID, "evidence": {"npi": NPI, "ties": []}}))
     store.upsert_nodes(
-        "Score", [{"id": f"score:run1:{OLD_ID}", "props": {"hcp_id": OLD_ID, "influence": 70.0}}]
+        "Score",
+        [
+            {
+                "id": f"score:run1:{OLD_ID}",
+                "props": {"hcp_id": OLD_ID, "influence": 70.0, "explanation": explanation},
+            }
+        ],
     )
     store.upsert_relationships(
         "Score", "SCORES", "HCP", [{"start": f"score:run1:{OLD_ID}", "end": OLD_ID, "props": {}}]
@@ -119,6 +127,10 @@ def test_erase_leaves_nothing_of_the_person_on_disk(tmp_path: Path) -> None:
             )
             for text in SECRETS:
                 assert text not in everything, text
+            # the packed explanation was unpacked, scrubbed and stored as plain text
+            [score] = store.execute("MATCH (s:Score) RETURN s.explanation AS e", {})
+            inside = unpack(score["e"])
+            assert OLD_ID not in inside and NPI not in inside and new_id in inside
             after = store.counts()
             after["nodes"]["AuditEvent"] = before["nodes"]["AuditEvent"] = 0
             assert after == before
