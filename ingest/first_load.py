@@ -126,7 +126,7 @@ def run_first_load(
     }
     rejects_path = Path(rejects_dir) / f"{loader.source}-{sha[:16]}.jsonl"
     summary = IngestSummary(loader.source, str(path), run_id, rejects_file=str(rejects_path))
-    tables = GraphTables()
+    tables = GraphTables(eager_rows=store.dialect == "neo4j")
     seen = SeenIds()
     pending: list[Record] = []
     position = 0

@@ -96,7 +96,11 @@ class GraphTables:
     ((start id, end id) -> properties): the shape :meth:`GraphStore.bulk_create` takes.
     Every table is a :class:`PropertyTable` (a few lists instead of a dict per entity)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, eager_rows: bool = False) -> None:
+        # Whether the store reads every row's HCP before any row of the statement sets it
+        # (Neo4j plans the authorship statements with an eager step; FalkorDB applies the
+        # rows one by one): which row's name parts an HCP keeps depends on it.
+        self.eager_rows = eager_rows
         self.nodes: dict[str, PropertyTable] = defaultdict(PropertyTable)
         self.rels: dict[RelKey, PropertyTable] = defaultdict(PropertyTable)
         self.nodes["Mention"] = PropertyTable(_MENTION_NAMES)
@@ -155,6 +159,8 @@ class GraphTables:
         stamp = [prov.get(key) for key in PROVENANCE]
         n_stamp = len(stamp)
         kept = [mentions.slot(key) for key in _MENTION_KEEP]
+        # HCP -> its name before this statement, when rows read the HCP before any is written
+        before: dict[str, Any] | None = {} if self.eager_rows else None
         for row in rows:
             pub_id, mention_id, hcp_id = row["publication_id"], row["mention_id"], row["hcp_id"]
             if pub_id not in publications:
@@ -171,7 +177,9 @@ class GraphTables:
                 ]
                 for at, key in zip(kept, _MENTION_KEEP, strict=True):
                     _keep(mention, at, row.get(key))
-            self._hcp(hcps.row(hcp_id), row, stamp)
+            hcp = hcps.row(hcp_id)
+            held = hcp[4] if before is None else before.setdefault(hcp_id, hcp[4])
+            self._hcp(hcp, row, stamp, held)
             resolved = resolved_to.row((mention_id, hcp_id))
             resolved[:6] = [*stamp, row.get("match_score"), row.get("match_method")]
             appears = appears_in.row((mention_id, pub_id))
@@ -181,12 +189,12 @@ class GraphTables:
             _keep(authored, 7, row.get("equal_contrib"))
 
     @staticmethod
-    def _hcp(hcp: list[Any], row: dict[str, Any], stamp: list[Any]) -> None:
+    def _hcp(hcp: list[Any], row: dict[str, Any], stamp: list[Any], held: Any) -> None:
         """The HCP part of an authorship row (slots of ``_HCP_NAMES``): provenance, the
-        fullest name with its parts, and name key, ORCID and institution unless the row
-        has none."""
+        fullest name with its parts (fuller than ``held``, the name the row sees), and
+        name key, ORCID and institution unless the row has none."""
         hcp[:4] = stamp
-        name, held = row.get("hcp_name"), hcp[4]
+        name = row.get("hcp_name")
         if held is None or (name is not None and (len(name), name) > (len(held), held)):
             for at, key in ((4, "hcp_name"), (5, "family"), (6, "given"), (7, "initials")):
                 _keep(hcp, at, row.get(key))
