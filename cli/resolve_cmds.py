@@ -21,6 +21,7 @@ from kolgraph.krm.access import Viewer
 from kolgraph.resolution import MentionIn
 from kolgraph.resolution import review as review_list
 from kolgraph.resolution.embedding import MODEL_NAME as EMBEDDING_MODEL
+from kolgraph.resolution.features import WITHOUT_EMBEDDING
 from kolgraph.resolution.holdout import HOLDOUT_SEED, holdout_evaluate
 from kolgraph.resolution.merge import merge_hcps, unmerge_hcp
 from kolgraph.resolution.model import ACCEPT, MODEL_FILE, default_model
@@ -128,6 +129,13 @@ def holdout(
     seed: Annotated[int, typer.Option(help="Seed of the one split.")] = HOLDOUT_SEED,
     folds: int = 5,
     reps: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
+    embedding: Annotated[
+        bool,
+        typer.Option(
+            "--text-embedding/--no-text-embedding",
+            help="Fit the models with the text embedding's features (off: as shipped).",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Split the pairs once, choose the threshold by (nested) cross-validation on the fit
@@ -148,6 +156,7 @@ def holdout(
             seed=seed,
             folds=folds,
             reps=reps,
+            columns=None if embedding else WITHOUT_EMBEDDING,
         ),
     }
     print_json(result) if as_json else console.print(result)
@@ -176,6 +185,14 @@ def train(
             "(needs --folds > 1), or use --accept everywhere.",
         ),
     ] = True,
+    embedding: Annotated[
+        bool,
+        typer.Option(
+            "--text-embedding/--no-text-embedding",
+            help="Give the model the text embedding's features (off in the shipped model: "
+            "docs/resolution.md).",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Fit the match model on labelled pairs; report out-of-fold pair scores first."""
@@ -189,6 +206,7 @@ def train(
         authors.by_pmid.values(), {m.id for a, b, _ in triples for m in (a, b)}
     )
     block_accept = None
+    columns = None if embedding else WITHOUT_EMBEDDING
     if folds > 1:
         tiers: dict[float, list[PairScores]] = {}
         grid = sorted({*THRESHOLD_GRID, accept}) if blocks else [accept]
@@ -202,6 +220,7 @@ def train(
             review=review,
             vocabulary=vocabulary,
             by_tier=tiers,
+            columns=columns,
         )
         result["cross_validated"] = cv[accept].as_dict()
         if blocks:
@@ -216,10 +235,11 @@ def train(
         accept=accept,
         review=review,
         vocabulary=vocabulary,
+        columns=columns,
     )
     model.meta["cross_validated"] = result.get("cross_validated")
     model.meta["cross_validated_block"] = result.get("cross_validated_block")
-    model.meta["embedding"] = EMBEDDING_MODEL
+    model.meta["embedding"] = EMBEDDING_MODEL if embedding else None
     model.block_accept = block_accept
     model.save(out)
     result["model"] = str(out)

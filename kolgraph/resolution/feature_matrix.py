@@ -86,8 +86,12 @@ def pair_feature_matrix(
     pairs: Sequence[tuple[Profile, Profile]],
     idf: AffiliationIdf,
     vocabulary: Vocabulary | None = None,
+    *,
+    embed: bool = True,
 ) -> np.ndarray:
-    """The :data:`~kolgraph.resolution.features.FEATURES` of many pairs, one row each."""
+    """The :data:`~kolgraph.resolution.features.FEATURES` of many pairs, one row each;
+    without ``embed``, no record is embedded and the embedding's columns read "missing"
+    (for a model trained without them)."""
     vocab = vocabulary or _EMPTY
     out = np.zeros((len(pairs), len(FEATURES)))
     if not pairs:
@@ -174,7 +178,7 @@ def pair_feature_matrix(
     )
     out[:, column("text_missing")] = ~(has_words[left] & has_words[right])
     out[:, _EXTRA_START : _EXTRA_START + len(EXTRA_FEATURES)] = record_feature_matrix(
-        profiles, left, right, idf, vocab.corpus
+        profiles, left, right, idf, vocab.corpus, embed=embed
     )
     return out
 
@@ -185,9 +189,12 @@ def record_feature_matrix(
     right: np.ndarray,
     idf: AffiliationIdf,
     stats: CorpusStats,
+    *,
+    embed: bool = True,
 ) -> np.ndarray:
     """:data:`~kolgraph.resolution.evidence.EXTRA_FEATURES` of the pairs
-    ``(profiles[left[k]], profiles[right[k]])``, one row each."""
+    ``(profiles[left[k]], profiles[right[k]])``, one row each (the text embedding's only
+    with ``embed``)."""
     n = len(left)
     out = np.zeros((n, len(EXTRA_FEATURES)))
     if not n:
@@ -262,9 +269,12 @@ def record_feature_matrix(
     years = np.array([p.year or 3000 for p in profiles], dtype=float)
     out[:, col["year_min"]] = np.minimum(years[left], years[right])
     # text embeddings of title, abstract and MeSH: one per record, kept on the record
-    with_text = has_text(records)
-    out[:, col["embedding_similarity"]] = record_similarities(records, rl, rr)
-    out[:, col["embedding_missing"]] = ~(with_text[rl] & with_text[rr])
+    if embed:
+        with_text = has_text(records)
+        out[:, col["embedding_similarity"]] = record_similarities(records, rl, rr)
+        out[:, col["embedding_missing"]] = ~(with_text[rl] & with_text[rr])
+    else:
+        out[:, col["embedding_missing"]] = 1.0
     # LSA topic vectors: one sparse-dense product for every distinct record
     if stats.lsa_rows:
         rows = [stats.lsa_buckets_of(r) for r in records]

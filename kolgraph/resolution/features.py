@@ -54,7 +54,11 @@ BASE_FEATURES: tuple[str, ...] = (
 )
 FEATURES: tuple[str, ...] = BASE_FEATURES + EXTRA_FEATURES
 """Name, mention and record features (``evidence.EXTRA_FEATURES``: what the two whole
-records say), in the order the model reads them."""
+records say), in the order the feature matrix gives them."""
+EMBEDDING_FEATURES: tuple[str, ...] = ("embedding_similarity", "embedding_missing")
+"""The text embedding's features (``embedding.py``): a model may be trained without them."""
+WITHOUT_EMBEDDING: tuple[str, ...] = tuple(f for f in FEATURES if f not in EMBEDDING_FEATURES)
+"""Every feature but the text embedding's: the shipped model's (docs/resolution.md)."""
 
 
 def _first_names_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -157,8 +157,10 @@ def holdout_evaluate(
     thresholds: Sequence[float] | None = None,
     bag: int = BAG,
     reps: int = 2000,
+    columns: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """The procedure of the module on ``triples``; a JSON-ready report."""
+    """The procedure of the module on ``triples`` with models reading ``columns`` (all
+    features when None); a JSON-ready report."""
     from kolgraph.resolution.training import THRESHOLD_GRID
 
     grid = tuple(thresholds or THRESHOLD_GRID)
@@ -176,20 +178,36 @@ def holdout_evaluate(
         vocabulary=vocabulary,
         bag=bag,
         blocks=nested_blocks,
+        columns=columns,
     )
     tiers: dict[float, list[PairScores]] = {}
     cv = cross_validate_thresholds(
-        fit, affiliations, grid, folds=folds, seed=0, vocabulary=vocabulary, bag=bag, by_tier=tiers
+        fit,
+        affiliations,
+        grid,
+        folds=folds,
+        seed=0,
+        vocabulary=vocabulary,
+        bag=bag,
+        by_tier=tiers,
+        columns=columns,
     )
     threshold = best_threshold(cv, precision)
     model = fit_match_model(
-        fit, affiliations, seed=0, accept=threshold, vocabulary=vocabulary, bag=bag
+        fit,
+        affiliations,
+        seed=0,
+        accept=threshold,
+        vocabulary=vocabulary,
+        bag=bag,
+        columns=columns,
     )
     outcomes = pair_outcomes(held, model)
     final = scores_of(outcomes)
     block_model = copy.copy(model)
     block_model.block_accept = choose_block_accept(tiers, precision)
     return {
+        "features": list(columns) if columns is not None else "all",
         "split": {
             "seed": seed,
             "holdout": holdout,

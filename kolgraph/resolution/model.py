@@ -29,8 +29,8 @@ from typing import Any
 
 from kolgraph.errors import KolgraphError
 from kolgraph.resolution.affiliations import AffiliationIdf
-from kolgraph.resolution.feature_matrix import pair_feature_matrix, pair_features
-from kolgraph.resolution.features import FEATURES, conflict
+from kolgraph.resolution.feature_matrix import pair_feature_matrix
+from kolgraph.resolution.features import FEATURES, WITHOUT_EMBEDDING, conflict
 from kolgraph.resolution.profiles import Profile
 from kolgraph.resolution.vocabulary import Vocabulary
 
@@ -86,6 +86,7 @@ class MatchModel:
     meta: dict[str, Any] = field(default_factory=dict)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     block_accept: dict[str, list[float]] | None = None  # {"cuts": [...], "accept": [...]}
+    columns: list[str] | None = None  # the FEATURES it reads, in order (None: all of them)
     _arrays: Any = field(default=None, repr=False, compare=False)
 
     def accept_for_share(self, share: float) -> float:
@@ -136,13 +137,25 @@ class MatchModel:
             self._arrays = (feature.ravel(), threshold.ravel(), value, depth)
         return self._arrays
 
+    @property
+    def embeds(self) -> bool:
+        """Whether the model reads the text embedding's features."""
+        return self.columns is None or "embedding_similarity" in self.columns
+
+    def _select(self, x: Any) -> Any:
+        """The model's columns of full feature rows (all of :data:`FEATURES`)."""
+        if self.columns is None:
+            return x
+        return x[..., [FEATURES.index(name) for name in self.columns]]
+
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        """Match probabilities for many feature vectors at once (numpy)."""
+        """Match probabilities for many feature vectors (all of :data:`FEATURES`) at
+        once (numpy)."""
         import numpy as np
 
         if len(rows) == 0:
             return []
-        x = np.asarray(rows, dtype=float)
+        x = self._select(np.asarray(rows, dtype=float))
         if self.kind == "boosting":
             z = np.concatenate(
                 [
@@ -175,6 +188,8 @@ class MatchModel:
 
     def raw(self, x: Sequence[float]) -> float:
         """The decision function (log-odds) for one feature vector."""
+        if self.columns is not None:
+            x = [x[FEATURES.index(name)] for name in self.columns]
         if self.kind == "boosting":
             return self.intercept + self.learning_rate * sum(t.predict(x) for t in self.trees)
         if self.mean:
@@ -190,21 +205,21 @@ class MatchModel:
         """Probability that ``a`` and ``b`` are one person (0 when they conflict)."""
         if conflict(a, b):
             return 0.0
-        return self.probability_of(pair_features(a, b, self.idf, self.vocabulary))
+        return self.probability_of(self.features(a, b))
 
     def features(self, a: Profile, b: Profile) -> list[float]:
         """The pair's feature vector under this model's IDF tables."""
-        return pair_features(a, b, self.idf, self.vocabulary)
+        return [float(v) for v in self.features_many([(a, b)])[0]]
 
     def features_many(self, pairs: Sequence[tuple[Profile, Profile]]) -> Any:
         """Feature vectors of many pairs, as one numpy array (see ``feature_matrix``)."""
-        return pair_feature_matrix(pairs, self.idf, self.vocabulary)
+        return pair_feature_matrix(pairs, self.idf, self.vocabulary, embed=self.embeds)
 
     def to_json(self) -> dict[str, Any]:
         """Plain parameters, as written to ``model.json``."""
         return {
             "kind": self.kind,
-            "features": list(FEATURES),
+            "features": list(self.columns or FEATURES),
             "intercept": self.intercept,
             "coef": self.coef,
             "mean": self.mean,
@@ -229,7 +244,8 @@ class MatchModel:
         KolgraphError
             If the file was made for a different feature list.
         """
-        if list(data["features"]) != list(FEATURES):
+        names = list(data["features"])
+        if not set(names) <= set(FEATURES) or not set(WITHOUT_EMBEDDING) <= set(names):
             raise KolgraphError(
                 "the match model was trained on other features; retrain it "
                 "with 'kolgraph resolution train'"
@@ -248,6 +264,7 @@ class MatchModel:
             meta=data.get("meta", {}),
             vocabulary=Vocabulary.from_json(data.get("vocabulary")),
             block_accept=data.get("block_accept"),
+            columns=None if names == list(FEATURES) else names,
         )
 
     def save(self, path: Path) -> None:

@@ -355,6 +355,7 @@ def _design(
     triples: Iterable[tuple[MentionIn, MentionIn, bool]],
     idf: AffiliationIdf,
     vocabulary: Vocabulary | None = None,
+    embed: bool = True,
 ) -> tuple[list[list[float]], list[int]]:
     pairs: list[tuple[Profile, Profile]] = []
     ys: list[int] = []
@@ -364,7 +365,7 @@ def _design(
             continue  # decided by rule, never by the model
         pairs.append((pa, pb))
         ys.append(int(same))
-    return pair_feature_matrix(pairs, idf, vocabulary).tolist(), ys
+    return pair_feature_matrix(pairs, idf, vocabulary, embed=embed).tolist(), ys
 
 
 def fit_match_model(
@@ -377,8 +378,10 @@ def fit_match_model(
     review: float = 0.5,
     vocabulary: Vocabulary | None = None,
     bag: int = BAG,
+    columns: Sequence[str] | None = None,
 ) -> MatchModel:
-    """Fit the pair classifier (scikit-learn) and export it as a :class:`MatchModel`.
+    """Fit the pair classifier (scikit-learn) and export it as a :class:`MatchModel`
+    reading ``columns`` (of ``FEATURES``; all of them when None).
 
     ``kind="boosting"``: ``bag`` gradient-boosting models (200 trees of depth 3, learning
     rate 0.05, subsample 0.8, seeds ``seed`` ... ``seed + bag - 1``) averaged in log-odds
@@ -389,10 +392,15 @@ def fit_match_model(
 
     idf = AffiliationIdf.fit(affiliations)
     vocabulary = vocabulary or Vocabulary()
-    xs, ys = _design(triples, idf, vocabulary)
+    xs, ys = _design(
+        triples, idf, vocabulary, embed=columns is None or "embedding_similarity" in columns
+    )
     if len(set(ys)) < 2:
         raise KolgraphError("training needs both same-person and different-person pairs")
     x, y = np.array(xs), np.array(ys)
+    columns = None if columns is None or list(columns) == list(FEATURES) else list(columns)
+    if columns is not None:
+        x = x[:, [FEATURES.index(name) for name in columns]]
     meta = {"pairs": len(ys), "positives": int(y.sum()), "seed": seed, "kind": kind}
     if kind == "logistic":
         mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -410,6 +418,7 @@ def fit_match_model(
             review=review,
             meta=meta,
             vocabulary=vocabulary,
+            columns=columns,
         )
     models = [
         GradientBoostingClassifier(
@@ -429,6 +438,7 @@ def fit_match_model(
         review=review,
         meta=meta,
         vocabulary=vocabulary,
+        columns=columns,
     )
 
 
@@ -531,6 +541,7 @@ def cross_validate_thresholds(
     vocabulary: Vocabulary | None = None,
     bag: int = BAG,
     by_tier: dict[float, list[PairScores]] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> dict[float, PairScores]:
     """Out-of-fold pair scores at each accept threshold: each fold is resolved by a
     model fitted on the others; the folds' counts are pooled per threshold (and per
@@ -542,7 +553,14 @@ def cross_validate_thresholds(
     for held, rest in _folds(len(triples), folds, seed):
         test, train = [triples[i] for i in held], [triples[i] for i in rest]
         model = fit_match_model(
-            train, affiliations, kind=kind, seed=seed, review=review, vocabulary=vocabulary, bag=bag
+            train,
+            affiliations,
+            kind=kind,
+            seed=seed,
+            review=review,
+            vocabulary=vocabulary,
+            bag=bag,
+            columns=columns,
         )
         fold_tiers: dict[float, list[PairScores]] | None = {} if by_tier is not None else None
         for threshold, scores in threshold_scores(test, model, thresholds, fold_tiers).items():
@@ -613,6 +631,7 @@ def nested_cross_validate(
     vocabulary: Vocabulary | None = None,
     bag: int = BAG,
     blocks: dict[str, Any] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> tuple[PairScores, list[float]]:
     """Held-out pair scores with the accept threshold chosen without the held-out fold.
 
@@ -638,10 +657,17 @@ def nested_cross_validate(
             vocabulary=vocabulary,
             bag=bag,
             by_tier=tiers,
+            columns=columns,
         )
         threshold = best_threshold(inner_scores, precision)
         model = fit_match_model(
-            train, affiliations, seed=seed, accept=threshold, vocabulary=vocabulary, bag=bag
+            train,
+            affiliations,
+            seed=seed,
+            accept=threshold,
+            vocabulary=vocabulary,
+            bag=bag,
+            columns=columns,
         )
         _add(total, evaluate_resolver(test, model))
         chosen.append(threshold)

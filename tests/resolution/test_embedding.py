@@ -5,6 +5,7 @@ field than for unrelated ones, on real PubMed records."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import socket
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 from kolgraph.cli.resolve_cmds import ArticleAuthors
+from kolgraph.errors import KolgraphError
 from kolgraph.resolution.embedding import (
     TextEmbedder,
     record_embeddings,
@@ -20,8 +22,8 @@ from kolgraph.resolution.embedding import (
 )
 from kolgraph.resolution.evidence import NO_RECORD, RecordEvidence
 from kolgraph.resolution.feature_matrix import pair_feature_matrix
-from kolgraph.resolution.features import FEATURES
-from kolgraph.resolution.model import default_model
+from kolgraph.resolution.features import FEATURES, WITHOUT_EMBEDDING
+from kolgraph.resolution.model import MatchModel, default_model
 from kolgraph.resolution.profiles import Profile
 
 SAMPLE = Path(__file__).parents[2] / "data/samples/pubmed/pubmed21n1298_sample_every21st.xml"
@@ -95,3 +97,25 @@ def test_the_text_is_what_the_store_keeps_words_sorted_and_mesh_names():
         mesh=frozenset({"D000086382", "D006801"}),  # COVID-19, and the check tag Humans
     )
     assert record_text(record) == "airway ventilation COVID-19"
+
+
+def test_a_model_without_the_embedding_reads_every_other_feature_and_embeds_nothing(records):
+    model = default_model()  # shipped without the embedding (docs/resolution.md)
+    assert model.columns == list(WITHOUT_EMBEDDING) and not model.embeds
+    fresh = [_fresh(records[p]) for p in AIRWAY]
+    a = Profile("mention:pubmed:32712704:1", "doe", ("j",), record=fresh[0])
+    b = Profile("mention:pubmed:33006071:1", "doe", ("j",), record=fresh[1])
+    x = model.features_many([(a, b)])
+    assert x.shape == (1, len(FEATURES)) and x[0, FEATURES.index("embedding_missing")] == 1.0
+    assert all(r.embedding_memo is None for r in fresh)
+    again = MatchModel.from_json(json.loads(json.dumps(model.to_json())))
+    assert again.columns == model.columns
+    assert again.probabilities(x) == model.probabilities(x)
+    assert model.probability(a, b) == pytest.approx(model.probabilities(x)[0])
+
+
+def test_a_model_naming_an_unknown_feature_is_refused():
+    data = default_model().to_json()
+    data["features"] = [*data["features"], "shoe_size"]
+    with pytest.raises(KolgraphError, match="other features"):
+        MatchModel.from_json(data)
