@@ -101,6 +101,9 @@ class GraphTables:
         # (Neo4j plans the authorship statements with an eager step; FalkorDB applies the
         # rows one by one): which row's name parts an HCP keeps depends on it.
         self.eager_rows = eager_rows
+        # one object per distinct name part or affiliation list (a person's mentions repeat
+        # them): value -> itself
+        self._shared: dict[Any, Any] = {}
         self.nodes: dict[str, PropertyTable] = defaultdict(PropertyTable)
         self.rels: dict[RelKey, PropertyTable] = defaultdict(PropertyTable)
         self.nodes["Mention"] = PropertyTable(_MENTION_NAMES)
@@ -167,7 +170,7 @@ class GraphTables:
                 continue  # MATCH (p:Publication ...) finds nothing: the row writes nothing
             if create:  # CREATE: every property from the row
                 mentions.rows[mention_id] = [*stamp, *(row.get(k) for k in _MENTION_SET)] + [
-                    row.get(k) for k in _MENTION_KEEP
+                    self._share(row.get(k)) for k in _MENTION_KEEP
                 ]
             else:  # MERGE and SET, keeping stored values the row does not give
                 mention = mentions.row(mention_id)
@@ -187,6 +190,15 @@ class GraphTables:
             authored = authored_table.row((hcp_id, pub_id))
             authored[:7] = [*stamp, row.get("position"), row.get("role"), row.get("n_authors")]
             _keep(authored, 7, row.get("equal_contrib"))
+
+    def _share(self, value: Any) -> Any:
+        """The held object equal to ``value`` (a list as a tuple), so that equal name parts
+        and affiliation lists are held once."""
+        if value is None:
+            return None
+        if type(value) is list:
+            value = tuple(value)
+        return self._shared.setdefault(value, value)
 
     @staticmethod
     def _hcp(hcp: list[Any], row: dict[str, Any], stamp: list[Any], held: Any) -> None:

@@ -137,24 +137,27 @@ def _columns(table: Mapping[Any, Mapping[str, Any]]) -> tuple[list[str], Iterato
 def _node_entries(
     label: str,
     rows: Iterator[tuple[Any, Any]],
-    internal: dict[tuple[str, str], int],
+    internal: dict[str, dict[str, int]],
+    first: int,
 ) -> Iterator[bytes]:
-    """Each node's id and values; numbers it in ``internal`` as it goes."""
-    for node_id, values in rows:
-        internal[(label, node_id)] = len(internal)
+    """Each node's id and values; numbers it in ``internal[label]`` from ``first`` on."""
+    numbers = internal.setdefault(label, {})
+    for number, (node_id, values) in enumerate(rows, first):
+        numbers[node_id] = number
         yield encode_value(node_id) + b"".join([encode_value(v) for v in values])
 
 
 def _rel_entries(
     kind: tuple[str, str, str],
     rows: Iterator[tuple[Any, Any]],
-    internal: Mapping[tuple[str, str], int],
+    internal: Mapping[str, Mapping[str, int]],
 ) -> Iterator[bytes]:
     """Each relationship's two internal node ids and values."""
     start, rel_type, end = kind
+    starts, ends_of = internal.get(start, {}), internal.get(end, {})
     for (a, b), values in rows:
         try:
-            ends = _ENDS(internal[(start, a)], internal[(end, b)])
+            ends = _ENDS(starts[a], ends_of[b])
         except KeyError as exc:
             raise StoreError(
                 f"a {rel_type} relationship from {start} {a!r} to {end} {b!r} names a node "
@@ -180,7 +183,7 @@ def bulk_insert(
     StoreError
         If a relationship names a node not in ``nodes``, or a value cannot be encoded.
     """
-    internal: dict[tuple[str, str], int] = {}
+    internal: dict[str, dict[str, int]] = {}  # label -> node id -> internal id
     command = _Command()
     begin = True
     created = [0, 0]
@@ -210,7 +213,7 @@ def bulk_insert(
         names, rows = _columns(table)
         if "id" in names:
             raise StoreError(f"{label} nodes carry 'id' among their properties; it is their key")
-        entries = _node_entries(label, rows, internal)
+        entries = _node_entries(label, rows, internal, sum(map(len, internal.values())))
         for block, count, _ in _blocks(
             block_header(label, ["id", *names]), entries, max_bytes // 4
         ):
