@@ -38,6 +38,7 @@ from kolgraph.ingest.runner import (
 )
 from kolgraph.ingest.seen import SeenIds
 from kolgraph.store import GraphStore
+from kolgraph.store.property_table import PropertyTable
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def run_first_load(
         _QUIET_COLLECTOR.batch_done()
         rejects.flush()
 
-    loader.in_memory = True  # type: ignore[attr-defined]
+    loader.in_memory = True
     try:
         with RejectLog(rejects_path, source=loader.source, file=path.name) as rejects:
             with _QUIET_COLLECTOR:
@@ -160,12 +161,13 @@ def run_first_load(
             summary.rejected = rejects.count
             summary.loaded -= rejects.late
     finally:
-        loader.in_memory = False  # type: ignore[attr-defined]
+        loader.in_memory = False
         loader.start_run()  # the index and the run's papers are not kept past the run
     summary.read = summary.loaded + summary.rejected + summary.duplicates
-    tables.nodes["IngestRun"] = {run_id: run_props, **tables.nodes.get("IngestRun", {})}
-    tables.nodes = {"IngestRun": tables.nodes.pop("IngestRun"), **tables.nodes}  # sent first
-    store.bulk_create(tables.nodes, tables.rels)
+    run_node = PropertyTable()
+    run_node.merge(run_id, run_props)
+    # the run is sent first: a store holding any of this load holds its bulk-loading mark
+    store.bulk_create({"IngestRun": run_node, **tables.nodes}, tables.rels)
     summary.seconds = round(time.monotonic() - started, 3)
     store.upsert_nodes(
         "IngestRun",

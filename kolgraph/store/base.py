@@ -176,8 +176,8 @@ class GraphStore(ABC):
             created_nodes += self.write(
                 "bulk_create_nodes", rows, {"label": label}, batch_size=size
             )
-        for (start, rel_type, end), table in relationships.items():
-            rels = ({"start": a, "end": b, "props": props} for (a, b), props in table.items())
+        for (start, rel_type, end), rel_table in relationships.items():
+            rels = ({"start": a, "end": b, "props": p} for (a, b), p in rel_table.items())
             template = {"start": start, "type": rel_type, "end": end}
             created_rels += self.write("bulk_create_relationships", rels, template, batch_size=size)
         return created_nodes, created_rels

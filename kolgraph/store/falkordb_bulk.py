@@ -218,11 +218,11 @@ def bulk_insert(
             block_header(label, ["id", *names]), entries, max_bytes // 4
         ):
             add(block, count, True)
-    for (start, rel_type, end), table in relationships.items():
-        if not table:
+    for (start, rel_type, end), rel_table in relationships.items():
+        if not rel_table:
             continue
-        names, rows = _columns(table)
-        entries = _rel_entries((start, rel_type, end), rows, internal)
+        names, rel_rows = _columns(rel_table)
+        entries = _rel_entries((start, rel_type, end), rel_rows, internal)
         for block, count, _ in _blocks(block_header(rel_type, names), entries, max_bytes // 4):
             add(block, count, False)
     flush()
