@@ -68,8 +68,8 @@ def ingest(
         typer.Option(
             "--first-load",
             help="Into an empty store (refused otherwise): resolve the first file in memory and "
-            "write it through the store's bulk path, several times faster for a large "
-            "publication file (pubmed, crossref, openalex); further files load as usual.",
+            "write it once through the store's bulk path instead of a MERGE per batch "
+            "(pubmed, crossref, openalex); the same graph; further files load as usual.",
         ),
     ] = False,
     as_json: JsonFlag = False,
