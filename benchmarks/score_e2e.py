@@ -10,7 +10,8 @@ it into an embedded FalkorDB as the store holds real evidence: each co-authorshi
 referral ties with pair and beneficiary counts. A store that already holds the HCPs is
 reused. Then it runs ``kolgraph score --json`` as a subprocess (reading from the store,
 projecting, scoring, explaining and writing the run back) and reports its wall time, the
-command's peak RSS (``ru_maxrss`` of the child) and the FalkorDB server's RSS (sampled
+CPU seconds of the command and of the server (the steadier figures on a shared machine),
+the command's peak RSS (``ru_maxrss`` of the child) and the FalkorDB server's RSS (sampled
 every 0.5 s while the command runs, and its high-water mark ``VmHWM``). One JSON object.
 """
 
@@ -105,9 +106,20 @@ def load(data_dir: Path, n: int, m: int, coauthor_share: float, seed: int) -> di
         }
 
 
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of process ``pid`` so far (0.0 without /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def score_command(data_dir: Path) -> dict[str, Any]:
     """Run ``kolgraph score --json`` and measure it and the store server."""
     server = EmbeddedFalkorDB(data_dir).pid()
+    server_cpu = _cpu_seconds(server)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     samples: list[int] = []
     stop = threading.Event()
 
@@ -127,6 +139,9 @@ def score_command(data_dir: Path) -> dict[str, Any]:
         env=os.environ.copy(),
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    command_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    server_cpu = _cpu_seconds(server) - server_cpu
     stop.set()
     thread.join()
     if done.returncode != 0:
@@ -134,6 +149,9 @@ def score_command(data_dir: Path) -> dict[str, Any]:
     out = json.loads(done.stdout)
     return {
         "seconds": round(seconds, 1),
+        "command_cpu_s": round(command_cpu, 1),
+        "server_cpu_s": round(server_cpu, 1),
+        "load_average": round(os.getloadavg()[0], 1),
         "command_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "falkordb_rss_mb_max_during_score": round(max(samples, default=0) / 1024),
         "falkordb_vmhwm_mb": round(_status_kb(server, "VmHWM") / 1024) if server else None,

@@ -70,23 +70,29 @@ def data_version(store: GraphStore) -> str:
 
 def _score_rows(
     result: ScoreResult, part: pd.DataFrame, run_id: str, *, packed: bool = False
-) -> list[dict[str, Any]]:
-    """The write rows of one page of HCPs: properties, rank and explanation text.
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The write rows of one page of HCPs (properties, rank, ``i``) and, apart, the
+    explanation texts (row ``i`` has ``texts[i]``).
 
-    ``packed`` compresses the explanation text (:mod:`kolgraph.store.packing`).
+    The texts travel as their own list parameter: a list of strings has no map keys for
+    FalkorDB's parameter encoding to rewrite, so its long text is never scanned.
+    ``packed`` compresses them (:mod:`kolgraph.store.packing`).
     """
     explained = explanations(result, part.index)
     encode = pack if packed else str
-    return [
-        {
-            "id": f"score:{run_id}:{hcp}",
-            "hcp": hcp,
-            "rank": _plain(row["rank"]),
-            "props": {name: _plain(row[name]) for name in HCP_PROPERTIES},
-            "explanation": encode(orjson.dumps(explained[hcp], option=_JSON, default=str).decode()),
-        }
-        for hcp, row in records(part).items()  # not a row Series per HCP
-    ]
+    rows, texts = [], []
+    for i, (hcp, row) in enumerate(records(part).items()):  # not a row Series per HCP
+        rows.append(
+            {
+                "id": f"score:{run_id}:{hcp}",
+                "hcp": hcp,
+                "i": i,
+                "rank": _plain(row["rank"]),
+                "props": {name: _plain(row[name]) for name in HCP_PROPERTIES},
+            }
+        )
+        texts.append(encode(orjson.dumps(explained[hcp], option=_JSON, default=str).decode()))
+    return rows, texts
 
 
 def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None = None) -> str:
@@ -127,12 +133,14 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="score-writer") as writer:
         pending: Future[int] | None = None
         for first in range(0, len(frame), page):  # one page of HCPs in memory at a time
-            rows = _score_rows(
+            rows, texts = _score_rows(
                 result, table.iloc[first : first + page], run_id, packed=store.packs_text
             )
             if pending is not None:
                 pending.result()
-            pending = writer.submit(store.write, statement, rows, run=run_id)
+            pending = writer.submit(
+                store.write, statement, rows, run=run_id, texts=texts, batch_size=len(rows)
+            )
         if pending is not None:
             pending.result()
     logger.info("stored score run %s for %d HCPs", run_id, len(frame))
