@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kolgraph.errors import ScoringError
-from kolgraph.scoring import centrality, communities, reach, roles
+from kolgraph.scoring import centrality, communities, distance_worker, reach, roles
 from kolgraph.scoring.activity import Activity, activity
 from kolgraph.scoring.edges import EdgeArrays
 from kolgraph.scoring.eligibility import eligibility_frame, evidence_from_rows, evidence_from_store
@@ -79,12 +79,6 @@ def network_scores(
         timings[name] = time.perf_counter() - start
         return value
 
-    out["degree"] = centrality.degree_array(arrays)
-    out["strength"] = centrality.strength_array(arrays)
-    out["pagerank"] = timed(
-        "pagerank", lambda: centrality.pagerank_array(arrays, alpha=params.pagerank_alpha)
-    )
-    out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
     # Exact when small, or when every source only explores a small component (many
     # authors of one paper): sampled sources would miss most components entirely.
     by_component = (
@@ -94,21 +88,20 @@ def network_scores(
     )
     exact = n <= params.exact_limit or by_component
     k_bt = None if exact else _samples(params.betweenness_samples, n, m, 3.2e7, 256)
-    out["betweenness"] = timed(
-        "betweenness", lambda: centrality.betweenness_array(arrays, k=k_bt, seed=params.seed)
-    )
     k_h = None if exact else _samples(params.harmonic_samples, n, m, 3.2e7, 64)
     sources = centrality.sample_sources(n, k_h, params.seed)
-    out["harmonic"] = timed(
-        "harmonic",
-        lambda: (
-            centrality.harmonic_by_component(arrays)
-            if by_component
-            else centrality.harmonic_array(arrays, sources=sources)
-        ),
-    )
     info["betweenness_sources"] = "all" if k_bt is None else k_bt
     info["harmonic_sources"] = "all" if sources is None else len(sources)
+    # On a large network betweenness and harmonic run in a worker process meanwhile.
+    job = distance_worker.DistanceJob(k_bt, params.seed, by_component, sources)
+    distances = distance_worker.start(arrays, job)
+
+    out["degree"] = centrality.degree_array(arrays)
+    out["strength"] = centrality.strength_array(arrays)
+    out["pagerank"] = timed(
+        "pagerank", lambda: centrality.pagerank_array(arrays, alpha=params.pagerank_alpha)
+    )
+    out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
 
     membership = timed(
         "communities",
@@ -137,6 +130,14 @@ def network_scores(
     out["spread"] = timed(
         "spread", lambda: reach.spread_array(arrays, scale=params.cascade_scale, reach_2=r2)
     )
+    waited = time.perf_counter()
+    out["betweenness"], out["harmonic"], distance_timings = distance_worker.finish(
+        distances, arrays, job
+    )
+    timings.update(distance_timings)
+    timings["distance_wait"] = time.perf_counter() - waited
+    first = ["degree", "strength", *METRICS]
+    out = out[[*first, *(c for c in out.columns if c not in first)]]
     start = time.perf_counter()
     info["portfolio"] = select_portfolio(arrays, params.portfolio_k, candidates=candidates)
     info["portfolio_communities"] = select_portfolio(
