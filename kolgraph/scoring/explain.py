@@ -76,7 +76,8 @@ def _ranked_ties(layers: Layers) -> dict[str, np.ndarray]:
     rows = np.arange(len(comb))
     me, other, row = np.r_[a, b], np.r_[b, a], np.r_[rows, rows]
     weight = comb["weight"].to_numpy(dtype=float)[row]
-    rounded = np.fromiter((round(w, 9) for w in weight.tolist()), dtype=float, count=len(weight))
+    distinct, back = np.unique(weight, return_inverse=True)  # Python's round, once per value
+    rounded = np.array([round(w, 9) for w in distinct.tolist()], dtype=float)[back]
     order = np.lexsort((other, -rounded, me))  # nodes are sorted ids: position order = id order
     me, other, row = me[order], other[order], row[order]
     starts = np.r_[True, me[1:] != me[:-1]] if len(me) else np.zeros(0, dtype=bool)
