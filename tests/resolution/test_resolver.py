@@ -574,3 +574,39 @@ def test_an_identifier_learnt_earlier_in_the_batch_still_keeps_two_people_apart(
     second, third = index.resolve_batch([spelt, folded])
     assert second.hcp_id == first.hcp_id and second.method == "model"
     assert third.hcp_id != first.hcp_id and third.is_new
+
+
+def test_no_chain_of_joins_unites_two_orcids():
+    """A mention without an ORCID that fits the first ORCID holder joins that HCP; a third
+    mention, as similar to both but carrying another ORCID, is another person however
+    well it matches: the HCP's learnt ORCID refuses it, so no chain A–B–C forms."""
+    lab = "Dept of Cardiology, Peking University, Beijing, China"
+    paper = {
+        "source": "pubmed",
+        "family": "Stenkamp",
+        "given": "Deborah L",
+        "journal": "Lancet",
+        "year": 2020,
+        "affiliations": [lab],
+        "coauthors": ["li x", "hu m"],
+        "topics": ["D006333"],
+    }
+
+    def author(pmid: int, **extra: object) -> MentionIn:
+        return MentionIn(
+            id=f"mention:pubmed:{pmid}:1",
+            position=1,
+            **paper,
+            **extra,
+            record=_cardiology_record(pmid, lab, {"hu min", "li xia"}),
+        )
+
+    x, y = "0000-0002-1825-0097", "0000-0001-5109-3700"
+    index = ResolutionIndex()
+    a, b, c, d = (
+        index.resolve(m) for m in (author(1, orcid=x), author(2), author(3, orcid=y), author(4))
+    )
+    assert a.hcp_id == f"orcid:{x}" and b.hcp_id == a.hcp_id and b.method == "model"
+    assert c.hcp_id == f"orcid:{y}" and c.is_new
+    assert d.hcp_id in {a.hcp_id, c.hcp_id}  # one of the two people, never a third merge
+    assert index.known.clashes(a.hcp_id, author(5, orcid=y))
