@@ -35,6 +35,7 @@ from kolgraph.ingest.runner import (
     Record,
     _now,
     file_digest,
+    mark_complete,
 )
 from kolgraph.ingest.seen import SeenIds
 from kolgraph.store import GraphStore
@@ -169,29 +170,5 @@ def run_first_load(
     # the run is sent first: a store holding any of this load holds its bulk-loading mark
     store.bulk_create({"IngestRun": run_node, **tables.nodes}, tables.rels)
     summary.seconds = round(time.monotonic() - started, 3)
-    store.upsert_nodes(
-        "IngestRun",
-        [
-            {
-                "id": run_id,
-                "props": {
-                    "status": "complete",
-                    "finished_at": _now(),
-                    "read": summary.read,
-                    "loaded": summary.loaded,
-                    "rejected": summary.rejected,
-                    "duplicates": summary.duplicates,
-                    "checkpoint": position,
-                },
-            }
-        ],
-    )
-    logger.info(
-        "%s (first load): read %d, loaded %d, rejected %d, duplicates %d",
-        path.name,
-        summary.read,
-        summary.loaded,
-        summary.rejected,
-        summary.duplicates,
-    )
+    mark_complete(store, run_id, summary, position, f"{path.name} (first load)")
     return summary

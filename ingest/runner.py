@@ -118,6 +118,31 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def mark_complete(
+    store: GraphStore, run_id: str, summary: IngestSummary, position: int, label: str
+) -> None:
+    """Record run ``run_id`` as complete, with its counts (``summary``) and checkpoint, and
+    log the counts under ``label`` (the file's name)."""
+    props = {
+        "status": "complete",
+        "finished_at": _now(),
+        "read": summary.read,
+        "loaded": summary.loaded,
+        "rejected": summary.rejected,
+        "duplicates": summary.duplicates,
+        "checkpoint": position,
+    }
+    store.upsert_nodes("IngestRun", [{"id": run_id, "props": props}])
+    logger.info(
+        "%s: read %d, loaded %d, rejected %d, duplicates %d",
+        label,
+        summary.read,
+        summary.loaded,
+        summary.rejected,
+        summary.duplicates,
+    )
+
+
 def _previous_checkpoint(store: GraphStore, run_id: str) -> int:
     rows = store.run("node_by_id", {"label": "IngestRun"}, id=run_id)
     if not rows:
@@ -294,29 +319,5 @@ def run_ingest(
         summary.loaded -= rejects.late
     summary.read = summary.loaded + summary.rejected + summary.duplicates
     summary.seconds = round(time.monotonic() - started, 3)
-    store.upsert_nodes(
-        "IngestRun",
-        [
-            {
-                "id": run_id,
-                "props": {
-                    "status": "complete",
-                    "finished_at": _now(),
-                    "read": summary.read,
-                    "loaded": summary.loaded,
-                    "rejected": summary.rejected,
-                    "duplicates": summary.duplicates,
-                    "checkpoint": position,
-                },
-            }
-        ],
-    )
-    logger.info(
-        "%s: read %d, loaded %d, rejected %d, duplicates %d",
-        path.name,
-        summary.read,
-        summary.loaded,
-        summary.rejected,
-        summary.duplicates,
-    )
+    mark_complete(store, run_id, summary, position, path.name)
     return summary

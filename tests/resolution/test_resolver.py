@@ -266,31 +266,31 @@ def test_two_authors_of_one_paper_are_two_people():
     assert not conflict(official, investigator)
 
 
+def _cardiology_author(pmid: int, n: int, **extra: object) -> MentionIn:
+    """Author ``n`` of paper ``pmid``: the same cardiologist's name, lab, co-authors and topic."""
+    lab = "Dept of Cardiology, Peking University, Beijing, China"
+    return MentionIn(
+        id=f"mention:pubmed:{pmid}:{n}",
+        source="pubmed",
+        position=n,
+        family="Stenkamp",
+        given="Deborah L",
+        journal="Lancet",
+        year=2020,
+        affiliations=[lab],
+        coauthors=["li x", "hu m"],
+        topics=["D006333"],
+        record=_cardiology_record(pmid, lab, {"hu min", "li xia"}),
+        **extra,
+    )
+
+
 def test_an_author_cannot_join_the_hcp_a_later_coauthor_is_by_orcid(store):
     """A paper's first author matches the ORCID holder's earlier paper well, but its last
     author carries that ORCID: the ORCID decides who that HCP is, so the first author is
     someone else, whichever of the two comes first in the batch."""
-    lab = "Dept of Cardiology, Peking University, Beijing, China"
     orcid = "0000-0002-1825-0097"
-    paper = {
-        "source": "pubmed",
-        "family": "Stenkamp",
-        "given": "Deborah L",
-        "journal": "Lancet",
-        "year": 2020,
-        "affiliations": [lab],
-        "coauthors": ["li x", "hu m"],
-        "topics": ["D006333"],
-    }
-
-    def author(pmid: int, n: int, **extra: object) -> MentionIn:
-        return MentionIn(
-            id=f"mention:pubmed:{pmid}:{n}",
-            position=n,
-            **paper,
-            **extra,
-            record=_cardiology_record(pmid, lab, {"hu min", "li xia"}),
-        )
+    author = _cardiology_author
 
     index = ResolutionIndex()
     (earlier,) = index.resolve_batch([author(31000001, 1, orcid=orcid)])
@@ -580,26 +580,9 @@ def test_no_chain_of_joins_unites_two_orcids():
     """A mention without an ORCID that fits the first ORCID holder joins that HCP; a third
     mention, as similar to both but carrying another ORCID, is another person however
     well it matches: the HCP's learnt ORCID refuses it, so no chain A–B–C forms."""
-    lab = "Dept of Cardiology, Peking University, Beijing, China"
-    paper = {
-        "source": "pubmed",
-        "family": "Stenkamp",
-        "given": "Deborah L",
-        "journal": "Lancet",
-        "year": 2020,
-        "affiliations": [lab],
-        "coauthors": ["li x", "hu m"],
-        "topics": ["D006333"],
-    }
 
     def author(pmid: int, **extra: object) -> MentionIn:
-        return MentionIn(
-            id=f"mention:pubmed:{pmid}:1",
-            position=1,
-            **paper,
-            **extra,
-            record=_cardiology_record(pmid, lab, {"hu min", "li xia"}),
-        )
+        return _cardiology_author(pmid, 1, **extra)
 
     x, y = "0000-0002-1825-0097", "0000-0001-5109-3700"
     index = ResolutionIndex()
