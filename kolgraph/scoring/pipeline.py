@@ -58,15 +58,36 @@ def _samples(requested: int | None, n: int, m: int, per_edges: float, cap: int) 
     return max(16, min(cap, int(per_edges / max(m, 1))))
 
 
+def distance_job(arrays: EdgeArrays, params: ScoringParams) -> distance_worker.DistanceJob:
+    """How betweenness, harmonic closeness and reach are worked out for ``arrays``."""
+    n, m = arrays.n_nodes, arrays.n_edges
+    # Exact when small, or when every source only explores a small component (many
+    # authors of one paper): sampled sources would miss most components entirely.
+    by_component = (
+        n > params.exact_limit
+        and not arrays.directed
+        and centrality.component_work(arrays) <= params.exact_work
+    )
+    exact = n <= params.exact_limit or by_component
+    k_bt = None if exact else _samples(params.betweenness_samples, n, m, 3.2e7, 256)
+    k_h = None if exact else _samples(params.harmonic_samples, n, m, 3.2e7, 64)
+    sources = centrality.sample_sources(n, k_h, params.seed)
+    return distance_worker.DistanceJob(
+        k_bt, params.seed, by_component, sources, params.reach_exact_work
+    )
+
+
 def network_scores(
     arrays: EdgeArrays,
     params: ScoringParams,
     timings: dict[str, float] | None = None,
     candidates: np.ndarray | None = None,
+    distances: distance_worker.Pending | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Degree, strength, centralities, community, role and reach of every node of ``arrays``.
 
-    ``candidates`` (positions) limits who the portfolio may pick (default: everyone).
+    ``candidates`` (positions) limits who the portfolio may pick (default: everyone);
+    ``distances`` is a worker already started on ``arrays`` with :func:`distance_job`.
     """
     timings = {} if timings is None else timings
     n, m = arrays.n_nodes, arrays.n_edges
@@ -79,64 +100,59 @@ def network_scores(
         timings[name] = time.perf_counter() - start
         return value
 
-    # Exact when small, or when every source only explores a small component (many
-    # authors of one paper): sampled sources would miss most components entirely.
-    by_component = (
-        n > params.exact_limit
-        and not arrays.directed
-        and centrality.component_work(arrays) <= params.exact_work
-    )
-    exact = n <= params.exact_limit or by_component
-    k_bt = None if exact else _samples(params.betweenness_samples, n, m, 3.2e7, 256)
-    k_h = None if exact else _samples(params.harmonic_samples, n, m, 3.2e7, 64)
-    sources = centrality.sample_sources(n, k_h, params.seed)
-    info["betweenness_sources"] = "all" if k_bt is None else k_bt
-    info["harmonic_sources"] = "all" if sources is None else len(sources)
-    # On a large network betweenness and harmonic run in a worker process meanwhile.
-    job = distance_worker.DistanceJob(k_bt, params.seed, by_component, sources)
-    distances = distance_worker.start(arrays, job)
+    job = distance_job(arrays, params)
+    info["betweenness_sources"] = "all" if job.k_betweenness is None else job.k_betweenness
+    info["harmonic_sources"] = "all" if job.sources is None else len(job.sources)
+    # On a large network betweenness, harmonic and reach run in a worker process meanwhile
+    # (started here unless the caller started it earlier).
+    if distances is None:
+        distances = distance_worker.start(arrays, job)
 
-    out["degree"] = centrality.degree_array(arrays)
-    out["strength"] = centrality.strength_array(arrays)
-    out["pagerank"] = timed(
-        "pagerank", lambda: centrality.pagerank_array(arrays, alpha=params.pagerank_alpha)
-    )
-    out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
+    try:
+        out["degree"] = centrality.degree_array(arrays)
+        out["strength"] = centrality.strength_array(arrays)
+        out["pagerank"] = timed(
+            "pagerank", lambda: centrality.pagerank_array(arrays, alpha=params.pagerank_alpha)
+        )
+        out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
 
-    membership = timed(
-        "communities",
-        lambda: communities.membership_array(
-            arrays, method=params.community_method, seed=params.seed, resolution=params.resolution
-        ),
-    )
-    out["community"] = membership
-    info["community_method"] = params.community_method
-    info["n_communities"] = int(membership.max()) + 1 if n else 0
-    info["modularity"] = timed(
-        "modularity", lambda: communities.modularity_array(arrays, membership, params.resolution)
-    )
-    participation, z = roles.participation_and_z(arrays, membership)
-    out["participation"] = participation
-    out["within_z"] = z
-    out["community_role"] = roles.role_names(participation, z)
+        membership = timed(
+            "communities",
+            lambda: communities.membership_array(
+                arrays,
+                method=params.community_method,
+                seed=params.seed,
+                resolution=params.resolution,
+            ),
+        )
+        out["community"] = membership
+        info["community_method"] = params.community_method
+        info["n_communities"] = int(membership.max()) + 1 if n else 0
+        info["modularity"] = timed(
+            "modularity",
+            lambda: communities.modularity_array(arrays, membership, params.resolution),
+        )
+        participation, z = roles.participation_and_z(arrays, membership)
+        out["participation"] = participation
+        out["within_z"] = z
+        out["community_role"] = roles.role_names(participation, z)
+    except BaseException:
+        distance_worker.cancel(distances)
+        raise
 
-    r1, r2, how = timed(
-        "reach",
-        lambda: reach.reach_counts(arrays, exact_work=params.reach_exact_work, seed=params.seed),
-    )
-    out["reach_1"] = r1
-    out["reach_2"] = r2
-    info["reach_2_method"] = how
-    out["spread"] = timed(
-        "spread", lambda: reach.spread_array(arrays, scale=params.cascade_scale, reach_2=r2)
-    )
     waited = time.perf_counter()
-    out["betweenness"], out["harmonic"], distance_timings = distance_worker.finish(
-        distances, arrays, job
-    )
-    timings.update(distance_timings)
+    metrics = distance_worker.finish(distances, arrays, job)
+    timings.update(metrics.timings)
     timings["distance_wait"] = time.perf_counter() - waited
-    first = ["degree", "strength", *METRICS]
+    out["betweenness"], out["harmonic"] = metrics.betweenness, metrics.harmonic
+    out["reach_1"], out["reach_2"] = metrics.reach_1, metrics.reach_2
+    info["reach_2_method"] = metrics.reach_2_method
+    out["spread"] = timed(
+        "spread",
+        lambda: reach.spread_array(arrays, scale=params.cascade_scale, reach_2=metrics.reach_2),
+    )
+    first = ["degree", "strength", *METRICS, "community", "participation", "within_z"]
+    first += ["community_role", "reach_1", "reach_2", "spread"]
     out = out[[*first, *(c for c in out.columns if c not in first)]]
     start = time.perf_counter()
     info["portfolio"] = select_portfolio(arrays, params.portfolio_k, candidates=candidates)
@@ -164,12 +180,14 @@ def assemble(
     series: pd.DataFrame | None = None,
     reference: int = 2000,
     eligibility: pd.DataFrame | None = None,
+    distances: distance_worker.Pending | None = None,
 ) -> ScoreResult:
     """Score ``nodes`` from their combined network and per-HCP inputs (all indexed by id).
 
     ``eligibility`` (see :mod:`kolgraph.scoring.eligibility`; default: everyone eligible)
     decides who is ranked, tiered and picked for the portfolio: eligible HCPs first, the
-    others after them with no tier, unless ``params.include_non_hcp``.
+    others after them with no tier, unless ``params.include_non_hcp``. ``distances`` is a
+    distance worker already started on ``combined`` (see :func:`network_scores`).
     """
     timings: dict[str, float] = {}
     if not nodes:
@@ -182,7 +200,9 @@ def assemble(
     eligibility = _eligibility_of(nodes, eligibility)
     ranked = eligibility["eligible"].to_numpy(dtype=bool) | params.include_non_hcp
     candidates = None if ranked.all() else np.flatnonzero(ranked)
-    frame, info = network_scores(combined, params, timings, candidates=candidates)
+    frame, info = network_scores(
+        combined, params, timings, candidates=candidates, distances=distances
+    )
     raw = pd.DataFrame(index=frame.index)
     raw_activity = raw_activity if raw_activity is not None else pd.DataFrame(index=frame.index)
     for column in ("scientific", "congress", "trials"):
@@ -303,6 +323,24 @@ def _score(
 ) -> ScoreResult:
     """:func:`score_hcps` once the eligibility evidence is being read (None: from ``source``)."""
     layers = project_layers(source, params)
+    combined = layers.arrays("combined")
+    # the slowest metrics start now, beside the activity, scope and eligibility work
+    distances = distance_worker.start(combined, distance_job(combined, params))
+    try:
+        return _score_with(source, params, evidence_read, layers, distances)
+    except BaseException:
+        distance_worker.cancel(distances)
+        raise
+
+
+def _score_with(
+    source: GraphStore | ScoringData,
+    params: ScoringParams,
+    evidence_read: Future[Any] | None,
+    layers: Layers,
+    distances: distance_worker.Pending | None,
+) -> ScoreResult:
+    """:func:`_score` once the layers are projected and the distance worker started."""
     nodes = layers.nodes
     combined = layers.arrays("combined")
     referral = layers.arrays("referral")
@@ -339,6 +377,7 @@ def _score(
         series=series,
         reference=layers.reference_year,
         eligibility=eligibility_frame(nodes, evidence),
+        distances=distances,
     )
     hcps = data.hcps.set_index("id")
     for column in ("name", "npi", "orcid"):

@@ -1,4 +1,4 @@
-"""Betweenness and harmonic closeness in a worker process equal the inline computation."""
+"""Betweenness, harmonic closeness and reach in a worker process equal the inline values."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import signal
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from kolgraph.scoring import distance_worker
-from kolgraph.scoring.distance_worker import DistanceJob
+from kolgraph.scoring.distance_worker import DistanceJob, DistanceMetrics
 from kolgraph.scoring.edges import EdgeArrays
+from kolgraph.scoring.pipeline import score_hcps
 from tests.scoring.conftest import physicians
 
 
@@ -21,6 +23,12 @@ def _network() -> EdgeArrays:
     return EdgeArrays.from_networkx(graph.subgraph(max(nx.connected_components(graph), key=len)))
 
 
+def _assert_same(got: DistanceMetrics, want: DistanceMetrics) -> None:
+    for name in ("betweenness", "harmonic", "reach_1", "reach_2"):
+        assert np.array_equal(getattr(got, name), getattr(want, name)), name
+    assert got.reach_2_method == want.reach_2_method
+
+
 def test_the_worker_gives_the_inline_values_exactly() -> None:
     arrays = _network()
     job = DistanceJob(
@@ -28,10 +36,10 @@ def test_the_worker_gives_the_inline_values_exactly() -> None:
     )
     pending = distance_worker.start(arrays, job, parallel_ties=1)
     assert pending is not None, "a worker should start for a network above the threshold"
-    bt, harmonic, timings = distance_worker.finish(pending, arrays, job)
-    inline_bt, inline_harmonic, _ = distance_worker.compute(arrays, job)
-    assert np.array_equal(bt, inline_bt) and np.array_equal(harmonic, inline_harmonic)
-    assert bt.max() > 0 and harmonic.min() > 0 and set(timings) == {"betweenness", "harmonic"}
+    got = distance_worker.finish(pending, arrays, job)
+    _assert_same(got, distance_worker.compute(arrays, job))
+    assert got.betweenness.max() > 0 and got.harmonic.min() > 0 and got.reach_2.min() > 0
+    assert set(got.timings) == {"betweenness", "harmonic", "reach"}
 
 
 def test_a_small_network_starts_no_worker() -> None:
@@ -49,9 +57,7 @@ def test_a_killed_worker_falls_back_to_the_inline_values() -> None:
     pool, _ = pending
     for pid in list(pool._processes):  # the worker dies before answering
         os.kill(pid, signal.SIGKILL)
-    bt, harmonic, _ = distance_worker.finish(pending, arrays, job)
-    inline_bt, inline_harmonic, _ = distance_worker.compute(arrays, job)
-    assert np.array_equal(bt, inline_bt) and np.array_equal(harmonic, inline_harmonic)
+    _assert_same(distance_worker.finish(pending, arrays, job), distance_worker.compute(arrays, job))
 
 
 def test_an_error_of_the_computation_is_raised_not_hidden() -> None:
@@ -60,3 +66,30 @@ def test_an_error_of_the_computation_is_raised_not_hidden() -> None:
     pending = distance_worker.start(arrays, job, parallel_ties=1)
     with pytest.raises(ValueError):
         distance_worker.finish(pending, arrays, job)
+
+
+def test_a_worker_no_longer_wanted_is_stopped() -> None:
+    arrays = _network()
+    job = DistanceJob(k_betweenness=None, seed=0, by_component=False, sources=None)
+    pending = distance_worker.start(arrays, job, parallel_ties=1)
+    assert pending is not None
+    pool, _ = pending
+    distance_worker.cancel(pending)
+    assert not any(p.is_alive() for p in (pool._processes or {}).values())
+
+
+def test_a_run_with_the_worker_equals_a_run_without(world, monkeypatch) -> None:
+    """The whole scoring run on the seeded world: the worker started right after the
+    projection gives every score, rank and tier the inline run gives."""
+    inline = score_hcps(world).frame
+    monkeypatch.setattr(distance_worker, "PARALLEL_TIES", 1)
+    started, real_start = [], distance_worker.start
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        started.append(real_start(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(distance_worker, "start", spy)
+    parallel = score_hcps(world)
+    assert started and started[0] is not None, "the run should have started a worker"
+    pd.testing.assert_frame_equal(parallel.frame, inline)
