@@ -74,7 +74,7 @@ class TextEmbedder:
         except (ImportError, FileNotFoundError) as exc:
             raise KolgraphError(
                 f"the text embedding needs the wordllama wheel's weights ({exc}); "
-                "install it with 'pip install wordllama'"
+                "install it with: pip install 'kolgraph[embedding]'"
             ) from exc
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         self.tokenizer = Tokenizer.from_str(tokenizer.read_text(encoding="utf-8"))

@@ -171,7 +171,10 @@ def _read(store: GraphStore, name: str) -> pd.DataFrame:
     statement, template = _READS[name]
     if name in _AS_COLUMNS:
         kinds: dict[str, type] = dict.fromkeys(_COLUMNS[name], object)
-        return pd.DataFrame(store.columns(statement, kinds, template), columns=list(kinds))
+        frame = pd.DataFrame(store.columns(statement, kinds, template), columns=list(kinds))
+        if name == "authorships":  # read unordered: sorted here, by code point
+            frame = frame.sort_values(["pub", "hcp"], kind="stable", ignore_index=True)
+        return frame
     return _frame(name, store.run(statement, template))
 
 

@@ -14,7 +14,14 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 RUNTIME = ("kolgraph", "api", "cli", "ingest")
-OPTIONAL = {"matplotlib": "report", "weasyprint": "pdf"}  # imported inside the function using it
+# imported (or, for wordllama, its files read) inside the function using it
+OPTIONAL = {
+    "matplotlib": "report",
+    "weasyprint": "pdf",
+    "wordllama": "embedding",
+    "safetensors": "embedding",
+    "tokenizers": "embedding",
+}
 LOADED_BY_OTHERS = {  # declared runtime dependencies no module imports by name
     "pyarrow": "pandas' parquet engine",
     "httptools": "uvicorn's HTTP parser",
