@@ -208,7 +208,12 @@ def test_an_empty_period_on_the_dashboard_links_to_the_latest_data(page, scenari
     latest = re.search(r"the latest is from (\d{4}-\d{2}-\d{2})", notice.inner_text()).group(1)
     notice.get_by_role("link").click()
     page.wait_for_url(re.compile(f"to={latest}"))
-    page.wait_for_selector("#kpi-departments table")
+    # the table of the empty period may still be on the page: wait for the new period's
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(
+                '#kpi-departments table tbody td:nth-child(2)')]
+            .some(td => parseInt(td.innerText.replace(/,/g, ''), 10) > 0)"""
+    )
     assert "territories=US-NE" in page.url
     assert page.locator("#empty-period").count() == 0
     assert page.locator("#to").input_value() == latest
