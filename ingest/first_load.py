@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
 
 from kolgraph.errors import IngestError
 from kolgraph.ingest.graph_tables import GraphTables
@@ -33,9 +32,9 @@ from kolgraph.ingest.runner import (
     IngestSummary,
     Loader,
     Record,
-    _now,
     file_digest,
     mark_complete,
+    run_start,
 )
 from kolgraph.ingest.seen import SeenIds
 from kolgraph.store import GraphStore
@@ -112,20 +111,7 @@ def run_first_load(
     started = time.monotonic()
     sha = file_digest(path)
     run_id = f"run:{loader.source}:{sha[:16]}"
-    run_props: dict[str, Any] = {
-        "source": loader.source,
-        "file": path.name,
-        "file_sha256": sha,
-        "started_at": _now(),
-        "status": BULK_LOADING,
-        "checkpoint": 0,
-    }
-    provenance = {
-        "source": loader.source,
-        "source_file": path.name,
-        "run_id": run_id,
-        "loaded_at": _now(),
-    }
+    run_props, provenance = run_start(loader.source, path, sha, run_id, BULK_LOADING, 0)
     rejects_path = Path(rejects_dir) / f"{loader.source}-{sha[:16]}.jsonl"
     summary = IngestSummary(loader.source, str(path), run_id, rejects_file=str(rejects_path))
     tables = GraphTables(eager_rows=store.dialect == "neo4j")

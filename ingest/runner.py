@@ -118,6 +118,23 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def run_start(
+    source: str, path: Path, sha: str, run_id: str, status: str, checkpoint: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A starting run's IngestRun properties, and the provenance its records carry."""
+    now = _now()
+    run_props = {
+        "source": source,
+        "file": path.name,
+        "file_sha256": sha,
+        "started_at": now,
+        "status": status,
+        "checkpoint": checkpoint,
+    }
+    provenance = {"source": source, "source_file": path.name, "run_id": run_id, "loaded_at": now}
+    return run_props, provenance
+
+
 def mark_complete(
     store: GraphStore, run_id: str, summary: IngestSummary, position: int, label: str
 ) -> None:
@@ -231,21 +248,8 @@ def run_ingest(
     sha = file_digest(path)
     run_id = f"run:{loader.source}:{sha[:16]}"
     resume_at = _previous_checkpoint(store, run_id)
-    run_props = {
-        "source": loader.source,
-        "file": path.name,
-        "file_sha256": sha,
-        "started_at": _now(),
-        "status": "running",
-        "checkpoint": resume_at,
-    }
+    run_props, provenance = run_start(loader.source, path, sha, run_id, "running", resume_at)
     store.upsert_nodes("IngestRun", [{"id": run_id, "props": run_props}])
-    provenance = {
-        "source": loader.source,
-        "source_file": path.name,
-        "run_id": run_id,
-        "loaded_at": _now(),
-    }
     rejects_path = Path(rejects_dir) / f"{loader.source}-{sha[:16]}.jsonl"
     summary = IngestSummary(
         loader.source, str(path), run_id, resumed_from=resume_at, rejects_file=str(rejects_path)
