@@ -99,7 +99,10 @@ def pagerank_array(arrays: EdgeArrays, *, alpha: float = 0.85) -> np.ndarray:
         return np.zeros(0)
     graph = arrays.igraph()
     values = graph.pagerank(
-        weights="weight", damping=alpha, directed=arrays.directed, implementation="prpack"
+        weights=arrays.weight.tolist(),
+        damping=alpha,
+        directed=arrays.directed,
+        implementation="prpack",
     )
     return np.asarray(values, dtype=np.float64)
 
@@ -228,7 +231,7 @@ def betweenness_array(
     if n < 3 or arrays.n_edges == 0:
         return np.zeros(n)
     graph = arrays.igraph()
-    weights = "distance" if weighted else None
+    weights = (1.0 / arrays.weight).tolist() if weighted else None
     sources = sample_sources(n, k, seed)
     raw = np.asarray(
         graph.betweenness(directed=arrays.directed, weights=weights, sources=sources),

@@ -68,8 +68,9 @@ def membership_array(
     n = arrays.n_nodes
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    graph = arrays.undirected().igraph()
-    weights = "weight" if graph.ecount() else None
+    undirected = arrays.undirected()
+    graph = undirected.igraph()
+    weights = undirected.weight.tolist() if graph.ecount() else None
     with _seeded(seed):
         if method == "leiden":
             found = graph.community_leiden(
@@ -85,7 +86,9 @@ def membership_array(
     return _canonical(np.asarray(found.membership, dtype=np.int64))
 
 
-def _best_louvain(graph: ig.Graph, weights: str | None, resolution: float, seed: int) -> Any:
+def _best_louvain(
+    graph: ig.Graph, weights: list[float] | None, resolution: float, seed: int
+) -> Any:
     """The most modular of ``LOUVAIN_RESTARTS`` multilevel runs seeded ``seed, seed+1, ...``.
 
     One multilevel run depends on the visiting order (on the karate club it ranges from
@@ -115,10 +118,15 @@ def _canonical(labels: np.ndarray) -> np.ndarray:
 
 def modularity_array(arrays: EdgeArrays, membership: np.ndarray, resolution: float = 1.0) -> float:
     """Weighted modularity of ``membership`` on the undirected view of ``arrays``."""
-    graph = arrays.undirected().igraph()
+    undirected = arrays.undirected()
+    graph = undirected.igraph()
     if graph.ecount() == 0:
         return 0.0
-    return float(graph.modularity(membership.tolist(), weights="weight", resolution=resolution))
+    return float(
+        graph.modularity(
+            membership.tolist(), weights=undirected.weight.tolist(), resolution=resolution
+        )
+    )
 
 
 def communities(

@@ -27,6 +27,7 @@ import logging
 import multiprocessing
 import os
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -100,7 +101,9 @@ def start(
     limit = PARALLEL_TIES if parallel_ties is None else parallel_ties
     if arrays.n_edges < limit or (os.cpu_count() or 1) < 2:
         return None
-    bare = EdgeArrays(list(arrays.nodes), arrays.src, arrays.dst, arrays.weight, arrays.directed)
+    # The worker needs positions only: node names and cached structures stay here.
+    nodes: Sequence[str] = [""] * arrays.n_nodes
+    bare = EdgeArrays(nodes, arrays.src, arrays.dst, arrays.weight, arrays.directed)
     try:
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return pool, pool.submit(compute, bare, job)

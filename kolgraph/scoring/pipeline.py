@@ -203,6 +203,7 @@ def assemble(
     frame, info = network_scores(
         combined, params, timings, candidates=candidates, distances=distances
     )
+    combined.release()  # its igraph graph and matrices are not used again
     raw = pd.DataFrame(index=frame.index)
     raw_activity = raw_activity if raw_activity is not None else pd.DataFrame(index=frame.index)
     for column in ("scientific", "congress", "trials"):
@@ -221,6 +222,7 @@ def assemble(
         indeg = np.bincount(referral.dst, minlength=referral.n_nodes)
         raw["referral"] = np.where(indeg > 0, pr * referral.n_nodes, 0.0)
         frame["referral_pagerank"] = pr
+        referral.release()
     else:
         raw["referral"] = 0.0
     scaled = pd.DataFrame(index=frame.index)
