@@ -21,6 +21,26 @@ RETURN h.id AS hcp, p.id AS pub, p.pmid AS pmid, p.doi AS doi, p.year AS year,
        coalesce(a.n_authors, p.n_authors) AS n_authors, p.cited_by AS cited_by,
        p.journal AS journal
 
+// name: scoring_source_ids
+// mode: read
+// dialect: falkordb
+// The internal ids of HCP nodes, for reading scoring_authorships and scoring_referrals in
+// pages (FalkorDB builds a whole answer before sending it).
+MATCH (h:HCP)
+RETURN min(id(h)) AS lo, max(id(h)) AS hi
+
+// name: scoring_authorships_page
+// mode: read
+// dialect: falkordb
+// scoring_authorships of the HCPs with an internal id in [$lo, $hi).
+MATCH (h:HCP)
+WHERE id(h) >= $lo AND id(h) < $hi
+MATCH (h)-[a:AUTHORED]->(p:Publication)
+RETURN h.id AS hcp, p.id AS pub, p.pmid AS pmid, p.doi AS doi, p.year AS year,
+       p.date AS date, a.position AS position, a.role AS role,
+       coalesce(a.n_authors, p.n_authors) AS n_authors, p.cited_by AS cited_by,
+       p.journal AS journal
+
 // name: scoring_topics
 // mode: read
 MATCH (x:{{label}})-[:HAS_TOPIC]->(t:Topic)
@@ -33,6 +53,16 @@ MATCH (a:HCP)-[r:REFERS_TO]->(b:HCP)
 RETURN a.id AS src, b.id AS dst, r.pair_count AS pair_count, r.bene_count AS bene_count,
        r.same_day_count AS same_day_count, r.period AS period
 ORDER BY src, dst
+
+// name: scoring_referrals_page
+// mode: read
+// dialect: falkordb
+// scoring_referrals from the HCPs with an internal id in [$lo, $hi), unordered.
+MATCH (a:HCP)
+WHERE id(a) >= $lo AND id(a) < $hi
+MATCH (a)-[r:REFERS_TO]->(b:HCP)
+RETURN a.id AS src, b.id AS dst, r.pair_count AS pair_count, r.bene_count AS bene_count,
+       r.same_day_count AS same_day_count, r.period AS period
 
 // name: scoring_presentations
 // mode: read

@@ -167,14 +167,58 @@ def _years(values: pd.Series) -> pd.Series:
 _AS_COLUMNS = ("hcps", "authorships", "referrals")
 
 
-def _read(store: GraphStore, name: str) -> pd.DataFrame:
+# On a store that builds each answer whole (FalkorDB), these tables are read in pages of
+# about PAGE_ROWS rows, by ranges of the HCPs' internal ids: the server then never holds
+# millions of rows of answer, nor this process millions of Python objects at once.
+_PAGED: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "authorships": ("scoring_authorships_page", "AUTHORED", ("pub", "hcp")),
+    "referrals": ("scoring_referrals_page", "REFERS_TO", ("src", "dst")),
+}
+PAGE_ROWS = 500_000
+
+
+def _id_ranges(store: GraphStore, relationship: str) -> list[tuple[int, int]]:
+    """``[lo, hi)`` ranges of HCP internal ids with about :data:`PAGE_ROWS` rows each."""
+    span = store.run("scoring_source_ids")
+    if not span or span[0]["lo"] is None:
+        return []
+    lo, hi = int(span[0]["lo"]), int(span[0]["hi"]) + 1
+    rows = int(store.run("count_type", {"type": relationship})[0]["n"])
+    pages = max(1, -(-rows // PAGE_ROWS))
+    step = max(1, -(-(hi - lo) // pages))
+    return [(start, min(start + step, hi)) for start in range(lo, hi, step)]
+
+
+def _columns_frame(store: GraphStore, name: str) -> pd.DataFrame:
+    """A large table as one DataFrame, read whole or page by page (same values either way:
+    each page's columns are typed as pandas would type the whole column)."""
     statement, template = _READS[name]
-    if name in _AS_COLUMNS:
-        kinds: dict[str, type] = dict.fromkeys(_COLUMNS[name], object)
-        frame = pd.DataFrame(store.columns(statement, kinds, template), columns=list(kinds))
+    kinds: dict[str, type] = dict.fromkeys(_COLUMNS[name], object)
+    columns = list(kinds)
+    if name not in _PAGED or not store.answers_whole:
+        frame = pd.DataFrame(store.columns(statement, kinds, template), columns=columns)
         if name == "authorships":  # read unordered: sorted here, by code point
             frame = frame.sort_values(["pub", "hcp"], kind="stable", ignore_index=True)
         return frame
+    page_statement, relationship, order = _PAGED[name]
+    pages = []
+    for lo, hi in _id_ranges(store, relationship):
+        page = pd.DataFrame(store.columns(page_statement, kinds, lo=lo, hi=hi), columns=columns)
+        if len(page):  # an empty page's columns are typed float: they would retype the rest
+            pages.append(page)
+    if not pages:
+        return pd.DataFrame(store.columns(statement, kinds, template), columns=columns)
+    frame = pd.concat(pages, ignore_index=True) if len(pages) > 1 else pages[0]
+    del pages
+    frame = frame.infer_objects()  # a column typed apart in two pages, typed as a whole
+    # the statement's order (code point order of the ids), rather than the server's sort
+    return frame.sort_values(list(order), kind="stable", ignore_index=True)
+
+
+def _read(store: GraphStore, name: str) -> pd.DataFrame:
+    if name in _AS_COLUMNS:
+        return _columns_frame(store, name)
+    statement, template = _READS[name]
     return _frame(name, store.run(statement, template))
 
 

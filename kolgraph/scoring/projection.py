@@ -198,7 +198,8 @@ def referral_edges(referrals: pd.DataFrame, params: ScoringParams) -> pd.DataFra
     >>> referral_edges(refs, ScoringParams()).to_dict("records")
     [{'src': 'a', 'dst': 'b', 'weight': 7.0, 'pair_count': 3, 'bene_count': 6}]
     """
-    frame = referrals[referrals["src"] != referrals["dst"]]
+    loops = (referrals["src"] == referrals["dst"]).to_numpy(dtype=bool)
+    frame = referrals[~loops] if loops.any() else referrals
     pair = pd.to_numeric(frame["pair_count"], errors="coerce").astype(float)
     bene = pd.to_numeric(frame["bene_count"], errors="coerce").astype(float)
     first, other = (pair, bene) if params.referral_weight == "pair_count" else (bene, pair)
@@ -206,8 +207,8 @@ def referral_edges(referrals: pd.DataFrame, params: ScoringParams) -> pd.DataFra
     weight = weight.where(weight.notna() & (weight > 0), 1.0)
     rows = pd.DataFrame(
         {
-            "src": frame["src"].to_numpy(),
-            "dst": frame["dst"].to_numpy(),
+            "src": frame["src"].array,  # as read (pandas strings, not an object per id)
+            "dst": frame["dst"].array,
             "weight": weight.to_numpy(dtype=float),
             "pair_count": pair.fillna(0).to_numpy().astype(np.int64),
             "bene_count": bene.fillna(0).to_numpy().astype(np.int64),
@@ -369,6 +370,8 @@ def combined_graph(
 
 
 def _positions(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
+    if isinstance(values, pd.Series) and values.dtype == index.dtype:
+        return index.get_indexer(values)
     return index.get_indexer(pd.Index(np.asarray(values, dtype=object)))
 
 
@@ -523,7 +526,8 @@ def project_layers(source: GraphStore | ScoringData, params: ScoringParams) -> L
     nodes = population(data, params.area)
     index = pd.Index(nodes)
     keep = set(nodes)
-    refs = data.referrals[data.referrals["src"].isin(keep) & data.referrals["dst"].isin(keep)]
+    inside = (data.referrals["src"].isin(keep) & data.referrals["dst"].isin(keep)).to_numpy()
+    refs = data.referrals if inside.all() else data.referrals[inside]
     reference = reference_year(params, data.authorships, data.presentations, data.investigators)
     co = coauthorship_ties(data.authorships, params, reference=reference)
     co = _in_graph_order(co, _positions(index, co["u"]), _positions(index, co["v"]))

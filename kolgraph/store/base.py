@@ -46,6 +46,9 @@ class GraphStore(ABC):
     dialect: ClassVar[str]
     # Long text (score explanations) is sent and kept compressed (kolgraph.store.packing).
     packs_text: ClassVar[bool] = False
+    # Each answer is built whole on the server before it is sent: a read of millions of
+    # rows goes in pages (kolgraph.scoring.inputs), or the server holds it all at once.
+    answers_whole: ClassVar[bool] = False
     batch_size: int = 5000
     bulk_batch_size: int = 50_000  # rows per statement of a first load (bulk_create)
 

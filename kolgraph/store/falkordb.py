@@ -102,6 +102,7 @@ class FalkorDBStore(GraphStore):
 
     dialect = "falkordb"
     packs_text = True  # every parameter is parsed as Cypher text: long text goes compressed
+    answers_whole = True
 
     def __init__(
         self,
