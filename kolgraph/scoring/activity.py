@@ -26,8 +26,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -112,7 +113,7 @@ def paper_weights(authorships: pd.DataFrame, params: ScoringParams, reference: i
     shrunk position weight (``paper_credit="position"``) or the authorship's share of
     the paper (``"fractional"``); ``value = credit x recency x citation factor``.
     """
-    frame = authorships.copy()
+    frame = authorships.copy(deep=False)  # copy-on-write: shares the columns it keeps
     n_in_store = frame.groupby("pub")["hcp"].transform("size") if len(frame) else frame["pub"]
     n_authors = pd.to_numeric(frame["n_authors"], errors="coerce")
     frame["n_authors"] = np.fmax(n_authors.to_numpy(dtype=float), n_in_store.to_numpy(dtype=float))
@@ -138,6 +139,101 @@ def paper_weights(authorships: pd.DataFrame, params: ScoringParams, reference: i
     return frame
 
 
+EvidenceLists = dict[str, list[dict[str, Any]]]
+"""One HCP's evidence items by kind (``papers``, ``congress_roles``, ``trials``)."""
+
+
+@dataclass(frozen=True)
+class _Kind:
+    keys: list[str]  # the item's fields, ``value`` last
+    hcps: pd.Index  # distinct HCPs with items, sorted
+    starts: np.ndarray  # rows of hcps[i]: starts[i] to starts[i + 1]
+    columns: list[pd.Series]  # one per key, rows sorted by HCP (then value)
+
+
+def _listed(column: pd.Series) -> list[Any]:
+    """The values of ``column`` as Python objects, missing ones as None."""
+    return cast(list[Any], column.astype(object).where(column.notna(), None).tolist())
+
+
+class Evidence(Mapping[str, EvidenceLists]):
+    """Each HCP's ``EVIDENCE_ITEMS`` highest-valued items of every kind.
+
+    Kept as columns and made into dicts when read (:meth:`many` for a page of HCPs), so a
+    million HCPs' items cost their column values, not a dict per item.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"hcp": ["a", "a", "b"], "pmid": ["1", "2", "3"],
+    ...                      "value": [0.5, 2.0, 1.0]})
+    >>> evidence = Evidence()
+    >>> evidence.add(rows, ["pmid"], "papers")
+    >>> evidence["a"]["papers"]
+    [{'pmid': '2', 'value': 2.0}, {'pmid': '1', 'value': 0.5}]
+    >>> list(evidence), evidence.get("c")
+    (['a', 'b'], None)
+    """
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, _Kind] = {}
+
+    def add(self, frame: pd.DataFrame, columns: list[str], kind: str) -> None:
+        """Keep the top rows of ``frame`` per HCP as items of ``kind``; ties in value go to
+        the smaller first column. One sort and one ``cumcount`` over the whole frame."""
+        if frame.empty:
+            return
+        ranked = frame.sort_values(["hcp", "value", columns[0]], ascending=[True, False, True])
+        ranked = ranked[ranked.groupby("hcp", sort=False).cumcount() < EVIDENCE_ITEMS]
+        hcp = ranked["hcp"].astype(str).to_numpy()
+        heads = np.flatnonzero(np.r_[True, hcp[1:] != hcp[:-1]])
+        self._kinds[kind] = _Kind(
+            keys=[*columns, "value"],
+            hcps=pd.Index(hcp[heads]),
+            starts=np.r_[heads, len(hcp)],
+            columns=[ranked[c].reset_index(drop=True) for c in [*columns, "value"]],
+        )
+
+    def many(self, hcps: Iterable[str]) -> dict[str, EvidenceLists]:
+        """The items of ``hcps`` (those with any), keyed by HCP id."""
+        wanted = pd.Index(list(hcps))
+        out: dict[str, EvidenceLists] = {}
+        for kind, table in self._kinds.items():
+            at = table.hcps.get_indexer(wanted)
+            found = at >= 0
+            if not found.any():
+                continue
+            first, last = table.starts[at[found]], table.starts[at[found] + 1]
+            sizes = last - first
+            rows = np.arange(sizes.sum()) + np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+            values = [_listed(c.iloc[rows]) for c in table.columns[:-1]]
+            values.append(
+                [None if v != v else round(v, 4) for v in table.columns[-1].iloc[rows].tolist()]
+            )
+            items = iter(zip(*values, strict=True))
+            for hcp, size in zip(wanted[found], sizes.tolist(), strict=True):
+                out.setdefault(hcp, {})[kind] = [
+                    dict(zip(table.keys, next(items), strict=True)) for _ in range(size)
+                ]
+        return out
+
+    def __getitem__(self, hcp: str) -> EvidenceLists:
+        found = self.many([hcp])
+        if hcp not in found:
+            raise KeyError(hcp)
+        return found[hcp]
+
+    def __iter__(self) -> Iterator[str]:
+        seen: set[str] = set()
+        for table in self._kinds.values():
+            for hcp in table.hcps:
+                if hcp not in seen:
+                    seen.add(hcp)
+                    yield hcp
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass(frozen=True)
 class Activity:
     """Raw (dampened) activity per HCP and the evidence behind it."""
@@ -145,47 +241,8 @@ class Activity:
     scientific: pd.Series
     congress: pd.Series
     trials: pd.Series
-    evidence: dict[str, dict[str, list[dict[str, Any]]]]
+    evidence: Evidence
     papers: pd.DataFrame
-
-
-def _top(
-    frame: pd.DataFrame,
-    columns: list[str],
-    into: dict[str, dict[str, list[dict[str, Any]]]],
-    kind: str,
-) -> None:
-    """Each HCP's ``EVIDENCE_ITEMS`` highest-valued rows of ``frame`` into ``into[hcp][kind]``.
-
-    One sort and one ``cumcount`` over the whole frame, then a single pass over the kept
-    rows (at most five per HCP); ties in value go to the smaller first column.
-
-    Examples
-    --------
-    >>> rows = pd.DataFrame({"hcp": ["a", "a", "b"], "pmid": ["1", "2", "3"],
-    ...                      "value": [0.5, 2.0, 1.0]})
-    >>> out: dict = {}
-    >>> _top(rows, ["pmid"], out, "papers")
-    >>> out["a"]["papers"]
-    [{'pmid': '2', 'value': 2.0}, {'pmid': '1', 'value': 0.5}]
-    """
-    if frame.empty:
-        return
-    ranked = frame.sort_values(["hcp", "value", columns[0]], ascending=[True, False, True])
-    ranked = ranked[ranked.groupby("hcp", sort=False).cumcount() < EVIDENCE_ITEMS]
-    hcps = ranked["hcp"].astype(str).tolist()
-    values: list[list[Any]] = [  # column by column: missing values as None
-        ranked[c].astype(object).where(ranked[c].notna(), None).tolist() for c in columns
-    ]
-    values.append(
-        [None if v != v else round(v, 4) for v in ranked["value"].to_numpy(dtype=float).tolist()]
-    )
-    keys = [*columns, "value"]
-    lists: dict[str, list[dict[str, Any]]] = {}
-    for hcp, *row in zip(hcps, *values, strict=True):
-        lists.setdefault(hcp, []).append(dict(zip(keys, row, strict=True)))
-    for hcp, items in lists.items():
-        into.setdefault(hcp, {})[kind] = items
 
 
 def activity(data: Any, params: ScoringParams, reference: int) -> Activity:
@@ -193,7 +250,7 @@ def activity(data: Any, params: ScoringParams, reference: int) -> Activity:
     papers = paper_weights(data.authorships, params, reference)
     scientific = np.log1p(papers.groupby("hcp")["value"].sum())
 
-    pres = data.presentations.copy()
+    pres = data.presentations.copy(deep=False)
     role_w = pres["role"].map(params.congress_role_weights).fillna(0.25)
     scope_w = (
         pres["congress_scope"]
@@ -207,16 +264,14 @@ def activity(data: Any, params: ScoringParams, reference: int) -> Activity:
     )
     congress = np.log1p(pres.groupby("hcp")["value"].sum())
 
-    trials = data.investigators.copy()
+    trials = data.investigators.copy(deep=False)
     trials["value"] = trials["role"].map(params.trial_role_weights).fillna(0.5).to_numpy() * (
         _recency(trials["year"], reference, params.half_life_years)
     )
     trial_score = np.log1p(trials.groupby("hcp")["value"].sum())
 
-    evidence: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    _top(papers, ["pmid", "doi", "pub", "year", "role"], evidence, "papers")
-    _top(
-        pres, ["session", "role", "congress", "congress_scope", "year"], evidence, "congress_roles"
-    )
-    _top(trials, ["nct_id", "trial", "role", "year"], evidence, "trials")
+    evidence = Evidence()
+    evidence.add(papers, ["pmid", "doi", "pub", "year", "role"], "papers")
+    evidence.add(pres, ["session", "role", "congress", "congress_scope", "year"], "congress_roles")
+    evidence.add(trials, ["nct_id", "trial", "role", "year"], "trials")
     return Activity(scientific, congress, trial_score, evidence, papers)

@@ -598,18 +598,29 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
         if hcp in reasons and reason not in reasons[hcp] and len(reasons[hcp]) < 4:
             reasons[hcp].append(reason)
 
-    records: dict[str, dict[str, Any]] = people.reindex(nodes).astype(object).to_dict("index")
-    for hcp, row in records.items():
-        npi, specialty = _text(row.get("npi")), _text(row.get("specialty"))
+    # one list per column (not a dict per person): a million people stay cheap
+    known = people.reindex(nodes)
+
+    def column(name: str) -> list[str | None]:
+        if name not in known.columns:
+            return [None] * len(nodes)
+        return [_text(v) for v in known[name].astype(object).tolist()]
+
+    npis, specialties = column("npi"), column("specialty")
+    taxonomies, institutions = column("taxonomy"), column("institution")
+    rows = zip(
+        nodes, npis, specialties, taxonomies, column("profile_id"), column("crm_id"), strict=True
+    )
+    for hcp, npi, specialty, taxonomy, profile_id, crm_id in rows:
         if npi:
             add(hcp, f"NPI {npi}")
         if specialty:
             add(hcp, f"specialty {specialty}")
-        elif _text(row.get("taxonomy")):
-            add(hcp, f"taxonomy {_text(row.get('taxonomy'))}")
-        if _text(row.get("profile_id")):
+        elif taxonomy:
+            add(hcp, f"taxonomy {taxonomy}")
+        if profile_id:
             add(hcp, "Open Payments covered recipient")
-        if _text(row.get("crm_id")):
+        if crm_id:
             add(hcp, "CRM record")
     if evidence.referrals is not None:
         for row in evidence.referrals.itertuples(index=False):
@@ -638,17 +649,23 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
         flag = industry_reason(row.name)
         if flag and year >= industry.get(row.hcp, (-2.0, ""))[0]:
             industry[row.hcp] = (year, flag)
-    for hcp, row in records.items():
-        institution = _text(row.get("institution"))
+    for hcp, institution in zip(nodes, institutions, strict=True):
         if institution and hcp not in industry and hcp not in clinical_year:
             flag = industry_reason(institution)
             if flag:
                 industry[hcp] = (-1.0, flag)
     for row in evidence.medline.itertuples(index=False):
         add(row.hcp, f"MEDLINE clinical publishing ({int(row.papers)} papers)")
-    out = []
+    out: dict[str, list[Any]] = {
+        "eligible": [],
+        "industry": [],
+        "eligibility_reason": [],
+        "industry_reason": [],
+    }
     registered = {
-        hcp for hcp, row in records.items() if _text(row.get("npi")) or _text(row.get("specialty"))
+        hcp
+        for hcp, npi, specialty in zip(nodes, npis, specialties, strict=True)
+        if npi or specialty
     }
     for hcp in nodes:
         flagged = industry.get(hcp)
@@ -669,15 +686,8 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
                 "no HCP evidence: no NPI, specialty, CRM record, trial role, clinical "
                 "affiliation or MEDLINE clinical paper"
             )
-        out.append(
-            {
-                "id": hcp,
-                "eligible": bool(found) and not is_industry,
-                "industry": is_industry,
-                "eligibility_reason": reason,
-                "industry_reason": flagged[1] if flagged else None,
-            }
-        )
-    return pd.DataFrame(
-        out, columns=["id", "eligible", "industry", "eligibility_reason", "industry_reason"]
-    ).set_index("id")
+        out["eligible"].append(bool(found) and not is_industry)
+        out["industry"].append(is_industry)
+        out["eligibility_reason"].append(reason)
+        out["industry_reason"].append(flagged[1] if flagged else None)
+    return pd.DataFrame(out, index=pd.Index(nodes, name="id"))

@@ -22,6 +22,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from kolgraph.scoring.activity import EvidenceLists
 from kolgraph.scoring.params import COMPONENTS
 from kolgraph.scoring.pipeline import METRICS, ScoreResult
 from kolgraph.scoring.projection import LAYERS, Layers
@@ -73,12 +74,15 @@ def _ranked_ties(layers: Layers) -> dict[str, np.ndarray]:
     n = len(layers.nodes)
     comb = layers.combined
     a, b = comb["a"].to_numpy(dtype=np.int64), comb["b"].to_numpy(dtype=np.int64)
-    rows = np.arange(len(comb))
-    me, other, row = np.r_[a, b], np.r_[b, a], np.r_[rows, rows]
-    weight = comb["weight"].to_numpy(dtype=float)[row]
-    distinct, back = np.unique(weight, return_inverse=True)  # Python's round, once per value
-    rounded = np.array([round(w, 9) for w in distinct.tolist()], dtype=float)[back]
-    order = np.lexsort((other, -rounded, me))  # nodes are sorted ids: position order = id order
+    m = len(comb)
+    # both ends of every tie, as 32-bit positions (a network of 10M ties: 20M entries)
+    me, other = np.empty(2 * m, dtype=np.int32), np.empty(2 * m, dtype=np.int32)
+    me[:m], me[m:], other[:m], other[m:] = a, b, b, a
+    row = np.tile(np.arange(m, dtype=np.int32), 2)
+    distinct, back = np.unique(comb["weight"].to_numpy(dtype=float), return_inverse=True)
+    rounded = np.array([round(w, 9) for w in distinct.tolist()], dtype=float)[back]  # Python's
+    del back
+    order = np.lexsort((other, -np.tile(rounded, 2), me))  # position order = id order
     me, other, row = me[order], other[order], row[order]
     starts = np.r_[True, me[1:] != me[:-1]] if len(me) else np.zeros(0, dtype=bool)
     within = np.arange(len(me)) - np.maximum.accumulate(np.where(starts, np.arange(len(me)), 0))
@@ -170,12 +174,14 @@ def explain(
     row: Mapping[str, Any] | None = None,
     trend: tuple[list[Any], list[Any]] | None = None,
     ties: list[dict[str, Any]] | None = None,
+    evidence: EvidenceLists | None = None,
 ) -> dict[str, Any]:
     """The explanation of one HCP's scores (see the module docstring for its fields).
 
     ``row`` (the HCP's row of ``result.frame``), ``trend`` (its yearly output and
     centrality) and ``ties`` (from :func:`strongest_ties`) may be given when they were
-    worked out in bulk, as :func:`explanations` does.
+    worked out in bulk, as :func:`explanations` does; so may ``evidence`` (its activity
+    evidence items, from :meth:`~kolgraph.scoring.activity.Evidence.many`).
     """
     row = result.frame.loc[hcp] if row is None else row
     weights = result.info["component_weights"]
@@ -193,7 +199,9 @@ def explain(
     potential = float(row["prescribing_potential"])
     tier, tier_reason = _num(row["tier"]), _num(row["tier_reason"])
     segment, segment_reason = _num(row["segment"]), _num(row["segment_reason"])
-    evidence = dict(result.activity.evidence.get(hcp, {})) if result.activity else {}
+    if evidence is None:
+        evidence = result.activity.evidence.get(hcp, {}) if result.activity else {}
+    evidence = dict(evidence)
     evidence["ties"] = strongest_ties(result, [hcp])[hcp] if ties is None else ties
     out: dict[str, Any] = {
         "hcp_id": hcp,
@@ -281,8 +289,16 @@ def explanations(
             )
         )
     ties = strongest_ties(result, index)
+    items = result.activity.evidence.many(index) if result.activity else {}
     return {
-        hcp: explain(result, hcp, row=rows[hcp], trend=trends.get(hcp), ties=ties[hcp])
+        hcp: explain(
+            result,
+            hcp,
+            row=rows[hcp],
+            trend=trends.get(hcp),
+            ties=ties[hcp],
+            evidence=items.get(hcp, {}),
+        )
         for hcp in index
     }
 

@@ -43,7 +43,7 @@ def yearly_series(
     """Long table ``hcp, year, output, centrality, papers`` from weighted paper rows."""
     frames = []
     if not papers.empty:
-        p = papers.copy()
+        p = papers.copy(deep=False)
         hcp_authors = p.groupby("pub")["hcp"].transform("size").clip(upper=params.max_coauthors)
         p["output"] = p["credit"] * p["citation_factor"]
         p["centrality"] = (hcp_authors - 1).astype(float)
@@ -52,7 +52,7 @@ def yearly_series(
         p["papers"] = 1
         frames.append(p[["hcp", "year", "output", "centrality", "papers"]])
     if not presentations.empty:
-        c = presentations.copy()
+        c = presentations.copy(deep=False)
         c["output"] = c["role"].map(params.congress_role_weights).fillna(0.25) * c[
             "congress_scope"
         ].map(params.congress_scope_weights).fillna(0.4)

@@ -191,13 +191,16 @@ def test_referral_and_combined_layers_equal_the_per_pair_code(samples):
 @pytest.mark.parametrize("source", SAMPLE_ROWS)
 def test_evidence_equals_the_per_row_code(samples, source):
     papers = paper_weights(sample_rows(samples, source), PARAMS, 2023)
-    new: dict[str, Any] = {}
     old: dict[str, Any] = {}
     columns = ["pmid", "doi", "pub", "year", "role"]
-    activity_module._top(papers, columns, new, "papers")
+    evidence = activity_module.Evidence()
+    evidence.add(papers, columns, "papers")
     old_top(papers, columns, old, "papers")
     assert len(old) > 100
-    assert new == old
+    assert dict(evidence) == old
+    assert list(evidence) == list(old)
+    some = list(old)[::7]
+    assert evidence.many([*some, "hcp:nobody"]) == {h: old[h] for h in some}
 
 
 @pytest.mark.parametrize("area", [None, "C14"])
@@ -261,7 +264,7 @@ def test_scores_and_explanations_equal_the_run_with_the_old_code(samples, monkey
 
     monkeypatch.setattr(projection.Layers, "arrays", old_layer_arrays)
     monkeypatch.setattr(explain_module, "strongest_ties", old_strongest)
-    monkeypatch.setattr(activity_module, "_top", old_top)
+    monkeypatch.setattr(activity_module, "Evidence", OldEvidence)
     oracle = score_hcps(samples, PARAMS)
     pd.testing.assert_frame_equal(result.frame, oracle.frame, check_exact=False, rtol=1e-9)
     assert new_explained.keys() == set(oracle.frame.index)
@@ -301,3 +304,36 @@ def test_demo_top_twenty_is_not_won_by_one_large_team(sample_store, samples):
     team = n.groupby(rows["hcp"]).max().reindex(top.index).fillna(0)
     assert (papers >= 2).sum() > 10, papers.to_dict()
     assert ((papers == 1) & (team >= 20)).sum() <= 2, top[["name"]].assign(team=team).to_dict()
+
+
+class OldEvidence(dict[str, Any]):
+    """Activity evidence as the per-row code built it: a dict of lists of dicts per HCP."""
+
+    def add(self, frame: pd.DataFrame, columns: list[str], kind: str) -> None:
+        old_top(frame, columns, self, kind)
+
+    def many(self, hcps: Any) -> dict[str, Any]:
+        return {h: self[h] for h in hcps if h in self}
+
+
+def test_paged_reads_equal_the_whole_read(sample_store, monkeypatch):
+    """FalkorDB answers whole, so the large tables are read in pages of HCP ids: page by page
+    they are the same rows, in the same order, with the same column types as one read."""
+    inputs = importlib.import_module("kolgraph.scoring.inputs")
+    monkeypatch.setattr(inputs, "PAGE_ROWS", 10)
+    assert len(inputs._id_ranges(sample_store, "REFERS_TO")) > 3
+    assert len(inputs._id_ranges(sample_store, "AUTHORED")) > 3
+    paged = {name: inputs._read(sample_store, name) for name in ("authorships", "referrals")}
+    monkeypatch.setattr(type(sample_store), "answers_whole", False)
+    whole = {name: inputs._read(sample_store, name) for name in ("authorships", "referrals")}
+    assert len(whole["referrals"]) > 50
+    pd.testing.assert_frame_equal(paged["authorships"], whole["authorships"])
+    # pairs in the same order; rows of one pair (other periods) may come in either order
+    pd.testing.assert_frame_equal(
+        paged["referrals"][["src", "dst"]], whole["referrals"][["src", "dst"]]
+    )
+    columns = list(whole["referrals"].columns)
+    pd.testing.assert_frame_equal(
+        paged["referrals"].sort_values(columns, ignore_index=True),
+        whole["referrals"].sort_values(columns, ignore_index=True),
+    )
