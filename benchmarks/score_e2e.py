@@ -11,8 +11,10 @@ referral ties with pair and beneficiary counts. A store that already holds the H
 reused. Then it runs ``kolgraph score --json`` as a subprocess (reading from the store,
 projecting, scoring, explaining and writing the run back) and reports its wall time, the
 CPU seconds of the command and of the server (the steadier figures on a shared machine),
-the command's peak RSS (``ru_maxrss`` of the child) and the FalkorDB server's RSS (sampled
-every 0.5 s while the command runs, and its high-water mark ``VmHWM``). One JSON object.
+the command's peak RSS (``ru_maxrss`` of its largest process), the RSS of the command and
+its worker together and of the FalkorDB server (sampled every 0.5 s while the command runs;
+the server process alone, not a child it forks to rewrite its append-only file), the peak
+of their sum, and the server's high-water mark ``VmHWM``. One JSON object.
 """
 
 from __future__ import annotations
@@ -37,10 +39,27 @@ from kolgraph.store import EmbeddedFalkorDB, open_store
 
 
 def _status_kb(pid: int, key: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:  # the process has ended
+        pass
     return 0
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """RSS of process ``pid`` and all its descendants (the command and its worker)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += _status_kb(current, "VmRSS")
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
 
 
 class _Lazy(Mapping[Any, dict[str, Any]]):
@@ -192,25 +211,29 @@ def score_command(data_dir: Path) -> dict[str, Any]:
     server = EmbeddedFalkorDB(data_dir).pid()
     server_cpu = _cpu_seconds(server)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    samples: list[int] = []
+    store_start_kb = _status_kb(server, "VmRSS") if server else 0
+    samples: list[tuple[int, int]] = []  # (command tree, server) RSS in kB
     stop = threading.Event()
+    started = time.perf_counter()
+    command = subprocess.Popen(
+        ["kolgraph", "score", "--json", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
 
     def sample() -> None:
         while not stop.wait(0.5):
-            if server:
-                samples.append(_status_kb(server, "VmRSS"))
+            samples.append(
+                (_tree_rss_kb(command.pid), _status_kb(server, "VmRSS") if server else 0)
+            )
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
-    started = time.perf_counter()
-    done = subprocess.run(
-        ["kolgraph", "score", "--json", "--data-dir", str(data_dir)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=os.environ.copy(),
-    )
+    stdout, stderr = command.communicate()
     seconds = time.perf_counter() - started
+    done = subprocess.CompletedProcess(command.args, command.returncode, stdout, stderr)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     command_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
     server_cpu = _cpu_seconds(server) - server_cpu
@@ -225,7 +248,10 @@ def score_command(data_dir: Path) -> dict[str, Any]:
         "server_cpu_s": round(server_cpu, 1),
         "load_average": round(os.getloadavg()[0], 1),
         "command_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-        "falkordb_rss_mb_max_during_score": round(max(samples, default=0) / 1024),
+        "command_and_worker_peak_rss_mb": round(max((c for c, _ in samples), default=0) / 1024),
+        "falkordb_rss_mb_at_start": round(store_start_kb / 1024),
+        "falkordb_rss_mb_max_during_score": round(max((s for _, s in samples), default=0) / 1024),
+        "command_plus_store_peak_mb": round(max((c + s for c, s in samples), default=0) / 1024),
         "falkordb_vmhwm_mb": round(_status_kb(server, "VmHWM") / 1024) if server else None,
         "n_hcps": out["n_hcps"],
         "n_communities": out["n_communities"],
