@@ -23,15 +23,13 @@ RETURN h.id AS hcp, p.id AS pub, p.pmid AS pmid, p.doi AS doi, p.year AS year,
 
 // name: scoring_source_ids
 // mode: read
-// dialect: falkordb
 // The internal ids of HCP nodes, for reading scoring_authorships and scoring_referrals in
-// pages (FalkorDB builds a whole answer before sending it).
+// pages on a store that builds a whole answer before sending it (FalkorDB).
 MATCH (h:HCP)
 RETURN min(id(h)) AS lo, max(id(h)) AS hi
 
 // name: scoring_authorships_page
 // mode: read
-// dialect: falkordb
 // scoring_authorships of the HCPs with an internal id in [$lo, $hi).
 MATCH (h:HCP)
 WHERE id(h) >= $lo AND id(h) < $hi
@@ -56,7 +54,6 @@ ORDER BY src, dst
 
 // name: scoring_referrals_page
 // mode: read
-// dialect: falkordb
 // scoring_referrals from the HCPs with an internal id in [$lo, $hi), unordered.
 MATCH (a:HCP)
 WHERE id(a) >= $lo AND id(a) < $hi
