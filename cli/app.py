@@ -45,6 +45,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("score_cmds",),
         "Score every HCP, store the run (ScoreRun + Score nodes) and print the top KOLs.",
     ),
+    "runs": (
+        ("runs_cmds",),
+        "Stored score runs: list them, delete one, or keep only the newest.",
+    ),
     "demo": (
         ("demo_cmds",),
         "Load the shipped real samples, score them, list the top KOLs and serve the API.",

@@ -208,3 +208,25 @@ ORDER BY hcp
 MATCH (h:HCP)-[:REFERS_TO]-(:HCP)
 RETURN h.id AS hcp, count(*) AS partners
 ORDER BY hcp
+
+// name: scoring_run_ids_on_hcps
+// mode: read
+// The runs whose scores the HCP nodes carry as their latest (never deleted by a prune).
+MATCH (h:HCP)
+WHERE h.score_run IS NOT NULL
+RETURN DISTINCT h.score_run AS run
+
+// name: scoring_delete_run_scores
+// mode: write
+// Up to $limit Score nodes of one run, with their relationships; returns how many went.
+MATCH (:ScoreRun {id: $run})<-[:IN_RUN]-(s:Score)
+WITH s LIMIT $limit
+DETACH DELETE s
+RETURN count(*) AS n
+
+// name: scoring_delete_run
+// mode: write
+// One ScoreRun node (its Score nodes deleted first, by scoring_delete_run_scores).
+MATCH (r:ScoreRun {id: $run})
+DETACH DELETE r
+RETURN count(*) AS n

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from kolgraph.errors import InvalidRequest
 from kolgraph.schema import SCORED_NUMBERS
 from kolgraph.scoring.explain import explanations, records
 from kolgraph.scoring.pipeline import ScoreResult
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 # written as numbers, anything else as its str, NaN as null.
 _JSON = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
-__all__ = ["HCP_PROPERTIES", "data_version", "write_run"]
+__all__ = ["HCP_PROPERTIES", "data_version", "delete_run", "prune_runs", "stored_runs", "write_run"]
 
 HCP_PROPERTIES = (
     *SCORED_NUMBERS,
@@ -145,3 +146,59 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
             pending.result()
     logger.info("stored score run %s for %d HCPs", run_id, len(frame))
     return run_id
+
+
+DELETE_BATCH = 50_000
+"""Score nodes deleted per statement when a run is deleted."""
+
+
+def stored_runs(store: GraphStore) -> list[dict[str, Any]]:
+    """Every stored ScoreRun (id, created_at, area, window, n_hcps ...), oldest first, with
+    ``latest``: whether the HCP nodes carry its scores as their latest."""
+    in_use = {row["run"] for row in store.run("scoring_run_ids_on_hcps")}
+    return [{**row, "latest": row["id"] in in_use} for row in store.run("scoring_runs")]
+
+
+def delete_run(store: GraphStore, run_id: str, *, batch: int = DELETE_BATCH) -> int:
+    """Delete one stored run, its Score nodes a batch at a time; return how many went.
+
+    The run whose scores the HCP nodes carry (see :func:`stored_runs`) is refused: delete
+    it after a newer run over all evidence has replaced it.
+
+    Raises
+    ------
+    InvalidRequest
+        If there is no such run, or the HCPs carry its scores.
+    """
+    runs = {row["id"]: row for row in stored_runs(store)}
+    if run_id not in runs:
+        raise InvalidRequest(f"no stored score run {run_id!r}; 'kolgraph runs list' shows them")
+    if runs[run_id]["latest"]:
+        raise InvalidRequest(
+            f"the HCPs carry the scores of {run_id} as their latest; score again "
+            "('kolgraph score') before deleting it"
+        )
+    deleted = 0
+    while True:
+        gone = int(store.run("scoring_delete_run_scores", run=run_id, limit=batch)[0]["n"])
+        deleted += gone
+        if gone < batch:
+            break
+    store.run("scoring_delete_run", run=run_id)
+    logger.info("deleted score run %s and its %d Score nodes", run_id, deleted)
+    return deleted
+
+
+def prune_runs(store: GraphStore, keep: int) -> list[str]:
+    """The stored runs a prune keeping the ``keep`` newest would delete (oldest first);
+    the run the HCPs carry is always kept. Nothing is deleted here: see :func:`delete_run`.
+
+    Raises
+    ------
+    InvalidRequest
+        If ``keep`` is below 1.
+    """
+    if keep < 1:
+        raise InvalidRequest(f"--keep must be at least 1, not {keep}")
+    runs = stored_runs(store)
+    return [row["id"] for row in runs[: max(len(runs) - keep, 0)] if not row["latest"]]
