@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -83,3 +84,16 @@ def test_files_are_written(seeded: GraphStore, tmp_path: Path) -> None:
     if pdf_available():
         pdf = write_pdf(content, tmp_path / "kol.pdf")
         assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 5000
+
+
+def test_key_paper_years_are_whole_years(seeded: GraphStore) -> None:
+    """Scoring keeps a paper's year as a float when some years are missing: the page shows
+    2021, not 2021.0."""
+    content = report_content(seeded, "1000000001", as_of=AS_OF)
+    explanation = dict(content.profile.explanation or {})
+    papers = [{"pmid": "32364502", "year": 2021.0, "role": "last"}, {"pmid": "9", "year": None}]
+    explanation["evidence"] = {"papers": papers}
+    profile = content.profile.model_copy(update={"explanation": explanation})
+    text = re.sub(r"<[^>]+>", " ", render_html(replace(content, profile=profile)))
+    assert "2021 32364502 last" in re.sub(r"\s+", " ", text)
+    assert "2021.0" not in text
