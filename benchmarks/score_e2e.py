@@ -206,13 +206,14 @@ def _cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def score_command(data_dir: Path) -> dict[str, Any]:
-    """Run ``kolgraph score --json`` and measure it and the store server."""
+def score_command(data_dir: Path, trace: Path | None = None) -> dict[str, Any]:
+    """Run ``kolgraph score --json`` and measure it and the store server; ``trace`` gets
+    every RSS sample (seconds, command tree MB, server MB) as CSV."""
     server = EmbeddedFalkorDB(data_dir).pid()
     server_cpu = _cpu_seconds(server)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     store_start_kb = _status_kb(server, "VmRSS") if server else 0
-    samples: list[tuple[int, int]] = []  # (command tree, server) RSS in kB
+    samples: list[tuple[float, int, int]] = []  # (seconds, command tree, server RSS kB)
     stop = threading.Event()
     started = time.perf_counter()
     command = subprocess.Popen(
@@ -226,7 +227,11 @@ def score_command(data_dir: Path) -> dict[str, Any]:
     def sample() -> None:
         while not stop.wait(0.5):
             samples.append(
-                (_tree_rss_kb(command.pid), _status_kb(server, "VmRSS") if server else 0)
+                (
+                    time.perf_counter() - started,
+                    _tree_rss_kb(command.pid),
+                    _status_kb(server, "VmRSS") if server else 0,
+                )
             )
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -242,16 +247,22 @@ def score_command(data_dir: Path) -> dict[str, Any]:
     if done.returncode != 0:
         sys.exit(f"kolgraph score failed: {done.stdout}{done.stderr}")
     out = json.loads(done.stdout)
+    if trace is not None:
+        trace.write_text(
+            "seconds,command_mb,server_mb\n"
+            + "".join(f"{t:.1f},{c // 1024},{v // 1024}\n" for t, c, v in samples)
+        )
+    server_peak_kb = max((v for _, _, v in samples), default=0)
     return {
         "seconds": round(seconds, 1),
         "command_cpu_s": round(command_cpu, 1),
         "server_cpu_s": round(server_cpu, 1),
         "load_average": round(os.getloadavg()[0], 1),
         "command_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
-        "command_and_worker_peak_rss_mb": round(max((c for c, _ in samples), default=0) / 1024),
+        "command_and_worker_peak_rss_mb": round(max((c for _, c, _ in samples), default=0) / 1024),
         "falkordb_rss_mb_at_start": round(store_start_kb / 1024),
-        "falkordb_rss_mb_max_during_score": round(max((s for _, s in samples), default=0) / 1024),
-        "command_plus_store_peak_mb": round(max((c + s for c, s in samples), default=0) / 1024),
+        "falkordb_rss_mb_max_during_score": round(server_peak_kb / 1024),
+        "command_plus_store_peak_mb": round(max((c + v for _, c, v in samples), default=0) / 1024),
         "falkordb_vmhwm_mb": round(_status_kb(server, "VmHWM") / 1024) if server else None,
         "n_hcps": out["n_hcps"],
         "n_communities": out["n_communities"],
@@ -269,6 +280,7 @@ def main() -> None:
     parser.add_argument(
         "--bulk", action="store_true", help="load a new store through the bulk insert"
     )
+    parser.add_argument("--trace", type=Path, default=None, help="CSV of every RSS sample")
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kg-e2e-")) / "kg"
     result: dict[str, Any] = {"hcps": args.hcps, "ties": args.ties, "data_dir": str(data_dir)}
@@ -277,7 +289,7 @@ def main() -> None:
             data_dir, args.hcps, args.ties, args.coauthor_share, args.seed, args.bulk
         )
         print(json.dumps(result), flush=True)
-        result["score"] = score_command(data_dir)
+        result["score"] = score_command(data_dir, args.trace)
     finally:
         if not args.keep:
             EmbeddedFalkorDB(data_dir).stop()
