@@ -20,4 +20,5 @@ ORDER BY id
 // mode: write
 UNWIND $rows AS row
 MATCH (e:Engagement {id: row.id})
+REMOVE e:Engagement
 DETACH DELETE e

@@ -25,6 +25,7 @@ RETURN value, p.id AS id
 UNWIND $rows AS row
 MATCH (p:{{label}} {pmid: row.pmid})
 OPTIONAL MATCH (m:{{start}})-[:{{type}}]->(p)
+REMOVE m:{{start}}, p:{{label}}
 DETACH DELETE m, p
 
 // name: mentions_of_source

@@ -123,7 +123,10 @@ SET h += row.props, h.score_run = $run
 
 // name: scoring_runs
 // mode: read
+// The label test skips nodes that a store written before deletions removed labels first
+// may still scan as runs (see delete_nodes in core.cypher).
 MATCH (r:ScoreRun)
+WHERE 'ScoreRun' IN labels(r)
 RETURN r.id AS id, r.created_at AS created_at, r.seed AS seed, r.area AS area,
        r.window_start AS window_start, r.window_end AS window_end, r.n_hcps AS n_hcps,
        r.data_version AS data_version, r.parameters AS parameters
@@ -221,6 +224,7 @@ RETURN DISTINCT h.score_run AS run
 // Up to $limit Score nodes of one run, with their relationships; returns how many went.
 MATCH (:ScoreRun {id: $run})<-[:IN_RUN]-(s:Score)
 WITH s LIMIT $limit
+REMOVE s:Score
 DETACH DELETE s
 RETURN count(*) AS n
 
@@ -228,5 +232,6 @@ RETURN count(*) AS n
 // mode: write
 // One ScoreRun node (its Score nodes deleted first, by scoring_delete_run_scores).
 MATCH (r:ScoreRun {id: $run})
+REMOVE r:ScoreRun
 DETACH DELETE r
 RETURN count(*) AS n

@@ -1,0 +1,59 @@
+"""A deleted node stays deleted for its label's scans when a node of another label takes
+its id. FalkorDB reuses the ids of deleted nodes and, after large writes had been written
+out of its pending matrix changes, could keep the old label's entry for the new node: a
+deleted score run was listed again as the audit event written after its deletion."""
+
+from __future__ import annotations
+
+from kolgraph.krm import audit
+from kolgraph.krm.access import Viewer
+from kolgraph.store import GraphStore
+
+LARGE = 30_000  # Score nodes per run: more than FalkorDB's 10,000 pending matrix changes
+
+
+def _ids(store: GraphStore, label: str) -> list[str]:
+    rows = store.execute(f"MATCH (n:{label}) RETURN n.id AS id ORDER BY id", {}, read=True)
+    return [row["id"] for row in rows]
+
+
+def _two_runs(store: GraphStore) -> None:
+    """Five HCPs; run:old and run:new with LARGE Score nodes each."""
+    store.upsert_nodes("HCP", [{"id": f"hcp:{i}", "props": {}} for i in range(5)])
+    for run in ("run:old", "run:new"):
+        store.upsert_nodes("ScoreRun", [{"id": run, "props": {"created_at": run}}])
+        store.execute(
+            "MATCH (r:ScoreRun {id: $run}) UNWIND range(1, $n) AS i "
+            "CREATE (:Score {id: $run + ':' + toString(i)})-[:IN_RUN]->(r)",
+            {"run": run, "n": LARGE},
+        )
+
+
+def _delete_scores(store: GraphStore, run: str) -> None:
+    while store.run("scoring_delete_run_scores", run=run, limit=25_000)[0]["n"] == 25_000:
+        pass
+
+
+def _audit_event(store: GraphStore) -> None:
+    """One audit event: FalkorDB gives it the id freed last."""
+    viewer = Viewer("ops", "admin", "medical_affairs")
+    audit.append_events(store, [audit.audit_event(viewer, "test.event", None)])
+
+
+def test_a_deleted_run_is_not_scanned_as_a_run_again(store: GraphStore) -> None:
+    _two_runs(store)
+    _delete_scores(store, "run:old")
+    store.run("scoring_delete_run", run="run:old")
+    _audit_event(store)
+    assert _ids(store, "ScoreRun") == ["run:new"]
+    assert len(_ids(store, "Score")) == LARGE
+    assert len(_ids(store, "AuditEvent")) == 1
+
+
+def test_a_deleted_hcp_is_not_scanned_as_an_hcp_again(store: GraphStore) -> None:
+    _two_runs(store)
+    _delete_scores(store, "run:old")
+    store.write("delete_nodes", [{"id": "hcp:3"}], {"label": "HCP"})
+    _audit_event(store)
+    assert _ids(store, "HCP") == ["hcp:0", "hcp:1", "hcp:2", "hcp:4"]
+    assert len(_ids(store, "AuditEvent")) == 1
