@@ -66,7 +66,7 @@ def score(
         problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
         raise ScoringError(f"invalid scoring options: {problem}") from exc
     with store_for(data_dir) as store:
-        result = score_hcps(store, params)
+        result = score_hcps(store, params, lean=True)
         run_id = write_run(store, result)
     best = result.frame[result.frame["ranked"]].sort_values("rank").head(top)
     columns = ["name", "influence", "tier", "segment", "scope", "community", "rising_star"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -302,9 +302,15 @@ def assemble(
 
 
 def score_hcps(
-    source: GraphStore | ScoringData, params: ScoringParams | None = None
+    source: GraphStore | ScoringData, params: ScoringParams | None = None, *, lean: bool = False
 ) -> ScoreResult:
     """Score every HCP in the store (or in ``source`` data) with ``params``.
+
+    ``lean`` lets go of the tables read from the store once the per-HCP inputs are worked
+    out, before the network metrics: the result keeps the tie tables, HCPs and activity
+    evidence that explanations need, but ``result.layers.data`` holds no authorships or
+    referrals and ``result.activity.papers`` is empty (a run of 1M HCPs and 10M ties holds
+    about 2 GB less). For runs that are written back and not inspected further.
 
     Raises
     ------
@@ -317,11 +323,14 @@ def score_hcps(
         evidence_read = (
             reads.submit(evidence_from_store, source) if isinstance(source, GraphStore) else None
         )
-        return _score(source, params, evidence_read)
+        return _score(source, params, evidence_read, lean)
 
 
 def _score(
-    source: GraphStore | ScoringData, params: ScoringParams, evidence_read: Future[Any] | None
+    source: GraphStore | ScoringData,
+    params: ScoringParams,
+    evidence_read: Future[Any] | None,
+    lean: bool = False,
 ) -> ScoreResult:
     """:func:`score_hcps` once the eligibility evidence is being read (None: from ``source``)."""
     layers = project_layers(source, params)
@@ -329,7 +338,7 @@ def _score(
     # the slowest metrics start now, beside the activity, scope and eligibility work
     distances = distance_worker.start(combined, distance_job(combined, params))
     try:
-        return _score_with(source, params, evidence_read, layers, distances)
+        return _score_with(source, params, evidence_read, layers, distances, lean)
     except BaseException:
         distance_worker.cancel(distances)
         raise
@@ -341,6 +350,7 @@ def _score_with(
     evidence_read: Future[Any] | None,
     layers: Layers,
     distances: distance_worker.Pending | None,
+    lean: bool = False,
 ) -> ScoreResult:
     """:func:`_score` once the layers are projected and the distance worker started."""
     nodes = layers.nodes
@@ -367,6 +377,11 @@ def _score_with(
         if evidence_read is not None
         else evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
     )
+    eligibility = eligibility_frame(nodes, evidence)
+    del evidence
+    if lean:
+        acts = _release_inputs(layers, acts)
+        data = layers.data
     result = assemble(
         nodes,
         combined,
@@ -378,7 +393,7 @@ def _score_with(
         scope=scope,
         series=series,
         reference=layers.reference_year,
-        eligibility=eligibility_frame(nodes, evidence),
+        eligibility=eligibility,
         distances=distances,
     )
     hcps = data.hcps.set_index("id")
@@ -387,6 +402,23 @@ def _score_with(
     result.layers = layers
     result.activity = acts
     return result
+
+
+def _release_inputs(layers: Layers, acts: Activity) -> Activity:
+    """Let go of what only the per-HCP inputs needed (see ``lean`` in :func:`score_hcps`):
+    ``layers.data`` without authorships and referrals, the tie tables without their ends'
+    ids (their positions stay), and ``acts`` (returned anew) without its papers table."""
+    data = layers.data
+    layers.data = replace(
+        data,
+        authorships=data.authorships.head(0).copy(),  # a copy: a slice would keep the rows
+        referrals=data.referrals.head(0).copy(),
+    )
+    ids = ["u", "v", "src", "dst"]
+    for name in ("coauthorship", "referral", "congress"):
+        table = layers.table(name)
+        setattr(layers, name, table.drop(columns=[c for c in ids if c in table.columns]))
+    return replace(acts, papers=acts.papers.head(0).copy())
 
 
 def _eligibility_of(nodes: list[str], eligibility: pd.DataFrame | None) -> pd.DataFrame:

@@ -444,7 +444,7 @@ def combined_ties(
     return out.iloc[np.argsort(out["a"].to_numpy(), kind="stable")].reset_index(drop=True)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Layers:
     """The projected layers of one run as tie tables, their population and the data behind them.
 

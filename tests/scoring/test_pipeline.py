@@ -12,7 +12,14 @@ from scipy.stats import spearmanr
 
 from kolgraph.errors import ScoringError
 from kolgraph.exchange.snapshot import iter_nodes
-from kolgraph.scoring import COMPONENTS, ScoringParams, explain, score_hcps, write_run
+from kolgraph.scoring import (
+    COMPONENTS,
+    ScoringParams,
+    explain,
+    explanations,
+    score_hcps,
+    write_run,
+)
 from kolgraph.scoring.frame import (
     EXPORT_COLUMNS,
     explanation_of,
@@ -93,6 +100,20 @@ def test_area_keeps_the_mesh_subtree(world):
     assert set(cancer.index) == {ADA, DI, FLO}
     by_tree = score_hcps(world, ScoringParams(area="C18.452")).frame
     assert set(by_tree.index) == set(diabetes.index)
+
+
+def test_a_lean_run_scores_and_explains_as_a_full_one(world):
+    """``lean`` drops the read tables before the network metrics; nothing it writes back
+    (scores, explanations with their papers and ties) changes."""
+    full, lean = score_hcps(world), score_hcps(world, lean=True)
+    pd.testing.assert_frame_equal(lean.frame, full.frame)
+    assert explanations(lean) == explanations(full)
+    assert any(e["evidence"].get("papers") for e in explanations(lean).values())
+    assert any(e["evidence"].get("ties") for e in explanations(lean).values())
+    assert len(full.layers.data.authorships) and len(full.layers.data.referrals)
+    assert lean.layers.data.authorships.empty and lean.layers.data.referrals.empty
+    assert lean.activity.papers.empty and not full.activity.papers.empty
+    assert "src" not in lean.layers.referral and "u" not in lean.layers.coauthorship
 
 
 def test_unknown_area_says_what_to_give(world):
