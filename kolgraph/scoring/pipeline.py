@@ -334,6 +334,7 @@ def _score(
 ) -> ScoreResult:
     """:func:`score_hcps` once the eligibility evidence is being read (None: from ``source``)."""
     layers = project_layers(source, params)
+    _return_freed_text()  # the pages read and the projection's intermediate tables
     combined = layers.arrays("combined")
     # the slowest metrics start now, beside the activity, scope and eligibility work
     distances = distance_worker.start(combined, distance_job(combined, params))
@@ -418,7 +419,20 @@ def _release_inputs(layers: Layers, acts: Activity) -> Activity:
     for name in ("coauthorship", "referral", "congress"):
         table = layers.table(name)
         setattr(layers, name, table.drop(columns=[c for c in ids if c in table.columns]))
-    return replace(acts, papers=acts.papers.head(0).copy())
+    acts = replace(acts, papers=acts.papers.head(0).copy())
+    _return_freed_text()
+    return acts
+
+
+def _return_freed_text() -> None:
+    """Give the memory of freed text columns back to the system.
+
+    pandas keeps text in Arrow arrays, whose allocator holds freed memory for reuse by
+    Arrow; the network metrics that follow allocate elsewhere (numpy, igraph).
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _eligibility_of(nodes: list[str], eligibility: pd.DataFrame | None) -> pd.DataFrame:
