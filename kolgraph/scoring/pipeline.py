@@ -358,11 +358,23 @@ def _score_with(
     combined = layers.arrays("combined")
     referral = layers.arrays("referral")
     data = layers.data
+    # Each read table goes (``lean``) as soon as its last user is done with it: referrals
+    # after the prescribing potential, authorships after the activity, the papers table
+    # after the yearly series.
+    potential = prescribing_potential(nodes, data.referrals, data.hcps, params)
+    rows_evidence = (
+        None
+        if evidence_read is not None
+        else evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
+    )
+    if lean:
+        data = _release_table(layers, "referrals", ties_too=True)
     acts = activity(data, params, layers.reference_year)
+    if lean:
+        data = _release_table(layers, "authorships")
     raw = pd.DataFrame(
         {"scientific": acts.scientific, "congress": acts.congress, "trials": acts.trials}
     )
-    potential = prescribing_potential(nodes, data.referrals, data.hcps, params)
     coop = cooperation(nodes, data.engagements, params)
     where = places(data.hcps, data.affiliations)
     scope = scope_frame(
@@ -373,16 +385,12 @@ def _score_with(
         params.scope_share,
     )
     series = yearly_series(acts.papers, data.presentations, params)
-    evidence = (
-        evidence_read.result()
-        if evidence_read is not None
-        else evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
-    )
-    eligibility = eligibility_frame(nodes, evidence)
-    del evidence
     if lean:
-        acts = _release_inputs(layers, acts)
-        data = layers.data
+        acts = replace(acts, papers=acts.papers.head(0).copy())
+        _return_freed_text()
+    evidence = evidence_read.result() if evidence_read is not None else rows_evidence
+    eligibility = eligibility_frame(nodes, evidence)
+    del evidence, rows_evidence
     result = assemble(
         nodes,
         combined,
@@ -405,23 +413,19 @@ def _score_with(
     return result
 
 
-def _release_inputs(layers: Layers, acts: Activity) -> Activity:
-    """Let go of what only the per-HCP inputs needed (see ``lean`` in :func:`score_hcps`):
-    ``layers.data`` without authorships and referrals, the tie tables without their ends'
-    ids (their positions stay), and ``acts`` (returned anew) without its papers table."""
-    data = layers.data
-    layers.data = replace(
-        data,
-        authorships=data.authorships.head(0).copy(),  # a copy: a slice would keep the rows
-        referrals=data.referrals.head(0).copy(),
-    )
-    ids = ["u", "v", "src", "dst"]
-    for name in ("coauthorship", "referral", "congress"):
-        table = layers.table(name)
-        setattr(layers, name, table.drop(columns=[c for c in ids if c in table.columns]))
-    acts = replace(acts, papers=acts.papers.head(0).copy())
+def _release_table(layers: Layers, table: str, *, ties_too: bool = False) -> ScoringData:
+    """Empty ``layers.data``'s ``table`` (see ``lean`` in :func:`score_hcps`) and, with
+    ``ties_too``, drop the tie tables' end ids (their positions stay); return the new data.
+    """
+    empty = getattr(layers.data, table).head(0).copy()  # a copy: a slice keeps the rows
+    layers.data = replace(layers.data, **{table: empty})
+    if ties_too:
+        ids = ["u", "v", "src", "dst"]
+        for name in ("coauthorship", "referral", "congress"):
+            ties = layers.table(name)
+            setattr(layers, name, ties.drop(columns=[c for c in ids if c in ties.columns]))
     _return_freed_text()
-    return acts
+    return layers.data
 
 
 def _return_freed_text() -> None:
