@@ -362,11 +362,11 @@ def _score_with(
     # after the prescribing potential, authorships after the activity, the papers table
     # after the yearly series.
     potential = prescribing_potential(nodes, data.referrals, data.hcps, params)
-    rows_evidence = (
-        None
-        if evidence_read is not None
-        else evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
-    )
+    if evidence_read is None:  # data given, not a store: its referrals are about to go
+        evidence_read = Future()
+        evidence_read.set_result(
+            evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
+        )
     if lean:
         data = _release_table(layers, "referrals", ties_too=True)
     acts = activity(data, params, layers.reference_year)
@@ -388,9 +388,7 @@ def _score_with(
     if lean:
         acts = replace(acts, papers=acts.papers.head(0).copy())
         _return_freed_text()
-    evidence = evidence_read.result() if evidence_read is not None else rows_evidence
-    eligibility = eligibility_frame(nodes, evidence)
-    del evidence, rows_evidence
+    eligibility = eligibility_frame(nodes, evidence_read.result())
     result = assemble(
         nodes,
         combined,
