@@ -376,6 +376,22 @@ _MENTION_KEYS = (
 )
 
 
+@dataclass
+class PreparedPapers:
+    """A batch of papers ready for resolution (:meth:`PaperLoader.prepare_papers`): the papers,
+    the PMIDs it deletes, and each paper's ``(position, mention)`` items, whose mentions
+    (:attr:`mentions`, in order) are what the resolver decides on."""
+
+    papers: list[Paper]
+    deletions: list[str]
+    per_paper: list[list[tuple[int, MentionIn | None]]]
+
+    @property
+    def mentions(self) -> list[MentionIn]:
+        """The batch's person mentions, paper by paper in author order."""
+        return [m for items in self.per_paper for _, m in items if m is not None]
+
+
 class PaperLoader(Loader):
     """Shared ``build`` for bibliographic loaders; subclasses parse their format.
 
@@ -419,41 +435,60 @@ class PaperLoader(Loader):
         return self._index
 
     def build(self, records: list[Record], store: GraphStore) -> GraphBatch:
-        batch = GraphBatch()
+        prepared = self.prepare_papers(records)
+        existing = self._existing(prepared.papers, store)
+        # A paper not yet in the store has none of its mentions stored either (they are
+        # written with or after their Publication): they are created, not merged.
+        stored = set(existing.values())
+        unstored = {
+            m.id
+            for paper, items in zip(prepared.papers, prepared.per_paper, strict=True)
+            if paper_id(paper, existing) not in stored
+            for _, m in items
+            if m is not None
+        }
+        resolutions = resolve_mentions(
+            None if self.in_memory else store,
+            prepared.mentions,
+            index=self._resolution_index(store),
+            unstored=unstored,
+        )
+        return self.finish(prepared, resolutions, existing)
+
+    def prepare_papers(self, records: list[Record]) -> PreparedPapers:
+        """The batch's papers, deletions and author mentions: what resolution needs. Reads
+        neither the store nor the run's state, so batches may be prepared ahead."""
         papers = [r.value for r in records if isinstance(r.value, Paper)]
         deletions = [r.value.pmid for r in records if isinstance(r.value, Deletion)]
+        return PreparedPapers(papers, deletions, [paper_mentions(p) for p in papers])
+
+    def finish(
+        self,
+        prepared: PreparedPapers,
+        resolutions: list[Resolution],
+        existing: dict[str, str] | None = None,
+    ) -> GraphBatch:
+        """The batch's graph, its mentions resolved to ``resolutions`` (in the order of
+        ``prepared.mentions``). ``existing`` is :meth:`_existing` of the batch's papers,
+        looked up here when not given (in memory, it must follow the previous batch's
+        ``finish``)."""
+        papers, deletions = prepared.papers, prepared.deletions
+        if existing is None:
+            if not self.in_memory:
+                raise ValueError("finish without the existing publications needs in_memory")
+            existing = self._known_publications(papers)
+        batch = GraphBatch()
         if deletions:
             batch.statement(
                 "delete_publications",
                 {"label": "Publication", "start": "Mention", "type": "APPEARS_IN"},
                 [{"pmid": p} for p in deletions],
             )
-        existing = (
-            self._known_publications(papers) if self.in_memory else publication_ids(store, papers)
-        )
-        per_paper = [paper_mentions(p) for p in papers]
-        mentions = [m for items in per_paper for _, m in items if m is not None]
-        # A paper not yet in the store has none of its mentions stored either (they are
-        # written with or after their Publication): they are created, not merged.
         stored = set(existing.values())
-        new = [paper_id(p, existing) not in stored for p in papers]
-        unstored = {
-            m.id
-            for items, is_new in zip(per_paper, new, strict=True)
-            if is_new
-            for _, m in items
-            if m is not None
-        }
-        resolved = iter(
-            resolve_mentions(
-                None if self.in_memory else store,
-                mentions,
-                index=self._resolution_index(store),
-                unstored=unstored,
-            )
-        )
-        for paper, items, is_new in zip(papers, per_paper, new, strict=True):
-            self._add_paper(batch, paper, paper_id(paper, existing), items, resolved, is_new)
+        resolved = iter(resolutions)
+        for paper, items in zip(papers, prepared.per_paper, strict=True):
+            pub_id = paper_id(paper, existing)
+            self._add_paper(batch, paper, pub_id, items, resolved, pub_id not in stored)
         if self.in_memory:
             self._remember_publications(papers, existing, deletions)
         consistent_hcp_fields(
@@ -463,6 +498,12 @@ class PaperLoader(Loader):
             for row in rows
         )
         return batch
+
+    def _existing(self, papers: list[Paper], store: GraphStore) -> dict[str, str]:
+        """Publication ids already held for ``papers`` by key (see :func:`publication_ids`)."""
+        if self.in_memory:
+            return self._known_publications(papers)
+        return publication_ids(store, papers)
 
     def _known_publications(self, papers: list[Paper]) -> dict[str, str]:
         """As :func:`publication_ids`, from the papers of this run built so far."""
