@@ -286,6 +286,11 @@ def _time_calls(timings: dict[str, list[float]]) -> None:
 
     publications.PaperLoader.build = timed("build", publications.PaperLoader.build)
     publications.resolve_mentions = timed("resolve", publications.resolve_mentions)
+    # a first load with a resolver process: this process's share of each batch
+    publications.PaperLoader.prepare_papers = timed(
+        "prepare", publications.PaperLoader.prepare_papers
+    )
+    publications.PaperLoader.finish = timed("finish", publications.PaperLoader.finish)
     GraphBatch.write = timed("write", GraphBatch.write)
     for store_class in (GraphStore, FalkorDBStore):  # a first load's one write
         store_class.bulk_create = timed("bulk_write", store_class.bulk_create)
@@ -357,6 +362,12 @@ def main() -> None:
         action="store_true",
         help="load through run_first_load (resolved in memory, written by the store's bulk path)",
     )
+    parser.add_argument(
+        "--resolver",
+        choices=("auto", "process", "inline"),
+        default="auto",
+        help="with --first-load: resolve in a second process, here, or as the load decides",
+    )
     add_backend_args(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -370,7 +381,14 @@ def main() -> None:
         f"{xml.stat().st_size / 1e6:.1f} MB gz in {time.monotonic() - started:.0f}s",
         flush=True,
     )
-    timings: dict[str, list[float]] = {"build": [], "resolve": [], "write": [], "bulk_write": []}
+    timings: dict[str, list[float]] = {
+        "build": [],
+        "resolve": [],
+        "prepare": [],
+        "finish": [],
+        "write": [],
+        "bulk_write": [],
+    }
     _time_calls(timings)
     for name in args.backends:
         with backend(name, data_dir / name, args) as settings:
@@ -444,11 +462,24 @@ def ingest_on(
             if args.max_profiles is None
             else settings.model_copy(update={"resolution_profiles": args.max_profiles})
         )
-        load = run_first_load if args.first_load else run_ingest
-        summary = load(store, loader, xml, rejects_dir=work / "rejects", batch_size=args.batch_size)
+        if args.first_load:
+            summary = run_first_load(
+                store,
+                loader,
+                xml,
+                rejects_dir=work / "rejects",
+                batch_size=args.batch_size,
+                resolver_process={"auto": None, "process": True, "inline": False}[args.resolver],
+            )
+        else:
+            summary = run_ingest(
+                store, loader, xml, rejects_dir=work / "rejects", batch_size=args.batch_size
+            )
         seconds = time.monotonic() - started
         stop.set()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before scoring
+        # a first load's resolver process (reaped when the load ends); 0 without one
+        peak_resolver = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         index = loader.resolution_index
         spill = {
             "profiles_held_end": index.cache.n_profiles if index else None,
@@ -466,6 +497,7 @@ def ingest_on(
     return {
         "seconds": round(seconds, 1),
         "peak_rss_mb_loader": round(peak / 1024),
+        "peak_rss_mb_resolver_process": round(peak_resolver / 1024),
         "rss_mb_first_quarter": round(max(samples[:quarter], default=0) / 2**20),
         "rss_mb_last_quarter": round(max(samples[-quarter:], default=0) / 2**20),
         "server_rss_mb_end": server_rss_mb(settings),

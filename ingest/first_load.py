@@ -20,12 +20,17 @@ starts over. A store holding anything else is refused.
 from __future__ import annotations
 
 import logging
+import os
 import time
+from collections import deque
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from kolgraph.errors import IngestError
+from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.graph_tables import GraphTables
-from kolgraph.ingest.publications import PaperLoader
+from kolgraph.ingest.publications import PaperLoader, PreparedPapers
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import (
     _QUIET_COLLECTOR,
@@ -37,12 +42,16 @@ from kolgraph.ingest.runner import (
     run_start,
 )
 from kolgraph.ingest.seen import SeenIds
+from kolgraph.resolution import Resolution
+from kolgraph.resolution.worker import ResolverProcess
 from kolgraph.store import GraphStore
 from kolgraph.store.property_table import PropertyTable
 
 logger = logging.getLogger(__name__)
 
 BULK_LOADING = "bulk-loading"  # IngestRun.status while a first load's writes are under way
+PROCESS_BYTES = 2_000_000
+"""Files from this size are resolved in a second process (below it, starting one costs more)."""
 
 
 def check_first_load(store: GraphStore) -> None:
@@ -83,12 +92,18 @@ def run_first_load(
     *,
     rejects_dir: Path,
     batch_size: int = 2000,
+    resolver_process: bool | None = None,
 ) -> IngestSummary:
     """Load ``path`` with ``loader`` into the empty ``store`` through its bulk path.
 
     Parameters are those of :func:`~kolgraph.ingest.runner.run_ingest`; ``batch_size``
     is the number of records resolved together (as there, so the HCPs are the same). The
     summary counts what was written, as ``run_ingest``'s does.
+
+    With ``resolver_process`` the batches are resolved in a second process
+    (:class:`~kolgraph.resolution.worker.ResolverProcess`) while this one parses the next
+    batch and builds the graph of the previous one; the result is the same. By default
+    that is done for files of :data:`PROCESS_BYTES` or more on a machine with two cores.
 
     Raises
     ------
@@ -118,17 +133,31 @@ def run_first_load(
     seen = SeenIds()
     pending: list[Record] = []
     position = 0
+    if resolver_process is None:
+        resolver_process = path.stat().st_size >= PROCESS_BYTES and (os.cpu_count() or 1) >= 2
+    resolver = _start_resolver(loader) if resolver_process else None
+    # batches whose mentions the resolver process is working on, oldest first
+    resolving: deque[tuple[PreparedPapers, Future[list[Resolution]]]] = deque()
 
-    def flush() -> None:
-        if pending:
-            batch = loader.build(pending, store)
-            batch.stamp(provenance)
-            pending.clear()
-            nodes, rels = batch.sent_counts()
-            summary.nodes_written += nodes
-            summary.relationships_written += rels
-            tables.add(batch)
+    def add(batch: GraphBatch) -> None:
+        batch.stamp(provenance)
+        nodes, rels = batch.sent_counts()
+        summary.nodes_written += nodes
+        summary.relationships_written += rels
+        tables.add(batch)
         _QUIET_COLLECTOR.batch_done()
+
+    def flush(last: bool = False) -> None:
+        if pending and resolver is None:
+            add(loader.build(pending, store))
+        elif pending and resolver is not None:
+            prepared = loader.prepare_papers(pending)
+            resolving.append((prepared, resolver.submit(prepared.mentions)))
+        pending.clear()
+        # one batch stays with the resolver while the next is parsed
+        while len(resolving) > (0 if last else 1):
+            prepared, future = resolving.popleft()
+            add(loader.finish(prepared, _resolutions(future)))
         rejects.flush()
 
     loader.in_memory = True
@@ -144,10 +173,12 @@ def run_first_load(
                     pending.append(record)
                     if len(pending) >= batch_size:
                         flush()
-                flush()
+                flush(last=True)
             summary.rejected = rejects.count
             summary.loaded -= rejects.late
     finally:
+        if resolver is not None:
+            resolver.close()
         loader.in_memory = False
         loader.start_run()  # the index and the run's papers are not kept past the run
     summary.read = summary.loaded + summary.rejected + summary.duplicates
@@ -158,3 +189,29 @@ def run_first_load(
     summary.seconds = round(time.monotonic() - started, 3)
     mark_complete(store, run_id, summary, position, f"{path.name} (first load)")
     return summary
+
+
+def _start_resolver(loader: PaperLoader) -> ResolverProcess | None:
+    """The resolver process of a first load, or None (resolved here) if none can start."""
+    try:
+        return ResolverProcess(loader.max_profiles)
+    except (OSError, RuntimeError) as exc:
+        logger.warning("first load resolved in this process: no worker process (%s)", exc)
+        return None
+
+
+def _resolutions(future: Future[list[Resolution]]) -> list[Resolution]:
+    """A batch's resolutions from the resolver process.
+
+    Raises
+    ------
+    IngestError
+        If the process died (the store holds nothing of the load yet: run it again).
+    """
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise IngestError(
+            "the resolver process of the first load stopped (out of memory?); nothing was "
+            "written: run the first load again"
+        ) from exc

@@ -60,12 +60,15 @@ def diff(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return out[:10]
 
 
+@pytest.mark.parametrize("resolver_process", [False, True], ids=["inline", "resolver-process"])
 @pytest.mark.parametrize("path", [MESH, EVERY21], ids=["mesh-indexed", "every21st"])
-def test_first_load_writes_the_graph_the_incremental_path_writes(store, tmp_path, path):
+def test_first_load_writes_the_graph_the_incremental_path_writes(
+    store, tmp_path, path, resolver_process
+):
     incremental = ingest(store, "pubmed", path, tmp_path, batch_size=150)
     expected = snapshot(store)
     store.clear()
-    bulk = first_load(store, path, tmp_path, batch_size=150)
+    bulk = first_load(store, path, tmp_path, batch_size=150, resolver_process=resolver_process)
     got = snapshot(store)
     assert diff(expected, got) == []
     assert got == expected

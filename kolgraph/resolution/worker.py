@@ -1,0 +1,93 @@
+"""Resolve a run's batches of mentions in a second process, in order, while this one
+parses and builds (:class:`ResolverProcess`).
+
+Resolution is the slowest step of a large load and pure Python, so a thread would not
+help. The worker holds the run's :class:`~kolgraph.resolution.resolver.ResolutionIndex`
+and resolves each batch as :func:`~kolgraph.resolution.resolver.resolve_mentions` with
+no store would (the index is the only memory of earlier batches): the decisions are
+those of resolving inline, batch after batch. It is for loads that read nothing back
+from the store (a first load); batches are resolved in the order they are submitted.
+
+Examples
+--------
+>>> from kolgraph.resolution.mentions import MentionIn
+>>> with ResolverProcess() as resolver:  # doctest: +SKIP
+...     future = resolver.submit([MentionIn(id="m1", source="x", name="J Doe",
+...                                         npi="1234567893")])
+...     [r.hcp_id for r in future.result()]
+['npi:1234567893']
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from types import TracebackType
+
+from kolgraph.config import RESOLUTION_PROFILES
+from kolgraph.resolution.mentions import MentionIn, Resolution
+from kolgraph.resolution.resolver import ResolutionIndex, resolve_mentions
+
+__all__ = ["ResolverProcess"]
+
+_INDEX: ResolutionIndex | None = None  # the worker's index (set in the worker only)
+
+
+def _start(max_profiles: int) -> None:
+    """Worker start: a fresh index; full collections wait, as in an ingest run (the
+    index is long-lived and would be rescanned by every full collection)."""
+    global _INDEX
+    _INDEX = ResolutionIndex(max_profiles=max_profiles)
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 1_000_000)
+
+
+def _resolve(mentions: Sequence[MentionIn]) -> list[Resolution]:
+    if _INDEX is None:  # pragma: no cover - the initializer always ran first
+        raise RuntimeError("the resolver process was not started")
+    resolutions = resolve_mentions(None, mentions, index=_INDEX)
+    gc.freeze()  # what outlives the batch (the index) is never rescanned
+    return resolutions
+
+
+class ResolverProcess:
+    """One spawned process resolving a run's mention batches against its own index.
+
+    Parameters
+    ----------
+    max_profiles : int
+        The index's in-memory bound (``Settings.resolution_profiles``).
+
+    :meth:`submit` returns at once; results come back in submission order. A worker
+    that dies fails the futures with ``BrokenProcessPool``; nothing is retried, as the
+    index it held is gone.
+    """
+
+    def __init__(self, max_profiles: int = RESOLUTION_PROFILES) -> None:
+        self._pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=(max_profiles,),
+        )
+
+    def submit(self, mentions: Sequence[MentionIn]) -> Future[list[Resolution]]:
+        """Resolve ``mentions`` after every batch submitted before them."""
+        return self._pool.submit(_resolve, list(mentions))
+
+    def close(self) -> None:
+        """Stop the worker (its index and spill file go with it)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ResolverProcess:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
