@@ -150,6 +150,7 @@ def mark_complete(
         "checkpoint": position,
     }
     store.upsert_nodes("IngestRun", [{"id": run_id, "props": props}])
+    store.compact_persistence()  # a restart loads a snapshot rather than the run's statements
     logger.info(
         "%s: read %d, loaded %d, rejected %d, duplicates %d",
         label,

@@ -145,6 +145,7 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
         if pending is not None:
             pending.result()
     logger.info("stored score run %s for %d HCPs", run_id, len(frame))
+    store.compact_persistence()  # a run of many HCPs grows the store's log by as much
     return run_id
 
 
@@ -185,6 +186,7 @@ def delete_run(store: GraphStore, run_id: str, *, batch: int = DELETE_BATCH) -> 
         if gone < batch:
             break
     store.run("scoring_delete_run", run=run_id)
+    store.compact_persistence()
     logger.info("deleted score run %s and its %d Score nodes", run_id, deleted)
     return deleted
 

@@ -28,6 +28,10 @@ from kolgraph.errors import StoreUnavailable
 logger = logging.getLogger(__name__)
 
 _MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to 107 bytes on Linux
+COMPACT_MIN_BYTES = 32 * 2**20
+"""Appended bytes from which :meth:`EmbeddedFalkorDB.compact_log` rewrites the log."""
+COMPACT_GROWTH = 0.25
+"""Growth over the log's base from which :meth:`EmbeddedFalkorDB.compact_log` rewrites it."""
 
 
 def _binaries() -> tuple[Path, Path]:
@@ -304,8 +308,69 @@ class EmbeddedFalkorDB:
             conn.close()
         raise StoreUnavailable(f"the append-only file was not rewritten within {timeout:.0f} s")
 
+    def log_growth(self) -> tuple[int, int]:
+        """Bytes appended to the append-only file since its last rewrite, and the size of
+        what that rewrite wrote (the base a restart loads before replaying the rest)."""
+        conn = self.client()
+        try:
+            info = conn.info("persistence")
+        except (redis.ConnectionError, OSError) as exc:
+            raise StoreUnavailable(f"cannot read the append-only file's size: {exc}") from exc
+        finally:
+            conn.close()
+        base, current = int(info.get("aof_base_size", 0)), int(info.get("aof_current_size", 0))
+        return max(0, current - base), base
+
+    def compact_log(
+        self,
+        *,
+        wait: bool = False,
+        timeout: float = 600.0,
+        min_bytes: int | None = None,
+        growth: float | None = None,
+    ) -> bool:
+        """Rewrite the append-only file if it has grown by ``min_bytes`` (default
+        :data:`COMPACT_MIN_BYTES`) and by ``growth`` times its base (default
+        :data:`COMPACT_GROWTH`) since the last rewrite; return whether it was.
+
+        A restart loads the rewritten base as a snapshot but replays what was appended as
+        statements, one by one: after a scoring run at 1M HCPs the replay took 12.5 min,
+        the same data loaded from a rewritten file 30 s. The server rewrites in a forked
+        child; ``wait`` waits for it (up to ``timeout`` seconds).
+
+        Raises
+        ------
+        StoreUnavailable
+            If the server cannot be reached, or (``wait``) the rewrite fails.
+        """
+        grown, base = self.log_growth()
+        min_bytes = COMPACT_MIN_BYTES if min_bytes is None else min_bytes
+        growth = COMPACT_GROWTH if growth is None else growth
+        if grown < min_bytes or grown < growth * base:
+            return False
+        logger.info(
+            "rewriting the append-only file (%d MB appended to a %d MB base)",
+            grown >> 20,
+            base >> 20,
+        )
+        if wait:
+            self.rewrite_aof(timeout)
+            return True
+        conn = self.client()
+        try:
+            conn.bgrewriteaof()
+        except redis.ResponseError as exc:  # one already running will do
+            if "in progress" not in str(exc):
+                raise StoreUnavailable(f"cannot rewrite the append-only file: {exc}") from exc
+        except (redis.ConnectionError, OSError) as exc:
+            raise StoreUnavailable(f"cannot rewrite the append-only file: {exc}") from exc
+        finally:
+            conn.close()
+        return True
+
     def stop(self, timeout: float = 30.0) -> bool:
-        """Shut the server down cleanly (AOF flushed); False if none was running.
+        """Shut the server down cleanly (AOF flushed, and rewritten first if it has grown:
+        see :meth:`compact_log`); False if none was running.
 
         Only a process verified as this directory's server is ever signalled; a stale pid
         file left by a crash is removed, and the process now holding that pid is left alone.
@@ -315,6 +380,8 @@ class EmbeddedFalkorDB:
             with contextlib.suppress(OSError):
                 self.pid_file.unlink(missing_ok=True)  # stale: its server is gone
             return False
+        with contextlib.suppress(StoreUnavailable):
+            self.compact_log(wait=True)  # the next start loads a snapshot instead of replaying
         try:
             conn = self.client()
             conn.shutdown(nosave=False)

@@ -281,6 +281,15 @@ class FalkorDBStore(GraphStore):
                     f"cannot create the uniqueness constraint on {label}.id: {exc}"
                 ) from exc
 
+    def compact_persistence(self) -> bool:
+        """Rewrite the embedded server's append-only file in the background if it has
+        grown much since its last rewrite (see :meth:`EmbeddedFalkorDB.compact_log`)."""
+        try:
+            return self.server.compact_log()
+        except StoreUnavailable as exc:  # the data is safe either way; a restart is slower
+            logger.warning("the append-only file was not rewritten: %s", exc)
+            return False
+
     def bulk_create(
         self,
         nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
