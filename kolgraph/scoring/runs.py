@@ -186,7 +186,8 @@ def delete_run(store: GraphStore, run_id: str, *, batch: int = DELETE_BATCH) -> 
         if gone < batch:
             break
     store.run("scoring_delete_run", run=run_id)
-    store.compact_persistence()
+    # deleting 1M Score nodes took 5 min, and a restart would replay it from the log
+    store.compact_persistence(force=deleted >= batch)
     logger.info("deleted score run %s and its %d Score nodes", run_id, deleted)
     return deleted
 

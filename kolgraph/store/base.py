@@ -222,11 +222,13 @@ class GraphStore(ABC):
         """Delete every node and relationship (tests and ``kolgraph init --reset``)."""
         self.run("delete_all")
 
-    def compact_persistence(self) -> bool:
+    def compact_persistence(self, *, force: bool = False) -> bool:
         """After a large write or delete: let the store compact its files in the
-        background if they have grown much; return whether it started to. Here: nothing
-        (Neo4j manages its own transaction logs); the embedded FalkorDB rewrites its
-        append-only file (:meth:`EmbeddedFalkorDB.compact_log`)."""
+        background if they have grown much (or whatever their growth, with ``force``:
+        after a large delete, whose statements are short but slow to replay); return
+        whether it started to. Here: nothing (Neo4j manages its own transaction logs);
+        the embedded FalkorDB rewrites its append-only file
+        (:meth:`EmbeddedFalkorDB.compact_log`)."""
         return False
 
     def __enter__(self) -> GraphStore:

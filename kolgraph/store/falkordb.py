@@ -281,10 +281,13 @@ class FalkorDBStore(GraphStore):
                     f"cannot create the uniqueness constraint on {label}.id: {exc}"
                 ) from exc
 
-    def compact_persistence(self) -> bool:
+    def compact_persistence(self, *, force: bool = False) -> bool:
         """Rewrite the embedded server's append-only file in the background if it has
-        grown much since its last rewrite (see :meth:`EmbeddedFalkorDB.compact_log`)."""
+        grown much since its last rewrite (see :meth:`EmbeddedFalkorDB.compact_log`), or
+        in any case with ``force``."""
         try:
+            if force:
+                return self.server.compact_log(min_bytes=0, growth=0.0)
             return self.server.compact_log()
         except StoreUnavailable as exc:  # the data is safe either way; a restart is slower
             logger.warning("the append-only file was not rewritten: %s", exc)

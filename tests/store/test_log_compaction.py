@@ -89,3 +89,14 @@ def test_stop_rewrites_the_log_and_the_data_comes_back(
         store.close()
     finally:
         server.stop()
+
+
+def test_a_forced_compaction_rewrites_whatever_the_growth(server: EmbeddedFalkorDB) -> None:
+    store = FalkorDBStore(server)
+    store.apply_schema()
+    _write(store, 0, 2)
+    assert server.log_growth()[0] > 0
+    assert not store.compact_persistence()
+    assert store.compact_persistence(force=True)  # after a large delete: short, slow to replay
+    assert _settled(server)[0] == 0
+    store.close()
