@@ -5,6 +5,9 @@ deleted score run was listed again as the audit event written after its deletion
 
 from __future__ import annotations
 
+import pytest
+
+from kolgraph.exchange.snapshot import iter_nodes
 from kolgraph.krm import audit
 from kolgraph.krm.access import Viewer
 from kolgraph.store import GraphStore
@@ -57,3 +60,23 @@ def test_a_deleted_hcp_is_not_scanned_as_an_hcp_again(store: GraphStore) -> None
     _audit_event(store)
     assert _ids(store, "HCP") == ["hcp:0", "hcp:1", "hcp:2", "hcp:4"]
     assert len(_ids(store, "AuditEvent")) == 1
+
+
+@pytest.mark.parametrize("limit", [25_000, LARGE - 1, 1_000], ids=["two", "one-left", "many"])
+def test_scores_deleted_in_bulk_are_never_read_as_scores(store: GraphStore, limit: int) -> None:
+    """Score nodes are deleted without removing their label first (far faster); nodes of
+    other labels taking their ids are still never read as scores."""
+    _two_runs(store)
+    while store.run("scoring_delete_run_scores", run="run:old", limit=limit)[0]["n"] == limit:
+        pass
+    for _ in range(3):  # each takes an id freed by the deletes
+        _audit_event(store)
+    assert len(_ids(store, "AuditEvent")) == 3
+    run = store.run("scoring_run_scores", run_id="run:new")
+    assert len(run) == LARGE and all(r["props"]["id"].startswith("run:new:") for r in run)
+    assert store.run("scoring_run_scores", run_id="run:old") == []
+    history = store.run("scoring_history", hcp_id=None)
+    assert sorted(r["run_id"] for r in history) == ["run:new"] * LARGE
+    exported = list(iter_nodes(store, "Score"))
+    assert len(exported) == LARGE and all(n["id"].startswith("run:new:") for n in exported)
+    assert len(list(iter_nodes(store, "AuditEvent"))) == 3
