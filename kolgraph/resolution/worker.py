@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
@@ -44,6 +45,13 @@ def _start(max_profiles: int) -> None:
     gc.set_threshold(young, middle, 1_000_000)
 
 
+def _ready() -> int:
+    """Load the match model (while the first batch is being read); the worker's pid."""
+    if _INDEX is not None:
+        _INDEX.scorer.model  # noqa: B018 - loaded on first use
+    return os.getpid()
+
+
 def _resolve(mentions: Sequence[MentionIn]) -> list[Resolution]:
     if _INDEX is None:  # pragma: no cover - the initializer always ran first
         raise RuntimeError("the resolver process was not started")
@@ -60,9 +68,10 @@ class ResolverProcess:
     max_profiles : int
         The index's in-memory bound (``Settings.resolution_profiles``).
 
-    :meth:`submit` returns at once; results come back in submission order. A worker
-    that dies fails the futures with ``BrokenProcessPool``; nothing is retried, as the
-    index it held is gone.
+    The process starts here and loads the match model while the caller reads its first
+    batch (``OSError`` if it cannot start). :meth:`submit` returns at once; results come
+    back in submission order. A worker that dies fails the futures with
+    ``BrokenProcessPool``; nothing is retried, as the index it held is gone.
     """
 
     def __init__(self, max_profiles: int = RESOLUTION_PROFILES) -> None:
@@ -72,6 +81,7 @@ class ResolverProcess:
             initializer=_start,
             initargs=(max_profiles,),
         )
+        self.started: Future[int] = self._pool.submit(_ready)  # the worker's pid
 
     def submit(self, mentions: Sequence[MentionIn]) -> Future[list[Resolution]]:
         """Resolve ``mentions`` after every batch submitted before them."""

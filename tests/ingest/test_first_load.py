@@ -5,6 +5,8 @@ store that holds data, rejects as in the incremental path, and a re-run after a 
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from kolgraph.config import Settings
 from kolgraph.errors import IngestError, StoreError
 from kolgraph.ingest.first_load import BULK_LOADING, run_first_load
 from kolgraph.ingest.pubmed import PubmedLoader
+from kolgraph.resolution.worker import ResolverProcess
 from kolgraph.store import EmbeddedFalkorDB, GraphStore, open_store
 from tests.factories import SAMPLES, ingest, kolgraph, rejects_of
 
@@ -148,6 +151,28 @@ def test_an_interrupted_first_load_is_run_again_from_the_start(store, tmp_path, 
     first_load(store, MESH, tmp_path)
     assert got == snapshot(store)
     assert [r["status"] for r in store.run("ingest_runs")] == ["complete"]
+
+
+def test_a_resolver_process_that_dies_fails_the_load_and_writes_nothing(
+    store, tmp_path, monkeypatch
+):
+    submit = ResolverProcess.submit
+    sent = []
+
+    def killed_before_the_second_batch(self, mentions):
+        sent.append(len(mentions))
+        if len(sent) == 2:
+            os.kill(self.started.result(timeout=60), signal.SIGKILL)
+        return submit(self, mentions)
+
+    monkeypatch.setattr(ResolverProcess, "submit", killed_before_the_second_batch)
+    with pytest.raises(IngestError, match="run the first load again"):
+        first_load(store, MESH, tmp_path, batch_size=50, resolver_process=True)
+    assert len(sent) >= 2
+    assert store.node_total() == 0
+    monkeypatch.setattr(ResolverProcess, "submit", submit)
+    first_load(store, MESH, tmp_path, batch_size=50, resolver_process=True)
+    assert store.run("ingest_runs")[0]["status"] == "complete"
 
 
 def test_the_ingest_command_loads_first_then_refuses(tmp_path):
