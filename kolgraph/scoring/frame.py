@@ -89,7 +89,9 @@ def run_frame(store: GraphStore) -> pd.DataFrame:
 def history_frame(store: GraphStore, hcp_id: str | None = None) -> pd.DataFrame:
     """Influence, rank, tier and segment of one HCP (or all) in every stored run."""
     columns = ["hcp_id", "run_id", "created_at", "area", "influence", "rank", "tier", "segment"]
-    return pd.DataFrame(store.run("scoring_history", hcp_id=hcp_id), columns=columns)
+    if hcp_id is None:
+        return pd.DataFrame(store.run("scoring_history"), columns=columns)
+    return pd.DataFrame(store.run("scoring_history_of_hcp", hcp_id=hcp_id), columns=columns)
 
 
 def hcp_frame(store: GraphStore) -> pd.DataFrame:

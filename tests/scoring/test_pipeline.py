@@ -148,6 +148,9 @@ def test_run_is_stored_with_history_and_hcp_properties(world):
     history = history_frame(world, ADA)
     assert history["run_id"].tolist() == [first, second]
     assert history["rank"].notna().all()
+    everyone = history_frame(world)
+    assert everyone[everyone["hcp_id"] == ADA].reset_index(drop=True).equals(history)
+    assert everyone["hcp_id"].nunique() > 1
     hcps = hcp_frame(world).set_index("id")
     assert hcps.loc[ADA, "score_run"] == first  # the area run leaves HCP properties alone
     stored = explanation_of(world, first, ADA)
