@@ -11,7 +11,7 @@ from the store (a first load); batches are resolved in the order they are submit
 Examples
 --------
 >>> from kolgraph.resolution.mentions import MentionIn
->>> with ResolverProcess() as resolver:  # doctest: +SKIP
+>>> with ResolverProcess() as resolver:
 ...     future = resolver.submit([MentionIn(id="m1", source="x", name="J Doe",
 ...                                         npi="1234567893")])
 ...     [r.hcp_id for r in future.result()]
