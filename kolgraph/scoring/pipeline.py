@@ -369,7 +369,8 @@ def _score_with(
             evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
         )
     if lean:
-        data = _release_table(layers, "referrals", ties_too=True)
+        _drop_tie_ids(layers)  # the metrics work on positions; explanations need no ids
+        data = _release_table(layers, "referrals")
     acts = activity(data, params, layers.reference_year)
     if lean:
         data = _release_table(layers, "authorships")
@@ -412,19 +413,21 @@ def _score_with(
     return result
 
 
-def _release_table(layers: Layers, table: str, *, ties_too: bool = False) -> ScoringData:
-    """Empty ``layers.data``'s ``table`` (see ``lean`` in :func:`score_hcps`) and, with
-    ``ties_too``, drop the tie tables' end ids (their positions stay); return the new data.
-    """
+def _release_table(layers: Layers, table: str) -> ScoringData:
+    """Empty ``layers.data``'s ``table`` (see ``lean`` in :func:`score_hcps`), hand the
+    freed text back, and return the new data."""
     empty = getattr(layers.data, table).head(0).copy()  # a copy: a slice keeps the rows
     layers.data = replace(layers.data, **{table: empty})
-    if ties_too:
-        ids = ["u", "v", "src", "dst"]
-        for name in ("coauthorship", "referral", "congress"):
-            ties = layers.table(name)
-            setattr(layers, name, ties.drop(columns=[c for c in ids if c in ties.columns]))
     _return_freed_text()
     return layers.data
+
+
+def _drop_tie_ids(layers: Layers) -> None:
+    """Drop the tie tables' end ids (``lean``); their end positions stay."""
+    ids = ["u", "v", "src", "dst"]
+    for name in ("coauthorship", "referral", "congress"):
+        ties = layers.table(name)
+        setattr(layers, name, ties.drop(columns=[c for c in ids if c in ties.columns]))
 
 
 def _return_freed_text() -> None:

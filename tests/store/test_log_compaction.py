@@ -35,11 +35,15 @@ def _write(store: FalkorDBStore, first: int, n: int) -> None:
 
 def _settled(server: EmbeddedFalkorDB) -> tuple[int, int]:
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        info = server.client().info("persistence")
-        if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
-            break
-        time.sleep(0.05)
+    conn = server.client()
+    try:
+        while time.monotonic() < deadline:
+            info = conn.info("persistence")
+            if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+                break
+            time.sleep(0.05)
+    finally:
+        conn.close()
     return server.log_growth()
 
 
