@@ -37,6 +37,7 @@ from kolgraph.resolution.vocabulary import Vocabulary
 MODEL_FILE = "model.json"
 ACCEPT = 0.95  # the shipped model's accept threshold (docs/resolution.md: nested CV)
 PREDICT_CHUNK = 128  # rows walked through the trees together (benchmarks/RESULTS.md)
+MAX_SELECT_DEPTH = 6  # deeper trees are walked (MatchModel._boosted)
 AMBIGUITY_CUTS: tuple[float, ...] = (1e-4, 1e-3)
 """Family-name shares that separate the ambiguity tiers of ``block_accept``: below 1 in
 10,000 mentions (rare or unseen names), up to 1 in 1,000, and above (Wang, Lee, Smith)."""
@@ -88,6 +89,7 @@ class MatchModel:
     block_accept: dict[str, list[float]] | None = None  # {"cuts": [...], "accept": [...]}
     columns: list[str] | None = None  # the FEATURES it reads, in order (None: all of them)
     _arrays: Any = field(default=None, repr=False, compare=False)
+    _test_arrays: Any = field(default=None, repr=False, compare=False)
 
     def accept_for_share(self, share: float) -> float:
         """The accept threshold of a name block whose family name has this share of the
@@ -169,9 +171,60 @@ class MatchModel:
             z = self.intercept + x @ np.asarray(self.coef)
         return (1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))).tolist()
 
+    def _tests(self) -> Any:
+        """The trees' tests as arrays for :meth:`_boosted` (built once; None past
+        :data:`MAX_SELECT_DEPTH`): the distinct (feature, threshold) pairs of every node
+        (``columns``, ``thresholds``) and, per tree and heap position, which of them the
+        node asks (``nodes``, tree-major)."""
+        import numpy as np
+
+        if self._test_arrays is None:
+            feature, threshold, _, depth = self._tree_arrays()
+            if depth > MAX_SELECT_DEPTH or not self.trees:
+                self._test_arrays = False
+                return None
+            tests, nodes = np.unique(
+                np.stack([feature.astype(float), threshold], axis=1), axis=0, return_inverse=True
+            )
+            self._test_arrays = (tests[:, 0].astype(np.intp), tests[:, 1].copy(), nodes.ravel())
+        return self._test_arrays or None
+
     def _boosted(self, x: Any) -> Any:
+        """The boosted log-odds of the rows of ``x``, all rows and trees at once (few
+        enough rows that the temporaries stay in cache).
+
+        Each distinct test of the trees is made once per row; then, level by level, the
+        branch taken at each tree's node is picked out of its level's tests with bitwise
+        selects (no per-row indexing), giving the leaf. The leaf values are summed in
+        tree order as :meth:`_walked` sums them, so both agree to the last bit; trees
+        deeper than :data:`MAX_SELECT_DEPTH` are walked."""
+        import numpy as np
+
+        tests = self._tests()
+        if tests is None:
+            return self._walked(x)
+        columns, thresholds, nodes = tests
+        _, _, value, depth = self._tree_arrays()
+        n_trees, inner = len(self.trees), 2**depth - 1
+        # test outcomes, (tree, heap position, row), as bytes 0/1
+        passed = (x[:, columns] > thresholds).T[nodes].view(np.uint8)
+        passed = passed.reshape(n_trees, inner, len(x))
+        leaf = np.zeros((n_trees, len(x)), dtype=np.uint8)
+        taken: list[Any] = []  # branch bits so far, root first
+        for level in range(depth):
+            first = 2**level - 1
+            options = [passed[:, first + k] for k in range(2**level)]
+            for bit in reversed(taken):  # the last branch picks between neighbours
+                pairs = zip(options[::2], options[1::2], strict=True)
+                options = [a ^ (bit & (a ^ b)) for a, b in pairs]
+            taken.append(options[0])
+            leaf = (leaf << 1) | options[0]
+        index = np.ascontiguousarray(leaf.T) + np.arange(n_trees, dtype=np.intp) * (inner + 1)
+        return self.intercept + self.learning_rate * value.ravel()[index].sum(axis=1)
+
+    def _walked(self, x: Any) -> Any:
         """The boosted log-odds of the rows of ``x``: every tree walked level by level,
-        all rows and trees at once (few enough rows that the temporaries stay in cache)."""
+        all rows and trees at once."""
         import numpy as np
 
         feature, threshold, value, depth = self._tree_arrays()
