@@ -179,16 +179,23 @@ class Evidence(Mapping[str, EvidenceLists]):
 
     def add(self, frame: pd.DataFrame, columns: list[str], kind: str) -> None:
         """Keep the top rows of ``frame`` per HCP as items of ``kind``; ties in value go to
-        the smaller first column. One sort and one ``cumcount`` over the whole frame."""
+        the smaller first column. One sort of the three key columns and one ``cumcount``;
+        the other columns are taken for the kept rows only (a sort of the whole frame
+        copies every column of every row: gigabytes at millions of authorships)."""
         if frame.empty:
             return
-        ranked = frame.sort_values(["hcp", "value", columns[0]], ascending=[True, False, True])
-        ranked = ranked[ranked.groupby("hcp", sort=False).cumcount() < EVIDENCE_ITEMS]
-        hcp = ranked["hcp"].astype(str).to_numpy()
-        heads = np.flatnonzero(np.r_[True, hcp[1:] != hcp[:-1]])
+        keys = ["hcp", "value", columns[0]]
+        order = frame[keys].reset_index(drop=True)
+        order = order.sort_values(keys, ascending=[True, False, True])
+        kept = order.index[order.groupby("hcp", sort=False).cumcount().to_numpy() < EVIDENCE_ITEMS]
+        del order
+        ranked = frame[["hcp", *columns, "value"]].iloc[kept]
+        hcp = ranked["hcp"].astype(str).reset_index(drop=True)
+        codes = pd.factorize(hcp)[0]  # rows are sorted by HCP: a new code starts each one
+        heads = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
         self._kinds[kind] = _Kind(
             keys=[*columns, "value"],
-            hcps=pd.Index(hcp[heads]),
+            hcps=pd.Index(hcp.iloc[heads]),
             starts=np.r_[heads, len(hcp)],
             columns=[ranked[c].reset_index(drop=True) for c in [*columns, "value"]],
         )

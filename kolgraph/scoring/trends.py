@@ -37,10 +37,15 @@ def slopes(values: np.ndarray, years: np.ndarray) -> np.ndarray:
     return (values - values.mean(axis=1, keepdims=True)) @ x / denom
 
 
+SERIES_COLUMNS = ("hcp", "pub", "year", "n_authors", "credit", "citation_factor")
+"""The columns of the weighted paper rows that :func:`yearly_series` reads."""
+
+
 def yearly_series(
     papers: pd.DataFrame, presentations: pd.DataFrame, params: ScoringParams
 ) -> pd.DataFrame:
-    """Long table ``hcp, year, output, centrality, papers`` from weighted paper rows."""
+    """Long table ``hcp, year, output, centrality, papers`` from weighted paper rows
+    (:data:`SERIES_COLUMNS` of them)."""
     frames = []
     if not papers.empty:
         p = papers.copy(deep=False)
