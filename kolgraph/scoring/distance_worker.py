@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kolgraph.scoring import centrality, reach
+from kolgraph.scoring import centrality, heap, reach
 from kolgraph.scoring.edges import EdgeArrays
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,8 @@ Pending = tuple[ProcessPoolExecutor, "Future[DistanceMetrics]"]
 
 def compute(arrays: EdgeArrays, job: DistanceJob) -> DistanceMetrics:
     """Betweenness, harmonic closeness and reach of ``arrays`` (and the seconds each took)."""
+    if multiprocessing.parent_process() is not None:  # the worker: large arrays unmapped when freed
+        heap.map_large_blocks()
     timings: dict[str, float] = {}
     started = time.perf_counter()
     bt = centrality.betweenness_array(arrays, k=job.k_betweenness, seed=job.seed)

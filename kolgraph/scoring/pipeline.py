@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kolgraph.errors import ScoringError
-from kolgraph.scoring import centrality, communities, distance_worker, reach, roles
+from kolgraph.scoring import centrality, communities, distance_worker, heap, reach, roles
 from kolgraph.scoring.activity import Activity, activity
 from kolgraph.scoring.edges import EdgeArrays
 from kolgraph.scoring.eligibility import eligibility_frame, evidence_from_rows, evidence_from_store
@@ -29,7 +29,7 @@ from kolgraph.scoring.portfolio import select_portfolio
 from kolgraph.scoring.projection import Layers, project_layers
 from kolgraph.scoring.scope import places, scope_frame
 from kolgraph.scoring.tiering import cooperation, prescribing_potential, tier_counts, tier_frame
-from kolgraph.scoring.trends import rising_frame, yearly_series
+from kolgraph.scoring.trends import SERIES_COLUMNS, rising_frame, yearly_series
 from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)
@@ -319,6 +319,8 @@ def score_hcps(
         If there are no HCPs to score, or ``params.area`` matches nothing.
     """
     params = params or ScoringParams()
+    if lean:
+        heap.map_large_blocks()
     # The store reads the eligibility evidence while this process projects and scores.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility-reads") as reads:
         evidence_read = (
@@ -335,7 +337,7 @@ def _score(
 ) -> ScoreResult:
     """:func:`score_hcps` once the eligibility evidence is being read (None: from ``source``)."""
     layers = project_layers(source, params)
-    _return_freed_text()  # the pages read and the projection's intermediate tables
+    heap.give_back()  # the pages read and the projection's intermediate tables
     combined = layers.arrays("combined")
     # the slowest metrics start now, beside the activity, scope and eligibility work
     distances = distance_worker.start(combined, distance_job(combined, params))
@@ -372,7 +374,8 @@ def _score_with(
         _drop_tie_ids(layers)  # the metrics work on positions; explanations need no ids
         data = _release_table(layers, "referrals")
     acts = activity(data, params, layers.reference_year)
-    if lean:
+    if lean:  # the yearly series needs six of the papers table's columns
+        acts = replace(acts, papers=acts.papers[list(SERIES_COLUMNS)])
         data = _release_table(layers, "authorships")
     raw = pd.DataFrame(
         {"scientific": acts.scientific, "congress": acts.congress, "trials": acts.trials}
@@ -389,7 +392,7 @@ def _score_with(
     series = yearly_series(acts.papers, data.presentations, params)
     if lean:
         acts = replace(acts, papers=acts.papers.head(0).copy())
-        _return_freed_text()
+        heap.give_back()
     eligibility = eligibility_frame(nodes, evidence_read.result())
     result = assemble(
         nodes,
@@ -418,7 +421,7 @@ def _release_table(layers: Layers, table: str) -> ScoringData:
     freed text back, and return the new data."""
     empty = getattr(layers.data, table).head(0).copy()  # a copy: a slice keeps the rows
     layers.data = replace(layers.data, **{table: empty})
-    _return_freed_text()
+    heap.give_back()
     return layers.data
 
 
@@ -428,17 +431,6 @@ def _drop_tie_ids(layers: Layers) -> None:
     for name in ("coauthorship", "referral", "congress"):
         ties = layers.table(name)
         setattr(layers, name, ties.drop(columns=[c for c in ids if c in ties.columns]))
-
-
-def _return_freed_text() -> None:
-    """Give the memory of freed text columns back to the system.
-
-    pandas keeps text in Arrow arrays, whose allocator holds freed memory for reuse by
-    Arrow; the network metrics that follow allocate elsewhere (numpy, igraph).
-    """
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
 
 
 def _eligibility_of(nodes: list[str], eligibility: pd.DataFrame | None) -> pd.DataFrame:
