@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from kolgraph.resolution.evidence import EXTRA_FEATURES
 from kolgraph.resolution.mentions import MentionIn
@@ -121,6 +122,45 @@ def conflict(a: Profile, b: Profile) -> bool:
         return True
     record = record_of(a)
     return bool(record and a.id != b.id and record == record_of(b))  # co-authors
+
+
+def conflicts_of(a: Profile) -> Callable[[Profile], bool]:
+    """``conflict(a, b)`` as a function of ``b``, with ``a``'s side worked out once and
+    its first-name checks remembered per given name (a mention is tested against every
+    profile of its name blocks).
+
+    >>> a = Profile("mention:pubmed:9:2", "wang", ("yan",), position=2)
+    >>> others = [Profile("mention:pubmed:9:5", "wang", ("y",), position=5),
+    ...           Profile("mention:pubmed:10:1", "wang", ("yu",), position=1),
+    ...           Profile("mention:pubmed:11:1", "wang", ("y",), position=1)]
+    >>> [conflicts_of(a)(b) for b in others] == [conflict(a, b) for b in others]
+    True
+    """
+    orcid, npi, family, spelt, given, own = a.orcid, a.npi, a.family, a.family_spelt, a.given, a.id
+    record = record_of(a)
+    compatible: dict[tuple[str, ...], bool] = {}
+
+    def conflicts(b: Profile) -> bool:
+        if orcid and b.orcid and orcid != b.orcid:
+            return True
+        if npi and b.npi and npi != b.npi:
+            return True
+        if (
+            family
+            and b.family
+            and family != b.family
+            and not same_family(family, spelt, b.family, b.family_spelt)
+        ):
+            return True
+        if given and b.given:
+            fits = compatible.get(b.given)
+            if fits is None:
+                fits = compatible[b.given] = _first_names_compatible(given, b.given)
+            if not fits:
+                return True
+        return bool(record and own != b.id and record == record_of(b))  # co-authors
+
+    return conflicts
 
 
 def record_of(mention: Profile | MentionIn) -> str | None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from kolgraph.config import RESOLUTION_PROFILES
 from kolgraph.resolution.block_cache import MAX_PROFILES_PER_HCP, BlockCache
-from kolgraph.resolution.features import conflict
+from kolgraph.resolution.features import conflicts_of
 from kolgraph.resolution.known_identifiers import KnownIdentifiers
 from kolgraph.resolution.mentions import KEYS, MentionIn, Resolution, mint_hcp_id
 from kolgraph.resolution.model import MatchModel
@@ -182,13 +182,16 @@ class ResolutionIndex:
         no identifier clash and no profile that cannot be the same person (``conflict``)."""
         found: dict[str, list[Profile]] = {}
         claimed = self.known.claimed(mention)
+        conflicts = conflicts_of(profile)
+        own = profile.id
         for hcp_id, members in self.cache.members(mention.block_keys).items():
-            profiles = [p for p in members.values() if p.id != profile.id]
+            if hcp_id in claimed:
+                continue
+            profiles = [p for p in members.values() if p.id != own]
             if (
                 profiles
-                and hcp_id not in claimed
                 and not self.known.clashes(hcp_id, mention)
-                and not any(conflict(profile, p) for p in profiles)
+                and not any(map(conflicts, profiles))
             ):
                 found[hcp_id] = profiles
         return found
@@ -232,9 +235,10 @@ class ResolutionIndex:
                     latest = max(candidates, key=lambda p: p.id)
                     pairs.append((profile, latest))
                     where.append((i, latest.id))
+                conflicts = conflicts_of(profile)
                 for key in mention.block_keys:
                     for j in earlier[key]:
-                        if not conflict(profile, profiles[j]):
+                        if not conflicts(profiles[j]):
                             pairs.append((profile, profiles[j]))
                             where.append((i, profiles[j].id))
             earlier[mention.key].append(i)
