@@ -12,7 +12,7 @@ Examples
 --------
 >>> import numpy as np
 >>> mapped = map_large_blocks()  # False where the C library cannot be told
->>> table = np.ones(1_000_000)  # 8 MB: a mapping of its own
+>>> table = np.ones(2_000_000)  # 16 MB: a mapping of its own
 >>> del table  # unmapped at once
 >>> give_back()  # and whatever small blocks the allocators still hold
 """
@@ -26,8 +26,9 @@ import sys
 
 __all__ = ["LARGE_BLOCK", "give_back", "map_large_blocks"]
 
-LARGE_BLOCK = 1 << 20
-"""Allocations of this many bytes or more get a mapping of their own (1 MiB)."""
+LARGE_BLOCK = 8 << 20
+"""Allocations of this many bytes or more get a mapping of their own (8 MiB: smaller
+ones are many and short-lived, and a fresh mapping costs its page faults each time)."""
 
 _M_MMAP_THRESHOLD = -3  # mallopt parameter number in glibc's malloc.h
 

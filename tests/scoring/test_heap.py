@@ -27,12 +27,12 @@ if sys.argv[1] == "map":
     assert heap.map_large_blocks()
 libc.free(libc.malloc(30 << 20))  # a freed 30 MB mapping raises glibc's own threshold
 before = libc.mallinfo2().hblkhd
-block = libc.malloc(4 << 20)
+block = libc.malloc(12 << 20)
 print(libc.mallinfo2().hblkhd - before)
 """
 
 
-def _mapped_bytes_of_a_4mb_block(mode: str) -> int:
+def _mapped_bytes_of_a_12mb_block(mode: str) -> int:
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, mode], capture_output=True, text=True, check=True
     )
@@ -45,5 +45,5 @@ def _mapped_bytes_of_a_4mb_block(mode: str) -> int:
 )
 def test_a_large_block_is_mapped_after_map_large_blocks() -> None:
     # glibc alone serves it from the heap, where its pages stay with the process when freed
-    assert _mapped_bytes_of_a_4mb_block("none") == 0
-    assert _mapped_bytes_of_a_4mb_block("map") >= 4 << 20
+    assert _mapped_bytes_of_a_12mb_block("none") == 0
+    assert _mapped_bytes_of_a_12mb_block("map") >= 12 << 20
