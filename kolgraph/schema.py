@@ -79,7 +79,7 @@ _LABELS = [
     ),
     NodeLabel("Plan", "a KRM plan for one KOL", ("hcp_id",)),
     NodeLabel("ScoreRun", "one scoring run: parameters, time, data version", ("created_at",)),
-    NodeLabel("Score", "one HCP's scores within one ScoreRun", ("run_id", "hcp_id")),
+    NodeLabel("Score", "one HCP's scores within one ScoreRun", ("hcp_id",)),
     NodeLabel("IngestRun", "one loader run over one file", ("source",)),
     NodeLabel("Manufacturer", "a paying manufacturer or GPO (Open Payments)", ()),
     NodeLabel(

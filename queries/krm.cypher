@@ -439,7 +439,7 @@ OPTIONAL MATCH (s)-[:IN_RUN]->(run:ScoreRun)
 WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
      congress_roles, congress_last_year, trials, referrals_out, referrals_in,
      engagement_departments, s, run
-ORDER BY CASE WHEN s.run_id = h.score_run THEN 1 ELSE 0 END DESC, run.created_at DESC
+ORDER BY CASE WHEN run.id = h.score_run THEN 1 ELSE 0 END DESC, run.created_at DESC
 WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
      congress_roles, congress_last_year, trials, referrals_out, referrals_in,
      engagement_departments,

@@ -97,13 +97,14 @@ RETURN count(n) AS nodes, max(n.loaded_at) AS loaded_at
 
 // name: scoring_write_scores
 // mode: write
-// One Score per row, linked to its HCP and run (a run's Score ids are new, so CREATE);
+// One Score per row, linked to its HCP and run (a run's Score ids are new, so CREATE; the
+// run is its IN_RUN relationship, not a property repeated on a million nodes);
 // row i's explanation text is $texts[i].
 UNWIND $rows AS row
 MATCH (h:HCP {id: row.hcp})
 MATCH (r:ScoreRun {id: $run})
 CREATE (s:Score {id: row.id})
-SET s += row.props, s.run_id = $run, s.hcp_id = row.hcp, s.rank = row.rank,
+SET s += row.props, s.hcp_id = row.hcp, s.rank = row.rank,
     s.explanation = $texts[row.i]
 CREATE (s)-[:SCORES]->(h)
 CREATE (s)-[:IN_RUN]->(r)
@@ -115,7 +116,7 @@ UNWIND $rows AS row
 MATCH (h:HCP {id: row.hcp})
 MATCH (r:ScoreRun {id: $run})
 CREATE (s:Score {id: row.id})
-SET s += row.props, s.run_id = $run, s.hcp_id = row.hcp, s.rank = row.rank,
+SET s += row.props, s.hcp_id = row.hcp, s.rank = row.rank,
     s.explanation = $texts[row.i]
 CREATE (s)-[:SCORES]->(h)
 CREATE (s)-[:IN_RUN]->(r)

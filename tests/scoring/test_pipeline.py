@@ -12,6 +12,8 @@ from scipy.stats import spearmanr
 
 from kolgraph.errors import ScoringError
 from kolgraph.exchange.snapshot import iter_nodes
+from kolgraph.krm.access import Viewer
+from kolgraph.krm.profiles import hcp_profile
 from kolgraph.scoring import (
     COMPONENTS,
     ScoringParams,
@@ -157,6 +159,16 @@ def test_run_is_stored_with_history_and_hcp_properties(world):
     assert sum(c["contribution"] for c in stored["components"]) == pytest.approx(
         stored["influence"], abs=1e-5
     )
+
+
+def test_a_profile_shows_the_run_its_hcp_carries_not_a_later_area_run(world):
+    whole = write_run(world, score_hcps(world), created_at="2024-01-01T00:00:00Z")
+    area = score_hcps(world, ScoringParams(area="D003920"))
+    write_run(world, area, created_at="2024-02-01T00:00:00Z")
+    viewer = Viewer("k", "medical_affairs", "medical_affairs")
+    profile = hcp_profile(world, viewer, ADA)
+    assert profile.score_run is not None and profile.score_run.id == whole
+    assert profile.explanation == explanation_of(world, whole, ADA)
 
 
 def test_stored_explanations_are_strict_json_for_unranked_people_too(world):
