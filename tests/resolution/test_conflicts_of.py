@@ -2,27 +2,17 @@
 shipped gold records that share a family name, and on the rules' edge cases."""
 
 from collections import defaultdict
-from pathlib import Path
 
-from kolgraph.ingest.publications import Paper, paper_mentions
-from kolgraph.ingest.pubmed import PubmedLoader
-from kolgraph.ingest.rejects import RejectLog
 from kolgraph.resolution.features import conflict, conflicts_of
 from kolgraph.resolution.mentions import MentionIn
 from kolgraph.resolution.profiles import Profile
-
-GOLD = Path(__file__).parents[2] / "data/samples/author-disambiguation/train_articles.xml.gz"
+from tests.resolution.gold_profiles import gold_profiles
 
 
 def test_the_same_answers_on_gold_record_profiles(tmp_path):
     by_family: dict[str, list[Profile]] = defaultdict(list)
-    with RejectLog(tmp_path / "rejects.jsonl", source="pubmed", file=GOLD.name) as rejects:
-        for record in PubmedLoader().records(GOLD, rejects):
-            if isinstance(record.value, Paper):
-                for _, m in paper_mentions(record.value):
-                    if m is not None:
-                        p = Profile.from_mention(m)
-                        by_family[p.family].append(p)
+    for p in gold_profiles(tmp_path):
+        by_family[p.family].append(p)
     compared = answers = 0
     for members in by_family.values():
         members = members[:40]

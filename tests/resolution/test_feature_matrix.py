@@ -1,41 +1,19 @@
 """Pair features on real PubMed records, record evidence included: a pair's row does not
 depend on the batch it is computed in, nor on the order of the two mentions."""
 
-from collections import defaultdict
-from itertools import combinations
-from pathlib import Path
-
 import numpy as np
 
-from kolgraph.ingest.publications import Paper, paper_mentions
-from kolgraph.ingest.pubmed import PubmedLoader
-from kolgraph.ingest.rejects import RejectLog
 from kolgraph.resolution.evidence import RecordEvidence
 from kolgraph.resolution.feature_matrix import pair_feature_matrix, pair_features
 from kolgraph.resolution.features import FEATURES
 from kolgraph.resolution.model import default_model
 from kolgraph.resolution.profiles import Profile
-
-GOLD = Path(__file__).parents[2] / "data/samples/author-disambiguation/train_articles.xml.gz"
-
-
-def _profiles(tmp_path: Path, limit: int = 100_000) -> list[Profile]:
-    profiles: list[Profile] = []
-    with RejectLog(tmp_path / "rejects.jsonl", source="pubmed", file=GOLD.name) as rejects:
-        for record in PubmedLoader().records(GOLD, rejects):
-            if isinstance(record.value, Paper):
-                profiles += [Profile.from_mention(m) for _, m in paper_mentions(record.value) if m]
-            if len(profiles) >= limit:
-                break
-    return profiles
+from tests.resolution.gold_profiles import gold_block_pairs
 
 
 def test_a_pair_scores_alike_alone_in_a_batch_and_swapped_on_gold_records(tmp_path):
     model = default_model()
-    blocks: dict[tuple[str, str], list[Profile]] = defaultdict(list)
-    for p in _profiles(tmp_path):
-        blocks[(p.family, p.given[0][:1] if p.given else "")].append(p)
-    pairs = [pair for members in blocks.values() for pair in combinations(members, 2)][:5_000]
+    pairs = gold_block_pairs(tmp_path, 5_000)
     assert len(pairs) > 1000  # the gold records share many names by design
     expected = pair_feature_matrix(pairs, model.idf, model.vocabulary)
     assert expected.shape == (len(pairs), len(FEATURES))

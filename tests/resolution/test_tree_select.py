@@ -3,16 +3,9 @@ the level-by-level walk (``MatchModel._walked``) to the last bit: on the shipped
 real pair rows (gold records of the shipped sample), on rows either side of every
 threshold, and on random trees of every depth, uneven ones and deeper ones included."""
 
-from collections import defaultdict
-from itertools import combinations
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from kolgraph.ingest.publications import Paper, paper_mentions
-from kolgraph.ingest.pubmed import PubmedLoader
-from kolgraph.ingest.rejects import RejectLog
 from kolgraph.resolution.affiliations import AffiliationIdf
 from kolgraph.resolution.features import FEATURES
 from kolgraph.resolution.model import (
@@ -22,9 +15,7 @@ from kolgraph.resolution.model import (
     _Tree,
     default_model,
 )
-from kolgraph.resolution.profiles import Profile
-
-GOLD = Path(__file__).parents[2] / "data/samples/author-disambiguation/train_articles.xml.gz"
+from tests.resolution.gold_profiles import gold_block_pairs
 
 
 def _random_tree(rng: np.random.Generator, depth: int, n_features: int) -> _Tree:
@@ -95,15 +86,7 @@ def test_selects_equal_the_walk_on_the_shipped_model_either_side_of_thresholds()
 def test_selects_equal_the_walk_on_gold_record_pairs(tmp_path):
     """Real pair rows of the shipped sample's gold records, as the resolver scores them."""
     model = default_model()
-    blocks: dict[tuple[str, str], list[Profile]] = defaultdict(list)
-    with RejectLog(tmp_path / "rejects.jsonl", source="pubmed", file=GOLD.name) as rejects:
-        for record in PubmedLoader().records(GOLD, rejects):
-            if isinstance(record.value, Paper):
-                for _, m in paper_mentions(record.value):
-                    if m is not None:
-                        p = Profile.from_mention(m)
-                        blocks[(p.family, p.given[0][:1] if p.given else "")].append(p)
-    pairs = [pair for members in blocks.values() for pair in combinations(members, 2)][:3_000]
+    pairs = gold_block_pairs(tmp_path, 3_000)
     assert len(pairs) > 1000
     rows = model._select(model.features_many(pairs))
     got = np.concatenate(
