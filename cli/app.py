@@ -43,7 +43,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "score": (
         ("score_cmds",),
-        "Score every HCP, store the run (ScoreRun + Score nodes) and print the top KOLs.",
+        "Score every HCP, store the run (ScoreRun + ScorePage nodes) and print the top KOLs.",
     ),
     "runs": (
         ("runs_cmds",),

@@ -49,7 +49,7 @@ def score(
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Score every HCP, store the run (ScoreRun + Score nodes) and print the top KOLs.
+    """Score every HCP, store the run (ScoreRun + ScorePage nodes) and print the top KOLs.
 
     Only eligible healthcare professionals are ranked and tiered (see docs/scoring.md);
     everyone else stays in the network and is listed after them with no tier.
@@ -68,8 +68,11 @@ def score(
     with store_for(data_dir) as store:
         result = score_hcps(store, params, lean=True)
         run_id = write_run(store, result)
-    best = result.frame[result.frame["ranked"]].sort_values("rank").head(top)
     columns = ["name", "influence", "tier", "segment", "scope", "community", "rising_star"]
+    # the top rows only: a filtered copy of the whole frame is ~0.8 GB at 1M HCPs
+    frame = result.frame
+    best_ids = frame["rank"].where(frame["ranked"]).nsmallest(top).index
+    best = frame.loc[best_ids, [*columns, "rank", "eligibility_reason"]]
     tiering = result.info["tiering"]
     if as_json:
         print_json(

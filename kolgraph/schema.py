@@ -79,7 +79,10 @@ _LABELS = [
     ),
     NodeLabel("Plan", "a KRM plan for one KOL", ("hcp_id",)),
     NodeLabel("ScoreRun", "one scoring run: parameters, time, data version", ("created_at",)),
-    NodeLabel("Score", "one HCP's scores within one ScoreRun", ("hcp_id",)),
+    NodeLabel("ScorePage", "a page of one ScoreRun's HCPs: their scores and explanations", ()),
+    NodeLabel(
+        "Score", "one HCP's scores within one ScoreRun (runs stored before pages)", ("hcp_id",)
+    ),
     NodeLabel("IngestRun", "one loader run over one file", ("source",)),
     NodeLabel("Manufacturer", "a paying manufacturer or GPO (Open Payments)", ()),
     NodeLabel(
@@ -161,7 +164,7 @@ _RELS = [
     RelType("OWNED_BY", ("Engagement", "Plan"), ("Department",), "the owning department"),
     RelType("FOR_HCP", ("Plan",), ("HCP",), "the KOL a plan is for"),
     RelType("SCORES", ("Score",), ("HCP",), "a score record's HCP"),
-    RelType("IN_RUN", ("Score",), ("ScoreRun",), "a score record's run"),
+    RelType("IN_RUN", ("ScorePage", "Score"), ("ScoreRun",), "a page's (or score record's) run"),
     RelType("PAID_BY", ("Engagement", "Payment"), ("Manufacturer",), "payer of a payment"),
     RelType(
         "ABOUT_PRODUCT", ("Engagement", "Payment"), ("Product",), "product discussed or paid for"

@@ -444,6 +444,18 @@ WITH h, affiliations, publications, top_topics, collaborators, sessions, congres
      congress_roles, congress_last_year, trials, referrals_out, referrals_in,
      engagement_departments,
      collect(CASE WHEN s IS NULL THEN null ELSE [properties(s), properties(run)] END)[0] AS score
-RETURN properties(h) AS hcp, score, affiliations, publications, top_topics, collaborators,
-       sessions, congresses, congress_roles, congress_last_year, trials, referrals_out,
-       referrals_in, engagement_departments
+// the pages whose id range holds the HCP: the run it carries first, then the newest
+OPTIONAL MATCH (page:ScorePage)-[:IN_RUN]->(prun:ScoreRun)
+WHERE page.first_hcp <= h.id AND h.id <= page.last_hcp
+WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
+     congress_roles, congress_last_year, trials, referrals_out, referrals_in,
+     engagement_departments, score, page, prun
+ORDER BY CASE WHEN prun.id = h.score_run THEN 1 ELSE 0 END DESC, prun.created_at DESC
+WITH h, affiliations, publications, top_topics, collaborators, sessions, congresses,
+     congress_roles, congress_last_year, trials, referrals_out, referrals_in,
+     engagement_departments, score,
+     collect(CASE WHEN page IS NULL THEN null ELSE [page.id, properties(prun)] END)
+       AS score_pages
+RETURN properties(h) AS hcp, score, score_pages, affiliations, publications, top_topics,
+       collaborators, sessions, congresses, congress_roles, congress_last_year, trials,
+       referrals_out, referrals_in, engagement_departments

@@ -95,11 +95,29 @@ ORDER BY hcp, engagement
 MATCH (n)
 RETURN count(n) AS nodes, max(n.loaded_at) AS loaded_at
 
+// name: scoring_write_pages
+// mode: write
+// One ScorePage per row (kolgraph.store.score_pages), linked to its run; row i's packed
+// scores and explanations are $scores[i] and $explanations[i] (lists of text, which
+// FalkorDB's parameter encoding passes without scanning them).
+UNWIND $rows AS row
+MATCH (r:ScoreRun {id: $run})
+CREATE (p:ScorePage {id: row.id})
+SET p.page = row.page, p.first_hcp = row.first_hcp, p.last_hcp = row.last_hcp, p.n = row.n,
+    p.scores = $scores[row.i], p.explanations = $explanations[row.i]
+CREATE (p)-[:IN_RUN]->(r)
+
+// name: scoring_write_hcp_latest
+// mode: write
+// A run over all evidence: its scores become the HCP's latest.
+UNWIND $rows AS row
+MATCH (h:HCP {id: row.hcp})
+SET h += row.props, h.score_run = $run
+
 // name: scoring_write_scores
 // mode: write
-// One Score per row, linked to its HCP and run (a run's Score ids are new, so CREATE; the
-// run is its IN_RUN relationship, not a property repeated on a million nodes);
-// row i's explanation text is $texts[i].
+// One Score node per HCP: how runs were stored before pages (kept for tests of stores
+// written then; kolgraph writes pages).
 UNWIND $rows AS row
 MATCH (h:HCP {id: row.hcp})
 MATCH (r:ScoreRun {id: $run})
@@ -108,19 +126,6 @@ SET s += row.props, s.hcp_id = row.hcp, s.rank = row.rank,
     s.explanation = $texts[row.i]
 CREATE (s)-[:SCORES]->(h)
 CREATE (s)-[:IN_RUN]->(r)
-
-// name: scoring_write_scores_and_hcps
-// mode: write
-// As scoring_write_scores, and the scores become the HCP's latest (runs over all evidence).
-UNWIND $rows AS row
-MATCH (h:HCP {id: row.hcp})
-MATCH (r:ScoreRun {id: $run})
-CREATE (s:Score {id: row.id})
-SET s += row.props, s.hcp_id = row.hcp, s.rank = row.rank,
-    s.explanation = $texts[row.i]
-CREATE (s)-[:SCORES]->(h)
-CREATE (s)-[:IN_RUN]->(r)
-SET h += row.props, h.score_run = $run
 
 // name: scoring_runs
 // mode: read
@@ -140,14 +145,65 @@ RETURN s.hcp_id AS hcp_id, r.id AS run_id, r.created_at AS created_at, r.area AS
        s.influence AS influence, s.rank AS rank, s.tier AS tier, s.segment AS segment
 ORDER BY hcp_id, created_at, run_id
 
-// name: scoring_history_of_hcp
+// name: scoring_scores_of_hcp
 // mode: read
-// scoring_history of one HCP, found through the Score.hcp_id index (not a scan of every
-// Score: 0.11 s per stored run at 1M HCPs).
+// One HCP's Score nodes (runs stored one node per HCP), through the Score.hcp_id index.
 MATCH (s:Score {hcp_id: $hcp_id})-[:IN_RUN]->(r:ScoreRun)
-RETURN s.hcp_id AS hcp_id, r.id AS run_id, r.created_at AS created_at, r.area AS area,
-       s.influence AS influence, s.rank AS rank, s.tier AS tier, s.segment AS segment
-ORDER BY created_at, run_id
+RETURN properties(s) AS props, properties(r) AS run
+ORDER BY r.created_at, r.id
+
+// name: scoring_pages_of_hcp
+// mode: read
+// The pages whose id range holds one HCP, in every run (a page in range may still not
+// hold it: kolgraph.store.score_pages looks).
+MATCH (p:ScorePage)-[:IN_RUN]->(r:ScoreRun)
+WHERE p.first_hcp <= $hcp_id AND $hcp_id <= p.last_hcp
+RETURN p.id AS id, p.scores AS scores, p.explanations AS explanations,
+       properties(r) AS run
+ORDER BY r.created_at, r.id, p.page
+
+// name: scoring_score_pages_of_hcp
+// mode: read
+// scoring_pages_of_hcp without the explanations.
+MATCH (p:ScorePage)-[:IN_RUN]->(r:ScoreRun)
+WHERE p.first_hcp <= $hcp_id AND $hcp_id <= p.last_hcp
+RETURN p.id AS id, p.scores AS scores, properties(r) AS run
+ORDER BY r.created_at, r.id, p.page
+
+// name: scoring_history_pages
+// mode: read
+MATCH (p:ScorePage)-[:IN_RUN]->(r:ScoreRun)
+RETURN p.scores AS scores, r.id AS run_id, r.created_at AS created_at, r.area AS area
+ORDER BY created_at, run_id, p.page
+
+// name: scoring_run_pages
+// mode: read
+MATCH (p:ScorePage)-[:IN_RUN]->(r:ScoreRun {id: $run_id})
+RETURN p.id AS id, p.page AS page, p.scores AS scores, p.explanations AS explanations
+ORDER BY page
+
+// name: scoring_page
+// mode: read
+MATCH (p:ScorePage {id: $id})
+RETURN p.id AS id, p.page AS page, p.scores AS scores, p.explanations AS explanations
+
+// name: scoring_pages_in_batch
+// mode: read
+// Pages $skip .. $skip + $limit of every run (a scan of all stored records, such as an
+// erasure's).
+MATCH (p:ScorePage)-[:IN_RUN]->(r:ScoreRun)
+WITH p, r
+ORDER BY r.id, p.page
+SKIP $skip LIMIT $limit
+RETURN p.id AS id, p.page AS page, p.scores AS scores, p.explanations AS explanations
+
+// name: scoring_replace_pages
+// mode: write
+// Pages rewritten (an erasure): row i's texts are $scores[i] and $explanations[i].
+UNWIND $rows AS row
+MATCH (p:ScorePage {id: row.id})
+SET p.first_hcp = row.first_hcp, p.last_hcp = row.last_hcp, p.n = row.n,
+    p.scores = $scores[row.i], p.explanations = $explanations[row.i]
 
 // name: scoring_run_scores
 // mode: read
@@ -239,6 +295,16 @@ MATCH (:ScoreRun {id: $run})<-[:IN_RUN]-(s:Score)
 WITH s LIMIT $limit
 DETACH DELETE s
 RETURN count(*) AS n
+
+// name: scoring_delete_run_pages
+// mode: write
+// Up to $limit ScorePage nodes of one run; returns how many went and the HCPs they held.
+MATCH (:ScoreRun {id: $run})<-[:IN_RUN]-(p:ScorePage)
+WITH p LIMIT $limit
+WITH p, p.n AS held
+REMOVE p:ScorePage
+DETACH DELETE p
+RETURN count(*) AS n, sum(held) AS hcps
 
 // name: scoring_delete_run
 // mode: write

@@ -27,6 +27,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from kolgraph.errors import ConfigError, InvalidRequest
 from kolgraph.krm import audit
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.profiles import hcp_node
-from kolgraph.store import GraphStore
+from kolgraph.store import GraphStore, score_pages
 from kolgraph.store.packing import unpacked
 
 # HCP properties that identify the person; scores, specialty and state stay (aggregates).
@@ -182,6 +183,37 @@ def _scrubbed(value: Any, tokens: dict[str, str]) -> Any:
     return value
 
 
+def _score_scrubber(
+    hcp_id: str, new_id: str, tokens: dict[str, str]
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """What an erasure does to a stored score record (:mod:`kolgraph.store.score_pages`):
+    the person's id is replaced where it is a whole value (another HCP's id may contain
+    it), names and identifiers anywhere in text, in every record (ties name their ends).
+    """
+    others = {token: new for token, new in tokens.items() if token != hcp_id}
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        if value == hcp_id:
+            return new_id
+        return _scrubbed(value, others) if isinstance(value, str) else value
+
+    def change(record: dict[str, Any]) -> dict[str, Any]:
+        text = record.get("explanation")
+        if isinstance(text, str) and not any(t in text for t in tokens):
+            record = {k: v for k, v in record.items() if k != "explanation"}
+            return {**scrub(record), "explanation": text}  # nothing of the person's in it
+        explanation = json.loads(text) if isinstance(text, str) else None
+        out = scrub({k: v for k, v in record.items() if k != "explanation"})
+        out["explanation"] = json.dumps(scrub(explanation), sort_keys=True) if text else text
+        return out
+
+    return change
+
+
 def _tokens(node: dict[str, Any], hcp_id: str, new_id: str) -> dict[str, str]:
     """What identifies the person inside other records: old id, identifiers, names."""
     tokens = {hcp_id: new_id}
@@ -224,6 +256,11 @@ def subject_export(store: GraphStore, viewer: Viewer, hcp_id: str) -> dict[str, 
             links.append(
                 {"type": row["type"], "label": row["label"], "id": row["id"], "props": row["props"]}
             )
+    for record in score_pages.hcp_records(store, hcp_id, legacy=False):
+        run = record.pop("run")
+        records.setdefault("Score", []).append(
+            {"relationship": "IN_RUN", "run": run.get("id"), **record}
+        )
     targets = [
         hcp_id,
         *sorted({r["id"] for label in ("Engagement", "Plan") for r in records.get(label, [])}),
@@ -297,6 +334,7 @@ def erase_subject(
     changed = 0
     for label, rows in sorted(per_label.items()):
         changed += store.write("replace_node_properties", list(rows.values()), {"label": label})
+    changed += score_pages.rewrite_pages(store, _score_scrubber(hcp_id, new_id, tokens))
     events = int(
         store.run(
             "audit_pseudonymise_subject",

@@ -10,7 +10,7 @@ from kolgraph.krm import audit
 from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.results.profile import Profile
 from kolgraph.store import GraphStore
-from kolgraph.store.packing import unpack
+from kolgraph.store import score_pages as stored
 
 IDENTITY = (
     "id",
@@ -149,9 +149,10 @@ def hcp_profile(
         hcp_node(store, hcp_id)  # raises UnknownHcp with the hint
     b = rows[0]
     node = b["hcp"]
-    score, run = b["score"] or [{}, None]
-    score = score or {}
-    explanation = parse_json(unpack(score.get("explanation")))
+    score, run = stored.profile_record(
+        store, hcp_id, node.get("score_run"), b["score"], b.get("score_pages") or []
+    )
+    explanation = parse_json(score.get("explanation"))
     if run is not None:
         run = {**run, "parameters": parse_json(run.get("parameters"))}
     profile = Profile.model_validate(

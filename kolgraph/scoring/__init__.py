@@ -3,7 +3,7 @@
 The public entry points return pandas objects or NetworkX-style dicts:
 
 * :func:`score_hcps` computes a :class:`ScoreResult` (``.frame``: one row per HCP);
-* :func:`write_run` stores it as a ScoreRun with Score nodes;
+* :func:`write_run` stores it as a ScoreRun with its HCPs' scores in ScorePage nodes;
 * :mod:`kolgraph.scoring.frame` has DataFrames for notebooks and the HCP export;
 * :mod:`kolgraph.scoring.centrality` and :mod:`kolgraph.scoring.communities` are the
   metrics, with NetworkX's definitions and compiled implementations.

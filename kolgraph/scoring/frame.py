@@ -23,7 +23,7 @@ from kolgraph.errors import ScoringError
 from kolgraph.scoring.params import COMPONENTS, ScoringParams
 from kolgraph.scoring.pipeline import score_hcps
 from kolgraph.store import GraphStore
-from kolgraph.store.packing import unpack
+from kolgraph.store.score_pages import HISTORY, hcp_records, history_rows
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -88,10 +88,7 @@ def run_frame(store: GraphStore) -> pd.DataFrame:
 
 def history_frame(store: GraphStore, hcp_id: str | None = None) -> pd.DataFrame:
     """Influence, rank, tier and segment of one HCP (or all) in every stored run."""
-    columns = ["hcp_id", "run_id", "created_at", "area", "influence", "rank", "tier", "segment"]
-    if hcp_id is None:
-        return pd.DataFrame(store.run("scoring_history"), columns=columns)
-    return pd.DataFrame(store.run("scoring_history_of_hcp", hcp_id=hcp_id), columns=columns)
+    return pd.DataFrame(history_rows(store, hcp_id), columns=list(HISTORY))
 
 
 def hcp_frame(store: GraphStore) -> pd.DataFrame:
@@ -193,7 +190,7 @@ def write_hcps(
 
 def explanation_of(store: GraphStore, run_id: str, hcp_id: str) -> dict[str, Any]:
     """The stored explanation of ``hcp_id`` in run ``run_id``."""
-    for row in store.run("scoring_run_scores", run_id=run_id):
-        if row["props"].get("hcp_id") == hcp_id:
-            return dict(json.loads(unpack(row["props"]["explanation"])))
+    for record in hcp_records(store, hcp_id):
+        if record["run"].get("id") == run_id:
+            return dict(json.loads(record["explanation"]))
     raise ScoringError(f"no score for {hcp_id!r} in run {run_id!r}; see run_frame(store)")

@@ -1,11 +1,13 @@
-"""Store a scoring run: a ScoreRun node, one Score node per HCP, latest scores on HCPs.
+"""Store a scoring run: a ScoreRun node, its HCPs' scores in pages, latest scores on HCPs.
 
-Earlier runs are never touched, so rank history and trends can be read back
-(:func:`kolgraph.scoring.frame.history_frame`). Only a run over all evidence (no area,
-no window) copies its scores onto the HCP nodes' properties; area and window runs are
-kept as runs only, so an HCP's properties always mean the same thing. All writes go
-through ``UNWIND $rows`` batches, one page of HCPs (the store's batch size) at a time,
-so the explanations of a large run are never all in memory.
+Every HCP's numbers, tier, segment and explanation are kept in ``ScorePage`` nodes of
+the run (:mod:`kolgraph.store.score_pages`). Earlier runs are never touched, so rank
+history and trends can be read back (:func:`kolgraph.scoring.frame.history_frame`).
+Only a run over all evidence (no area, no window) copies its scores onto the HCP nodes'
+properties; area and window runs are kept as runs only, so an HCP's properties always
+mean the same thing. All writes go through ``UNWIND $rows`` batches, one batch of HCPs
+(the store's batch size) at a time, so the explanations of a large run are never all in
+memory.
 """
 
 from __future__ import annotations
@@ -25,8 +27,7 @@ from kolgraph.errors import InvalidRequest
 from kolgraph.schema import SCORED_NUMBERS
 from kolgraph.scoring.explain import explanations, records
 from kolgraph.scoring.pipeline import ScoreResult
-from kolgraph.store import GraphStore
-from kolgraph.store.packing import pack
+from kolgraph.store import GraphStore, score_pages
 
 logger = logging.getLogger(__name__)
 
@@ -69,31 +70,26 @@ def data_version(store: GraphStore) -> str:
     return f"nodes={row['nodes']};relationships={rels};loaded_at={row['loaded_at']}"
 
 
-def _score_rows(
-    result: ScoreResult, part: pd.DataFrame, run_id: str, *, packed: bool = False
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """The write rows of one page of HCPs (properties, rank, ``i``) and, apart, the
-    explanation texts (row ``i`` has ``texts[i]``).
-
-    The texts travel as their own list parameter: a list of strings has no map keys for
-    FalkorDB's parameter encoding to rewrite, so its long text is never scanned.
-    ``packed`` compresses them (:mod:`kolgraph.store.packing`).
-    """
+def _batch_writes(
+    result: ScoreResult, part: pd.DataFrame, run_id: str, *, start: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One batch of HCPs: its ScorePage rows and the HCP rows carrying the latest scores."""
     explained = explanations(result, part.index)
-    encode = pack if packed else str
-    rows, texts = [], []
-    for i, (hcp, row) in enumerate(records(part).items()):  # not a row Series per HCP
-        rows.append(
-            {
-                "id": f"score:{run_id}:{hcp}",
-                "hcp": hcp,
-                "i": i,
-                "rank": _plain(row["rank"]),
-                "props": {name: _plain(row[name]) for name in HCP_PROPERTIES},
-            }
-        )
-        texts.append(encode(orjson.dumps(explained[hcp], option=_JSON, default=str).decode()))
-    return rows, texts
+    texts = [orjson.dumps(explained[hcp], option=_JSON, default=str).decode() for hcp in part.index]
+    pages = score_pages.page_rows(run_id, part, texts, start=start)
+    hcps = [
+        {"hcp": hcp, "props": {name: _plain(row[name]) for name in HCP_PROPERTIES}}
+        for hcp, row in records(part[list(HCP_PROPERTIES)]).items()  # not a Series per HCP
+    ]
+    return pages, hcps
+
+
+def _write_batch(
+    store: GraphStore, run_id: str, pages: list[dict[str, Any]], hcps: list[dict[str, Any]]
+) -> None:
+    score_pages.write_pages(store, run_id, pages)
+    if hcps:
+        store.write("scoring_write_hcp_latest", hcps, run=run_id, batch_size=len(hcps))
 
 
 def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None = None) -> str:
@@ -125,23 +121,22 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
         "tiering": json.dumps(info.get("tiering"), sort_keys=True),
     }
     store.upsert_nodes("ScoreRun", [{"id": run_id, "props": run_props}])
-    table = frame[[*HCP_PROPERTIES, "rank"]]
+    table = frame[["rank", *HCP_PROPERTIES]]
+    if not table.index.is_monotonic_increasing:  # pages hold ranges of ids
+        table = table.sort_index()
     whole = params.area is None and params.since is None and params.until is None
-    statement = "scoring_write_scores_and_hcps" if whole else "scoring_write_scores"
-    page = max(1, store.batch_size)
-    # The store applies one page while the next page's explanations are worked out: the
-    # server and this process each use a core. At most one page waits to be written.
+    per_page = score_pages.PAGE_HCPS
+    page = max(per_page, store.batch_size // per_page * per_page)
+    # The store applies one batch while the next batch's explanations are worked out: the
+    # server and this process each use a core. At most one batch waits to be written.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="score-writer") as writer:
-        pending: Future[int] | None = None
-        for first in range(0, len(frame), page):  # one page of HCPs in memory at a time
-            rows, texts = _score_rows(
-                result, table.iloc[first : first + page], run_id, packed=store.packs_text
-            )
+        pending: Future[None] | None = None
+        for first in range(0, len(frame), page):  # one batch of HCPs in memory at a time
+            part = table.iloc[first : first + page]
+            pages, hcps = _batch_writes(result, part, run_id, start=first // per_page)
             if pending is not None:
                 pending.result()
-            pending = writer.submit(
-                store.write, statement, rows, run=run_id, texts=texts, batch_size=len(rows)
-            )
+            pending = writer.submit(_write_batch, store, run_id, pages, hcps if whole else [])
         if pending is not None:
             pending.result()
     logger.info("stored score run %s for %d HCPs", run_id, len(frame))
@@ -150,7 +145,7 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
 
 
 DELETE_BATCH = 50_000
-"""Score nodes deleted per statement when a run is deleted."""
+"""HCPs whose scores are deleted per statement when a run is deleted."""
 
 
 def stored_runs(store: GraphStore) -> list[dict[str, Any]]:
@@ -161,7 +156,7 @@ def stored_runs(store: GraphStore) -> list[dict[str, Any]]:
 
 
 def delete_run(store: GraphStore, run_id: str, *, batch: int = DELETE_BATCH) -> int:
-    """Delete one stored run, its Score nodes a batch at a time; return how many went.
+    """Delete one stored run, its scores a batch at a time; return how many HCPs' scores went.
 
     The run whose scores the HCP nodes carry (see :func:`stored_runs`) is refused: delete
     it after a newer run over all evidence has replaced it.
@@ -180,7 +175,13 @@ def delete_run(store: GraphStore, run_id: str, *, batch: int = DELETE_BATCH) -> 
             "('kolgraph score') before deleting it"
         )
     deleted = 0
-    while True:
+    while True:  # runs stored in pages
+        pages = max(1, batch // score_pages.PAGE_HCPS)
+        row = store.run("scoring_delete_run_pages", run=run_id, limit=pages)[0]
+        deleted += int(row["hcps"] or 0)
+        if int(row["n"]) < pages:
+            break
+    while True:  # runs stored one Score node per HCP
         gone = int(store.run("scoring_delete_run_scores", run=run_id, limit=batch)[0]["n"])
         deleted += gone
         if gone < batch:
@@ -188,7 +189,7 @@ def delete_run(store: GraphStore, run_id: str, *, batch: int = DELETE_BATCH) -> 
     store.run("scoring_delete_run", run=run_id)
     # deleting 1M Score nodes took 5 min, and a restart would replay it from the log
     store.compact_persistence(force=deleted >= batch)
-    logger.info("deleted score run %s and its %d Score nodes", run_id, deleted)
+    logger.info("deleted score run %s and the scores of its %d HCPs", run_id, deleted)
     return deleted
 
 

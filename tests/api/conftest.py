@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -24,7 +25,7 @@ from kolgraph.api.app import create_app
 from kolgraph.config import Settings
 from kolgraph.krm import keys
 from kolgraph.krm.policy import KrmPolicy
-from kolgraph.store import EmbeddedFalkorDB, GraphStore
+from kolgraph.store import EmbeddedFalkorDB, GraphStore, score_pages
 from tests.conftest import backend_graph
 from tests.factories import SAMPLES
 from tests.factories.hcps import nppes_hcps, provenance
@@ -128,7 +129,7 @@ def seed(store: GraphStore) -> dict[str, Any]:
     )
 
     star, a, b, c, d = (h["id"] for h in hcps[:5])
-    # Scores as scoring writes them: HCP properties, Score nodes with explanation, a ScoreRun.
+    # Scores as scoring writes them: HCP properties, a ScoreRun and its page of explanations.
     run_id = "scorerun:test-1"
     store.upsert_nodes(
         "ScoreRun",
@@ -173,39 +174,26 @@ def seed(store: GraphStore) -> dict[str, Any]:
             for i, inf, tier, seg, comm, role, rising, spec in scored
         ],
     )
-    store.upsert_nodes(
-        "Score",
-        [
+    ranked = pd.DataFrame(
+        {
+            "rank": range(1, len(scored) + 1),
+            "influence": [inf for _, inf, *_ in scored],
+            "tier": [tier for _, _, tier, *_ in scored],
+            "segment": [seg for _, _, _, seg, *_ in scored],
+        },
+        index=[i for i, *_ in scored],
+    )
+    explanations = [
+        json.dumps(
             {
-                "id": f"score:{run_id}:{i}",
-                "props": {
-                    "run_id": run_id,
-                    "hcp_id": i,
-                    "influence": inf,
-                    "tier": tier,
-                    "segment": seg,
-                    "explanation": json.dumps(
-                        {
-                            "tier": {"value": tier, "because": ["top 5% influence"]},
-                            "components": {"scientific": inf / 2},
-                        }
-                    ),
-                },
+                "tier": {"value": tier, "because": ["top 5% influence"]},
+                "components": {"scientific": inf / 2},
             }
-            for i, inf, tier, seg, *_ in scored
-        ],
-    )
-    store.upsert_relationships(
-        "Score",
-        "SCORES",
-        "HCP",
-        [{"start": f"score:{run_id}:{i}", "end": i, "props": {}} for i, *_ in scored],
-    )
-    store.upsert_relationships(
-        "Score",
-        "IN_RUN",
-        "ScoreRun",
-        [{"start": f"score:{run_id}:{i}", "end": run_id, "props": {}} for i, *_ in scored],
+        )
+        for _, inf, tier, *_ in scored
+    ]
+    score_pages.write_pages(
+        store, run_id, score_pages.page_rows(run_id, ranked, explanations, start=0)
     )
     # Co-authorship, topics, a congress session, referrals.
     pubs = [("pmid:1", [star, a, b]), ("pmid:2", [star, a]), ("pmid:3", [b, c])]

@@ -30,8 +30,10 @@ from kolgraph.scoring.frame import (
     history_frame,
     run_frame,
 )
-from kolgraph.store import GraphStore
-from kolgraph.store.packing import PREFIX, unpack
+from kolgraph.scoring.runs import delete_run
+from kolgraph.store import GraphStore, score_pages
+from kolgraph.store.packing import PREFIX, pack
+from kolgraph.store.score_pages import run_records
 from tests.scoring.conftest import physicians
 
 ADA, BO, CY, DI, ED = (f"npi:100000000{i}" for i in range(1, 6))
@@ -179,28 +181,69 @@ def test_stored_explanations_are_strict_json_for_unranked_people_too(world):
         raise ValueError(f"{constant} is not JSON")
 
     run_id = write_run(world, score_hcps(world))
-    rows = world.run("scoring_run_scores", run_id=run_id)
-    stored = [json.loads(unpack(r["props"]["explanation"]), parse_constant=refuse) for r in rows]
+    records = list(run_records(world, run_id))
+    stored = [json.loads(r["explanation"], parse_constant=refuse) for r in records]
     unranked = [e for e in stored if not e["eligibility"]["ranked"]]
     assert unranked, "the world should hold people who are not ranked"
     assert all(e["tier"]["tier"] is None and e["segment"]["segment"] is None for e in unranked)
-    assert len({r["props"]["hcp_id"] for r in rows}) == len(rows) == len(hcp_frame(world))
+    assert len({r["hcp_id"] for r in records}) == len(records) == len(hcp_frame(world))
 
 
-def test_explanations_are_kept_packed_where_the_store_parses_text(world):
-    """FalkorDB parses every parameter as Cypher text: explanations go compressed, and
-    every reader (profile, export, run frame) sees the same JSON as before."""
-    run_id = write_run(world, score_hcps(world))
-    rows = world.run("scoring_run_scores", run_id=run_id)
-    raw = [r["props"]["explanation"] for r in rows]
-    assert all(text.startswith(PREFIX) == world.packs_text for text in raw)
-    texts = [unpack(text) for text in raw]
-    if world.packs_text:
-        assert sum(map(len, raw)) < 0.35 * sum(map(len, texts))
-    first = rows[0]["props"]["hcp_id"]
-    assert explanation_of(world, run_id, first) == json.loads(texts[0])
-    exported = {n["id"]: n for n in iter_nodes(world, "Score")}
-    assert exported[rows[0]["props"]["id"]]["explanation"] == texts[0]
+def test_a_run_is_stored_in_packed_pages_that_every_reader_sees_alike(world, monkeypatch):
+    """Pages of two HCPs (six HCPs: three pages) hold id ranges that do not overlap; each
+    page's scores and explanations are packed; history, the stored explanation, the
+    profile and the snapshot export read the same records."""
+    monkeypatch.setattr(score_pages, "PAGE_HCPS", 2)
+    result = score_hcps(world)
+    run_id = write_run(world, result)
+    pages = world.run("scoring_run_pages", run_id=run_id)
+    assert [p["page"] for p in pages] == [0, 1, 2]
+    bounds = [(p["first_hcp"], p["last_hcp"]) for p in iter_nodes(world, "ScorePage")]
+    assert sorted(bounds) == [(ADA, BO), (CY, DI), (ED, FLO)]
+    raw = [p["explanations"] for p in pages] + [p["scores"] for p in pages]
+    assert all(text.startswith(PREFIX) for text in raw)
+    records = {r["hcp_id"]: r for r in run_records(world, run_id)}
+    assert sorted(records) == sorted(result.frame.index)
+    for hcp, row in result.frame.iterrows():
+        assert records[hcp]["rank"] == row["rank"]
+        assert records[hcp]["tier"] == (row["tier"] if isinstance(row["tier"], str) else None)
+        assert records[hcp]["influence"] == pytest.approx(row["influence"])
+        assert explanation_of(world, run_id, hcp) == json.loads(records[hcp]["explanation"])
+    history = history_frame(world).set_index("hcp_id")
+    assert history.loc[CY, "rank"] == result.frame.loc[CY, "rank"]
+    viewer = Viewer("k", "medical_affairs", "medical_affairs")
+    assert hcp_profile(world, viewer, ED).explanation == explanation_of(world, run_id, ED)
+
+
+def test_runs_stored_one_score_node_per_hcp_are_still_read(world):
+    """Runs written before pages (a Score node per HCP) keep their history, profile and
+    deletion beside runs stored in pages."""
+    paged = write_run(world, score_hcps(world), created_at="2024-02-01T00:00:00Z")
+    old = "run:2023-01-01T00:00:00Z:old"
+    world.upsert_nodes("ScoreRun", [{"id": old, "props": {"created_at": "2023-01-01T00:00:00Z"}}])
+    text = json.dumps({"influence": 12.5, "rank": 1})
+    world.write(
+        "scoring_write_scores",
+        [
+            {
+                "id": f"score:{old}:{ADA}",
+                "hcp": ADA,
+                "i": 0,
+                "rank": 1,
+                "props": {"influence": 12.5, "tier": "strategic", "segment": "A"},
+            }
+        ],
+        run=old,
+        texts=[pack(text) if world.packs_text else text],
+    )
+    history = history_frame(world, ADA)
+    assert history["run_id"].tolist() == [old, paged]
+    assert history["tier"].tolist()[0] == "strategic"
+    assert explanation_of(world, old, ADA) == {"influence": 12.5, "rank": 1}
+    viewer = Viewer("k", "medical_affairs", "medical_affairs")
+    assert hcp_profile(world, viewer, ADA).score_run.id == paged  # the run the HCP carries
+    assert delete_run(world, old) == 1
+    assert history_frame(world, ADA)["run_id"].tolist() == [paged]
 
 
 def test_export_writes_every_required_column(world, tmp_path):

@@ -1,4 +1,4 @@
-"""Deleting stored score runs: their Score nodes go, history forgets them, the HCPs' latest
+"""Deleting stored score runs: their score pages go, history forgets them, the HCPs' latest
 run stays, every deletion is audited (core on both backends, the command as users run it)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from kolgraph.errors import InvalidRequest
 from kolgraph.scoring import ScoringParams, score_hcps
 from kolgraph.scoring.frame import history_frame
 from kolgraph.scoring.runs import delete_run, prune_runs, stored_runs, write_run
+from kolgraph.store import score_pages
 from tests.cli.test_store_cmds import kolgraph
 
 
@@ -34,16 +35,19 @@ def _three_runs(store) -> list[str]:
     return [first, second, third]
 
 
-def test_a_deleted_run_leaves_no_scores_and_no_history(world):
+def test_a_deleted_run_leaves_no_scores_and_no_history(world, monkeypatch):
     first, second, third = _three_runs(world)
     per_run = {r["id"]: r["n_hcps"] for r in stored_runs(world)}
     assert [r["id"] for r in stored_runs(world)] == [first, second, third]
     assert [r["latest"] for r in stored_runs(world)] == [False, True, False]
-    before = _count(world, "Score")
+    before = len(history_frame(world))
     assert before == sum(per_run.values())
+    pages = _count(world, "ScorePage")
 
-    assert delete_run(world, first, batch=2) == per_run[first]  # several batches
-    assert _count(world, "Score") == before - per_run[first]
+    monkeypatch.setattr(score_pages, "PAGE_HCPS", 1)  # one page per HCP, several batches
+    assert delete_run(world, first, batch=2) == per_run[first]
+    assert len(history_frame(world)) == before - per_run[first]
+    assert _count(world, "ScorePage") == pages - 1  # the run's six HCPs were one page
     assert [r["id"] for r in stored_runs(world)] == [second, third]
     assert first not in set(history_frame(world)["run_id"])
     assert second in set(history_frame(world)["run_id"])
@@ -91,7 +95,9 @@ def test_prune_from_the_command_line_is_audited(tmp_path: Path):
         assert [r["id"] for r in left["runs"]] == ids[2:]
 
         counts = _status_counts(data_dir)
-        assert counts["Score"] == left["runs"][0]["n_hcps"]
+        n_hcps = left["runs"][0]["n_hcps"]
+        assert counts["ScorePage"] == -(-n_hcps // score_pages.PAGE_HCPS)
+        assert "Score" not in counts
         assert counts["AuditEvent"] == audited + 2
     finally:
         kolgraph("stop", "--data-dir", data_dir)
