@@ -309,11 +309,12 @@ def harmonic_array(
     n = arrays.n_nodes
     if n < 2 or arrays.n_edges == 0:
         return np.zeros(n)
-    lengths = arrays.adjacency(symmetric=not arrays.directed).copy()
-    if weighted:
-        lengths.data = 1.0 / lengths.data
-    else:
-        lengths.data[:] = 1.0
+    ties = arrays.adjacency(symmetric=not arrays.directed)
+    # the ties' structure shared, not copied: only the lengths are new
+    lengths = sp.csr_matrix(
+        (1.0 / ties.data if weighted else np.ones_like(ties.data), ties.indices, ties.indptr),
+        shape=ties.shape,
+    )
     picked = list(range(n)) if sources is None else list(sources)
     total = np.zeros(n)
     for start in range(0, len(picked), chunk):
