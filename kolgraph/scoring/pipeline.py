@@ -342,7 +342,7 @@ def _score(
     # the slowest metrics start now, beside the activity, scope and eligibility work
     distances = distance_worker.start(combined, distance_job(combined, params))
     try:
-        return _score_with(source, params, evidence_read, layers, distances, lean)
+        return _score_with(source, params, evidence_read, layers, combined, distances, lean)
     except BaseException:
         distance_worker.cancel(distances)
         raise
@@ -353,12 +353,13 @@ def _score_with(
     params: ScoringParams,
     evidence_read: Future[Any] | None,
     layers: Layers,
+    combined: EdgeArrays,
     distances: distance_worker.Pending | None,
     lean: bool = False,
 ) -> ScoreResult:
-    """:func:`_score` once the layers are projected and the distance worker started."""
+    """:func:`_score` once the layers are projected and the distance worker started on
+    ``combined`` (whose adjacency, built to plan that work, the metrics here reuse)."""
     nodes = layers.nodes
-    combined = layers.arrays("combined")
     referral = layers.arrays("referral")
     data = layers.data
     # Each read table goes (``lean``) as soon as its last user is done with it: referrals
