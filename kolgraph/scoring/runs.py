@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -55,14 +54,6 @@ HCP_PROPERTIES = (
 )
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def data_version(store: GraphStore) -> str:
     """A fingerprint of the data: node and relationship counts and the latest load time."""
     row = store.run("scoring_data_version")[0]
@@ -78,7 +69,7 @@ def _batch_writes(
     texts = [orjson.dumps(explained[hcp], option=_JSON, default=str).decode() for hcp in part.index]
     pages = score_pages.page_rows(run_id, part, texts, start=start)
     hcps = [
-        {"hcp": hcp, "props": {name: _plain(row[name]) for name in HCP_PROPERTIES}}
+        {"hcp": hcp, "props": {name: score_pages.plain(row[name]) for name in HCP_PROPERTIES}}
         for hcp, row in records(part[list(HCP_PROPERTIES)]).items()  # not a Series per HCP
     ]
     return pages, hcps

@@ -49,6 +49,7 @@ __all__ = [
     "page_records",
     "profile_record",
     "page_rows",
+    "plain",
     "replace_page",
     "rewrite_pages",
     "run_records",
@@ -62,7 +63,13 @@ FORMAT = "score-page-1"
 """The layout of a page's ``scores`` table (kept readable once shipped)."""
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as the store keeps it: numpy scalars as Python ones, NaN as None.
+
+    >>> import numpy as np
+    >>> plain(np.float64(1.5)), plain(float("nan")), plain("x")
+    (1.5, None, 'x')
+    """
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
@@ -83,7 +90,7 @@ def page_rows(
     pages: list[dict[str, Any]] = []
     for first in range(0, len(order), PAGE_HCPS):
         mine = order[first : first + PAGE_HCPS]
-        rows = [[ids[i], *(_plain(column[i]) for column in values)] for i in mine]
+        rows = [[ids[i], *(plain(column[i]) for column in values)] for i in mine]
         pages.append(
             _page(run_id, start + len(pages), columns, rows, [explanations[i] for i in mine])
         )
@@ -138,15 +145,17 @@ def page_records(page: dict[str, Any], *, explained: bool = True) -> list[dict[s
     return records
 
 
-def find(page: dict[str, Any], hcp_id: str) -> dict[str, Any] | None:
-    """The record (with its explanation) of ``hcp_id`` on ``page``, or None."""
+def find(page: dict[str, Any], hcp_id: str, *, explained: bool = True) -> dict[str, Any] | None:
+    """The record of ``hcp_id`` on ``page`` (with its explanation unless not
+    ``explained``), or None."""
     columns, rows = _table(page)
     ids = [row[0] for row in rows]
     at = bisect.bisect_left(ids, hcp_id)
     if at == len(ids) or ids[at] != hcp_id:
         return None
     record = dict(zip(columns, rows[at], strict=True))
-    record["explanation"] = unpack(page["explanations"]).split("\n")[at]
+    if explained:
+        record["explanation"] = unpack(page["explanations"]).split("\n")[at]
     return record
 
 
@@ -183,21 +192,12 @@ def hcp_records(
     out = []
     for row in store.run(statement, hcp_id=hcp_id):
         page = {"scores": row["scores"], "explanations": row.get("explanations")}
-        record = find(page, hcp_id) if explained else _find_scores(page, hcp_id)
+        record = find(page, hcp_id, explained=explained)
         if record is not None:
             out.append({**record, "run": row["run"]})
     for row in store.run("scoring_scores_of_hcp", hcp_id=hcp_id) if legacy else []:
         out.append({**_legacy(row["props"]), "run": row["run"]})
     return sorted(out, key=lambda r: (str(r["run"].get("created_at")), str(r["run"].get("id"))))
-
-
-def _find_scores(page: dict[str, Any], hcp_id: str) -> dict[str, Any] | None:
-    columns, rows = _table(page)
-    ids = [row[0] for row in rows]
-    at = bisect.bisect_left(ids, hcp_id)
-    if at == len(ids) or ids[at] != hcp_id:
-        return None
-    return dict(zip(columns, rows[at], strict=True))
 
 
 HISTORY = ("hcp_id", "run_id", "created_at", "area", "influence", "rank", "tier", "segment")
