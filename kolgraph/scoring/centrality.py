@@ -33,7 +33,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
-from kolgraph.scoring.edges import EdgeArrays
+from kolgraph.scoring.edges import EdgeArrays, float_list
 
 ROUNDOFF = 1e-9  # eigenvector entries below this share of the largest are round-off
 
@@ -99,7 +99,7 @@ def pagerank_array(arrays: EdgeArrays, *, alpha: float = 0.85) -> np.ndarray:
         return np.zeros(0)
     graph = arrays.igraph()
     values = graph.pagerank(
-        weights=arrays.weight.tolist(),
+        weights=float_list(arrays.weight),
         damping=alpha,
         directed=arrays.directed,
         implementation="prpack",
@@ -231,7 +231,7 @@ def betweenness_array(
     if n < 3 or arrays.n_edges == 0:
         return np.zeros(n)
     graph = arrays.igraph()
-    weights = (1.0 / arrays.weight).tolist() if weighted else None
+    weights = float_list(1.0 / arrays.weight) if weighted else None
     sources = sample_sources(n, k, seed)
     raw = np.asarray(
         graph.betweenness(directed=arrays.directed, weights=weights, sources=sources),

@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 
 from kolgraph.errors import ScoringError
-from kolgraph.scoring.edges import EdgeArrays
+from kolgraph.scoring.edges import EdgeArrays, float_list
 
 __all__ = ["Method", "communities", "membership_array", "modularity", "modularity_array"]
 
@@ -70,7 +70,7 @@ def membership_array(
         return np.zeros(0, dtype=np.int64)
     undirected = arrays.undirected()
     graph = undirected.igraph()
-    weights = undirected.weight.tolist() if graph.ecount() else None
+    weights = float_list(undirected.weight) if graph.ecount() else None
     with _seeded(seed):
         if method == "leiden":
             found = graph.community_leiden(
@@ -124,7 +124,7 @@ def modularity_array(arrays: EdgeArrays, membership: np.ndarray, resolution: flo
         return 0.0
     return float(
         graph.modularity(
-            membership.tolist(), weights=undirected.weight.tolist(), resolution=resolution
+            membership.tolist(), weights=float_list(undirected.weight), resolution=resolution
         )
     )
 

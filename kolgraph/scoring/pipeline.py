@@ -9,6 +9,7 @@ calls :func:`assemble`, which works on edge arrays only; the benchmarks call
 from __future__ import annotations
 
 import logging
+import queue
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,12 @@ from kolgraph.errors import ScoringError
 from kolgraph.scoring import centrality, communities, distance_worker, heap, reach, roles
 from kolgraph.scoring.activity import Activity, activity
 from kolgraph.scoring.edges import EdgeArrays
-from kolgraph.scoring.eligibility import eligibility_frame, evidence_from_rows, evidence_from_store
+from kolgraph.scoring.eligibility import (
+    Eligibility,
+    eligibility_frame,
+    evidence_from_rows,
+    evidence_from_store,
+)
 from kolgraph.scoring.influence import active_weights, composite, robust_scale
 from kolgraph.scoring.inputs import ScoringData
 from kolgraph.scoring.params import COMPONENTS, ScoringParams
@@ -323,16 +329,44 @@ def score_hcps(
         heap.map_large_blocks()
     # The store reads the eligibility evidence while this process projects and scores.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility-reads") as reads:
-        evidence_read = (
-            reads.submit(evidence_from_store, source) if isinstance(source, GraphStore) else None
-        )
+        evidence_read = _Evidence.read(reads, source) if isinstance(source, GraphStore) else None
         return _score(source, params, evidence_read, lean)
+
+
+class _Evidence:
+    """The eligibility evidence, read in a thread (or given), handed over once and then no
+    longer held here: a future keeps its result, and the evidence's HCP table alone is
+    180 MB at 1M HCPs."""
+
+    def __init__(self) -> None:
+        self._box: queue.SimpleQueue[Eligibility] = queue.SimpleQueue()
+        self._read: Future[None] | None = None
+
+    @classmethod
+    def read(cls, pool: ThreadPoolExecutor, store: GraphStore) -> _Evidence:
+        """Evidence read from ``store`` in ``pool`` while the caller goes on."""
+        evidence = cls()
+        evidence._read = pool.submit(lambda: evidence._box.put(evidence_from_store(store)))
+        return evidence
+
+    @classmethod
+    def given(cls, value: Eligibility) -> _Evidence:
+        """Evidence already worked out."""
+        evidence = cls()
+        evidence._box.put(value)
+        return evidence
+
+    def take(self) -> Eligibility:
+        """The evidence (the read's error if it failed); a second call raises."""
+        if self._read is not None:
+            self._read.result()
+        return self._box.get_nowait()
 
 
 def _score(
     source: GraphStore | ScoringData,
     params: ScoringParams,
-    evidence_read: Future[Any] | None,
+    evidence_read: _Evidence | None,
     lean: bool = False,
 ) -> ScoreResult:
     """:func:`score_hcps` once the eligibility evidence is being read (None: from ``source``)."""
@@ -351,7 +385,7 @@ def _score(
 def _score_with(
     source: GraphStore | ScoringData,
     params: ScoringParams,
-    evidence_read: Future[Any] | None,
+    evidence_read: _Evidence | None,
     layers: Layers,
     combined: EdgeArrays,
     distances: distance_worker.Pending | None,
@@ -367,8 +401,7 @@ def _score_with(
     # after the yearly series.
     potential = prescribing_potential(nodes, data.referrals, data.hcps, params)
     if evidence_read is None:  # data given, not a store: its referrals are about to go
-        evidence_read = Future()
-        evidence_read.set_result(
+        evidence_read = _Evidence.given(
             evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
         )
     if lean:
@@ -394,7 +427,7 @@ def _score_with(
     if lean:
         acts = replace(acts, papers=acts.papers.head(0).copy())
         heap.give_back()
-    eligibility = eligibility_frame(nodes, evidence_read.result())
+    eligibility = eligibility_frame(nodes, evidence_read.take())
     result = assemble(
         nodes,
         combined,
