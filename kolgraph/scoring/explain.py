@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,12 +25,11 @@ import pandas as pd
 from kolgraph.scoring.activity import EvidenceLists
 from kolgraph.scoring.params import COMPONENTS
 from kolgraph.scoring.pipeline import METRICS, ScoreResult
-from kolgraph.scoring.projection import LAYERS, Layers
+from kolgraph.scoring.projection import LAYERS
 from kolgraph.scoring.scope import LEVELS
+from kolgraph.scoring.strongest import TOP_TIES, ranked_ties
 
-__all__ = ["explain", "explanations", "strongest_ties"]
-
-TOP_TIES = 5
+__all__ = ["TOP_TIES", "explain", "explanations", "strongest_ties"]
 
 
 def _num(value: Any) -> Any:
@@ -58,52 +57,6 @@ def records(frame: pd.DataFrame) -> dict[Any, dict[str, Any]]:
     }
 
 
-def _keys(first: np.ndarray, second: np.ndarray, n: int) -> pd.Index:
-    return pd.Index(first.astype(np.int64) * max(n, 1) + second.astype(np.int64))
-
-
-def _ranked_ties(layers: Layers) -> dict[str, np.ndarray]:
-    """Every HCP's ``TOP_TIES`` strongest ties as parallel arrays, sorted by HCP (cached).
-
-    ``me``/``other`` are positions in ``layers.nodes``, ``row`` the tie's row in the
-    combined table, and ``co``/``out``/``in``/``con`` its rows in the co-authorship,
-    referral (both directions) and congress tables (-1 when absent).
-    """
-    if "ranked_ties" in layers.cache:
-        return cast(dict[str, np.ndarray], layers.cache["ranked_ties"])
-    n = len(layers.nodes)
-    comb = layers.combined
-    a, b = comb["a"].to_numpy(dtype=np.int64), comb["b"].to_numpy(dtype=np.int64)
-    m = len(comb)
-    # both ends of every tie, as 32-bit positions (a network of 10M ties: 20M entries)
-    me, other = np.empty(2 * m, dtype=np.int32), np.empty(2 * m, dtype=np.int32)
-    me[:m], me[m:], other[:m], other[m:] = a, b, b, a
-    row = np.tile(np.arange(m, dtype=np.int32), 2)
-    distinct, back = np.unique(comb["weight"].to_numpy(dtype=float), return_inverse=True)
-    rounded = np.array([round(w, 9) for w in distinct.tolist()], dtype=float)[back]  # Python's
-    del back
-    order = np.lexsort((other, -np.tile(rounded, 2), me))  # position order = id order
-    me, other, row = me[order], other[order], row[order]
-    starts = np.r_[True, me[1:] != me[:-1]] if len(me) else np.zeros(0, dtype=bool)
-    within = np.arange(len(me)) - np.maximum.accumulate(np.where(starts, np.arange(len(me)), 0))
-    top = within < TOP_TIES
-    me, other, row = me[top], other[top], row[top]
-    lo, hi = np.minimum(me, other), np.maximum(me, other)
-    co, ref, con = layers.coauthorship, layers.referral, layers.congress
-    ref_keys = _keys(ref["a"].to_numpy(), ref["b"].to_numpy(), n)
-    ranked = {
-        "me": me,
-        "other": other,
-        "row": row,
-        "co": _keys(co["a"].to_numpy(), co["b"].to_numpy(), n).get_indexer(_keys(lo, hi, n)),
-        "out": ref_keys.get_indexer(_keys(me, other, n)),
-        "in": ref_keys.get_indexer(_keys(other, me, n)),
-        "con": _keys(con["a"].to_numpy(), con["b"].to_numpy(), n).get_indexer(_keys(lo, hi, n)),
-    }
-    layers.cache["ranked_ties"] = ranked
-    return ranked
-
-
 def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """The ``TOP_TIES`` strongest ties of each of ``hcps``, with their per-layer evidence.
 
@@ -118,7 +71,7 @@ def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[d
     if layers is None or layers.combined.empty:
         return out
     nodes = layers.nodes
-    ranked = _ranked_ties(layers)
+    ranked = ranked_ties(layers)
     if "node_index" not in layers.cache:
         layers.cache["node_index"] = pd.Index(nodes)
     wanted = np.zeros(len(nodes), dtype=bool)

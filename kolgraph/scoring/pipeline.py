@@ -34,13 +34,14 @@ from kolgraph.scoring.params import COMPONENTS, ScoringParams
 from kolgraph.scoring.portfolio import select_portfolio
 from kolgraph.scoring.projection import Layers, project_layers
 from kolgraph.scoring.scope import places, scope_frame
+from kolgraph.scoring.strongest import keep_strongest
 from kolgraph.scoring.tiering import cooperation, prescribing_potential, tier_counts, tier_frame
 from kolgraph.scoring.trends import SERIES_COLUMNS, rising_frame, yearly_series
 from kolgraph.store import GraphStore
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ScoreResult", "assemble", "network_scores", "score_hcps"]
+__all__ = ["ReferralRank", "ScoreResult", "assemble", "network_scores", "score_hcps"]
 
 METRICS = ("pagerank", "eigenvector", "betweenness", "harmonic")
 
@@ -173,12 +174,29 @@ def network_scores(
     return out, info
 
 
+@dataclass(frozen=True)
+class ReferralRank:
+    """PageRank of every HCP on the referral network, and the referral influence it gives:
+    PageRank times the number of HCPs (1 = average), 0 for HCPs no one refers to."""
+
+    pagerank: np.ndarray
+    influence: np.ndarray
+
+    @classmethod
+    def of(cls, referral: EdgeArrays, params: ScoringParams) -> ReferralRank:
+        """The rank of ``referral`` (directed ties); its igraph graph is let go after."""
+        pr = centrality.pagerank_array(referral, alpha=params.pagerank_alpha)
+        indeg = np.bincount(referral.dst, minlength=referral.n_nodes)
+        referral.release()
+        return cls(pr, np.where(indeg > 0, pr * referral.n_nodes, 0.0))
+
+
 def assemble(
     nodes: list[str],
     combined: EdgeArrays,
     params: ScoringParams,
     *,
-    referral: EdgeArrays | None = None,
+    referral: EdgeArrays | ReferralRank | None = None,
     raw_activity: pd.DataFrame | None = None,
     potential: pd.Series | None = None,
     coop: pd.DataFrame | None = None,
@@ -190,6 +208,7 @@ def assemble(
 ) -> ScoreResult:
     """Score ``nodes`` from their combined network and per-HCP inputs (all indexed by id).
 
+    ``referral`` is the referral network, or its rank worked out earlier.
     ``eligibility`` (see :mod:`kolgraph.scoring.eligibility`; default: everyone eligible)
     decides who is ranked, tiered and picked for the portfolio: eligible HCPs first, the
     others after them with no tier, unless ``params.include_non_hcp``. ``distances`` is a
@@ -223,12 +242,11 @@ def assemble(
             frame[metric].to_numpy(), params.scale_quantiles, params.saturation
         )
     raw["network"] = sum(frame[f"{m}_scaled"].to_numpy() * w for m, w in metric_w.items()) / total
-    if referral is not None and referral.n_edges:
-        pr = centrality.pagerank_array(referral, alpha=params.pagerank_alpha)
-        indeg = np.bincount(referral.dst, minlength=referral.n_nodes)
-        raw["referral"] = np.where(indeg > 0, pr * referral.n_nodes, 0.0)
-        frame["referral_pagerank"] = pr
-        referral.release()
+    if isinstance(referral, EdgeArrays):
+        referral = ReferralRank.of(referral, params) if referral.n_edges else None
+    if referral is not None:
+        raw["referral"] = referral.influence
+        frame["referral_pagerank"] = referral.pagerank
     else:
         raw["referral"] = 0.0
     scaled = pd.DataFrame(index=frame.index)
@@ -313,11 +331,12 @@ def score_hcps(
     """Score every HCP in the store (or in ``source`` data) with ``params``.
 
     ``lean`` lets go of the tables read from the store once the per-HCP inputs are worked
-    out, before the network metrics: the result keeps the tie tables, HCPs and activity
-    evidence that explanations need, but ``result.layers.data`` holds no authorships or
-    referrals and ``result.activity.papers`` is empty (at 1M HCPs and 10M ties those tables
-    are 2.3 GB; the command's peak fell from 6.6 to 5.7 GB). For runs that are written back
-    and not inspected further.
+    out, before the network metrics: the result keeps the HCPs, activity evidence and tie
+    rows that explanations need, but ``result.layers.data`` holds no authorships or
+    referrals, ``result.activity.papers`` is empty and the tie tables keep only each
+    HCP's strongest ties (:func:`~kolgraph.scoring.strongest.keep_strongest`; at 1M HCPs
+    and 10M ties the read tables are 2.3 GB and the tie tables 1 GB). For runs that are
+    written back and not inspected further.
 
     Raises
     ------
@@ -424,15 +443,20 @@ def _score_with(
         params.scope_share,
     )
     series = yearly_series(acts.papers, data.presentations, params)
+    referred: EdgeArrays | ReferralRank | None = referral
     if lean:
         acts = replace(acts, papers=acts.papers.head(0).copy())
+        # the referral network's rank now, then only the tie rows explanations show
+        referred = ReferralRank.of(referral, params) if referral.n_edges else None
+        del referral
+        keep_strongest(layers)
         heap.give_back()
     eligibility = eligibility_frame(nodes, evidence_read.take())
     result = assemble(
         nodes,
         combined,
         params,
-        referral=referral,
+        referral=referred,
         raw_activity=raw,
         potential=potential,
         coop=coop,

@@ -337,3 +337,19 @@ def test_paged_reads_equal_the_whole_read(sample_store, monkeypatch):
         paged["referrals"].sort_values(columns, ignore_index=True),
         whole["referrals"].sort_values(columns, ignore_index=True),
     )
+
+
+def test_a_lean_run_keeps_only_the_strongest_ties_and_explains_the_same(sample_store):
+    """``lean`` (what ``kolgraph score`` runs) drops the read tables and every tie row no
+    explanation shows; the scores and every explanation stay those of a full run."""
+    full = score_hcps(sample_store, PARAMS)
+    lean = score_hcps(sample_store, PARAMS, lean=True)
+    pd.testing.assert_frame_equal(lean.frame, full.frame)
+    assert full.layers is not None and lean.layers is not None
+    for name in ("combined", "coauthorship"):  # the samples' 100 referrals are all kept
+        assert len(lean.layers.table(name)) < len(full.layers.table(name)), name
+    assert lean.layers.data.authorships.empty and lean.layers.data.referrals.empty
+    full_explained, lean_explained = explanations(full), explanations(lean)
+    assert lean_explained == full_explained
+    ties = [t for e in lean_explained.values() for t in e["evidence"]["ties"]]
+    assert any("pmids" in t for t in ties) and any("referrals_in" in t for t in ties)
