@@ -473,13 +473,19 @@ class Layers:
         return cast(pd.DataFrame, getattr(self, name))
 
     def arrays(self, name: str) -> EdgeArrays:
-        """The layer as :class:`EdgeArrays` over ``nodes`` (referrals directed)."""
+        """The layer as :class:`EdgeArrays` over ``nodes`` (referrals directed).
+
+        The ends are 32-bit positions (64-bit beyond 2**31 HCPs), copied out of the table,
+        which can then go while the arrays stay (10M ties: 80 MB instead of 160 MB, in
+        this process and in the distance worker).
+        """
         table = self.table(name)
-        return EdgeArrays.from_arrays(
+        ends = np.int32 if len(self.nodes) < np.iinfo(np.int32).max else np.int64
+        return EdgeArrays(
             self.nodes,
-            table["a"].to_numpy(dtype=np.int64),
-            table["b"].to_numpy(dtype=np.int64),
-            table["weight"].to_numpy(dtype=float),
+            table["a"].to_numpy(dtype=ends, copy=True),
+            table["b"].to_numpy(dtype=ends, copy=True),
+            table["weight"].to_numpy(dtype=np.float64),
             directed=name == "referral",
         )
 
