@@ -402,46 +402,55 @@ def combined_ties(
     >>> ties[["a", "b", "weight", "coauthorship", "referral"]].to_dict("records")[1]
     {'a': 0, 'b': 2, 'weight': 1.5, 'coauthorship': nan, 'referral': 15.0}
     """
-    names, xs, ys, raws, parts = [], [], [], [], []
-    for name, table in tables.items():
-        factor = float(weights.get(name, 0.0))
-        if table.empty or factor == 0:
-            continue
-        raw = table["weight"].to_numpy(dtype=float)
-        mean = float(np.mean(raw)) or 1.0
-        names.append(name)
-        xs.append(table["a"].to_numpy(dtype=np.int64))
-        ys.append(table["b"].to_numpy(dtype=np.int64))
-        raws.append(raw)
-        parts.append(factor * raw / mean)
+    used = [
+        (name, table)
+        for name, table in tables.items()
+        if not table.empty and float(weights.get(name, 0.0)) != 0
+    ]
     columns = ["a", "b", "weight", *LAYERS]
-    if not names:
+    if not used:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in columns}).astype(
             {"a": np.int64, "b": np.int64}
         )
-    x, y = np.concatenate(xs), np.concatenate(ys)
-    lo, hi = np.minimum(x, y), np.maximum(x, y)
-    tie, _ = pd.factorize(lo * max(n_nodes, 1) + hi)  # ties numbered by first appearance
+    # Every row's ends, smaller first, as positions (32-bit below 2**31 HCPs): the work
+    # here is on tie ids and row numbers, never on a second copy of the whole table.
+    ends = np.int32 if n_nodes < np.iinfo(np.int32).max else np.int64
+    lo = np.concatenate([t["a"].to_numpy(dtype=ends) for _, t in used])
+    hi = np.concatenate([t["b"].to_numpy(dtype=ends) for _, t in used])
+    swap = lo > hi
+    lo[swap], hi[swap] = hi[swap], lo[swap]
+    del swap
+    tie, _ = pd.factorize(lo.astype(np.int64) * max(n_nodes, 1) + hi)  # by first appearance
     n_ties = int(tie.max()) + 1
-    weight = np.zeros(n_ties)
-    np.add.at(weight, tie, np.concatenate(parts))  # in row order, as edge-by-edge sums
     first = np.full(n_ties, len(tie))
     np.minimum.at(first, tie, np.arange(len(tie)))
-    out = pd.DataFrame({"a": lo[first], "b": hi[first], "weight": weight})
-    layer_of = np.repeat(np.arange(len(names)), [len(r) for r in raws])
-    raw_all = np.concatenate(raws)
-    for layer in LAYERS:
-        if layer not in names:
-            out[layer] = np.nan
-            continue
-        mine = layer_of == names.index(layer)
-        sums = np.zeros(n_ties)
-        np.add.at(sums, tie[mine], raw_all[mine])
-        present = np.zeros(n_ties, dtype=bool)
-        present[tie[mine]] = True
-        out[layer] = np.where(present, sums, np.nan)
     # a graph lists a node's new neighbours in the order their ties were added
-    return out.iloc[np.argsort(out["a"].to_numpy(), kind="stable")].reset_index(drop=True)
+    order = np.argsort(lo[first], kind="stable")
+    first = first[order]
+    row_of = np.empty(n_ties, dtype=np.int64)
+    row_of[order] = np.arange(n_ties)
+    del order
+    row = row_of[tie]  # each input row's row in the result
+    del tie, row_of
+    out = pd.DataFrame({"a": lo[first].astype(np.int64), "b": hi[first].astype(np.int64)})
+    del lo, hi, first
+    weight = np.zeros(n_ties)
+    start = 0
+    sums_of: dict[str, np.ndarray] = {}
+    for name, table in used:  # in row order, as edge-by-edge sums
+        raw = table["weight"].to_numpy(dtype=float)
+        mean = float(np.mean(raw)) or 1.0
+        mine = row[start : start + len(raw)]
+        np.add.at(weight, mine, float(weights[name]) * raw / mean)
+        sums = np.full(n_ties, np.nan)
+        sums[np.unique(mine)] = 0.0
+        np.add.at(sums, mine, raw)
+        sums_of[name] = sums
+        start += len(raw)
+    out["weight"] = weight
+    for layer in LAYERS:
+        out[layer] = sums_of.pop(layer, np.nan)
+    return out
 
 
 @dataclass
