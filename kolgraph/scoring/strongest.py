@@ -63,11 +63,7 @@ def ranked_ties(layers: Layers, top: int = TOP_TIES) -> dict[str, np.ndarray]:
     me, other = np.empty(2 * m, dtype=np.int32), np.empty(2 * m, dtype=np.int32)
     me[:m], me[m:] = comb["a"].to_numpy(), comb["b"].to_numpy()
     other[:m], other[m:] = me[m:], me[:m]
-    distinct, back = np.unique(comb["weight"].to_numpy(dtype=float), return_inverse=True)
-    rounded = np.array([round(w, 9) for w in distinct.tolist()], dtype=float)[back]  # Python's
-    del back
-    order = np.lexsort((other, -np.tile(rounded, 2), me))  # position order = id order
-    del rounded
+    order = _by_me_weight_other(me, other, comb["weight"].to_numpy(dtype=float), n)
     me, other = me[order], other[order]
     row = (order % max(m, 1)).astype(np.int32)
     del order
@@ -92,13 +88,35 @@ def ranked_ties(layers: Layers, top: int = TOP_TIES) -> dict[str, np.ndarray]:
     return ranked
 
 
+def _by_me_weight_other(
+    me: np.ndarray, other: np.ndarray, weight: np.ndarray, n: int
+) -> np.ndarray:
+    """The order of tie ends by ``me``, then weight (rounded to 9 decimals as Python
+    rounds) from the strongest, then ``other``; ``weight`` has one entry per tie, for both
+    of its ends (``me[:m]`` and ``me[m:]``)."""
+    distinct, back = np.unique(weight, return_inverse=True)
+    rounded = np.array([round(w, 9) for w in distinct.tolist()], dtype=float)
+    levels, level = np.unique(rounded, return_inverse=True)
+    strength = (len(levels) - 1 - level)[back]  # 0 = strongest
+    del back
+    span = len(levels) * max(n, 1)
+    if span * max(n, 1) < 2**62:  # one integer key per end: one sort, not three
+        strength_both = np.tile(strength.astype(np.int64), 2)
+        key = (me.astype(np.int64) * len(levels) + strength_both) * max(n, 1) + other
+        del strength_both
+        return np.argsort(key)  # (me, other) pairs are distinct: no equal keys
+    return np.lexsort((other, np.tile(strength, 2), me))
+
+
 def _subset(table: pd.DataFrame, *at: np.ndarray) -> tuple[pd.DataFrame, list[np.ndarray]]:
     """The rows of ``table`` that ``at`` name (-1: none) and ``at`` renumbered to them."""
-    named = np.concatenate([a[a >= 0] for a in at])
-    rows = np.unique(named)
-    kept = table.iloc[rows].reset_index(drop=True)
-    renumbered = [np.where(a >= 0, np.searchsorted(rows, np.maximum(a, 0)), -1) for a in at]
-    return kept, renumbered
+    wanted = np.zeros(len(table), dtype=bool)
+    for a in at:
+        wanted[a[a >= 0]] = True
+    # a kept row's number among the kept rows, and -1 (the last entry) for -1
+    new_row = np.append(np.cumsum(wanted) - 1, -1)
+    kept = table.iloc[np.flatnonzero(wanted)].reset_index(drop=True)
+    return kept, [new_row[a] for a in at]
 
 
 def keep_strongest(layers: Layers, top: int = TOP_TIES) -> None:
