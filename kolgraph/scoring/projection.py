@@ -442,8 +442,10 @@ def combined_ties(
         mean = float(np.mean(raw)) or 1.0
         mine = row[start : start + len(raw)]
         np.add.at(weight, mine, float(weights[name]) * raw / mean)
-        sums = np.full(n_ties, np.nan)
-        sums[np.unique(mine)] = 0.0
+        present = np.zeros(n_ties, dtype=bool)
+        present[mine] = True
+        sums = np.where(present, 0.0, np.nan)
+        del present
         np.add.at(sums, mine, raw)
         sums_of[name] = sums
         start += len(raw)
