@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import igraph as ig
 import networkx as nx
@@ -39,10 +39,20 @@ def float_list(values: np.ndarray) -> list[float]:
     >>> weights, weights[0] is weights[2]
     ([0.5, 2.0, 0.5], True)
     """
-    distinct, back = np.unique(np.asarray(values, dtype=np.float64), return_inverse=True)
+    values = np.asarray(values, dtype=np.float64).reshape(-1)
+    ordered = np.sort(values)
+    distinct = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+    del ordered
     shared = np.empty(len(distinct), dtype=object)
     shared[:] = distinct.tolist()
-    return cast(list[float], shared[back.reshape(-1)].tolist())
+    out: list[float] = []
+    for start in range(0, len(values), _CHUNK):  # the list is the only large thing made
+        chunk = values[start : start + _CHUNK]
+        out.extend(shared[np.searchsorted(distinct, chunk)].tolist())
+    return out
+
+
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
