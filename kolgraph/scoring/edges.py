@@ -25,7 +25,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["EdgeArrays", "float_list"]
+__all__ = ["EdgeArrays", "float_list", "igraph_graph"]
 
 
 def float_list(values: np.ndarray) -> list[float]:
@@ -53,6 +53,27 @@ def float_list(values: np.ndarray) -> list[float]:
 
 
 _CHUNK = 1 << 20
+
+
+def igraph_graph(
+    n: int, src: np.ndarray, dst: np.ndarray, directed: bool, *, chunk: int = 1 << 22
+) -> ig.Graph:
+    """The igraph graph of ``n`` nodes and the ties ``src[i] - dst[i]``, tie ``i`` being
+    edge ``i``, handed over ``chunk`` ties at a time.
+
+    python-igraph copies a NumPy edge list through Python lists of pairs: 1.5 GB more
+    than the graph while 10M ties go in at once, about 0.25 GB in chunks of 4M, in the
+    same time (each chunk after the first re-indexes the edges so far).
+
+    >>> graph = igraph_graph(4, np.array([0, 1, 2]), np.array([1, 2, 3]), True, chunk=2)
+    >>> graph.get_edgelist()
+    [(0, 1), (1, 2), (2, 3)]
+    """
+    graph = ig.Graph(n=n, directed=directed)
+    for start in range(0, len(src), chunk):
+        stop = start + chunk
+        graph.add_edges(np.column_stack([src[start:stop], dst[start:stop]]))
+    return graph
 
 
 @dataclass(frozen=True)
@@ -145,8 +166,7 @@ class EdgeArrays:
         ties), and takes weights only as a list.
         """
         if "igraph" not in self._cache:
-            edges = np.column_stack([self.src, self.dst])
-            self._cache["igraph"] = ig.Graph(n=self.n_nodes, edges=edges, directed=self.directed)
+            self._cache["igraph"] = igraph_graph(self.n_nodes, self.src, self.dst, self.directed)
         return self._cache["igraph"]
 
     def release(self) -> None:

@@ -53,12 +53,12 @@ def participation_and_z(
     if n == 0:
         return np.zeros(0), np.zeros(0)
     n_comm = int(membership.max()) + 1
-    rows = np.concatenate([arrays.src, arrays.dst])
-    cols = np.concatenate([membership[arrays.dst], membership[arrays.src]])
-    data = np.concatenate([arrays.weight, arrays.weight])
-    per_comm = sp.csr_matrix((data, (rows, cols)), shape=(n, n_comm))
+    per_comm = _strength_per_community(arrays, membership, n_comm)
     strength = np.asarray(per_comm.sum(axis=1)).ravel()
-    squares = np.asarray(per_comm.multiply(per_comm).sum(axis=1)).ravel()
+    # the squares share the matrix's structure: only its values are copied
+    squared = sp.csr_matrix((per_comm.data**2, per_comm.indices, per_comm.indptr), per_comm.shape)
+    squares = np.asarray(squared.sum(axis=1)).ravel()
+    del squared
     with np.errstate(divide="ignore", invalid="ignore"):
         participation = np.where(strength > 0, 1.0 - squares / strength**2, 0.0)
     inside = np.asarray(per_comm[np.arange(n), membership]).ravel()
@@ -70,6 +70,26 @@ def participation_and_z(
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(spread > 1e-12, (inside - mean[membership]) / spread, 0.0)
     return np.clip(participation, 0.0, 1.0), z
+
+
+def _strength_per_community(
+    arrays: EdgeArrays, membership: np.ndarray, n_comm: int
+) -> sp.csr_matrix:
+    """Each node's (row) tie strength into each community (column) of undirected
+    ``arrays``: one end of every tie at a time (10M ties: half the memory of both at once)."""
+    n = arrays.n_nodes
+    small = max(n, n_comm) < np.iinfo(np.int32).max
+    ends = np.int32 if small else np.int64
+    groups = membership.astype(ends, copy=False)
+    per_comm = sp.csr_matrix((n, n_comm))
+    for mine, theirs in ((arrays.src, arrays.dst), (arrays.dst, arrays.src)):
+        half = sp.csr_matrix(
+            (arrays.weight, (mine.astype(ends, copy=False), groups[theirs])), shape=(n, n_comm)
+        )
+        per_comm = per_comm + half
+        del half
+    per_comm.sum_duplicates()
+    return per_comm
 
 
 def role_names(participation: np.ndarray, z: np.ndarray) -> list[str]:

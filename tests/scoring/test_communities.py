@@ -60,3 +60,38 @@ def test_participation_and_role_hand_computed():
     assert p[0] == pytest.approx(0.5)
     assert p[1] == 0.0
     assert role_names(p[:1], __import__("numpy").array([3.0])) == ["connector_hub"]
+
+
+@pytest.mark.parametrize("loader", [physicians, ca_grqc], ids=["physicians", "ca-GrQc"])
+def test_participation_and_z_recounted_tie_by_tie(loader):
+    import numpy as np
+
+    graph = loader()
+    undirected = nx.Graph(graph.to_undirected()) if graph.is_directed() else graph
+    arrays = EdgeArrays.from_networkx(undirected)
+    membership = communities.membership_array(arrays, method="leiden", seed=0, resolution=1.0)
+    position = {node: i for i, node in enumerate(arrays.nodes)}
+    into: list[dict[int, float]] = [{} for _ in arrays.nodes]
+    for u, v, data in undirected.edges(data=True):
+        w = float(data.get("weight", 1.0))
+        iu, iv = position[u], position[v]
+        into[iu][membership[iv]] = into[iu].get(membership[iv], 0.0) + w
+        into[iv][membership[iu]] = into[iv].get(membership[iu], 0.0) + w
+    k = np.array([sum(d.values()) for d in into])
+    expected_p = np.array(
+        [
+            1.0 - sum((s / ki) ** 2 for s in d.values()) if ki > 0 else 0.0
+            for d, ki in zip(into, k, strict=True)
+        ]
+    )
+    inside = np.array([d.get(membership[i], 0.0) for i, d in enumerate(into)])
+    expected_z = np.zeros(len(inside))
+    for c in set(membership.tolist()):
+        members = membership == c
+        spread = inside[members].std()
+        if spread > 1e-12:
+            expected_z[members] = (inside[members] - inside[members].mean()) / spread
+    p, z = participation_and_z(arrays, membership)
+    assert np.allclose(p, np.clip(expected_p, 0.0, 1.0), atol=1e-12)
+    assert np.allclose(z, expected_z, atol=1e-9)
+    assert (p > 0).any() and (np.abs(z) > 0).any()
