@@ -64,7 +64,7 @@ def install() -> None:
     _patch(pipeline, "activity", "activity (all, incl. _top)")
     _patch(pipeline, "network_scores", "graph algorithms (network_scores)")
     _patch(runs, "explanations", "explain.explanations")
-    explain = importlib.import_module("kolgraph.scoring.explain")
+    explain = importlib.import_module("kolgraph.scoring.reasons")
 
     _patch(explain, "strongest_ties", "explain.strongest_ties")
     score_cmds.write_run = _timed("write_run (incl. explanations)", score_cmds.write_run)

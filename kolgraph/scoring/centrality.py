@@ -172,7 +172,12 @@ def _principal_symmetric(matrix: sp.csr_matrix) -> np.ndarray | None:
     else:
         try:
             values, vectors = eigsh(
-                matrix.astype(np.float64), k=1, which="LA", v0=np.ones(n), maxiter=5000, tol=1e-10
+                matrix.astype(np.float64, copy=False),
+                k=1,
+                which="LA",
+                v0=np.ones(n),
+                maxiter=5000,
+                tol=1e-10,
             )
         except ArpackNoConvergence:
             return None

@@ -24,8 +24,8 @@ import pandas as pd
 
 from kolgraph.errors import InvalidRequest
 from kolgraph.schema import SCORED_NUMBERS
-from kolgraph.scoring.explain import explanations, records
 from kolgraph.scoring.pipeline import ScoreResult
+from kolgraph.scoring.reasons import explanations, records
 from kolgraph.store import GraphStore, score_pages
 
 logger = logging.getLogger(__name__)

@@ -65,12 +65,20 @@ def ranked_ties(layers: Layers, top: int = TOP_TIES) -> dict[str, np.ndarray]:
     other[:m], other[m:] = me[m:], me[:m]
     order = _by_me_weight_other(me, other, comb["weight"].to_numpy(dtype=float), n)
     me, other = me[order], other[order]
-    row = (order % max(m, 1)).astype(np.int32)
+    order %= max(m, 1)
+    row = order.astype(np.int32)
     del order
+    # each end's place among its HCP's ends, in 32 bits when they suffice
     starts = np.r_[True, me[1:] != me[:-1]] if len(me) else np.zeros(0, dtype=bool)
-    within = np.arange(len(me)) - np.maximum.accumulate(np.where(starts, np.arange(len(me)), 0))
-    keep = within < top
-    del starts, within
+    wide = 2 * m >= 2**31
+    place: np.ndarray = np.arange(len(me), dtype=np.int64 if wide else np.int32)
+    first: np.ndarray = np.where(starts, place, 0)
+    del starts
+    np.maximum.accumulate(first, out=first)
+    place -= first
+    del first
+    keep = place < top
+    del place
     me, other, row = me[keep], other[keep], row[keep]
     lo, hi = np.minimum(me, other), np.maximum(me, other)
     co, ref, con = layers.coauthorship, layers.referral, layers.congress
@@ -101,9 +109,13 @@ def _by_me_weight_other(
     del back
     span = len(levels) * max(n, 1)
     if span * max(n, 1) < 2**62:  # one integer key per end: one sort, not three
-        strength_both = np.tile(strength.astype(np.int64), 2)
-        key = (me.astype(np.int64) * len(levels) + strength_both) * max(n, 1) + other
-        del strength_both
+        m = len(weight)
+        key = me.astype(np.int64)  # built in place: 20M ends make 160 MB arrays
+        key *= len(levels)
+        key[:m] += strength
+        key[m:] += strength
+        key *= max(n, 1)
+        key += other
         return np.argsort(key)  # (me, other) pairs are distinct: no equal keys
     return np.lexsort((other, np.tile(strength, 2), me))
 

@@ -93,3 +93,24 @@ def test_a_run_with_the_worker_equals_a_run_without(world, monkeypatch) -> None:
     parallel = score_hcps(world)
     assert started and started[0] is not None, "the run should have started a worker"
     pd.testing.assert_frame_equal(parallel.frame, inline)
+
+
+def test_the_worker_process_loads_without_the_pipeline() -> None:
+    """A spawned worker imports its module alone: not pandas, the pipeline or explanations
+    (about 90 MB more in the worker of a large run)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, kolgraph.scoring.distance_worker\n"
+        "heavy = ['pandas', 'pyarrow', 'sklearn', 'kolgraph.scoring.pipeline',"
+        " 'kolgraph.scoring.reasons']\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+        "from kolgraph.scoring import score_hcps, ScoringParams, write_run\n"
+        "print(score_hcps.__module__, ScoringParams.__module__, write_run.__module__)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0] == ""
+    assert out[1] == "kolgraph.scoring.pipeline kolgraph.scoring.params kolgraph.scoring.runs"

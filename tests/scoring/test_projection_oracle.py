@@ -37,10 +37,10 @@ from kolgraph.scoring import activity as activity_module
 from kolgraph.scoring import explain, score_hcps
 from kolgraph.scoring.activity import paper_weights
 from kolgraph.scoring.edges import EdgeArrays
-from kolgraph.scoring.explain import explanations, strongest_ties
 from kolgraph.scoring.inputs import ScoringData, load_scoring_data, year_of
 from kolgraph.scoring.params import ScoringParams
 from kolgraph.scoring.pipeline import ScoreResult
+from kolgraph.scoring.reasons import explanations, strongest_ties
 from kolgraph.store import GraphStore
 from kolgraph.store.falkordb import scratch_graph
 from tests.conftest import SAMPLES
@@ -57,7 +57,7 @@ from tests.scoring.oracles import (
 
 PARAMS = ScoringParams()
 # the package exports the function explain under the module's name
-explain_module = importlib.import_module("kolgraph.scoring.explain")
+explain_module = importlib.import_module("kolgraph.scoring.reasons")
 
 
 @pytest.fixture(scope="module")

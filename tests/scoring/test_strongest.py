@@ -6,11 +6,11 @@ import copy
 
 import numpy as np
 
-from kolgraph.scoring.explain import strongest_ties
 from kolgraph.scoring.inputs import ScoringData
 from kolgraph.scoring.params import ScoringParams
 from kolgraph.scoring.pipeline import ScoreResult
 from kolgraph.scoring.projection import project_layers
+from kolgraph.scoring.reasons import strongest_ties
 from kolgraph.scoring.strongest import TOP_TIES, _by_me_weight_other, keep_strongest, ranked_ties
 from tests.scoring.conftest import physicians
 
