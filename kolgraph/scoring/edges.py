@@ -61,7 +61,7 @@ def igraph_graph(
     """The igraph graph of ``n`` nodes and the ties ``src[i] - dst[i]``, tie ``i`` being
     edge ``i``, handed over ``chunk`` ties at a time.
 
-    python-igraph copies a NumPy edge list through Python lists of pairs: 1.5 GB more
+    python-igraph copies a NumPy edge list through intermediate objects: 1.5 GB more
     than the graph while 10M ties go in at once, about 0.25 GB in chunks of 4M, in the
     same time (each chunk after the first re-indexes the edges so far).
 
