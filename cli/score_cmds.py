@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from kolgraph.cli.app import DataDir, JsonFlag, app, console, print_json, store_for
+from kolgraph.cli.app import DataDir, JsonFlag, app, console, print_json, settings_for, store_for
 from kolgraph.errors import ScoringError
 from kolgraph.scoring import ScoringParams, score_hcps, write_run
 from kolgraph.scoring.frame import write_hcps
@@ -65,8 +65,9 @@ def score(
     except ValidationError as exc:
         problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
         raise ScoringError(f"invalid scoring options: {problem}") from exc
+    scratch = settings_for(data_dir).data_dir  # on disk, beside the store
     with store_for(data_dir) as store:
-        result = score_hcps(store, params, lean=True)
+        result = score_hcps(store, params, lean=True, scratch=scratch if scratch.is_dir() else None)
         run_id = write_run(store, result)
     columns = ["name", "influence", "tier", "segment", "scope", "community", "rising_star"]
     # the top rows only: a filtered copy of the whole frame is ~0.8 GB at 1M HCPs

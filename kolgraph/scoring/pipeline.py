@@ -12,7 +12,9 @@ import logging
 import queue
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ import pandas as pd
 from kolgraph.errors import ScoringError
 from kolgraph.scoring import centrality, communities, distance_worker, heap, reach, roles
 from kolgraph.scoring.activity import Activity, activity
+from kolgraph.scoring.aside import set_aside
 from kolgraph.scoring.edges import EdgeArrays
 from kolgraph.scoring.eligibility import (
     Eligibility,
@@ -326,7 +329,11 @@ def assemble(
 
 
 def score_hcps(
-    source: GraphStore | ScoringData, params: ScoringParams | None = None, *, lean: bool = False
+    source: GraphStore | ScoringData,
+    params: ScoringParams | None = None,
+    *,
+    lean: bool = False,
+    scratch: Path | None = None,
 ) -> ScoreResult:
     """Score every HCP in the store (or in ``source`` data) with ``params``.
 
@@ -336,7 +343,9 @@ def score_hcps(
     referrals, ``result.activity.papers`` is empty and the tie tables keep only each
     HCP's strongest ties (:func:`~kolgraph.scoring.strongest.keep_strongest`; at 1M HCPs
     and 10M ties the read tables are 2.3 GB and the tie tables 1 GB). For runs that are
-    written back and not inspected further.
+    written back and not inspected further. A lean run also keeps those tie rows in a
+    temporary file in ``scratch`` (default: the system's temporary directory; it should
+    be on disk) while the network metrics run (:func:`~kolgraph.scoring.aside.set_aside`).
 
     Raises
     ------
@@ -349,7 +358,7 @@ def score_hcps(
     # The store reads the eligibility evidence while this process projects and scores.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility-reads") as reads:
         evidence_read = _Evidence.read(reads, source) if isinstance(source, GraphStore) else None
-        return _score(source, params, evidence_read, lean)
+        return _score(source, params, evidence_read, lean, scratch)
 
 
 class _Evidence:
@@ -387,6 +396,7 @@ def _score(
     params: ScoringParams,
     evidence_read: _Evidence | None,
     lean: bool = False,
+    scratch: Path | None = None,
 ) -> ScoreResult:
     """:func:`score_hcps` once the eligibility evidence is being read (None: from ``source``)."""
     layers = project_layers(source, params)
@@ -395,7 +405,9 @@ def _score(
     # the slowest metrics start now, beside the activity, scope and eligibility work
     distances = distance_worker.start(combined, distance_job(combined, params))
     try:
-        return _score_with(source, params, evidence_read, layers, combined, distances, lean)
+        return _score_with(
+            source, params, evidence_read, layers, combined, distances, lean, scratch
+        )
     except BaseException:
         distance_worker.cancel(distances)
         raise
@@ -409,6 +421,7 @@ def _score_with(
     combined: EdgeArrays,
     distances: distance_worker.Pending | None,
     lean: bool = False,
+    scratch: Path | None = None,
 ) -> ScoreResult:
     """:func:`_score` once the layers are projected and the distance worker started on
     ``combined`` (whose adjacency, built to plan that work, the metrics here reuse)."""
@@ -452,20 +465,22 @@ def _score_with(
         keep_strongest(layers)
         heap.give_back()
     eligibility = eligibility_frame(nodes, evidence_read.take())
-    result = assemble(
-        nodes,
-        combined,
-        params,
-        referral=referred,
-        raw_activity=raw,
-        potential=potential,
-        coop=coop,
-        scope=scope,
-        series=series,
-        reference=layers.reference_year,
-        eligibility=eligibility,
-        distances=distances,
-    )
+    # the kept tie rows wait on disk through the metrics (lean), the run's peak of memory
+    with set_aside(layers, scratch) if lean else nullcontext():
+        result = assemble(
+            nodes,
+            combined,
+            params,
+            referral=referred,
+            raw_activity=raw,
+            potential=potential,
+            coop=coop,
+            scope=scope,
+            series=series,
+            reference=layers.reference_year,
+            eligibility=eligibility,
+            distances=distances,
+        )
     hcps = data.hcps.set_index("id")
     for column in ("name", "npi", "orcid"):
         result.frame[column] = hcps[column].reindex(result.frame.index).to_numpy()
