@@ -402,11 +402,16 @@ def _score(
     layers = project_layers(source, params)
     heap.give_back()  # the pages read and the projection's intermediate tables
     combined = layers.arrays("combined")
+    # handed over in a list the callee empties, so the referral network can go once ranked
+    layers_arrays = [layers.arrays("referral"), layers.arrays("coauthorship")]
+    if lean:  # only the tie rows explanations show stay (the arrays are copies)
+        keep_strongest(layers)
+        heap.give_back()
     # the slowest metrics start now, beside the activity, scope and eligibility work
     distances = distance_worker.start(combined, distance_job(combined, params))
     try:
         return _score_with(
-            source, params, evidence_read, layers, combined, distances, lean, scratch
+            source, params, evidence_read, layers, combined, layers_arrays, distances, lean, scratch
         )
     except BaseException:
         distance_worker.cancel(distances)
@@ -419,14 +424,16 @@ def _score_with(
     evidence_read: _Evidence | None,
     layers: Layers,
     combined: EdgeArrays,
+    layers_arrays: list[EdgeArrays],
     distances: distance_worker.Pending | None,
     lean: bool = False,
     scratch: Path | None = None,
 ) -> ScoreResult:
     """:func:`_score` once the layers are projected and the distance worker started on
-    ``combined`` (whose adjacency, built to plan that work, the metrics here reuse)."""
+    ``combined`` (whose adjacency, built to plan that work, the metrics here reuse);
+    ``layers_arrays`` holds the referral and co-authorship networks (taken out of it)."""
     nodes = layers.nodes
-    referral = layers.arrays("referral")
+    referral, coauthorship = layers_arrays.pop(0), layers_arrays.pop(0)
     data = layers.data
     # Each read table goes (``lean``) as soon as its last user is done with it: referrals
     # after the prescribing potential, authorships after the activity, the papers table
@@ -451,18 +458,18 @@ def _score_with(
     scope = scope_frame(
         nodes,
         where,
-        [layers.arrays("coauthorship"), referral],
+        [coauthorship, referral],
         data.presentations,
         params.scope_share,
     )
     series = yearly_series(acts.papers, data.presentations, params)
+    del coauthorship
     referred: EdgeArrays | ReferralRank | None = referral
     if lean:
         acts = replace(acts, papers=acts.papers.head(0).copy())
-        # the referral network's rank now, then only the tie rows explanations show
+        # the referral network's rank now, and the network goes
         referred = ReferralRank.of(referral, params) if referral.n_edges else None
         del referral
-        keep_strongest(layers)
         heap.give_back()
     eligibility = eligibility_frame(nodes, evidence_read.take())
     # the kept tie rows wait on disk through the metrics (lean), the run's peak of memory
