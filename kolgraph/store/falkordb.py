@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -13,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import redis
 from falkordb import FalkorDB
 from falkordb.edge import Edge
@@ -37,16 +37,18 @@ parameters passed are then empty); ``execute(text, params)`` sends the same stat
 
 _JSON_KEY = re.compile(r'[{,]"((?:[^"\\]|\\.)*)":')
 _PLAIN_KEY = re.compile(r'([{,])"(\w+)":')
+_JSON = orjson.OPT_SERIALIZE_NUMPY  # numpy arrays and scalars as plain numbers
 
 
 def params_header(params: Mapping[str, Any]) -> str | None:
     """The ``CYPHER name=value ...`` header for ``params``, encoded at C speed.
 
     JSON's string escapes (``\\n``, ``\\"``, ``\\\\`` ...) are valid in FalkorDB's Cypher
-    literals, so parameters go through ``json.dumps`` with map keys turned into
-    backticked identifiers. Returns None when a value needs the client's slower
-    encoder: a raw control character (JSON writes ``\\u00XX``, which FalkorDB keeps
-    literally) or a map key that is not a plain identifier.
+    literals, so parameters go through ``orjson`` with map keys turned into backticked
+    identifiers (NaN and infinities become null, as the store keeps no NaN). Returns None
+    when a value needs the client's slower encoder: a raw control character (JSON writes
+    ``\\u00XX``, which FalkorDB keeps literally), an integer beyond 64 bits, a type JSON
+    has no form for, or a map key that is not a plain identifier.
 
     Examples
     --------
@@ -60,16 +62,18 @@ def params_header(params: Mapping[str, Any]) -> str | None:
         if not name.isidentifier():
             return None
         try:
-            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError):
+            text = orjson.dumps(value, option=_JSON).decode()
+        except TypeError:  # orjson's errors are TypeErrors
             return None
         if "\\u00" in text:
             return None
         # A quote inside a JSON string is always escaped, so '{"k":' and ',"k":' can only
-        # start a map entry: swap the key's quotes for backticks in one pass over the text.
+        # start a map entry. Split around each plain key (in C), backtick the keys, join.
         # Without '":' there is no map (rows written as lists).
         if '":' in text:
-            text = _PLAIN_KEY.sub(r"\1`\2`:", text)  # a template, no Python call per key
+            pieces = _PLAIN_KEY.split(text)  # text, separator, key, text, separator, key ...
+            pieces[2::3] = map("`{}`:".format, pieces[2::3])
+            text = "".join(pieces)
             if _JSON_KEY.search(text):  # a key left quoted is not a plain identifier
                 return None
         parts.append(f"{name}={text}")

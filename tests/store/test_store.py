@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
 import time
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
@@ -268,3 +270,27 @@ def test_parameters_reach_the_server_unchanged(falkor_store: FalkorDBStore, valu
     assert header is None or header.startswith("CYPHER x=")
     [row] = falkor_store.execute("RETURN $x AS x", {"x": value})
     assert row["x"] == value
+
+
+@examples(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=False))
+def test_float_parameters_reach_the_server_to_the_last_bit(
+    falkor_store: FalkorDBStore, value: float
+) -> None:
+    """The header writes floats in their shortest form (``1e-6``, ``1e16``); the server
+    parses the very same double as from Python's own repr written into the statement.
+    (FalkorDB refuses subnormal literals, written either way, as a float overflow.)"""
+    assert params_header({"x": value}) is not None
+    [row] = falkor_store.execute(f"RETURN $x = {value!r} AS same", {"x": value})
+    assert row["same"] is True
+
+
+def test_nan_and_numpy_parameters(falkor_store: FalkorDBStore) -> None:
+    """NumPy numbers are sent as plain numbers; NaN and infinities as null (the store
+    keeps no NaN)."""
+    values = {"n": np.int64(5), "f": np.float64(0.5), "a": np.array([1, 2]), "nan": math.nan}
+    assert params_header(values) == "CYPHER n=5 f=0.5 a=[1,2] nan=null "
+    [row] = falkor_store.execute("RETURN $n AS n, $f AS f, $a AS a, $nan AS nan", values)
+    assert row == {"n": 5, "f": 0.5, "a": [1, 2], "nan": None}
