@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kolgraph.scoring.activity import EvidenceLists
+from kolgraph.scoring.numbers import rounded_list
 from kolgraph.scoring.params import COMPONENTS
 from kolgraph.scoring.pipeline import METRICS, ScoreResult
 from kolgraph.scoring.projection import LAYERS
@@ -57,6 +58,52 @@ def records(frame: pd.DataFrame) -> dict[Any, dict[str, Any]]:
     }
 
 
+_NETWORK = (
+    *METRICS,
+    "degree",
+    "strength",
+    "reach_1",
+    "reach_2",
+    "spread",
+    "community",
+    "community_role",
+    "participation",
+    "within_z",
+)
+_COMPONENT_COLUMNS = tuple((c, f"{c}_raw", f"contribution_{c}", f"rank_{c}") for c in COMPONENTS)
+_SCOPE_COLUMNS = tuple((lv, f"scope_{lv}") for lv in LEVELS)
+# Every column an explanation shows through _num (the others: eligibility flags and
+# reason, scope, rising_star).
+_NUMBERED = (
+    "influence",
+    "rank",
+    "influence_percentile",
+    *(column for columns in _COMPONENT_COLUMNS for column in columns),
+    *_NETWORK,
+    "prescribing_potential",
+    "cooperation",
+    "accepted",
+    "declined",
+    "tier",
+    "tier_reason",
+    "segment",
+    "segment_reason",
+    *(column for _, column in _SCOPE_COLUMNS),
+    "rising_score",
+    "output_slope",
+    "centrality_slope",
+)
+
+
+def _num_list(values: np.ndarray) -> list[Any]:
+    """``[_num(v) for v in values]``, numbers rounded by NumPy."""
+    if values.dtype.kind == "f":
+        return rounded_list(values)
+    if values.dtype.kind in "biu":
+        return values.tolist()
+    return [_num(v) for v in values.tolist()]
+
+
 def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """The ``TOP_TIES`` strongest ties of each of ``hcps``, with their per-layer evidence.
 
@@ -80,8 +127,8 @@ def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[d
     pick = np.flatnonzero(wanted[ranked["me"]])
     me, other, row = (ranked[k][pick] for k in ("me", "other", "row"))
     comb, co, ref, con = layers.combined, layers.coauthorship, layers.referral, layers.congress
-    layer_values = {layer: comb[layer].to_numpy(dtype=float)[row].tolist() for layer in LAYERS}
-    weights = comb["weight"].to_numpy(dtype=float)[row].tolist()
+    layer_values = {layer: rounded_list(comb[layer].to_numpy(dtype=float)[row]) for layer in LAYERS}
+    weights = rounded_list(comb["weight"].to_numpy(dtype=float)[row])
     co_at = ranked["co"][pick]
     co_papers, co_pmids = _gather(co, co_at, "papers"), _gather(co, co_at, "pmids")
     refs = {
@@ -91,10 +138,10 @@ def strongest_ties(result: ScoreResult, hcps: Iterable[str]) -> dict[str, list[d
     con_at = ranked["con"][pick]
     sessions, chaired = _gather(con, con_at, "sessions"), _gather(con, con_at, "chaired_by")
     for k, (i, j) in enumerate(zip(me.tolist(), other.tolist(), strict=True)):
-        tie: dict[str, Any] = {"hcp": nodes[j], "weight": _num(weights[k])}
+        tie: dict[str, Any] = {"hcp": nodes[j], "weight": weights[k]}
         for layer, values in layer_values.items():
-            if not math.isnan(values[k]):
-                tie[layer] = _num(values[k])
+            if values[k] is not None:
+                tie[layer] = values[k]
         if co_papers[k] is not None:
             tie["papers"] = co_papers[k]
             tie["pmids"] = co_pmids[k]
@@ -133,89 +180,89 @@ def explain(
 
     ``row`` (the HCP's row of ``result.frame``), ``trend`` (its yearly output and
     centrality) and ``ties`` (from :func:`strongest_ties`) may be given when they were
-    worked out in bulk, as :func:`explanations` does; so may ``evidence`` (its activity
-    evidence items, from :meth:`~kolgraph.scoring.activity.Evidence.many`).
+    worked out in bulk; so may ``evidence`` (its activity evidence items, from
+    :meth:`~kolgraph.scoring.activity.Evidence.many`). :func:`explanations` makes many
+    at once.
     """
     row = result.frame.loc[hcp] if row is None else row
+    shown = {name: _num(row[name]) for name in _NUMBERED if name in row}
+    shown["prescribing_potential"] = _num(float(row["prescribing_potential"]))
+    if result.trends is not None and trend is None:
+        trend = (
+            result.trends.attrs["output"].loc[hcp].tolist(),
+            result.trends.attrs["centrality"].loc[hcp].tolist(),
+        )
+    if trend is not None:
+        trend = ([_num(v) for v in trend[0]], [_num(v) for v in trend[1]])
+    if evidence is None:
+        evidence = result.activity.evidence.get(hcp, {}) if result.activity else {}
+    if ties is None:
+        ties = strongest_ties(result, [hcp])[hcp]
+    return _explanation(result, hcp, row, shown, trend, ties, evidence)
+
+
+def _explanation(
+    result: ScoreResult,
+    hcp: str,
+    row: Mapping[str, Any],
+    shown: Mapping[str, Any],
+    trend: tuple[list[Any], list[Any]] | None,
+    ties: list[dict[str, Any]],
+    evidence: EvidenceLists,
+) -> dict[str, Any]:
+    """An explanation from the HCP's ``row``, the numbers it shows already made plain
+    (``shown``: rounded, NaN as None) and its rounded yearly series."""
     weights = result.info["component_weights"]
     components = [
         {
             "component": c,
-            "raw": _num(row[f"{c}_raw"]),
-            "scaled": _num(row[c]),
+            "raw": shown[raw],
+            "scaled": shown[c],
             "weight": _num(weights.get(c, 0.0)),
-            "contribution": _num(row[f"contribution_{c}"]),
-            "rank": _num(row[f"rank_{c}"]),
+            "contribution": shown[contribution],
+            "rank": shown[rank],
         }
-        for c in COMPONENTS
+        for c, raw, contribution, rank in _COMPONENT_COLUMNS
     ]
-    potential = float(row["prescribing_potential"])
-    tier, tier_reason = _num(row["tier"]), _num(row["tier_reason"])
-    segment, segment_reason = _num(row["segment"]), _num(row["segment_reason"])
-    if evidence is None:
-        evidence = result.activity.evidence.get(hcp, {}) if result.activity else {}
     evidence = dict(evidence)
-    evidence["ties"] = strongest_ties(result, [hcp])[hcp] if ties is None else ties
+    evidence["ties"] = ties
     out: dict[str, Any] = {
         "hcp_id": hcp,
-        "influence": _num(row["influence"]),
-        "rank": _num(row["rank"]),
+        "influence": shown["influence"],
+        "rank": shown["rank"],
         "eligibility": {
             "eligible": bool(row["eligible"]),
             "industry": bool(row["industry"]),
             "reason": row["eligibility_reason"],
             "ranked": bool(row["ranked"]),
         },
-        "influence_percentile": _num(row["influence_percentile"]),
+        "influence_percentile": shown["influence_percentile"],
         "components": components,
-        "network": {
-            m: _num(row[m])
-            for m in (
-                *METRICS,
-                "degree",
-                "strength",
-                "reach_1",
-                "reach_2",
-                "spread",
-                "community",
-                "community_role",
-                "participation",
-                "within_z",
-            )
-        },
+        "network": {m: shown[m] for m in _NETWORK},
         "evidence": evidence,
         "tier": {
-            "tier": tier,
-            "reason": tier_reason,
-            "prescribing_potential": _num(potential),
-            "cooperation": _num(row["cooperation"]),
-            "accepted": _num(row["accepted"]),
-            "declined": _num(row["declined"]),
+            "tier": shown["tier"],
+            "reason": shown["tier_reason"],
+            "prescribing_potential": shown["prescribing_potential"],
+            "cooperation": shown["cooperation"],
+            "accepted": shown["accepted"],
+            "declined": shown["declined"],
         },
-        "segment": {"segment": segment, "reason": segment_reason},
+        "segment": {"segment": shown["segment"], "reason": shown["segment_reason"]},
         "scope": {
             "scope": row["scope"],
-            "evidence": {lv: _num(row.get(f"scope_{lv}", 0)) for lv in LEVELS},
+            "evidence": {lv: shown.get(column, 0) for lv, column in _SCOPE_COLUMNS},
         },
     }
-    if result.trends is not None:
-        years = result.trends.attrs["years"]
-        output, central = (
-            trend
-            if trend is not None
-            else (
-                result.trends.attrs["output"].loc[hcp].tolist(),
-                result.trends.attrs["centrality"].loc[hcp].tolist(),
-            )
-        )
+    if result.trends is not None and trend is not None:
         out["rising"] = {
             "rising_star": bool(row["rising_star"]),
-            "rising_score": _num(row["rising_score"]),
-            "output_slope": _num(row["output_slope"]),
-            "centrality_slope": _num(row["centrality_slope"]),
-            "years": years,
-            "output": [_num(v) for v in output],
-            "centrality": [_num(v) for v in central],
+            "rising_score": shown["rising_score"],
+            "output_slope": shown["output_slope"],
+            "centrality_slope": shown["centrality_slope"],
+            "years": result.trends.attrs["years"],
+            "output": trend[0],
+            "centrality": trend[1],
         }
     return out
 
@@ -225,34 +272,41 @@ def explanations(
 ) -> dict[str, dict[str, Any]]:
     """Explanations of every scored HCP (or of ``hcps``), keyed by HCP id.
 
-    The score rows and yearly series are read in bulk (one pass per table, not a
-    ``.loc`` lookup per HCP); each explanation equals :func:`explain` on its own.
+    The score rows and yearly series are read and rounded a column at a time (not a
+    ``.loc`` lookup and a ``round`` per value); each explanation equals :func:`explain`
+    on its own.
     """
     index = result.frame.index if hcps is None else pd.Index(list(hcps))
-    rows = records(result.frame.loc[index])
-    trends: dict[Any, tuple[list[Any], list[Any]]] = {}
+    part = result.frame.loc[index]
+    numbered = [name for name in _NUMBERED if name in part.columns]
+    shown_columns = [_num_list(part[name].to_numpy()) for name in numbered]
+    shown_columns[numbered.index("prescribing_potential")] = rounded_list(
+        part["prescribing_potential"].to_numpy(dtype=float)
+    )
+    shown = [
+        dict(zip(numbered, values, strict=True)) for values in zip(*shown_columns, strict=True)
+    ]
+    rows = records(
+        part[["eligible", "industry", "eligibility_reason", "ranked", "scope", "rising_star"]]
+    )
+    trends: list[tuple[list[Any], list[Any]] | None] = [None] * len(index)
     if result.trends is not None:
-        output = result.trends.attrs["output"].reindex(index)
-        central = result.trends.attrs["centrality"].reindex(index)
-        trends = dict(
-            zip(
-                index,
-                zip(output.to_numpy().tolist(), central.to_numpy().tolist(), strict=True),
-                strict=True,
-            )
-        )
+        series = [
+            result.trends.attrs[name].reindex(index).to_numpy() for name in ("output", "centrality")
+        ]
+        width = series[0].shape[1]
+        output, central = (_num_list(values.ravel()) for values in series)
+        trends = [
+            (output[i * width : (i + 1) * width], central[i * width : (i + 1) * width])
+            for i in range(len(index))
+        ]
     ties = strongest_ties(result, index)
     items = result.activity.evidence.many(index) if result.activity else {}
     return {
-        hcp: explain(
-            result,
-            hcp,
-            row=rows[hcp],
-            trend=trends.get(hcp),
-            ties=ties[hcp],
-            evidence=items.get(hcp, {}),
+        hcp: _explanation(
+            result, hcp, rows[hcp], shown[k], trends[k], ties[hcp], items.get(hcp, {})
         )
-        for hcp in index
+        for k, hcp in enumerate(index)
     }
 
 
