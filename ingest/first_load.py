@@ -27,13 +27,13 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from kolgraph.collector import QUIET_COLLECTOR
 from kolgraph.errors import IngestError
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.graph_tables import GraphTables
 from kolgraph.ingest.publications import PaperLoader, PreparedPapers
 from kolgraph.ingest.rejects import RejectLog
 from kolgraph.ingest.runner import (
-    _QUIET_COLLECTOR,
     IngestSummary,
     Loader,
     Record,
@@ -145,7 +145,7 @@ def run_first_load(
         summary.nodes_written += nodes
         summary.relationships_written += rels
         tables.add(batch)
-        _QUIET_COLLECTOR.batch_done()
+        QUIET_COLLECTOR.batch_done()
 
     def flush(last: bool = False) -> None:
         if pending and resolver is None:
@@ -163,7 +163,7 @@ def run_first_load(
     loader.in_memory = True
     try:
         with RejectLog(rejects_path, source=loader.source, file=path.name) as rejects:
-            with _QUIET_COLLECTOR:
+            with QUIET_COLLECTOR:
                 for record in loader.records(path, rejects):
                     position += 1
                     if not seen.add(record.id):

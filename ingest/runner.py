@@ -15,10 +15,8 @@ other); the checkpoint of a batch is still saved only once its writes are done.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
-import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -30,6 +28,7 @@ from typing import Any
 
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from kolgraph.collector import QUIET_COLLECTOR
 from kolgraph.config import Settings
 from kolgraph.errors import IngestError
 from kolgraph.ingest.batch import GraphBatch
@@ -171,44 +170,6 @@ def _previous_checkpoint(store: GraphStore, run_id: str) -> int:
     return int(props.get("checkpoint") or 0)
 
 
-class _QuietCollector:
-    """Keep Python's cyclic garbage collector from rescanning what outlives a batch.
-
-    A run's long-lived objects (a resolver's index holds up to a million profiles) made
-    the collector's full scans a quarter of a PubMed run. While any run is under way,
-    what exists after each batch is frozen (``gc.freeze``) and full collections wait
-    (young ones still run); when the last run ends the objects are unfrozen and the
-    thresholds restored. Nothing outlives a batch in a reference cycle, so nothing is
-    held longer than the run."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._runs = 0
-        self._thresholds = gc.get_threshold()
-
-    def __enter__(self) -> _QuietCollector:
-        with self._lock:
-            if self._runs == 0:
-                self._thresholds = gc.get_threshold()
-                gc.set_threshold(self._thresholds[0], self._thresholds[1], 1_000_000)
-            self._runs += 1
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._runs -= 1
-            if self._runs == 0:
-                gc.unfreeze()
-                gc.set_threshold(*self._thresholds)
-
-    @staticmethod
-    def batch_done() -> None:
-        gc.freeze()
-
-
-_QUIET_COLLECTOR = _QuietCollector()
-
-
 def run_ingest(
     store: GraphStore,
     loader: Loader,
@@ -279,7 +240,7 @@ def run_ingest(
             batch = loader.build(pending, store)
             batch.stamp(provenance)
             pending.clear()
-        _QUIET_COLLECTOR.batch_done()
+        QUIET_COLLECTOR.batch_done()
         rejects.flush()
         settle()  # the previous batch and its checkpoint are written before the next starts
         if writer is None:
@@ -299,7 +260,7 @@ def run_ingest(
     with (
         RejectLog(rejects_path, source=loader.source, file=path.name) as rejects,
         bar,
-        _QUIET_COLLECTOR,
+        QUIET_COLLECTOR,
     ):
         task = bar.add_task(f"{loader.source} {path.name}", total=None)
         try:

@@ -109,10 +109,21 @@ CREATE (p)-[:IN_RUN]->(r)
 
 // name: scoring_write_hcp_latest
 // mode: write
-// A run over all evidence: its scores become the HCP's latest.
+// A run over all evidence: its scores become the HCP's latest. A row is a list: the
+// HCP's id, then its values in the order of kolgraph.scoring.runs.HCP_PROPERTIES (a list
+// is sent as it is; FalkorDB needs each map key of a parameter rewritten).
 UNWIND $rows AS row
-MATCH (h:HCP {id: row.hcp})
-SET h += row.props, h.score_run = $run
+MATCH (h:HCP {id: row[0]})
+SET h.influence = row[1], h.scientific = row[2], h.congress = row[3], h.trials = row[4],
+    h.network = row[5], h.referral = row[6], h.pagerank = row[7], h.eigenvector = row[8],
+    h.betweenness = row[9], h.harmonic = row[10], h.degree = row[11], h.strength = row[12],
+    h.reach_1 = row[13], h.reach_2 = row[14], h.spread = row[15],
+    h.prescribing_potential = row[16], h.cooperation = row[17], h.rising_score = row[18],
+    h.tier = row[19], h.segment = row[20], h.scope = row[21], h.city = row[22],
+    h.state = row[23], h.country = row[24], h.community = row[25],
+    h.community_role = row[26], h.rising_star = row[27], h.influence_percentile = row[28],
+    h.eligible = row[29], h.industry = row[30], h.eligibility_reason = row[31],
+    h.score_run = $run
 
 // name: scoring_write_scores
 // mode: write

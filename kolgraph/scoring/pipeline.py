@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kolgraph.collector import QUIET_COLLECTOR
 from kolgraph.errors import ScoringError
 from kolgraph.scoring import centrality, communities, distance_worker, heap, reach, roles
 from kolgraph.scoring.activity import Activity, activity
@@ -356,7 +357,11 @@ def score_hcps(
     if lean:
         heap.map_large_blocks()
     # The store reads the eligibility evidence while this process projects and scores.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility-reads") as reads:
+    # Full collections wait: reads make millions of short-lived rows beside large tables.
+    with (
+        QUIET_COLLECTOR,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="eligibility-reads") as reads,
+    ):
         evidence_read = _Evidence.read(reads, source) if isinstance(source, GraphStore) else None
         return _score(source, params, evidence_read, lean, scratch)
 

@@ -22,10 +22,11 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from kolgraph.collector import QUIET_COLLECTOR
 from kolgraph.errors import InvalidRequest
 from kolgraph.schema import SCORED_NUMBERS
 from kolgraph.scoring.pipeline import ScoreResult
-from kolgraph.scoring.reasons import explanations, records
+from kolgraph.scoring.reasons import explanations
 from kolgraph.store import GraphStore, score_pages
 
 logger = logging.getLogger(__name__)
@@ -61,24 +62,28 @@ def data_version(store: GraphStore) -> str:
     return f"nodes={row['nodes']};relationships={rels};loaded_at={row['loaded_at']}"
 
 
-def _batch_writes(
-    result: ScoreResult, part: pd.DataFrame, run_id: str, *, start: int
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """One batch of HCPs: its ScorePage rows and the HCP rows carrying the latest scores."""
+def _batch_writes(result: ScoreResult, part: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
+    """One batch of HCPs: their explanations (JSON text, in ``part``'s order) and the rows
+    carrying their latest scores (id, then :data:`HCP_PROPERTIES`)."""
     explained = explanations(result, part.index)
     texts = [orjson.dumps(explained[hcp], option=_JSON, default=str).decode() for hcp in part.index]
-    pages = score_pages.page_rows(run_id, part, texts, start=start)
-    hcps = [
-        {"hcp": hcp, "props": {name: score_pages.plain(row[name]) for name in HCP_PROPERTIES}}
-        for hcp, row in records(part[list(HCP_PROPERTIES)]).items()  # not a Series per HCP
-    ]
-    return pages, hcps
+    columns = [score_pages.plain_list(part[name].to_numpy()) for name in HCP_PROPERTIES]
+    hcps = [list(row) for row in zip(part.index.tolist(), *columns, strict=True)]
+    return texts, hcps
 
 
 def _write_batch(
-    store: GraphStore, run_id: str, pages: list[dict[str, Any]], hcps: list[dict[str, Any]]
+    store: GraphStore,
+    run_id: str,
+    part: pd.DataFrame,
+    texts: list[str],
+    hcps: list[list[Any]],
+    *,
+    start: int,
 ) -> None:
-    score_pages.write_pages(store, run_id, pages)
+    # Packing the pages runs here, beside the next batch's explanations: zlib lets go of
+    # the interpreter while it compresses.
+    score_pages.write_pages(store, run_id, score_pages.page_rows(run_id, part, texts, start=start))
     if hcps:
         store.write("scoring_write_hcp_latest", hcps, run=run_id, batch_size=len(hcps))
 
@@ -120,14 +125,28 @@ def write_run(store: GraphStore, result: ScoreResult, *, created_at: str | None 
     page = max(per_page, store.batch_size // per_page * per_page)
     # The store applies one batch while the next batch's explanations are worked out: the
     # server and this process each use a core. At most one batch waits to be written.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="score-writer") as writer:
+    # Explanations are thousands of small containers per batch, beside the run's large
+    # tables: full collections would rescan those tables batch after batch.
+    with (
+        QUIET_COLLECTOR,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="score-writer") as writer,
+    ):
+        QUIET_COLLECTOR.batch_done()
         pending: Future[None] | None = None
         for first in range(0, len(frame), page):  # one batch of HCPs in memory at a time
             part = table.iloc[first : first + page]
-            pages, hcps = _batch_writes(result, part, run_id, start=first // per_page)
+            texts, hcps = _batch_writes(result, part)
             if pending is not None:
                 pending.result()
-            pending = writer.submit(_write_batch, store, run_id, pages, hcps if whole else [])
+            pending = writer.submit(
+                _write_batch,
+                store,
+                run_id,
+                part,
+                texts,
+                hcps if whole else [],
+                start=first // per_page,
+            )
         if pending is not None:
             pending.result()
     logger.info("stored score run %s for %d HCPs", run_id, len(frame))

@@ -6,13 +6,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from kolgraph import schema
 from kolgraph.store import statements
 
+_Row = TypeVar("_Row")
 
-def batched(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+
+def batched(rows: Iterable[_Row], size: int) -> Iterator[list[_Row]]:
     """Split ``rows`` into lists of at most ``size`` items.
 
     Examples
@@ -128,14 +130,17 @@ class GraphStore(ABC):
     def write(
         self,
         name: str,
-        rows: Iterable[Mapping[str, Any]],
+        rows: Iterable[Mapping[str, Any]] | Iterable[Sequence[Any]],
         template: Mapping[str, str] | None = None,
         /,
         *,
         batch_size: int | None = None,
         **params: Any,
     ) -> int:
-        """Send ``rows`` through the ``UNWIND $rows`` statement ``name``; return rows sent."""
+        """Send ``rows`` through the ``UNWIND $rows`` statement ``name``; return rows sent.
+
+        Rows are maps, or lists where the statement reads ``row[0]``, ``row[1]`` ...
+        """
         stmt = statements.get_statement(name, self.dialect)
         cypher = statements.fill(stmt, template)
         sent = 0

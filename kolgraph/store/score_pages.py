@@ -31,6 +31,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import orjson
 
 from kolgraph.store.base import GraphStore
@@ -50,6 +51,7 @@ __all__ = [
     "profile_record",
     "page_rows",
     "plain",
+    "plain_list",
     "replace_page",
     "rewrite_pages",
     "run_records",
@@ -77,6 +79,24 @@ def plain(value: Any) -> Any:
     return value
 
 
+def plain_list(values: Any) -> list[Any]:
+    """:func:`plain` of every value of a column (a Series or an array), as a list; numbers
+    are converted by NumPy, not one call each.
+
+    >>> import numpy as np
+    >>> plain_list(np.array([1.5, np.nan])), plain_list(np.array([1, 2])), plain_list(["a", None])
+    ([1.5, None], [1, 2], ['a', None])
+    """
+    array = np.asarray(values)
+    out: list[Any] = array.tolist()
+    if array.dtype.kind == "f":
+        if np.isnan(array).any():
+            out = [None if v != v else v for v in out]  # NaN is the one value not equal to itself
+    elif array.dtype.kind not in "biu":
+        out = [plain(v) for v in out]
+    return out
+
+
 def page_rows(
     run_id: str, table: pd.DataFrame, explanations: Sequence[str], *, start: int
 ) -> list[dict[str, Any]]:
@@ -86,11 +106,13 @@ def page_rows(
     ids = [str(i) for i in table.index]
     order = sorted(range(len(ids)), key=ids.__getitem__)
     columns = [str(c) for c in table.columns]
-    values = [table[c].to_numpy().tolist() for c in table.columns]
+    rows_in_order = list(
+        zip(ids, *(plain_list(table[c].to_numpy()) for c in table.columns), strict=True)
+    )
     pages: list[dict[str, Any]] = []
     for first in range(0, len(order), PAGE_HCPS):
         mine = order[first : first + PAGE_HCPS]
-        rows = [[ids[i], *(plain(column[i]) for column in values)] for i in mine]
+        rows = [list(rows_in_order[i]) for i in mine]
         pages.append(
             _page(run_id, start + len(pages), columns, rows, [explanations[i] for i in mine])
         )

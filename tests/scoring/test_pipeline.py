@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import networkx as nx
 import numpy as np
@@ -30,8 +31,8 @@ from kolgraph.scoring.frame import (
     history_frame,
     run_frame,
 )
-from kolgraph.scoring.runs import delete_run
-from kolgraph.store import GraphStore, score_pages
+from kolgraph.scoring.runs import HCP_PROPERTIES, delete_run
+from kolgraph.store import GraphStore, score_pages, statements
 from kolgraph.store.packing import PREFIX, pack
 from kolgraph.store.score_pages import run_records
 from tests.scoring.conftest import physicians
@@ -161,6 +162,33 @@ def test_run_is_stored_with_history_and_hcp_properties(world):
     assert sum(c["contribution"] for c in stored["components"]) == pytest.approx(
         stored["influence"], abs=1e-5
     )
+
+
+def test_a_whole_run_sets_every_latest_property_on_its_hcps(world):
+    """A run over all evidence copies each HCP's numbers, tier, segment, scope, place and
+    community onto its node (sent as lists in the statement's order), NaN as no value."""
+    result = score_hcps(world)
+    run_id = write_run(world, result)
+    stored = {node["id"]: node for node in iter_nodes(world, "HCP")}
+    checked = 0
+    for hcp, row in result.frame.iterrows():
+        assert stored[hcp]["score_run"] == run_id
+        for name in HCP_PROPERTIES:
+            expected, got = score_pages.plain(row[name]), stored[hcp].get(name)
+            if isinstance(expected, float):
+                assert got == pytest.approx(expected, rel=1e-12, abs=1e-12), (hcp, name)
+            else:
+                assert got == expected, (hcp, name)
+            checked += expected is not None
+    assert checked > len(result.frame) * len(HCP_PROPERTIES) // 2
+
+
+def test_the_latest_scores_statement_sets_the_properties_in_order():
+    """Rows of ``scoring_write_hcp_latest`` are lists: row[i] must be the i-th property."""
+    for dialect in ("falkordb", "neo4j"):
+        text = statements.render("scoring_write_hcp_latest", dialect)
+        assigned = re.findall(r"h\.(\w+) = row\[(\d+)\]", text)
+        assert assigned == [(name, str(i + 1)) for i, name in enumerate(HCP_PROPERTIES)]
 
 
 def test_a_profile_shows_the_run_its_hcp_carries_not_a_later_area_run(world):
