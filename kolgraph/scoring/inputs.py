@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -189,6 +191,24 @@ def _id_ranges(store: GraphStore, relationship: str) -> list[tuple[int, int]]:
     return [(start, min(start + step, hi)) for start in range(lo, hi, step)]
 
 
+def _pages_ahead(
+    store: GraphStore, statement: str, kinds: dict[str, type], ranges: list[tuple[int, int]]
+) -> Iterator[dict[str, list[Any]]]:
+    """Each id range's answer to ``statement``, in order, the next one read while the
+    caller works on this one (the server answers while this process builds a table; one
+    statement at a time is in flight)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-reads") as reads:
+        ahead = [
+            reads.submit(store.columns, statement, kinds, lo=lo, hi=hi) for lo, hi in ranges[:1]
+        ]
+        for k in range(len(ranges)):
+            answer = ahead.pop()  # a future: it lets go of its page when the name is reused
+            if k + 1 < len(ranges):
+                lo, hi = ranges[k + 1]
+                ahead.append(reads.submit(store.columns, statement, kinds, lo=lo, hi=hi))
+            yield answer.result()
+
+
 def _columns_frame(store: GraphStore, name: str) -> pd.DataFrame:
     """A large table as one DataFrame, read whole or page by page (same values either way:
     each page's columns are typed as pandas would type the whole column)."""
@@ -202,8 +222,9 @@ def _columns_frame(store: GraphStore, name: str) -> pd.DataFrame:
         return frame
     page_statement, relationship, order = _PAGED[name]
     pages = []
-    for lo, hi in _id_ranges(store, relationship):
-        page = pd.DataFrame(store.columns(page_statement, kinds, lo=lo, hi=hi), columns=columns)
+    for answer in _pages_ahead(store, page_statement, kinds, _id_ranges(store, relationship)):
+        page = pd.DataFrame(answer, columns=columns)
+        del answer
         if len(page):  # an empty page's columns are typed float: they would retype the rest
             pages.append(page)
     if not pages:
