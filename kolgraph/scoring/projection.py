@@ -42,6 +42,8 @@ from typing import Any, cast
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kolgraph.scoring.activity import paper_weights, reference_year
 from kolgraph.scoring.edges import EdgeArrays
@@ -370,9 +372,22 @@ def combined_graph(
 
 
 def _positions(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
-    if isinstance(values, pd.Series) and values.dtype == index.dtype:
-        return index.get_indexer(values)
-    return index.get_indexer(pd.Index(np.asarray(values, dtype=object)))
+    """Each of ``values``' position in ``index`` (-1 where absent), found by Arrow's hash
+    lookup (about five times pandas' for millions of ids held as Arrow strings).
+
+    >>> _positions(pd.Index(["a", "b", "c"]), pd.Series(["c", "x", None, "a"])).tolist()
+    [2, -1, -1, 0]
+    """
+    try:
+        keys, table = pa.array(values), pa.array(index)
+        if keys.type != table.type:
+            keys = keys.cast(table.type)
+        found = pc.index_in(keys, value_set=table)
+    except (pa.ArrowException, TypeError):  # ids of mixed or other types: pandas' lookup
+        if isinstance(values, pd.Series) and values.dtype == index.dtype:
+            return index.get_indexer(values)
+        return index.get_indexer(pd.Index(np.asarray(values, dtype=object)))
+    return found.fill_null(-1).to_numpy().astype(np.int64)
 
 
 def _in_graph_order(frame: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
@@ -543,8 +558,9 @@ def project_layers(source: GraphStore | ScoringData, params: ScoringParams) -> L
     data = restrict(data, area=params.area, since=params.since, until=params.until)
     nodes = population(data, params.area)
     index = pd.Index(nodes)
-    keep = set(nodes)
-    inside = (data.referrals["src"].isin(keep) & data.referrals["dst"].isin(keep)).to_numpy()
+    inside = (_positions(index, data.referrals["src"]) >= 0) & (
+        _positions(index, data.referrals["dst"]) >= 0
+    )
     refs = data.referrals if inside.all() else data.referrals[inside]
     reference = reference_year(params, data.authorships, data.presentations, data.investigators)
     co = coauthorship_ties(data.authorships, params, reference=reference)
