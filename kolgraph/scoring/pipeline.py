@@ -411,16 +411,20 @@ def _score(
     layers_arrays = [layers.arrays("referral"), layers.arrays("coauthorship")]
     if lean:  # only the tie rows explanations show stay (the arrays are copies)
         keep_strongest(layers)
+        _drop_tie_ids(layers)  # the metrics work on positions; explanations need no ids
         heap.give_back()
-    # the slowest metrics start now, beside the activity, scope and eligibility work
-    distances = distance_worker.start(combined, distance_job(combined, params))
-    try:
-        return _score_with(
-            source, params, evidence_read, layers, combined, layers_arrays, distances, lean, scratch
-        )
-    except BaseException:
-        distance_worker.cancel(distances)
-        raise
+    # the kept tie rows wait on disk until the scores are assembled (lean): nothing reads
+    # them before the explanations
+    with set_aside(layers, scratch) if lean else nullcontext():
+        # the slowest metrics start now, beside the activity, scope and eligibility work
+        distances = distance_worker.start(combined, distance_job(combined, params))
+        try:
+            return _score_with(
+                source, params, evidence_read, layers, combined, layers_arrays, distances, lean
+            )
+        except BaseException:
+            distance_worker.cancel(distances)
+            raise
 
 
 def _score_with(
@@ -432,7 +436,6 @@ def _score_with(
     layers_arrays: list[EdgeArrays],
     distances: distance_worker.Pending | None,
     lean: bool = False,
-    scratch: Path | None = None,
 ) -> ScoreResult:
     """:func:`_score` once the layers are projected and the distance worker started on
     ``combined`` (whose adjacency, built to plan that work, the metrics here reuse);
@@ -449,7 +452,6 @@ def _score_with(
             evidence_from_rows(data.hcps, data.investigators, data.engagements, data.referrals)
         )
     if lean:
-        _drop_tie_ids(layers)  # the metrics work on positions; explanations need no ids
         data = _release_table(layers, "referrals")
     acts = activity(data, params, layers.reference_year)
     if lean:  # the yearly series needs six of the papers table's columns
@@ -477,22 +479,20 @@ def _score_with(
         del referral
         heap.give_back()
     eligibility = eligibility_frame(nodes, evidence_read.take())
-    # the kept tie rows wait on disk through the metrics (lean), the run's peak of memory
-    with set_aside(layers, scratch) if lean else nullcontext():
-        result = assemble(
-            nodes,
-            combined,
-            params,
-            referral=referred,
-            raw_activity=raw,
-            potential=potential,
-            coop=coop,
-            scope=scope,
-            series=series,
-            reference=layers.reference_year,
-            eligibility=eligibility,
-            distances=distances,
-        )
+    result = assemble(
+        nodes,
+        combined,
+        params,
+        referral=referred,
+        raw_activity=raw,
+        potential=potential,
+        coop=coop,
+        scope=scope,
+        series=series,
+        reference=layers.reference_year,
+        eligibility=eligibility,
+        distances=distances,
+    )
     hcps = data.hcps.set_index("id")
     for column in ("name", "npi", "orcid"):
         result.frame[column] = hcps[column].reindex(result.frame.index).to_numpy()
