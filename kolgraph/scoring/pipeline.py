@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,10 @@ logger = logging.getLogger(__name__)
 __all__ = ["ReferralRank", "ScoreResult", "assemble", "network_scores", "score_hcps"]
 
 METRICS = ("pagerank", "eigenvector", "betweenness", "harmonic")
+
+COMMUNITIES_AFTER_WORKER_TIES = 2_000_000
+"""Ties from which communities are found after the distance worker has finished, not
+beside it (see :func:`network_scores`)."""
 
 
 @dataclass
@@ -119,6 +124,9 @@ def network_scores(
     if distances is None:
         distances = distance_worker.start(arrays, job)
 
+    # Communities need about as much memory again as the graph (0.8 GB at 10M ties): on a
+    # large network they wait for the worker, whose own graph would sit beside them.
+    communities_first = distances is None or m < COMMUNITIES_AFTER_WORKER_TIES
     try:
         out["degree"] = centrality.degree_array(arrays)
         out["strength"] = centrality.strength_array(arrays)
@@ -126,27 +134,8 @@ def network_scores(
             "pagerank", lambda: centrality.pagerank_array(arrays, alpha=params.pagerank_alpha)
         )
         out["eigenvector"] = timed("eigenvector", lambda: centrality.eigenvector_array(arrays))
-
-        membership = timed(
-            "communities",
-            lambda: communities.membership_array(
-                arrays,
-                method=params.community_method,
-                seed=params.seed,
-                resolution=params.resolution,
-            ),
-        )
-        out["community"] = membership
-        info["community_method"] = params.community_method
-        info["n_communities"] = int(membership.max()) + 1 if n else 0
-        info["modularity"] = timed(
-            "modularity",
-            lambda: communities.modularity_array(arrays, membership, params.resolution),
-        )
-        participation, z = roles.participation_and_z(arrays, membership)
-        out["participation"] = participation
-        out["within_z"] = z
-        out["community_role"] = roles.role_names(participation, z)
+        if communities_first:
+            membership = _communities(arrays, params, out, info, timed)
     except BaseException:
         distance_worker.cancel(distances)
         raise
@@ -155,6 +144,8 @@ def network_scores(
     metrics = distance_worker.finish(distances, arrays, job)
     timings.update(metrics.timings)
     timings["distance_wait"] = time.perf_counter() - waited
+    if not communities_first:
+        membership = _communities(arrays, params, out, info, timed)
     out["betweenness"], out["harmonic"] = metrics.betweenness, metrics.harmonic
     out["reach_1"], out["reach_2"] = metrics.reach_1, metrics.reach_2
     info["reach_2_method"] = metrics.reach_2_method
@@ -176,6 +167,38 @@ def network_scores(
     )
     timings["portfolio"] = time.perf_counter() - start
     return out, info
+
+
+def _communities(
+    arrays: EdgeArrays,
+    params: ScoringParams,
+    out: pd.DataFrame,
+    info: dict[str, Any],
+    timed: Callable[[str, Callable[[], Any]], Any],
+) -> np.ndarray:
+    """Community, participation, within-community z and role of every node into ``out``
+    (method, count and modularity into ``info``); the membership array is returned."""
+    membership: np.ndarray = timed(
+        "communities",
+        lambda: communities.membership_array(
+            arrays,
+            method=params.community_method,
+            seed=params.seed,
+            resolution=params.resolution,
+        ),
+    )
+    out["community"] = membership
+    info["community_method"] = params.community_method
+    info["n_communities"] = int(membership.max()) + 1 if len(membership) else 0
+    info["modularity"] = timed(
+        "modularity",
+        lambda: communities.modularity_array(arrays, membership, params.resolution),
+    )
+    participation, z = roles.participation_and_z(arrays, membership)
+    out["participation"] = participation
+    out["within_z"] = z
+    out["community_role"] = roles.role_names(participation, z)
+    return membership
 
 
 @dataclass(frozen=True)
@@ -418,6 +441,8 @@ def _score(
     with set_aside(layers, scratch) if lean else nullcontext():
         # the slowest metrics start now, beside the activity, scope and eligibility work
         distances = distance_worker.start(combined, distance_job(combined, params))
+        if distances is not None:  # the matrix built to plan that work is made again
+            combined.release()  # after PageRank, not held beside it (10M ties: 0.25 GB)
         try:
             return _score_with(
                 source, params, evidence_read, layers, combined, layers_arrays, distances, lean
@@ -438,8 +463,8 @@ def _score_with(
     lean: bool = False,
 ) -> ScoreResult:
     """:func:`_score` once the layers are projected and the distance worker started on
-    ``combined`` (whose adjacency, built to plan that work, the metrics here reuse);
-    ``layers_arrays`` holds the referral and co-authorship networks (taken out of it)."""
+    ``combined``; ``layers_arrays`` holds the referral and co-authorship networks (taken
+    out of it)."""
     nodes = layers.nodes
     referral, coauthorship = layers_arrays.pop(0), layers_arrays.pop(0)
     data = layers.data

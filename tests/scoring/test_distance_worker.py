@@ -95,6 +95,35 @@ def test_a_run_with_the_worker_equals_a_run_without(world, monkeypatch) -> None:
     pd.testing.assert_frame_equal(parallel.frame, inline)
 
 
+def test_on_a_large_network_communities_wait_for_the_worker(world, monkeypatch) -> None:
+    """From ``COMMUNITIES_AFTER_WORKER_TIES`` ties communities are found once the worker
+    has answered (its graph and Leiden's never held together), with the same results."""
+    from kolgraph.scoring import communities, pipeline
+
+    inline = score_hcps(world)
+    monkeypatch.setattr(distance_worker, "PARALLEL_TIES", 1)
+    monkeypatch.setattr(pipeline, "COMMUNITIES_AFTER_WORKER_TIES", 1)
+    started, real_start = [], distance_worker.start
+    worker_done_at_communities = []
+    real_membership = communities.membership_array
+
+    def spy_start(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        started.append(real_start(*args, **kwargs))
+        return started[-1]
+
+    def spy_membership(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        worker_done_at_communities.append(started[0][1].done())
+        return real_membership(*args, **kwargs)
+
+    monkeypatch.setattr(distance_worker, "start", spy_start)
+    monkeypatch.setattr(communities, "membership_array", spy_membership)
+    parallel = score_hcps(world)
+    assert started and started[0] is not None, "the run should have started a worker"
+    assert worker_done_at_communities == [True]
+    pd.testing.assert_frame_equal(parallel.frame, inline.frame)
+    assert parallel.info["n_communities"] == inline.info["n_communities"] > 1
+
+
 def test_the_worker_process_loads_without_the_pipeline() -> None:
     """A spawned worker imports its module alone: not pandas, the pipeline or explanations
     (about 90 MB more in the worker of a large run)."""
