@@ -25,7 +25,7 @@ from kolgraph.collector import QUIET_COLLECTOR
 from kolgraph.errors import ScoringError
 from kolgraph.scoring import centrality, communities, distance_worker, heap, reach, roles
 from kolgraph.scoring.activity import Activity, activity
-from kolgraph.scoring.aside import set_aside
+from kolgraph.scoring.aside import kept_on_disk, set_aside
 from kolgraph.scoring.edges import EdgeArrays
 from kolgraph.scoring.eligibility import (
     Eligibility,
@@ -232,6 +232,8 @@ def assemble(
     reference: int = 2000,
     eligibility: pd.DataFrame | None = None,
     distances: distance_worker.Pending | None = None,
+    network: tuple[pd.DataFrame, dict[str, Any]] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> ScoreResult:
     """Score ``nodes`` from their combined network and per-HCP inputs (all indexed by id).
 
@@ -239,9 +241,11 @@ def assemble(
     ``eligibility`` (see :mod:`kolgraph.scoring.eligibility`; default: everyone eligible)
     decides who is ranked, tiered and picked for the portfolio: eligible HCPs first, the
     others after them with no tier, unless ``params.include_non_hcp``. ``distances`` is a
-    distance worker already started on ``combined`` (see :func:`network_scores`).
+    distance worker already started on ``combined`` (see :func:`network_scores`);
+    ``network`` is what :func:`network_scores` gave for ``combined``, if already worked
+    out (then with the ``timings`` so far).
     """
-    timings: dict[str, float] = {}
+    timings = {} if timings is None else timings
     if not nodes:
         raise ScoringError(
             "no HCPs to score; load data first (kolgraph ingest ...) or widen "
@@ -251,10 +255,11 @@ def assemble(
         raise ScoringError("combined network nodes must be the scored HCPs in the same order")
     eligibility = _eligibility_of(nodes, eligibility)
     ranked = eligibility["eligible"].to_numpy(dtype=bool) | params.include_non_hcp
-    candidates = None if ranked.all() else np.flatnonzero(ranked)
-    frame, info = network_scores(
-        combined, params, timings, candidates=candidates, distances=distances
-    )
+    if network is None:
+        network = network_scores(
+            combined, params, timings, candidates=_candidates(ranked), distances=distances
+        )
+    frame, info = network
     combined.release()  # its igraph graph and matrices are not used again
     raw = pd.DataFrame(index=frame.index)
     raw_activity = raw_activity if raw_activity is not None else pd.DataFrame(index=frame.index)
@@ -369,7 +374,10 @@ def score_hcps(
     and 10M ties the read tables are 2.3 GB and the tie tables 1 GB). For runs that are
     written back and not inspected further. A lean run also keeps those tie rows in a
     temporary file in ``scratch`` (default: the system's temporary directory; it should
-    be on disk) while the network metrics run (:func:`~kolgraph.scoring.aside.set_aside`).
+    be on disk) from their ranking to the end of the metrics
+    (:func:`~kolgraph.scoring.aside.set_aside`), and the per-HCP inputs, the HCP table and
+    the activity evidence through the network metrics
+    (:func:`~kolgraph.scoring.aside.kept_on_disk`).
 
     Raises
     ------
@@ -445,7 +453,15 @@ def _score(
             combined.release()  # after PageRank, not held beside it (10M ties: 0.25 GB)
         try:
             return _score_with(
-                source, params, evidence_read, layers, combined, layers_arrays, distances, lean
+                source,
+                params,
+                evidence_read,
+                layers,
+                combined,
+                layers_arrays,
+                distances,
+                lean,
+                scratch,
             )
         except BaseException:
             distance_worker.cancel(distances)
@@ -461,6 +477,7 @@ def _score_with(
     layers_arrays: list[EdgeArrays],
     distances: distance_worker.Pending | None,
     lean: bool = False,
+    scratch: Path | None = None,
 ) -> ScoreResult:
     """:func:`_score` once the layers are projected and the distance worker started on
     ``combined``; ``layers_arrays`` holds the referral and co-authorship networks (taken
@@ -494,6 +511,7 @@ def _score_with(
         data.presentations,
         params.scope_share,
     )
+    del where
     series = yearly_series(acts.papers, data.presentations, params)
     del coauthorship
     referred: EdgeArrays | ReferralRank | None = referral
@@ -503,20 +521,40 @@ def _score_with(
         referred = ReferralRank.of(referral, params) if referral.n_edges else None
         del referral
         heap.give_back()
-    eligibility = eligibility_frame(nodes, evidence_read.take())
+    inputs: dict[str, Any] = {
+        "raw_activity": raw,
+        "potential": potential,
+        "coop": coop,
+        "scope": scope,
+        "series": series,
+        "eligibility": eligibility_frame(nodes, evidence_read.take()),
+    }
+    del raw, potential, coop, scope, series
+    network: tuple[pd.DataFrame, dict[str, Any]] | None = None
+    timings: dict[str, float] = {}
+    if lean:  # the per-HCP inputs, the HCP table and the evidence wait on disk too
+        ranked = _eligibility_of(nodes, inputs["eligibility"])["eligible"].to_numpy(dtype=bool)
+        candidates = _candidates(ranked | params.include_non_hcp)
+        inputs["hcps"], inputs["activity"] = data.hcps, acts
+        layers.data = replace(data, hcps=data.hcps.head(0).copy())
+        del data, acts
+        with kept_on_disk(inputs, scratch):
+            network = network_scores(
+                combined, params, timings, candidates=candidates, distances=distances
+            )
+        layers.data = replace(layers.data, hcps=inputs.pop("hcps"))
+        acts = inputs.pop("activity")
+        data = layers.data
     result = assemble(
         nodes,
         combined,
         params,
         referral=referred,
-        raw_activity=raw,
-        potential=potential,
-        coop=coop,
-        scope=scope,
-        series=series,
         reference=layers.reference_year,
-        eligibility=eligibility,
         distances=distances,
+        network=network,
+        timings=timings,
+        **inputs,
     )
     hcps = data.hcps.set_index("id")
     for column in ("name", "npi", "orcid"):
@@ -541,6 +579,11 @@ def _drop_tie_ids(layers: Layers) -> None:
     for name in ("coauthorship", "referral", "congress"):
         ties = layers.table(name)
         setattr(layers, name, ties.drop(columns=[c for c in ids if c in ties.columns]))
+
+
+def _candidates(ranked: np.ndarray) -> np.ndarray | None:
+    """Positions the portfolio may pick from (None: everyone)."""
+    return None if ranked.all() else np.flatnonzero(ranked)
 
 
 def _eligibility_of(nodes: list[str], eligibility: pd.DataFrame | None) -> pd.DataFrame:

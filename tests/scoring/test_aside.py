@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kolgraph.scoring.aside import TABLES, set_aside
+from kolgraph.scoring.aside import TABLES, kept_on_disk, set_aside
 from kolgraph.scoring.params import ScoringParams
 from kolgraph.scoring.projection import project_layers
 from kolgraph.scoring.strongest import keep_strongest, ranked_ties
@@ -44,3 +44,15 @@ def test_an_error_inside_puts_the_tables_back_and_is_raised(tmp_path):
         raise RuntimeError("metrics failed")
     assert len(layers.referral) == rows
     assert "ranked_ties" in layers.cache
+
+
+def test_values_kept_on_disk_come_back_equal_even_after_an_error(tmp_path):
+    """The per-HCP inputs of a lean run wait on disk through the metrics the same way."""
+    scores = pd.DataFrame({"scope": ["local", "national"], "potential": [0.5, np.nan]})
+    values = {"scope": scores, "ranked": np.array([True, False])}
+    with pytest.raises(RuntimeError, match="metrics failed"), kept_on_disk(values, tmp_path):
+        assert values == {}
+        raise RuntimeError("metrics failed")
+    assert list(tmp_path.iterdir()) == []
+    pd.testing.assert_frame_equal(values["scope"], scores)
+    assert values["ranked"].tolist() == [True, False]
