@@ -88,6 +88,23 @@ def test_first_load_writes_the_graph_the_incremental_path_writes(
     assert run["status"] == "complete" and run["checkpoint"] == incremental.read - 0
 
 
+@pytest.mark.parametrize("resolver_process", [False, True], ids=["inline", "resolver-process"])
+def test_a_load_of_several_batches_writes_the_incremental_graph(store, tmp_path, resolver_process):
+    """Batches of 40 records: the resolver's index and the run's papers carry from batch to
+    batch as in the incremental path, and so does each HCP's fullest name."""
+    incremental = ingest(store, "pubmed", MESH, tmp_path, batch_size=40)
+    expected = snapshot(store)
+    store.clear()
+    bulk = first_load(store, MESH, tmp_path, batch_size=40, resolver_process=resolver_process)
+    assert diff(expected, snapshot(store)) == []
+    assert snapshot(store) == expected
+    assert bulk.loaded == incremental.loaded == 150
+    assert (bulk.nodes_written, bulk.relationships_written) == (
+        incremental.nodes_written,
+        incremental.relationships_written,
+    )
+
+
 def test_loading_the_file_again_incrementally_changes_nothing(store, tmp_path):
     first_load(store, MESH, tmp_path)
     before = snapshot(store)
