@@ -28,6 +28,9 @@ from kolgraph.errors import StoreUnavailable
 logger = logging.getLogger(__name__)
 
 _MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to 107 bytes on Linux
+PROBE_GRAPH = "kolgraph_start_probe"  # made and dropped once the server answers
+GRAPH_PROBE_TIMEOUT = 20.0
+"""Seconds a new server's graph module has to make and drop :data:`PROBE_GRAPH`."""
 COMPACT_MIN_BYTES = 32 * 2**20
 """Appended bytes from which :meth:`EmbeddedFalkorDB.compact_log` rewrites the log."""
 COMPACT_GROWTH = 0.25
@@ -194,6 +197,45 @@ class EmbeddedFalkorDB:
             return self._launch()
 
     def _launch(self) -> EmbeddedFalkorDB:
+        """Start a server and wait for it; a server whose graph module does not answer
+        (:meth:`_graphs_answer`) is killed and started once more."""
+        for attempt in (1, 2):
+            process = self._spawn()
+            if self._graphs_answer():
+                self.started_here = True
+                return self
+            logger.warning(
+                "the embedded FalkorDB server answers but its graph module does not "
+                "(attempt %d); restarting it",
+                attempt,
+            )
+            process.kill()
+            process.wait()
+        raise StoreUnavailable(
+            "the embedded FalkorDB server started but its graph module does not answer; "
+            f"see {self.log_file}, then run the command again"
+        )
+
+    def _graphs_answer(self) -> bool:
+        """Whether the graph module makes and drops a graph within
+        :data:`GRAPH_PROBE_TIMEOUT` seconds. FalkorDB 4.16 can start with its registry of
+        graphs locked, so that the first statement on a new graph never returns."""
+        conn = redis.Redis(
+            unix_socket_path=str(self.socket_path),
+            socket_timeout=GRAPH_PROBE_TIMEOUT,
+            retry=Retry(NoBackoff(), 0),
+        )
+        try:
+            conn.execute_command("GRAPH.QUERY", PROBE_GRAPH, "RETURN 1")
+            conn.execute_command("GRAPH.DELETE", PROBE_GRAPH)
+            return True
+        except (redis.TimeoutError, redis.ConnectionError):
+            return False
+        finally:
+            conn.close()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        """Launch the server process and wait until it answers PING."""
         if self.socket_path.exists():
             self.socket_path.unlink()  # stale socket from a killed server
         server, module = _binaries()
@@ -251,8 +293,7 @@ class EmbeddedFalkorDB:
                     f"see {self.log_file}"
                 )
             if self.is_running():
-                self.started_here = True
-                return self
+                return process
             time.sleep(0.05)
         process.kill()
         raise StoreUnavailable(

@@ -294,3 +294,54 @@ def test_nan_and_numpy_parameters(falkor_store: FalkorDBStore) -> None:
     assert params_header(values) == "CYPHER n=5 f=0.5 a=[1,2] nan=null "
     [row] = falkor_store.execute("RETURN $n AS n, $f AS f, $a AS a, $nan AS nan", values)
     assert row == {"n": 5, "f": 0.5, "a": [1, 2], "nan": None}
+
+
+def test_a_new_server_proves_its_graph_module_and_leaves_no_trace(tmp_path) -> None:
+    server = EmbeddedFalkorDB(tmp_path / "kg")
+    with server:
+        assert server.started_here
+        conn = server.client()
+        assert conn.execute_command("GRAPH.LIST") == []  # the probe graph was dropped
+        conn.close()
+
+
+def test_a_server_whose_graph_module_hangs_is_started_again(tmp_path, monkeypatch) -> None:
+    """A server that answers PING but not graph statements (FalkorDB 4.16 can start with
+    its registry of graphs locked) is killed and started once more."""
+    probe = EmbeddedFalkorDB._graphs_answer
+    pids: list[int | None] = []
+
+    def hangs_the_first_time(self: EmbeddedFalkorDB) -> bool:
+        pids.append(self.pid())
+        return len(pids) > 1 and probe(self)
+
+    monkeypatch.setattr(EmbeddedFalkorDB, "_graphs_answer", hangs_the_first_time)
+    settings = Settings(data_dir=tmp_path / "kg")
+    with open_store(settings) as store:
+        assert isinstance(store, FalkorDBStore)
+        try:
+            store.upsert_nodes("HCP", [{"id": "npi:1", "props": {}}])
+            assert store.node_total() == 1
+            assert len(pids) == 2 and None not in pids and pids[0] != pids[1]
+            assert not _pid_alive(pids[0])  # the first server was killed
+            assert store.server.pid() == pids[1]
+        finally:
+            store.server.stop()
+
+
+def test_a_server_whose_graph_module_never_answers_is_reported(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(EmbeddedFalkorDB, "_graphs_answer", lambda self: False)
+    server = EmbeddedFalkorDB(tmp_path / "kg")
+    with pytest.raises(StoreUnavailable, match="graph module does not answer.*falkordb.log"):
+        server.start()
+    assert not server.is_running()
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
