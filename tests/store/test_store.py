@@ -18,6 +18,7 @@ from kolgraph import schema
 from kolgraph.config import Settings
 from kolgraph.errors import StatementNotFound, StoreError, StoreUnavailable, UnknownIdentifier
 from kolgraph.store import EmbeddedFalkorDB, GraphStore, open_store
+from kolgraph.store.embedded import _alive
 from kolgraph.store.falkordb import FalkorDBStore, params_header
 
 
@@ -323,7 +324,7 @@ def test_a_server_whose_graph_module_hangs_is_started_again(tmp_path, monkeypatc
             store.upsert_nodes("HCP", [{"id": "npi:1", "props": {}}])
             assert store.node_total() == 1
             assert len(pids) == 2 and None not in pids and pids[0] != pids[1]
-            assert not _pid_alive(pids[0])  # the first server was killed
+            assert pids[0] is not None and not _alive(pids[0])  # the first server was killed
             assert store.server.pid() == pids[1]
         finally:
             store.server.stop()
@@ -335,13 +336,3 @@ def test_a_server_whose_graph_module_never_answers_is_reported(tmp_path, monkeyp
     with pytest.raises(StoreUnavailable, match="graph module does not answer.*falkordb.log"):
         server.start()
     assert not server.is_running()
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if pid is None:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
