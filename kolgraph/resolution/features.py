@@ -138,6 +138,7 @@ def conflicts_of(a: Profile) -> Callable[[Profile], bool]:
     """
     orcid, npi, family, spelt, given, own = a.orcid, a.npi, a.family, a.family_spelt, a.given, a.id
     record = record_of(a)
+    prefix = f"{record}:" if record else ""
     compatible: dict[tuple[str, ...], bool] = {}
 
     def conflicts(b: Profile) -> bool:
@@ -158,7 +159,8 @@ def conflicts_of(a: Profile) -> Callable[[Profile], bool]:
                 fits = compatible[b.given] = _first_names_compatible(given, b.given)
             if not fits:
                 return True
-        return bool(record and own != b.id and record == record_of(b))  # co-authors
+        # co-authors (an id starting with the record's is rare: only then is it split)
+        return bool(prefix and b.id.startswith(prefix) and own != b.id and record == record_of(b))
 
     return conflicts
 

@@ -33,6 +33,9 @@ class PairScorer:
     def __init__(self, model: MatchModel | None = None) -> None:
         self._model = model
         self._prior: NamePrior | None = None
+        # accept thresholds by family name, while the prior has counted this many mentions
+        self._accepts: dict[str, float] = {}
+        self._accepts_at = -1
 
     @property
     def model(self) -> MatchModel:
@@ -55,7 +58,16 @@ class PairScorer:
         model = self.model
         if not model.block_accept:
             return model.accept
-        return model.accept_for_share(self.prior.family_share(profile.family))
+        prior = self.prior
+        if len(prior.observed) != self._accepts_at:  # the counts moved: shares did too
+            self._accepts.clear()
+            self._accepts_at = len(prior.observed)
+        found = self._accepts.get(profile.family)
+        if found is None:
+            found = self._accepts[profile.family] = model.accept_for_share(
+                prior.family_share(profile.family)
+            )
+        return found
 
     def probabilities(self, pairs: Sequence[tuple[Profile, Profile]]) -> list[float]:
         """Probabilities of ``pairs`` (see the module): one feature matrix, one call of

@@ -33,7 +33,7 @@ from kolgraph.resolution.pair_scorer import PairScorer
 from kolgraph.resolution.profiles import Profile
 from kolgraph.store import GraphStore
 
-SCORING_CHUNK = 500  # mentions whose pairs are scored together (bounds the pairs held)
+SCORING_CHUNK = 2500  # mentions whose pairs are scored together (bounds the pairs held)
 _MENTION = {"label": "Mention", "type": "RESOLVED_TO", "end": "HCP"}
 
 
@@ -187,7 +187,11 @@ class ResolutionIndex:
         for hcp_id, members in self.cache.members(mention.block_keys).items():
             if hcp_id in claimed:
                 continue
-            profiles = [p for p in members.values() if p.id != own]
+            profiles = (
+                [p for p in members.values() if p.id != own]
+                if own in members
+                else list(members.values())
+            )
             if (
                 profiles
                 and not self.known.clashes(hcp_id, mention)

@@ -42,6 +42,9 @@ def test_the_same_answers_on_the_rules_edge_cases():
         profile("mention:orcid:2:1", "Müller", "Hans", orcid="0000-0002-1825-0097"),
         profile("mention:trials:NCT1:1", "Müller", "Hansjörg"),
         profile("mention:trials:NCT1:2", "Müller", ""),
+        profile("mention:pubmed:1:12", "Müller", "Hans", position=12),  # the first's record
+        profile("mention:pubmed:12:1", "Müller", "Hans", position=1),  # another record
+        profile("mention:pubmed:1:4", "Müller", "Hans"),  # no author position: no record
     ]
     for a in people:
         test = conflicts_of(a)
