@@ -22,13 +22,15 @@ Examples
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from kolgraph.errors import StoreError
 from kolgraph.store.property_table import PropertyTable
 
 MAX_COMMAND_BYTES = 64 * 2**20  # per GRAPH.BULK command (the bulk loader's default buffer)
+STRINGS_KEPT = 500_000
+"""Encoded strings a load keeps (:class:`_Encoder`) before it starts afresh."""
 
 _NULL = b"\x00"
 _TRUE = b"\x01\x01"
@@ -92,6 +94,35 @@ def property_keys(table: Mapping[Any, Mapping[str, Any]]) -> list[str]:
     return sorted(keys)
 
 
+class _Encoder:
+    """Rows of values in the bulk format, each string encoded once per load: a load
+    repeats its provenance, roles, methods and names on many rows.
+
+    >>> _Encoder().row(["a", 1, "a"]) == b"".join(map(encode_value, ["a", 1, "a"]))
+    True
+    """
+
+    def __init__(self, limit: int = STRINGS_KEPT) -> None:
+        self.limit = limit
+        self.strings: dict[str, bytes] = {}
+
+    def row(self, values: Iterable[Any]) -> bytes:
+        """The values one after the other (see :func:`encode_value`)."""
+        strings = self.strings
+        parts = []
+        for value in values:
+            if type(value) is str:
+                encoded = strings.get(value)
+                if encoded is None:
+                    if len(strings) >= self.limit:
+                        strings.clear()
+                    encoded = strings[value] = encode_value(value)
+                parts.append(encoded)
+            else:
+                parts.append(encode_value(value))
+        return b"".join(parts)
+
+
 class _Command:
     """The blocks of one GRAPH.BULK command under construction."""
 
@@ -139,22 +170,26 @@ def _node_entries(
     rows: Iterator[tuple[Any, Any]],
     internal: dict[str, dict[str, int]],
     first: int,
+    encoder: _Encoder,
 ) -> Iterator[bytes]:
     """Each node's id and values; numbers it in ``internal[label]`` from ``first`` on."""
     numbers = internal.setdefault(label, {})
+    row = encoder.row
     for number, (node_id, values) in enumerate(rows, first):
         numbers[node_id] = number
-        yield encode_value(node_id) + b"".join([encode_value(v) for v in values])
+        yield encode_value(node_id) + row(values)
 
 
 def _rel_entries(
     kind: tuple[str, str, str],
     rows: Iterator[tuple[Any, Any]],
     internal: Mapping[str, Mapping[str, int]],
+    encoder: _Encoder,
 ) -> Iterator[bytes]:
     """Each relationship's two internal node ids and values."""
     start, rel_type, end = kind
     starts, ends_of = internal.get(start, {}), internal.get(end, {})
+    row = encoder.row
     for (a, b), values in rows:
         try:
             ends = _ENDS(starts[a], ends_of[b])
@@ -163,7 +198,7 @@ def _rel_entries(
                 f"a {rel_type} relationship from {start} {a!r} to {end} {b!r} names a node "
                 "that is not being loaded"
             ) from exc
-        yield ends + b"".join([encode_value(v) for v in values])
+        yield ends + row(values)
 
 
 def bulk_insert(
@@ -184,6 +219,7 @@ def bulk_insert(
         If a relationship names a node not in ``nodes``, or a value cannot be encoded.
     """
     internal: dict[str, dict[str, int]] = {}  # label -> node id -> internal id
+    encoder = _Encoder()
     command = _Command()
     begin = True
     created = [0, 0]
@@ -213,7 +249,7 @@ def bulk_insert(
         names, rows = _columns(table)
         if "id" in names:
             raise StoreError(f"{label} nodes carry 'id' among their properties; it is their key")
-        entries = _node_entries(label, rows, internal, sum(map(len, internal.values())))
+        entries = _node_entries(label, rows, internal, sum(map(len, internal.values())), encoder)
         for block, count, _ in _blocks(
             block_header(label, ["id", *names]), entries, max_bytes // 4
         ):
@@ -222,7 +258,7 @@ def bulk_insert(
         if not rel_table:
             continue
         names, rel_rows = _columns(rel_table)
-        entries = _rel_entries((start, rel_type, end), rel_rows, internal)
+        entries = _rel_entries((start, rel_type, end), rel_rows, internal, encoder)
         for block, count, _ in _blocks(block_header(rel_type, names), entries, max_bytes // 4):
             add(block, count, False)
     flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kolgraph.errors import StoreError
-from kolgraph.store.falkordb_bulk import bulk_insert, encode_value
+from kolgraph.store.falkordb_bulk import _Encoder, bulk_insert, encode_value
 
 NODES = {
     "HCP": {
@@ -92,3 +92,13 @@ def test_values_the_format_cannot_carry_are_refused_by_name():
             {"HCP": {}},
             {("HCP", "AUTHORED", "Publication"): {("hcp:1", "pmid:1"): {}}},
         )
+
+
+def test_rows_encode_as_their_values_do_when_the_kept_strings_start_afresh():
+    encoder = _Encoder(limit=3)
+    rows = [["run:1", f"name {k}", None, k, 0.5, True, ["a", f"b{k}"], "run:1"] for k in range(10)]
+    for row in rows:
+        assert encoder.row(row) == b"".join(map(encode_value, row))
+    assert len(encoder.strings) <= 3
+    with pytest.raises(StoreError, match="NUL"):
+        encoder.row(["a\x00b"])
