@@ -54,7 +54,8 @@ class PairScorer:
     def accept_for(self, profile: Profile) -> float:
         """The accept threshold of the mention ``profile`` is decided for: the model's
         threshold for its name block's ambiguity (the family name's share of every
-        mention the prior counts; ``MatchModel.accept_for_share``)."""
+        mention the prior counts; ``MatchModel.accept_for_share``). Kept per family name
+        until the prior counts another mention."""
         model = self.model
         if not model.block_accept:
             return model.accept
