@@ -217,12 +217,14 @@ def record_properties(paper: Paper) -> dict[str, Any]:
     }
 
 
-def record_evidence(paper: Paper) -> RecordEvidence:
+def record_evidence(paper: Paper, props: dict[str, Any] | None = None) -> RecordEvidence:
     """What the whole record says about each of its authors (one object for all of them).
 
-    Built from :func:`record_properties` exactly as a stored Publication is read back, so a
-    fresh mention and the same mention read from the store compare alike."""
-    props = record_properties(paper)
+    Built from :func:`record_properties` (``props``, computed here when not given) exactly
+    as a stored Publication is read back, so a fresh mention and the same mention read
+    from the store compare alike."""
+    if props is None:
+        props = record_properties(paper)
     return RecordEvidence.from_properties(
         {
             "record_pmid": paper.pmid,
@@ -244,12 +246,37 @@ def record_evidence(paper: Paper) -> RecordEvidence:
     )
 
 
-def paper_mentions(paper: Paper) -> list[tuple[int, MentionIn | None]]:
-    """(position, mention) per author; collective authors give ``None``."""
+@dataclass(frozen=True)
+class PaperContext:
+    """What a paper's mentions and its Publication node both need, computed once: the
+    content words of its title and abstract and its :func:`record_properties`."""
+
+    words: list[str]
+    properties: dict[str, Any]
+
+    @classmethod
+    def of(cls, paper: Paper) -> PaperContext:
+        return cls(content_words(paper.title, paper.abstract), record_properties(paper))
+
+
+def paper_mentions(
+    paper: Paper, context: PaperContext | None = None
+) -> list[tuple[int, MentionIn | None]]:
+    """(position, mention) per author; collective authors give ``None``.
+
+    The authors share one record (:func:`record_evidence`); ``context`` is the paper's
+    :class:`PaperContext` (made here when not given).
+
+    >>> paper = Paper("pubmed", "1", title="Insulin", authors=[Author("Lee", "Ann"),
+    ...                                                        Author(collective="G")])
+    >>> [(position, m and m.key) for position, m in paper_mentions(paper)]
+    [(1, 'lee a'), (2, None)]
+    """
+    context = context or PaperContext.of(paper)
     keys = [a.key for a in paper.authors if not a.collective]
     topics = [t.id for t in paper.topics]
-    words = content_words(paper.title, paper.abstract)
-    record = record_evidence(paper)
+    words = context.words
+    record = record_evidence(paper, context.properties)
     result: list[tuple[int, MentionIn | None]] = []
     for position, author in enumerate(paper.authors, start=1):
         if author.collective:
@@ -385,6 +412,7 @@ class PreparedPapers:
     papers: list[Paper]
     deletions: list[str]
     per_paper: list[list[tuple[int, MentionIn | None]]]
+    contexts: list[PaperContext]
 
     @property
     def mentions(self) -> list[MentionIn]:
@@ -460,7 +488,9 @@ class PaperLoader(Loader):
         neither the store nor the run's state, so batches may be prepared ahead."""
         papers = [r.value for r in records if isinstance(r.value, Paper)]
         deletions = [r.value.pmid for r in records if isinstance(r.value, Deletion)]
-        return PreparedPapers(papers, deletions, [paper_mentions(p) for p in papers])
+        contexts = [PaperContext.of(p) for p in papers]
+        per_paper = [paper_mentions(p, c) for p, c in zip(papers, contexts, strict=True)]
+        return PreparedPapers(papers, deletions, per_paper, contexts)
 
     def finish(
         self,
@@ -486,9 +516,11 @@ class PaperLoader(Loader):
             )
         stored = set(existing.values())
         resolved = iter(resolutions)
-        for paper, items in zip(papers, prepared.per_paper, strict=True):
+        for paper, items, context in zip(
+            papers, prepared.per_paper, prepared.contexts, strict=True
+        ):
             pub_id = paper_id(paper, existing)
-            self._add_paper(batch, paper, pub_id, items, resolved, pub_id not in stored)
+            self._add_paper(batch, paper, context, pub_id, items, resolved, pub_id not in stored)
         if self.in_memory:
             self._remember_publications(papers, existing, deletions)
         consistent_hcp_fields(
@@ -537,6 +569,7 @@ class PaperLoader(Loader):
         self,
         batch: GraphBatch,
         paper: Paper,
+        context: PaperContext,
         pub_id: str,
         items: list[tuple[int, MentionIn | None]],
         resolved: object,
@@ -561,8 +594,8 @@ class PaperLoader(Loader):
             n_authors=n_authors,
             author_keys=keys or None,
             topic_ids=[t.id for t in paper.topics] or None,
-            words=content_words(paper.title, paper.abstract) or None,
-            **record_properties(paper),
+            words=context.words or None,
+            **context.properties,
         )
         jid = journal_id(paper)
         if jid:

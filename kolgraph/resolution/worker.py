@@ -24,11 +24,11 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from types import TracebackType
 
 from kolgraph.config import RESOLUTION_PROFILES
-from kolgraph.resolution.mentions import MentionIn, Resolution
+from kolgraph.resolution.mentions import MentionIn, Method, Resolution
 from kolgraph.resolution.resolver import ResolutionIndex, resolve_mentions
 
 __all__ = ["ResolverProcess"]
@@ -52,12 +52,43 @@ def _ready() -> int:
     return os.getpid()
 
 
-def _resolve(mentions: Sequence[MentionIn]) -> list[Resolution]:
+Packed = tuple[str, str, float, Method, bool, str | None, float | None]
+"""A :class:`Resolution` as the worker sends it back: its fields in order (a tuple
+pickles in a fraction of the time of a model)."""
+
+
+def _resolve(mentions: Sequence[MentionIn]) -> list[Packed]:
     if _INDEX is None:  # pragma: no cover - the initializer always ran first
         raise RuntimeError("the resolver process was not started")
     resolutions = resolve_mentions(None, mentions, index=_INDEX)
     gc.freeze()  # what outlives the batch (the index) is never rescanned
-    return resolutions
+    return [
+        (r.mention_id, r.hcp_id, r.score, r.method, r.is_new, r.candidate_id, r.candidate_score)
+        for r in resolutions
+    ]
+
+
+def _unpack(packed: list[Packed]) -> list[Resolution]:
+    """The worker's resolutions as models again (their values were validated there)."""
+    construct = Resolution.model_construct
+    return [
+        construct(
+            mention_id=m, hcp_id=h, score=s, method=k, is_new=n, candidate_id=c, candidate_score=cs
+        )
+        for m, h, s, k, n, c, cs in packed
+    ]
+
+
+def _settle(done: Future[list[Packed]], result: Future[list[Resolution]]) -> None:
+    """Complete ``result`` from the worker's ``done``: its resolutions, or its error."""
+    if done.cancelled():  # the worker was closed first
+        result.set_exception(CancelledError())
+        return
+    error = done.exception()
+    if error is not None:
+        result.set_exception(error)
+    else:
+        result.set_result(_unpack(done.result()))
 
 
 class ResolverProcess:
@@ -85,7 +116,11 @@ class ResolverProcess:
 
     def submit(self, mentions: Sequence[MentionIn]) -> Future[list[Resolution]]:
         """Resolve ``mentions`` after every batch submitted before them."""
-        return self._pool.submit(_resolve, list(mentions))
+        result: Future[list[Resolution]] = Future()
+        result.set_running_or_notify_cancel()
+        done = self._pool.submit(_resolve, list(mentions))
+        done.add_done_callback(lambda d: _settle(d, result))
+        return result
 
     def close(self) -> None:
         """Stop the worker (its index and spill file go with it)."""
