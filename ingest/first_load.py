@@ -5,16 +5,21 @@ rows) through :func:`~kolgraph.ingest.runner.run_ingest` costs one MERGE stateme
 batch and table. Into an empty store nothing needs merging: :func:`run_first_load` parses
 and builds every batch as ``run_ingest`` would, with the same resolver (its index is the
 only memory of earlier batches in both paths, so the HCPs are the same), merges the
-batches in memory (:class:`~kolgraph.ingest.graph_tables.GraphTables`) and hands the
-result to :meth:`GraphStore.bulk_create` (FalkorDB: ``GRAPH.BULK``; Neo4j: large
-``UNWIND ... CREATE`` transactions).
+batches in memory (:class:`~kolgraph.ingest.graph_tables.GraphTables`) and writes them
+through one :meth:`GraphStore.bulk_session` (FalkorDB: ``GRAPH.BULK``; Neo4j: large
+``UNWIND ... CREATE`` transactions). Each batch's Mentions, which no later batch
+changes, are written as soon as the batch is built, while the next ones are read and
+resolved; everything else (HCPs gain names, papers and places batch after batch) once the
+file is read. A Mention written before a later ``DeleteCitation`` removed its paper is
+deleted when the rest is in, as the incremental path deletes it after writing it.
 
 Provenance is the same as ``run_ingest`` writes (source, file, run id, load time, record
 ids), and so is the ``IngestRun`` node, so the file loaded again later through
 ``run_ingest`` is recognised and changes nothing. The run is marked ``bulk-loading`` in
 the store until every node and relationship is in: a first load interrupted at any point
-leaves either an empty store or that mark, and running it again clears what it left and
-starts over. A store holding anything else is refused.
+leaves either an empty store (a load that fails removes what it wrote) or that mark
+(when even that fails, or the process is killed), and running it again clears what it
+left and starts over. A store holding anything else is refused.
 """
 
 from __future__ import annotations
@@ -145,6 +150,8 @@ def run_first_load(
         summary.nodes_written += nodes
         summary.relationships_written += rels
         tables.add(batch)
+        # a batch's Mentions are final: written while the next batches are read and resolved
+        bulk.create({"Mention": tables.take_created_mentions()})
         QUIET_COLLECTOR.batch_done()
 
     def flush(last: bool = False) -> None:
@@ -160,35 +167,56 @@ def run_first_load(
             add(loader.finish(prepared, _resolutions(future)))
         rejects.flush()
 
+    run_node = PropertyTable()
+    run_node.merge(run_id, run_props)
     loader.in_memory = True
     try:
-        with RejectLog(rejects_path, source=loader.source, file=path.name) as rejects:
-            with QUIET_COLLECTOR:
-                for record in loader.records(path, rejects):
-                    position += 1
-                    if not seen.add(record.id):
-                        summary.duplicates += 1
-                        continue
-                    summary.loaded += 1
-                    pending.append(record)
-                    if len(pending) >= batch_size:
-                        flush()
-                flush(last=True)
-            summary.rejected = rejects.count
-            summary.loaded -= rejects.late
+        with store.bulk_session() as bulk:
+            # the run goes first: a store holding any of this load holds its bulk-loading mark
+            bulk.create({"IngestRun": run_node})
+            with RejectLog(rejects_path, source=loader.source, file=path.name) as rejects:
+                with QUIET_COLLECTOR:
+                    for record in loader.records(path, rejects):
+                        position += 1
+                        if not seen.add(record.id):
+                            summary.duplicates += 1
+                            continue
+                        summary.loaded += 1
+                        pending.append(record)
+                        if len(pending) >= batch_size:
+                            flush()
+                    flush(last=True)
+                summary.rejected = rejects.count
+                summary.loaded -= rejects.late
+            bulk.create(tables.nodes, tables.rels)
+        if tables.deleted_handed_out:  # written before a later batch deleted their paper
+            rows = [{"id": mention_id} for mention_id in tables.deleted_handed_out]
+            store.write("delete_nodes", rows, {"label": "Mention"})
+    except BaseException:
+        _empty_again(store)
+        raise
     finally:
         if resolver is not None:
             resolver.close()
         loader.in_memory = False
         loader.start_run()  # the index and the run's papers are not kept past the run
     summary.read = summary.loaded + summary.rejected + summary.duplicates
-    run_node = PropertyTable()
-    run_node.merge(run_id, run_props)
-    # the run is sent first: a store holding any of this load holds its bulk-loading mark
-    store.bulk_create({"IngestRun": run_node, **tables.nodes}, tables.rels)
     summary.seconds = round(time.monotonic() - started, 3)
     mark_complete(store, run_id, summary, position, f"{path.name} (first load)")
     return summary
+
+
+def _empty_again(store: GraphStore) -> None:
+    """Remove what a failed first load wrote (the store held nothing before it). If that
+    fails too, the load's bulk-loading mark stays and the next first load clears it."""
+    try:
+        store.clear()
+    except Exception as exc:  # noqa: BLE001 - the load's own error is the one to report
+        logger.warning(
+            "a failed first load left its writes in the store (%s): the next "
+            "first load clears them",
+            exc,
+        )
 
 
 def _start_resolver(loader: PaperLoader) -> ResolverProcess | None:

@@ -113,6 +113,12 @@ class GraphTables:
         self.rels[_AUTHORED] = PropertyTable(_AUTHORED_NAMES)
         self.rels[_MENTION_AFFILIATION] = PropertyTable(PROVENANCE)
         self.rels[_HCP_AFFILIATION] = PropertyTable(_AFFILIATION_NAMES)
+        # Mentions created since take_created_mentions, those it handed out (their writes
+        # are final: a first load reads each record once), and those of them a later
+        # batch's delete_publications removed (to delete once they are written)
+        self._created_mentions: list[str] = []
+        self.handed_out: set[str] = set()
+        self.deleted_handed_out: list[str] = []
         self._statements: dict[str, Callable[[list[Any], Props, bool], None]] = {
             "create_authorships": self._authorships,
             "write_authorships": self._authorships,
@@ -150,6 +156,34 @@ class GraphTables:
                 raise ValueError(f"the first load cannot apply the statement {name!r}")
             apply(rows, batch.provenance, name.startswith("create_"))
 
+    def take_created_mentions(self) -> PropertyTable:
+        """The Mentions the authorship statements created since the last call, taken out of
+        :attr:`nodes` to be written now: a first load reads each record once, so no later
+        batch sets them again (one that would is refused). A later ``delete_publications``
+        that removes one lists it in :attr:`deleted_handed_out`.
+
+        >>> from kolgraph.ingest.batch import GraphBatch
+        >>> batch = GraphBatch()
+        >>> batch.node("Publication", "pmid:1")
+        >>> batch.statement_row("create_authorships", {"mention_id": "m1", "hcp_id": "h",
+        ...                     "publication_id": "pmid:1", "hcp_name": "Ann Lee"})
+        >>> tables = GraphTables()
+        >>> tables.add(batch)
+        >>> list(tables.take_created_mentions()), len(tables.nodes["Mention"])
+        (['m1'], 0)
+        >>> len(tables.take_created_mentions()), sorted(tables.handed_out)
+        (0, ['m1'])
+        """
+        held = self.nodes["Mention"]
+        taken = PropertyTable(held.names)
+        for mention_id in self._created_mentions:
+            values = held.rows.pop(mention_id, None)
+            if values is not None:
+                taken.rows[mention_id] = values
+                self.handed_out.add(mention_id)
+        self._created_mentions = []
+        return taken
+
     def _authorships(self, rows: list[Any], prov: Props, create: bool) -> None:
         """``create_authorships`` / ``write_authorships``: Mention, HCP, RESOLVED_TO,
         APPEARS_IN and AUTHORED per row (see ``queries/publications.cypher``)."""
@@ -168,10 +202,13 @@ class GraphTables:
             pub_id, mention_id, hcp_id = row["publication_id"], row["mention_id"], row["hcp_id"]
             if pub_id not in publications:
                 continue  # MATCH (p:Publication ...) finds nothing: the row writes nothing
+            if mention_id in self.handed_out:
+                raise ValueError(f"{mention_id} was written already; a first load reads it once")
             if create:  # CREATE: every property from the row
                 mentions.rows[mention_id] = [*stamp, *(row.get(k) for k in _MENTION_SET)] + [
                     self._share(row.get(k)) for k in _MENTION_KEEP
                 ]
+                self._created_mentions.append(mention_id)
             else:  # MERGE and SET, keeping stored values the row does not give
                 mention = mentions.row(mention_id)
                 mention[: n_stamp + len(_MENTION_SET)] = [
@@ -244,6 +281,8 @@ class GraphTables:
         if not gone_pubs:
             return
         gone_mentions = {m for (m, p) in self.rels[_APPEARS_IN] if p in gone_pubs}
+        self.deleted_handed_out += sorted(gone_mentions & self.handed_out)
+        self.handed_out -= gone_mentions
         gone = {("Publication", p) for p in gone_pubs} | {("Mention", m) for m in gone_mentions}
         for label, node_id in gone:
             self.nodes[label].pop(node_id)

@@ -34,6 +34,9 @@ from kolgraph.resolution.resolver import ResolutionIndex, resolve_mentions
 __all__ = ["ResolverProcess"]
 
 _INDEX: ResolutionIndex | None = None  # the worker's index (set in the worker only)
+DERIVED = ("family_name", "given_name", "key", "block_keys", "all_affiliations")
+"""The cached properties of a :class:`MentionIn` the resolver reads (kept in the
+mention, so they are pickled with it)."""
 
 
 def _start(max_profiles: int) -> None:
@@ -115,7 +118,13 @@ class ResolverProcess:
         self.started: Future[int] = self._pool.submit(_ready)  # the worker's pid
 
     def submit(self, mentions: Sequence[MentionIn]) -> Future[list[Resolution]]:
-        """Resolve ``mentions`` after every batch submitted before them."""
+        """Resolve ``mentions`` after every batch submitted before them.
+
+        Their derived names (:data:`DERIVED`) are worked out here and travel with them:
+        this process has time to spare while the worker resolves."""
+        for mention in mentions:
+            for name in DERIVED:
+                getattr(mention, name)
         result: Future[list[Resolution]] = Future()
         result.set_running_or_notify_cancel()
         done = self._pool.submit(_resolve, list(mentions))

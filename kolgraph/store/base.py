@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -25,6 +26,54 @@ def batched(rows: Iterable[_Row], size: int) -> Iterator[list[_Row]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+class BulkSession(ABC):
+    """Nodes and relationships created in parts (:meth:`GraphStore.bulk_session`): a part
+    may name, in its relationships, nodes of any earlier part. ``created`` counts what
+    the session created so far (nodes, relationships); a store that sends in large
+    commands counts a part once it is sent, at the latest when the session ends.
+    Properties must hold no None."""
+
+    created: tuple[int, int] = (0, 0)
+
+    @abstractmethod
+    def create(
+        self,
+        nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
+        relationships: Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]]
+        | None = None,
+    ) -> None:
+        """CREATE ``nodes`` (label -> id -> props), then ``relationships``
+        ((start, type, end) -> (start id, end id) -> props)."""
+
+
+class _StatementBulk(BulkSession):
+    """A bulk session of ``UNWIND ... CREATE`` statements (see :meth:`GraphStore.bulk_session`)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def create(
+        self,
+        nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
+        relationships: Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]]
+        | None = None,
+    ) -> None:
+        store, size = self.store, self.store.bulk_batch_size
+        created_nodes, created_rels = self.created
+        for label, table in nodes.items():
+            rows = ({"id": node_id, "props": props} for node_id, props in table.items())
+            created_nodes += store.write(
+                "bulk_create_nodes", rows, {"label": label}, batch_size=size
+            )
+        for (start, rel_type, end), rel_table in (relationships or {}).items():
+            rels = ({"start": a, "end": b, "props": p} for (a, b), p in rel_table.items())
+            template = {"start": start, "type": rel_type, "end": end}
+            created_rels += store.write(
+                "bulk_create_relationships", rels, template, batch_size=size
+            )
+        self.created = (created_nodes, created_rels)
 
 
 def scalar(kind: type, value: Any) -> Any:
@@ -172,23 +221,21 @@ class GraphStore(ABC):
         """CREATE ``nodes`` (label -> id -> props) and then ``relationships``
         ((start, type, end) -> (start id, end id) -> props) in a store that holds none of
         them: a first load, without the MERGE of every row. Returns the numbers created.
+        One :meth:`bulk_session` with one part."""
+        with self.bulk_session() as session:
+            session.create(nodes, relationships)
+        return session.created
 
-        Here: ``UNWIND`` statements of ``bulk_batch_size`` rows, one transaction each;
-        the schema must be applied (the relationships find their nodes by ``id``).
-        FalkorDB overrides this with its bulk insert. Properties must hold no None.
+    @contextmanager
+    def bulk_session(self) -> Iterator[BulkSession]:
+        """A :class:`BulkSession` into a store that holds none of what it creates; the
+        schema is in place when the ``with`` block ends.
+
+        Here: ``UNWIND`` statements of ``bulk_batch_size`` rows, one transaction each, sent
+        as each part comes; the schema must be applied (the relationships find their nodes
+        by ``id``). FalkorDB overrides this with its bulk insert.
         """
-        created_nodes = created_rels = 0
-        size = self.bulk_batch_size
-        for label, table in nodes.items():
-            rows = ({"id": node_id, "props": props} for node_id, props in table.items())
-            created_nodes += self.write(
-                "bulk_create_nodes", rows, {"label": label}, batch_size=size
-            )
-        for (start, rel_type, end), rel_table in relationships.items():
-            rels = ({"start": a, "end": b, "props": p} for (a, b), p in rel_table.items())
-            template = {"start": start, "type": rel_type, "end": end}
-            created_rels += self.write("bulk_create_relationships", rels, template, batch_size=size)
-        return created_nodes, created_rels
+        yield _StatementBulk(self)
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type (labels with nodes only).

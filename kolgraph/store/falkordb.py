@@ -21,9 +21,9 @@ from falkordb.node import Node
 from kolgraph import schema
 from kolgraph.errors import StoreError, StoreUnavailable
 from kolgraph.store import statements
-from kolgraph.store.base import GraphStore
+from kolgraph.store.base import BulkSession, GraphStore
 from kolgraph.store.embedded import EmbeddedFalkorDB
-from kolgraph.store.falkordb_bulk import bulk_insert
+from kolgraph.store.falkordb_bulk import BulkInsert
 
 logger = logging.getLogger(__name__)
 
@@ -297,16 +297,15 @@ class FalkorDBStore(GraphStore):
             logger.warning("the append-only file was not rewritten: %s", exc)
             return False
 
-    def bulk_create(
-        self,
-        nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
-        relationships: Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]],
-    ) -> tuple[int, int]:
-        """As :meth:`GraphStore.bulk_create`, through FalkorDB's bulk insert (``GRAPH.BULK``,
-        see :mod:`kolgraph.store.falkordb_bulk`) into this graph, which must hold no node.
+    @contextmanager
+    def bulk_session(self) -> Iterator[BulkSession]:
+        """As :meth:`GraphStore.bulk_session`, through FalkorDB's bulk insert
+        (``GRAPH.BULK``, see :mod:`kolgraph.store.falkordb_bulk`) into this graph, which
+        must hold no node. Each part is encoded when given and sent once a command is full,
+        the next encoded while the server takes it.
 
         The bulk insert builds a new graph: the empty one (its indexes and constraints) is
-        deleted first and the schema applied again once the data is in.
+        deleted first and the schema applied again when the session ends.
 
         Raises
         ------
@@ -343,8 +342,10 @@ class FalkorDBStore(GraphStore):
                 raise StoreError(
                     f"cannot replace the empty graph {self.graph_name}: {exc}"
                 ) from exc
+        session = _BulkInsertSession(BulkInsert(send))
         try:
-            created = bulk_insert(send, nodes, relationships)
+            yield session
+            session.close()
             while in_flight:
                 in_flight.pop().result()
         except redis.ResponseError as exc:
@@ -353,7 +354,6 @@ class FalkorDBStore(GraphStore):
             sender.shutdown(wait=True)
             self._graph = self._db.select_graph(self.graph_name)
             self.apply_schema()
-        return created
 
     def close(self) -> None:
         try:
@@ -382,3 +382,22 @@ def scratch_graph(server: EmbeddedFalkorDB, prefix: str = "scratch") -> Iterator
     finally:
         store.clear()
         store.close()
+
+
+class _BulkInsertSession(BulkSession):
+    """A :class:`BulkSession` over one :class:`BulkInsert`."""
+
+    def __init__(self, bulk: BulkInsert) -> None:
+        self.bulk = bulk
+
+    def create(
+        self,
+        nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
+        relationships: Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]]
+        | None = None,
+    ) -> None:
+        self.bulk.add(nodes, relationships)
+        self.created = self.bulk.created
+
+    def close(self) -> None:
+        self.created = self.bulk.close()

@@ -201,6 +201,90 @@ def _rel_entries(
         yield ends + row(values)
 
 
+class BulkInsert:
+    """One bulk insert, fed in parts: nodes and relationships are encoded as they come and
+    sent by ``send(args)`` (one ``GRAPH.BULK <graph> *args`` command) whenever a command
+    is full; :meth:`close` sends the rest. A relationship may name any node sent or
+    added before it. Node ids are not checked for duplicates (give each node once).
+
+    >>> sent = []
+    >>> bulk = BulkInsert(sent.append)
+    >>> bulk.add({"HCP": {"hcp:a": {"name": "Ann"}}})
+    >>> bulk.add({"Paper": {"p:1": {}}}, {("HCP", "AUTHORED", "Paper"): {("hcp:a", "p:1"): {}}})
+    >>> bulk.close(), [args[:5] for args in sent]
+    ((2, 1), [['BEGIN', 2, 1, 2, 1]])
+    """
+
+    def __init__(
+        self, send: Callable[[list[Any]], Any], *, max_bytes: int = MAX_COMMAND_BYTES
+    ) -> None:
+        self.send = send
+        self.max_bytes = max_bytes
+        self.internal: dict[str, dict[str, int]] = {}  # label -> node id -> internal id
+        self.encoder = _Encoder()
+        self.command = _Command()
+        self.begin = True
+        self.created = (0, 0)
+
+    def add(self, nodes: Nodes, relationships: Relationships | None = None) -> None:
+        """Encode ``nodes``, then ``relationships``, into the commands.
+
+        Raises
+        ------
+        StoreError
+            If a relationship names a node not sent or added, a node carries ``id`` among
+            its properties, or a value cannot be encoded.
+        """
+        limit = self.max_bytes // 4
+        for label, table in nodes.items():
+            if not table:
+                continue
+            names, rows = _columns(table)
+            if "id" in names:
+                raise StoreError(
+                    f"{label} nodes carry 'id' among their properties; it is their key"
+                )
+            first = sum(map(len, self.internal.values()))
+            entries = _node_entries(label, rows, self.internal, first, self.encoder)
+            for block, count, _ in _blocks(block_header(label, ["id", *names]), entries, limit):
+                self._block(block, count, True)
+        for (start, rel_type, end), rel_table in (relationships or {}).items():
+            if not rel_table:
+                continue
+            names, rel_rows = _columns(rel_table)
+            entries = _rel_entries((start, rel_type, end), rel_rows, self.internal, self.encoder)
+            for block, count, _ in _blocks(block_header(rel_type, names), entries, limit):
+                self._block(block, count, False)
+
+    def close(self) -> tuple[int, int]:
+        """Send what is left; the numbers of nodes and relationships created."""
+        self._flush()
+        return self.created
+
+    def _block(self, block: bytes, count: int, is_node: bool) -> None:
+        command = self.command
+        if command.size + len(block) > self.max_bytes:
+            self._flush()
+            command = self.command
+        (command.node_blocks if is_node else command.rel_blocks).append(block)
+        command.size += len(block)
+        if is_node:
+            command.nodes += count
+        else:
+            command.relationships += count
+
+    def _flush(self) -> None:
+        command = self.command
+        if command.nodes or command.relationships:
+            self.send(command.args(self.begin))
+            self.created = (
+                self.created[0] + command.nodes,
+                self.created[1] + command.relationships,
+            )
+            self.begin = False
+        self.command = _Command()
+
+
 def bulk_insert(
     send: Callable[[list[Any]], Any],
     nodes: Nodes,
@@ -218,48 +302,6 @@ def bulk_insert(
     StoreError
         If a relationship names a node not in ``nodes``, or a value cannot be encoded.
     """
-    internal: dict[str, dict[str, int]] = {}  # label -> node id -> internal id
-    encoder = _Encoder()
-    command = _Command()
-    begin = True
-    created = [0, 0]
-
-    def flush() -> None:
-        nonlocal command, begin
-        if command.nodes or command.relationships:
-            send(command.args(begin))
-            created[0] += command.nodes
-            created[1] += command.relationships
-            begin = False
-        command = _Command()
-
-    def add(block: bytes, count: int, is_node: bool) -> None:
-        if command.size + len(block) > max_bytes:
-            flush()
-        (command.node_blocks if is_node else command.rel_blocks).append(block)
-        command.size += len(block)
-        if is_node:
-            command.nodes += count
-        else:
-            command.relationships += count
-
-    for label, table in nodes.items():
-        if not table:
-            continue
-        names, rows = _columns(table)
-        if "id" in names:
-            raise StoreError(f"{label} nodes carry 'id' among their properties; it is their key")
-        entries = _node_entries(label, rows, internal, sum(map(len, internal.values())), encoder)
-        for block, count, _ in _blocks(
-            block_header(label, ["id", *names]), entries, max_bytes // 4
-        ):
-            add(block, count, True)
-    for (start, rel_type, end), rel_table in relationships.items():
-        if not rel_table:
-            continue
-        names, rel_rows = _columns(rel_table)
-        entries = _rel_entries((start, rel_type, end), rel_rows, internal, encoder)
-        for block, count, _ in _blocks(block_header(rel_type, names), entries, max_bytes // 4):
-            add(block, count, False)
-    flush()
-    return created[0], created[1]
+    bulk = BulkInsert(send, max_bytes=max_bytes)
+    bulk.add(nodes, relationships)
+    return bulk.close()

@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from kolgraph.config import Settings
 from kolgraph.errors import IngestError, StoreError
@@ -150,24 +152,85 @@ def test_bad_records_go_to_the_reject_file_as_in_the_incremental_path(store, tmp
 
 
 def test_an_interrupted_first_load_is_run_again_from_the_start(store, tmp_path, monkeypatch):
-    original = type(store).bulk_create
+    """The connection is lost before the relationships go in, so the failed load cannot
+    remove what it wrote either: its bulk-loading mark stays, and the next first load
+    clears it and starts over."""
+    session = type(store).bulk_session
 
-    def dies_after_the_nodes(self, nodes, relationships):
-        original(self, nodes, {})  # the nodes are in, the relationships never come
+    @contextmanager
+    def dies_before_the_relationships(self):
+        lost = []
+        with session(self) as bulk:
+            create = bulk.create
+
+            def nodes_only(nodes, relationships=None):
+                create(nodes)  # the nodes go in, the relationships never come
+                lost.extend(relationships or ())
+
+            bulk.create = nodes_only
+            yield bulk
+        if lost:
+            raise StoreError("connection lost")
+
+    def unreachable(self):
         raise StoreError("connection lost")
 
-    monkeypatch.setattr(type(store), "bulk_create", dies_after_the_nodes)
+    monkeypatch.setattr(type(store), "bulk_session", dies_before_the_relationships)
+    monkeypatch.setattr(type(store), "clear", unreachable)
     with pytest.raises(StoreError):
         first_load(store, MESH, tmp_path)
+    monkeypatch.undo()
     runs = store.run("ingest_runs")
     assert [r["status"] for r in runs] == [BULK_LOADING]
-    monkeypatch.setattr(type(store), "bulk_create", original)
+    assert store.counts()["nodes"]["Mention"] > 600  # written batch by batch before the end
     first_load(store, MESH, tmp_path)
     got = snapshot(store)
     store.clear()
     first_load(store, MESH, tmp_path)
     assert got == snapshot(store)
     assert [r["status"] for r in store.run("ingest_runs")] == ["complete"]
+
+
+def test_a_first_load_that_fails_removes_what_it_wrote(store, tmp_path, monkeypatch):
+    loader_finish = PubmedLoader.finish
+    finished = []
+
+    def fails_on_the_third_batch(self, *args, **kwargs):
+        finished.append(1)
+        if len(finished) == 3:
+            raise IngestError("the file stopped making sense")
+        return loader_finish(self, *args, **kwargs)
+
+    monkeypatch.setattr(PubmedLoader, "finish", fails_on_the_third_batch)
+    with pytest.raises(IngestError, match="stopped making sense"):
+        first_load(store, MESH, tmp_path, batch_size=40, resolver_process=True)
+    assert store.node_total() == 0
+
+
+@pytest.mark.parametrize("resolver_process", [False, True], ids=["inline", "resolver-process"])
+def test_a_paper_deleted_later_in_the_file_loses_its_written_mentions(
+    store, tmp_path, resolver_process
+):
+    """Mentions go to the store batch by batch; a DeleteCitation in a later batch removes
+    them again, as the incremental path removes what an earlier batch wrote."""
+    articles = etree.parse(str(MESH)).getroot().findall("PubmedArticle")[:60]
+    gone = articles[2].findtext("MedlineCitation/PMID")
+    root = etree.Element("PubmedArticleSet")
+    root.extend(articles)
+    deletion = etree.SubElement(root, "DeleteCitation")
+    etree.SubElement(deletion, "PMID").text = gone
+    path = tmp_path / "with-deletion.xml"
+    etree.ElementTree(root).write(str(path), xml_declaration=True, encoding="utf-8")
+    ingest(store, "pubmed", path, tmp_path / "a", batch_size=20)
+    expected = snapshot(store)
+    store.clear()
+    first_load(store, path, tmp_path / "b", batch_size=20, resolver_process=resolver_process)
+    got = snapshot(store)
+    assert diff(expected, got) == []
+    assert got == expected
+    assert ("Publication", f"pmid:{gone}") not in got["nodes"]
+    assert not [k for k in got["nodes"] if k[0] == "Mention" and f":{gone}:" in k[1]]
+    assert sum(1 for k in got["nodes"] if k[0] == "Mention") > 300
 
 
 def test_a_resolver_process_that_dies_fails_the_load_and_writes_nothing(

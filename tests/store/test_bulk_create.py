@@ -74,6 +74,25 @@ def test_falkordb_bulk_insert_splits_large_loads_into_commands(falkor_store):
         falkor_store._db.connection.execute_command("GRAPH.DELETE", "split_test")
 
 
+def test_a_bulk_session_in_parts_links_nodes_of_earlier_parts(store):
+    """Parts as a first load sends them: publications one by one, the HCPs and every
+    relationship last; the store holds what one bulk_create of the whole would write."""
+    with store.bulk_session() as bulk:
+        for pub_id, props in NODES["Publication"].items():
+            bulk.create({"Publication": {pub_id: props}})
+        bulk.create({"HCP": NODES["HCP"]}, RELS)
+    assert bulk.created == (302, 301)
+    nodes, rels = read_back(store)
+    assert nodes == {
+        (label, node_id): {"id": node_id, **props}
+        for label, table in NODES.items()
+        for node_id, props in table.items()
+    }
+    assert rels == RELS[("HCP", "AUTHORED", "Publication")]
+    store.upsert_nodes("HCP", [{"id": "hcp:2", "props": {"tier": "A"}}])  # MERGE finds it
+    assert store.node_total() == 302
+
+
 def test_falkordb_refuses_a_graph_that_holds_nodes(falkor_store):
     falkor_store.upsert_nodes("HCP", [{"id": "hcp:9", "props": {}}])
     with pytest.raises(StoreError, match="only into an empty graph.*holds 1 nodes"):
