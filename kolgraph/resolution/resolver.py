@@ -20,7 +20,7 @@ resumed run mints the same ids. An HCP merged away by a review decision carries
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from kolgraph.config import RESOLUTION_PROFILES
@@ -177,15 +177,23 @@ class ResolutionIndex:
             mention_id=mention.id, hcp_id=hcp_id, score=1.0 - score, method="new", is_new=True
         )
 
-    def _stored_candidates(self, mention: MentionIn, profile: Profile) -> dict[str, list[Profile]]:
+    def _stored_candidates(
+        self,
+        mention: MentionIn,
+        profile: Profile,
+        conflicts: Callable[[Profile], bool] | None = None,
+    ) -> dict[str, list[Profile]]:
         """HCP -> profiles, for the HCPs in the mention's blocks that may be this person:
-        no identifier clash and no profile that cannot be the same person (``conflict``)."""
+        no identifier clash and no profile that cannot be the same person (``conflict``;
+        ``conflicts`` is ``conflicts_of(profile)`` when the caller has it)."""
         found: dict[str, list[Profile]] = {}
         claimed = self.known.claimed(mention)
-        conflicts = conflicts_of(profile)
+        conflicts = conflicts or conflicts_of(profile)
         own = profile.id
+        # an HCP can clash only with a mention that carries an identifier
+        clashes = self.known.clashes if any(getattr(mention, k) for k in KEYS) else None
         for hcp_id, members in self.cache.members(mention.block_keys).items():
-            if hcp_id in claimed:
+            if claimed and hcp_id in claimed:
                 continue
             profiles = (
                 [p for p in members.values() if p.id != own]
@@ -194,7 +202,7 @@ class ResolutionIndex:
             )
             if (
                 profiles
-                and not self.known.clashes(hcp_id, mention)
+                and (clashes is None or not clashes(hcp_id, mention))
                 and not any(map(conflicts, profiles))
             ):
                 found[hcp_id] = profiles
@@ -234,12 +242,12 @@ class ResolutionIndex:
             if not mention.key:
                 continue
             if i not in skip and not self.known.knows_any(mention):
-                stored[i] = self._stored_candidates(mention, profile)
+                conflicts = conflicts_of(profile)
+                stored[i] = self._stored_candidates(mention, profile, conflicts)
                 for candidates in stored[i].values():
                     latest = max(candidates, key=lambda p: p.id)
                     pairs.append((profile, latest))
                     where.append((i, latest.id))
-                conflicts = conflicts_of(profile)
                 for key in mention.block_keys:
                     for j in earlier[key]:
                         if not conflicts(profiles[j]):
