@@ -13,6 +13,10 @@ from kolgraph import schema
 from kolgraph.store import statements
 
 _Row = TypeVar("_Row")
+Nodes = Mapping[str, Mapping[str, Mapping[str, Any]]]
+"""Label -> node id -> properties (``id`` not among them)."""
+Relationships = Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]]
+"""(start label, type, end label) -> (start id, end id) -> properties."""
 
 
 def batched(rows: Iterable[_Row], size: int) -> Iterator[list[_Row]]:
@@ -40,9 +44,8 @@ class BulkSession(ABC):
     @abstractmethod
     def create(
         self,
-        nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
-        relationships: Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]]
-        | None = None,
+        nodes: Nodes,
+        relationships: Relationships | None = None,
     ) -> None:
         """CREATE ``nodes`` (label -> id -> props), then ``relationships``
         ((start, type, end) -> (start id, end id) -> props)."""
@@ -56,9 +59,8 @@ class _StatementBulk(BulkSession):
 
     def create(
         self,
-        nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
-        relationships: Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]]
-        | None = None,
+        nodes: Nodes,
+        relationships: Relationships | None = None,
     ) -> None:
         store, size = self.store, self.store.bulk_batch_size
         created_nodes, created_rels = self.created
@@ -215,8 +217,8 @@ class GraphStore(ABC):
 
     def bulk_create(
         self,
-        nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
-        relationships: Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]],
+        nodes: Nodes,
+        relationships: Relationships,
     ) -> tuple[int, int]:
         """CREATE ``nodes`` (label -> id -> props) and then ``relationships``
         ((start, type, end) -> (start id, end id) -> props) in a store that holds none of

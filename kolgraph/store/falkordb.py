@@ -21,7 +21,7 @@ from falkordb.node import Node
 from kolgraph import schema
 from kolgraph.errors import StoreError, StoreUnavailable
 from kolgraph.store import statements
-from kolgraph.store.base import BulkSession, GraphStore
+from kolgraph.store.base import BulkSession, GraphStore, Nodes, Relationships
 from kolgraph.store.embedded import EmbeddedFalkorDB
 from kolgraph.store.falkordb_bulk import BulkInsert
 
@@ -392,9 +392,8 @@ class _BulkInsertSession(BulkSession):
 
     def create(
         self,
-        nodes: Mapping[str, Mapping[str, Mapping[str, Any]]],
-        relationships: Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]]
-        | None = None,
+        nodes: Nodes,
+        relationships: Relationships | None = None,
     ) -> None:
         self.bulk.add(nodes, relationships)
         self.created = self.bulk.created

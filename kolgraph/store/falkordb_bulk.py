@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from kolgraph.errors import StoreError
+from kolgraph.store.base import Nodes, Relationships
 from kolgraph.store.property_table import PropertyTable
 
 MAX_COMMAND_BYTES = 64 * 2**20  # per GRAPH.BULK command (the bulk loader's default buffer)
@@ -38,11 +39,6 @@ _FALSE = b"\x01\x00"
 _TAGGED_LONG = struct.Struct("=Bq").pack
 _TAGGED_DOUBLE = struct.Struct("=Bd").pack
 _ENDS = struct.Struct("=qq").pack
-
-Nodes = Mapping[str, Mapping[str, Mapping[str, Any]]]
-"""Label -> node id -> properties (``id`` not among them)."""
-Relationships = Mapping[tuple[str, str, str], Mapping[tuple[str, str], Mapping[str, Any]]]
-"""(start label, type, end label) -> (start id, end id) -> properties."""
 
 
 def encode_value(value: Any) -> bytes:

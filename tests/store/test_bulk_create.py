@@ -40,15 +40,20 @@ def read_back(store):
     return nodes, rels
 
 
-def test_bulk_create_writes_every_node_relationship_and_value(store):
-    assert store.bulk_create(NODES, RELS) == (302, 301)
-    nodes, rels = read_back(store)
+def assert_holds_everything(nodes, rels):
+    """What :func:`read_back` gives is every node and relationship of NODES and RELS."""
     assert nodes == {
         (label, node_id): {"id": node_id, **props}
         for label, table in NODES.items()
         for node_id, props in table.items()
     }
     assert rels == RELS[("HCP", "AUTHORED", "Publication")]
+
+
+def test_bulk_create_writes_every_node_relationship_and_value(store):
+    assert store.bulk_create(NODES, RELS) == (302, 301)
+    nodes, rels = read_back(store)
+    assert_holds_everything(nodes, rels)
     # the schema is in place: a MERGE on id finds the loaded node, the constraint holds
     store.upsert_nodes("HCP", [{"id": "hcp:2", "props": {"tier": "A"}}])
     assert store.run("node_by_id", {"label": "HCP"}, id="hcp:2")[0]["props"]["tier"] == "A"
@@ -83,12 +88,7 @@ def test_a_bulk_session_in_parts_links_nodes_of_earlier_parts(store):
         bulk.create({"HCP": NODES["HCP"]}, RELS)
     assert bulk.created == (302, 301)
     nodes, rels = read_back(store)
-    assert nodes == {
-        (label, node_id): {"id": node_id, **props}
-        for label, table in NODES.items()
-        for node_id, props in table.items()
-    }
-    assert rels == RELS[("HCP", "AUTHORED", "Publication")]
+    assert_holds_everything(nodes, rels)
     store.upsert_nodes("HCP", [{"id": "hcp:2", "props": {"tier": "A"}}])  # MERGE finds it
     assert store.node_total() == 302
 
