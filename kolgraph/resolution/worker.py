@@ -72,10 +72,10 @@ def _resolve(mentions: Sequence[MentionIn]) -> list[Packed]:
 
 
 def _unpack(packed: list[Packed]) -> list[Resolution]:
-    """The worker's resolutions as models again (their values were validated there)."""
-    construct = Resolution.model_construct
+    """The worker's resolutions as models again (validating seven plain fields is quicker
+    than ``model_construct``)."""
     return [
-        construct(
+        Resolution(
             mention_id=m, hcp_id=h, score=s, method=k, is_new=n, candidate_id=c, candidate_score=cs
         )
         for m, h, s, k, n, c, cs in packed
