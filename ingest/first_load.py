@@ -171,21 +171,21 @@ def run_first_load(
     run_node.merge(run_id, run_props)
     loader.in_memory = True
     try:
-        with store.bulk_session() as bulk:
+        # the tables outlive every batch: full collections wait until they are written
+        with QUIET_COLLECTOR, store.bulk_session() as bulk:
             # the run goes first: a store holding any of this load holds its bulk-loading mark
             bulk.create({"IngestRun": run_node})
             with RejectLog(rejects_path, source=loader.source, file=path.name) as rejects:
-                with QUIET_COLLECTOR:
-                    for record in loader.records(path, rejects):
-                        position += 1
-                        if not seen.add(record.id):
-                            summary.duplicates += 1
-                            continue
-                        summary.loaded += 1
-                        pending.append(record)
-                        if len(pending) >= batch_size:
-                            flush()
-                    flush(last=True)
+                for record in loader.records(path, rejects):
+                    position += 1
+                    if not seen.add(record.id):
+                        summary.duplicates += 1
+                        continue
+                    summary.loaded += 1
+                    pending.append(record)
+                    if len(pending) >= batch_size:
+                        flush()
+                flush(last=True)
                 summary.rejected = rejects.count
                 summary.loaded -= rejects.late
             bulk.create(tables.nodes, tables.rels)
