@@ -61,6 +61,8 @@ _MENTION_KEEP = (
     "review_status",
 )
 
+_KEPT_AFFILIATIONS = _MENTION_KEEP.index("affiliations")
+
 
 def _set(props: list[Any], at: int, value: Any) -> None:
     """``SET n.key = value`` on a :class:`PropertyTable` row (a null removes it)."""
@@ -198,6 +200,7 @@ class GraphTables:
         kept = [mentions.slot(key) for key in _MENTION_KEEP]
         # HCP -> its name before this statement, when rows read the HCP before any is written
         before: dict[str, Any] | None = {} if self.eager_rows else None
+        shared = self._shared_kept
         for row in rows:
             pub_id, mention_id, hcp_id = row["publication_id"], row["mention_id"], row["hcp_id"]
             if pub_id not in publications:
@@ -205,9 +208,7 @@ class GraphTables:
             if mention_id in self.handed_out:
                 raise ValueError(f"{mention_id} was written already; a first load reads it once")
             if create:  # CREATE: every property from the row
-                mentions.rows[mention_id] = [*stamp, *(row.get(k) for k in _MENTION_SET)] + [
-                    self._share(row.get(k)) for k in _MENTION_KEEP
-                ]
+                mentions.rows[mention_id] = [*stamp, *map(row.get, _MENTION_SET), *shared(row)]
                 self._created_mentions.append(mention_id)
             else:  # MERGE and SET, keeping stored values the row does not give
                 mention = mentions.row(mention_id)
@@ -227,6 +228,18 @@ class GraphTables:
             authored = authored_table.row((hcp_id, pub_id))
             authored[:7] = [*stamp, row.get("position"), row.get("role"), row.get("n_authors")]
             _keep(authored, 7, row.get("equal_contrib"))
+
+    def _shared_kept(self, row: dict[str, Any]) -> list[Any]:
+        """The row's ``_MENTION_KEEP`` values, each the held object equal to it (see
+        :meth:`_share`)."""
+        values = list(map(row.get, _MENTION_KEEP))
+        affiliations = values[_KEPT_AFFILIATIONS]
+        if type(affiliations) is list:
+            values[_KEPT_AFFILIATIONS] = tuple(affiliations)
+        try:
+            return list(map(self._shared.setdefault, values, values))
+        except TypeError:  # a list among them
+            return [self._share(value) for value in values]
 
     def _share(self, value: Any) -> Any:
         """The held object equal to ``value`` (a list as a tuple), so that equal name parts

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kolgraph.config import RESOLUTION_PROFILES, Settings
@@ -26,13 +27,12 @@ from kolgraph.resolution import (
     MentionIn,
     Resolution,
     ResolutionIndex,
-    hcp_properties,
-    mention_properties,
     name_key,
     resolve_mentions,
 )
 from kolgraph.resolution.evidence import MAX_RECORD_AFFILIATIONS, RecordEvidence, fullname
-from kolgraph.resolution.names import fold
+from kolgraph.resolution.mentions import name_properties, resolution_properties
+from kolgraph.resolution.names import display_name, fold
 from kolgraph.resolution.vocabulary import content_words
 from kolgraph.store import GraphStore
 
@@ -104,6 +104,7 @@ class Deletion:
     pmid: str
 
 
+@lru_cache(maxsize=1 << 16)
 def institution_id(name: str, ror: str | None = None) -> str:
     """Stable Institution id: ``ror:<id>`` when known, else a hash of the folded name.
 
@@ -332,8 +333,8 @@ def authorship_row(
     >>> row["family"], row["given"], row["name_key"], row["hcp_name"]
     ('Lee', 'Ann B', 'lee a', 'Ann B Lee')
     """
-    props = mention_properties(mention, resolution)
-    hcp = hcp_properties(mention)
+    names = name_properties(mention)
+    affiliations = mention.all_affiliations
     return {
         "mention_id": mention.id,
         "hcp_id": resolution.hcp_id,
@@ -343,9 +344,15 @@ def authorship_row(
         "n_authors": n_authors,
         "equal_contrib": equal_contrib or None,
         "source_id": record_id,
-        **{key: props[key] for key in _MENTION_KEYS},
-        "hcp_name": hcp["name"],
-        "hcp_institution": hcp["institution"],
+        **names,
+        "affiliation": affiliations[0] if affiliations else None,
+        "affiliations": affiliations or None,
+        "orcid": mention.orcid,
+        "openalex_author": mention.openalex_author,
+        **resolution_properties(resolution),
+        # as hcp_properties names the HCP
+        "hcp_name": display_name(mention.family_name, mention.given_name) or mention.name,
+        "hcp_institution": affiliations[0] if affiliations else None,
     }
 
 
@@ -380,27 +387,6 @@ def consistent_hcp_fields(rows: Iterable[dict[str, Any]]) -> None:
     for row in rows:
         row["hcp_name"] = names.get(row["hcp_id"], row.get("hcp_name"))
         row["hcp_institution"] = institutions.get(row["hcp_id"], row.get("hcp_institution"))
-
-
-# Mention properties sent with each authorship row (see queries/publications.cypher).
-_MENTION_KEYS = (
-    "name",
-    "family",
-    "given",
-    "initials",
-    "name_key",
-    "block_key",
-    "given_key",
-    "affiliation",
-    "affiliations",
-    "orcid",
-    "openalex_author",
-    "match_score",
-    "match_method",
-    "review_candidate",
-    "review_score",
-    "review_status",
-)
 
 
 @dataclass

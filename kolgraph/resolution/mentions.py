@@ -162,13 +162,15 @@ def hcp_properties(mention: MentionIn) -> dict[str, Any]:
     }
 
 
-def mention_properties(mention: MentionIn, resolution: Resolution) -> dict[str, Any]:
-    """Mention node properties: the name as written, its parts, and what the resolver
-    needs to compare later mentions with this one."""
+def name_properties(mention: MentionIn) -> dict[str, Any]:
+    """The Mention's name as written, its parts and keys (the name fields of
+    :func:`mention_properties`).
+
+    >>> name_properties(MentionIn(id="m", source="x", family="Lee", given="Ann B"))["given_key"]
+    'ann b'
+    """
     family, given = mention.family_name, mention.given_name
-    affiliations = mention.all_affiliations
     return {
-        "source": mention.source,
         "name": mention.name or display_name(family, given),
         "family": family or None,
         "given": given or None,
@@ -176,6 +178,28 @@ def mention_properties(mention: MentionIn, resolution: Resolution) -> dict[str, 
         "name_key": mention.key or None,
         "block_key": family_key(family) or None,
         "given_key": " ".join(given_tokens(given)) or None,
+    }
+
+
+def resolution_properties(resolution: Resolution) -> dict[str, Any]:
+    """How the Mention was resolved (the match fields of :func:`mention_properties`)."""
+    candidate_score = resolution.candidate_score
+    return {
+        "match_score": round(resolution.score, 4),
+        "match_method": resolution.method,
+        "review_candidate": resolution.candidate_id,
+        "review_score": round(candidate_score, 4) if candidate_score is not None else None,
+        "review_status": "open" if resolution.method == "review" else None,
+    }
+
+
+def mention_properties(mention: MentionIn, resolution: Resolution) -> dict[str, Any]:
+    """Mention node properties: the name as written, its parts, and what the resolver
+    needs to compare later mentions with this one."""
+    affiliations = mention.all_affiliations
+    return {
+        "source": mention.source,
+        **name_properties(mention),
         "affiliation": affiliations[0] if affiliations else None,
         "affiliations": affiliations or None,
         "email": mention.email,
@@ -194,13 +218,7 @@ def mention_properties(mention: MentionIn, resolution: Resolution) -> dict[str, 
         "journal": mention.journal,
         "year": mention.year,
         "language": mention.language,
-        "match_score": round(resolution.score, 4),
-        "match_method": resolution.method,
-        "review_candidate": resolution.candidate_id,
-        "review_score": (
-            round(resolution.candidate_score, 4) if resolution.candidate_score is not None else None
-        ),
-        "review_status": "open" if resolution.method == "review" else None,
+        **resolution_properties(resolution),
     }
 
 
