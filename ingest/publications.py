@@ -31,8 +31,13 @@ from kolgraph.resolution import (
     resolve_mentions,
 )
 from kolgraph.resolution.evidence import MAX_RECORD_AFFILIATIONS, RecordEvidence, fullname
-from kolgraph.resolution.mentions import name_properties, resolution_properties
-from kolgraph.resolution.names import display_name, fold
+from kolgraph.resolution.mentions import (
+    affiliation_properties,
+    hcp_name,
+    name_properties,
+    resolution_properties,
+)
+from kolgraph.resolution.names import fold
 from kolgraph.resolution.vocabulary import content_words
 from kolgraph.store import GraphStore
 
@@ -333,8 +338,7 @@ def authorship_row(
     >>> row["family"], row["given"], row["name_key"], row["hcp_name"]
     ('Lee', 'Ann B', 'lee a', 'Ann B Lee')
     """
-    names = name_properties(mention)
-    affiliations = mention.all_affiliations
+    affiliations = affiliation_properties(mention)
     return {
         "mention_id": mention.id,
         "hcp_id": resolution.hcp_id,
@@ -344,15 +348,13 @@ def authorship_row(
         "n_authors": n_authors,
         "equal_contrib": equal_contrib or None,
         "source_id": record_id,
-        **names,
-        "affiliation": affiliations[0] if affiliations else None,
-        "affiliations": affiliations or None,
+        **name_properties(mention),
+        **affiliations,
         "orcid": mention.orcid,
         "openalex_author": mention.openalex_author,
         **resolution_properties(resolution),
-        # as hcp_properties names the HCP
-        "hcp_name": display_name(mention.family_name, mention.given_name) or mention.name,
-        "hcp_institution": affiliations[0] if affiliations else None,
+        "hcp_name": hcp_name(mention),  # as hcp_properties names the HCP and its institution
+        "hcp_institution": affiliations["affiliation"],
     }
 
 

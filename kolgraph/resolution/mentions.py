@@ -145,7 +145,7 @@ def hcp_properties(mention: MentionIn) -> dict[str, Any]:
     """HCP node properties a mention contributes (identity, name, location)."""
     family, given = mention.family_name, mention.given_name
     return {
-        "name": display_name(family, given) or mention.name,
+        "name": hcp_name(mention),
         "family": family or None,
         "given": given or None,
         "initials": initials_of(given) or None,
@@ -159,6 +159,25 @@ def hcp_properties(mention: MentionIn) -> dict[str, Any]:
         "country": mention.country,
         "postal_code": mention.postal_code,
         "institution": mention.all_affiliations[0] if mention.all_affiliations else None,
+    }
+
+
+def hcp_name(mention: MentionIn) -> str | None:
+    """The HCP's display name a mention gives: "Given Family", else the name as written.
+
+    >>> hcp_name(MentionIn(id="m", source="x", family="Lee", given="Ann B"))
+    'Ann B Lee'
+    """
+    return display_name(mention.family_name, mention.given_name) or mention.name
+
+
+def affiliation_properties(mention: MentionIn) -> dict[str, Any]:
+    """The Mention's first affiliation and all of them (the affiliation fields of
+    :func:`mention_properties`)."""
+    affiliations = mention.all_affiliations
+    return {
+        "affiliation": affiliations[0] if affiliations else None,
+        "affiliations": affiliations or None,
     }
 
 
@@ -196,12 +215,10 @@ def resolution_properties(resolution: Resolution) -> dict[str, Any]:
 def mention_properties(mention: MentionIn, resolution: Resolution) -> dict[str, Any]:
     """Mention node properties: the name as written, its parts, and what the resolver
     needs to compare later mentions with this one."""
-    affiliations = mention.all_affiliations
     return {
         "source": mention.source,
         **name_properties(mention),
-        "affiliation": affiliations[0] if affiliations else None,
-        "affiliations": affiliations or None,
+        **affiliation_properties(mention),
         "email": mention.email,
         "npi": mention.npi,
         "orcid": mention.orcid,

@@ -277,3 +277,31 @@ def test_the_ingest_command_loads_first_then_refuses(tmp_path):
             assert store.counts() == counts
     finally:
         EmbeddedFalkorDB(data_dir).stop()
+
+
+def test_a_first_load_gives_the_garbage_collector_back_as_it_found_it(store, tmp_path):
+    """Full collections wait through the whole load, the last bulk part included, and the
+    thresholds and frozen objects are as before once it is written."""
+    import gc
+
+    before = gc.get_threshold()
+    held: list[tuple[int, int, int]] = []
+    session = type(store).bulk_session
+
+    @contextmanager
+    def watched(self):
+        with session(self) as bulk:
+            create = bulk.create
+
+            def create_watched(nodes, relationships=None):
+                held.append(gc.get_threshold())
+                create(nodes, relationships)
+
+            bulk.create = create_watched
+            yield bulk
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(store), "bulk_session", watched)
+        first_load(store, MESH, tmp_path, batch_size=40, resolver_process=False)
+    assert len(held) > 2 and all(t[2] > before[2] for t in held)  # the last part too
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
