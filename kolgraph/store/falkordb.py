@@ -23,7 +23,7 @@ from kolgraph.errors import StoreError, StoreUnavailable
 from kolgraph.store import statements
 from kolgraph.store.base import BulkSession, GraphStore, Nodes, Relationships
 from kolgraph.store.embedded import EmbeddedFalkorDB
-from kolgraph.store.falkordb_bulk import BulkInsert
+from kolgraph.store.falkordb_bulk import BulkInsert, packed_command
 
 logger = logging.getLogger(__name__)
 
@@ -325,7 +325,19 @@ class FalkorDBStore(GraphStore):
 
         def run(args: list[Any]) -> None:
             started = time.perf_counter()
-            connection.execute_command("GRAPH.BULK", self.graph_name, *args)
+            # the blocks go to the socket as they are, not copied into one packed command
+            pool = connection.connection_pool
+            link = pool.get_connection()
+            try:
+                link.send_packed_command(packed_command(["GRAPH.BULK", self.graph_name, *args]))
+                link.read_response()
+            except redis.ResponseError:
+                raise
+            except BaseException:
+                link.disconnect()  # a command half sent leaves the link unusable
+                raise
+            finally:
+                pool.release(link)
             for observer in self.observers:
                 observer("GRAPH.BULK", {"commands": 1}, time.perf_counter() - started)
 

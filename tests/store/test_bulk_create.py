@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from redis.connection import Encoder, PythonRespSerializer
 
 from kolgraph.errors import StoreError
-from kolgraph.store.falkordb_bulk import _Encoder, bulk_insert, encode_value
+from kolgraph.store.falkordb_bulk import _Encoder, bulk_insert, encode_value, packed_command
 
 NODES = {
     "HCP": {
@@ -91,6 +92,24 @@ def test_a_bulk_session_in_parts_links_nodes_of_earlier_parts(store):
     assert_holds_everything(nodes, rels)
     store.upsert_nodes("HCP", [{"id": "hcp:2", "props": {"tier": "A"}}])  # MERGE finds it
     assert store.node_total() == 302
+
+
+def test_a_refused_bulk_command_is_a_store_error_and_the_connection_still_works(falkor_store):
+    with pytest.raises(StoreError, match="refused the bulk insert"):
+        with falkor_store.bulk_session() as bulk:
+            bulk.create({"HCP": NODES["HCP"]})
+            # the graph's key exists again before the first command: BEGIN is refused
+            falkor_store.upsert_nodes("Institution", [{"id": "inst:1", "props": {}}])
+    assert falkor_store.node_total() == 1  # the same connection answers the next query
+
+
+def test_commands_go_out_in_the_wire_format_with_large_blocks_uncopied():
+    block = bytes(range(256)) * 1024
+    args = ["GRAPH.BULK", "g", "BEGIN", 3, 0, 1, 0, block, b"small"]
+    pieces = packed_command(args)
+    as_redis_packs = PythonRespSerializer(6000, Encoder("utf-8", "strict", False).encode)
+    assert b"".join(pieces) == b"".join(as_redis_packs.pack(*args))
+    assert any(piece is block for piece in pieces)
 
 
 def test_falkordb_refuses_a_graph_that_holds_nodes(falkor_store):
