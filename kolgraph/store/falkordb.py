@@ -251,7 +251,11 @@ class FalkorDBStore(GraphStore):
 
     def apply_schema(self) -> None:
         existing = self._existing_indexes()
-        for label in schema.NODE_LABELS.values():
+        held = {r["label"] for r in self.run("list_labels")} & schema.NODE_LABELS.keys()
+        sizes = {label: int(self.run("count_label", {"label": label})[0]["n"]) for label in held}
+        # An index on a label holding nodes is built in the background, and every index
+        # statement after it waits for the graph meanwhile: empty labels first, then by size.
+        for label in sorted(schema.NODE_LABELS.values(), key=lambda lab: sizes.get(lab.name, 0)):
             wanted = [("create_unique_id", "id"), *(("create_index", p) for p in label.indexed)]
             for statement, prop in wanted:
                 if (label.name, prop) in existing:
