@@ -186,6 +186,8 @@ def run_first_load(
                     if len(pending) >= batch_size:
                         flush()
                 flush(last=True)
+                if resolver is not None:  # every batch is resolved: it stops meanwhile
+                    resolver.close(wait=False)
                 summary.rejected = rejects.count
                 summary.loaded -= rejects.late
             bulk.create(tables.nodes, tables.rels)

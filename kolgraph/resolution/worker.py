@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from types import TracebackType
@@ -116,6 +117,7 @@ class ResolverProcess:
             initargs=(max_profiles,),
         )
         self.started: Future[int] = self._pool.submit(_ready)  # the worker's pid
+        self._closing: threading.Thread | None = None
 
     def submit(self, mentions: Sequence[MentionIn]) -> Future[list[Resolution]]:
         """Resolve ``mentions`` after every batch submitted before them.
@@ -131,9 +133,19 @@ class ResolverProcess:
         done.add_done_callback(lambda d: _settle(d, result))
         return result
 
-    def close(self) -> None:
-        """Stop the worker (its index and spill file go with it)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the worker (its index and spill file go with it). With ``wait=False`` it
+        stops while the caller goes on (freeing a large index takes a while); a later
+        ``close()`` waits for it."""
+        if self._closing is None:
+            self._closing = threading.Thread(
+                target=self._pool.shutdown,
+                kwargs={"wait": True, "cancel_futures": True},
+                name="resolver-close",
+            )
+            self._closing.start()
+        if wait:
+            self._closing.join()
 
     def __enter__(self) -> ResolverProcess:
         return self
