@@ -17,15 +17,17 @@ import redis
 from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
+from redis.connection import PythonRespSerializer
 
 from kolgraph import schema
 from kolgraph.errors import StoreError, StoreUnavailable
 from kolgraph.store import statements
 from kolgraph.store.base import BulkSession, GraphStore, Nodes, Relationships
 from kolgraph.store.embedded import EmbeddedFalkorDB
-from kolgraph.store.falkordb_bulk import BulkInsert, packed_command
+from kolgraph.store.falkordb_bulk import BulkInsert
 
 logger = logging.getLogger(__name__)
+_SEPARATE_BYTES = 1 << 16  # bulk command arguments from this size are sent uncopied
 
 CommandObserver = Callable[[str, Mapping[str, Any], float], None]
 """Called after each statement sent: the query text and parameters as sent, and seconds taken.
@@ -329,11 +331,13 @@ class FalkorDBStore(GraphStore):
 
         def run(args: list[Any]) -> None:
             started = time.perf_counter()
-            # the blocks go to the socket as they are, not copied into one packed command
             pool = connection.connection_pool
             link = pool.get_connection()
             try:
-                link.send_packed_command(packed_command(["GRAPH.BULK", self.graph_name, *args]))
+                # redis-py's Python packer hands each large block to the socket as it is;
+                # the connection's own (hiredis) copies the whole command into one buffer
+                packer = PythonRespSerializer(_SEPARATE_BYTES, link.encoder.encode)
+                link.send_packed_command(packer.pack("GRAPH.BULK", self.graph_name, *args))
                 link.read_response()
             except redis.ResponseError:
                 raise

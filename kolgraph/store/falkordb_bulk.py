@@ -132,31 +132,6 @@ class _Command:
         return (["BEGIN"] if begin else []) + counts + self.node_blocks + self.rel_blocks
 
 
-def packed_command(args: Iterable[Any]) -> list[bytes]:
-    """The command ``args`` in the server's wire format (RESP), as pieces to send one after
-    another: each large argument is its own piece, sent as it is instead of copied into
-    one buffer with the rest.
-
-    >>> b"".join(packed_command(["GRAPH.BULK", "g", 2, b"ab"]))
-    b'*4\\r\\n$10\\r\\nGRAPH.BULK\\r\\n$1\\r\\ng\\r\\n$1\\r\\n2\\r\\n$2\\r\\nab\\r\\n'
-    """
-    items = [a if isinstance(a, bytes) else str(a).encode() for a in args]
-    pieces: list[bytes] = []
-    small = [b"*%d\r\n" % len(items)]
-    for item in items:
-        small.append(b"$%d\r\n" % len(item))
-        if len(item) < _PIECE:
-            small += (item, b"\r\n")
-            continue
-        pieces += (b"".join(small), item)
-        small = [b"\r\n"]
-    pieces.append(b"".join(small))
-    return pieces
-
-
-_PIECE = 1 << 16  # arguments from this size are sent as pieces of their own
-
-
 def _blocks(
     header: bytes, entries: Iterator[bytes], limit: int
 ) -> Iterator[tuple[bytes, int, bool]]:

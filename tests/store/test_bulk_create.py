@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from redis.connection import Encoder, PythonRespSerializer
 
 from kolgraph.errors import StoreError
-from kolgraph.store.falkordb_bulk import _Encoder, bulk_insert, encode_value, packed_command
+from kolgraph.store.falkordb_bulk import _Encoder, bulk_insert, encode_value
 
 NODES = {
     "HCP": {
@@ -103,13 +102,13 @@ def test_a_refused_bulk_command_is_a_store_error_and_the_connection_still_works(
     assert falkor_store.node_total() == 1  # the same connection answers the next query
 
 
-def test_commands_go_out_in_the_wire_format_with_large_blocks_uncopied():
-    block = bytes(range(256)) * 1024
-    args = ["GRAPH.BULK", "g", "BEGIN", 3, 0, 1, 0, block, b"small"]
-    pieces = packed_command(args)
-    as_redis_packs = PythonRespSerializer(6000, Encoder("utf-8", "strict", False).encode)
-    assert b"".join(pieces) == b"".join(as_redis_packs.pack(*args))
-    assert any(piece is block for piece in pieces)
+def test_blocks_larger_than_the_uncopied_size_arrive_whole(falkor_store):
+    """Blocks of more than 64 KB go to the socket as pieces of their own."""
+    names = {f"hcp:{k}": {"name": f"{k:06d} " + "Ødegård " * 40} for k in range(2000)}
+    falkor_store.bulk_create({"HCP": names}, {})
+    assert falkor_store.node_total() == 2000
+    rows = falkor_store._graph.query("MATCH (h:HCP {id: 'hcp:1999'}) RETURN h.name").result_set
+    assert rows == [[names["hcp:1999"]["name"]]]
 
 
 def test_falkordb_refuses_a_graph_that_holds_nodes(falkor_store):
