@@ -21,6 +21,7 @@ from typing import Any
 from kolgraph.config import RESOLUTION_PROFILES, Settings
 from kolgraph.ingest.batch import GraphBatch
 from kolgraph.ingest.runner import Loader, Record
+from kolgraph.institution_names import institution_name, institution_names
 from kolgraph.mesh import is_check_tag
 from kolgraph.places import Place, place_of
 from kolgraph.resolution import (
@@ -354,7 +355,9 @@ def authorship_row(
         "openalex_author": mention.openalex_author,
         **resolution_properties(resolution),
         "hcp_name": hcp_name(mention),  # as hcp_properties names the HCP and its institution
-        "hcp_institution": affiliations["affiliation"],
+        "hcp_institution": institution_name(
+            affiliations["affiliation"], mention.family_name, mention.given_name
+        ),
     }
 
 
@@ -644,7 +647,11 @@ class PaperLoader(Loader):
                 ),
                 writes=(2, 3),
             )  # Mention, HCP; 3 relationships
-            institutions = author.institutions or [(None, a) for a in author.affiliations]
+            institutions = author.institutions or [
+                (None, name)
+                for text in author.affiliations
+                for name in institution_names(text, author.family, author.given or author.initials)
+            ]
             ids = {institution_id(name, ror): (name, ror) for ror, name in institutions}
             for iid, (name, ror) in ids.items():
                 city, state, country = institution_place(name, author.affiliations)

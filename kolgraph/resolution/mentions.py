@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kolgraph.institution_names import institution_name
 from kolgraph.resolution.evidence import RecordEvidence
 from kolgraph.resolution.names import (
     display_name,
@@ -158,7 +159,11 @@ def hcp_properties(mention: MentionIn) -> dict[str, Any]:
         "state": mention.state,
         "country": mention.country,
         "postal_code": mention.postal_code,
-        "institution": mention.all_affiliations[0] if mention.all_affiliations else None,
+        "institution": institution_name(
+            mention.all_affiliations[0] if mention.all_affiliations else None,
+            mention.family_name,
+            mention.given_name,
+        ),
     }
 
 
