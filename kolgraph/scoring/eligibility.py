@@ -21,9 +21,10 @@ A person is **industry** when one of their affiliations, with no clinical or aca
 in it, names an applicable manufacturer of the shipped Open Payments list
 (``kolgraph/data/manufacturers.csv``), ends a part with a legal form of a company (``AG``,
 ``GmbH``, ``Inc.``, ``Ltd.``, ``S.A.``, ``plc``: the terms of the ``cleanco`` library) or
-names an industry word (``Pharmaceuticals``, ``Pharma``, ``Therapeutics``...), unless a
-clinical affiliation of the same or a later year says they moved on. Industry people are
-never eligible.
+names an industry word (``Pharmaceuticals``, ``Pharma``, ``Therapeutics``...) other than as
+the field of an academic unit (``Division of Cancer Therapeutics``), unless a clinical
+affiliation of the same year (a clinician with a company appointment beside it) or a later
+one (they moved on) says otherwise. Industry people are never eligible.
 
 Examples
 --------
@@ -35,6 +36,9 @@ Examples
 True
 >>> industry_reason("Department of Cardiology, Abbott Northwestern Hospital") is None
 True
+>>> industry_reason("Institute of Cancer Research, Division of Cancer Therapeutics, London")
+>>> industry_reason("Division of Cancer Therapeutics, Acme Therapeutics, Boston")
+"industry word 'therapeutics' in 'Division of Cancer Therapeutics, Acme Therapeutics, Boston'"
 >>> clinical_reason("Dept. of Medicine, Karolinska Institutet, Stockholm")
 'medicine'
 >>> clinical_reason("Department of Physics, University of Oxford") is None
@@ -410,6 +414,12 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 _CLINICAL = _words_pattern(CLINICAL_WORDS)
 _ACADEMIC = _words_pattern(ACADEMIC_WORDS)
 _INDUSTRY = _words_pattern(INDUSTRY_WORDS)
+# an industry word named as the field of an academic unit ("Division of Cancer Therapeutics",
+# "Institute for Pharmaceutical Research") is no company
+_ACADEMIC_UNIT = re.compile(
+    r"(?<![a-z0-9])(?:department|dept|division|school|faculty|laboratory|unit|program|"
+    r"programme|chair|institute|centre|center) (?:of|for|in)(?![a-z0-9])"
+)
 
 
 def _plain(text: str) -> str:
@@ -446,9 +456,11 @@ def industry_reason(affiliation: str) -> str | None:
                 if tail in LEGAL_FORMS or tail.rstrip(".") in LEGAL_FORMS:
                     form = " ".join(tokens[-size:])
                     return f"company legal form {form!r} in {segment.strip()!r}"
-        hit = _INDUSTRY.search(words_only)
-        if hit:
-            return f"industry word {hit.group(0)!r} in {part.strip()!r}"
+        for segment in part.split(","):
+            words = _plain(segment).replace(".", " ")
+            hit = _INDUSTRY.search(words)
+            if hit and not _ACADEMIC_UNIT.search(words[: hit.start()]):
+                return f"industry word {hit.group(0)!r} in {part.strip()!r}"
     return None
 
 
@@ -673,7 +685,7 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
             flagged = None  # a registered clinician's own practice (``... MD, LLC``)
         is_industry = (
             flagged is not None
-            and flagged[0] >= clinical_year.get(hcp, -1.0)
+            and flagged[0] > clinical_year.get(hcp, -1.0)
             and not (flagged[0] < 0 and hcp in clinical_year)
         )
         found = reasons[hcp]

@@ -89,12 +89,33 @@ def test_eligibility_reasons_and_industry_overrides() -> None:
             {"hcp": "industry", "name": "Genentech, South San Francisco", "year": 2021},
             {"hcp": "engineer", "name": "Department of Physics, MIT", "year": 2021},
             {"hcp": "practice", "name": "Smith Family Care LLC", "year": 2021},
+            # a professor who founded a company: both on the same paper
+            {"hcp": "founder", "name": "HanaVax Inc., Tokyo, Japan", "year": 2020},
+            {"hcp": "founder", "name": "Department of Medicine, University of Tokyo", "year": 2020},
+            {"hcp": "founder", "name": "HanaVax Inc., Tokyo, Japan", "year": 2019},
+            # the field of an academic unit is no company; a company later is
+            {
+                "hcp": "academic",
+                "name": "Institute of Cancer Research, Division of Cancer Therapeutics, London, UK",
+                "year": 2021,
+            },
+            {
+                "hcp": "academic",
+                "name": "Weatherall Institute of Molecular Medicine, Oxford",
+                "year": 2019,
+            },
+            {
+                "hcp": "left",
+                "name": "Weatherall Institute of Molecular Medicine, Oxford",
+                "year": 2019,
+            },
+            {"hcp": "left", "name": "Acme Therapeutics, Boston, MA", "year": 2021},
         ]
     )
     none = pd.DataFrame(columns=["hcp"])
     trials = pd.DataFrame([{"hcp": "engineer", "trials": 0, "roles": []}]).iloc[:0]
     frame = eligibility_frame(
-        ["npi", "moved", "industry", "engineer", "practice"],
+        ["npi", "moved", "industry", "engineer", "practice", "founder", "academic", "left"],
         Eligibility(people, affs, none, trials, none),
     )
     assert frame["eligible"].to_dict() == {
@@ -103,7 +124,13 @@ def test_eligibility_reasons_and_industry_overrides() -> None:
         "industry": False,
         "engineer": False,
         "practice": True,
+        "founder": True,
+        "academic": True,
+        "left": False,
     }
+    assert frame.loc["left", "eligibility_reason"] == (
+        "industry: industry word 'therapeutics' in 'Acme Therapeutics, Boston, MA'"
+    )
     assert frame.loc["npi", "eligibility_reason"] == "NPI 1234567893; specialty Cardiology"
     assert frame.loc["industry", "eligibility_reason"].startswith("industry: manufacturer")
     assert frame.loc["engineer", "eligibility_reason"].startswith("no HCP evidence")
