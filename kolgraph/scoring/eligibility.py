@@ -17,14 +17,16 @@ ranking, tiers, portfolio and speaker pipeline rank *eligible* people only. A pe
   (D006801) and a heading under Diseases, Mental Disorders, Diagnosis, Therapeutics or
   Surgical Procedures (:func:`clinical_papers`).
 
-A person is **industry** when one of their affiliations, with no clinical or academic word
-in it, names an applicable manufacturer of the shipped Open Payments list
-(``kolgraph/data/manufacturers.csv``), ends a part with a legal form of a company (``AG``,
-``GmbH``, ``Inc.``, ``Ltd.``, ``S.A.``, ``plc``: the terms of the ``cleanco`` library) or
-names an industry word (``Pharmaceuticals``, ``Pharma``, ``Therapeutics``...) other than as
-the field of an academic unit (``Division of Cancer Therapeutics``), unless a clinical
-affiliation of the same year (a clinician with a company appointment beside it) or a later
-one (they moved on) says otherwise. Industry people are never eligible.
+A person is **industry** when one of their affiliations, with no academic word and no place
+of care in it (a clinical field such as *Clinical Pharmacology* or *Oncology* alone does
+not count: companies have those departments too), names an applicable manufacturer of the
+shipped Open Payments list (``kolgraph/data/manufacturers.csv``), ends a part with a legal
+form of a company (``AG``, ``GmbH``, ``Inc.``, ``Ltd.``, ``S.A.``, ``plc``: the terms of the
+``cleanco`` library) or names an industry word (``Pharmaceuticals``, ``Pharma``,
+``Therapeutics``...) other than as the field of an academic unit (``Division of Cancer
+Therapeutics``), unless a clinical affiliation of the same year (a clinician with a company
+appointment beside it) or a later one (they moved on) says otherwise. Industry people are
+never eligible.
 
 Examples
 --------
@@ -37,6 +39,8 @@ True
 >>> industry_reason("Department of Cardiology, Abbott Northwestern Hospital") is None
 True
 >>> industry_reason("Institute of Cancer Research, Division of Cancer Therapeutics, London")
+>>> industry_reason("Clinical Pharmacology & Safety Sciences, AstraZeneca, Cambridge, UK")
+"manufacturer 'Astrazeneca' (Open Payments: AstraZeneca Pharmaceuticals LP)"
 >>> industry_reason("Division of Cancer Therapeutics, Acme Therapeutics, Boston")
 "industry word 'therapeutics' in 'Division of Cancer Therapeutics, Acme Therapeutics, Boston'"
 >>> clinical_reason("Dept. of Medicine, Karolinska Institutet, Stockholm")
@@ -210,6 +214,7 @@ ACADEMIC_WORDS: tuple[str, ...] = (
     "faculty",
     "institute of technology",
     "academy",
+    "academic",
     "cnrs",
     "national institute",
     "national institutes",
@@ -411,7 +416,27 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])")
 
 
+DEPARTMENT_WORDS: tuple[str, ...] = (
+    "clinical",
+    "medicine",
+    "medecine",
+    "medicina",
+    "medizin",
+    "surgery",
+    "surgical",
+    "nursing",
+    "dentistry",
+    "dental",
+    "health sciences",
+    "health science",
+    *CLINICAL_WORDS[CLINICAL_WORDS.index("cardiology") :],
+)
+"""Clinical words that name a field or department, not a place of care: a company has
+them too ("Clinical Pharmacology & Safety Sciences, AstraZeneca"), so they keep an
+affiliation from being read as industry only beside an academic word."""
+
 _CLINICAL = _words_pattern(CLINICAL_WORDS)
+_CARE_SITE = _words_pattern(tuple(w for w in CLINICAL_WORDS if w not in DEPARTMENT_WORDS))
 _ACADEMIC = _words_pattern(ACADEMIC_WORDS)
 _INDUSTRY = _words_pattern(INDUSTRY_WORDS)
 # an industry word named as the field of an academic unit ("Division of Cancer Therapeutics",
@@ -439,7 +464,7 @@ def industry_reason(affiliation: str) -> str | None:
     for part in re.split(r"[;|]", affiliation):
         plain = _plain(part)
         words_only = plain.replace(".", " ")
-        if not plain or _CLINICAL.search(words_only) or _ACADEMIC.search(words_only):
+        if not plain or _CARE_SITE.search(words_only) or _ACADEMIC.search(words_only):
             continue
         pattern, names = _manufacturer_pattern()
         hit = pattern.search(words_only)
@@ -652,13 +677,13 @@ def eligibility_frame(nodes: list[str], evidence: Eligibility) -> pd.DataFrame:
         if row.hcp not in reasons or not isinstance(row.name, str):
             continue
         year = float(row.year) if row.year is not None and not pd.isna(row.year) else -1.0
-        word = clinical_reason(row.name)
+        flag = industry_reason(row.name)
+        word = None if flag else clinical_reason(row.name)
         if word or bool(getattr(row, "registered", False)):
             why = f"'{word}'" if word else "NPPES provider organisation"
             add(row.hcp, f"clinical affiliation {row.name.strip()[:80]!r} ({why})")
             clinical_year[row.hcp] = max(clinical_year.get(row.hcp, -1.0), year)
             continue
-        flag = industry_reason(row.name)
         if flag and year >= industry.get(row.hcp, (-2.0, ""))[0]:
             industry[row.hcp] = (year, flag)
     for hcp, institution in zip(nodes, institutions, strict=True):

@@ -90,18 +90,27 @@ def _city(value: Any) -> str | None:
 def places(hcps: pd.DataFrame, affiliations: pd.DataFrame) -> dict[str, Place]:
     """Each HCP's place ``(city, state, country)``: its own fields first, then those of its
     most recent institution whose place is known (parsed from the affiliation string at
-    ingest, :mod:`kolgraph.places`). Countries are ISO alpha-2 codes, US states postal codes.
+    ingest, :mod:`kolgraph.places`; of one year's, one whose city is known). Countries are
+    ISO alpha-2 codes, US states postal codes.
 
     >>> h = pd.DataFrame({"id": ["a"], "city": [None], "state": [None], "country": [None]})
     >>> aff = pd.DataFrame({"hcp": ["a"], "institution": ["i"], "city": ["Boston"],
     ...                     "state": ["MA"], "country": ["US"], "year": [2020]})
     >>> places(h, aff)["a"]
     ('Boston', 'MA', 'US')
+    >>> two = pd.DataFrame({"hcp": ["a", "a"], "institution": ["i", "j"], "city": [None, "Lyon"],
+    ...                     "state": [None, None], "country": ["FR", "FR"], "year": [2020, 2020]})
+    >>> places(h, two)["a"]
+    ('Lyon', None, 'FR')
     """
     inst: dict[str, tuple[str | None, str | None, str | None]] = {}
     if not affiliations.empty:
-        ordered = affiliations.sort_values(
-            ["hcp", "year", "institution"], ascending=[True, False, True], na_position="last"
+        # the latest year first; within it an institution with a known city (the finer
+        # place), then by id
+        ordered = affiliations.assign(_city_known=affiliations["city"].notna()).sort_values(
+            ["hcp", "year", "_city_known", "institution"],
+            ascending=[True, False, False, True],
+            na_position="last",
         )
         state = ordered["state"] if "state" in ordered else pd.Series(None, index=ordered.index)
         for hcp, city, st, country in zip(

@@ -54,6 +54,27 @@ def test_industry_affiliations_are_recognised() -> None:
     assert industry_reason("Abbott Northwestern Hospital, Minneapolis, MN") is None
     assert industry_reason("School of Pharmaceutical Sciences, University of Geneva") is None
     assert industry_reason("Cook County Health, Chicago") is None
+    # affiliations of the shipped samples: academic units named after a field are not
+    # industry; a company's clinical departments are the company
+    assert (
+        industry_reason(
+            "Pharmaceutical&Medicinal Chemistry, Institute of Pharmacy & Biochemistry, "
+            "Tübingen Center for Academic Drug Discovery, Auf der Morgenstelle 8, Tuebingen"
+        )
+        is None
+    )
+    assert (
+        industry_reason(
+            "Helmholtz Centre for Infection Research (HZI), Biogenic Nanotherapeutics Group "
+            "(BION), Helmholtz Institute for Pharmaceutical Research Saarland (HIPS), "
+            "Saarbrücken 66123, Germany"
+        )
+        is None
+    )
+    assert "'Ltd.'" in industry_reason(
+        "Biopharmaceutics Group, Global Clinical Management, Dr. Reddy's Laboratories Ltd., "
+        "Hyderabad, India"
+    )
     assert clinical_reason("Department of Cardiology, Rigshospitalet, Copenhagen") == "cardiology"
     assert clinical_reason("Department of Computer Science, ETH Zurich") is None
 
@@ -110,12 +131,28 @@ def test_eligibility_reasons_and_industry_overrides() -> None:
                 "year": 2019,
             },
             {"hcp": "left", "name": "Acme Therapeutics, Boston, MA", "year": 2021},
+            # a company's clinical department is the company
+            {
+                "hcp": "company",
+                "name": "Clinical Pharmacology & Safety Sciences, AstraZeneca, Cambridge, UK",
+                "year": 2021,
+            },
         ]
     )
     none = pd.DataFrame(columns=["hcp"])
     trials = pd.DataFrame([{"hcp": "engineer", "trials": 0, "roles": []}]).iloc[:0]
     frame = eligibility_frame(
-        ["npi", "moved", "industry", "engineer", "practice", "founder", "academic", "left"],
+        [
+            "npi",
+            "moved",
+            "industry",
+            "engineer",
+            "practice",
+            "founder",
+            "academic",
+            "left",
+            "company",
+        ],
         Eligibility(people, affs, none, trials, none),
     )
     assert frame["eligible"].to_dict() == {
@@ -127,7 +164,9 @@ def test_eligibility_reasons_and_industry_overrides() -> None:
         "founder": True,
         "academic": True,
         "left": False,
+        "company": False,
     }
+    assert frame.loc["company", "eligibility_reason"].startswith("industry: manufacturer")
     assert frame.loc["left", "eligibility_reason"] == (
         "industry: industry word 'therapeutics' in 'Acme Therapeutics, Boston, MA'"
     )
