@@ -30,6 +30,7 @@ import csv
 import difflib
 import gzip
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -39,13 +40,16 @@ __all__ = [
     "Area",
     "AreaNotFound",
     "MeshTree",
+    "AREA_EXCLUDED",
     "CLINICAL_TREES",
+    "area_label",
     "check_tag_ids",
     "clinical_topic_ids",
     "is_check_tag",
     "mesh_tree",
     "resolve_area",
     "suggestions",
+    "therapeutic_areas",
 ]
 
 # The MEDLINE indexing check tags (NLM): population descriptors every indexer adds.
@@ -152,6 +156,48 @@ def check_tag_ids() -> frozenset[str]:
 CLINICAL_TREES: tuple[str, ...] = ("C", "F03", "E01", "E02", "E04")
 """MeSH branches that make a paper clinical: Diseases, Mental Disorders, Diagnosis,
 Therapeutics and Surgical Procedures."""
+
+
+AREA_EXCLUDED: tuple[str, ...] = ("C22", "C23")
+"""Disease categories that are no therapeutic area: C22 *Animal Diseases* (veterinary) and
+C23 *Pathological Conditions, Signs and Symptoms* (findings of every specialty)."""
+
+
+@lru_cache(maxsize=1)
+def _areas_of_descriptors() -> dict[str, tuple[str, ...]]:
+    """Descriptor id -> the disease categories it is under (first-level C tree numbers, and
+    F03 Mental Disorders), without :data:`AREA_EXCLUDED`."""
+    out: dict[str, set[str]] = {}
+    for number, ui in mesh_tree().by_tree.items():
+        top = "F03" if number.startswith("F03") else number[:3] if number[:1] == "C" else None
+        if top and top not in AREA_EXCLUDED:
+            out.setdefault(ui, set()).add(top)
+    return {ui: tuple(sorted(tops)) for ui, tops in out.items()}
+
+
+def therapeutic_areas(topic_ids: Iterable[str | None]) -> list[str]:
+    """The therapeutic areas (MeSH disease categories: ``C04``, ``C14``, ..., ``F03``) the
+    topics fall under, sorted; topics outside the disease trees (a drug, a procedure, a check
+    tag, an OpenAlex concept) fall under none.
+
+    >>> therapeutic_areas(["mesh:D001024", "mesh:D065467", "mesh:D006801", "D009369"])
+    ['C04', 'C14']
+    >>> [area_label(a) for a in therapeutic_areas(["mesh:D003924"])]
+    ['C18 Nutritional and Metabolic Diseases', 'C19 Endocrine System Diseases']
+    """
+    areas = _areas_of_descriptors()
+    found: set[str] = set()
+    for topic in topic_ids:
+        if topic:
+            found.update(areas.get(topic.removeprefix("mesh:"), ()))
+    return sorted(found)
+
+
+def area_label(tree_number: str) -> str:
+    """``"C14 Cardiovascular Diseases"``: a tree number and its descriptor's name."""
+    tree = mesh_tree()
+    ui = tree.by_tree.get(tree_number)
+    return f"{tree_number} {tree.names[ui]}" if ui else tree_number
 
 
 @lru_cache(maxsize=1)

@@ -393,7 +393,8 @@ WITH h, collect(CASE WHEN i IS NULL THEN null ELSE
   {id: i.id, name: i.name, city: i.city, country: i.country, year: af.year} END) AS affiliations
 OPTIONAL MATCH (h)-[a:AUTHORED]->(p:Publication)
 WITH h, affiliations, collect(CASE WHEN p IS NULL THEN null ELSE
-  {id: p.id, title: p.title, year: p.year, journal: p.journal, role: a.role} END) AS publications
+  {id: p.id, title: p.title, year: p.year, journal: p.journal, role: a.role,
+   topic_ids: p.topic_ids} END) AS publications
 OPTIONAL MATCH (h)-[:AUTHORED]->(tpub:Publication)-[:HAS_TOPIC]->(tp:Topic)
 WHERE tp.check_tag IS NULL
 WITH h, affiliations, publications, tp.name AS topic, count(DISTINCT tpub) AS n

@@ -97,6 +97,7 @@ def render_html(content: ReportContent) -> str:
         cong=profile["congresses"],
         papers=papers[:5],
         topics=[t for t in topics if t][:8],
+        areas=[f"{a['name']} ({a['papers']} papers)" for a in profile["publications"]["areas"]],
         max_contribution=max((float(c.get("contribution") or 0) for c in components), default=0.0),
         collaborators=_names(profile.get("top_collaborators") or []),
         picture=network_svg(content.network),

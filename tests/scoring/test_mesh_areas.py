@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,58 @@ def test_score_area_c04_json_on_pubmed(tmp_path: Path, capsys: pytest.CaptureFix
         assert bad.returncode == 1 and "'C99'" in said and "did you mean" in said
     finally:
         EmbeddedFalkorDB(data_dir).stop()
+
+
+def _areas_by_hand(pmids: list[str]) -> list[dict[str, object]]:
+    """Papers per first-level disease category (C.., F03; not C22 or C23), from the XML
+    headings and the shipped tree CSV read here, the most papers first (then by number)."""
+    categories: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    with gzip.open(TREE, "rt", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            number = r["tree_number"]
+            if "." not in number:
+                names[number] = r["name"]
+            top = number[:3]
+            if (number.startswith("C") and top not in ("C22", "C23")) or top == "F03":
+                categories.setdefault(r["descriptor_ui"], set()).add(top)
+    wanted, papers = set(pmids), {}
+    for path in PUBMED:
+        for article in etree.parse(str(path)).iter("PubmedArticle"):
+            pmid = article.findtext("MedlineCitation/PMID")
+            if pmid in wanted:
+                uis = {d.get("UI") for d in article.iterfind(".//MeshHeading/DescriptorName")}
+                for area in set().union(*(categories.get(ui, set()) for ui in uis)):
+                    papers[area] = papers.get(area, 0) + 1
+    ranked = sorted(papers.items(), key=lambda item: (-item[1], item[0]))[:5]
+    return [{"id": a, "name": names[a], "papers": n} for a, n in ranked]
+
+
+def test_profile_areas_count_papers_per_disease_category(store: GraphStore, tmp_path: Path):
+    from kolgraph.krm.profiles import hcp_profile
+    from kolgraph.krm.search import Viewer
+
+    load_pubmed(store, tmp_path / "rejects")
+    rows = store.execute(
+        "MATCH (h:HCP)-[:AUTHORED]->(p:Publication) WHERE p.pmid IS NOT NULL "
+        "RETURN h.id AS hcp, collect(p.pmid) AS pmids",
+        {},
+    )
+    busiest = sorted(rows, key=lambda r: (-len(r["pmids"]), r["hcp"]))[:25]
+    assert len(busiest[0]["pmids"]) >= 3
+    viewer = Viewer("k", "medical_affairs", "medical_affairs")
+    seen_areas: set[str] = set()
+    for row in busiest:
+        profile = hcp_profile(store, viewer, row["hcp"]).model_dump()
+        areas = profile["publications"]["areas"]
+        assert areas == _areas_by_hand(row["pmids"]), row["hcp"]
+        assert all("topic_ids" not in p for p in profile["publications"]["recent"])
+        seen_areas.update(a["id"] for a in areas)
+    assert len(seen_areas) >= 3  # the samples span several areas
+    # the one-page report names them too
+    from kolgraph.report import render_html, report_content
+
+    first = busiest[0]["hcp"]
+    text = re.sub(r"<[^>]+>", " ", render_html(report_content(store, first)))
+    top = _areas_by_hand(busiest[0]["pmids"])[0]
+    assert f"Therapeutic areas: {top['name']} ({top['papers']} papers)" in " ".join(text.split())

@@ -292,6 +292,7 @@ function activityCard(profile, names, activity = { error: null, publications: []
       ["Congress roles", cong.roles.length ? cong.roles.map(words).join(", ") : "none"],
       ["Clinical trials", fmt.int(profile.trials)],
       ["Referrals", `sends to ${refs.outgoing.partners} (${refs.outgoing.pair_count} patients), receives from ${refs.incoming.partners} (${refs.incoming.pair_count} patients)`],
+      ["Therapeutic areas", (pubs.areas || []).map((a) => `${a.name} (${fmt.int(a.papers)})`).join(", ") || null],
       ["Top topics", (pubs.top_topics || []).map((t) => t.name || t.id).join(", ") || null],
     ]),
     ...recordTables(activity),
