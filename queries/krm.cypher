@@ -27,6 +27,14 @@ RETURN properties(h) AS hcp, sv
 ORDER BY sv DESC, h.id
 LIMIT $limit
 
+// name: hcp_publication_topics
+// mode: read
+// The topic ids of each listed HCP's papers (their therapeutic areas, kolgraph.krm.areas).
+UNWIND $ids AS id
+MATCH (h:HCP {id: id})-[:AUTHORED]->(p:Publication)
+WHERE p.topic_ids IS NOT NULL
+RETURN h.id AS hcp, p.topic_ids AS topics
+
 // name: search_hcps_asc
 // mode: read
 MATCH (h:HCP)

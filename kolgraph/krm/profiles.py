@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import Any
 
 from kolgraph.errors import UnknownHcp
 from kolgraph.krm import audit
 from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.areas import area_counts
 from kolgraph.krm.results.profile import Profile
-from kolgraph.mesh import area_label, therapeutic_areas
 from kolgraph.store import GraphStore
 from kolgraph.store import score_pages as stored
 
-MAX_AREAS = 5  # therapeutic areas a profile lists
 IDENTITY = (
     "id",
     "name",
@@ -119,20 +117,8 @@ def _engagements(rows: list[dict[str, Any]], viewer: Viewer) -> dict[str, Any]:
     }
 
 
-def _areas(pubs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Papers per therapeutic area (MeSH disease category) of the HCP's papers, the most
-    first; a paper counts once per area whatever the number of its headings there."""
-    papers: Counter[str] = Counter()
-    for pub in pubs:
-        papers.update(therapeutic_areas(pub.get("topic_ids") or []))
-    ranked = sorted(papers.items(), key=lambda item: (-item[1], item[0]))[:MAX_AREAS]
-    return [
-        {"id": area, "name": area_label(area).partition(" ")[2], "papers": n} for area, n in ranked
-    ]
-
-
 def _publications(pubs: list[dict[str, Any]], topics: list[dict[str, Any]]) -> dict[str, Any]:
-    areas = _areas(pubs)
+    areas = area_counts(p.get("topic_ids") for p in pubs)
     pubs = [{k: v for k, v in p.items() if k != "topic_ids"} for p in pubs]
     years = [p["year"] for p in pubs if isinstance(p.get("year"), int | float)]
     recent = sorted(pubs, key=lambda p: (-(p.get("year") or 0), str(p["id"])))[:5]

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from kolgraph.errors import InvalidRequest, UnknownHcp
 from kolgraph.krm.access import Permission, Viewer
+from kolgraph.krm.areas import areas_of_hcps
 from kolgraph.krm.cursors import decode_cursor, encode_cursor
 from kolgraph.krm.results.hcps import Hcp, HcpPage, LookupResult
 from kolgraph.schema import SCORE_PROPERTIES
@@ -100,7 +101,9 @@ def search_hcps(
     next_cursor = (
         encode_cursor([rows[-1]["sv"], rows[-1]["hcp"]["id"]]) if len(rows) == limit else None
     )
-    return HcpPage(items=[Hcp.model_validate(row["hcp"]) for row in rows], next_cursor=next_cursor)
+    areas = areas_of_hcps(store, [row["hcp"]["id"] for row in rows])
+    items = [Hcp.model_validate({**row["hcp"], "areas": areas[row["hcp"]["id"]]}) for row in rows]
+    return HcpPage(items=items, next_cursor=next_cursor)
 
 
 def lookup_hcp(store: GraphStore, viewer: Viewer, kind: str, value: str) -> Hcp:
@@ -152,4 +155,7 @@ def lookup_hcps(
                 found.append({"kind": kind, "value": value, "hcp": by_value[value]})
             else:
                 missing.append({"kind": kind, "value": value})
+    areas = areas_of_hcps(store, list(dict.fromkeys(hit["hcp"]["id"] for hit in found)))
+    for hit in found:
+        hit["hcp"] = {**hit["hcp"], "areas": areas[hit["hcp"]["id"]]}
     return LookupResult.model_validate({"found": found, "missing": missing})

@@ -178,6 +178,20 @@ def test_profile_areas_count_papers_per_disease_category(store: GraphStore, tmp_
         assert all("topic_ids" not in p for p in profile["publications"]["recent"])
         seen_areas.update(a["id"] for a in areas)
     assert len(seen_areas) >= 3  # the samples span several areas
+    # list rows and lookups carry the same areas as the profiles
+    from kolgraph.krm.search import HcpFilters, lookup_hcps, search_hcps
+
+    ids = [row["hcp"] for row in busiest]
+    page = search_hcps(store, viewer, HcpFilters(include_non_hcp=True), limit=500)
+    listed = {h.id: h.model_dump()["areas"] for h in page.items}
+    looked_up = lookup_hcps(store, viewer, {"id": ids}).found
+    assert len(looked_up) == len(ids)
+    for hit in looked_up:
+        expected = hcp_profile(store, viewer, hit.hcp.id).model_dump()["publications"]["areas"]
+        assert hit.hcp.model_dump()["areas"] == expected
+        if hit.hcp.id in listed:
+            assert listed[hit.hcp.id] == expected
+    assert any(listed.values())
     # the one-page report names them too
     from kolgraph.report import render_html, report_content
 

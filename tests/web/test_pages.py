@@ -481,6 +481,9 @@ def test_the_filtered_list_exports_as_csv_with_the_finders_rows(page, server, sc
         "why",
     } <= set(rows[0])
     assert rows[0]["npi"] == api_rows[0]["npi"] and rows[0]["rank"] == "1"
+    assert [r["areas"] for r in rows] == [
+        "; ".join(a["name"] for a in h["areas"]) for h in api_rows
+    ]
     assert not any(v[:1] in ("=", "+", "-", "@") for r in rows for v in r.values())
     expect(page.locator("#export-status")).to_contain_text(f"{len(rows)} KOLs exported")
     # named communities instead of numbers, in the "why" column and the export

@@ -12,6 +12,14 @@ from pydantic import BaseModel, Field
 from kolgraph.krm.results.base import Open, Scalar
 
 
+class TherapeuticArea(BaseModel):
+    """A MeSH disease category the HCP publishes in, and how many of their papers do."""
+
+    id: str = Field(description="MeSH tree number of the category, e.g. C14.")
+    name: str = Field(description="Its MeSH heading, e.g. Cardiovascular Diseases.")
+    papers: int
+
+
 class Hcp(Open):
     """An HCP node's properties; scores appear after scoring has run."""
 
@@ -30,6 +38,11 @@ class Hcp(Open):
     segment: Scalar = None
     community: Scalar = None
     rising_star: bool | None = None
+    areas: list[TherapeuticArea] = Field(
+        default_factory=list,
+        description="Therapeutic areas (MeSH disease categories) of the HCP's papers, the "
+        "most papers first (at most 5).",
+    )
 
 
 class HcpPage(BaseModel):

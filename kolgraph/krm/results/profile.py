@@ -12,14 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from kolgraph.krm.results.base import Open, Scalar
-
-
-class TherapeuticArea(BaseModel):
-    """A MeSH disease category the HCP publishes in, and how many of their papers do."""
-
-    id: str = Field(description="MeSH tree number of the category, e.g. C14.")
-    name: str = Field(description="Its MeSH heading, e.g. Cardiovascular Diseases.")
-    papers: int
+from kolgraph.krm.results.hcps import TherapeuticArea
 
 
 class PublicationSummary(BaseModel):

@@ -107,7 +107,9 @@ export async function searchPage({ main, params, current, navigate }) {
       const columns = [
         { name: "rank", value: (r, i) => i + 1 },
         { name: "id", value: (r) => r.id }, { name: "name", value: (r) => r.name },
-        { name: "specialty", value: (r) => r.specialty }, { name: "institution", value: (r) => r.institution },
+        { name: "specialty", value: (r) => r.specialty },
+        { name: "areas", value: (r) => (r.areas || []).map((a) => a.name).join("; ") || null },
+        { name: "institution", value: (r) => r.institution },
         { name: "city", value: (r) => r.city }, { name: "state", value: (r) => r.state },
         { name: "country", value: (r) => r.country }, { name: "npi", value: (r) => r.npi },
         { name: "crm_id", value: (r) => r.crm_id }, { name: "influence", value: (r) => r.influence },
