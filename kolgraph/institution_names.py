@@ -86,8 +86,8 @@ def clean_affiliation(text: str) -> str:
         text = re.sub(r"\s+([,.;:])", r"\1", text)  # "Toronto , Canada" -> "Toronto, Canada"
         text = re.sub(r"([,;:])(?:\s*[,.;:])+", r"\1", text)  # "Canada, ." -> "Canada,"
     text = _trim(text)
-    if text[:4].lower() in ("from", "and "):
-        text = _trim(_LEADING.sub("", text))
+    while text[:4].lower() in ("from", "and ") and _LEADING.match(text):
+        text = _trim(_LEADING.sub("", text, count=1))
     return text
 
 

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kolgraph.institution_names import clean_affiliation, institution_name, institution_names
 from tests.factories import SAMPLES, ingest
@@ -167,3 +169,37 @@ def test_a_load_names_institutions_and_hcps_cleanly_and_keeps_the_raw_text(store
     assert sum(bool(EMAIL.search(a)) for a in raw) > 100
     latib = [h["props"] for h in hcps if h["props"].get("name") == "Azeem Latib"]
     assert [h["institution"] for h in latib] == ["Montefiore Medical Center, New York"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Dept A",
+                "Univ B",
+                "(A.L.)",
+                "(N.M.V.M., K.B.)",
+                "(RNM)",
+                "x@y.org",
+                "Electronic",
+                "address:",
+                "From",
+                "the",
+                "and",
+                ";",
+                ",",
+                ".",
+                " ",
+                "U.S.A.",
+                "São Paulo",
+            ]
+        ),
+        max_size=14,
+    ).map(" ".join)
+)
+def test_names_are_clean_whatever_the_string(text):
+    for name in institution_names(text, "Lee", "Ann"):
+        assert name and name == name.strip(" ,;:")
+        assert not EMAIL.search(name) and not INITIALS_GROUP.search(name)
+        assert clean_affiliation(name) == name  # cleaning twice changes nothing
