@@ -6,7 +6,8 @@ things in it that are not the institution:
 * the author's e-mail address, often after ``Electronic address:``;
 * the initials of the authors it applies to, in parentheses (``(A.L.)``,
   ``(N.K.J., H.W.)``), when one string lists every author's institution;
-* a leading ``From the`` and a trailing full stop;
+* a leading ``From the`` or footnote number (``1Department of ...``) and a trailing full
+  stop;
 * several institutions in one string, separated by semicolons.
 
 :func:`institution_names` returns the institutions of one affiliation string without
@@ -46,6 +47,7 @@ _TAG = re.compile(rf"\(\s*((?:and\s+)?{_INITIAL}(?:\s*(?:,|;|and|&)\s*{_INITIAL}
 _NOT_INITIALS = {"USA", "US", "UK", "PR", "ROC", "UAE"}  # abbreviations written like initials
 _LEADING = re.compile(r"^(?:from\s+the\s+|from\s+|and\s+the\s+|and\s+)", re.IGNORECASE)
 _TRIM = " \t,.;:-"
+_FOOTNOTE = re.compile(r"^\d{1,2}(?=[A-Z][a-z])")  # "1Department of ...": a footnote number
 _LOOSE = re.compile(r"\s[,.;:]|[,;:]\s*[,.;:]")
 _ABBREVIATION_END = re.compile(r"\b[A-Z]\.[A-Z]\.$")
 
@@ -76,12 +78,16 @@ def clean_affiliation(text: str) -> str:
     >>> clean_affiliation("From the Department of Surgery (K.L.), Mayo Clinic, "
     ...                   "Rochester, MN. Electronic address: k.lee@mayo.edu.")
     'Department of Surgery, Mayo Clinic, Rochester, MN'
+    >>> clean_affiliation("2Department of Pediatrics, Harvard Medical School, Boston, MA USA")
+    'Department of Pediatrics, Harvard Medical School, Boston, MA USA'
+    >>> clean_affiliation("2nd Department of Cardiology, Attikon University Hospital, Athens")
+    '2nd Department of Cardiology, Attikon University Hospital, Athens'
     """
     if "@" in text:
         text = _EMAIL_LABEL.sub(" ", _EMAIL.sub(" ", text))
     if "(" in text:
         text = _TAG.sub(lambda m: m.group(0) if not initials_tags(m.group(0)) else " ", text)
-    text = " ".join(text.split())
+    text = _FOOTNOTE.sub("", " ".join(text.split()))
     if _LOOSE.search(text):
         text = re.sub(r"\s+([,.;:])", r"\1", text)  # "Toronto , Canada" -> "Toronto, Canada"
         text = re.sub(r"([,;:])(?:\s*[,.;:])+", r"\1", text)  # "Canada, ." -> "Canada,"

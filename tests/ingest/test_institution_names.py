@@ -105,6 +105,24 @@ def _shipped_affiliations() -> list[str]:
             "Ann",
             ["Hospital A, Oslo, Norway", "Hospital B, Bergen, Norway"],
         ),
+        # footnote numbers go, ordinals stay
+        (
+            "1Computational Health Informatics Program, Boston Children's Hospital, Boston, MA "
+            "USA; 2Department of Pediatrics, Harvard Medical School, Boston, MA USA",
+            None,
+            None,
+            [
+                "Computational Health Informatics Program, Boston Children's Hospital, Boston, "
+                "MA USA",
+                "Department of Pediatrics, Harvard Medical School, Boston, MA USA",
+            ],
+        ),
+        (
+            "1st Department of Cardiology, Hippokration Hospital, Athens, Greece",
+            None,
+            None,
+            ["1st Department of Cardiology, Hippokration Hospital, Athens, Greece"],
+        ),
         # parentheses that are not initials stay, and so does a closing abbreviation
         (
             "Laboratory of Biorheology, University of Montreal Hospital Research Center (CRCHUM), "
