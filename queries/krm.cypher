@@ -67,6 +67,14 @@ MATCH (t)<-[:HAS_TOPIC]-(x)<-[:AUTHORED|INVESTIGATOR_OF|PRESENTED_AT]-(h:HCP)
 RETURN DISTINCT h.id AS id
 LIMIT $limit
 
+// name: hcp_ids_by_topic_ids
+// mode: read
+// HCPs with a paper, trial or talk on any of the topics (a therapeutic area's subtree).
+UNWIND $topic_ids AS topic_id
+MATCH (t:Topic {id: topic_id})<-[:HAS_TOPIC]-(x)<-[:AUTHORED|INVESTIGATOR_OF|PRESENTED_AT]-(h:HCP)
+RETURN DISTINCT h.id AS id
+LIMIT $limit
+
 // name: hcps_by_identifier
 // mode: read
 UNWIND $values AS value

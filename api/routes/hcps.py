@@ -38,7 +38,12 @@ def find_hcps(
     specialty: Text = None,
     topic: Annotated[
         str | None,
-        Query(min_length=1, max_length=100, description="Therapeutic area or MeSH topic."),
+        Query(
+            min_length=1,
+            max_length=100,
+            description="Therapeutic area (MeSH tree number, descriptor id or name: its whole "
+            "subtree) or text in a topic's name.",
+        ),
     ] = None,
     institution: Text = None,
     city: Text = None,

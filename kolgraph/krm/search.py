@@ -10,6 +10,7 @@ from kolgraph.krm.access import Permission, Viewer
 from kolgraph.krm.areas import areas_of_hcps
 from kolgraph.krm.cursors import decode_cursor, encode_cursor
 from kolgraph.krm.results.hcps import Hcp, HcpPage, LookupResult
+from kolgraph.mesh import AreaNotFound, resolve_area
 from kolgraph.schema import SCORE_PROPERTIES
 from kolgraph.store import GraphStore
 
@@ -47,6 +48,21 @@ def _lower(value: str | None) -> str | None:
     return value or None
 
 
+def _ids_by_topic(store: GraphStore, topic: str) -> list[str]:
+    """HCPs with a topic whose name contains ``topic``, and, when ``topic`` names a
+    therapeutic area (a MeSH tree number such as ``C14``, a descriptor id or name:
+    :func:`kolgraph.mesh.resolve_area`), with any topic of its subtree: "Cardiovascular
+    Diseases" finds the authors of papers on aortic stenosis."""
+    found = [r["id"] for r in store.run("hcp_ids_by_topic", topic=_lower(topic), limit=_TOPIC_CAP)]
+    try:
+        area = resolve_area(topic)
+    except AreaNotFound:
+        return found
+    topic_ids = sorted(f"mesh:{ui}" for ui in area.descriptors)
+    in_area = store.run("hcp_ids_by_topic_ids", topic_ids=topic_ids, limit=_TOPIC_CAP)
+    return list(dict.fromkeys([*found, *(r["id"] for r in in_area)]))[:_TOPIC_CAP]
+
+
 def search_hcps(
     store: GraphStore,
     viewer: Viewer,
@@ -72,10 +88,7 @@ def search_hcps(
     after_value, after_id = decode_cursor(cursor, "cursor") if cursor else (None, None)
     ids: list[str] | None = None
     if _lower(filters.topic):
-        ids = [
-            r["id"]
-            for r in store.run("hcp_ids_by_topic", topic=_lower(filters.topic), limit=_TOPIC_CAP)
-        ]
+        ids = _ids_by_topic(store, filters.topic or "")
     limit = max(1, min(limit, MAX_PAGE))
     rows = store.run(
         f"search_hcps_{order}",

@@ -199,3 +199,28 @@ def test_profile_areas_count_papers_per_disease_category(store: GraphStore, tmp_
     text = re.sub(r"<[^>]+>", " ", render_html(report_content(store, first)))
     top = _areas_by_hand(busiest[0]["pmids"])[0]
     assert f"Therapeutic areas: {top['name']} ({top['papers']} papers)" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("area", ["Cardiovascular Diseases", "C14", "D002318"])
+def test_the_finder_takes_an_area_as_its_whole_subtree(
+    store: GraphStore, tmp_path: Path, area: str
+) -> None:
+    from kolgraph.krm.search import HcpFilters, Viewer, search_hcps
+
+    load_pubmed(store, tmp_path / "rejects")
+    _, expected = authors_of(store, pmids_under("C14"))
+    assert len(expected) > 50
+    viewer = Viewer("k", "medical_affairs", "medical_affairs")
+    found: list[str] = []
+    cursor = None
+    while True:
+        page = search_hcps(
+            store, viewer, HcpFilters(topic=area, include_non_hcp=True), limit=200, cursor=cursor
+        )
+        found += [h.id for h in page.items]
+        if not (cursor := page.next_cursor):
+            break
+    assert set(found) == expected and len(found) == len(expected)
+    # a plain word still matches topic names, as before
+    named = search_hcps(store, viewer, HcpFilters(topic="aortic valve", include_non_hcp=True))
+    assert named.items and {h.id for h in named.items} <= expected
