@@ -26,6 +26,7 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
 from kolgraph.config import RESOLUTION_PROFILES
@@ -129,7 +130,11 @@ class ResolverProcess:
                 getattr(mention, name)
         result: Future[list[Resolution]] = Future()
         result.set_running_or_notify_cancel()
-        done = self._pool.submit(_resolve, list(mentions))
+        try:
+            done = self._pool.submit(_resolve, list(mentions))
+        except BrokenProcessPool as exc:  # it died before: this batch fails as the others
+            result.set_exception(exc)
+            return result
         done.add_done_callback(lambda d: _settle(d, result))
         return result
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
 
 from kolgraph.resolution.mentions import MentionIn
 from kolgraph.resolution.resolver import ResolutionIndex, resolve_mentions
@@ -48,3 +52,15 @@ def test_the_process_decides_as_resolving_inline_and_stops_after_a_late_close():
     while _running(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(pid)
+
+
+def test_a_batch_submitted_after_the_process_died_fails_as_the_others():
+    with ResolverProcess() as resolver:
+        pid = resolver.started.result(timeout=60)
+        os.kill(pid, signal.SIGKILL)
+        first = resolver.submit(_mentions())
+        with pytest.raises(BrokenProcessPool):
+            first.result(timeout=60)
+        # the pool knows it is broken now: submitting does not raise, its future fails
+        later = resolver.submit(_mentions())
+        assert isinstance(later.exception(timeout=60), BrokenProcessPool)
