@@ -253,14 +253,15 @@ def _subtree(roots: set[str]) -> frozenset[str]:
     return frozenset(out - check_tag_ids())
 
 
-def resolve_area(area: str) -> Area:
+def resolve_area(area: str, *, suggest: bool = True) -> Area:
     """The MeSH subtree an area names.
 
     Raises
     ------
     AreaNotFound
         If ``area`` is no descriptor id, tree-number prefix or descriptor name of the tree, or
-        is a check tag.
+        is a check tag; with ``suggest``, naming close headings (a fuzzy search of every
+        name: skip it when the error is not shown).
     """
     tree = mesh_tree()
     text = area.strip()
@@ -278,6 +279,6 @@ def resolve_area(area: str) -> Area:
     if ui is not None and ui in check_tag_ids():
         raise AreaNotFound(area, [], reason="is a MeSH check tag (who was studied), not a topic")
     if ui is None:
-        raise AreaNotFound(area, suggestions(area))
+        raise AreaNotFound(area, suggestions(area) if suggest else [])
     roots = frozenset(tree.trees[ui])
     return Area(area, roots, _subtree(set(roots)), f"{min(roots)} {tree.names[ui]}")

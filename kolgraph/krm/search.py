@@ -55,7 +55,7 @@ def _ids_by_topic(store: GraphStore, topic: str) -> list[str]:
     Diseases" finds the authors of papers on aortic stenosis."""
     found = [r["id"] for r in store.run("hcp_ids_by_topic", topic=_lower(topic), limit=_TOPIC_CAP)]
     try:
-        area = resolve_area(topic)
+        area = resolve_area(topic, suggest=False)  # not an area: a plain topic search
     except AreaNotFound:
         return found
     topic_ids = sorted(f"mesh:{ui}" for ui in area.descriptors)

@@ -78,6 +78,10 @@ def test_unknown_area_and_check_tags_are_refused_with_a_reason() -> None:
         resolve_area("neoplasm")
     with pytest.raises(AreaNotFound, match="check tag"):
         resolve_area("Humans")
+    # the finder tries any text as an area and shows no error: no fuzzy search then
+    with pytest.raises(AreaNotFound) as quiet:
+        resolve_area("neoplasm", suggest=False)
+    assert quiet.value.suggestions == [] and "did you mean" not in str(quiet.value)
     assert is_check_tag("mesh:D006801") and is_check_tag("mesh:D008297")  # Humans, Male
     assert is_check_tag("Middle Aged") and not is_check_tag("mesh:D009369")
     # a subtree holding check tags (Eukaryota) leaves them out
